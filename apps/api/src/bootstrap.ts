@@ -1,0 +1,37 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig } from '@app/config';
+import { TokensService } from '@app/catalog';
+import { configureHttpApp } from '@app/platform';
+import { ApiAppModule } from './app.module';
+
+export interface CreateApiAppOptions {
+  config: AppConfig;
+  databaseUrl: string;
+  /** Where the generated admin token is printed (stdout by default). */
+  printAdminToken?: (message: string) => void;
+}
+
+/** Builds the API application (not yet listening). Used by main.ts and the tests. */
+export async function createApiApp(options: CreateApiAppOptions): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiAppModule.forRoot(options), {
+    bufferLogs: true,
+    rawBody: true,
+    bodyParser: false,
+  });
+  configureHttpApp(app, options.config);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Ballast API')
+      .setDescription('SLOs and error budgets, incidents, team insights and the status page admin.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  await app.init();
+  await app.get(TokensService).ensureAdminToken(options.printAdminToken ?? ((message) => process.stdout.write(message + '\n')));
+  return app;
+}

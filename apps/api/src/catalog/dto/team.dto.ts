@@ -1,0 +1,44 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { SLACK_CHANNEL_PATTERN, SLUG_MESSAGE, SLUG_PATTERN } from '../../common/slug';
+
+export class CreateTeamDto {
+  @ApiProperty({ example: 'payments' })
+  @IsString()
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  slug: string;
+
+  @ApiProperty({ example: 'Payments' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'C0123456789', nullable: true })
+  @IsOptional()
+  @ValidateIf((_object, value) => value !== null)
+  @IsString()
+  @Matches(SLACK_CHANNEL_PATTERN, { message: '$property must be a Slack channel id such as C0123456789' })
+  slackChannelId?: string | null;
+}
+
+export class UpdateTeamDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @ValidateIf((_object, value) => value !== null)
+  @IsString()
+  @Matches(SLACK_CHANNEL_PATTERN, { message: '$property must be a Slack channel id such as C0123456789' })
+  slackChannelId?: string | null;
+}
+
+export class CreateTokenDto {
+  @ApiProperty({ example: 'ci-deployer' })
+  @IsString()
+  @Length(1, 100)
+  name: string;
+}

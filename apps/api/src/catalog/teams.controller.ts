@@ -1,0 +1,68 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { assertAdmin, assertCanActOnTeam, Principal, TeamsService, TokensService } from '@app/catalog';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { PaginationQueryDto, toPageRequest } from '../common/pagination.dto';
+import { uuidParam } from '../common/uuid-param.pipe';
+import { presentTeam, presentToken } from './catalog.presenter';
+import { CreateTeamDto, CreateTokenDto, UpdateTeamDto } from './dto/team.dto';
+
+@ApiTags('teams')
+@ApiBearerAuth()
+@Controller('api/v1/teams')
+export class TeamsController {
+  constructor(
+    private readonly teams: TeamsService,
+    private readonly tokens: TokensService,
+  ) {}
+
+  @Post()
+  async createTeam(@CurrentPrincipal() principal: Principal, @Body() body: CreateTeamDto) {
+    assertAdmin(principal);
+    return presentTeam(await this.teams.createTeam(body));
+  }
+
+  @Get()
+  async listTeams(@Query() query: PaginationQueryDto) {
+    const page = await this.teams.listTeams(toPageRequest(query));
+    return { ...page, items: page.items.map(presentTeam) };
+  }
+
+  @Get(':slug')
+  async getTeam(@Param('slug') slug: string) {
+    return presentTeam(await this.teams.getTeam(slug));
+  }
+
+  @Patch(':slug')
+  async updateTeam(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Body() body: UpdateTeamDto) {
+    const team = await this.teams.getTeam(slug);
+    assertCanActOnTeam(principal, team.id);
+    return presentTeam(await this.teams.updateTeam(slug, body));
+  }
+
+  @Post(':slug/tokens')
+  async issueToken(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Body() body: CreateTokenDto) {
+    const team = await this.teams.getTeam(slug);
+    assertCanActOnTeam(principal, team.id);
+    return this.tokens.issueTeamToken(team, body.name);
+  }
+
+  @Get(':slug/tokens')
+  async listTokens(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string) {
+    const team = await this.teams.getTeam(slug);
+    assertCanActOnTeam(principal, team.id);
+    return { items: (await this.tokens.listTeamTokens(team)).map(presentToken) };
+  }
+
+  @Delete(':slug/tokens/:tokenId')
+  @HttpCode(200)
+  async revokeToken(
+    @CurrentPrincipal() principal: Principal,
+    @Param('slug') slug: string,
+    @Param('tokenId', uuidParam('tokenId')) tokenId: string,
+  ) {
+    const team = await this.teams.getTeam(slug);
+    assertCanActOnTeam(principal, team.id);
+    return presentToken(await this.tokens.revokeTeamToken(team, tokenId));
+  }
+}

@@ -1,0 +1,46 @@
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { Response } from 'express';
+import { AppConfig } from '@app/config';
+import { Public } from '@app/platform';
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The process is up and its event loop answers. */
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  /** Ready to serve: the database answers within a second. 503 otherwise. */
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) response: Response) {
+    response.setHeader('Cache-Control', 'no-store');
+    const slack = { status: 'up', mode: this.slackMode() };
+    try {
+      const result = await this.health.check([() => this.database.pingCheck('database').withTimeout(1000)]);
+      return { ...result, info: { ...result.info, slack } };
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) {
+        response.status(503);
+        const body = error.getResponse() as Record<string, unknown>;
+        return { ...body, info: { ...(body.info as object), slack } };
+      }
+      throw error;
+    }
+  }
+
+  private slackMode(): 'disabled' | 'http' | 'socket' {
+    if (!this.config.slackEnabled) return 'disabled';
+    return this.config.SLACK_APP_TOKEN ? 'socket' : 'http';
+  }
+}

@@ -1,0 +1,27 @@
+import { Logger } from '@nestjs/common';
+import { loadConfig } from '@app/config';
+import { migrateDatabase, provideDatabase } from '@app/database';
+import { handleShutdownSignals } from '@app/platform';
+import { MIGRATIONS } from '../../../migrations';
+import { createStatusPageApp } from './bootstrap';
+
+async function main(): Promise<void> {
+  const logger = new Logger('status-page');
+  const config = loadConfig(process.env);
+  const database = await provideDatabase(config, (message) => logger.debug(message));
+  try {
+    await migrateDatabase({ url: database.url, migrations: MIGRATIONS });
+    const app = await createStatusPageApp({ config, databaseUrl: database.url });
+    handleShutdownSignals(app, { graceMs: config.SHUTDOWN_GRACE_MS, afterClose: () => database.stop() });
+    await app.listen(config.STATUS_PAGE_PORT, config.HOST);
+    logger.log(`Ballast status page listening on http://${config.HOST}:${config.STATUS_PAGE_PORT}`);
+  } catch (error) {
+    await database.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Ballast status page failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

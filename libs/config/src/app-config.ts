@@ -1,0 +1,176 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toBool = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const normalized = value.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(normalized)) return true;
+  if (['0', 'false', 'no', 'off'].includes(normalized)) return false;
+  return value;
+};
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * The one validated configuration schema. Every variable Ballast reads is a
+ * property here; nothing else in the code base reads `process.env`.
+ */
+export class EnvironmentSchema {
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// or postgresql:// connection URL' })
+  DATABASE_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsString()
+  DATA_DIR: string = './.data';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer port' })
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_PG_PORT: number = 54329;
+
+  @Transform(emptyToUndefined)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  PROMETHEUS_URL: string = 'http://127.0.0.1:9090';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer port' })
+  @Min(0)
+  @Max(65535)
+  API_PORT: number = 3000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer port' })
+  @Min(0)
+  @Max(65535)
+  STATUS_PAGE_PORT: number = 3001;
+
+  @Transform(emptyToUndefined)
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  API_ADMIN_TOKEN?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^xoxb-/, { message: 'must be a bot token starting with xoxb-' })
+  SLACK_BOT_TOKEN?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(8)
+  SLACK_SIGNING_SECRET?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^xapp-/, { message: 'must be an app-level token starting with xapp-' })
+  SLACK_APP_TOKEN?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  SLACK_API_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @Matches(/^\/[a-z0-9_-]+$/, { message: 'must be a slash command such as /incident' })
+  SLACK_COMMAND: string = '/incident';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  @Min(1)
+  @Max(3600)
+  SLO_EVAL_INTERVAL_S: number = 60;
+
+  @Transform(emptyToUndefined)
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  @Transform(emptyToUndefined)
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 100kb or 1mb' })
+  HTTP_BODY_LIMIT: string = '256kb';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(0)
+  SHUTDOWN_GRACE_MS: number = 10000;
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  SCHEDULER_ENABLED: boolean = true;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  PUBLIC_STATUS_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsString()
+  STATUS_PAGE_NAME: string = 'Ballast';
+}
+
+export type AppConfigValues = Readonly<Omit<EnvironmentSchema, never>>;
+
+export class InvalidConfigError extends Error {
+  constructor(readonly problems: { variable: string; expected: string; received: unknown }[]) {
+    super(
+      'Invalid configuration: ' +
+        problems
+          .map((problem) => `${problem.variable} ${problem.expected} (got ${JSON.stringify(problem.received)})`)
+          .join('; '),
+    );
+    this.name = 'InvalidConfigError';
+  }
+}
+
+function describe(errors: ValidationError[]): InvalidConfigError['problems'] {
+  return errors.map((error) => ({
+    variable: error.property,
+    expected: Object.values(error.constraints ?? {}).map((text) => text.replace(`${error.property} `, '')).join(', '),
+    received: error.value,
+  }));
+}
+
+/**
+ * Validates the environment and returns a frozen, typed configuration.
+ * Throws InvalidConfigError naming every bad variable and what was expected.
+ */
+export function loadConfig(environment: Record<string, string | undefined>): AppConfig {
+  const known = Object.keys(new EnvironmentSchema());
+  const relevant: Record<string, string | undefined> = {};
+  for (const key of [...known, 'DATABASE_URL', 'API_ADMIN_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PUBLIC_STATUS_URL']) {
+    if (environment[key] !== undefined) relevant[key] = environment[key];
+  }
+  const parsed = plainToInstance(EnvironmentSchema, relevant, { exposeDefaultValues: true });
+  const errors = validateSync(parsed, { forbidUnknownValues: false });
+  if (errors.length > 0) throw new InvalidConfigError(describe(errors));
+  return Object.freeze(Object.assign(new AppConfig(), parsed));
+}
+
+/** Injectable, immutable configuration: use it as a constructor dependency. */
+export class AppConfig extends EnvironmentSchema {
+  get slackEnabled(): boolean {
+    return Boolean(this.SLACK_BOT_TOKEN && (this.SLACK_SIGNING_SECRET || this.SLACK_APP_TOKEN));
+  }
+}

