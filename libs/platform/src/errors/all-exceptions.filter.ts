@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
+import { isDatabaseUnavailable } from './database-unavailable';
 import { asDomainError, ErrorResponseBody, STATUS_BY_KIND } from './error-response';
 
 const CODE_BY_STATUS: Record<number, string> = {
@@ -75,6 +76,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
         return { status: 400, body: { error: 'malformed_json', message: 'Request body is not valid JSON' } };
       }
       return { status, body: { error: CODE_BY_STATUS[status] ?? 'bad_request', message: parserError.message } };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn({ err: exception }, 'database unavailable');
+      return { status: 503, body: { error: 'database_unavailable', message: 'The database is unreachable; retry shortly' } };
     }
     const errorId = randomUUID();
     this.logger.error({ errorId, err: exception }, `Unhandled error ${errorId}`);
