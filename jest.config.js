@@ -27,9 +27,11 @@ const swcForJs = [
 const transform = { '^.+\\.ts$': swc, '^.+\\.m?js$': swcForJs };
 const transformIgnorePatterns = [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`];
 const moduleNameMapper = {
-  '^@app/(config|database|platform|catalog|slo|incidents)$': '<rootDir>/libs/$1/src',
+  '^@app/(config|database|platform|catalog|slo|incidents|status)$': '<rootDir>/libs/$1/src',
 };
 module.exports = {
+  // Integration tests boot real servers; unit specs finish in milliseconds anyway.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -50,7 +52,6 @@ module.exports = {
       moduleNameMapper,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

