@@ -118,7 +118,7 @@ describe('npm start (built launcher)', () => {
     running = launch(env());
     await waitForStartup(running, 60_000);
     expect(running.output()).not.toMatch(/blst_[A-Za-z0-9_-]{43}/);
-    const teams = await (await fetch(`http://127.0.0.1:${ports.api}/api/v1/teams`, { headers: auth })).json();
+    const teams = (await (await fetch(`http://127.0.0.1:${ports.api}/api/v1/teams`, { headers: auth })).json()) as { items: { slug: string }[] };
     expect(teams.items.map((team: { slug: string }) => team.slug)).toEqual(['in-flight', 'payments']);
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);

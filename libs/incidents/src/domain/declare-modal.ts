@@ -1,0 +1,357 @@
+import { BLOCK_KIT_LIMITS, ModalView, SelectOption, SlackBlock } from './block-kit';
+import {
+  INCIDENT_TEXT_MAX_LENGTH,
+  INCIDENT_TITLE_MAX_LENGTH,
+  isSeverity,
+  isVisibility,
+  Severity,
+  SEVERITIES,
+  Visibility,
+  VISIBILITIES,
+} from './incident-enums';
+import { truncateText } from './slack-text';
+
+/**
+ * The "declare an incident" modal (views.open) and the parser of its
+ * view_submission. Field errors are keyed by block_id because that is how
+ * Slack displays them (`response_action: 'errors'`).
+ */
+export const DECLARE_INCIDENT_CALLBACK_ID = 'declare_incident';
+
+export const DECLARE_MODAL_FIELDS = {
+  title: { blockId: 'declare_title', actionId: 'title' },
+  severity: { blockId: 'declare_severity', actionId: 'severity' },
+  type: { blockId: 'declare_type', actionId: 'type' },
+  team: { blockId: 'declare_team', actionId: 'team' },
+  services: { blockId: 'declare_services', actionId: 'services' },
+  visibility: { blockId: 'declare_visibility', actionId: 'visibility' },
+  summary: { blockId: 'declare_summary', actionId: 'summary' },
+} as const;
+export type DeclareField = keyof typeof DECLARE_MODAL_FIELDS;
+
+export const SEVERITY_DESCRIPTIONS: Readonly<Record<Severity, string>> = {
+  SEV1: 'Critical: most customers cannot use a core product',
+  SEV2: 'Major: a key feature is down or badly degraded',
+  SEV3: 'Minor: limited impact, a workaround exists',
+  SEV4: 'Low: no customer impact yet, needs attention',
+};
+
+const VISIBILITY_DESCRIPTIONS: Readonly<Record<Visibility, { label: string; description: string }>> = {
+  public: { label: 'Public', description: 'Public updates appear on the status page' },
+  internal: { label: 'Internal', description: 'Everyone at the company, never on the status page' },
+  private: { label: 'Private', description: 'Only the owning team and admins' },
+};
+
+/** Visibility preselected in the form: nothing reaches customers until someone decides so. */
+export const DEFAULT_DECLARE_VISIBILITY: Visibility = 'internal';
+
+export interface DeclareModalChoices {
+  readonly teams: ReadonlyArray<{ readonly slug: string; readonly name: string }>;
+  readonly services: ReadonlyArray<{ readonly slug: string; readonly name: string }>;
+  readonly types: ReadonlyArray<{ readonly slug: string; readonly label: string }>;
+}
+
+/** Carried through the modal in `private_metadata` and returned on submission. */
+export interface DeclareModalMetadata {
+  /** where /incident was run, for replies (null from a shortcut or App Home) */
+  readonly channelId: string | null;
+  /** optional caller-chosen id to correlate or deduplicate submissions */
+  readonly requestId?: string;
+}
+
+export interface DeclareModalInitialValues {
+  readonly title?: string | null;
+  readonly severity?: Severity | null;
+  readonly type?: string | null;
+  readonly team?: string | null;
+  readonly services?: readonly string[];
+  readonly visibility?: Visibility | null;
+  readonly summary?: string | null;
+}
+
+export interface DeclareModalInput {
+  readonly choices: DeclareModalChoices;
+  readonly metadata: DeclareModalMetadata;
+  readonly initial?: DeclareModalInitialValues;
+}
+
+export function encodeDeclareMetadata(metadata: DeclareModalMetadata): string {
+  const encoded = JSON.stringify({ channelId: metadata.channelId, requestId: metadata.requestId });
+  if (encoded.length > BLOCK_KIT_LIMITS.privateMetadata) {
+    throw new RangeError(`private_metadata exceeds ${BLOCK_KIT_LIMITS.privateMetadata} characters`);
+  }
+  return encoded;
+}
+
+/** Lenient: metadata is ours, but a view from an older version or a tampered one yields empty metadata. */
+export function decodeDeclareMetadata(raw: string | null | undefined): DeclareModalMetadata {
+  try {
+    const parsed: unknown = JSON.parse(raw ?? '');
+    if (parsed && typeof parsed === 'object') {
+      const { channelId, requestId } = parsed as Record<string, unknown>;
+      return {
+        channelId: typeof channelId === 'string' && channelId !== '' ? channelId : null,
+        ...(typeof requestId === 'string' && requestId !== '' ? { requestId } : {}),
+      };
+    }
+  } catch {
+    // fall through: unreadable metadata is treated as absent
+  }
+  return { channelId: null };
+}
+
+const plainText = (text: string, max: number = BLOCK_KIT_LIMITS.optionText) =>
+  ({ type: 'plain_text', text: truncateText(text, max), emoji: true }) as const;
+
+const option = (value: string, label: string, description?: string): SelectOption => ({
+  text: plainText(label),
+  value,
+  ...(description ? { description: plainText(description, BLOCK_KIT_LIMITS.optionDescription) } : {}),
+});
+
+/**
+ * Slack allows 100 options per select; more is rejected outright, so only the
+ * first 100 by label are offered.
+ */
+const selectOptions = (items: ReadonlyArray<{ value: string; label: string }>): SelectOption[] =>
+  [...items]
+    .filter((item) => item.value.length <= BLOCK_KIT_LIMITS.optionValue)
+    .sort((a, b) => a.label.localeCompare(b.label, 'en'))
+    .slice(0, BLOCK_KIT_LIMITS.selectOptions)
+    .map((item) => option(item.value, item.label));
+
+const initialFrom = (options: SelectOption[], value: string | null | undefined): { initial_option?: SelectOption } => {
+  const found = value ? options.find((candidate) => candidate.value === value) : undefined;
+  return found ? { initial_option: found } : {};
+};
+
+export function buildDeclareModal(input: DeclareModalInput): ModalView {
+  const initial = input.initial ?? {};
+  const f = DECLARE_MODAL_FIELDS;
+  const blocks: SlackBlock[] = [];
+
+  blocks.push({
+    type: 'input',
+    block_id: f.title.blockId,
+    label: plainText('Title'),
+    element: {
+      type: 'plain_text_input',
+      action_id: f.title.actionId,
+      max_length: INCIDENT_TITLE_MAX_LENGTH,
+      focus_on_load: true,
+      placeholder: plainText('What is broken, for whom? e.g. "Checkout fails for EU customers"', BLOCK_KIT_LIMITS.placeholder),
+      ...(initial.title ? { initial_value: truncateText(initial.title.trim(), INCIDENT_TITLE_MAX_LENGTH) } : {}),
+    },
+  });
+
+  const severityOptions = SEVERITIES.map((severity) => option(severity, severity, SEVERITY_DESCRIPTIONS[severity]));
+  blocks.push({
+    type: 'input',
+    block_id: f.severity.blockId,
+    label: plainText('Severity'),
+    element: { type: 'radio_buttons', action_id: f.severity.actionId, options: severityOptions, ...initialFrom(severityOptions, initial.severity) },
+  });
+
+  if (input.choices.teams.length > 0) {
+    const teamOptions = selectOptions(input.choices.teams.map((team) => ({ value: team.slug, label: team.name })));
+    blocks.push({
+      type: 'input',
+      block_id: f.team.blockId,
+      label: plainText('Owning team'),
+      element: {
+        type: 'static_select',
+        action_id: f.team.actionId,
+        options: teamOptions,
+        placeholder: plainText('Which team owns this?'),
+        ...initialFrom(teamOptions, initial.team),
+      },
+    });
+  }
+
+  if (input.choices.services.length > 0) {
+    const serviceOptions = selectOptions(input.choices.services.map((service) => ({ value: service.slug, label: service.name })));
+    const initialServices = serviceOptions.filter((candidate) => initial.services?.includes(candidate.value));
+    blocks.push({
+      type: 'input',
+      block_id: f.services.blockId,
+      label: plainText('Affected services'),
+      optional: true,
+      element: {
+        type: 'multi_static_select',
+        action_id: f.services.actionId,
+        options: serviceOptions,
+        placeholder: plainText('Select services'),
+        ...(initialServices.length > 0 ? { initial_options: initialServices } : {}),
+      },
+    });
+  }
+
+  if (input.choices.types.length > 0) {
+    const typeOptions = selectOptions(input.choices.types.map((type) => ({ value: type.slug, label: type.label })));
+    blocks.push({
+      type: 'input',
+      block_id: f.type.blockId,
+      label: plainText('Type'),
+      optional: true,
+      hint: plainText('Can be set later; used in team insights.', 150),
+      element: {
+        type: 'static_select',
+        action_id: f.type.actionId,
+        options: typeOptions,
+        placeholder: plainText('What kind of incident?'),
+        ...initialFrom(typeOptions, initial.type),
+      },
+    });
+  }
+
+  const visibilityOptions = VISIBILITIES.map((visibility) =>
+    option(visibility, VISIBILITY_DESCRIPTIONS[visibility].label, VISIBILITY_DESCRIPTIONS[visibility].description),
+  );
+  blocks.push({
+    type: 'input',
+    block_id: f.visibility.blockId,
+    label: plainText('Visibility'),
+    element: {
+      type: 'radio_buttons',
+      action_id: f.visibility.actionId,
+      options: visibilityOptions,
+      ...initialFrom(visibilityOptions, initial.visibility ?? DEFAULT_DECLARE_VISIBILITY),
+    },
+  });
+
+  blocks.push({
+    type: 'input',
+    block_id: f.summary.blockId,
+    label: plainText('Summary'),
+    optional: true,
+    element: {
+      type: 'plain_text_input',
+      action_id: f.summary.actionId,
+      multiline: true,
+      max_length: INCIDENT_TEXT_MAX_LENGTH,
+      placeholder: plainText('What do you know so far?'),
+      ...(initial.summary ? { initial_value: truncateText(initial.summary, INCIDENT_TEXT_MAX_LENGTH) } : {}),
+    },
+  });
+
+  return {
+    type: 'modal',
+    callback_id: DECLARE_INCIDENT_CALLBACK_ID,
+    title: plainText('Declare an incident', BLOCK_KIT_LIMITS.modalTitle),
+    submit: plainText('Declare', BLOCK_KIT_LIMITS.modalButton),
+    close: plainText('Cancel', BLOCK_KIT_LIMITS.modalButton),
+    private_metadata: encodeDeclareMetadata(input.metadata),
+    blocks,
+  };
+}
+
+/**
+ * Opened immediately (trigger_ids expire after 3 s) when building the form
+ * needs IO; replaced by the real form with views.update. No submit button.
+ */
+export function buildDeclareLoadingModal(metadata: DeclareModalMetadata): ModalView {
+  return {
+    type: 'modal',
+    callback_id: DECLARE_INCIDENT_CALLBACK_ID,
+    title: plainText('Declare an incident', BLOCK_KIT_LIMITS.modalTitle),
+    close: plainText('Cancel', BLOCK_KIT_LIMITS.modalButton),
+    private_metadata: encodeDeclareMetadata(metadata),
+    blocks: [{ type: 'section', block_id: 'declare_loading', text: { type: 'mrkdwn', text: ':hourglass_flowing_sand: Loading teams and services…' } }],
+  };
+}
+
+/** One element's state in `view.state.values[blockId][actionId]`, as Slack sends it. */
+export interface ViewStateValue {
+  readonly type: string;
+  readonly value?: string | null;
+  readonly selected_option?: { readonly value: string } | null;
+  readonly selected_options?: ReadonlyArray<{ readonly value: string }>;
+}
+
+export type ViewStateValues = Readonly<Record<string, Readonly<Record<string, ViewStateValue>>>>;
+
+export interface DeclareIncidentCommand {
+  readonly title: string;
+  readonly severity: Severity;
+  readonly visibility: Visibility;
+  readonly type: string | null;
+  readonly team: string | null;
+  readonly services: string[];
+  readonly summary: string | null;
+}
+
+export interface DeclareFieldError {
+  readonly field: DeclareField;
+  readonly blockId: string;
+  readonly message: string;
+}
+
+export type DeclareSubmissionResult =
+  | { readonly ok: true; readonly command: DeclareIncidentCommand }
+  | { readonly ok: false; readonly errors: DeclareFieldError[] };
+
+/**
+ * Reads a declare view_submission's `view.state.values` into a command.
+ * With `choices`, selected team/services/type must still exist (they may have
+ * been deleted while the form was open) and a team is required when teams
+ * exist. Every problem is reported, each keyed to its block.
+ */
+export function parseDeclareSubmission(values: ViewStateValues, choices?: DeclareModalChoices): DeclareSubmissionResult {
+  const errors: DeclareFieldError[] = [];
+  const fail = (field: DeclareField, message: string): void => {
+    errors.push({ field, blockId: DECLARE_MODAL_FIELDS[field].blockId, message });
+  };
+  const state = (field: DeclareField): ViewStateValue | undefined =>
+    values[DECLARE_MODAL_FIELDS[field].blockId]?.[DECLARE_MODAL_FIELDS[field].actionId];
+  const text = (field: DeclareField): string | null => {
+    const raw = state(field)?.value;
+    const trimmed = typeof raw === 'string' ? raw.trim() : '';
+    return trimmed === '' ? null : trimmed;
+  };
+  const selected = (field: DeclareField): string | null => state(field)?.selected_option?.value ?? null;
+
+  const title = text('title');
+  if (title === null) fail('title', 'Give the incident a title.');
+  else if (title.length > INCIDENT_TITLE_MAX_LENGTH) fail('title', `Keep the title under ${INCIDENT_TITLE_MAX_LENGTH + 1} characters.`);
+
+  const severity = selected('severity');
+  if (!isSeverity(severity)) fail('severity', 'Choose a severity.');
+
+  const visibility = selected('visibility') ?? DEFAULT_DECLARE_VISIBILITY;
+  if (!isVisibility(visibility)) fail('visibility', 'Choose public, internal or private.');
+
+  const team = selected('team');
+  if (choices) {
+    if (team === null && choices.teams.length > 0) fail('team', 'Choose the owning team.');
+    if (team !== null && !choices.teams.some((candidate) => candidate.slug === team)) fail('team', 'This team no longer exists; choose another.');
+  }
+
+  const type = selected('type');
+  if (choices && type !== null && !choices.types.some((candidate) => candidate.slug === type)) {
+    fail('type', 'This incident type no longer exists; choose another.');
+  }
+
+  const services = [...new Set((state('services')?.selected_options ?? []).map((selectedOption) => selectedOption.value))];
+  if (choices) {
+    const unknown = services.filter((slug) => !choices.services.some((candidate) => candidate.slug === slug));
+    if (unknown.length > 0) fail('services', `No longer exists: ${unknown.join(', ')}.`);
+  }
+
+  const summary = text('summary');
+  if (summary !== null && summary.length > INCIDENT_TEXT_MAX_LENGTH) fail('summary', `Keep the summary under ${INCIDENT_TEXT_MAX_LENGTH + 1} characters.`);
+
+  if (errors.length > 0 || title === null || !isSeverity(severity) || !isVisibility(visibility)) {
+    return { ok: false, errors };
+  }
+  return { ok: true, command: { title, severity, visibility, type, team, services, summary } };
+}
+
+/** The ack body that makes Slack show the errors under their fields. */
+export function declareErrorsResponse(errors: readonly DeclareFieldError[]): {
+  response_action: 'errors';
+  errors: Record<string, string>;
+} {
+  const byBlock: Record<string, string> = {};
+  for (const error of errors) byBlock[error.blockId] = byBlock[error.blockId] ? `${byBlock[error.blockId]} ${error.message}` : error.message;
+  return { response_action: 'errors', errors: byBlock };
+}

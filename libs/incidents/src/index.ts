@@ -1,0 +1,197 @@
+// Public entry of @app/incidents. Listed by name: what is not here is private to the lib.
+
+export {
+  BLOCK_KIT_LIMITS,
+  type ContextBlock,
+  type DividerBlock,
+  type HeaderBlock,
+  type InputBlock,
+  type InputElement,
+  type ModalView,
+  type Mrkdwn,
+  type MultiStaticSelectElement,
+  type PlainText,
+  type PlainTextInputElement,
+  type RadioButtonsElement,
+  type SectionBlock,
+  type SelectOption,
+  type SlackBlock,
+  type SlackMessage,
+  type StaticSelectElement,
+  type TextObject,
+} from './domain/block-kit';
+export {
+  buildDeclareLoadingModal,
+  buildDeclareModal,
+  DECLARE_INCIDENT_CALLBACK_ID,
+  DECLARE_MODAL_FIELDS,
+  type DeclareField,
+  type DeclareFieldError,
+  type DeclareIncidentCommand,
+  type DeclareModalChoices,
+  type DeclareModalInitialValues,
+  type DeclareModalInput,
+  type DeclareModalMetadata,
+  type DeclareSubmissionResult,
+  declareErrorsResponse,
+  decodeDeclareMetadata,
+  DEFAULT_DECLARE_VISIBILITY,
+  encodeDeclareMetadata,
+  parseDeclareSubmission,
+  SEVERITY_DESCRIPTIONS,
+  type ViewStateValue,
+  type ViewStateValues,
+} from './domain/declare-modal';
+export {
+  applyClockEvent,
+  changeIncidentStatus,
+  type ClockActor,
+  type ClockEvent,
+  type IncidentClock,
+  openIncidentClock,
+  type OpenIncidentClockInput,
+  type StatusChangeResult,
+  timeToAcknowledgeSeconds,
+  timeToMitigateSeconds,
+  timeToResolveSeconds,
+} from './domain/incident-clock';
+export {
+  COMPONENT_STATUSES,
+  compareComponentStatus,
+  compareSeverity,
+  type ComponentStatus,
+  DEFAULT_INCIDENT_TYPES,
+  INCIDENT_SOURCES,
+  INCIDENT_STATUSES,
+  INCIDENT_TEXT_MAX_LENGTH,
+  INCIDENT_TITLE_MAX_LENGTH,
+  type IncidentSource,
+  type IncidentStatus,
+  type IncidentTypeDefinition,
+  isComponentStatus,
+  isIncidentSource,
+  isIncidentStatus,
+  isIncidentTypeSlug,
+  isOpenStatus,
+  isSeverity,
+  isVisibility,
+  type Severity,
+  SEVERITIES,
+  statusLabel,
+  type Visibility,
+  VISIBILITIES,
+  worstComponentStatus,
+} from './domain/incident-enums';
+export { IncidentDomainError, InvalidClockError, InvalidPeriodError, InvalidTransitionError } from './domain/incident-errors';
+export {
+  assertValidPeriod,
+  buildIncidentInsights,
+  type CountWithPrevious,
+  type DurationSummary,
+  type IncidentInsights,
+  type InsightIncident,
+  isWithinPeriod,
+  median,
+  percentile,
+  type Period,
+  previousPeriod,
+  type ResponseTimes,
+  summarizeDurations,
+} from './domain/incident-insights';
+export {
+  buildIncidentHeadline,
+  buildReminderMessage,
+  describeSlackFailure,
+  HEADLINE_BLOCK_IDS,
+  type IncidentHeadlineInput,
+  incidentHelpText,
+  personMrkdwn,
+  type ReminderMessageInput,
+  SEVERITY_EMOJI,
+  STATUS_EMOJI,
+} from './domain/incident-messages';
+export { formatIncidentReference, parseIncidentReference } from './domain/incident-reference';
+export {
+  allowedNextStatuses,
+  canTransition,
+  planStatusTransition,
+  type StatusTransition,
+  type StatusTransitionKind,
+} from './domain/incident-status';
+export {
+  DEFAULT_REMINDER_CADENCE,
+  nextReminderAt,
+  type ReminderCadence,
+  reminderDue,
+  type ReminderSubject,
+  resolveReminderCadence,
+  silentForMinutes,
+} from './domain/reminder';
+export {
+  channelNameWithSuffix,
+  incidentChannelName,
+  SLACK_CHANNEL_NAME_MAX_LENGTH,
+  slugifyForChannel,
+} from './domain/slack-channel-name';
+export {
+  channelMention,
+  decodeSlackText,
+  escapeMrkdwn,
+  escapeMrkdwnWithin,
+  isSlackChannelId,
+  isSlackUserId,
+  truncateText,
+  userMention,
+} from './domain/slack-text';
+export {
+  INCIDENT_SUBCOMMANDS,
+  type IncidentCommand,
+  invalidCommandReply,
+  type LeadAssignee,
+  parseIncidentCommand,
+} from './domain/slash-command';
+export {
+  type AlertRef,
+  type AnyTimelineEvent,
+  INCIDENT_ROLES,
+  type IncidentRole,
+  isHumanAuthor,
+  isTimelineEventKind,
+  lastReminderAt,
+  lastUpdateAt,
+  type PersonRef,
+  type SloBurnRef,
+  type SlackMessageRef,
+  statusPageUpdates,
+  TIMELINE_EVENT_KINDS,
+  type TimelineAuthor,
+  timelineEvent,
+  type TimelineEvent,
+  type TimelineEventKind,
+  type TimelinePayloads,
+  UPDATE_EVENT_KINDS,
+} from './domain/timeline-event';
+
+// Nest module, persistence and application services.
+export { authorLabel, authorPerson } from './application/author';
+export { ComponentDirectory, NoComponentDirectory } from './application/component-directory';
+export { INCIDENT_CHANGED, INCIDENT_DECLARED } from './application/incident-events';
+export type { IncidentChangedEvent, IncidentDeclaredEvent } from './application/incident-events';
+export { IncidentsService } from './application/incidents.service';
+export type {
+  AffectedComponentInput,
+  DeclareIncidentInput,
+  DeclareIncidentResult,
+  ListIncidentsFilter,
+  PostUpdateInput,
+  RecordEventOptions,
+  UpdateIncidentInput,
+} from './application/incidents.service';
+export { IncidentsModule } from './incidents.module';
+export { INCIDENT_ENTITIES } from './persistence/entities';
+export { IncidentAffectedComponentEntity } from './persistence/incident-affected-component.entity';
+export { IncidentServiceLinkEntity } from './persistence/incident-service-link.entity';
+export { IncidentTimelineEventEntity } from './persistence/incident-timeline-event.entity';
+export { IncidentTypeEntity } from './persistence/incident-type.entity';
+export { IncidentEntity } from './persistence/incident.entity';
+export type { SlackSyncState } from './persistence/incident.entity';
