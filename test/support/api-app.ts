@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { AppConfig, loadConfig } from '@app/config';
+import type { Clock } from '@app/platform';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { createTestDatabase, TestDatabase } from './database';
 
@@ -22,6 +23,8 @@ export interface StartApiOptions {
   database?: TestDatabase;
   /** Keep the database when closing (e.g. to start a second instance on it). */
   keepDatabase?: boolean;
+  /** Replaces the wall clock, e.g. a FixedClock from @app/platform. */
+  clock?: Clock;
 }
 
 /** Boots the real API app on a fresh migrated database, listening on 127.0.0.1. */
@@ -35,7 +38,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
     ...options.env,
   });
   const printed: string[] = [];
-  const app = await createApiApp({ config, databaseUrl: database.url, printAdminToken: (message) => printed.push(message) });
+  const app = await createApiApp({ config, databaseUrl: database.url, clock: options.clock, printAdminToken: (message) => printed.push(message) });
   await app.listen(0, '127.0.0.1');
   const baseUrl = await app.getUrl();
   return {

@@ -2,15 +2,20 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { LoggingModule, MetricsModule, PlatformModule } from '@app/platform';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
+import { Clock, LoggingModule, MetricsModule, PlatformModule } from '@app/platform';
 import { CatalogModule } from '@app/catalog';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { CatalogHttpModule } from './catalog/catalog-http.module';
 import { HealthModule } from './health/health.module';
+import { IncidentsHttpModule } from './incidents/incidents-http.module';
 
 export interface ApiModuleOptions {
   config: AppConfig;
   databaseUrl: string;
+  /** Replaces the wall clock (tests). */
+  clock?: Clock;
 }
 
 @Module({})
@@ -20,13 +25,17 @@ export class ApiAppModule {
       module: ApiAppModule,
       imports: [
         ConfigModule.forRoot(options.config),
-        PlatformModule,
+        EventEmitterModule.forRoot(),
+        // Periodic jobs run only in replicas that opt in; tests drive jobs directly.
+        ...(options.config.SCHEDULER_ENABLED ? [ScheduleModule.forRoot()] : []),
+        PlatformModule.forRoot({ clock: options.clock }),
         LoggingModule.forRoot('api'),
         DatabaseModule.forRoot({ url: options.databaseUrl, applicationName: 'ballast-api' }),
         MetricsModule,
         HealthModule,
         CatalogModule,
         CatalogHttpModule,
+        IncidentsHttpModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
     };

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@app/config';
+import type { Clock } from '@app/platform';
 import { TokensService } from '@app/catalog';
 import { configureHttpApp } from '@app/platform';
 import { ApiAppModule } from './app.module';
@@ -9,6 +10,8 @@ import { ApiAppModule } from './app.module';
 export interface CreateApiAppOptions {
   config: AppConfig;
   databaseUrl: string;
+  /** Replaces the wall clock (tests). */
+  clock?: Clock;
   /** Where the generated admin token is printed (stdout by default). */
   printAdminToken?: (message: string) => void;
 }

@@ -2,13 +2,15 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { LoggingModule, MetricsModule, PlatformModule } from '@app/platform';
+import { Clock, LoggingModule, MetricsModule, PlatformModule } from '@app/platform';
 import { StatusPageHealthController } from './health/health.controller';
 import { PagesController } from './pages/pages.controller';
 
 export interface StatusPageModuleOptions {
   config: AppConfig;
   databaseUrl: string;
+  /** Replaces the wall clock (tests). */
+  clock?: Clock;
 }
 
 @Module({})
@@ -18,7 +20,7 @@ export class StatusPageAppModule {
       module: StatusPageAppModule,
       imports: [
         ConfigModule.forRoot(options.config),
-        PlatformModule,
+        PlatformModule.forRoot({ clock: options.clock }),
         LoggingModule.forRoot('status-page'),
         DatabaseModule.forRoot({ url: options.databaseUrl, applicationName: 'ballast-status-page', poolSize: 4 }),
         MetricsModule,

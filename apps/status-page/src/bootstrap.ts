@@ -1,12 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig } from '@app/config';
+import type { Clock } from '@app/platform';
 import { configureHttpApp } from '@app/platform';
 import { StatusPageAppModule } from './app.module';
 
 export interface CreateStatusPageAppOptions {
   config: AppConfig;
   databaseUrl: string;
+  /** Replaces the wall clock (tests). */
+  clock?: Clock;
 }
 
 /** Builds the public status page application (not yet listening). */

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
 import type { ComponentStatus } from '../domain/incident-enums';
 import { IncidentEntity } from './incident.entity';
 
@@ -18,5 +18,6 @@ export class IncidentAffectedComponentEntity {
 
   @ManyToOne(() => IncidentEntity, (incident) => incident.affectedComponents, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'incident_id' })
-  incident: IncidentEntity;
+  // Relation<> keeps the circular import out of decorator metadata.
+  incident: Relation<IncidentEntity>;
 }

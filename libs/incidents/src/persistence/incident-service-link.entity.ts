@@ -1,4 +1,4 @@
-import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
 import { ServiceEntity } from '@app/catalog';
 import { IncidentEntity } from './incident.entity';
 
@@ -13,7 +13,8 @@ export class IncidentServiceLinkEntity {
 
   @ManyToOne(() => IncidentEntity, (incident) => incident.services, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'incident_id' })
-  incident: IncidentEntity;
+  // Relation<> keeps the circular import out of decorator metadata.
+  incident: Relation<IncidentEntity>;
 
   @ManyToOne(() => ServiceEntity, { onDelete: 'CASCADE', eager: true })
   @JoinColumn({ name: 'service_id' })

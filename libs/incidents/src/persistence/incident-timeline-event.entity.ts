@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation } from 'typeorm';
 import { IncidentEntity } from './incident.entity';
 
 /**
@@ -17,7 +17,8 @@ export class IncidentTimelineEventEntity {
 
   @ManyToOne(() => IncidentEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'incident_id' })
-  incident: IncidentEntity;
+  // Relation<> keeps the circular import out of decorator metadata.
+  incident: Relation<IncidentEntity>;
 
   /** status_changed, severity_changed, role_changed, public_update, internal_note, slack_pin, ... */
   @Column({ type: 'varchar', length: 40 })
