@@ -162,3 +162,32 @@ describe('incidents REST API', () => {
     expect((await api.http.get('/api/v1/incidents/INC-99999').set(api.admin)).status).toBe(404);
   });
 });
+
+describe('incident types', () => {
+  let api: RunningApi;
+  beforeAll(async () => {
+    api = await startApi();
+    await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'payments', name: 'Payments' }).expect(201);
+    await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'search', name: 'Search' }).expect(201);
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('lists the global types and lets a team add its own, usable only by that team', async () => {
+    const global = (await api.http.get('/api/v1/incident-types').set(api.admin)).body.items.map((type: { slug: string }) => type.slug);
+    expect(global).toEqual(['capacity', 'config', 'dependency', 'deploy', 'other', 'security']);
+    const added = await api.http.post('/api/v1/teams/payments/incident-types').set(api.admin).send({ slug: 'psp-outage', label: 'Payment provider outage' });
+    expect(added.status).toBe(201);
+    expect(added.body).toEqual({ slug: 'psp-outage', label: 'Payment provider outage', team: 'payments' });
+    expect((await api.http.post('/api/v1/teams/payments/incident-types').set(api.admin).send({ slug: 'deploy', label: 'Deploy' })).status).toBe(409);
+
+    const forPayments = (await api.http.get('/api/v1/incident-types?team=payments').set(api.admin)).body.items.map((type: { slug: string }) => type.slug);
+    expect(forPayments).toContain('psp-outage');
+    const base = { title: 'PSP down', severity: 'SEV2', type: 'psp-outage' };
+    expect((await api.http.post('/api/v1/incidents').set(api.admin).send({ ...base, team: 'payments' })).status).toBe(201);
+    const wrongTeam = await api.http.post('/api/v1/incidents').set(api.admin).send({ ...base, team: 'search' });
+    expect(wrongTeam.status).toBe(400);
+    expect(wrongTeam.body.field).toBe('type');
+  });
+});

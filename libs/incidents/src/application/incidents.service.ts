@@ -3,7 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import { Principal, ServiceEntity, TeamEntity } from '@app/catalog';
-import { Clock, isUniqueViolation, NotFoundError, Page, PageRequest, ValidationFailedError } from '@app/platform';
+import { Clock, ConflictError, isUniqueViolation, NotFoundError, Page, PageRequest, ValidationFailedError } from '@app/platform';
 import { applyClockEvent, changeIncidentStatus, ClockActor, IncidentClock, openIncidentClock } from '../domain/incident-clock';
 import type { ComponentStatus, IncidentSource, IncidentStatus, Severity, Visibility } from '../domain/incident-enums';
 import { parseIncidentReference } from '../domain/incident-reference';
@@ -378,6 +378,18 @@ export class IncidentsService {
     const query = this.types.createQueryBuilder('type').where('type.teamId IS NULL').orderBy('type.slug', 'ASC');
     if (teamId) query.orWhere('type.teamId = :teamId', { teamId });
     return query.getMany();
+  }
+
+  /** A team's own incident type, next to the global list. */
+  async addTeamIncidentType(teamId: string, slug: string, label: string): Promise<IncidentTypeEntity> {
+    const clash = await this.types.createQueryBuilder('type').where('type.slug = :slug', { slug }).andWhere(new Brackets((where) => where.where('type.teamId IS NULL').orWhere('type.teamId = :teamId', { teamId }))).getCount();
+    if (clash > 0) throw new ConflictError('incident_type_exists', `incident type '${slug}' already exists`, { field: 'slug' });
+    try {
+      return await this.types.save(this.types.create({ teamId, slug, label }));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError('incident_type_exists', `incident type '${slug}' already exists`, { field: 'slug' });
+      throw error;
+    }
   }
 
   /** Slack bookkeeping: channel, headline messages and the state of the Slack side. */
