@@ -10,6 +10,7 @@ import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { CatalogHttpModule } from './catalog/catalog-http.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsHttpModule } from './incidents/incidents-http.module';
+import { InsightsHttpModule } from './insights/insights-http.module';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -36,6 +37,7 @@ export class ApiAppModule {
         CatalogModule,
         CatalogHttpModule,
         IncidentsHttpModule,
+        InsightsHttpModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
     };

@@ -187,6 +187,7 @@ export type {
   RecordEventOptions,
   UpdateIncidentInput,
 } from './application/incidents.service';
+export { InsightsService } from './application/insights.service';
 export { IncidentsModule } from './incidents.module';
 export { INCIDENT_ENTITIES } from './persistence/entities';
 export { IncidentAffectedComponentEntity } from './persistence/incident-affected-component.entity';

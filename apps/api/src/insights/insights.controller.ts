@@ -1,0 +1,49 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsDate, IsOptional, Matches } from 'class-validator';
+import { InsightsService } from '@app/incidents';
+import { Clock } from '@app/platform';
+import { SLUG_MESSAGE, SLUG_PATTERN } from '../common/slug';
+
+const DAY_MS = 86_400_000;
+const toDate = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value)) return value;
+  const parsed = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
+  return Number.isNaN(parsed.getTime()) ? value : parsed;
+};
+
+export class InsightsQueryDto {
+  @IsOptional()
+  @Transform(toDate)
+  @IsDate({ message: '$property must be an ISO-8601 date or timestamp' })
+  from?: Date;
+
+  @IsOptional()
+  @Transform(toDate)
+  @IsDate({ message: '$property must be an ISO-8601 date or timestamp' })
+  to?: Date;
+
+  @IsOptional()
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  team?: string;
+}
+
+@ApiTags('insights')
+@ApiBearerAuth()
+@Controller('api/v1/insights')
+export class InsightsController {
+  constructor(
+    private readonly insights: InsightsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Per team x type counts with the previous period, MTTA/MTTR, by severity and source. Default: the last 90 days. */
+  @Get('incidents')
+  async incidentInsights(@Query() query: InsightsQueryDto) {
+    const to = query.to ?? this.clock.now();
+    const from = query.from ?? new Date(to.getTime() - 90 * DAY_MS);
+    return this.insights.incidentInsights({ from, to }, { team: query.team });
+  }
+}
