@@ -22,6 +22,8 @@ export interface PrometheusOptions {
   /** Global rule evaluation interval; short in tests so rules are evaluated quickly. */
   readonly evaluationInterval?: string;
   readonly readyTimeoutMs?: number;
+  /** Extra top-level configuration (e.g. scrape_configs, alerting), merged over the defaults. */
+  readonly extraConfig?: Readonly<Record<string, unknown>>;
 }
 
 export interface RunningPrometheus {
@@ -62,6 +64,7 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
         global: { evaluation_interval: options.evaluationInterval ?? '1m' },
         rule_files: ruleFileNames.map((name) => join(workDir, name)),
         scrape_configs: [],
+        ...options.extraConfig,
       }),
     );
     return await startServer(workDir, dataDir, configFile, options.readyTimeoutMs ?? 60_000);

@@ -6,6 +6,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { Clock, LoggingModule, MetricsModule, PlatformModule } from '@app/platform';
 import { CatalogModule } from '@app/catalog';
+import { AlertmanagerModule } from './alertmanager/alertmanager.module';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { CatalogHttpModule } from './catalog/catalog-http.module';
 import { HealthModule } from './health/health.module';
@@ -38,6 +39,7 @@ export class ApiAppModule {
         CatalogHttpModule,
         IncidentsHttpModule,
         InsightsHttpModule,
+        AlertmanagerModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
     };

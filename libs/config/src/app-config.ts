@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -103,6 +104,45 @@ export class EnvironmentSchema {
   @Max(3600)
   SLO_EVAL_INTERVAL_S: number = 60;
 
+  /** Minutes without an update before an open SEV1 incident's channel gets a reminder; 0 turns reminders off for that severity. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of minutes (0 = never)' })
+  @Min(0)
+  @Max(10080)
+  REMINDER_SEV1_MIN: number = 15;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of minutes (0 = never)' })
+  @Min(0)
+  @Max(10080)
+  REMINDER_SEV2_MIN: number = 30;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of minutes (0 = never)' })
+  @Min(0)
+  @Max(10080)
+  REMINDER_SEV3_MIN: number = 60;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of minutes (0 = never)' })
+  @Min(0)
+  @Max(10080)
+  REMINDER_SEV4_MIN: number = 0;
+
+  /** How often the scheduler looks for incidents owing a reminder. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  @Min(5)
+  @Max(3600)
+  REMINDER_CHECK_INTERVAL_S: number = 60;
+
+  /** How often the Slack side of incidents that Slack failed for (channel, invite, headline) is retried. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  @Min(5)
+  @Max(3600)
+  SLACK_RETRY_INTERVAL_S: number = 60;
+
   @Transform(emptyToUndefined)
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
@@ -128,6 +168,30 @@ export class EnvironmentSchema {
   @Transform(emptyToUndefined)
   @IsString()
   STATUS_PAGE_NAME: string = 'Ballast';
+
+  /** Team for Alertmanager groups without a `team` label (unset: such groups are rejected with 400). */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'must be a team slug' })
+  ALERTMANAGER_DEFAULT_TEAM?: string;
+
+  /** Severity for Alertmanager groups whose `severity` label is missing or unknown. */
+  @Transform(emptyToUndefined)
+  @IsIn(['SEV1', 'SEV2', 'SEV3', 'SEV4'])
+  ALERTMANAGER_DEFAULT_SEVERITY: string = 'SEV3';
+
+  /** Safety-net rebuild of the status page snapshot; changes arrive sooner through LISTEN/NOTIFY. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  @Min(1)
+  @Max(3600)
+  STATUS_PAGE_REFRESH_S: number = 15;
+
+  /** Where the status page keeps its last snapshot, to serve it after a restart while PostgreSQL is down. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  STATUS_PAGE_SNAPSHOT_FILE?: string;
 }
 
 export type AppConfigValues = Readonly<Omit<EnvironmentSchema, never>>;
@@ -159,7 +223,7 @@ function describe(errors: ValidationError[]): InvalidConfigError['problems'] {
 export function loadConfig(environment: Record<string, string | undefined>): AppConfig {
   const known = Object.keys(new EnvironmentSchema());
   const relevant: Record<string, string | undefined> = {};
-  for (const key of [...known, 'DATABASE_URL', 'API_ADMIN_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PUBLIC_STATUS_URL']) {
+  for (const key of [...known, 'ALERTMANAGER_DEFAULT_TEAM', 'DATABASE_URL', 'API_ADMIN_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PUBLIC_STATUS_URL', 'STATUS_PAGE_SNAPSHOT_FILE']) {
     if (environment[key] !== undefined) relevant[key] = environment[key];
   }
   const parsed = plainToInstance(EnvironmentSchema, relevant, { exposeDefaultValues: true });
@@ -170,6 +234,11 @@ export function loadConfig(environment: Record<string, string | undefined>): App
 
 /** Injectable, immutable configuration: use it as a constructor dependency. */
 export class AppConfig extends EnvironmentSchema {
+  /** The status page's persisted snapshot: STATUS_PAGE_SNAPSHOT_FILE, or `<DATA_DIR>/status-page/snapshot.json`. */
+  get statusPageSnapshotFile(): string {
+    return this.STATUS_PAGE_SNAPSHOT_FILE ?? join(this.DATA_DIR, 'status-page', 'snapshot.json');
+  }
+
   get slackEnabled(): boolean {
     return Boolean(this.SLACK_BOT_TOKEN && (this.SLACK_SIGNING_SECRET || this.SLACK_APP_TOKEN));
   }
