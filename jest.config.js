@@ -53,5 +53,18 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
+    {
+      // `npm run test:resilience`: faults and hostile input against the whole
+      // system as separate processes (needs `npm run build` first).
+      displayName: 'resilience',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/resilience/**/*.resilience-spec.ts'],
+      transform,
+      transformIgnorePatterns,
+      moduleNameMapper,
+      globalSetup: '<rootDir>/test/resilience/global-setup.ts',
+      globalTeardown: '<rootDir>/test/resilience/global-teardown.ts',
+    },
   ],
 };

@@ -26,8 +26,9 @@ export class LoggingModule {
                 censor: '[redacted]',
               },
               autoLogging: { ignore: (request: IncomingMessage) => request.url === '/health/live' || request.url === '/metrics' },
+              // 503 is a deliberate answer (database unreachable, draining): a warning, not an error.
               customLogLevel: (_request: IncomingMessage, response: { statusCode: number }, error?: Error) =>
-                error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+                (error || response.statusCode >= 500) && response.statusCode !== 503 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
             },
           }),
         }),
