@@ -2,5 +2,8 @@
 // per module (TypeOrmModule.forFeature) instead.
 import { CATALOG_ENTITIES } from '@app/catalog';
 import { INCIDENT_ENTITIES } from '../libs/incidents/src/persistence/entities';
+import { STATUS_ENTITIES } from '../libs/status/src/persistence/entities';
+import { SLO_ENTITIES } from '../libs/slo/src/persistence/entities';
+import { TeamDigestEntity } from '../apps/api/src/digest/team-digest.entity';
 
-export const ALL_ENTITIES = [...CATALOG_ENTITIES, ...INCIDENT_ENTITIES];
+export const ALL_ENTITIES = [...CATALOG_ENTITIES, ...INCIDENT_ENTITIES, ...STATUS_ENTITIES, ...SLO_ENTITIES, TeamDigestEntity];

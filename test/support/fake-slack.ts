@@ -365,7 +365,9 @@ export class FakeSlack {
         }
       });
     });
-    server.keepAliveTimeout = 1000;
+    // Clients (undici, which WebClient uses) keep a socket only when the server promises more than 1 s:
+    // with 1 s every call opened a new connection. close() and goDown() close idle sockets anyway.
+    server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {

@@ -17,6 +17,8 @@ const execFileAsync = promisify(execFile);
 export interface PrometheusOptions {
   /** OpenMetrics text (ending with `# EOF`) imported as TSDB blocks before start. */
   readonly openMetrics?: string;
+  /** The same, from a file (histories too large for one string; the file is left in place). */
+  readonly openMetricsFile?: string;
   /** Rule files by file name, loaded through `rule_files`. */
   readonly ruleFiles?: Readonly<Record<string, string>>;
   /** Global rule evaluation interval; short in tests so rules are evaluated quickly. */
@@ -34,6 +36,13 @@ export interface RunningPrometheus {
   /** GET of an API path, returning `data` of a successful answer. */
   api<T>(path: string): Promise<T>;
   logs(): string;
+  /** Stops the server but keeps its storage, port and configuration (outage tests). */
+  kill(): Promise<void>;
+  /** Starts the server again after kill(), on the same port and storage. */
+  restart(): Promise<void>;
+  /** SIGSTOP: the server keeps its port but answers nothing (requests time out) until resume(). */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -52,6 +61,9 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
     mkdirSync(dataDir);
     if (options.openMetrics !== undefined) {
       await importOpenMetrics(workDir, dataDir, options.openMetrics);
+    }
+    if (options.openMetricsFile !== undefined) {
+      await importOpenMetricsFile(options.openMetricsFile, dataDir);
     }
     const ruleFileNames = Object.keys(options.ruleFiles ?? {});
     for (const [name, content] of Object.entries(options.ruleFiles ?? {})) {
@@ -81,6 +93,14 @@ async function importOpenMetrics(workDir: string, dataDir: string, openMetrics: 
   const input = join(workDir, 'history.om');
   writeFileSync(input, openMetrics);
   try {
+    await importOpenMetricsFile(input, dataDir);
+  } finally {
+    rmSync(input, { force: true });
+  }
+}
+
+async function importOpenMetricsFile(input: string, dataDir: string): Promise<void> {
+  try {
     await execFileAsync(
       'promtool',
       ['tsdb', 'create-blocks-from', `--max-block-duration=${IMPORT_MAX_BLOCK_DURATION}`, '--quiet', 'openmetrics', input, dataDir],
@@ -91,8 +111,6 @@ async function importOpenMetrics(workDir: string, dataDir: string, openMetrics: 
     throw new Error(`promtool could not import the history: ${failure.message}\n${failure.stdout ?? ''}${failure.stderr ?? ''}`, {
       cause: error,
     });
-  } finally {
-    rmSync(input, { force: true });
   }
 }
 
@@ -102,31 +120,40 @@ async function startServer(workDir: string, dataDir: string, configFile: string,
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort();
     const log: string[] = [];
-    const child = spawn(
-      'prometheus',
-      [
-        `--config.file=${configFile}`,
-        `--storage.tsdb.path=${dataDir}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        // Retention counts back from the newest block, but the default 15d would
-        // still drop the start of a 30-day history: keep everything.
-        '--storage.tsdb.retention.time=400d',
-        '--log.level=warn',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const collect = (chunk: Buffer): void => {
-      log.push(chunk.toString('utf8'));
-      if (log.length > 200) {
-        log.splice(0, log.length - 200);
-      }
+    const launch = (): ChildProcess => {
+      const child = spawn(
+        'prometheus',
+        [
+          `--config.file=${configFile}`,
+          `--storage.tsdb.path=${dataDir}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          // Retention counts back from the newest block, but the default 15d would
+          // still drop the start of a 30-day history: keep everything.
+          '--storage.tsdb.retention.time=400d',
+          '--log.level=warn',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      const collect = (chunk: Buffer): void => {
+        log.push(chunk.toString('utf8'));
+        if (log.length > 200) {
+          log.splice(0, log.length - 200);
+        }
+      };
+      child.stdout?.on('data', collect);
+      child.stderr?.on('data', collect);
+      return child;
     };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
+    const child = launch();
     const url = `http://127.0.0.1:${port}`;
     try {
       await waitUntilReady(child, url, readyTimeoutMs, () => log.join(''));
-      return runningPrometheus(child, url, workDir, () => log.join(''));
+      const relaunch = async (): Promise<ChildProcess> => {
+        const next = launch();
+        await waitUntilReady(next, url, readyTimeoutMs, () => log.join(''));
+        return next;
+      };
+      return runningPrometheus(child, url, workDir, () => log.join(''), relaunch);
     } catch (error) {
       lastError = error;
       await stopProcess(child);
@@ -154,7 +181,14 @@ async function waitUntilReady(child: ChildProcess, url: string, timeoutMs: numbe
   throw new Error(`prometheus was not ready after ${timeoutMs} ms:\n${logs()}`);
 }
 
-function runningPrometheus(child: ChildProcess, url: string, workDir: string, logs: () => string): RunningPrometheus {
+function runningPrometheus(
+  firstChild: ChildProcess,
+  url: string,
+  workDir: string,
+  logs: () => string,
+  relaunch: () => Promise<ChildProcess>,
+): RunningPrometheus {
+  let child = firstChild;
   const post = async <T>(path: string, form: Record<string, string>): Promise<T> => {
     const response = await fetch(`${url}${path}`, {
       method: 'POST',
@@ -188,7 +222,24 @@ function runningPrometheus(child: ChildProcess, url: string, workDir: string, lo
       return apiData<T>(await fetch(`${url}${path}`), path);
     },
     logs,
+    async kill() {
+      child.kill('SIGCONT');
+      await stopProcess(child);
+    },
+    async restart() {
+      if (child.exitCode === null && child.signalCode === null) {
+        throw new Error('restart() needs a killed Prometheus; call kill() first');
+      }
+      child = await relaunch();
+    },
+    pause() {
+      child.kill('SIGSTOP');
+    },
+    resume() {
+      child.kill('SIGCONT');
+    },
     async stop() {
+      child.kill('SIGCONT');
       await stopProcess(child);
       rmSync(workDir, { recursive: true, force: true });
     },

@@ -8,10 +8,17 @@ import { Clock, LoggingModule, MetricsModule, PlatformModule } from '@app/platfo
 import { CatalogModule } from '@app/catalog';
 import { AlertmanagerModule } from './alertmanager/alertmanager.module';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
+import { BudgetPolicyModule } from './budget-policy/budget-policy.module';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { DigestModule } from './digest/digest.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { CatalogHttpModule } from './catalog/catalog-http.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsHttpModule } from './incidents/incidents-http.module';
 import { InsightsHttpModule } from './insights/insights-http.module';
+import { SloHttpModule } from './slo/slo-http.module';
+import { SlackModule } from './slack/slack.module';
+import { StatusHttpModule } from './status/status-http.module';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -35,11 +42,18 @@ export class ApiAppModule {
         DatabaseModule.forRoot({ url: options.databaseUrl, applicationName: 'ballast-api' }),
         MetricsModule,
         HealthModule,
+        NotificationsModule,
         CatalogModule,
         CatalogHttpModule,
         IncidentsHttpModule,
         InsightsHttpModule,
+        SloHttpModule,
+        SlackModule,
         AlertmanagerModule,
+        StatusHttpModule,
+        BudgetPolicyModule,
+        DigestModule,
+        DashboardModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
     };

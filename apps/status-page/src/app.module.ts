@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, ConfigModule } from '@app/config';
-import { DatabaseModule } from '@app/database';
 import { Clock, LoggingModule, MetricsModule, PlatformModule } from '@app/platform';
+import { STATUS_PAGE_DATABASE_URL, StatusPageDatabase } from './database/status-page-database';
 import { StatusPageHealthController } from './health/health.controller';
-import { PagesController } from './pages/pages.controller';
+import { SnapshotRequestHandler } from './http/snapshot-request-handler';
+import { StatusPageRenderer } from './render/status-page-renderer';
+import { SnapshotService } from './snapshot/snapshot.service';
+import { SnapshotStore } from './snapshot/snapshot-store';
 
 export interface StatusPageModuleOptions {
   config: AppConfig;
@@ -13,20 +15,25 @@ export interface StatusPageModuleOptions {
   clock?: Clock;
 }
 
+/**
+ * The public status page. No TypeORM here: it reads through a lazy `pg` pool
+ * so it can start, and keep serving its snapshot, while PostgreSQL is down.
+ */
 @Module({})
 export class StatusPageAppModule {
   static forRoot(options: StatusPageModuleOptions): DynamicModule {
     return {
       module: StatusPageAppModule,
-      imports: [
-        ConfigModule.forRoot(options.config),
-        PlatformModule.forRoot({ clock: options.clock }),
-        LoggingModule.forRoot('status-page'),
-        DatabaseModule.forRoot({ url: options.databaseUrl, applicationName: 'ballast-status-page', poolSize: 4 }),
-        MetricsModule,
-        TerminusModule.forRoot({ logger: false }),
+      imports: [ConfigModule.forRoot(options.config), PlatformModule.forRoot({ clock: options.clock }), LoggingModule.forRoot('status-page'), MetricsModule],
+      providers: [
+        { provide: STATUS_PAGE_DATABASE_URL, useValue: options.databaseUrl },
+        StatusPageDatabase,
+        StatusPageRenderer,
+        SnapshotStore,
+        SnapshotService,
+        SnapshotRequestHandler,
       ],
-      controllers: [PagesController, StatusPageHealthController],
+      controllers: [StatusPageHealthController],
     };
   }
 }

@@ -1,9 +1,12 @@
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AppConfig } from '@app/config';
-import type { Clock } from '@app/platform';
-import { configureHttpApp } from '@app/platform';
+import { Clock, configureHttpApp } from '@app/platform';
 import { StatusPageAppModule } from './app.module';
+import { SnapshotRequestHandler } from './http/snapshot-request-handler';
 
 export interface CreateStatusPageAppOptions {
   config: AppConfig;
@@ -12,10 +15,44 @@ export interface CreateStatusPageAppOptions {
   clock?: Clock;
 }
 
-/** Builds the public status page application (not yet listening). */
+/**
+ * Builds the public status page application (not yet listening). `init`
+ * loads the persisted snapshot and tries a first refresh, so the app serves
+ * from its first request.
+ */
 export async function createStatusPageApp(options: CreateStatusPageAppOptions): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(StatusPageAppModule.forRoot(options), { bufferLogs: true, bodyParser: false });
   configureHttpApp(app, options.config);
+  installSnapshotFastPath(app);
   await app.init();
   return app;
+}
+
+/**
+ * Puts the snapshot handler in front of Express on the HTTP server: public
+ * routes are answered from memory, everything else continues to Nest.
+ */
+function installSnapshotFastPath(app: NestExpressApplication): void {
+  const server = app.getHttpServer() as Server;
+  const handler = app.get(SnapshotRequestHandler);
+  const logger = new Logger('StatusPage');
+  const downstream = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    let handled: boolean;
+    try {
+      handled = handler.handle(request, response);
+    } catch (error) {
+      // A rendering bug must cost one response, not the process.
+      const errorId = randomUUID();
+      logger.error({ errorId, err: error }, `Unhandled error ${errorId} serving ${request.url ?? ''}`);
+      if (response.headersSent) response.destroy();
+      else {
+        response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+        response.end(`Internal error; quote error id ${errorId} when reporting it\n`);
+      }
+      return;
+    }
+    if (!handled) for (const listener of downstream) listener.call(server, request, response);
+  });
 }

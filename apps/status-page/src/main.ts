@@ -10,7 +10,13 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const database = await provideDatabase(config, (message) => logger.debug(message));
   try {
-    await migrateDatabase({ url: database.url, migrations: MIGRATIONS });
+    try {
+      await migrateDatabase({ url: database.url, migrations: MIGRATIONS });
+    } catch (error) {
+      // The status page must come up during the very outage it reports: serve the
+      // persisted snapshot (or a clear 503) and keep retrying the database.
+      logger.warn(`could not migrate the database (${error instanceof Error ? error.message : String(error)}); starting from the persisted snapshot`);
+    }
     const app = await createStatusPageApp({ config, databaseUrl: database.url });
     handleShutdownSignals(app, { graceMs: config.SHUTDOWN_GRACE_MS, afterClose: () => database.stop() });
     await app.listen(config.STATUS_PAGE_PORT, config.HOST);

@@ -37,6 +37,9 @@ describe('loadConfig', () => {
     ['API_ADMIN_TOKEN', 'short', 'at least 16'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL'],
     ['SCHEDULER_ENABLED', 'maybe', 'true or false'],
+    ['REMINDER_SEV1_MIN', '-5', 'REMINDER_SEV1_MIN'],
+    ['REMINDER_SEV2_MIN', 'soon', 'minutes (0 = never)'],
+    ['SLACK_RETRY_INTERVAL_S', '1', 'SLACK_RETRY_INTERVAL_S'],
   ])('fails naming %s when it is %j', (variable, value, expected) => {
     let thrown: unknown;
     try {

@@ -104,6 +104,34 @@ export class EnvironmentSchema {
   @Max(3600)
   SLO_EVAL_INTERVAL_S: number = 60;
 
+  /** Once the last good SLO figures are this old and Prometheus still fails, the SLO reads `stale` instead of `error`. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  @Min(1)
+  @Max(86400)
+  SLO_STALE_AFTER_S: number = 300;
+
+  /** Prometheus requests one replica's SLO evaluation has in flight (each evaluates up to 10 SLOs in steady state). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer' })
+  @Min(1)
+  @Max(64)
+  SLO_EVAL_CONCURRENCY: number = 4;
+
+  /** Days of SLO evaluation history kept (older than 2 days it is thinned to one evaluation per hour). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of days' })
+  @Min(1)
+  @Max(3650)
+  SLO_HISTORY_RETENTION_DAYS: number = 400;
+
+  /** Time limit of one Prometheus HTTP request (queries of SLO evaluations, backfills and selector checks). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(100)
+  @Max(300000)
+  PROMETHEUS_TIMEOUT_MS: number = 10000;
+
   /** Minutes without an update before an open SEV1 incident's channel gets a reminder; 0 turns reminders off for that severity. */
   @Transform(toInt)
   @IsInt({ message: 'must be an integer number of minutes (0 = never)' })
@@ -168,6 +196,18 @@ export class EnvironmentSchema {
   @Transform(emptyToUndefined)
   @IsString()
   STATUS_PAGE_NAME: string = 'Ballast';
+
+  /** Day of the week (UTC) on which each team's weekly digest is posted to its Slack channel. */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value))
+  @IsIn(['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'], { message: 'must be a day of the week such as monday' })
+  DIGEST_DAY: string = 'monday';
+
+  /** Hour (UTC, 0-23) of the weekly digest. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an hour 0-23 (UTC)' })
+  @Min(0)
+  @Max(23)
+  DIGEST_HOUR_UTC: number = 9;
 
   /** Team for Alertmanager groups without a `team` label (unset: such groups are rejected with 400). */
   @IsOptional()

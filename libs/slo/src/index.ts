@@ -11,11 +11,32 @@ export {
 } from './domain/burn-rate-alerts';
 export {
   formatOpenSloImportIssue,
+  isPrometheusFailure,
   OpenSloImportError,
   type OpenSloImportIssue,
+  PrometheusQueryError,
   PrometheusResultError,
+  PrometheusUnavailableError,
+  type PrometheusUnavailableReason,
+  SloNotFoundError,
   SloValidationError,
 } from './domain/errors';
+export {
+  BUCKET_EVALUATION_WINDOWS,
+  BUCKET_LABEL,
+  type BucketCoverage,
+  type BucketWindowBounds,
+  combineWindowCounts,
+  type EvaluationAnswer,
+  type EvaluationPlan,
+  type EvaluationPlanInput,
+  naiveWindowKeys,
+  planEvaluation,
+  RAW_EVALUATION_WINDOWS,
+  readEvaluationAnswer,
+  REREAD_BUCKETS,
+  sumBucketWindow,
+} from './domain/evaluation-plan';
 export {
   type BucketWindowSum,
   bucketStartFor,
@@ -73,6 +94,14 @@ export {
   type SeriesSelector,
   withLabelMatchers,
 } from './domain/promql-selector';
+export {
+  historyStepSeconds,
+  isSloState,
+  MAX_HISTORY_POINTS,
+  prometheusFailureState,
+  SLO_STATES_WORST_FIRST,
+  worstSloState,
+} from './domain/slo-health';
 export { type LatencyIndicator, type RatioIndicator, type SloIndicator, validateIndicator } from './domain/slo-indicator';
 export {
   burnRate,
@@ -84,6 +113,7 @@ export {
   sli,
   validateObjective,
 } from './domain/slo-math';
+export { DEFAULT_SLO_POLICY, SLO_POLICY_SEVERITIES, type SloPolicy, type SloPolicySeverity, validatePolicy } from './domain/slo-policy';
 export {
   evaluateSloStatus,
   type PrometheusFailure,
@@ -107,3 +137,28 @@ export {
   statusWindowSeconds,
   windowOfDays,
 } from './domain/slo-window';
+
+// Nest module, persistence and application services.
+export { SLO_EVALUATED, type SloEvaluatedEvent, type SloEventSubject } from './application/slo-events';
+export { SLO_EVALUATION_INTERVAL_NAME, SloEvaluationScheduler } from './application/slo-evaluation.scheduler';
+export { type SloCycleReport, SloEvaluator } from './application/slo-evaluator';
+export { type SloWarning } from './application/slo-selector-check';
+export {
+  type ImportedSlo,
+  type ListSlosFilter,
+  type SavedSlo,
+  type SloBudgetSummary,
+  type SloChangesInput,
+  type SloDefinitionInput,
+  type SloHistory,
+  type SloHistoryPoint,
+  type SloLatestState,
+  SloService,
+  type TeamSloRollup,
+} from './application/slo.service';
+export { SloModule } from './slo.module';
+export { SLO_ENTITIES } from './persistence/entities';
+export { SloEventBucketEntity } from './persistence/slo-event-bucket.entity';
+export { SloEvaluationEntity } from './persistence/slo-evaluation.entity';
+export { SloEntity } from './persistence/slo.entity';
+export { PrometheusClient, type PrometheusWorkStats } from './prometheus/prometheus-client';

@@ -6,6 +6,18 @@ import { IS_PUBLIC, UnauthorizedError } from '@app/platform';
 
 export type AuthenticatedRequest = Request & { principal?: Principal };
 
+export const DASHBOARD_COOKIE = 'ballast_dashboard';
+
+/** The HTML dashboards (and only they) also accept the token from their HttpOnly cookie. */
+function dashboardCookieHeader(request: AuthenticatedRequest): string | undefined {
+  if (!request.path.startsWith('/dashboard')) return undefined;
+  const cookie = request.headers.cookie
+    ?.split(';')
+    .map((part) => part.trim())
+    .find((part) => part.startsWith(`${DASHBOARD_COOKIE}=`));
+  return cookie ? `Bearer ${decodeURIComponent(cookie.slice(DASHBOARD_COOKIE.length + 1))}` : undefined;
+}
+
 const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]{8,512})\s*$/;
 
 /** Every route needs `Authorization: Bearer <token>` unless marked @Public(). */
@@ -21,7 +33,7 @@ export class BearerAuthGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
+    const header = request.headers.authorization ?? dashboardCookieHeader(request);
     if (!header) throw new UnauthorizedError('Missing Authorization: Bearer <token> header');
     const match = BEARER.exec(header);
     if (!match) throw new UnauthorizedError('Authorization header must be "Bearer <token>"');

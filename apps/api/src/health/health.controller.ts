@@ -2,8 +2,8 @@ import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/commo
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { AppConfig } from '@app/config';
 import { Public } from '@app/platform';
+import { SlackGateway } from '../slack/slack-gateway';
 
 @ApiTags('health')
 @Public()
@@ -12,7 +12,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
-    private readonly config: AppConfig,
+    private readonly slack: SlackGateway,
   ) {}
 
   /** The process is up and its event loop answers. */
@@ -21,11 +21,15 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready to serve: the database answers within a second. 503 otherwise. */
+  /**
+   * Ready to serve: the database answers within a second. 503 otherwise.
+   * Slack is reported (mode, and whether auth.test last succeeded) but never
+   * makes the API unready: incidents are stored without it.
+   */
   @Get('ready')
   async ready(@Res({ passthrough: true }) response: Response) {
     response.setHeader('Cache-Control', 'no-store');
-    const slack = { status: 'up', mode: this.slackMode() };
+    const slack = this.slack.currentHealth();
     try {
       const result = await this.health.check([() => this.database.pingCheck('database').withTimeout(1000)]);
       return { ...result, info: { ...result.info, slack } };
@@ -37,10 +41,5 @@ export class HealthController {
       }
       throw error;
     }
-  }
-
-  private slackMode(): 'disabled' | 'http' | 'socket' {
-    if (!this.config.slackEnabled) return 'disabled';
-    return this.config.SLACK_APP_TOKEN ? 'socket' : 'http';
   }
 }

@@ -1,7 +1,7 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, IsNull, Repository } from 'typeorm';
+import { Brackets, DataSource, EntityManager, IsNull, Raw, Repository } from 'typeorm';
 import { Principal, ServiceEntity, TeamEntity } from '@app/catalog';
 import { Clock, ConflictError, isUniqueViolation, NotFoundError, Page, PageRequest, ValidationFailedError } from '@app/platform';
 import { applyClockEvent, changeIncidentStatus, ClockActor, IncidentClock, openIncidentClock } from '../domain/incident-clock';
@@ -72,6 +72,8 @@ export interface ListIncidentsFilter {
   open?: boolean;
   severity?: Severity;
   source?: IncidentSource;
+  /** e.g. `slo:<id>`: every incident (open or not) opened under that key */
+  dedupKey?: string;
 }
 
 export interface RecordEventOptions {
@@ -121,7 +123,8 @@ export class IncidentsService {
     @InjectRepository(IncidentTypeEntity) private readonly types: Repository<IncidentTypeEntity>,
     private readonly clock: Clock,
     private readonly events: EventEmitter2,
-    @Optional() private readonly components: ComponentDirectory | null,
+    // Explicit token: SWC (the tests' compiler) emits `Object` as the design type of `X | null`.
+    @Optional() @Inject(ComponentDirectory) private readonly components: ComponentDirectory | null,
   ) {}
 
   async declareIncident(input: DeclareIncidentInput, author: TimelineAuthor): Promise<DeclareIncidentResult> {
@@ -364,6 +367,7 @@ export class IncidentsService {
     if (filter.status) query.andWhere('incident.status = :status', { status: filter.status });
     if (filter.severity) query.andWhere('incident.severity = :severity', { severity: filter.severity });
     if (filter.source) query.andWhere('incident.source = :source', { source: filter.source });
+    if (filter.dedupKey) query.andWhere('incident.dedupKey = :dedupKey', { dedupKey: filter.dedupKey });
     if (filter.open === true) query.andWhere('incident.resolvedAt IS NULL');
     if (filter.open === false) query.andWhere('incident.resolvedAt IS NOT NULL');
     const [items, total] = await query.take(page.limit).skip(page.offset).getManyAndCount();
@@ -404,8 +408,22 @@ export class IncidentsService {
     );
   }
 
-  async incidentsNeedingSlackSync(limit: number): Promise<IncidentEntity[]> {
-    return this.incidents.find({ where: { slackSyncState: 'pending' }, relations: RELATIONS, order: { createdAt: 'ASC' }, take: limit });
+  /**
+   * Incidents whose Slack side is owed. `idleForSeconds` skips rows touched
+   * more recently than that (by the database's clock), so a retry job does not
+   * race the first attempt that is still running.
+   */
+  async incidentsNeedingSlackSync(limit: number, options: { idleForSeconds?: number } = {}): Promise<IncidentEntity[]> {
+    const idle = options.idleForSeconds ?? 0;
+    return this.incidents.find({
+      where: {
+        slackSyncState: 'pending',
+        ...(idle > 0 ? { updatedAt: Raw((column) => `${column} <= now() - make_interval(secs => :idle)`, { idle }) } : {}),
+      },
+      relations: RELATIONS,
+      order: { createdAt: 'ASC' },
+      take: limit,
+    });
   }
 
   /**

@@ -206,6 +206,8 @@ describe('declare metadata', () => {
   it.each<[string | null | undefined, object]>([
     [encodeDeclareMetadata({ channelId: 'C1', requestId: 'r' }), { channelId: 'C1', requestId: 'r' }],
     [encodeDeclareMetadata({ channelId: null }), { channelId: null }],
+    [encodeDeclareMetadata({ channelId: 'C1', responseUrl: 'https://hooks.slack.com/commands/T1/2/abc' }), { channelId: 'C1', responseUrl: 'https://hooks.slack.com/commands/T1/2/abc' }],
+    [JSON.stringify({ channelId: 'C1', responseUrl: 'javascript:alert(1)' }), { channelId: 'C1' }],
     ['', { channelId: null }],
     [undefined, { channelId: null }],
     ['not json', { channelId: null }],

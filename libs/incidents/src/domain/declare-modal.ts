@@ -57,6 +57,11 @@ export interface DeclareModalMetadata {
   readonly channelId: string | null;
   /** optional caller-chosen id to correlate or deduplicate submissions */
   readonly requestId?: string;
+  /**
+   * the slash command's response_url (valid 30 min, 5 uses): how to reach the
+   * person with an ephemeral message after submission, wherever /incident was run
+   */
+  readonly responseUrl?: string;
 }
 
 export interface DeclareModalInitialValues {
@@ -76,7 +81,7 @@ export interface DeclareModalInput {
 }
 
 export function encodeDeclareMetadata(metadata: DeclareModalMetadata): string {
-  const encoded = JSON.stringify({ channelId: metadata.channelId, requestId: metadata.requestId });
+  const encoded = JSON.stringify({ channelId: metadata.channelId, requestId: metadata.requestId, responseUrl: metadata.responseUrl });
   if (encoded.length > BLOCK_KIT_LIMITS.privateMetadata) {
     throw new RangeError(`private_metadata exceeds ${BLOCK_KIT_LIMITS.privateMetadata} characters`);
   }
@@ -88,10 +93,11 @@ export function decodeDeclareMetadata(raw: string | null | undefined): DeclareMo
   try {
     const parsed: unknown = JSON.parse(raw ?? '');
     if (parsed && typeof parsed === 'object') {
-      const { channelId, requestId } = parsed as Record<string, unknown>;
+      const { channelId, requestId, responseUrl } = parsed as Record<string, unknown>;
       return {
         channelId: typeof channelId === 'string' && channelId !== '' ? channelId : null,
         ...(typeof requestId === 'string' && requestId !== '' ? { requestId } : {}),
+        ...(typeof responseUrl === 'string' && /^https?:\/\/\S+$/.test(responseUrl) ? { responseUrl } : {}),
       };
     }
   } catch {

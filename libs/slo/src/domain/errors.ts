@@ -78,3 +78,63 @@ export function describeValue(value: unknown): string {
   }
   return Array.isArray(value) ? 'a list' : `a ${typeof value}`;
 }
+
+/** Why Prometheus could not answer at all. */
+export type PrometheusUnavailableReason = 'unreachable' | 'timeout' | 'http_error' | 'bad_response';
+
+/** Prometheus did not answer (down, slow, a proxy error, not a Prometheus API). */
+export class PrometheusUnavailableError extends Error {
+  readonly kind = 'unavailable';
+  readonly code = 'prometheus_unavailable';
+
+  constructor(
+    readonly reason: PrometheusUnavailableReason,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'PrometheusUnavailableError';
+  }
+}
+
+/**
+ * Prometheus answered and refused the query: `bad_data` (it does not parse, a
+ * regular expression does not compile) or `execution` (it failed to run).
+ */
+export class PrometheusQueryError extends Error {
+  readonly kind = 'unavailable';
+  readonly code = 'prometheus_query_failed';
+
+  constructor(
+    /** Prometheus's `errorType`, e.g. `bad_data`, `execution`, `timeout`. */
+    readonly errorType: string,
+    /** Prometheus's own `error` text, unchanged. */
+    readonly prometheusMessage: string,
+    readonly httpStatus: number,
+    options?: ErrorOptions,
+  ) {
+    super(`Prometheus refused the query (${errorType}): ${prometheusMessage}`, options);
+    this.name = 'PrometheusQueryError';
+  }
+
+  /** The query itself is wrong, as opposed to Prometheus failing to run it. */
+  get isInvalidQuery(): boolean {
+    return this.errorType === 'bad_data';
+  }
+}
+
+/** Any way a Prometheus request can fail; an evaluation turns it into `error`/`stale`. */
+export function isPrometheusFailure(error: unknown): error is PrometheusUnavailableError | PrometheusQueryError | PrometheusResultError {
+  return error instanceof PrometheusUnavailableError || error instanceof PrometheusQueryError || error instanceof PrometheusResultError;
+}
+
+/** An SLO that does not exist (or no longer does). */
+export class SloNotFoundError extends Error {
+  readonly kind = 'not_found';
+  readonly code = 'slo_not_found';
+
+  constructor(readonly sloId: string) {
+    super(`SLO '${sloId}' does not exist`);
+    this.name = 'SloNotFoundError';
+  }
+}

@@ -86,6 +86,7 @@ describe('importOpenSlo', () => {
   it('imports an SLO with an inline ratio indicator', () => {
     expect(importOpenSlo(checkoutSlo)).toEqual([
       {
+        document: 0,
         name: 'checkout-availability',
         displayName: 'Checkout availability',
         description: '99.9% of checkout requests succeed',
@@ -105,6 +106,7 @@ describe('importOpenSlo', () => {
     const slos = importOpenSlo(`${checkoutSlo}---${searchSliAndSlo}`);
     expect(slos.map((slo) => slo.name)).toEqual(['checkout-availability', 'search-availability']);
     expect(slos[1]).toEqual({
+      document: 2,
       name: 'search-availability',
       service: 'search',
       objective: 0.995,

@@ -7,6 +7,8 @@ import { MAX_WINDOW_DAYS, parseWindow } from './slo-window';
 
 /** An SLO read from an OpenSLO file, before it is bound to a Ballast service. */
 export interface ImportedSloDefinition {
+  /** 0-based index of its YAML document in the file (for issues found later, e.g. an unknown service). */
+  readonly document: number;
   readonly name: string;
   readonly displayName?: string;
   readonly description?: string;
@@ -191,6 +193,7 @@ class OpenSloImporter {
       return undefined;
     }
     return {
+      document: this.document,
       name,
       ...(displayName !== undefined ? { displayName } : {}),
       ...(description !== undefined ? { description } : {}),

@@ -205,7 +205,8 @@ export function readBucketEvents(
   return buckets;
 }
 
-function eventCounts(
+/** Counts from per-counter values; a missing value is 0 events. Shared with the evaluation plan. */
+export function eventCounts(
   counters: IndicatorCounters,
   valueOf: (counter: EventCounter) => number | undefined,
 ): EventCounts {
@@ -215,7 +216,7 @@ function eventCounts(
   return { bad: Math.min(Math.max(bad, 0), total), total };
 }
 
-function parseIncrease(text: string, what: string): number {
+export function parseIncrease(text: string, what: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value < 0) {
     throw new PrometheusResultError(`Prometheus returned ${JSON.stringify(text)} for ${what}; expected a count`);
@@ -223,7 +224,7 @@ function parseIncrease(text: string, what: string): number {
   return value;
 }
 
-function counterEntries(counters: IndicatorCounters): Array<[EventCounter, string]> {
+export function counterEntries(counters: IndicatorCounters): Array<[EventCounter, string]> {
   const entries: Array<[EventCounter, string]> = [['total', counters.total]];
   if (counters.bad !== undefined) {
     entries.push(['bad', counters.bad]);
@@ -234,6 +235,7 @@ function counterEntries(counters: IndicatorCounters): Array<[EventCounter, strin
   return entries;
 }
 
-function tagged(expression: string, label: string, value: string): string {
+/** Adds a constant label to every series of `expression` (so `or` keeps the parts apart). */
+export function tagged(expression: string, label: string, value: string): string {
   return `label_replace(${expression}, ${quotePromqlString(label)}, ${quotePromqlString(value)}, "", "")`;
 }

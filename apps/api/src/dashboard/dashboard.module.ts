@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '@app/catalog';
+import { IncidentsModule } from '@app/incidents';
+import { SloModule } from '@app/slo';
+import { DashboardViews } from './dashboard-views';
+import { DashboardController } from './dashboard.controller';
+import { DashboardService } from './dashboard.service';
+
+@Module({ imports: [CatalogModule, IncidentsModule, SloModule], providers: [DashboardService, DashboardViews], controllers: [DashboardController] })
+export class DashboardModule {}

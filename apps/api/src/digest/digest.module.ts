@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule, TeamEntity } from '@app/catalog';
+import { IncidentsModule } from '@app/incidents';
+import { SloModule } from '@app/slo';
+import { TeamDigestEntity } from './team-digest.entity';
+import { WeeklyDigestService } from './weekly-digest.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([TeamDigestEntity, TeamEntity]), CatalogModule, IncidentsModule, SloModule],
+  providers: [WeeklyDigestService],
+  exports: [WeeklyDigestService],
+})
+export class DigestModule {}

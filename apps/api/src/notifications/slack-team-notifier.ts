@@ -1,0 +1,37 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { TeamsService } from '@app/catalog';
+import { escapeMrkdwn } from '@app/incidents';
+import { SlackGateway } from '../slack/slack-gateway';
+import { TeamNotifier, TeamRef } from './team-notifier';
+
+/** Team notifications as Slack messages in the team's channel (text escaped: no <!channel> injection). */
+@Injectable()
+export class SlackTeamNotifier extends TeamNotifier {
+  private readonly logger = new Logger(SlackTeamNotifier.name);
+
+  constructor(
+    private readonly slack: SlackGateway,
+    private readonly teams: TeamsService,
+  ) {
+    super();
+  }
+
+  async notifyTeam(team: TeamRef, text: string): Promise<boolean> {
+    if (!this.slack.enabled) {
+      this.logger.log({ team: team.slug }, `team notification (Slack off): ${text}`);
+      return false;
+    }
+    const { slackChannelId } = await this.teams.getTeamById(team.id);
+    if (!slackChannelId) {
+      this.logger.warn({ team: team.slug }, `team has no Slack channel; notification not sent: ${text}`);
+      return false;
+    }
+    try {
+      await this.slack.postMessage(slackChannelId, { text: escapeMrkdwn(text) });
+      return true;
+    } catch (error) {
+      this.logger.warn({ err: error, team: team.slug }, 'could not post the team notification to Slack');
+      return false;
+    }
+  }
+}

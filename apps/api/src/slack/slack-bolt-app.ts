@@ -1,0 +1,124 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { App, AppOptions } from '@slack/bolt';
+import { AppConfig } from '@app/config';
+import { DECLARE_INCIDENT_CALLBACK_ID, ViewStateValues } from '@app/incidents';
+import { ackDeadline } from './slack-ack-window';
+import { SlackBackgroundWork } from './slack-background-work';
+import { SlackCommandFlow } from './slack-commands.service';
+import { SlackDeclareFlow } from './slack-declare.service';
+import { SlackGateway } from './slack-gateway';
+import { SlackHttpReceiver } from './slack-http.receiver';
+import { slackLogger } from './slack-logger';
+import { SlackTimelineCapture } from './slack-timeline.service';
+
+/**
+ * The Bolt app: HTTP mode through SlackHttpReceiver (POST /slack/events inside
+ * the Nest app), or Socket Mode when SLACK_APP_TOKEN is set. Listeners only
+ * translate Slack's payloads, call one flow, acknowledge with its answer and
+ * hand the work that follows to SlackBackgroundWork.
+ */
+@Injectable()
+export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SlackBoltApp.name);
+  private app: App | null = null;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly gateway: SlackGateway,
+    private readonly receiver: SlackHttpReceiver,
+    private readonly commands: SlackCommandFlow,
+    private readonly declare: SlackDeclareFlow,
+    private readonly timeline: SlackTimelineCapture,
+    private readonly work: SlackBackgroundWork,
+  ) {}
+
+  onModuleInit(): void {
+    if (this.gateway.mode === 'disabled') return;
+    const common: AppOptions = {
+      // A fixed single-workspace authorization: no auth.test round trip before handling a request.
+      authorize: async () => ({
+        botToken: this.config.SLACK_BOT_TOKEN,
+        ...(this.gateway.identity ? { botUserId: this.gateway.identity.botUserId, botId: this.gateway.identity.botId ?? undefined } : {}),
+      }),
+      logger: slackLogger('SlackBolt'),
+      convoStore: false,
+      clientOptions: { ...(this.config.SLACK_API_URL ? { slackApiUrl: this.config.SLACK_API_URL } : {}), retryConfig: { retries: 2 } },
+    };
+    this.app =
+      this.gateway.mode === 'socket'
+        ? new App({ ...common, socketMode: true, appToken: this.config.SLACK_APP_TOKEN })
+        : new App({ ...common, receiver: this.receiver });
+    this.registerListeners(this.app);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.app && this.gateway.mode === 'socket') {
+      this.app.start().then(
+        () => this.logger.log('Slack Socket Mode connected'),
+        (error: unknown) => this.logger.error({ err: error }, 'Slack Socket Mode could not connect'),
+      );
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.app && this.gateway.mode === 'socket') await this.app.stop().catch(() => undefined);
+  }
+
+  private registerListeners(app: App): void {
+    app.command(this.config.SLACK_COMMAND, async ({ command, ack, context }) => {
+      const outcome = await this.commands.onCommand({
+        text: command.text ?? '',
+        userId: command.user_id,
+        userName: command.user_name || null,
+        channelId: command.channel_id,
+        triggerId: command.trigger_id,
+        responseUrl: command.response_url || null,
+      }, ackDeadline(receivedAtOf(context)));
+      await ack(outcome.ack);
+      if (outcome.after) this.work.run(`${this.config.SLACK_COMMAND} ${command.text ?? ''}`.trim(), outcome.after);
+    });
+
+    app.view({ callback_id: DECLARE_INCIDENT_CALLBACK_ID, type: 'view_submission' }, async ({ body, view, ack, context }) => {
+      const outcome = await this.declare.submit({
+        viewId: view.id,
+        teamId: body.team?.id ?? view.team_id ?? null,
+        userId: body.user.id,
+        userName: body.user.name || null,
+        values: view.state.values as unknown as ViewStateValues,
+        privateMetadata: view.private_metadata ?? null,
+      }, ackDeadline(receivedAtOf(context)));
+      await ack(outcome.ack);
+      if (outcome.after) this.work.run('declare from Slack', outcome.after);
+    });
+
+    app.event('pin_added', async ({ event }) => {
+      const message = event.item?.message;
+      if (event.item?.type !== 'message' || !message) return;
+      this.work.run('pin_added', () =>
+        this.timeline.onPinAdded({
+          channelId: event.channel_id ?? event.item.channel,
+          userId: event.user,
+          message: { ts: message.ts, text: message.text ?? null, user: message.user ?? null, permalink: message.permalink || null },
+        }),
+      );
+    });
+
+    app.event('reaction_added', async ({ event }) => {
+      if (event.item.type !== 'message') return;
+      this.work.run('reaction_added', () =>
+        this.timeline.onReactionAdded({
+          channelId: event.item.channel,
+          userId: event.user,
+          reaction: event.reaction,
+          messageTs: event.item.ts,
+          messageAuthor: event.item_user || null,
+        }),
+      );
+    });
+  }
+}
+
+/** When SlackHttpReceiver got the request (Socket Mode: unknown, so now). */
+function receivedAtOf(context: Record<string, unknown>): number | undefined {
+  return typeof context.receivedAt === 'number' ? context.receivedAt : undefined;
+}

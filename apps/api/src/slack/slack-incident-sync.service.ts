@@ -1,0 +1,246 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import {
+  buildIncidentHeadline,
+  channelNameWithSuffix,
+  describeSlackFailure,
+  formatIncidentReference,
+  INCIDENT_CHANGED,
+  INCIDENT_DECLARED,
+  IncidentChangedEvent,
+  IncidentDeclaredEvent,
+  IncidentEntity,
+  incidentChannelName,
+  IncidentsService,
+  TimelineEventKind,
+} from '@app/incidents';
+import { SlackBackgroundWork } from './slack-background-work';
+import { SlackCallError, slackErrorCode, SlackGateway, SlackReplyTarget } from './slack-gateway';
+import { SlackJobLock } from './slack-job-lock';
+import { headlineInputOf, slackUserOfAuthorLabel } from './slack-replies';
+
+/** Channel names tried after `name_taken`: `inc-42-x`, `inc-42-x-2`, ... `inc-42-x-10`. */
+const MAX_CHANNEL_NAME_ATTEMPTS = 10;
+const RETRY_BATCH = 25;
+
+/** Timeline kinds that cannot change what the headline shows; anything else refreshes it. */
+const KINDS_NOT_IN_HEADLINE: ReadonlySet<TimelineEventKind> = new Set<TimelineEventKind>([
+  'public_update',
+  'internal_note',
+  'slack_pin',
+  'slack_reaction',
+  'alert_fired',
+  'alert_resolved',
+  'slo_burn_started',
+  'slo_burn_stopped',
+  'budget_exhausted',
+  'reminder_sent',
+  'components_changed',
+  'started_at_changed',
+]);
+
+interface StepProblem {
+  readonly step: string;
+  readonly code: string;
+}
+
+export interface SlackRetryOutcome {
+  /** false when another replica held the job lock */
+  readonly ran: boolean;
+  readonly synced: number;
+  readonly stillPending: number;
+}
+
+/**
+ * The Slack side of an incident: its channel (`inc-<number>-<slug>`, suffixed
+ * on a name collision), the declarer invited, the headline in the channel and
+ * in the owning team's channel, and that headline kept current.
+ *
+ * The incident is stored first; its Slack side is then owed (`pending`) until
+ * every step is done. Each step's result is saved as it happens, so a retry
+ * (the job below) resumes where Slack failed instead of starting over.
+ */
+@Injectable()
+export class SlackIncidentSync {
+  private readonly logger = new Logger(SlackIncidentSync.name);
+  private readonly headlineRefreshes = new Map<string, { again: boolean }>();
+
+  constructor(
+    private readonly gateway: SlackGateway,
+    private readonly incidents: IncidentsService,
+    private readonly work: SlackBackgroundWork,
+    private readonly jobLock: SlackJobLock,
+  ) {}
+
+  /**
+   * After an incident was stored (pass it as loaded, team included): marks its
+   * Slack side owed, then does it. Never throws; true when done.
+   */
+  async setUpNewIncident(incident: IncidentEntity, notify?: SlackReplyTarget): Promise<boolean> {
+    await this.incidents.updateSlackState(incident.id, { state: 'pending', error: null });
+    return this.bringUpToDate({ ...incident, slackSyncState: 'pending' }, notify);
+  }
+
+  /**
+   * The retry job: incidents whose Slack side is still owed and that nobody
+   * touched for `idleForSeconds` (the first attempt is over), one replica at a time.
+   */
+  async retryPending(options: { idleForSeconds: number }): Promise<SlackRetryOutcome> {
+    if (!this.gateway.enabled) return { ran: false, synced: 0, stillPending: 0 };
+    const outcome = await this.jobLock.runExclusive('slack-sync-retry', async () => {
+      const owed = await this.incidents.incidentsNeedingSlackSync(RETRY_BATCH, { idleForSeconds: options.idleForSeconds });
+      let synced = 0;
+      for (const incident of owed) {
+        try {
+          if (await this.bringUpToDate(incident)) synced += 1;
+        } catch (error) {
+          this.logger.error({ err: error, incident: formatIncidentReference(incident.number) }, 'Slack retry failed');
+        }
+      }
+      return { synced, stillPending: owed.length - synced };
+    });
+    return outcome.ran ? { ran: true, ...outcome.result } : { ran: false, synced: 0, stillPending: 0 };
+  }
+
+  /** Incidents declared elsewhere (REST API, SLO burn, Alertmanager) get their channel too. */
+  @OnEvent(INCIDENT_DECLARED)
+  onIncidentDeclared(event: IncidentDeclaredEvent): void {
+    // Slack declarations are set up by the submission flow, which can tell the declarer about failures.
+    if (!this.gateway.enabled || event.incident.source === 'slack') return;
+    this.work.run(`set up Slack for ${formatIncidentReference(event.incident.number)}`, () => this.setUpNewIncident(event.incident));
+  }
+
+  @OnEvent(INCIDENT_CHANGED)
+  onIncidentChanged(event: IncidentChangedEvent): void {
+    if (!this.gateway.enabled) return;
+    if (event.kinds.length > 0 && event.kinds.every((kind) => KINDS_NOT_IN_HEADLINE.has(kind))) return;
+    this.refreshHeadline(event.incident.id);
+  }
+
+  /**
+   * Rewrites the headline messages from the incident as stored now. Changes
+   * arriving while a refresh runs coalesce into one more refresh, so the last
+   * state always wins and bursts do not become bursts of chat.update.
+   */
+  refreshHeadline(incidentId: string): void {
+    const running = this.headlineRefreshes.get(incidentId);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.headlineRefreshes.set(incidentId, state);
+    this.work.run(`refresh headline of ${incidentId}`, async () => {
+      try {
+        do {
+          state.again = false;
+          await this.updateHeadlineMessages(incidentId);
+        } while (state.again);
+      } finally {
+        this.headlineRefreshes.delete(incidentId);
+      }
+    });
+  }
+
+  private async updateHeadlineMessages(incidentId: string): Promise<void> {
+    const incident = await this.incidents.getIncidentById(incidentId);
+    const headline = buildIncidentHeadline(headlineInputOf(incident));
+    const targets: Array<[string, string]> = [];
+    if (incident.slackChannelId && incident.slackHeadlineTs) targets.push([incident.slackChannelId, incident.slackHeadlineTs]);
+    if (incident.team?.slackChannelId && incident.slackTeamMessageTs) targets.push([incident.team.slackChannelId, incident.slackTeamMessageTs]);
+    for (const [channelId, ts] of targets) {
+      try {
+        await this.gateway.updateMessage(channelId, ts, headline);
+      } catch (error) {
+        this.logger.warn({ incident: formatIncidentReference(incident.number), channelId, slackError: slackErrorCode(error) }, 'could not update the incident headline');
+      }
+    }
+  }
+
+  /**
+   * Does what is missing of the Slack side, saving each step's result as soon
+   * as it is known (a crash or a failure later on never repeats a done step).
+   */
+  private async bringUpToDate(stored: IncidentEntity, notify?: SlackReplyTarget): Promise<boolean> {
+    let incident = stored;
+    const reference = formatIncidentReference(incident.number);
+    const problems: StepProblem[] = [];
+    let step = `create the Slack channel for ${reference}`;
+    try {
+      let channelId = incident.slackChannelId;
+      if (!channelId) {
+        const channel = await this.createIncidentChannel(incident);
+        await this.incidents.updateSlackState(incident.id, { slackChannelId: channel.id, slackChannelName: channel.name });
+        channelId = channel.id;
+        incident = { ...incident, slackChannelId: channel.id, slackChannelName: channel.name };
+      }
+
+      const declarer = slackUserOfAuthorLabel(incident.declaredBy);
+      if (declarer) {
+        step = `invite you to the channel of ${reference}`;
+        await this.unlessPermanent(step, problems, () => this.gateway.inviteToChannel(channelId, [declarer]));
+      }
+
+      const headline = buildIncidentHeadline(headlineInputOf(incident));
+      if (!incident.slackHeadlineTs) {
+        step = `post the headline of ${reference} in its channel`;
+        const ts = await this.gateway.postMessage(channelId, headline);
+        await this.incidents.updateSlackState(incident.id, { slackHeadlineTs: ts });
+      }
+
+      const done: Parameters<IncidentsService['updateSlackState']>[1] = { state: 'synced' };
+      const teamChannelId = incident.team?.slackChannelId;
+      if (teamChannelId && !incident.slackTeamMessageTs) {
+        step = `announce ${reference} in the team channel`;
+        await this.unlessPermanent(step, problems, async () => {
+          done.slackTeamMessageTs = await this.gateway.postMessage(teamChannelId, headline);
+        });
+      }
+
+      done.error = problems.length > 0 ? problems.map((problem) => `${problem.step}: ${problem.code}`).join('; ') : null;
+      await this.incidents.updateSlackState(incident.id, done);
+      for (const problem of problems) {
+        this.logger.warn({ incident: reference, slackError: problem.code }, `could not ${problem.step}`);
+        if (notify) await this.gateway.tellUser(notify, describeSlackFailure(problem.code, problem.step));
+      }
+      return true;
+    } catch (error) {
+      const code = error instanceof SlackCallError ? error.code : 'unknown_error';
+      this.logger.warn({ incident: reference, slackError: code, err: error instanceof SlackCallError ? undefined : error }, `could not ${step}; will retry`);
+      await this.incidents.updateSlackState(incident.id, { state: 'pending', error: `${step}: ${code}` }).catch((stateError: unknown) => {
+        this.logger.error({ err: stateError, incident: reference }, 'could not record the Slack state');
+      });
+      if (notify) {
+        const retry = code === 'ratelimited' ? '' : ' Ballast retries the Slack side in the background.';
+        await this.gateway.tellUser(notify, `${describeSlackFailure(code, step)}${retry}`);
+      }
+      return false;
+    }
+  }
+
+  /** Runs a step whose permanent failure (bot not in the team channel, missing scope) must not hold the rest back. */
+  private async unlessPermanent(step: string, problems: StepProblem[], action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      if (error instanceof SlackCallError && !error.retryable) {
+        problems.push({ step, code: error.code });
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private async createIncidentChannel(incident: IncidentEntity): Promise<{ id: string; name: string }> {
+    const base = incidentChannelName(incident.number, incident.title);
+    for (let attempt = 1; attempt <= MAX_CHANNEL_NAME_ATTEMPTS; attempt += 1) {
+      try {
+        return await this.gateway.createChannel(channelNameWithSuffix(base, attempt), incident.visibility === 'private');
+      } catch (error) {
+        if (error instanceof SlackCallError && error.code === 'name_taken') continue;
+        throw error;
+      }
+    }
+    throw new SlackCallError('conversations.create', 'name_taken', false);
+  }
+}

@@ -1,0 +1,66 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { AppConfig } from '@app/config';
+import { SlackBackgroundWork } from './slack-background-work';
+import { SlackGateway } from './slack-gateway';
+import { SlackIncidentSync } from './slack-incident-sync.service';
+import { SlackReminders } from './slack-reminders.service';
+
+/**
+ * The retry job leaves an incident alone while its first attempt may still be
+ * running (transport retries, Retry-After waits): the incident's row must have
+ * been untouched this long.
+ */
+export const SLACK_RETRY_IDLE_SECONDS = 120;
+
+/**
+ * Registers the periodic Slack jobs with @nestjs/schedule, in replicas with
+ * SCHEDULER_ENABLED and Slack on: reminders (REMINDER_CHECK_INTERVAL_S) and
+ * retrying the Slack side of incidents Slack failed for (SLACK_RETRY_INTERVAL_S).
+ * A run never overlaps the previous one in the same replica; across replicas
+ * the jobs are safe by construction (reminder claims, an advisory lock).
+ */
+@Injectable()
+export class SlackScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly registered: string[] = [];
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly gateway: SlackGateway,
+    private readonly reminders: SlackReminders,
+    private readonly sync: SlackIncidentSync,
+    private readonly work: SlackBackgroundWork,
+    // Only there when ScheduleModule is loaded (SCHEDULER_ENABLED). Explicit token: `X | null` has no design type under SWC.
+    @Optional() @Inject(SchedulerRegistry) private readonly registry: SchedulerRegistry | null,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.SCHEDULER_ENABLED || !this.gateway.enabled || !this.registry) return;
+    this.every('slack-reminders', this.config.REMINDER_CHECK_INTERVAL_S, () => this.reminders.sendDueReminders());
+    this.every('slack-sync-retry', this.config.SLACK_RETRY_INTERVAL_S, () => this.sync.retryPending({ idleForSeconds: SLACK_RETRY_IDLE_SECONDS }));
+  }
+
+  onModuleDestroy(): void {
+    for (const name of this.registered.splice(0)) {
+      if (this.registry?.doesExist('interval', name)) this.registry.deleteInterval(name);
+    }
+  }
+
+  private every(name: string, seconds: number, job: () => Promise<unknown>): void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      this.work.run(name, async () => {
+        try {
+          await job();
+        } finally {
+          running = false;
+        }
+      });
+    }, seconds * 1000);
+    timer.unref();
+    this.registry?.addInterval(name, timer);
+    this.registered.push(name);
+  }
+}

@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '@app/catalog';
+import { IncidentsModule } from '@app/incidents';
+import { SlackBackgroundWork } from './slack-background-work';
+import { SlackBoltApp } from './slack-bolt-app';
+import { SlackCommandFlow } from './slack-commands.service';
+import { SlackDeclareFlow } from './slack-declare.service';
+import { SlackEventsController } from './slack-events.controller';
+import { SlackGateway } from './slack-gateway';
+import { SlackHttpReceiver } from './slack-http.receiver';
+import { SlackIncidentSync } from './slack-incident-sync.service';
+import { SlackJobLock } from './slack-job-lock';
+import { SlackReminders } from './slack-reminders.service';
+import { SlackScheduler } from './slack-scheduler';
+import { SlackTimelineCapture } from './slack-timeline.service';
+
+/**
+ * The Slack bot. Loaded always; with Slack disabled (no SLACK_BOT_TOKEN) its
+ * route answers 404 with the reason and its listeners and jobs do nothing.
+ */
+@Module({
+  imports: [CatalogModule, IncidentsModule],
+  controllers: [SlackEventsController],
+  providers: [
+    SlackGateway,
+    SlackBackgroundWork,
+    SlackJobLock,
+    SlackHttpReceiver,
+    SlackBoltApp,
+    SlackIncidentSync,
+    SlackDeclareFlow,
+    SlackCommandFlow,
+    SlackTimelineCapture,
+    SlackReminders,
+    SlackScheduler,
+  ],
+  exports: [SlackGateway, SlackIncidentSync, SlackReminders, SlackBackgroundWork],
+})
+export class SlackModule {}

@@ -1,0 +1,20 @@
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { text } from 'express';
+import { AppConfig } from '@app/config';
+import { SloModule } from '@app/slo';
+import { SlosController } from './slos.controller';
+import { TeamSlosController } from './team-slos.controller';
+
+/** YAML content types accepted by the OpenSLO import. */
+const YAML_CONTENT_TYPES = ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/x-yaml', 'text/plain'];
+
+@Module({ imports: [SloModule], controllers: [SlosController, TeamSlosController] })
+export class SloHttpModule implements NestModule {
+  constructor(private readonly config: AppConfig) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(text({ type: YAML_CONTENT_TYPES, limit: this.config.HTTP_BODY_LIMIT }))
+      .forRoutes({ path: 'api/v1/slos/import', method: RequestMethod.POST });
+  }
+}

@@ -1,0 +1,101 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { Principal } from '@app/catalog';
+import { ValidationFailedError } from '@app/platform';
+import { SloService } from '@app/slo';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { toPageRequest } from '../common/pagination.dto';
+import { uuidParam } from '../common/uuid-param.pipe';
+import { CreateSloDto, ListSlosQueryDto, SloHistoryQueryDto, SloRulesQueryDto, UpdateSloDto } from './dto/slo.dto';
+import { presentHistory, presentSlo, presentStatus } from './slo.presenter';
+
+@ApiTags('slos')
+@ApiBearerAuth()
+@Controller('api/v1/slos')
+export class SlosController {
+  constructor(private readonly slos: SloService) {}
+
+  @Post()
+  async createSlo(@CurrentPrincipal() principal: Principal, @Body() body: CreateSloDto) {
+    const { slo, warnings } = await this.slos.createSlo(principal, body);
+    return presentSlo(slo, warnings);
+  }
+
+  @Get()
+  async listSlos(@Query() query: ListSlosQueryDto) {
+    const page = await this.slos.listSlos({ team: query.team, service: query.service, state: query.state }, toPageRequest(query));
+    return { ...page, items: page.items.map((slo) => presentSlo(slo)) };
+  }
+
+  /** Prometheus rule file: recording rules and multi-window multi-burn-rate alerts. */
+  @Get('rules')
+  @Header('Content-Type', 'application/yaml; charset=utf-8')
+  async getRules(@Query() query: SloRulesQueryDto): Promise<string> {
+    return this.slos.renderRules({ team: query.team, service: query.service });
+  }
+
+  /** OpenSLO v1 YAML, sent as text/yaml (or application/yaml, text/plain), or as JSON `{ "yaml": "..." }`. */
+  @Post('import')
+  @ApiConsumes('text/yaml', 'application/json')
+  @ApiBody({ schema: { oneOf: [{ type: 'string' }, { type: 'object', properties: { yaml: { type: 'string' } }, required: ['yaml'] }] } })
+  async importOpenSlo(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
+    const imported = await this.slos.importOpenSlo(principal, openSloText(body));
+    return { items: imported.map(({ slo, action, warnings }) => ({ action, ...presentSlo(slo, warnings) })) };
+  }
+
+  @Get(':id')
+  async getSlo(@Param('id', uuidParam('id')) id: string) {
+    return presentSlo(await this.slos.getSlo(id));
+  }
+
+  @Patch(':id')
+  async updateSlo(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string, @Body() body: UpdateSloDto) {
+    const { slo, warnings } = await this.slos.updateSlo(principal, id, body);
+    return presentSlo(slo, warnings);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async deleteSlo(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string): Promise<void> {
+    await this.slos.deleteSlo(principal, id);
+  }
+
+  /** The latest stored status; never queries Prometheus. */
+  @Get(':id/status')
+  async getStatus(@Param('id', uuidParam('id')) id: string) {
+    return presentStatus(await this.slos.getStatus(id));
+  }
+
+  @Get(':id/history')
+  async getHistory(@Param('id', uuidParam('id')) id: string, @Query() query: SloHistoryQueryDto) {
+    return presentHistory(
+      await this.slos.getHistory(id, {
+        from: query.from !== undefined ? new Date(query.from) : undefined,
+        to: query.to !== undefined ? new Date(query.to) : undefined,
+      }),
+    );
+  }
+
+  @Post(':id/evaluate')
+  @HttpCode(200)
+  async evaluateSlo(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string) {
+    return presentStatus((await this.slos.evaluateSlo(principal, id)).status);
+  }
+}
+
+function openSloText(body: unknown): string {
+  if (typeof body === 'string' && body.trim() !== '') {
+    return body;
+  }
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    const fields = body as Record<string, unknown>;
+    const extra = Object.keys(fields).find((key) => key !== 'yaml');
+    if (extra !== undefined) {
+      throw new ValidationFailedError(`property ${extra} should not exist`, { field: extra });
+    }
+    if (typeof fields.yaml === 'string' && fields.yaml.trim() !== '') {
+      return fields.yaml;
+    }
+  }
+  throw new ValidationFailedError('Send the OpenSLO YAML as a text/yaml body, or as JSON {"yaml": "..."}', { field: 'yaml' });
+}

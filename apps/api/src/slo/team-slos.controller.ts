@@ -1,0 +1,17 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { SloService } from '@app/slo';
+import { presentRollup } from './slo.presenter';
+
+@ApiTags('slos')
+@ApiBearerAuth()
+@Controller('api/v1/teams')
+export class TeamSlosController {
+  constructor(private readonly slos: SloService) {}
+
+  /** A team's SLO rollup: worst state, and every SLO's error budget, smallest first. */
+  @Get(':slug/slos')
+  async getTeamRollup(@Param('slug') slug: string) {
+    return presentRollup(await this.slos.teamRollup(slug));
+  }
+}

@@ -1,0 +1,25 @@
+import { Global, Module } from '@nestjs/common';
+import { ComponentDirectory } from '@app/incidents';
+import { StatusComponentDirectory, StatusModule } from '@app/status';
+import { ComponentGroupsController } from './component-groups.controller';
+import { MaintenancesController } from './maintenances.controller';
+import { StatusComponentsController } from './status-components.controller';
+
+/**
+ * Status page admin API (`/api/v1/status/...`) and the status job (which runs
+ * where the app module loads the scheduler). The SLO engine is bound here once
+ * it exists: `StatusModule.forRoot({ sloStateSource, imports })`.
+ *
+ * Also answers the incidents lib's ComponentDirectory port with the status
+ * components, so incidents can only name components that exist. Global because
+ * the incidents module resolves that optional port from its own scope; one
+ * module (not two importing StatusModule) so the status job is registered once.
+ */
+@Global()
+@Module({
+  imports: [StatusModule.forRoot()],
+  controllers: [StatusComponentsController, ComponentGroupsController, MaintenancesController],
+  providers: [{ provide: ComponentDirectory, useExisting: StatusComponentDirectory }],
+  exports: [ComponentDirectory],
+})
+export class StatusHttpModule {}

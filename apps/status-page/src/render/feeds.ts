@@ -1,0 +1,46 @@
+import { Feed } from 'feed';
+import type { PublicIncident, PublicStatus } from '@app/status';
+import { escapeMarkup } from './escape';
+import { impactLabel, incidentStatusLabel, utcTime } from './format';
+import type { PageInfo } from './page-info';
+import { V2_LIST_LIMIT } from './statuspage-v2';
+
+/**
+ * RSS 2.0 and Atom feeds of the incident history (the `feed` package writes
+ * titles and content as CDATA, so everything is HTML-escaped first: readers
+ * treat both as HTML, and escaped text cannot close a CDATA section).
+ */
+export function historyFeeds(model: PublicStatus, page: PageInfo): { rss: string; atom: string } {
+  const feed = new Feed({
+    id: `${page.url}/history`,
+    title: `${page.name} status - incident history`,
+    description: `Incidents reported on the ${page.name} status page`,
+    link: page.url,
+    language: 'en',
+    updated: new Date(model.generatedAt),
+    generator: 'Ballast',
+    feedLinks: { rss: `${page.url}/history.rss`, atom: `${page.url}/history.atom` },
+    author: { name: page.name, link: page.url },
+  });
+  for (const incident of model.incidents.slice(0, V2_LIST_LIMIT)) {
+    const link = `${page.url}/incidents/${incident.id}`;
+    feed.addItem({
+      title: escapeMarkup(incident.name),
+      id: link,
+      link,
+      date: new Date(incident.updatedAt),
+      published: new Date(incident.startedAt),
+      description: incidentHtml(incident),
+    });
+  }
+  return { rss: feed.rss2(), atom: feed.atom1() };
+}
+
+function incidentHtml(incident: PublicIncident): string {
+  const header = `<p><strong>${escapeMarkup(impactLabel(incident.impact))}</strong> · ${escapeMarkup(incidentStatusLabel(incident.status))} · started ${escapeMarkup(utcTime(incident.startedAt).text)}</p>`;
+  const updates = incident.updates.map(
+    (update) =>
+      `<p><small>${escapeMarkup(utcTime(update.createdAt).text)}</small><br><strong>${escapeMarkup(incidentStatusLabel(update.status))}</strong> - ${escapeMarkup(update.body).replace(/\r?\n/g, '<br>')}</p>`,
+  );
+  return [header, ...updates].join('');
+}

@@ -1,0 +1,241 @@
+import Handlebars from 'handlebars';
+import type { ComponentStatus } from '@app/incidents';
+import { formatUptimePercent, isMaintenanceActive, type PublicComponent, type PublicIncident, type PublicMaintenance, type PublicStatus } from '@app/status';
+import { dayLabel, durationText, impactLabel, incidentStatusLabel, maintenanceLabel, monthOf, statusForIndicator, statusLabel, type TimeView, utcTime, utcTimeOrNull } from './format';
+import type { PageInfo } from './page-info';
+import type { ViewFiles } from './views';
+
+export interface RenderContext {
+  /** The data could not be refreshed for a while: say so on the page. */
+  readonly stale: boolean;
+}
+
+/** Incidents per history page. */
+export const HISTORY_PAGE_SIZE = 20;
+/** "Recently resolved" on the front page. */
+export const RECENT_DAYS = 7;
+
+type Template = Handlebars.TemplateDelegate;
+
+/**
+ * Server-side HTML. Every value goes through Handlebars' escaping (`{{ }}`);
+ * the only unescaped output is the page body, which is itself a rendered
+ * template, and multi-line text, which is escaped line by line.
+ */
+export class HtmlRenderer {
+  private readonly handlebars = Handlebars.create();
+  private readonly layout: Template;
+  private readonly pages: Record<'index' | 'history' | 'incident' | 'message', Template>;
+  private readonly uptimeStrip: Template;
+  /**
+   * Rendered uptime strips by component and content: 90 bars per component are
+   * most of the page, and they change at most once a minute, not with every
+   * incident update. Rebuilt from scratch when it outgrows its bound.
+   */
+  private readonly strips = new Map<string, string>();
+
+  constructor(
+    private readonly views: ViewFiles,
+    private readonly page: PageInfo,
+  ) {
+    const handlebars = this.handlebars;
+    handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    handlebars.registerHelper('multiline', (text: unknown) => {
+      const lines = String(text ?? '').split(/\r?\n/).map((line) => handlebars.escapeExpression(line));
+      return new handlebars.SafeString(lines.join('<br>'));
+    });
+    for (const [name, source] of Object.entries(views.partials)) handlebars.registerPartial(name, source);
+    const compile = (source: string) => handlebars.compile(source, { strict: false, noEscape: false });
+    this.layout = compile(views.templates.layout);
+    this.pages = {
+      index: compile(views.templates.index),
+      history: compile(views.templates.history),
+      incident: compile(views.templates.incident),
+      message: compile(views.templates.message),
+    };
+    this.uptimeStrip = compile(views.templates.uptimeStrip);
+  }
+
+  home(model: PublicStatus, context: RenderContext): string {
+    const now = new Date(model.generatedAt).getTime();
+    const componentsById = new Map(model.components.map((component) => [component.id, component]));
+    const visible = (component: PublicComponent) => !component.onlyShowIfDegraded || component.status !== 'operational';
+    const items: unknown[] = [];
+    const topLevel = [
+      ...model.groups.map((group) => ({ kind: 'group' as const, position: group.position, name: group.name, group })),
+      ...model.components.filter((component) => !component.groupId || !model.groups.some((group) => group.id === component.groupId)).map((component) => ({ kind: 'component' as const, position: component.position, name: component.name, component })),
+    ].sort((a, b) => a.position - b.position || a.name.localeCompare(b.name));
+    for (const entry of topLevel) {
+      if (entry.kind === 'component') {
+        if (visible(entry.component)) items.push(this.componentView(entry.component, false));
+        continue;
+      }
+      const members = entry.group.componentIds.map((id) => componentsById.get(id)).filter((component): component is PublicComponent => Boolean(component) && visible(component as PublicComponent));
+      if (members.length === 0) continue;
+      items.push({
+        isGroup: true,
+        id: entry.group.id,
+        name: entry.group.name,
+        description: entry.group.description,
+        status: entry.group.status,
+        statusLabel: statusLabel(entry.group.status),
+        components: members.map((member) => this.componentView(member, true)),
+      });
+    }
+    const active = model.incidents.filter((incident) => incident.status !== 'resolved');
+    const recent = model.incidents.filter((incident) => incident.status === 'resolved' && incident.resolvedAt && now - new Date(incident.resolvedAt).getTime() <= RECENT_DAYS * 86_400_000);
+    const content = this.pages.index({
+      overall: model.overall,
+      overallStatus: statusForIndicator(model.overall.indicator),
+      updated: utcTime(model.generatedAt),
+      activeIncidents: active.map((incident) => this.incidentView(incident, model)),
+      activeMaintenances: model.maintenances.filter((maintenance) => isMaintenanceActive(maintenance.status)).map((maintenance) => this.maintenanceView(maintenance, model)),
+      upcomingMaintenances: model.maintenances.filter((maintenance) => maintenance.status === 'scheduled').map((maintenance) => this.maintenanceView(maintenance, model)),
+      items,
+      recentIncidents: recent.map((incident) => this.incidentView(incident, model)),
+      recentDays: RECENT_DAYS,
+    });
+    return this.wrap(content, { title: `${this.page.name} status`, description: `${this.page.name} status: ${model.overall.description}`, current: { home: true }, model, context });
+  }
+
+  historyPageCount(model: PublicStatus): number {
+    return Math.max(1, Math.ceil(model.incidents.length / HISTORY_PAGE_SIZE));
+  }
+
+  /** null when the page number is past the last page. */
+  history(model: PublicStatus, pageNumber: number, context: RenderContext): string | null {
+    const pages = this.historyPageCount(model);
+    if (pageNumber < 1 || pageNumber > pages) return null;
+    const slice = model.incidents.slice((pageNumber - 1) * HISTORY_PAGE_SIZE, pageNumber * HISTORY_PAGE_SIZE);
+    const months: Array<{ key: string; label: string; incidents: unknown[] }> = [];
+    for (const incident of slice) {
+      const month = monthOf(incident.startedAt);
+      let entry = months.find((candidate) => candidate.key === month.key);
+      if (!entry) months.push((entry = { ...month, incidents: [] }));
+      entry.incidents.push(this.incidentView(incident, model, { latestUpdateOnly: true }));
+    }
+    const pager = pages > 1 ? { page: pageNumber, pages, newer: pageNumber > 1 ? historyHref(pageNumber - 1) : null, older: pageNumber < pages ? historyHref(pageNumber + 1) : null } : null;
+    const content = this.pages.history({ months, pager });
+    const suffix = pageNumber > 1 ? ` (page ${pageNumber})` : '';
+    return this.wrap(content, { title: `Incident history${suffix} · ${this.page.name} status`, description: `Past incidents of ${this.page.name}`, current: { history: true }, model, context });
+  }
+
+  /** null when there is no such public incident. */
+  incident(model: PublicStatus, incidentId: string, context: RenderContext): string | null {
+    const incident = model.incidents.find((candidate) => candidate.id === incidentId);
+    if (!incident) return null;
+    const view = this.incidentView(incident, model);
+    const content = this.pages.incident({ incident: view });
+    return this.wrap(content, { title: `${incident.name} · ${this.page.name} status`, description: `${incident.name}: ${incidentStatusLabel(incident.status)}`, current: {}, model, context });
+  }
+
+  message(heading: string, message: string, options: { model?: PublicStatus; context?: RenderContext; homeLink?: boolean } = {}): string {
+    const content = this.pages.message({ heading, message, homeLink: options.homeLink ?? true });
+    return this.wrap(content, { title: `${heading} · ${this.page.name} status`, description: message, current: {}, model: options.model, context: options.context });
+  }
+
+  private wrap(content: string, options: { title: string; description: string; current: Record<string, boolean>; model?: PublicStatus; context?: RenderContext }): string {
+    return this.layout({
+      title: options.title,
+      description: options.description,
+      pageName: this.page.name,
+      current: options.current,
+      assets: { css: this.views.assets.css.path, js: this.views.assets.js.path, favicon: this.views.assets.favicon.path },
+      stale: Boolean(options.model && options.context?.stale),
+      updated: options.model ? utcTime(options.model.generatedAt) : null,
+      content,
+    });
+  }
+
+  private componentView(component: PublicComponent, nested: boolean) {
+    return {
+      id: component.id,
+      name: component.name,
+      description: component.description,
+      nested,
+      status: component.status,
+      statusLabel: statusLabel(component.status),
+      uptimeCaption:
+        component.uptime === null
+          ? `no uptime data yet for the last ${component.uptimeDays.length} days`
+          : `${formatUptimePercent(component.uptime)} uptime over the last ${component.uptimeDays.length} days`,
+      uptimeDayCount: component.uptimeDays.length,
+      uptimeStrip: new this.handlebars.SafeString(this.stripHtml(component)),
+    };
+  }
+
+  private stripHtml(component: PublicComponent): string {
+    const key = `${component.id}|${JSON.stringify(component.uptimeDays)}`;
+    const cached = this.strips.get(key);
+    if (cached !== undefined) return cached;
+    if (this.strips.size >= MAX_CACHED_STRIPS) this.strips.clear();
+    const html = this.uptimeStrip({ id: component.id, days: component.uptimeDays.map((day) => ({ css: DAY_CLASS[day.worstStatus ?? 'none'], text: uptimeDayText(day) })) });
+    this.strips.set(key, html);
+    return html;
+  }
+
+  private incidentView(incident: PublicIncident, model: PublicStatus, options: { latestUpdateOnly?: boolean } = {}) {
+    const names = new Map(model.components.map((component) => [component.id, component.name]));
+    const updates = options.latestUpdateOnly ? incident.updates.slice(0, 1) : incident.updates;
+    return {
+      id: incident.id,
+      name: incident.name,
+      statusLabel: incidentStatusLabel(incident.status),
+      impactLabel: impactLabel(incident.impact),
+      impactStatus: statusForIndicator(incident.impact),
+      started: utcTime(incident.startedAt),
+      resolved: utcTimeOrNull(incident.resolvedAt),
+      affectedText: incident.components.map((component) => names.get(component.componentId)).filter(Boolean).join(', '),
+      affected: incident.components.map((component) => ({ name: names.get(component.componentId) ?? component.componentId, statusLabel: statusLabel(component.status) })),
+      updates: updates.map((update) => ({
+        statusLabel: incidentStatusLabel(update.status),
+        at: utcTime(update.createdAt),
+        body: update.body,
+        affectedText: (update.affectedComponents ?? [])
+          .map((change) => `${names.get(change.componentId) ?? change.componentId}: ${statusLabel(change.oldStatus)} → ${statusLabel(change.newStatus)}`)
+          .join('; '),
+      })),
+    };
+  }
+
+  private maintenanceView(maintenance: PublicMaintenance, model: PublicStatus) {
+    const names = new Map(model.components.map((component) => [component.id, component.name]));
+    return {
+      id: maintenance.id,
+      name: maintenance.name,
+      body: maintenance.body,
+      statusLabel: maintenanceLabel(maintenance.status),
+      from: utcTime(maintenance.scheduledFor),
+      until: utcTime(maintenance.scheduledUntil),
+      affectedText: maintenance.componentIds.map((id) => names.get(id)).filter(Boolean).join(', '),
+    };
+  }
+}
+
+export function historyHref(pageNumber: number): string {
+  return pageNumber === 1 ? '/history' : `/history?page=${pageNumber}`;
+}
+
+const MAX_CACHED_STRIPS = 1000;
+
+/** Short class names: the strip repeats them 90 times per component. */
+const DAY_CLASS: Readonly<Record<ComponentStatus | 'none', string>> = {
+  none: 'nd',
+  operational: 'op',
+  degraded_performance: 'dp',
+  partial_outage: 'po',
+  major_outage: 'mo',
+  under_maintenance: 'um',
+};
+
+/** `24 Nov 2026: 95.83% uptime, major outage for 1 h` — what a screen reader or tooltip says for one bar. */
+function uptimeDayText(day: { date: string; uptime: number | null; worstStatus: ComponentStatus | null; downtime: Partial<Record<ComponentStatus, number>> }): string {
+  const label = dayLabel(day.date);
+  if (day.uptime === null) return `${label}: no data`;
+  const problems = (['major_outage', 'partial_outage', 'degraded_performance', 'under_maintenance'] as const)
+    .filter((status) => (day.downtime[status] ?? 0) > 0)
+    .map((status) => `${statusLabel(status).toLowerCase()} for ${durationText(day.downtime[status] ?? 0)}`);
+  return [`${label}: ${formatUptimePercent(day.uptime)} uptime`, ...problems].join(', ');
+}
+
+export type { TimeView };

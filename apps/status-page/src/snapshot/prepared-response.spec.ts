@@ -1,0 +1,67 @@
+import { gunzipSync } from 'node:zlib';
+import { matchesIfNoneMatch, PreparedResponse, preferredEncoding } from './prepared-response';
+import { matchRoute } from './routes';
+import { safeJson } from './status-snapshot';
+
+describe('PreparedResponse', () => {
+  it('precomputes a strong ETag and the public cache headers', () => {
+    const response = new PreparedResponse('hello', { contentType: 'text/plain' });
+    const variant = response.variant('identity');
+    expect(variant.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    expect(variant.headers).toEqual(expect.arrayContaining(['Cache-Control', 'public, max-age=15, stale-while-revalidate=30, stale-if-error=86400', 'Content-Length', '5', 'Access-Control-Allow-Origin', '*']));
+    expect(new PreparedResponse('hello', { contentType: 'text/plain' }).etag).toBe(response.etag);
+    expect(new PreparedResponse('hello!', { contentType: 'text/plain' }).etag).not.toBe(response.etag);
+  });
+
+  it('compresses large text on demand, with its own ETag, and never small bodies', () => {
+    const body = 'status '.repeat(1000);
+    const response = new PreparedResponse(body, { contentType: 'text/html', compressible: true });
+    const gzip = response.variant('gzip');
+    expect(gunzipSync(gzip.body).toString()).toBe(body);
+    expect(gzip.etag).toBe(`${response.etag.slice(0, -1)}-gzip"`);
+    expect(response.variant('gzip')).toBe(gzip);
+    expect(new PreparedResponse('tiny', { contentType: 'text/html', compressible: true }).variant('br').headers).not.toContain('Content-Encoding');
+  });
+});
+
+describe('content negotiation and conditional requests', () => {
+  it('prefers br, then gzip, honouring q=0', () => {
+    expect(preferredEncoding(undefined)).toBe('identity');
+    expect(preferredEncoding('gzip, deflate, br')).toBe('br');
+    expect(preferredEncoding('gzip, br;q=0')).toBe('gzip');
+    expect(preferredEncoding('deflate')).toBe('identity');
+    expect(preferredEncoding('*')).toBe('gzip');
+  });
+
+  it('matches If-None-Match lists, weak tags and *', () => {
+    expect(matchesIfNoneMatch('"a"', '"a"')).toBe(true);
+    expect(matchesIfNoneMatch('"b", W/"a"', '"a"')).toBe(true);
+    expect(matchesIfNoneMatch('*', '"a"')).toBe(true);
+    expect(matchesIfNoneMatch('"b"', '"a"')).toBe(false);
+    expect(matchesIfNoneMatch(undefined, '"a"')).toBe(false);
+  });
+});
+
+describe('matchRoute', () => {
+  it('maps the public routes and leaves everything else to Nest', () => {
+    expect(matchRoute('/', '')).toEqual({ kind: 'home' });
+    expect(matchRoute('/api/v2/incidents/unresolved.json', '')).toEqual({ kind: 'v2', document: 'incidents/unresolved' });
+    expect(matchRoute('/history', 'page=3')).toEqual({ kind: 'history', page: 3 });
+    expect(matchRoute('/history', 'page=0')).toEqual({ kind: 'not_found', family: 'html' });
+    expect(matchRoute('/incidents/0b6f4a4e-5f1b-4c8e-9a55-0a7c1bd3e2f1', '')).toEqual({ kind: 'incident', id: '0b6f4a4e-5f1b-4c8e-9a55-0a7c1bd3e2f1' });
+    expect(matchRoute('/incidents/../etc', '')).toEqual({ kind: 'not_found', family: 'html' });
+    expect(matchRoute('/badge/abcdefghijkl.svg', '')).toEqual({ kind: 'badge', id: 'abcdefghijkl' });
+    expect(matchRoute('/badge/abc.png', '')).toEqual({ kind: 'not_found', family: 'svg' });
+    expect(matchRoute('/api/v2/pages.json', '')).toEqual({ kind: 'not_found', family: 'json' });
+    expect(matchRoute('/health', '')).toBeNull();
+    expect(matchRoute('/metrics', '')).toBeNull();
+  });
+});
+
+describe('safeJson', () => {
+  it('writes markup characters as \\u escapes that parse back to the same data', () => {
+    const text = safeJson({ name: '<script>alert("x")</script> & \u2028' });
+    expect(text).not.toMatch(/[<>&\u2028]/);
+    expect(JSON.parse(text)).toEqual({ name: '<script>alert("x")</script> & \u2028' });
+  });
+});

@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { PrometheusQueryError, PrometheusResultError, PrometheusUnavailableError, SloValidationError } from '../domain/errors';
+import { parseSeriesSelector, quotePromqlString } from '../domain/promql-selector';
+import type { SloIndicator } from '../domain/slo-indicator';
+import { PrometheusClient } from '../prometheus/prometheus-client';
+
+/** Something accepted that the user should know about. */
+export interface SloWarning {
+  /** `no_series`, `prometheus_unreachable`, `prometheus_check_failed` */
+  readonly code: string;
+  /** The field concerned (`indicator.total`), when one is. */
+  readonly field?: string;
+  readonly message: string;
+}
+
+/**
+ * Checks an indicator's selectors against Prometheus with one cheap instant
+ * query per selector (`count(<selector>)`, or `count by (le)` for a histogram)
+ * at the current time:
+ * - Prometheus rejects the selector (`bad_data`, e.g. a regular expression RE2
+ *   does not compile) → SloValidationError naming the field, with Prometheus's
+ *   own message;
+ * - a histogram without a bucket `le="<threshold>"` → SloValidationError on
+ *   indicator.threshold listing the existing bounds;
+ * - no series (unknown metric, or no traffic yet) → accepted, warning;
+ * - Prometheus unreachable or failing → accepted, one warning: the SLO reads
+ *   `error` until Prometheus answers, and the selectors were not checked.
+ */
+@Injectable()
+export class SloSelectorCheck {
+  constructor(private readonly prometheus: PrometheusClient) {}
+
+  async check(indicator: SloIndicator, now: Date, fieldPrefix = 'indicator'): Promise<SloWarning[]> {
+    const checks =
+      indicator.kind === 'ratio'
+        ? [
+            { field: `${fieldPrefix}.total`, selector: indicator.total },
+            indicator.bad !== undefined ? { field: `${fieldPrefix}.bad`, selector: indicator.bad } : { field: `${fieldPrefix}.good`, selector: indicator.good },
+          ]
+        : [{ field: `${fieldPrefix}.histogram`, selector: indicator.histogram }];
+    const outcomes = await Promise.all(
+      checks.map(async ({ field, selector }) => {
+        const query = indicator.kind === 'latency' ? `count by (le) (${selector})` : `count(${selector})`;
+        try {
+          return { field, selector, result: await this.prometheus.instantQuery(query, now) };
+        } catch (error) {
+          return { field, selector, error };
+        }
+      }),
+    );
+    const warnings: SloWarning[] = [];
+    for (const outcome of outcomes) {
+      if ('error' in outcome) {
+        const error = outcome.error;
+        if (error instanceof PrometheusQueryError && error.isInvalidQuery) {
+          throw new SloValidationError(outcome.field, `Prometheus rejected ${outcome.field}: ${error.prometheusMessage}`, { cause: error });
+        }
+        if (error instanceof PrometheusUnavailableError) {
+          if (!warnings.some((warning) => warning.code === 'prometheus_unreachable')) {
+            warnings.push({
+              code: 'prometheus_unreachable',
+              message: `The selectors could not be checked: ${error.message}. The SLO is saved and reads "error" until Prometheus answers.`,
+            });
+          }
+          continue;
+        }
+        if (error instanceof PrometheusQueryError || error instanceof PrometheusResultError) {
+          warnings.push({ code: 'prometheus_check_failed', field: outcome.field, message: `${outcome.field} could not be checked: ${error.message}` });
+          continue;
+        }
+        throw error;
+      }
+      if (outcome.result.length === 0) {
+        warnings.push({
+          code: 'no_series',
+          field: outcome.field,
+          message: `${outcome.field} matches no series in Prometheus (unknown metric, or no events yet); it counts 0 events until it does`,
+        });
+        continue;
+      }
+      if (indicator.kind === 'latency') {
+        const bounds = outcome.result.map((sample) => sample.metric.le).filter((le): le is string => typeof le === 'string');
+        if (!bounds.includes(indicator.threshold)) {
+          const metric = parseSeriesSelector(indicator.histogram).metricName ?? 'the histogram';
+          throw new SloValidationError(
+            `${fieldPrefix}.threshold`,
+            `${fieldPrefix}.threshold ${quotePromqlString(indicator.threshold)} is not a bucket bound of ${metric}; existing le values: ${sortBounds(bounds).join(', ')}`,
+          );
+        }
+      }
+    }
+    return warnings;
+  }
+}
+
+function sortBounds(bounds: readonly string[]): string[] {
+  return [...new Set(bounds)].sort((a, b) => Number(a.replace('+Inf', 'Infinity')) - Number(b.replace('+Inf', 'Infinity')));
+}

@@ -1,0 +1,73 @@
+import { describeValue, SloValidationError } from './errors';
+
+/** Incident severities an SLO policy may ask for (the incidents lib's SEV1..SEV4). */
+export const SLO_POLICY_SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+export type SloPolicySeverity = (typeof SLO_POLICY_SEVERITIES)[number];
+
+/**
+ * What Ballast does when the SLO burns. The SLO engine only stores and
+ * publishes it (with every `slo.evaluated` event); the api app acts on it.
+ */
+export interface SloPolicy {
+  /** Open an incident when a page tier fires. */
+  readonly openIncident: boolean;
+  readonly severity: SloPolicySeverity;
+  /** Status page component (12-character public id) the burn moves. */
+  readonly statusComponentId?: string;
+  /** Whether the opened incident is public on the status page. */
+  readonly publicIncident?: boolean;
+  /** Resolve the opened incident after the SLO has been healthy this long. */
+  readonly autoResolveAfterMinutes?: number;
+}
+
+export const DEFAULT_SLO_POLICY: SloPolicy = { openIncident: false, severity: 'SEV3' };
+
+const COMPONENT_ID = /^[a-z0-9]{12}$/;
+const MAX_AUTO_RESOLVE_MINUTES = 7 * 24 * 60;
+const POLICY_FIELDS = ['openIncident', 'severity', 'statusComponentId', 'publicIncident', 'autoResolveAfterMinutes'];
+
+/** Checks a policy object; absent optional fields stay absent. */
+export function validatePolicy(input: unknown, field = 'policy'): SloPolicy {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new SloValidationError(field, `${field} must be an object, got ${describeValue(input)}`);
+  }
+  const fields = input as Record<string, unknown>;
+  const unknown = Object.keys(fields).find((key) => !POLICY_FIELDS.includes(key));
+  if (unknown !== undefined) {
+    throw new SloValidationError(`${field}.${unknown}`, `${field}.${unknown} is not a policy field (${POLICY_FIELDS.join(', ')})`);
+  }
+  if (typeof fields.openIncident !== 'boolean') {
+    throw new SloValidationError(`${field}.openIncident`, `${field}.openIncident must be true or false, got ${describeValue(fields.openIncident)}`);
+  }
+  const severity = fields.severity ?? DEFAULT_SLO_POLICY.severity;
+  if (!SLO_POLICY_SEVERITIES.includes(severity as SloPolicySeverity)) {
+    throw new SloValidationError(`${field}.severity`, `${field}.severity must be one of ${SLO_POLICY_SEVERITIES.join(', ')}, got ${describeValue(severity)}`);
+  }
+  const policy: { -readonly [K in keyof SloPolicy]: SloPolicy[K] } = { openIncident: fields.openIncident, severity: severity as SloPolicySeverity };
+  if (fields.statusComponentId !== undefined && fields.statusComponentId !== null) {
+    if (typeof fields.statusComponentId !== 'string' || !COMPONENT_ID.test(fields.statusComponentId)) {
+      throw new SloValidationError(
+        `${field}.statusComponentId`,
+        `${field}.statusComponentId must be a status component id (12 lowercase letters or digits), got ${describeValue(fields.statusComponentId)}`,
+      );
+    }
+    policy.statusComponentId = fields.statusComponentId;
+  }
+  if (fields.publicIncident !== undefined && fields.publicIncident !== null) {
+    if (typeof fields.publicIncident !== 'boolean') {
+      throw new SloValidationError(`${field}.publicIncident`, `${field}.publicIncident must be true or false, got ${describeValue(fields.publicIncident)}`);
+    }
+    policy.publicIncident = fields.publicIncident;
+  }
+  if (fields.autoResolveAfterMinutes !== undefined && fields.autoResolveAfterMinutes !== null) {
+    const minutes = fields.autoResolveAfterMinutes;
+    if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 1 || minutes > MAX_AUTO_RESOLVE_MINUTES) {
+      throw new SloValidationError(
+        `${field}.autoResolveAfterMinutes`,
+        `${field}.autoResolveAfterMinutes must be a whole number of minutes between 1 and ${MAX_AUTO_RESOLVE_MINUTES}, got ${describeValue(minutes)}`,
+      );
+    }
+    policy.autoResolveAfterMinutes = minutes;
+  }
+  return policy;
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule, ServiceEntity } from '@app/catalog';
+import { SloEvaluationScheduler } from './application/slo-evaluation.scheduler';
+import { SloEvaluationStore } from './application/slo-evaluation.store';
+import { SloEvaluator } from './application/slo-evaluator';
+import { SloMetrics } from './application/slo-metrics';
+import { SloSelectorCheck } from './application/slo-selector-check';
+import { SloService } from './application/slo.service';
+import { SLO_ENTITIES } from './persistence/entities';
+import { PrometheusClient } from './prometheus/prometheus-client';
+
+/**
+ * The SLO engine. Needs the app's ConfigModule, PlatformModule (Clock),
+ * MetricsModule (MetricsRegistry) and EventEmitterModule; schedules its
+ * evaluation cycle only where ScheduleModule is imported and SCHEDULER_ENABLED.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([...SLO_ENTITIES, ServiceEntity]), CatalogModule],
+  providers: [PrometheusClient, SloEvaluationStore, SloEvaluator, SloEvaluationScheduler, SloSelectorCheck, SloService, SloMetrics],
+  exports: [SloService, SloEvaluator, PrometheusClient],
+})
+export class SloModule {}

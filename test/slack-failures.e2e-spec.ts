@@ -1,0 +1,131 @@
+import { SlackIncidentSync } from '../apps/api/src/slack/slack-incident-sync.service';
+import { RunningApi, startApi } from './support/api-app';
+import { FAKE_SLACK_USERS, FakeSlack } from './support/fake-slack';
+import { openDeclareForm, postToSlackEndpoint, slackEnv, slackIdle, submitDeclareForm } from './support/slack-harness';
+import { sql } from './support/sql';
+
+const [ALICE] = FAKE_SLACK_USERS;
+const TEAM_CHANNEL = 'C0PAYMENTS';
+
+interface IncidentRow extends Record<string, unknown> {
+  id: string;
+  number: number;
+  title: string;
+  source: string;
+  slack_channel_id: string | null;
+  slack_channel_name: string | null;
+  slack_headline_ts: string | null;
+  slack_team_message_ts: string | null;
+  slack_sync_state: string;
+  slack_sync_error: string | null;
+}
+
+describe('Slack failures: the incident is never lost or duplicated', () => {
+  let fake: FakeSlack;
+  let api: RunningApi;
+  let sync: SlackIncidentSync;
+
+  const incidentTitled = async (title: string) => (await sql<IncidentRow>(api.database.url, 'SELECT * FROM incidents WHERE title = $1', [title]))[0];
+  const since = (mark: number, method: string) => fake.calls().slice(mark).filter((call) => call.method === method);
+
+  beforeAll(async () => {
+    fake = await FakeSlack.start();
+    fake.addChannel({ id: TEAM_CHANNEL, name: 'team-payments', members: [ALICE.id] });
+    api = await startApi({ env: slackEnv(fake) });
+    sync = api.app.get(SlackIncidentSync);
+    await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'payments', name: 'Payments', slackChannelId: TEAM_CHANNEL }).expect(201);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await fake?.close();
+  });
+
+  it('stores the incident while Slack is down, and the retry job creates its channel, invite and headlines once Slack is back', async () => {
+    const form = await openDeclareForm(api, fake);
+    const mark = fake.calls().length;
+    await fake.goDown('refuse');
+    const submitted = await postToSlackEndpoint(api, submitDeclareForm(form, { title: 'Slack is down too', severity: 'SEV1', team: 'payments', visibility: 'internal' }));
+    expect(submitted.status).toBe(200);
+    await slackIdle(api);
+
+    const stored = await incidentTitled('Slack is down too');
+    expect(stored).toMatchObject({ source: 'slack', slack_sync_state: 'pending', slack_channel_id: null, slack_headline_ts: null });
+    expect(stored.slack_sync_error).toContain('slack_unreachable');
+    // The incident is fully there for the rest of Ballast.
+    const viaApi = await api.http.get(`/api/v1/incidents/INC-${stored.number}`).set(api.admin);
+    expect(viaApi.status).toBe(200);
+    expect(viaApi.body).toMatchObject({ title: 'Slack is down too', severity: 'SEV1', slack: { syncState: 'pending' } });
+
+    // While Slack is still down the job tries and leaves it pending.
+    expect(await sync.retryPending({ idleForSeconds: 0 })).toEqual({ ran: true, synced: 0, stillPending: 1 });
+
+    await fake.comeBack();
+    // The first attempt is too recent for a job that waits for idle incidents.
+    expect(await sync.retryPending({ idleForSeconds: 3600 })).toEqual({ ran: true, synced: 0, stillPending: 0 });
+    // Two replicas' jobs at the same time: the advisory lock lets one do the work.
+    const outcomes = await Promise.all([sync.retryPending({ idleForSeconds: 0 }), sync.retryPending({ idleForSeconds: 0 })]);
+    expect(outcomes.reduce((total, outcome) => total + outcome.synced, 0)).toBe(1);
+
+    const synced = await incidentTitled('Slack is down too');
+    expect(synced).toMatchObject({ slack_sync_state: 'synced', slack_sync_error: null, slack_channel_name: `inc-${stored.number}-slack-is-down-too` });
+    const creates = since(mark, 'conversations.create').filter((call) => call.response?.status === 200);
+    expect(creates).toHaveLength(1);
+    expect(fake.channels.get(synced.slack_channel_id!)?.members.has(ALICE.id)).toBe(true);
+    expect(fake.findMessage(synced.slack_channel_id!, synced.slack_headline_ts!)).toBeDefined();
+    expect(fake.findMessage(TEAM_CHANNEL, synced.slack_team_message_ts!)).toBeDefined();
+
+    // Nothing left to do: another run changes nothing.
+    const before = fake.calls().length;
+    expect(await sync.retryPending({ idleForSeconds: 0 })).toEqual({ ran: true, synced: 0, stillPending: 0 });
+    expect(fake.calls().length).toBe(before);
+  });
+
+  it('resumes where Slack failed instead of starting over (no second channel when only the headline failed)', async () => {
+    const form = await openDeclareForm(api, fake);
+    const mark = fake.calls().length;
+    fake.failNext('chat.postMessage', 'internal_error');
+    await postToSlackEndpoint(api, submitDeclareForm(form, { title: 'Headline lost', severity: 'SEV2', team: 'payments' })).expect(200);
+    await slackIdle(api);
+    const pending = await incidentTitled('Headline lost');
+    expect(pending).toMatchObject({ slack_sync_state: 'pending', slack_headline_ts: null });
+    expect(pending.slack_channel_id).not.toBeNull();
+
+    await sync.retryPending({ idleForSeconds: 0 });
+    const synced = await incidentTitled('Headline lost');
+    expect(synced).toMatchObject({ slack_sync_state: 'synced', slack_channel_id: pending.slack_channel_id });
+    expect(since(mark, 'conversations.create')).toHaveLength(1);
+    expect(fake.findMessage(synced.slack_channel_id!, synced.slack_headline_ts!)).toBeDefined();
+  });
+
+  it('rides out transient HTTP errors from Slack with a few quick retries', async () => {
+    const form = await openDeclareForm(api, fake);
+    fake.httpErrorNext('conversations.create', 503, 2);
+    await postToSlackEndpoint(api, submitDeclareForm(form, { title: 'Flaky Slack', severity: 'SEV3', team: 'payments' })).expect(200);
+    await slackIdle(api);
+    expect(await incidentTitled('Flaky Slack')).toMatchObject({ slack_sync_state: 'synced' });
+  });
+
+  it('gives incidents declared through the REST API their Slack channel and team announcement too', async () => {
+    const created = await api.http
+      .post('/api/v1/incidents')
+      .set(api.admin)
+      .send({ title: 'Declared by API', severity: 'SEV2', team: 'payments', type: 'deploy', visibility: 'internal' });
+    expect(created.status).toBe(201);
+    await slackIdle(api);
+    const incident = await incidentTitled('Declared by API');
+    expect(incident).toMatchObject({ source: 'api', slack_sync_state: 'synced', slack_channel_name: `inc-${incident.number}-declared-by-api` });
+    expect(fake.findMessage(TEAM_CHANNEL, incident.slack_team_message_ts!)).toBeDefined();
+    // Nobody to invite: the API declarer is not a Slack user.
+    expect(fake.calls('conversations.invite').some((call) => call.args.channel === incident.slack_channel_id)).toBe(false);
+
+    // A change made through the API shows in the Slack headlines too.
+    const mark = fake.calls().length;
+    await api.http.patch(`/api/v1/incidents/${incident.id}`).set(api.admin).send({ severity: 'SEV1', status: 'identified' }).expect(200);
+    await slackIdle(api);
+    const updates = since(mark, 'chat.update');
+    expect(updates.map((call) => call.args.channel).sort()).toEqual([incident.slack_channel_id, TEAM_CHANNEL].sort());
+    const headline = JSON.stringify(fake.findMessage(incident.slack_channel_id!, incident.slack_headline_ts!)!.blocks);
+    expect(headline).toContain('SEV1');
+    expect(headline).toContain('Identified');
+  });
+});

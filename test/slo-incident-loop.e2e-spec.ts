@@ -1,0 +1,202 @@
+// The loop: an SLO burning its budget opens an incident for the owning team,
+// the team hears about it, the end of the burn lands on the timeline, and the
+// linked status component moves. Real Prometheus with generated history; the
+// API's clock is moved across the burst.
+import { DataSource } from 'typeorm';
+import { FixedClock } from '@app/platform';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { WeeklyDigestService } from '../apps/api/src/digest/weekly-digest.service';
+import { TeamNotifier } from '../apps/api/src/notifications/team-notifier';
+import { RunningApi, startApi } from './support/api-app';
+import { renderOpenMetrics } from './support/openmetrics';
+import { RunningPrometheus, startPrometheus } from './support/prometheus';
+import { buildSyntheticHistory } from './support/synthetic-traffic';
+
+const NOW = new Date(Date.parse('2025-03-03T12:00:00Z'));
+const MINUTE = 60_000;
+
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+describe('SLO burn → incident → status page (error budget policy)', () => {
+  let prometheus: RunningPrometheus;
+  let api: RunningApi;
+  const clock = new FixedClock(new Date(NOW.getTime() - 120 * MINUTE));
+  const notifications: { team: string; text: string }[] = [];
+  let sloId: string;
+  let componentId: string;
+
+  beforeAll(async () => {
+    const history = buildSyntheticHistory({ now: NOW.getTime() / 1000, days: 31 });
+    prometheus = await startPrometheus({ openMetrics: renderOpenMetrics(history.families) });
+    api = await startApi({ clock, env: { PROMETHEUS_URL: prometheus.url, DIGEST_DAY: 'monday', DIGEST_HOUR_UTC: '13' } });
+    jest.spyOn(api.app.get(TeamNotifier), 'notifyTeam').mockImplementation(async (team, text) => {
+      notifications.push({ team: team.slug, text });
+      return true;
+    });
+    await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'payments', name: 'Payments' }).expect(201);
+    await api.http.post('/api/v1/services').set(api.admin).send({ slug: 'checkout', name: 'Checkout', team: 'payments' }).expect(201);
+    const burst = history.scenarios.find((scenario) => scenario.name === 'burst');
+    if (!burst) throw new Error('no burst scenario');
+
+    const component = await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Checkout', services: ['checkout'] });
+    expect(component.status).toBe(201);
+    componentId = component.body.id;
+    const created = await api.http
+      .post('/api/v1/slos')
+      .set(api.admin)
+      .send({
+        service: 'checkout',
+        name: 'checkout-availability',
+        objective: 0.999,
+        window: '28d',
+        indicator: burst.indicator,
+        policy: { openIncident: true, severity: 'SEV2', statusComponentId: componentId, publicIncident: true, autoResolveAfterMinutes: 30 },
+      });
+    expect(created.status).toBe(201);
+    sloId = created.body.id;
+    await api.http.patch(`/api/v1/status/components/${componentId}`).set(api.admin).send({ sloIds: [sloId] }).expect(200);
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.close();
+    await prometheus?.stop();
+  });
+
+  const evaluate = async () => {
+    const response = await api.http.post(`/api/v1/slos/${sloId}/evaluate`).set(api.admin);
+    expect(response.status).toBe(200);
+    return response.body;
+  };
+  const openIncidents = async () => (await api.http.get('/api/v1/incidents?source=slo&limit=50').set(api.admin)).body.items as Array<Record<string, unknown>>;
+
+  it('opens one public incident for the owning team when the page tier starts burning', async () => {
+    const before = await evaluate();
+    expect(before.status?.state ?? before.state).not.toBe('critical');
+    expect(await openIncidents()).toHaveLength(0);
+
+    clock.set(NOW);
+    const during = await evaluate();
+    expect(during.status?.state ?? during.state).toBe('critical');
+    const [incident] = await eventually(async () => {
+      const list = await openIncidents();
+      return list.length > 0 ? list : undefined;
+    }, 'the SLO incident');
+    expect(incident).toMatchObject({ source: 'slo', team: 'payments', severity: 'SEV2', visibility: 'public', services: ['checkout'], status: 'investigating', acknowledgedAt: null });
+    expect(incident.affectedComponents).toEqual([{ componentId, status: expect.stringMatching(/partial_outage|major_outage/) }]);
+    expect(String(incident.summary)).toMatch(/error budget remaining .*Burn rates/);
+    await eventually(async () => (notifications.some((note) => note.text.includes('is burning its error budget')) ? true : undefined), 'the team notification');
+
+    // The same burn evaluated again: no twin, no second notification.
+    await evaluate();
+    await new Promise((done) => setTimeout(done, 300));
+    expect(await openIncidents()).toHaveLength(1);
+    expect(notifications.filter((note) => note.text.includes('is burning'))).toHaveLength(1);
+    const timeline = (await api.http.get(`/api/v1/incidents/${incident.id}/timeline`).set(api.admin)).body.items.map((event: { kind: string }) => event.kind);
+    expect(timeline.filter((kind: string) => kind === 'slo_burn_started')).toHaveLength(1);
+
+    const component = (await api.http.get(`/api/v1/status/components/${componentId}`).set(api.admin)).body;
+    expect(JSON.stringify(component)).toMatch(/partial_outage|major_outage/);
+  });
+
+  it('writes the end of the burn on the timeline and resolves after the quiet period', async () => {
+    const [incident] = await openIncidents();
+    clock.set(new Date(NOW.getTime() + 120 * MINUTE));
+    await evaluate();
+    await eventually(async () => {
+      const kinds = (await api.http.get(`/api/v1/incidents/${incident.id}/timeline`).set(api.admin)).body.items.map((event: { kind: string }) => event.kind);
+      return kinds.includes('slo_burn_stopped') ? kinds : undefined;
+    }, 'slo_burn_stopped');
+    expect((await api.http.get(`/api/v1/incidents/${incident.id}`).set(api.admin)).body.status).toBe('investigating');
+
+    clock.set(new Date(NOW.getTime() + 160 * MINUTE));
+    await evaluate();
+    const resolved = await eventually(async () => {
+      const body = (await api.http.get(`/api/v1/incidents/${incident.id}`).set(api.admin)).body;
+      return body.status === 'resolved' ? body : undefined;
+    }, 'the automatic resolution');
+    expect(resolved.resolvedAt).toBe(new Date(NOW.getTime() + 160 * MINUTE).toISOString());
+    const stored = await api.app.get(DataSource).query(`SELECT count(*)::int AS n FROM incidents WHERE dedup_key = $1`, [`slo:${sloId}`]);
+    expect(stored[0].n).toBe(1);
+  });
+
+  it('posts the weekly digest once per team, even with two replicas checking at the same time', async () => {
+    const second = await startApi({ clock, database: api.database, keepDatabase: true, env: { PROMETHEUS_URL: prometheus.url, DIGEST_DAY: 'monday', DIGEST_HOUR_UTC: '13' } });
+    const secondNotes: string[] = [];
+    jest.spyOn(second.app.get(TeamNotifier), 'notifyTeam').mockImplementation(async (_team, text) => {
+      secondNotes.push(text);
+      return true;
+    });
+    try {
+      const before = notifications.length;
+      const results = await Promise.all([api.app.get(WeeklyDigestService).sendDueDigests(), second.app.get(WeeklyDigestService).sendDueDigests()]);
+      expect(results.flatMap((result) => result.sent)).toEqual(['payments']);
+      expect(results.flatMap((result) => result.alreadySent)).toEqual(['payments']);
+      const digests = [...notifications.slice(before).map((note) => note.text), ...secondNotes].filter((text) => text.startsWith('Weekly reliability digest'));
+      expect(digests).toHaveLength(1);
+      expect(digests[0]).toContain('Weekly reliability digest for payments — 2025-02-24 to 2025-03-03');
+      expect(digests[0]).toMatch(/Incidents: 1 ↑ \(previous week 0\)/);
+      expect(digests[0]).toContain('other: 1 ↑');
+      expect(digests[0]).toContain('SLOs at risk');
+      // A later check in the same week sends nothing.
+      expect((await api.app.get(WeeklyDigestService).sendDueDigests()).sent).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('shows the dashboards in a browser: charts with text alternatives, incidents marked, no serious axe violation', async () => {
+    const artifacts = resolve(__dirname, '../test-artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    expect((await api.http.get('/dashboard')).status).toBe(303);
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'] });
+    try {
+      const page: Page = await browser.newPage({ viewport: { width: 1200, height: 900 }, javaScriptEnabled: false });
+      await page.goto(`${api.baseUrl}/dashboard`);
+      expect(page.url()).toContain('/dashboard/login');
+      await page.fill('#token', 'not-a-token');
+      await page.click('button[type=submit]');
+      expect(await page.textContent('[role=alert]')).toContain('not valid');
+      await page.fill('#token', api.config.API_ADMIN_TOKEN as string);
+      await page.click('button[type=submit]');
+      expect(page.url()).toMatch(/\/dashboard$/);
+      expect(await page.textContent('main')).toContain('Payments');
+      await page.screenshot({ path: resolve(artifacts, 'dashboard-overview.png'), fullPage: true });
+
+      await page.goto(`${api.baseUrl}/dashboard/teams/payments`);
+      expect(await page.locator('svg[role=img]').count()).toBeGreaterThan(0);
+      expect(await page.textContent('main')).toContain('MTTR');
+      await page.screenshot({ path: resolve(artifacts, 'dashboard-team.png'), fullPage: true });
+
+      await page.goto(`${api.baseUrl}/dashboard/slos/${sloId}`);
+      const title = await page.locator('svg[role=img] title').first().textContent();
+      expect(title).toContain('Error budget remaining: checkout-availability');
+      expect(await page.locator('svg .marker').count()).toBeGreaterThan(0);
+      expect(await page.textContent('main')).toMatch(/INC-\d+ — SLO checkout-availability is burning its error budget \(resolved/);
+      await page.screenshot({ path: resolve(artifacts, 'dashboard-slo.png'), fullPage: true });
+
+      const scripted = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      await scripted.context().addCookies(await page.context().cookies());
+      for (const path of ['/dashboard', '/dashboard/teams/payments', `/dashboard/slos/${sloId}`]) {
+        await scripted.goto(`${api.baseUrl}${path}`);
+        await scripted.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+        const violations = await scripted.evaluate(async () => {
+          const axe = (globalThis as unknown as { axe: { run(context: unknown): Promise<{ violations: { id: string; impact: string | null }[] }> } }).axe;
+          return (await axe.run((globalThis as unknown as { document: unknown }).document)).violations;
+        });
+        expect([path, violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')]).toEqual([path, []]);
+      }
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,134 @@
+// Several API replicas on one database: each SLO is evaluated exactly once per
+// cycle, whichever replicas run the cycle and however they interleave (claims
+// with FOR UPDATE SKIP LOCKED and a fencing token). Evaluations are counted as
+// the rows of the evaluation history (one per good evaluation).
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { DataSource } from 'typeorm';
+import { FixedClock } from '@app/platform';
+import { SLO_EVALUATION_INTERVAL_NAME, SloEvaluator, SloService } from '@app/slo';
+import { RunningApi, startApi } from './support/api-app';
+import { createTestDatabase, TestDatabase } from './support/database';
+import { renderOpenMetrics } from './support/openmetrics';
+import { RunningPrometheus, startPrometheus } from './support/prometheus';
+import { buildSyntheticHistory } from './support/synthetic-traffic';
+
+const NOW = new Date('2025-03-03T12:00:00Z');
+const SLO_COUNT = 10;
+
+let prometheus: RunningPrometheus;
+let database: TestDatabase;
+let clock: FixedClock;
+const replicas: RunningApi[] = [];
+let ids: string[] = [];
+
+async function evaluationsPerSlo(): Promise<number[]> {
+  const rows: Array<{ id: string; count: string }> = await replicas[0].app.get(DataSource).query(
+    `SELECT s.id, count(e.id) AS count FROM slos s LEFT JOIN slo_evaluations e ON e.slo_id = s.id GROUP BY s.id`,
+  );
+  const counts = new Map(rows.map((row) => [row.id, Number(row.count)]));
+  return ids.map((id) => counts.get(id) ?? 0);
+}
+
+async function startReplica(env: Record<string, string> = {}): Promise<RunningApi> {
+  const replica = await startApi({
+    database,
+    keepDatabase: true,
+    clock,
+    env: { PROMETHEUS_URL: prometheus.url, SLO_EVAL_INTERVAL_S: '60', SLO_EVAL_CONCURRENCY: '1', ...env },
+  });
+  replicas.push(replica);
+  return replica;
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+beforeAll(async () => {
+  const history = buildSyntheticHistory({ now: NOW.getTime() / 1000, days: 31 });
+  prometheus = await startPrometheus({ openMetrics: renderOpenMetrics(history.families) });
+  database = await createTestDatabase();
+  clock = new FixedClock(NOW);
+  const first = await startReplica();
+  await startReplica();
+  await first.http.post('/api/v1/teams').set(first.admin).send({ slug: 'sre', name: 'SRE' });
+  await first.http.post('/api/v1/services').set(first.admin).send({ slug: 'edge', name: 'Edge', team: 'sre' });
+  const scenarios = history.scenarios.filter((scenario) => scenario.indicator.kind === 'ratio');
+  for (let index = 0; index < SLO_COUNT; index += 1) {
+    const scenario = scenarios[index % scenarios.length];
+    const created = await first.http
+      .post('/api/v1/slos')
+      .set(first.admin)
+      .send({ service: 'edge', name: `slo-${index}`, objective: 0.99, window: index % 2 === 0 ? '28d' : '7d', indicator: scenario.indicator });
+    expect(created.status).toBe(201);
+    ids.push(created.body.id);
+  }
+}, 180_000);
+
+afterAll(async () => {
+  for (const replica of replicas) await replica.close();
+  await database?.drop();
+  await prometheus?.stop();
+});
+
+describe('two replicas on one database', () => {
+  it('evaluate each SLO exactly once per cycle', async () => {
+    expect(await evaluationsPerSlo()).toEqual(ids.map(() => 1)); // the evaluation at creation
+    const [a, b] = replicas.map((replica) => replica.app.get(SloEvaluator));
+    let claimedByA = 0;
+    let claimedByB = 0;
+    for (let cycle = 1; cycle <= 4; cycle += 1) {
+      clock.advance(60_000);
+      const [reportA, reportB] = await Promise.all([a.runCycle(), b.runCycle()]);
+      expect({ cycle, claimed: reportA.claimed + reportB.claimed, evaluated: reportA.evaluated + reportB.evaluated, superseded: reportA.superseded + reportB.superseded }).toEqual({
+        cycle,
+        claimed: SLO_COUNT,
+        evaluated: SLO_COUNT,
+        superseded: 0,
+      });
+      claimedByA += reportA.claimed;
+      claimedByB += reportB.claimed;
+      expect({ cycle, evaluations: await evaluationsPerSlo() }).toEqual({ cycle, evaluations: ids.map(() => 1 + cycle) });
+      // Running the cycle again before the next slot evaluates nothing.
+      const [againA, againB] = await Promise.all([a.runCycle(), b.runCycle()]);
+      expect(againA.claimed + againB.claimed).toBe(0);
+    }
+    // Which replica claims how many depends on timing; together they claim each SLO once per cycle.
+    expect(claimedByA + claimedByB).toBe(4 * SLO_COUNT);
+  });
+
+  it('an evaluation superseded by a newer claim (POST /evaluate elsewhere) writes nothing', async () => {
+    const [a] = replicas;
+    const service = a.app.get(SloService);
+    const store = (a.app.get(SloEvaluator) as unknown as { store: { claimNow(id: string, next: Date): Promise<unknown> } }).store;
+    const stale = await store.claimNow(ids[0], new Date(NOW.getTime() + 3_600_000));
+    expect((await replicas[1].http.post(`/api/v1/slos/${ids[0]}/evaluate`).set(replicas[1].admin)).status).toBe(200);
+    const before = await evaluationsPerSlo();
+    const outcomes = await (a.app.get(SloEvaluator) as unknown as { evaluateBatch(claims: unknown[]): Promise<string[]> }).evaluateBatch([stale]);
+    expect(outcomes).toEqual(['superseded']);
+    expect(await evaluationsPerSlo()).toEqual(before);
+    expect((await service.latestStates([ids[0]])).get(ids[0])?.state).not.toBeNull();
+  });
+});
+
+describe('replicas with the scheduler enabled', () => {
+  it('register the interval from SLO_EVAL_INTERVAL_S and still evaluate each SLO once per slot', async () => {
+    const scheduled = [await startReplica({ SCHEDULER_ENABLED: 'true', SLO_EVAL_INTERVAL_S: '1' }), await startReplica({ SCHEDULER_ENABLED: 'true', SLO_EVAL_INTERVAL_S: '1' })];
+    for (const replica of scheduled) {
+      expect(replica.app.get(SchedulerRegistry).doesExist('interval', SLO_EVALUATION_INTERVAL_NAME)).toBe(true);
+    }
+    for (let slot = 1; slot <= 2; slot += 1) {
+      const before = await evaluationsPerSlo();
+      // The fixed clock only moves here: each move makes every SLO due once (earlier slots were 60 s apart).
+      clock.advance(60_000);
+      await until(async () => (await evaluationsPerSlo()).every((count, index) => count === before[index] + 1));
+      // Several more ticks of both replicas: nothing is due until the clock moves again.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect({ slot, evaluations: await evaluationsPerSlo() }).toEqual({ slot, evaluations: before.map((count) => count + 1) });
+    }
+  }, 60_000);
+});

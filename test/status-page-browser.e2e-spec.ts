@@ -1,0 +1,136 @@
+// The public page in a real browser (Debian's headless Chromium): it renders
+// with and without JavaScript, in light and dark mode, the uptime strip is
+// reachable by keyboard and readable as text, and axe-core finds no serious
+// or critical accessibility violation. Screenshots go to test-artifacts/.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { FixedClock } from '@app/platform';
+import { RunningApi, startApi } from './support/api-app';
+import { sql } from './support/sql';
+import { IncidentFixtures, seedStatusScenario } from './support/status-fixtures';
+import { RunningStatusPage, startStatusPage } from './support/status-page-app';
+
+const ARTIFACTS = resolve(__dirname, '../test-artifacts');
+const AXE = require.resolve('axe-core/axe.min.js');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown; failureSummary?: string }>;
+}
+
+async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: AXE });
+  const results = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return axe.run((globalThis as unknown as { document: unknown }).document, { resultTypes: ['violations'] });
+  });
+  return results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+}
+
+describe('status page in a browser', () => {
+  let api: RunningApi;
+  let statusPage: RunningStatusPage;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    api = await startApi();
+    const fixtures = new IncidentFixtures(api.app.get(DataSource));
+    const seeded = await seedStatusScenario(api, fixtures, new Date());
+    await sql(api.database.url, `UPDATE status_components SET created_at = date_trunc('day', now()) - interval '40 days'`);
+    await sql(api.database.url, `DELETE FROM status_component_history`);
+    await sql(
+      api.database.url,
+      `INSERT INTO status_component_history (component_id, status, started_at, ended_at) VALUES
+         ($1, 'operational', date_trunc('day', now()) - interval '40 days', date_trunc('day', now()) - interval '12 days'),
+         ($1, 'degraded_performance', date_trunc('day', now()) - interval '12 days', date_trunc('day', now()) - interval '12 days' + interval '3 hours'),
+         ($1, 'operational', date_trunc('day', now()) - interval '12 days' + interval '3 hours', date_trunc('day', now()) - interval '5 days'),
+         ($1, 'major_outage', date_trunc('day', now()) - interval '5 days', date_trunc('day', now()) - interval '5 days' + interval '2 hours'),
+         ($1, 'operational', date_trunc('day', now()) - interval '5 days' + interval '2 hours', now() - interval '30 minutes'),
+         ($1, 'partial_outage', now() - interval '30 minutes', NULL),
+         ($2, 'operational', date_trunc('day', now()) - interval '40 days', NULL)`,
+      [seeded.checkoutId, seeded.apiComponentId],
+    );
+    statusPage = await startStatusPage({ databaseUrl: api.database.url, clock: new FixedClock(new Date()) });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await statusPage?.close();
+    await api?.close();
+  });
+
+  it('loads /, makes a screenshot and has no serious or critical axe violation (light and dark)', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      // bypassCSP only so that axe can be injected; the page itself runs under its strict policy.
+      const context = await browser.newContext({ colorScheme, viewport: { width: 1100, height: 900 }, bypassCSP: true });
+      const page = await context.newPage();
+      const requests: string[] = [];
+      page.on('request', (request) => requests.push(request.url()));
+      const response = await page.goto(`${statusPage.baseUrl}/`, { waitUntil: 'load' });
+      expect(response?.status()).toBe(200);
+      await expect(page.locator('h1').textContent()).resolves.toBe('Partial System Outage');
+      await page.screenshot({ path: join(ARTIFACTS, `status-page-${colorScheme}.png`), fullPage: true });
+      expect(await seriousViolations(page)).toEqual([]);
+      // No third-party asset, no cookie.
+      expect(requests.every((url) => url.startsWith(statusPage.baseUrl))).toBe(true);
+      expect(await context.cookies()).toEqual([]);
+      await context.close();
+    }
+  });
+
+  it('works without JavaScript, showing times in UTC with the zone named', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${statusPage.baseUrl}/`);
+    await expect(page.locator('footer time').textContent()).resolves.toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+    await expect(page.locator('.component-status').first().textContent()).resolves.toContain('Partial outage');
+    await expect(page.locator('.uptime-strip').first().locator('li[tabindex="0"]').count()).resolves.toBe(90);
+    await page.screenshot({ path: join(ARTIFACTS, 'status-page-no-javascript.png'), fullPage: true });
+    await context.close();
+    // The other pages pass axe too.
+    const checked = await browser.newContext({ bypassCSP: true });
+    const other = await checked.newPage();
+    for (const path of ['/history', (await other.goto(`${statusPage.baseUrl}/`), await other.locator('.incident h3 a').first().getAttribute('href')) as string]) {
+      await other.goto(`${statusPage.baseUrl}${path}`);
+      expect({ path, violations: await seriousViolations(other) }).toEqual({ path, violations: [] });
+    }
+    await checked.close();
+  });
+
+  it('lets a keyboard user reach the uptime strip and read each day', async () => {
+    const context = await browser.newContext({ timezoneId: 'Europe/Paris', locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(`${statusPage.baseUrl}/`);
+    // The script localised the times and keeps the UTC text as a title.
+    await expect(page.locator('footer time').getAttribute('title')).resolves.toMatch(/UTC$/);
+    await expect(page.locator('footer time').textContent()).resolves.not.toMatch(/UTC$/);
+    // With the script each strip is one tab stop (today), and arrow keys move by day.
+    const strip = page.locator('.uptime-strip').first();
+    await expect(strip.locator('li[tabindex="0"]').count()).resolves.toBe(1);
+    await strip.locator('li').last().focus();
+    await page.keyboard.press('Home');
+    const focusedText = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '');
+    const oldest = await focusedText();
+    expect(oldest).toMatch(/: no data$/);
+    // 90 days, oldest first: five days ago is the 85th.
+    for (let day = 0; day < 84; day++) await page.keyboard.press('ArrowRight');
+    const focused = await focusedText();
+    expect(focused).toMatch(/: \d+\.\d{2}% uptime, major outage for 2 h$/);
+    await expect(page.locator('.uptime-strip li:focus > span').isVisible()).resolves.toBe(true);
+    await expect(page.locator('[data-time-zone-note]').textContent()).resolves.toContain('Europe/Paris');
+    const labelledBy = await strip.getAttribute('aria-labelledby');
+    const label = await page.locator(`#${labelledBy}`).textContent();
+    expect(label).toMatch(/^Checkout .*: \d+\.\d{2}% uptime over the last 90 days$/);
+    await page.screenshot({ path: join(ARTIFACTS, 'status-page-keyboard.png') });
+    await context.close();
+  });
+});
