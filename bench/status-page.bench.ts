@@ -454,6 +454,7 @@ function writeResults(
     ...['quiet', 'incident updated every second'].map(
       (scenario) => `- ${scenario}: ${PROBES.map((probe) => `\`${probeLabel(probe)}\` ${verdict(probeLabel(probe), scenario)}`).join('; ')}.`,
     ),
+    `- For scale: nginx (1 worker) itself has a p99 of ${PROBES.map((probe) => `${find('quiet', 'nginx 1 worker', probeLabel(probe))?.p99 ?? '?'} ms (\`${probeLabel(probe)}\`)`).join(', ')} at ${CONNECTIONS} connections here; with the load generator on the same ${cpus().length} cores, a p99 ≤ ${TARGET_P99_MS} ms is out of reach for either server on this machine, and requests/s rise and fall with the machine's other load (compare the server CPU per request instead).`,
     `- Server CPU per request, Ballast vs nginx (1 worker), quiet: ${PROBES.map((probe) => {
       const ours = find('quiet', 'Ballast', probeLabel(probe));
       const theirs = find('quiet', 'nginx 1 worker', probeLabel(probe));

@@ -140,6 +140,23 @@ describe('status page admin API', () => {
     expect(await get()).toMatchObject({ status: 'operational', statusReasons: [] });
   });
 
+  it('takes the affected-component status of incidents declared through the incidents API', async () => {
+    const component = (await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Declared' }).expect(201)).body;
+    const declared = await api.http
+      .post('/api/v1/incidents')
+      .set(api.admin)
+      .send({ title: 'Login failures', summary: 'internal', severity: 'SEV2', team: 'payments', type: 'deploy', visibility: 'public', affectedComponents: [{ componentId: component.id, status: 'major_outage' }] })
+      .expect(201);
+    const unknown = await api.http
+      .post('/api/v1/incidents')
+      .set(api.admin)
+      .send({ title: 'Typo', severity: 'SEV3', team: 'payments', type: 'deploy', visibility: 'public', affectedComponents: [{ componentId: 'zzzzzzzzzzzz', status: 'major_outage' }] })
+      .expect(400);
+    expect(unknown.body).toMatchObject({ field: 'affectedComponents', error: 'unknown_component' });
+    const view = (await api.http.get(`/api/v1/status/components/${component.id}`).set(api.admin).expect(200)).body;
+    expect(view).toMatchObject({ status: 'major_outage', statusReasons: [{ source: 'incident', status: 'major_outage', incidentId: declared.body.id, incidentTitle: 'Login failures' }] });
+  });
+
   it('lets a team token change only components linked solely to its services, and maintenance on them', async () => {
     const own = (await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Own', services: ['payments-svc'] }).expect(201)).body;
     const other = (await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Other', services: ['search-svc'] }).expect(201)).body;

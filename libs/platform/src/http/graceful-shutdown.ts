@@ -1,4 +1,5 @@
 import { INestApplication, Logger } from '@nestjs/common';
+import { startDraining } from './draining';
 
 /**
  * SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish
@@ -12,6 +13,11 @@ export function handleShutdownSignals(app: INestApplication, options: { graceMs:
     if (shuttingDown) return;
     shuttingDown = true;
     logger.log(`${signal} received: draining in-flight requests`);
+    startDraining();
+    const server = app.getHttpServer() as { closeIdleConnections?: () => void };
+    // Keep-alive sockets between requests hold no work: close them now and again as they go idle.
+    const idleSweep = setInterval(() => server.closeIdleConnections?.(), 250);
+    idleSweep.unref();
     const force = setTimeout(() => {
       logger.error(`shutdown took longer than ${options.graceMs} ms, exiting`);
       process.exit(1);
