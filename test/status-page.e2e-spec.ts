@@ -2,9 +2,11 @@
 // feeds, badges, caching, change-to-visible through LISTEN/NOTIFY, and that
 // nothing private ever reaches any public output.
 import { existsSync, readFileSync } from 'node:fs';
+import { Agent, get as httpGet } from 'node:http';
 import { DataSource } from 'typeorm';
 import { xml2js } from 'xml-js';
 import { FixedClock } from '@app/platform';
+import { SnapshotRequestHandler } from '../apps/status-page/src/http/snapshot-request-handler';
 import { sql } from './support/sql';
 import { RunningApi, startApi } from './support/api-app';
 import { IncidentFixtures, SCRIPT, SECRETS, SeededScenario, seedStatusScenario } from './support/status-fixtures';
@@ -399,6 +401,24 @@ describe('public status page', () => {
     const after = await page.http.get('/').expect(200);
     expect(after.headers.etag).toBe(before);
     expect(after.text).not.toContain(SECRETS.internalNote);
+  });
+
+  it('tells keep-alive clients to close once the app starts shutting down', async () => {
+    const agent = new Agent({ keepAlive: true });
+    const connectionHeader = () =>
+      new Promise<string | undefined>((resolve, reject) => {
+        httpGet(`${page.baseUrl}/api/v2/status.json`, { agent }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.headers.connection));
+        }).on('error', reject);
+      });
+    try {
+      expect(await connectionHeader()).toBe('keep-alive');
+      page.app.get(SnapshotRequestHandler).onModuleDestroy();
+      expect(await connectionHeader()).toBe('close');
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('reports the snapshot age on /health', async () => {

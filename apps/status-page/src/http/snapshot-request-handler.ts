@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter } from 'prom-client';
 import { MetricsRegistry } from '@app/platform';
@@ -19,8 +19,10 @@ const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
  * through to Nest.
  */
 @Injectable()
-export class SnapshotRequestHandler {
+export class SnapshotRequestHandler implements OnModuleDestroy {
   private readonly responses: Counter<'route' | 'code'>;
+  /** Set when the app starts closing: keep-alive clients are told to go, so they cannot hold shutdown open. */
+  private draining = false;
   private readonly counters = new Map<string, Counter.Internal>();
   private readonly assets = new Map<string, PreparedResponse>();
   private unavailable: { html: PreparedResponse; json: PreparedResponse; svg: PreparedResponse } | null = null;
@@ -75,15 +77,20 @@ export class SnapshotRequestHandler {
     }
     const variant = prepared.variant(prepared.compressible ? preferredEncoding(request.headers['accept-encoding']) : 'identity');
     if (variant.status === 200 && matchesIfNoneMatch(request.headers['if-none-match'], variant.etag)) {
-      response.writeHead(304, variant.notModifiedHeaders);
+      response.writeHead(304, this.draining ? [...variant.notModifiedHeaders, 'Connection', 'close'] : variant.notModifiedHeaders);
       response.end();
       this.count(route, 304);
       return true;
     }
-    response.writeHead(variant.status, variant.headers);
+    response.writeHead(variant.status, this.draining ? [...variant.headers, 'Connection', 'close'] : variant.headers);
     response.end(method === 'HEAD' ? undefined : variant.body);
     this.count(route, variant.status);
     return true;
+  }
+
+  /** Nest calls this before it closes the HTTP server. */
+  onModuleDestroy(): void {
+    this.draining = true;
   }
 
   private snapshotOrUnavailable(route: SnapshotRoute): PreparedResponse {

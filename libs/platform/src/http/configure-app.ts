@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { isDraining } from './draining';
+import { jsonDepth, MAX_JSON_DEPTH } from './json-depth';
 import { createValidationPipe } from './validation';
 
 /**
@@ -20,6 +21,14 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.set('trust proxy', 'loopback');
   app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: config.HTTP_BODY_LIMIT, extended: false });
+  // Deeply nested JSON would overflow the stack in validation (a 500): refuse it up front.
+  app.use((request: { body?: unknown }, response: { status(code: number): { json(body: unknown): void } }, next: () => void) => {
+    if (request.body && typeof request.body === 'object' && jsonDepth(request.body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      response.status(400).json({ error: 'body_too_deep', message: `Request body is nested deeper than ${MAX_JSON_DEPTH} levels` });
+      return;
+    }
+    next();
+  });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   return app;
