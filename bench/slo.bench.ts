@@ -259,7 +259,10 @@ async function main(): Promise<void> {
       clock.set(new Date(NOW.getTime() + cycle * 60_000));
       const before = client.stats();
       const report = await evaluator.runCycle();
-      if (report.evaluated !== SLOS) throw new Error(`cycle ${cycle} evaluated ${report.evaluated} SLOs: ${JSON.stringify(report)}`);
+      if (report.evaluated !== SLOS) {
+        const errors = (await database.query('SELECT DISTINCT last_error FROM slos WHERE last_error IS NOT NULL LIMIT 3')).rows;
+        throw new Error(`cycle ${cycle} evaluated ${report.evaluated} SLOs: ${JSON.stringify(report)} ${JSON.stringify(errors)}\n${prometheus.logs()}`);
+      }
       cycles.push({ ...report, ...workBetween(before, client.stats()), at: clock.now().toISOString() });
       log(`cycle ${cycle}: ${JSON.stringify(cycles[cycles.length - 1])}`);
     }

@@ -69,6 +69,17 @@ async function bucketRows(sloId: string): Promise<Array<{ bucket_start: Date; ba
   );
 }
 
+/** Every stored bucket's running totals differ from the previous bucket's by exactly its own counts. */
+async function expectConsistentRunningTotals(): Promise<void> {
+  const broken = await sql(
+    `SELECT slo_id, bucket_start FROM (
+       SELECT slo_id, bucket_start, bad, total, cum_bad - lag(cum_bad) OVER running AS step_bad, cum_total - lag(cum_total) OVER running AS step_total
+       FROM slo_event_buckets WINDOW running AS (PARTITION BY slo_id ORDER BY bucket_start)
+     ) steps WHERE step_bad IS NOT NULL AND (abs(step_bad - bad) > 1e-6 OR abs(step_total - total) > 1e-6)`,
+  );
+  expect(broken).toEqual([]);
+}
+
 async function sql<T = Record<string, unknown>>(query: string, parameters: unknown[] = []): Promise<T[]> {
   return api.app.get(DataSource).query(query, parameters);
 }
@@ -194,6 +205,7 @@ describe('evaluating again', () => {
     expectSameStatus(again.body as SloStatus, expectedStatus(scenario, { id, objective: 0.99, window: '30d' }, NOW_SECONDS));
     // The earlier evaluation needed one more head bucket (its window started 5 minutes earlier); it is kept until pruned.
     expect(await bucketRows(id)).toHaveLength(30 * 288 + 1);
+    await expectConsistentRunningTotals();
   });
 
   it('records each good evaluation in the history, served downsampled', async () => {
@@ -218,6 +230,7 @@ describe('evaluating again', () => {
     const status = (await api.http.get(`/api/v1/slos/${id}/status`).set(api.admin)).body as SloStatus;
     expect(last.burnRates['1h']).toBeCloseTo(status.windows['1h'].burnRate as number, 12);
 
+    await expectConsistentRunningTotals();
     const day = await api.http.get(`/api/v1/slos/${id}/history`).query({ from: new Date(NOW.getTime() - 86_400_000).toISOString() }).set(api.admin);
     expect(day.body.stepSeconds).toBe(300);
     const reversed = await api.http.get(`/api/v1/slos/${id}/history`).query({ from: NOW.toISOString(), to: new Date(NOW.getTime() - 60_000).toISOString() }).set(api.admin);

@@ -1,14 +1,16 @@
 import { Global, Module } from '@nestjs/common';
 import { ComponentDirectory } from '@app/incidents';
+import { SloModule } from '@app/slo';
 import { StatusComponentDirectory, StatusModule } from '@app/status';
+import { EngineSloStateSource } from './engine-slo-state-source';
 import { ComponentGroupsController } from './component-groups.controller';
 import { MaintenancesController } from './maintenances.controller';
 import { StatusComponentsController } from './status-components.controller';
 
 /**
  * Status page admin API (`/api/v1/status/...`) and the status job (which runs
- * where the app module loads the scheduler). The SLO engine is bound here once
- * it exists: `StatusModule.forRoot({ sloStateSource, imports })`.
+ * where the app module loads the scheduler). The SLO engine's latest states
+ * feed components linked to SLOs (EngineSloStateSource).
  *
  * Also answers the incidents lib's ComponentDirectory port with the status
  * components, so incidents can only name components that exist. Global because
@@ -17,7 +19,7 @@ import { StatusComponentsController } from './status-components.controller';
  */
 @Global()
 @Module({
-  imports: [StatusModule.forRoot()],
+  imports: [StatusModule.forRoot({ sloStateSource: EngineSloStateSource, imports: [SloModule] })],
   controllers: [StatusComponentsController, ComponentGroupsController, MaintenancesController],
   providers: [{ provide: ComponentDirectory, useExisting: StatusComponentDirectory }],
   exports: [ComponentDirectory],

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { BucketWindowBounds, EvaluationPlan, sumBucketWindow } from '../domain/evaluation-plan';
-import { EVENT_BUCKET_SECONDS, EventBucket } from '../domain/event-buckets';
+import { bucketWindowSums, EvaluationPlan, isAppendRun, RunningTotalBucket, withRunningTotals } from '../domain/evaluation-plan';
+import type { EventBucket } from '../domain/event-buckets';
 import type { SloIndicator } from '../domain/slo-indicator';
 import type { EventCounts } from '../domain/slo-math';
 import type { SloPolicy } from '../domain/slo-policy';
@@ -71,7 +71,6 @@ const CLAIMED_COLUMNS = `
   s.buckets_from AS "bucketsFrom", s.buckets_until AS "bucketsUntil",
   sv.id AS "serviceId", sv.slug AS "serviceSlug", sv.name AS "serviceName", t.id AS "teamId", t.slug AS "teamSlug"`;
 
-const BUCKET_MS = EVENT_BUCKET_SECONDS * 1000;
 
 /**
  * The PostgreSQL side of evaluations: claims (so replicas share the work and
@@ -139,86 +138,172 @@ export class SloEvaluationStore {
     });
   }
 
-  /** Buckets and sums (one statement), then status and history (one statement), both fenced. */
+  /**
+   * Fast path (the fetched buckets are a run ending at the newest bucket:
+   * steady state, a first backfill, a gap): one read of running totals (a few
+   * index probes), then one fenced statement writing the buckets with their
+   * running totals, the status and the history row. Otherwise (a grown window
+   * filled its head, or buckets newer than this evaluation are stored): fenced
+   * bucket write, recomputation of the SLO's running totals, read, status.
+   */
   private async writeGood(manager: EntityManager, write: GoodEvaluationWrite): Promise<SloStatus | null> {
-    const bucketSums = await this.storeBucketsAndSum(manager, write.slo, write.plan, write.fresh);
-    if (!bucketSums) {
+    const { slo, plan } = write;
+    const fresh = [...write.fresh].sort((a, b) => a.start.getTime() - b.start.getTime());
+    const firstFresh = fresh[0]?.start ?? plan.bucketEnd;
+    const stored = await this.readRunningTotals(manager, slo.id, plan, firstFresh);
+    if (isAppendRun(fresh, plan.bucketEnd) && !stored.newerBucketsStored) {
+      const run = withRunningTotals(fresh, stored.before(firstFresh));
+      const runStarts = new Map(run.map((bucket, index) => [bucket.start.getTime(), index]));
+      const runBefore = (start: Date): EventCounts => {
+        const index = runStarts.get(start.getTime()) ?? (start.getTime() >= plan.bucketEnd.getTime() ? run.length : undefined);
+        if (index === undefined) {
+          return stored.before(start);
+        }
+        const previous = run[index - 1];
+        return previous ? { bad: previous.cumBad, total: previous.cumTotal } : stored.before(firstFresh);
+      };
+      const { status, counts } = write.evaluate(
+        bucketWindowSums(plan, runBefore, (start) => (start.getTime() >= firstFresh.getTime() ? run[runStarts.get(start.getTime()) ?? -1] : stored.at(start))),
+      );
+      return (await this.storeAll(manager, slo, plan, run, status, counts)) ? status : null;
+    }
+    if (!(await this.storeBuckets(manager, slo, plan, fresh))) {
       return null;
     }
-    const { status, counts } = write.evaluate(bucketSums);
-    return (await this.storeGoodStatus(manager, write.slo, write.plan, status, counts)) ? status : null;
+    await this.recomputeRunningTotals(manager, slo.id);
+    const recomputed = await this.readRunningTotals(manager, slo.id, plan, plan.bucketEnd);
+    const { status, counts } = write.evaluate(bucketWindowSums(plan, recomputed.before, recomputed.at));
+    return (await this.storeGoodStatus(manager, slo, plan, status, counts)) ? status : null;
   }
 
   /**
-   * One statement: checks the claim (waiting on a concurrent definition
-   * change), prunes buckets no window needs any more, upserts the fetched
-   * buckets (rows whose counts did not change are not rewritten), and sums the
-   * other stored buckets per window; the fetched ones are added here, as the
-   * statement cannot see its own writes. Null when the claim was superseded.
+   * Running totals before each window's head, before `firstFresh` and before
+   * the bucket end, the head buckets themselves, and whether buckets at or after
+   * the bucket end are stored (the clock moved back): about a dozen index probes.
    */
-  private async storeBucketsAndSum(
+  private async readRunningTotals(
+    manager: EntityManager,
+    sloId: string,
+    plan: EvaluationPlan,
+    firstFresh: Date,
+  ): Promise<{
+    readonly before: (start: Date) => EventCounts;
+    readonly at: (start: Date) => EventCounts | undefined;
+    readonly newerBucketsStored: boolean;
+  }> {
+    const starts = [...new Set([firstFresh, plan.bucketEnd, ...plan.bucketWindows.map((window) => window.headStart)].map((start) => start.getTime()))];
+    const rows = (await manager.query(
+      `SELECT extract(epoch FROM k.start) * 1000 AS "startMs", p.cum_bad AS "beforeBad", p.cum_total AS "beforeTotal", h.bad AS "bad", h.total AS "total",
+              EXISTS (SELECT 1 FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start >= $3) AS "newer"
+       FROM unnest($2::timestamptz[]) AS k(start)
+       LEFT JOIN LATERAL (
+         SELECT cum_bad, cum_total FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start < k.start ORDER BY bucket_start DESC LIMIT 1
+       ) p ON true
+       LEFT JOIN LATERAL (SELECT bad, total FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start = k.start) h ON true`,
+      [sloId, starts.map((start) => new Date(start).toISOString()), plan.bucketEnd.toISOString()],
+    )) as Array<{ startMs: string | number; beforeBad: number | null; beforeTotal: number | null; bad: number | null; total: number | null; newer: boolean }>;
+    const byStart = new Map(rows.map((row) => [Math.round(Number(row.startMs)), row]));
+    const lookup = (start: Date): (typeof rows)[number] => {
+      const row = byStart.get(start.getTime());
+      if (!row) {
+        throw new Error(`No running total was read for ${start.toISOString()}`);
+      }
+      return row;
+    };
+    return {
+      before: (start) => {
+        const row = lookup(start);
+        return { bad: row.beforeBad ?? 0, total: row.beforeTotal ?? 0 };
+      },
+      at: (start) => {
+        const row = lookup(start);
+        return row.bad === null || row.total === null ? undefined : { bad: row.bad, total: row.total };
+      },
+      newerBucketsStored: rows.some((row) => row.newer),
+    };
+  }
+
+  /**
+   * One fenced statement: prunes buckets no window needs any more, upserts the
+   * run of fetched buckets with their running totals (unchanged rows are not
+   * rewritten), stores the status on the SLO row and appends the history row.
+   */
+  private async storeAll(
     manager: EntityManager,
     slo: ClaimedSlo,
     plan: EvaluationPlan,
-    fresh: readonly EventBucket[],
-  ): Promise<Map<StatusWindowKey, EventCounts> | null> {
-    const parameters: unknown[] = [
-      slo.id,
-      slo.token,
-      plan.pruneBefore.toISOString(),
-      fresh.map((bucket) => bucket.start.toISOString()),
-      fresh.map((bucket) => bucket.bad),
-      fresh.map((bucket) => bucket.total),
-      plan.bucketEnd.toISOString(),
-    ];
-    const parameter = (value: unknown): string => {
-      parameters.push(value);
-      return `$${parameters.length}`;
-    };
-    const columns: string[] = [];
-    plan.bucketWindows.forEach((window, index) => {
-      const head = `${parameter(window.headStart.toISOString())}::timestamptz`;
-      const fraction = `${parameter(window.headFraction)}::float8`;
-      for (const counter of ['bad', 'total'] as const) {
-        columns.push(
-          `coalesce(sum(CASE WHEN b.bucket_start = ${head} THEN ${fraction} * b.${counter} ELSE b.${counter} END) FILTER (WHERE b.bucket_start >= ${head}), 0) AS "${counter}${index}"`,
-        );
-      }
-    });
-    const earliest = plan.bucketWindows.reduce((min, window) => Math.min(min, window.headStart.getTime()), plan.bucketEnd.getTime());
-    const excluded = freshIntervals(fresh).map(
-      ([fromMs, toMs]) => `NOT (b.bucket_start >= ${parameter(new Date(fromMs).toISOString())}::timestamptz AND b.bucket_start < ${parameter(new Date(toMs).toISOString())}::timestamptz)`,
-    );
-    // The sums read the primary key alone (it INCLUDEs bad and total): an index-only scan of <= 25,920 entries.
+    run: readonly RunningTotalBucket[],
+    status: SloStatus,
+    counts: Partial<Record<StatusWindowKey, EventCounts>>,
+  ): Promise<boolean> {
+    const good = goodStatusParameters(slo, plan, status, counts);
     const rows = (await manager.query(
-      `WITH fence AS (SELECT id FROM slos WHERE id = $1 AND claim_token = $2 FOR SHARE),
+      `WITH fence AS (SELECT id FROM slos WHERE id = $1 AND claim_token = $2 FOR UPDATE),
+       pruned AS (DELETE FROM slo_event_buckets WHERE slo_id = (SELECT id FROM fence) AND bucket_start < $21),
+       upserted AS (
+         INSERT INTO slo_event_buckets (slo_id, bucket_start, bad, total, cum_bad, cum_total)
+         SELECT fence.id, run.bucket_start, run.bad, run.total, run.cum_bad, run.cum_total
+         FROM fence, unnest($22::timestamptz[], $23::float8[], $24::float8[], $25::float8[], $26::float8[]) AS run(bucket_start, bad, total, cum_bad, cum_total)
+         ON CONFLICT (slo_id, bucket_start) DO UPDATE
+           SET bad = EXCLUDED.bad, total = EXCLUDED.total, cum_bad = EXCLUDED.cum_bad, cum_total = EXCLUDED.cum_total
+         WHERE (slo_event_buckets.bad, slo_event_buckets.total, slo_event_buckets.cum_bad, slo_event_buckets.cum_total)
+           IS DISTINCT FROM (EXCLUDED.bad, EXCLUDED.total, EXCLUDED.cum_bad, EXCLUDED.cum_total)
+       ),
+       ${UPDATE_GOOD_STATUS_CTE}
+       ${INSERT_HISTORY}`,
+      [
+        ...good,
+        plan.pruneBefore.toISOString(),
+        run.map((bucket) => bucket.start.toISOString()),
+        run.map((bucket) => bucket.bad),
+        run.map((bucket) => bucket.total),
+        run.map((bucket) => bucket.cumBad),
+        run.map((bucket) => bucket.cumTotal),
+      ],
+    )) as unknown[];
+    return rows.length === 1;
+  }
+
+  /** Slow path, first step: fenced prune and upsert (running totals recomputed next). False when superseded. */
+  private async storeBuckets(manager: EntityManager, slo: ClaimedSlo, plan: EvaluationPlan, fresh: readonly EventBucket[]): Promise<boolean> {
+    const rows = (await manager.query(
+      `WITH fence AS (SELECT id FROM slos WHERE id = $1 AND claim_token = $2 FOR UPDATE),
        pruned AS (DELETE FROM slo_event_buckets WHERE slo_id = (SELECT id FROM fence) AND bucket_start < $3),
        upserted AS (
-         INSERT INTO slo_event_buckets (slo_id, bucket_start, bad, total)
-         SELECT fence.id, fresh.bucket_start, fresh.bad, fresh.total
+         INSERT INTO slo_event_buckets (slo_id, bucket_start, bad, total, cum_bad, cum_total)
+         SELECT fence.id, fresh.bucket_start, fresh.bad, fresh.total, 0, 0
          FROM fence, unnest($4::timestamptz[], $5::float8[], $6::float8[]) AS fresh(bucket_start, bad, total)
          ON CONFLICT (slo_id, bucket_start) DO UPDATE SET bad = EXCLUDED.bad, total = EXCLUDED.total
-         WHERE slo_event_buckets.bad IS DISTINCT FROM EXCLUDED.bad OR slo_event_buckets.total IS DISTINCT FROM EXCLUDED.total
        )
-       SELECT (SELECT count(*) FROM fence)::int AS "claimed", ${columns.join(', ')}
-       FROM slo_event_buckets b
-       WHERE b.slo_id = $1 AND b.bucket_start < $7 AND b.bucket_start >= ${parameter(new Date(earliest).toISOString())}
-       ${excluded.map((condition) => `AND ${condition}`).join(' ')}`,
-      parameters,
-    )) as Array<Record<string, number>>;
-    const [row] = rows;
-    if (!row || row.claimed !== 1) {
-      return null;
-    }
-    return new Map(
-      plan.bucketWindows.map((window: BucketWindowBounds, index) => {
-        const fetched = sumBucketWindow(fresh, window, plan.bucketEnd);
-        return [window.key, { bad: Number(row[`bad${index}`]) + fetched.bad, total: Number(row[`total${index}`]) + fetched.total }];
-      }),
+       SELECT id FROM fence`,
+      [
+        slo.id,
+        slo.token,
+        plan.pruneBefore.toISOString(),
+        fresh.map((bucket) => bucket.start.toISOString()),
+        fresh.map((bucket) => bucket.bad),
+        fresh.map((bucket) => bucket.total),
+      ],
+    )) as unknown[];
+    return rows.length === 1;
+  }
+
+  /** Running totals of all the SLO's stored buckets, rewritten where they differ. */
+  private async recomputeRunningTotals(manager: EntityManager, sloId: string): Promise<void> {
+    await manager.query(
+      `UPDATE slo_event_buckets b SET cum_bad = r.cum_bad, cum_total = r.cum_total
+       FROM (
+         SELECT bucket_start, sum(bad) OVER running AS cum_bad, sum(total) OVER running AS cum_total
+         FROM slo_event_buckets WHERE slo_id = $1
+         WINDOW running AS (ORDER BY bucket_start ROWS UNBOUNDED PRECEDING)
+       ) r
+       WHERE b.slo_id = $1 AND b.bucket_start = r.bucket_start
+         AND (b.cum_bad, b.cum_total) IS DISTINCT FROM (r.cum_bad, r.cum_total)`,
+      [sloId],
     );
   }
 
-  /** The latest status on the SLO row and one history row, in one fenced statement. */
+  /** Slow path, last step: the status on the SLO row and the history row, fenced. */
   private async storeGoodStatus(
     manager: EntityManager,
     slo: ClaimedSlo,
@@ -226,43 +311,11 @@ export class SloEvaluationStore {
     status: SloStatus,
     counts: Partial<Record<StatusWindowKey, EventCounts>>,
   ): Promise<boolean> {
-    const burnRate = (key: string): number | null => status.windows[key]?.burnRate ?? null;
-    const windowCounts = counts[status.window as StatusWindowKey];
     const rows = (await manager.query(
-      `WITH updated AS (
-         UPDATE slos SET state = $3, status = $4::jsonb, last_good_counts = $5::jsonb, sli = $6,
-           error_budget_remaining = $7, evaluated_at = $8, last_success_at = $8, consecutive_failures = 0,
-           last_error = NULL, failing_since = NULL, buckets_from = $9, buckets_until = $10, claim_token = NULL
-         WHERE id = $1 AND claim_token = $2
-         RETURNING id
-       )
-       INSERT INTO slo_evaluations (slo_id, evaluated_at, state, sli, error_budget_remaining,
-         burn_rate_5m, burn_rate_30m, burn_rate_1h, burn_rate_2h, burn_rate_6h, burn_rate_1d, burn_rate_3d,
-         burn_rate_window, window_bad_events, window_total_events, status)
-       SELECT updated.id, $8, $3, $6, $7, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $4::jsonb FROM updated
-       RETURNING id`,
-      [
-        slo.id,
-        slo.token,
-        status.state,
-        JSON.stringify(status),
-        JSON.stringify(counts),
-        status.sli,
-        status.errorBudgetRemaining,
-        status.evaluatedAt,
-        plan.coverageAfter.from.toISOString(),
-        plan.coverageAfter.until.toISOString(),
-        burnRate('5m'),
-        burnRate('30m'),
-        burnRate('1h'),
-        burnRate('2h'),
-        burnRate('6h'),
-        burnRate('1d'),
-        burnRate('3d'),
-        burnRate(status.window),
-        windowCounts?.bad ?? null,
-        windowCounts?.total ?? null,
-      ],
+      `WITH fence AS (SELECT id FROM slos WHERE id = $1 AND claim_token = $2 FOR UPDATE),
+       ${UPDATE_GOOD_STATUS_CTE}
+       ${INSERT_HISTORY}`,
+      goodStatusParameters(slo, plan, status, counts),
     )) as unknown[];
     return rows.length === 1;
   }
@@ -312,24 +365,56 @@ export class SloEvaluationStore {
   }
 }
 
+/** Status and history of a good evaluation: `$1`..`$20` of the statements below (after a `fence` CTE). */
+const UPDATE_GOOD_STATUS_CTE = `updated AS (
+         UPDATE slos SET state = $3, status = $4::jsonb, last_good_counts = $5::jsonb, sli = $6,
+           error_budget_remaining = $7, evaluated_at = $8, last_success_at = $8, consecutive_failures = 0,
+           last_error = NULL, failing_since = NULL, buckets_from = $9, buckets_until = $10, claim_token = NULL
+         FROM fence WHERE slos.id = fence.id
+         RETURNING slos.id
+       )`;
+
+const INSERT_HISTORY = `INSERT INTO slo_evaluations (slo_id, evaluated_at, state, sli, error_budget_remaining,
+         burn_rate_5m, burn_rate_30m, burn_rate_1h, burn_rate_2h, burn_rate_6h, burn_rate_1d, burn_rate_3d,
+         burn_rate_window, window_bad_events, window_total_events, status)
+       SELECT updated.id, $8, $3, $6, $7, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $4::jsonb FROM updated
+       RETURNING id`;
+
+function goodStatusParameters(
+  slo: ClaimedSlo,
+  plan: EvaluationPlan,
+  status: SloStatus,
+  counts: Partial<Record<StatusWindowKey, EventCounts>>,
+): unknown[] {
+  const burnRate = (key: string): number | null => status.windows[key]?.burnRate ?? null;
+  const windowCounts = counts[status.window as StatusWindowKey];
+  return [
+    slo.id,
+    slo.token,
+    status.state,
+    JSON.stringify(status),
+    JSON.stringify(counts),
+    status.sli,
+    status.errorBudgetRemaining,
+    status.evaluatedAt,
+    plan.coverageAfter.from.toISOString(),
+    plan.coverageAfter.until.toISOString(),
+    burnRate('5m'),
+    burnRate('30m'),
+    burnRate('1h'),
+    burnRate('2h'),
+    burnRate('6h'),
+    burnRate('1d'),
+    burnRate('3d'),
+    burnRate(status.window),
+    windowCounts?.bad ?? null,
+    windowCounts?.total ?? null,
+  ];
+}
+
 function claimedSlo(row: ClaimedRow): ClaimedSlo {
   const { serviceId, serviceSlug, serviceName, teamId, teamSlug, ...slo } = row;
   return { ...slo, service: { id: serviceId, slug: serviceSlug, name: serviceName }, team: { id: teamId, slug: teamSlug } };
-}
-
-/** The fetched buckets as runs of consecutive starts, [from, to) in ms. */
-function freshIntervals(fresh: readonly EventBucket[]): Array<[number, number]> {
-  const starts = fresh.map((bucket) => bucket.start.getTime()).sort((a, b) => a - b);
-  const intervals: Array<[number, number]> = [];
-  for (const start of starts) {
-    const last = intervals[intervals.length - 1];
-    if (last && start <= last[1]) {
-      last[1] = Math.max(last[1], start + BUCKET_MS);
-    } else {
-      intervals.push([start, start + BUCKET_MS]);
-    }
-  }
-  return intervals;
 }
 
 /** Rows of an UPDATE/DELETE … RETURNING through TypeORM's query() ([rows, count]). */

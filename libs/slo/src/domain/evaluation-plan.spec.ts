@@ -1,13 +1,16 @@
 import {
   batchInstantQuery,
   BUCKET_LABEL,
+  bucketWindowSums,
   combineWindowCounts,
+  isAppendRun,
   planEvaluation,
   readEvaluationAnswer,
   REREAD_BUCKETS,
   SLO_LABEL,
   splitBatchAnswer,
   sumBucketWindow,
+  withRunningTotals,
 } from './evaluation-plan';
 import { EventBucket } from './event-buckets';
 import { COUNTER_LABEL, PrometheusVectorSample, WINDOW_LABEL } from './promql-queries';
@@ -192,5 +195,50 @@ describe('sumBucketWindow', () => {
     const oneHour = { key: '6h' as const, headStart: new Date(ON_GRID.getTime() - 3_600_000), headFraction: offGrid.bucketWindows[0].headFraction };
     // The oldest bucket (index 11, bad 11) counts for 2 of its 5 minutes.
     expect(sumBucketWindow(buckets, oneHour, offGrid.bucketEnd)).toEqual({ bad: 55 + 0.4 * 11, total: 1100 + 40 });
+  });
+});
+
+describe('running totals', () => {
+  const bucketAt = (minutesBeforeGrid: number, bad: number, total: number): EventBucket => ({
+    start: new Date(ON_GRID.getTime() - minutesBeforeGrid * MINUTE),
+    bad,
+    total,
+  });
+
+  it('recognises a gapless run ending at the newest bucket', () => {
+    const run = [bucketAt(15, 0, 1), bucketAt(10, 0, 1), bucketAt(5, 0, 1)];
+    expect(isAppendRun(run, ON_GRID)).toBe(true);
+    expect(isAppendRun([run[0], run[2]], ON_GRID)).toBe(false);
+    expect(isAppendRun(run.slice(0, 2), ON_GRID)).toBe(false);
+    expect(isAppendRun([], ON_GRID)).toBe(false);
+  });
+
+  it('continues running totals from a base', () => {
+    expect(withRunningTotals([bucketAt(10, 1, 10), bucketAt(5, 2, 20)], { bad: 5, total: 100 }).map((bucket) => [bucket.cumBad, bucket.cumTotal])).toEqual([
+      [6, 110],
+      [8, 130],
+    ]);
+  });
+
+  it.each([0, 60, 180])('gives the same window sums as summing the buckets (now = grid + %is)', (offsetSeconds) => {
+    const random = ((seed) => () => ((seed = (seed * 16807) % 2147483647) / 2147483647))(7);
+    const buckets = Array.from({ length: 4 * 288 }, (_, index) => bucketAt(5 * (index + 1), Math.floor(random() * 5), 500 + Math.floor(random() * 100)))
+      .reverse();
+    const stored = withRunningTotals(buckets, { bad: 1234, total: 98765 });
+    const plan = planEvaluation({ indicator, window: parseWindow('3d'), now: new Date(ON_GRID.getTime() + offsetSeconds * 1000), coverage: null });
+    const before = (start: Date): { bad: number; total: number } => {
+      const previous = stored.filter((bucket) => bucket.start < start).pop();
+      return previous ? { bad: previous.cumBad, total: previous.cumTotal } : { bad: 1234, total: 98765 };
+    };
+    const at = (start: Date) => stored.find((bucket) => bucket.start.getTime() === start.getTime());
+    const sums = bucketWindowSums(plan, before, at);
+    for (const window of plan.bucketWindows) {
+      const expected = sumBucketWindow(buckets, window, plan.bucketEnd);
+      expect({ key: window.key, bad: sums.get(window.key)?.bad, total: sums.get(window.key)?.total }).toEqual({
+        key: window.key,
+        bad: expect.closeTo(expected.bad, 9),
+        total: expect.closeTo(expected.total, 9),
+      });
+    }
   });
 });

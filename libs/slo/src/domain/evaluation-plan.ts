@@ -284,9 +284,73 @@ export function combineWindowCounts(
   return counts;
 }
 
+/** A stored bucket with the running totals of its SLO's buckets up to and including it. */
+export interface RunningTotalBucket extends EventBucket {
+  readonly cumBad: number;
+  readonly cumTotal: number;
+}
+
+/**
+ * True when the fetched buckets are one gapless run ending at the plan's
+ * bucket end (steady state, a gap after missed evaluations, a first
+ * backfill): every stored bucket from the run's start on is replaced, so the
+ * run's running totals continue from the stored bucket just before it.
+ * Otherwise (a grown window fills the head) the running totals of the whole
+ * SLO must be recomputed.
+ */
+export function isAppendRun(fresh: readonly EventBucket[], bucketEnd: Date): boolean {
+  if (fresh.length === 0) {
+    return false;
+  }
+  for (let index = 1; index < fresh.length; index += 1) {
+    if (fresh[index].start.getTime() !== fresh[index - 1].start.getTime() + BUCKET_MS) {
+      return false;
+    }
+  }
+  return fresh[fresh.length - 1].start.getTime() + BUCKET_MS === bucketEnd.getTime();
+}
+
+/** Running totals of a run of buckets (sorted by start), continuing from `base`. */
+export function withRunningTotals(fresh: readonly EventBucket[], base: EventCounts): RunningTotalBucket[] {
+  let cumBad = base.bad;
+  let cumTotal = base.total;
+  return fresh.map((bucket) => {
+    cumBad += bucket.bad;
+    cumTotal += bucket.total;
+    return { ...bucket, cumBad, cumTotal };
+  });
+}
+
+/**
+ * The bucket windows' events from running totals: the buckets starting in
+ * [headStart, bucketEnd) are total(before bucketEnd) − total(before headStart),
+ * less the part of the head bucket outside the window (see the top of this
+ * file). `runningTotalBefore(t)` is the sum of the SLO's buckets starting
+ * before t; `bucketAt(t)` the bucket starting at t, if stored.
+ */
+export function bucketWindowSums(
+  plan: Pick<EvaluationPlan, 'bucketWindows' | 'bucketEnd'>,
+  runningTotalBefore: (start: Date) => EventCounts,
+  bucketAt: (start: Date) => EventCounts | undefined,
+): Map<StatusWindowKey, EventCounts> {
+  const end = runningTotalBefore(plan.bucketEnd);
+  return new Map(
+    plan.bucketWindows.map((window) => {
+      const before = runningTotalBefore(window.headStart);
+      const head = bucketAt(window.headStart) ?? { bad: 0, total: 0 };
+      const outside = 1 - window.headFraction;
+      // Differences of running totals of fractional counts may come out a hair below zero.
+      return [
+        window.key,
+        { bad: Math.max(0, end.bad - before.bad - outside * head.bad), total: Math.max(0, end.total - before.total - outside * head.total) },
+      ];
+    }),
+  );
+}
+
 /**
  * The reference computation of a bucket window over buckets in memory (the
- * service runs the same sum in SQL). Buckets must have distinct starts.
+ * store computes it from running totals). Buckets must have distinct starts.
  */
 export function sumBucketWindow(buckets: Iterable<EventBucket>, bounds: BucketWindowBounds, bucketEnd: Date): EventCounts {
   const headMs = bounds.headStart.getTime();

@@ -3,7 +3,10 @@ import { SloEntity } from './slo.entity';
 
 /**
  * Events of one SLO in (bucketStart, bucketStart + 5m], as Prometheus counted
- * them (`increase()` over the bucket). Long windows are sums of these rows.
+ * them (`increase()` over the bucket), with the running totals of the SLO's
+ * stored buckets up to and including this one: a window's events are the
+ * difference of two running totals, two index probes instead of a scan of up to
+ * 25,920 rows.
  */
 @Entity({ name: 'slo_event_buckets' })
 export class SloEventBucketEntity {
@@ -19,6 +22,13 @@ export class SloEventBucketEntity {
 
   @Column({ type: 'double precision' })
   total: number;
+
+  /** Sum of `bad` of this SLO's stored buckets up to and including this one. */
+  @Column({ name: 'cum_bad', type: 'double precision' })
+  cumBad: number;
+
+  @Column({ name: 'cum_total', type: 'double precision' })
+  cumTotal: number;
 
   @ManyToOne(() => SloEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'slo_id' })
