@@ -15,6 +15,7 @@ import {
   evaluateSloStatus,
   EVALUATION_WINDOWS,
   EventCounts,
+  PrometheusClient,
   SLO_EVALUATED,
   SloEvaluatedEvent,
   SloService,
@@ -396,8 +397,17 @@ describe('changing and deleting', () => {
     expectSameStatus(objective.body.status, expectedStatus(scenarioNamed('steady'), { id, objective: 0.995, window: '28d' }, NOW_SECONDS));
     expect(objective.body.policy).toEqual({ openIncident: false, severity: 'SEV3' });
 
+    // A longer window fetches only the missing head (2 days) and recomputes the running totals.
+    const queriesBefore = api.app.get(PrometheusClient).stats().rangeQueries;
+    const window = await api.http.patch(`/api/v1/slos/${id}`).set(api.admin).send({ window: '30d' });
+    expect(window.status).toBe(200);
+    expectSameStatus(window.body.status, expectedStatus(scenarioNamed('steady'), { id, objective: 0.995, window: '30d' }, NOW_SECONDS));
+    expect(api.app.get(PrometheusClient).stats().rangeQueries - queriesBefore).toBe(1);
+    expect(await bucketRows(id)).toHaveLength(30 * 288);
+    await expectConsistentRunningTotals();
+
     const counterReset = scenarioNamed('counter-reset');
-    const indicator = await api.http.patch(`/api/v1/slos/${id}`).set(api.admin).send({ indicator: counterReset.indicator, window: '30d' });
+    const indicator = await api.http.patch(`/api/v1/slos/${id}`).set(api.admin).send({ indicator: counterReset.indicator });
     expect(indicator.status).toBe(200);
     expect(indicator.body.warnings).toEqual([]);
     expectSameStatus(indicator.body.status, expectedStatus(counterReset, { id, objective: 0.995, window: '30d' }, NOW_SECONDS));

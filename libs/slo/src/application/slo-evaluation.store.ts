@@ -32,7 +32,7 @@ export interface ClaimedSlo {
   readonly team: { readonly id: string; readonly slug: string };
 }
 
-/** A good evaluation to store: fetched buckets, and the status computed once the stored sums are known. */
+/** A good evaluation to store: fetched buckets, and the status computed once the window sums are known. */
 export interface GoodEvaluationWrite {
   readonly kind: 'good';
   readonly slo: ClaimedSlo;
@@ -74,14 +74,15 @@ const CLAIMED_COLUMNS = `
 
 /**
  * The PostgreSQL side of evaluations: claims (so replicas share the work and
- * each SLO is evaluated once per cycle), fenced writes, bucket sums, history.
+ * each SLO is evaluated once per cycle), fenced writes, buckets with running
+ * totals, window sums, history.
  *
  * Claims. A cycle claims due SLOs with `FOR UPDATE SKIP LOCKED` and, in the
  * same statement, moves them to their next slot and gives each a fresh
  * `claim_token`: a replica running the same cycle skips them, and nobody
  * claims them again before `next_evaluation_at`. The evaluation itself runs
- * outside any transaction (it waits on Prometheus). Each of its two writes is
- * one statement that first checks the token (fencing): a claim taken over
+ * outside any transaction (it waits on Prometheus). Every write statement
+ * first locks the SLO row and checks the token (fencing): a claim taken over
  * meanwhile (POST /evaluate, a PATCH of the definition, a replica re-claiming
  * after a crash) turns the older evaluation's writes into no-ops.
  *
