@@ -386,7 +386,7 @@ describe('validation and access', () => {
 });
 
 describe('changing and deleting', () => {
-  it('a new objective re-evaluates at once; a new indicator drops the buckets and backfills them again', async () => {
+  it('a new objective re-evaluates at once; a longer window fetches only its head; a new indicator drops the buckets and backfills them again', async () => {
     const created = await api.http
       .post('/api/v1/slos')
       .set(api.admin)
