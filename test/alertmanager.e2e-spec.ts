@@ -2,6 +2,7 @@ import { createServer, Server } from 'node:http';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '@app/platform';
 import { RunningApi, startApi } from './support/api-app';
+import { eventually } from './support/poll';
 import { RunningAlertmanager, startAlertmanager } from './support/alertmanager';
 import { freePort } from './support/ports';
 import { RunningPrometheus, startPrometheus } from './support/prometheus';
@@ -30,16 +31,6 @@ function payload(overrides: Record<string, unknown> = {}, alertOverrides: Record
     alerts: [alert],
     ...overrides,
   };
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 250));
-  }
 }
 
 describe('Alertmanager webhook intake', () => {
@@ -170,8 +161,8 @@ describe('Alertmanager webhook intake', () => {
           const list = (await api.http.get('/api/v1/incidents?source=alertmanager&limit=200').set(api.admin)).body.items;
           return list.find((item: { title: string }) => item.title.startsWith('CheckoutBroken'));
         },
-        45_000,
         'the incident opened by Alertmanager',
+        45_000,
       );
       expect(incident).toMatchObject({ team: 'payments', severity: 'SEV2', services: ['checkout'], status: 'investigating', title: 'CheckoutBroken: Checkout is failing' });
 
@@ -181,8 +172,8 @@ describe('Alertmanager webhook intake', () => {
           const items = (await api.http.get(`/api/v1/incidents/${incident.id}/timeline`).set(api.admin)).body.items;
           return items.some((event: { kind: string }) => event.kind === 'alert_resolved') ? items : undefined;
         },
-        45_000,
         'the alert_resolved event',
+        45_000,
       );
       expect(timeline.map((event: { kind: string }) => event.kind).sort()).toEqual(['alert_fired', 'alert_resolved', 'declared']);
       expect(timeline.at(-1).kind).toBe('alert_resolved');

@@ -10,22 +10,13 @@ import { chromium, type Page } from 'playwright-core';
 import { WeeklyDigestService } from '../apps/api/src/digest/weekly-digest.service';
 import { TeamNotifier } from '../apps/api/src/notifications/team-notifier';
 import { RunningApi, startApi } from './support/api-app';
+import { eventually } from './support/poll';
 import { renderOpenMetrics } from './support/openmetrics';
 import { RunningPrometheus, startPrometheus } from './support/prometheus';
 import { buildSyntheticHistory } from './support/synthetic-traffic';
 
 const NOW = new Date(Date.parse('2025-03-03T12:00:00Z'));
 const MINUTE = 60_000;
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
-}
 
 describe('SLO burn → incident → status page (error budget policy)', () => {
   let prometheus: RunningPrometheus;

@@ -5,6 +5,7 @@ import { Principal, TeamsService } from '@app/catalog';
 import { formatIncidentReference, IncidentsService, InsightsService } from '@app/incidents';
 import { Clock } from '@app/platform';
 import { SloService, SloState } from '@app/slo';
+import { formatDuration } from '../common/format-duration';
 import { renderLineChart, thinSeries } from './charts/svg-chart';
 
 const DAY_MS = 86_400_000;
@@ -21,12 +22,6 @@ const percent = (value: number | null | undefined, digits = 2): string => (value
 const ratio = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : value.toPrecision(3));
 const rate = (value: number | null | undefined): string => (value === null || value === undefined ? '–' : `${value.toFixed(2)}x`);
 const when = (value: Date | string | null | undefined): string => (value ? new Date(value).toISOString().slice(0, 16).replace('T', ' ') : '–');
-const seconds = (value: number | null): string => {
-  if (value === null) return '–';
-  if (value < 3600) return `${Math.round(value / 60)} min`;
-  if (value < DAY_MS / 1000) return `${(value / 3600).toFixed(1)} h`;
-  return `${(value / 86_400).toFixed(1)} d`;
-};
 
 /** Gathers what the dashboards show; pages are assembled from the libs' read methods only. */
 @Injectable()
@@ -97,8 +92,8 @@ export class DashboardService {
       slos: rollup.slos.map((slo) => ({ id: slo.sloId, name: slo.name, service: slo.service, ...stateView(slo.state), objective: percent(slo.objective, 3), sli: percent(slo.sli, 3), budget: percent(slo.errorBudgetRemaining, 1) })),
       charts,
       types: insights.byTeamAndType.map((row) => ({ ...row, trend: row.count > row.previousCount ? '↑ more' : row.count < row.previousCount ? '↓ fewer' : '→ same' })),
-      mtta: { median: seconds(teamRow?.mttaSeconds.median ?? null), p90: seconds(teamRow?.mttaSeconds.p90 ?? null) },
-      mttr: { median: seconds(teamRow?.mttrSeconds.median ?? null), p90: seconds(teamRow?.mttrSeconds.p90 ?? null) },
+      mtta: { median: formatDuration(teamRow?.mttaSeconds.median ?? null), p90: formatDuration(teamRow?.mttaSeconds.p90 ?? null) },
+      mttr: { median: formatDuration(teamRow?.mttrSeconds.median ?? null), p90: formatDuration(teamRow?.mttrSeconds.p90 ?? null) },
     };
   }
 

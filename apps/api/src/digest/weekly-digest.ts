@@ -1,3 +1,4 @@
+import { formatDuration } from '../common/format-duration';
 import type { IncidentInsights } from '@app/incidents';
 
 export const DIGEST_DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
@@ -25,12 +26,6 @@ export function trendArrow(count: number, previousCount: number): string {
   return '→';
 }
 
-function duration(seconds: number | null): string {
-  if (seconds === null) return 'n/a';
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 86_400) return `${(seconds / 3600).toFixed(1)} h`;
-  return `${(seconds / 86_400).toFixed(1)} d`;
-}
 
 export interface DigestSlo {
   name: string;
@@ -49,7 +44,7 @@ export function renderWeeklyDigest(team: string, insights: IncidentInsights, slo
     lines.push('By type:');
     for (const row of types) lines.push(`  • ${row.type}: ${row.count} ${trendArrow(row.count, row.previousCount)} (was ${row.previousCount})`);
   }
-  lines.push(`MTTR: median ${duration(teamRow?.mttrSeconds.median ?? null)}, p90 ${duration(teamRow?.mttrSeconds.p90 ?? null)} · MTTA: median ${duration(teamRow?.mttaSeconds.median ?? null)}`);
+  lines.push(`MTTR: median ${formatDuration(teamRow?.mttrSeconds.median ?? null, 'n/a')}, p90 ${formatDuration(teamRow?.mttrSeconds.p90 ?? null, 'n/a')} · MTTA: median ${formatDuration(teamRow?.mttaSeconds.median ?? null, 'n/a')}`);
   if (slosAtRisk.length === 0) {
     lines.push('SLOs at risk: none.');
   } else {

@@ -4,15 +4,11 @@ import { Transform } from 'class-transformer';
 import { IsDate, IsOptional, Matches } from 'class-validator';
 import { InsightsService } from '@app/incidents';
 import { Clock } from '@app/platform';
+import { isoDate } from '../common/iso-date';
 import { SLUG_MESSAGE, SLUG_PATTERN } from '../common/slug';
 
 const DAY_MS = 86_400_000;
-const toDate = ({ value }: { value: unknown }): unknown => {
-  if (typeof value !== 'string') return value;
-  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value)) return value;
-  const parsed = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
-  return Number.isNaN(parsed.getTime()) ? value : parsed;
-};
+const toDate = isoDate({ allowDateOnly: true });
 
 export class InsightsQueryDto {
   @IsOptional()

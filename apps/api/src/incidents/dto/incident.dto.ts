@@ -16,16 +16,11 @@ import {
   type Visibility,
 } from '@app/incidents';
 import { PaginationQueryDto } from '../../common/pagination.dto';
+import { isoDate } from '../../common/iso-date';
 import { SLUG_MESSAGE, SLUG_PATTERN } from '../../common/slug';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
-const toDate = ({ value }: { value: unknown }): unknown => {
-  if (typeof value !== 'string') return value;
-  // Only full ISO-8601 timestamps: a bare "2026" or "tomorrow" must not become a date silently.
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return value;
-  const parsed = new Date(value);
-  return Number.isNaN(parsed.getTime()) ? value : parsed;
-};
+const toDate = isoDate();
 
 export class AffectedComponentDto {
   @ApiProperty({ example: 'k3j2h1g0f9d8' })
