@@ -22,6 +22,8 @@ export class AppProcess {
     readonly name: 'api' | 'status-page',
     readonly port: number,
     private readonly env: () => Record<string, string>,
+    /** Distinguishes replicas of the same app in messages (`api-2`). */
+    readonly label: string = name,
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
@@ -35,8 +37,8 @@ export class AppProcess {
     child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     const deadline = Date.now() + timeoutMs;
     while (!this.logs().includes('listening on')) {
-      if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}:\n${this.logs()}`);
-      if (Date.now() > deadline) throw new Error(`${this.name} did not start in ${timeoutMs} ms:\n${this.logs()}`);
+      if (child.exitCode !== null) throw new Error(`${this.label} exited with ${child.exitCode}:\n${this.logs()}`);
+      if (Date.now() > deadline) throw new Error(`${this.label} did not start in ${timeoutMs} ms:\n${this.logs()}`);
       await new Promise((done) => setTimeout(done, 50));
     }
   }
@@ -80,11 +82,13 @@ export class AppProcess {
 export interface SystemOptions {
   env?: Record<string, string>;
   statusPage?: boolean;
+  /** API processes on the one database (default 1); `api` is the first, `apis` all of them. */
+  apiReplicas?: number;
 }
 
 export class BallastSystem {
   postgres: PostgresProcess;
-  api: AppProcess;
+  readonly apis: AppProcess[] = [];
   statusPage: AppProcess | undefined;
 
   private constructor(
@@ -111,13 +115,22 @@ export class BallastSystem {
       SHUTDOWN_GRACE_MS: '10000',
       ...options.env,
     });
-    system.api = new AppProcess('api', await freePort(), () => ({ ...env(), API_PORT: String(system.api.port) }));
-    await system.api.start();
+    const replicas = options.apiReplicas ?? 1;
+    for (let index = 0; index < replicas; index += 1) {
+      const port = await freePort();
+      system.apis.push(new AppProcess('api', port, () => ({ ...env(), API_PORT: String(port) }), replicas > 1 ? `api-${index + 1}` : 'api'));
+    }
+    // Replicas boot side by side, as a rolling deployment would start them.
+    await Promise.all(system.apis.map((api) => api.start()));
     if (options.statusPage !== false) {
       system.statusPage = new AppProcess('status-page', await freePort(), () => ({ ...env(), STATUS_PAGE_PORT: String(system.statusPage?.port) }));
       await system.statusPage.start();
     }
     return system;
+  }
+
+  get api(): AppProcess {
+    return this.apis[0];
   }
 
   async stopDatabase(): Promise<void> {
@@ -129,7 +142,7 @@ export class BallastSystem {
   }
 
   async stop(): Promise<void> {
-    await this.api?.stop();
+    await Promise.all(this.apis.map((api) => api.stop()));
     await this.statusPage?.stop();
     await this.postgres.stop();
     rmSync(this.workDir, { recursive: true, force: true });
