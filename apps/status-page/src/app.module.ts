@@ -1,12 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@app/config';
 import { Clock, LoggingModule, MetricsModule, PlatformModule } from '@app/platform';
-import { STATUS_PAGE_DATABASE_URL, StatusPageDatabase } from './database/status-page-database';
 import { StatusPageHealthController } from './health/health.controller';
 import { SnapshotRequestHandler } from './http/snapshot-request-handler';
 import { StatusPageRenderer } from './render/status-page-renderer';
-import { SnapshotService } from './snapshot/snapshot.service';
-import { SnapshotStore } from './snapshot/snapshot-store';
+import { STATUS_PAGE_DATABASE_URL, SnapshotService } from './snapshot/snapshot.service';
+import { SnapshotWorkerClient } from './snapshot/snapshot-worker-client';
 
 export interface StatusPageModuleOptions {
   config: AppConfig;
@@ -16,8 +15,9 @@ export interface StatusPageModuleOptions {
 }
 
 /**
- * The public status page. No TypeORM here: it reads through a lazy `pg` pool
- * so it can start, and keep serving its snapshot, while PostgreSQL is down.
+ * The public status page. No TypeORM here: its snapshot worker reads through a
+ * lazy `pg` pool so it can start, and keep serving its snapshot, while
+ * PostgreSQL is down.
  */
 @Module({})
 export class StatusPageAppModule {
@@ -27,9 +27,8 @@ export class StatusPageAppModule {
       imports: [ConfigModule.forRoot(options.config), PlatformModule.forRoot({ clock: options.clock }), LoggingModule.forRoot('status-page'), MetricsModule],
       providers: [
         { provide: STATUS_PAGE_DATABASE_URL, useValue: options.databaseUrl },
-        StatusPageDatabase,
         StatusPageRenderer,
-        SnapshotStore,
+        SnapshotWorkerClient,
         SnapshotService,
         SnapshotRequestHandler,
       ],

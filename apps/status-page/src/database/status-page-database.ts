@@ -1,8 +1,6 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Client, Pool, type PoolClient } from 'pg';
 import { readStatusSource, STATUS_CHANGED_CHANNEL, type StatusSource } from '@app/status';
-
-export const STATUS_PAGE_DATABASE_URL = Symbol('STATUS_PAGE_DATABASE_URL');
+import type { WorkerLog } from '../snapshot/worker-log';
 
 /** Days of status history read for the uptime bars. */
 export const UPTIME_DAYS = 90;
@@ -10,6 +8,12 @@ export const UPTIME_DAYS = 90;
 export const RESOLVED_INCIDENT_LIMIT = 1000;
 /** Completed maintenances kept in the snapshot. */
 export const COMPLETED_MAINTENANCE_LIMIT = 50;
+
+export interface ListenHandlers {
+  onChange(): void;
+  onListening(): void;
+  onLost(): void;
+}
 
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 5000;
@@ -19,19 +23,21 @@ const RECONNECT_MAX_MS = 5000;
  * snapshot reads, and one dedicated connection LISTENing for change
  * notifications, reconnected with backoff. Deliberately not TypeORM: the
  * status page must start and keep serving while the database is down, and a
- * pool connects lazily, failing fast per attempt.
+ * pool connects lazily, failing fast per attempt. Lives in the snapshot worker,
+ * so parsing rows never runs on the thread that serves visitors.
  */
-@Injectable()
-export class StatusPageDatabase implements OnModuleDestroy {
-  private readonly logger = new Logger(StatusPageDatabase.name);
+export class StatusPageDatabase {
   private readonly pool: Pool;
   private listener: Client | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private reconnectDelay = RECONNECT_MIN_MS;
   private closed = false;
-  private handlers: { onChange: () => void; onListening: () => void } | null = null;
+  private handlers: ListenHandlers | null = null;
 
-  constructor(@Inject(STATUS_PAGE_DATABASE_URL) private readonly url: string) {
+  constructor(
+    private readonly url: string,
+    private readonly logger: WorkerLog,
+  ) {
     this.pool = new Pool({
       connectionString: url,
       application_name: 'ballast-status-page',
@@ -43,7 +49,7 @@ export class StatusPageDatabase implements OnModuleDestroy {
       keepAlive: true,
     });
     // An idle client dying with the server must not crash the process; the next read reports the outage.
-    this.pool.on('error', (error) => this.logger.warn({ err: error }, 'idle database connection lost'));
+    this.pool.on('error', (error) => this.logger.warn('idle database connection lost', error));
   }
 
   get listening(): boolean {
@@ -72,7 +78,7 @@ export class StatusPageDatabase implements OnModuleDestroy {
   }
 
   /** Starts LISTENing; `onListening` runs after every (re)connect, since notifications may have been missed. */
-  listen(handlers: { onChange: () => void; onListening: () => void }): void {
+  listen(handlers: ListenHandlers): void {
     this.handlers = handlers;
     void this.connectListener();
   }
@@ -99,7 +105,7 @@ export class StatusPageDatabase implements OnModuleDestroy {
     } catch (error) {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);
-      this.logger.debug?.(`LISTEN connection failed: ${(error as Error).message}`);
+      this.logger.debug(`LISTEN connection failed: ${(error as Error).message}`);
       this.scheduleReconnect();
     }
   }
@@ -107,10 +113,11 @@ export class StatusPageDatabase implements OnModuleDestroy {
   private listenerLost(client: Client, error?: Error): void {
     if (this.listener !== client) return;
     this.listener = null;
+    this.handlers?.onLost();
     client.removeAllListeners('end');
     client.end().catch(() => undefined);
     if (!this.closed) {
-      this.logger.warn({ err: error }, 'lost the LISTEN connection; reconnecting');
+      this.logger.warn('lost the LISTEN connection; reconnecting', error);
       this.scheduleReconnect();
     }
   }
@@ -126,7 +133,7 @@ export class StatusPageDatabase implements OnModuleDestroy {
     this.reconnectTimer.unref();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async close(): Promise<void> {
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const listener = this.listener;

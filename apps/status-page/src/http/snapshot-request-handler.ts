@@ -1,10 +1,12 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter } from 'prom-client';
 import { MetricsRegistry } from '@app/platform';
 import { StatusPageRenderer } from '../render/status-page-renderer';
 import { HTML_SECURITY_HEADERS, IMMUTABLE_CACHE_CONTROL, matchesIfNoneMatch, PreparedResponse, preferredEncoding, SVG_SECURITY_HEADERS } from '../snapshot/prepared-response';
-import { matchRoute, type SnapshotRoute } from '../snapshot/routes';
+import { matchRoute, routeKey, type SnapshotRoute } from '../snapshot/routes';
+import type { ServedSnapshot } from '../snapshot/served-snapshot';
 import { SnapshotService } from '../snapshot/snapshot.service';
 
 const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
@@ -13,19 +15,22 @@ const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
  * Serves every public route straight from the in-memory snapshot, ahead of
  * Express and Nest (installed as the HTTP server's first request listener).
  * The page is hit hardest exactly when everything else is struggling, so a
- * request here costs a map lookup and a socket write: no routing stack, no
+ * request here costs a map lookup and a socket write of bytes the snapshot
+ * worker prepared (all encodings, ETags, headers): no rendering, compression
+ * or hashing on this thread, no routing stack, no
  * per-request log line (counted in `status_page_responses_total` instead), no
  * database query. Everything else (/health, /metrics, unknown paths) falls
  * through to Nest.
  */
 @Injectable()
 export class SnapshotRequestHandler implements OnModuleDestroy {
+  private readonly logger = new Logger('StatusPage');
   private readonly responses: Counter<'route' | 'code'>;
   /** Set when the app starts closing: keep-alive clients are told to go, so they cannot hold shutdown open. */
   private draining = false;
   private readonly counters = new Map<string, Counter.Internal>();
   private readonly assets = new Map<string, PreparedResponse>();
-  private unavailable: { html: PreparedResponse; json: PreparedResponse; svg: PreparedResponse } | null = null;
+  private readonly unavailable: { html: PreparedResponse; json: PreparedResponse; svg: PreparedResponse };
 
   constructor(
     private readonly snapshots: SnapshotService,
@@ -39,8 +44,9 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
       registers: [metrics.registry],
     });
     for (const asset of renderer.assets.values()) {
-      this.assets.set(asset.path, new PreparedResponse(asset.body, { contentType: asset.contentType, cacheControl: IMMUTABLE_CACHE_CONTROL, compressible: true }));
+      this.assets.set(asset.path, PreparedResponse.of(asset.body, { contentType: asset.contentType, cacheControl: IMMUTABLE_CACHE_CONTROL, compressible: true }));
     }
+    this.unavailable = this.unavailableResponses();
   }
 
   /** True when the request was answered here. */
@@ -69,23 +75,42 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
       this.count(route, 405);
       return true;
     }
-    let prepared: PreparedResponse;
-    if (route.kind === 'asset') {
-      prepared = this.assets.get(route.path) ?? this.snapshotOrUnavailable(route);
-    } else {
-      prepared = this.snapshotOrUnavailable(route);
+    const prepared = route.kind === 'asset' ? (this.assets.get(route.path) ?? this.fromSnapshot(route)) : this.fromSnapshot(route);
+    if (prepared instanceof PreparedResponse) {
+      this.write(request, response, route, prepared);
+      return true;
     }
+    // The long tail (older incident and history pages): the worker renders it once, then it is kept.
+    const [snapshot, key] = prepared;
+    this.snapshots.renderOnDemand(snapshot, route, key).then(
+      (rendered) => this.write(request, response, route, rendered),
+      (error: unknown) => this.failed(request, response, error),
+    );
+    return true;
+  }
+
+  private write(request: IncomingMessage, response: ServerResponse, route: SnapshotRoute, prepared: PreparedResponse): void {
     const variant = prepared.variant(prepared.compressible ? preferredEncoding(request.headers['accept-encoding']) : 'identity');
     if (variant.status === 200 && matchesIfNoneMatch(request.headers['if-none-match'], variant.etag)) {
       response.writeHead(304, this.draining ? [...variant.notModifiedHeaders, 'Connection', 'close'] : variant.notModifiedHeaders);
       response.end();
       this.count(route, 304);
-      return true;
+      return;
     }
     response.writeHead(variant.status, this.draining ? [...variant.headers, 'Connection', 'close'] : variant.headers);
-    response.end(method === 'HEAD' ? undefined : variant.body);
+    response.end(request.method === 'HEAD' ? undefined : variant.body);
     this.count(route, variant.status);
-    return true;
+  }
+
+  private failed(request: IncomingMessage, response: ServerResponse, error: unknown): void {
+    const errorId = randomUUID();
+    this.logger.error({ errorId, err: error }, `Unhandled error ${errorId} serving ${request.url ?? ''}`);
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    response.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Retry-After': '5' });
+    response.end(`This page cannot be shown right now; please retry (error id ${errorId})\n`);
   }
 
   /** Nest calls this before it closes the HTTP server. */
@@ -93,26 +118,30 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
     this.draining = true;
   }
 
-  private snapshotOrUnavailable(route: SnapshotRoute): PreparedResponse {
+  /** The finished response, or the snapshot and route key to render it on demand. */
+  private fromSnapshot(route: SnapshotRoute): PreparedResponse | [ServedSnapshot, string] {
     const snapshot = this.snapshots.current();
-    if (snapshot) return snapshot.resolve(route);
-    const unavailable = (this.unavailable ??= this.unavailableResponses());
+    if (snapshot) {
+      const found = snapshot.lookup(route);
+      return found === 'render' ? [snapshot, routeKey(route)] : found;
+    }
+    const unavailable = this.unavailable;
     if (route.kind === 'v2' || (route.kind === 'not_found' && route.family === 'json')) return unavailable.json;
     if (route.kind === 'badge' || (route.kind === 'not_found' && route.family === 'svg')) return unavailable.svg;
     return unavailable.html;
   }
 
   /** Never had a snapshot (first start while the database is down): a clear 503, not cached. */
-  private unavailableResponses() {
+  private unavailableResponses(): { html: PreparedResponse; json: PreparedResponse; svg: PreparedResponse } {
     const headers = { 'Retry-After': '5' };
     const options = { status: 503, cacheControl: 'no-store' };
     return {
-      html: new PreparedResponse(
+      html: PreparedResponse.of(
         this.renderer.html.message('Status temporarily unavailable', 'The current status cannot be loaded right now. Please try again in a few seconds.', { homeLink: false }),
         { ...options, contentType: 'text/html; charset=utf-8', headers: { ...headers, ...HTML_SECURITY_HEADERS } },
       ),
-      json: new PreparedResponse(JSON.stringify({ error: 'unavailable', message: 'The status is temporarily unavailable; retry shortly' }), { ...options, contentType: 'application/json; charset=utf-8', headers }),
-      svg: new PreparedResponse(
+      json: PreparedResponse.of(JSON.stringify({ error: 'unavailable', message: 'The status is temporarily unavailable; retry shortly' }), { ...options, contentType: 'application/json; charset=utf-8', headers }),
+      svg: PreparedResponse.of(
         '<svg xmlns="http://www.w3.org/2000/svg" width="150" height="20" role="img" aria-label="status: unavailable"><title>status: unavailable</title><rect width="150" height="20" fill="#6e7781"/><text x="75" y="14" fill="#fff" font-family="Verdana,sans-serif" font-size="11" text-anchor="middle">status: unavailable</text></svg>',
         { ...options, contentType: 'image/svg+xml; charset=utf-8', headers: { ...headers, ...SVG_SECURITY_HEADERS } },
       ),

@@ -1,26 +1,46 @@
 import { gunzipSync } from 'node:zlib';
-import { matchesIfNoneMatch, PreparedResponse, preferredEncoding } from './prepared-response';
+import { brotliDecompressSync, gunzipSync as gunzip } from 'node:zlib';
+import { matchesIfNoneMatch, PreparedResponse, preferredEncoding, ResponseArenaBuilder } from './prepared-response';
 import { matchRoute } from './routes';
-import { safeJson } from './status-snapshot';
+import { safeJson } from './snapshot-rendering';
 
 describe('PreparedResponse', () => {
   it('precomputes a strong ETag and the public cache headers', () => {
-    const response = new PreparedResponse('hello', { contentType: 'text/plain' });
+    const response = PreparedResponse.of('hello', { contentType: 'text/plain' });
     const variant = response.variant('identity');
     expect(variant.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
     expect(variant.headers).toEqual(expect.arrayContaining(['Cache-Control', 'public, max-age=15, stale-while-revalidate=30, stale-if-error=86400', 'Content-Length', '5', 'Access-Control-Allow-Origin', '*']));
-    expect(new PreparedResponse('hello', { contentType: 'text/plain' }).etag).toBe(response.etag);
-    expect(new PreparedResponse('hello!', { contentType: 'text/plain' }).etag).not.toBe(response.etag);
+    expect(PreparedResponse.of('hello', { contentType: 'text/plain' }).etag).toBe(response.etag);
+    expect(PreparedResponse.of('hello!', { contentType: 'text/plain' }).etag).not.toBe(response.etag);
   });
 
-  it('compresses large text on demand, with its own ETag, and never small bodies', () => {
+  it('compresses large text ahead of serving, with its own ETag, and never small bodies', () => {
     const body = 'status '.repeat(1000);
-    const response = new PreparedResponse(body, { contentType: 'text/html', compressible: true });
+    const response = PreparedResponse.of(body, { contentType: 'text/html', compressible: true });
     const gzip = response.variant('gzip');
     expect(gunzipSync(gzip.body).toString()).toBe(body);
     expect(gzip.etag).toBe(`${response.etag.slice(0, -1)}-gzip"`);
     expect(response.variant('gzip')).toBe(gzip);
-    expect(new PreparedResponse('tiny', { contentType: 'text/html', compressible: true }).variant('br').headers).not.toContain('Content-Encoding');
+    expect(brotliDecompressSync(response.variant('br').body).toString()).toBe(body);
+    expect(PreparedResponse.of('tiny', { contentType: 'text/html', compressible: true }).variant('br').headers).not.toContain('Content-Encoding');
+  });
+
+  it('crosses threads as plain data plus one arena buffer, unchanged', () => {
+    const arena = new ResponseArenaBuilder();
+    const page = PreparedResponse.of('<p>status</p>'.repeat(200), { contentType: 'text/html', compressible: true });
+    const missing = PreparedResponse.of('not here', { status: 404, contentType: 'text/plain' });
+    const wires = [page.toWire(arena), missing.toWire(arena)];
+    const buffer = arena.build();
+    const [pageBack, missingBack] = structuredClone(wires).map((wire) => PreparedResponse.fromWire(wire, buffer));
+    for (const encoding of ['identity', 'gzip', 'br'] as const) {
+      expect(pageBack.variant(encoding).body.equals(page.variant(encoding).body)).toBe(true);
+      expect(pageBack.variant(encoding).headers).toEqual(page.variant(encoding).headers);
+      expect(pageBack.variant(encoding).etag).toBe(page.variant(encoding).etag);
+    }
+    expect(gunzip(pageBack.variant('gzip').body).toString()).toBe('<p>status</p>'.repeat(200));
+    expect(missingBack.status).toBe(404);
+    expect(missingBack.body.toString()).toBe('not here');
+    expect(missingBack.variant('gzip')).toBe(missingBack.variant('identity'));
   });
 });
 

@@ -38,28 +38,52 @@ export interface PreparedResponseOptions {
 }
 
 const MIN_COMPRESSIBLE_BYTES = 1024;
+const ENCODINGS: readonly ContentEncoding[] = ['identity', 'gzip', 'br'];
 
 /**
- * A response rendered once and served many times: body, strong ETag and all
- * headers precomputed; compressed variants made on first demand and kept.
+ * A response rendered once and served many times: every variant (identity,
+ * and gzip and br for compressible bodies) with its body, strong ETag and
+ * headers is made when the response is created — in the snapshot worker —
+ * so serving it is a lookup and a socket write. Crosses threads as a
+ * {@link WireResponse} whose bodies live in one shared {@link ResponseArena}.
  */
 export class PreparedResponse {
-  private readonly variants = new Map<ContentEncoding, ResponseVariant>();
-  private readonly baseTag: string;
-  readonly compressible: boolean;
+  private constructor(
+    readonly status: number,
+    readonly compressible: boolean,
+    private readonly variants: ReadonlyMap<ContentEncoding, ResponseVariant>,
+  ) {}
 
-  constructor(
-    body: Buffer | string,
-    private readonly options: PreparedResponseOptions,
-  ) {
-    const buffer = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    this.baseTag = createHash('sha256').update(buffer).digest('base64url').slice(0, 27);
-    this.compressible = Boolean(options.compressible) && buffer.length >= MIN_COMPRESSIBLE_BYTES;
-    this.variants.set('identity', this.makeVariant(buffer, 'identity'));
+  /** Renders all variants now (CPU: hashing and compression; not for the serving thread's hot path). */
+  static of(body: Buffer | string, options: PreparedResponseOptions): PreparedResponse {
+    const identity = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    const baseTag = createHash('sha256').update(identity).digest('base64url').slice(0, 27);
+    const compressible = Boolean(options.compressible) && identity.length >= MIN_COMPRESSIBLE_BYTES;
+    const status = options.status ?? 200;
+    const variants = new Map<ContentEncoding, ResponseVariant>();
+    variants.set('identity', makeVariant(identity, 'identity', baseTag, status, compressible, options));
+    if (compressible) {
+      const gzip = gzipSync(identity, { level: 6 });
+      const br = brotliCompressSync(identity, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: identity.length } });
+      variants.set('gzip', makeVariant(gzip, 'gzip', baseTag, status, compressible, options));
+      variants.set('br', makeVariant(br, 'br', baseTag, status, compressible, options));
+    }
+    return new PreparedResponse(status, compressible, variants);
   }
 
-  get status(): number {
-    return this.options.status ?? 200;
+  /** Rebuilds a response sent by {@link toWire}; the bodies are views into the arena (no copy). */
+  static fromWire(wire: WireResponse, arena: ArrayBuffer): PreparedResponse {
+    const variants = new Map<ContentEncoding, ResponseVariant>();
+    for (const variant of wire.variants) {
+      variants.set(variant.encoding, {
+        status: wire.status,
+        body: Buffer.from(arena, variant.bodyOffset, variant.bodyLength),
+        etag: variant.etag,
+        headers: variant.headers,
+        notModifiedHeaders: variant.notModifiedHeaders,
+      });
+    }
+    return new PreparedResponse(wire.status, wire.compressible, variants);
   }
 
   /** The identity ETag (quoted). */
@@ -71,38 +95,85 @@ export class PreparedResponse {
     return this.variant('identity').body;
   }
 
+  /** The variant for this encoding, or identity when the body is not compressed. */
   variant(encoding: ContentEncoding): ResponseVariant {
-    const existing = this.variants.get(encoding);
-    if (existing) return existing;
-    if (!this.compressible || encoding === 'identity') return this.variants.get('identity') as ResponseVariant;
-    const identity = (this.variants.get('identity') as ResponseVariant).body;
-    const body =
-      encoding === 'br'
-        ? brotliCompressSync(identity, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: identity.length } })
-        : gzipSync(identity, { level: 6 });
-    const variant = this.makeVariant(body, encoding);
-    this.variants.set(encoding, variant);
-    return variant;
+    return (this.variants.get(encoding) ?? this.variants.get('identity')) as ResponseVariant;
   }
 
-  private makeVariant(body: Buffer, encoding: ContentEncoding): ResponseVariant {
-    const etag = encoding === 'identity' ? `"${this.baseTag}"` : `"${this.baseTag}-${encoding}"`;
-    const common: OutgoingHttpHeaders = {
-      'Cache-Control': this.options.cacheControl ?? PUBLIC_CACHE_CONTROL,
-      ETag: etag,
-      'Access-Control-Allow-Origin': '*',
-      'X-Content-Type-Options': 'nosniff',
-      ...(this.compressible || encoding !== 'identity' ? { Vary: 'Accept-Encoding' } : {}),
-    };
-    const headers: OutgoingHttpHeaders = {
-      'Content-Type': this.options.contentType,
-      'Content-Length': body.length,
-      ...(encoding === 'identity' ? {} : { 'Content-Encoding': encoding }),
-      ...common,
-      ...this.options.headers,
-    };
-    return { status: this.status, body, etag, headers: flatten(headers), notModifiedHeaders: flatten(common) };
+  /** The response as plain data for postMessage, its bodies appended to the arena. */
+  toWire(arena: ResponseArenaBuilder): WireResponse {
+    const variants: WireVariant[] = [];
+    for (const encoding of ENCODINGS) {
+      const variant = this.variants.get(encoding);
+      if (!variant) continue;
+      const { offset, length } = arena.append(variant.body);
+      variants.push({ encoding, bodyOffset: offset, bodyLength: length, etag: variant.etag, headers: variant.headers, notModifiedHeaders: variant.notModifiedHeaders });
+    }
+    return { status: this.status, compressible: this.compressible, variants };
   }
+}
+
+export interface WireVariant {
+  readonly encoding: ContentEncoding;
+  readonly bodyOffset: number;
+  readonly bodyLength: number;
+  readonly etag: string;
+  readonly headers: string[];
+  readonly notModifiedHeaders: string[];
+}
+
+export interface WireResponse {
+  readonly status: number;
+  readonly compressible: boolean;
+  readonly variants: readonly WireVariant[];
+}
+
+/**
+ * Collects response bodies into one ArrayBuffer, so a whole snapshot crosses
+ * from the worker to the serving thread as a single transfer (no copy, and
+ * none of Node's pooled buffers, which cannot be transferred).
+ */
+export class ResponseArenaBuilder {
+  private readonly parts: Buffer[] = [];
+  private size = 0;
+
+  append(body: Buffer): { offset: number; length: number } {
+    const offset = this.size;
+    this.parts.push(body);
+    this.size += body.length;
+    return { offset, length: body.length };
+  }
+
+  /** A fresh, transferable ArrayBuffer holding every appended body. */
+  build(): ArrayBuffer {
+    const arena = new ArrayBuffer(this.size);
+    const view = new Uint8Array(arena);
+    let offset = 0;
+    for (const part of this.parts) {
+      view.set(part, offset);
+      offset += part.length;
+    }
+    return arena;
+  }
+}
+
+function makeVariant(body: Buffer, encoding: ContentEncoding, baseTag: string, status: number, compressible: boolean, options: PreparedResponseOptions): ResponseVariant {
+  const etag = encoding === 'identity' ? `"${baseTag}"` : `"${baseTag}-${encoding}"`;
+  const common: OutgoingHttpHeaders = {
+    'Cache-Control': options.cacheControl ?? PUBLIC_CACHE_CONTROL,
+    ETag: etag,
+    'Access-Control-Allow-Origin': '*',
+    'X-Content-Type-Options': 'nosniff',
+    ...(compressible ? { Vary: 'Accept-Encoding' } : {}),
+  };
+  const headers: OutgoingHttpHeaders = {
+    'Content-Type': options.contentType,
+    'Content-Length': body.length,
+    ...(encoding === 'identity' ? {} : { 'Content-Encoding': encoding }),
+    ...common,
+    ...options.headers,
+  };
+  return { status, body, etag, headers: flatten(headers), notModifiedHeaders: flatten(common) };
 }
 
 function flatten(headers: OutgoingHttpHeaders): string[] {

@@ -1,8 +1,8 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AppConfig } from '@app/config';
+import { threadId } from 'node:worker_threads';
 import type { PublicStatus } from '@app/status';
+import type { WorkerLog } from './worker-log';
 
 interface PersistedSnapshot {
   readonly kind: 'ballast-status-snapshot';
@@ -14,23 +14,21 @@ interface PersistedSnapshot {
  * Keeps the last public model on disk (STATUS_PAGE_SNAPSHOT_FILE, by default
  * under DATA_DIR), so that a status page started while PostgreSQL is down can
  * still serve what it last knew. The model holds public material only. Writes
- * are atomic (temp file + rename) and serialised.
+ * are atomic (temp file + rename) and serialised. Used by the snapshot worker.
  */
 /** At most one write per this interval: while an incident is updated every second the disk copy may lag by this much. */
 export const SNAPSHOT_SAVE_INTERVAL_MS = 5000;
 
-@Injectable()
-export class SnapshotStore implements OnModuleDestroy {
-  private readonly logger = new Logger(SnapshotStore.name);
-  private readonly file: string;
+export class SnapshotStore {
   private writing: Promise<void> = Promise.resolve();
   private pending: PublicStatus | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastSaveAt = 0;
 
-  constructor(config: AppConfig) {
-    this.file = config.statusPageSnapshotFile;
-  }
+  constructor(
+    private readonly file: string,
+    private readonly logger: WorkerLog,
+  ) {}
 
   /** Saves the latest model now, or once the save interval has passed (later models replace earlier ones). */
   saveSoon(model: PublicStatus): void {
@@ -55,7 +53,7 @@ export class SnapshotStore implements OnModuleDestroy {
     return this.writing;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.flush();
@@ -70,7 +68,7 @@ export class SnapshotStore implements OnModuleDestroy {
     try {
       text = await readFile(this.file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.warn({ err: error }, `cannot read the persisted snapshot ${this.file}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.warn(`cannot read the persisted snapshot ${this.file}`, error);
       return null;
     }
     try {
@@ -78,21 +76,21 @@ export class SnapshotStore implements OnModuleDestroy {
       if (parsed.kind !== 'ballast-status-snapshot' || !isPublicStatus(parsed.model)) throw new Error('not a Ballast status snapshot of a known format');
       return parsed.model;
     } catch (error) {
-      this.logger.warn({ err: error }, `ignoring the unreadable persisted snapshot ${this.file}`);
+      this.logger.warn(`ignoring the unreadable persisted snapshot ${this.file}`, error);
       return null;
     }
   }
 
   save(model: PublicStatus): Promise<void> {
     this.writing = this.writing.then(async () => {
-      const temporary = `${this.file}.${process.pid}.tmp`;
+      const temporary = `${this.file}.${process.pid}-${threadId}.tmp`;
       try {
         await mkdir(dirname(this.file), { recursive: true });
         const document: PersistedSnapshot = { kind: 'ballast-status-snapshot', savedAt: new Date().toISOString(), model };
         await writeFile(temporary, JSON.stringify(document), { mode: 0o644 });
         await rename(temporary, this.file);
       } catch (error) {
-        this.logger.warn({ err: error }, `cannot persist the snapshot to ${this.file}`);
+        this.logger.warn(`cannot persist the snapshot to ${this.file}`, error);
       }
     });
     return this.writing;

@@ -1,18 +1,24 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { Clock, isDatabaseUnavailable, MetricsRegistry } from '@app/platform';
-import { buildPublicStatus, type PublicStatus } from '@app/status';
-import { StatusPageDatabase, UPTIME_DAYS } from '../database/status-page-database';
+import { Clock, MetricsRegistry } from '@app/platform';
 import { StatusPageRenderer } from '../render/status-page-renderer';
-import { SnapshotStore } from './snapshot-store';
-import { type SnapshotSource, StatusSnapshot } from './status-snapshot';
+import { PreparedResponse } from './prepared-response';
+import type { SnapshotRoute } from './routes';
+import { ServedSnapshot, type SnapshotSource } from './served-snapshot';
+import type { RefreshFailure, WireSnapshot } from './snapshot-protocol';
+import { SnapshotWorkerClient } from './snapshot-worker-client';
 
 /** Coalesces bursts of notifications (a transaction touching several tables) into one rebuild. */
 const NOTIFY_DEBOUNCE_MS = 100;
 /** How long startup waits for the first refresh before serving the persisted snapshot (or a 503). */
 const STARTUP_REFRESH_TIMEOUT_MS = 5000;
+
+/** The database the status page reads (provided by the app module). */
+export const STATUS_PAGE_DATABASE_URL = Symbol('STATUS_PAGE_DATABASE_URL');
+
+/** Nice value of the worker thread: under saturation the serving thread gets ~3/4 of a shared core, the rebuild the rest. */
+const WORKER_NICENESS = 5;
 
 export interface SnapshotHealth {
   readonly snapshot: { readonly generatedAt: string; readonly ageSeconds: number; readonly source: SnapshotSource; readonly stale: boolean } | null;
@@ -20,25 +26,30 @@ export interface SnapshotHealth {
 }
 
 /**
- * Owns the current {@link StatusSnapshot}: builds it from the database when a
- * NOTIFY arrives (debounced), after every LISTEN (re)connect, and every
- * STATUS_PAGE_REFRESH_S as a safety net; persists each new model to disk;
- * and, when refreshing fails, keeps serving the last snapshot — marked stale
- * once it is older than {@link staleAfterMs} — instead of an error.
+ * Owns the current {@link ServedSnapshot} on the serving thread. All the work
+ * of a rebuild — reading PostgreSQL, deriving, rendering, compressing,
+ * persisting — happens in the snapshot worker; this service decides when
+ * (a NOTIFY, debounced; every LISTEN (re)connect; every STATUS_PAGE_REFRESH_S
+ * as a safety net), passes the clock's time, and swaps in the finished
+ * responses. When refreshing fails it keeps serving the last snapshot —
+ * marked stale once it is older than {@link staleAfterMs} — instead of an
+ * error; when the worker crashes it keeps serving while a new one starts.
  */
 @Injectable()
 export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SnapshotService.name);
-  private snapshot: StatusSnapshot | null = null;
-  private modelHash: string | null = null;
+  private snapshot: ServedSnapshot | null = null;
   private lastSuccessAt: Date | null = null;
   private databaseStatus: 'up' | 'down' | 'unknown' = 'unknown';
+  private listening = false;
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
   private debounceTimer: NodeJS.Timeout | null = null;
   private periodicTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private failuresLogged = 0;
+  /** On-demand renders in flight, shared by concurrent visitors of the same route. */
+  private readonly rendering = new Map<string, Promise<PreparedResponse>>();
   readonly staleAfterMs: number;
   private readonly builds: Counter<'result'>;
   private readonly buildSeconds: Histogram<'phase'>;
@@ -46,9 +57,9 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
   constructor(
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly database: StatusPageDatabase,
-    private readonly store: SnapshotStore,
+    private readonly worker: SnapshotWorkerClient,
     private readonly renderer: StatusPageRenderer,
+    @Inject(STATUS_PAGE_DATABASE_URL) private readonly databaseUrl: string,
     metrics: MetricsRegistry,
   ) {
     this.staleAfterMs = Math.max(60_000, 3 * config.STATUS_PAGE_REFRESH_S * 1000);
@@ -60,7 +71,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     });
     this.buildSeconds = new Histogram({
       name: 'status_page_snapshot_refresh_seconds',
-      help: 'Time spent per successful snapshot refresh, by phase: read (database), build (model), render (hot responses)',
+      help: 'Time the snapshot worker spent per successful refresh, by phase: read (database), build (model), render (all responses and encodings)',
       labelNames: ['phase'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [metrics.registry],
@@ -77,18 +88,31 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   /** The snapshot to serve, or null before there has ever been one. */
-  current(): StatusSnapshot | null {
+  current(): ServedSnapshot | null {
     return this.snapshot;
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const persisted = await this.store.load();
-    if (persisted) {
-      this.install(persisted, 'disk', this.isStale(new Date(persisted.generatedAt)));
-      this.logger.log(`loaded the persisted snapshot of ${persisted.generatedAt}`);
+    await this.worker.start(
+      { databaseUrl: this.databaseUrl, snapshotFile: this.config.statusPageSnapshotFile, page: this.renderer.page, niceness: WORKER_NICENESS },
+      {
+        onChanged: () => this.requestRefresh(),
+        onListening: (listening) => {
+          this.listening = listening;
+          if (listening) this.requestRefresh();
+        },
+        onRestarted: () => void this.adoptAfterRestart(),
+      },
+    );
+    const persisted = await this.worker.request({ type: 'load-persisted', now: this.clock.now().toISOString(), staleAfterMs: this.staleAfterMs }).catch((error: Error) => {
+      this.logger.warn(`cannot load the persisted snapshot: ${error.message}`);
+      return { kind: 'none' as const };
+    });
+    if (persisted.kind === 'loaded') {
+      this.install(persisted.snapshot, 'disk');
+      this.logger.log(`loaded the persisted snapshot of ${persisted.snapshot.generatedAt}`);
     }
     await Promise.race([this.refreshNow(), new Promise((resolve) => setTimeout(resolve, STARTUP_REFRESH_TIMEOUT_MS).unref())]);
-    this.database.listen({ onChange: () => this.requestRefresh(), onListening: () => this.requestRefresh() });
     this.periodicTimer = setInterval(() => this.requestRefresh(), this.config.STATUS_PAGE_REFRESH_S * 1000);
     this.periodicTimer.unref();
   }
@@ -98,6 +122,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     if (this.debounceTimer) clearTimeout(this.debounceTimer);
     if (this.periodicTimer) clearInterval(this.periodicTimer);
     await this.refreshing?.catch(() => undefined);
+    await this.worker.close();
   }
 
   /** Schedules a rebuild soon (debounced); safe to call at any rate. */
@@ -129,74 +154,105 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     return this.refreshing;
   }
 
+  /**
+   * A route the snapshot renders on first request (older incident and history
+   * pages): rendered by the worker, then kept in the snapshot it belongs to.
+   */
+  renderOnDemand(snapshot: ServedSnapshot, route: SnapshotRoute, key: string): Promise<PreparedResponse> {
+    const running = this.rendering.get(key);
+    if (running) return running;
+    const render = this.worker
+      .request({ type: 'render-route', route })
+      .then((reply) => {
+        const response = PreparedResponse.fromWire(reply.response, reply.arena);
+        if (reply.hash === snapshot.hash && reply.stale === snapshot.stale) snapshot.remember(route, response);
+        return response;
+      })
+      .finally(() => this.rendering.delete(key));
+    this.rendering.set(key, render);
+    return render;
+  }
+
   health(): SnapshotHealth {
     const now = this.clock.now().getTime();
     const snapshot = this.snapshot;
-    const freshAt = snapshot ? (snapshot.context.source === 'database' && this.lastSuccessAt ? this.lastSuccessAt : new Date(snapshot.model.generatedAt)) : null;
+    const freshAt = snapshot ? this.freshAt(snapshot) : null;
     return {
       snapshot:
         snapshot && freshAt
-          ? { generatedAt: snapshot.model.generatedAt, ageSeconds: Math.max(0, Math.round((now - freshAt.getTime()) / 1000)), source: snapshot.context.source, stale: snapshot.context.stale }
+          ? { generatedAt: snapshot.generatedAt, ageSeconds: Math.max(0, Math.round((now - freshAt.getTime()) / 1000)), source: snapshot.source, stale: snapshot.stale }
           : null,
-      database: { status: this.databaseStatus, lastRefreshAt: this.lastSuccessAt?.toISOString() ?? null, listening: this.database.listening },
+      database: { status: this.databaseStatus, lastRefreshAt: this.lastSuccessAt?.toISOString() ?? null, listening: this.listening },
     };
   }
 
   private async refreshOnce(): Promise<void> {
     const now = this.clock.now();
-    let model: PublicStatus;
-    const started = performance.now();
-    let built: number;
+    const current = this.snapshot;
+    let reply;
     try {
-      const source = await this.database.readStatusSource(now);
-      const read = performance.now();
-      this.buildSeconds.observe({ phase: 'read' }, (read - started) / 1000);
-      model = buildPublicStatus(source, { now, uptimeDays: UPTIME_DAYS });
-      built = performance.now();
-      this.buildSeconds.observe({ phase: 'build' }, (built - read) / 1000);
+      reply = await this.worker.request({ type: 'refresh', now: now.toISOString(), force: !current || current.source !== 'database' || current.stale });
     } catch (error) {
       this.builds.inc({ result: 'failed' });
-      this.onRefreshFailed(error);
+      await this.onRefreshFailed({ unreachable: false, message: `snapshot worker: ${(error as Error).message}` });
+      return;
+    }
+    if (reply.kind === 'failed') {
+      this.builds.inc({ result: 'failed' });
+      await this.onRefreshFailed(reply.failure);
       return;
     }
     if (this.databaseStatus !== 'up' && this.failuresLogged > 0) this.logger.log('database reachable again; status page is current');
     this.databaseStatus = 'up';
     this.failuresLogged = 0;
     this.lastSuccessAt = now;
-    const hash = createHash('sha256').update(JSON.stringify(model)).digest('base64url');
-    const current = this.snapshot;
-    const changed = hash !== this.modelHash;
-    if (!changed && current && current.context.source === 'database' && !current.context.stale) {
+    this.buildSeconds.observe({ phase: 'read' }, reply.timings.readMs / 1000);
+    this.buildSeconds.observe({ phase: 'build' }, reply.timings.buildMs / 1000);
+    if (reply.kind === 'unchanged') {
       this.builds.inc({ result: 'unchanged' });
       return;
     }
-    this.install(model, 'database', false, hash);
-    this.buildSeconds.observe({ phase: 'render' }, (performance.now() - built) / 1000);
+    this.buildSeconds.observe({ phase: 'render' }, reply.timings.renderMs / 1000);
+    this.install(reply.snapshot, 'database');
     this.builds.inc({ result: 'changed' });
-    if (changed || current?.context.source !== 'database') this.store.saveSoon(model);
   }
 
-  private onRefreshFailed(error: unknown): void {
+  private async onRefreshFailed(failure: RefreshFailure): Promise<void> {
     this.databaseStatus = 'down';
     // One line per outage (plus a reminder every 20 attempts), not one per attempt.
     if (this.failuresLogged % 20 === 0) {
-      const kind = isDatabaseUnavailable(error) ? 'database unreachable' : 'snapshot refresh failed';
-      this.logger.warn({ err: error }, `${kind}; serving the last snapshot`);
+      const kind = failure.unreachable ? 'database unreachable' : 'snapshot refresh failed';
+      this.logger.warn({ err: Object.assign(new Error(failure.message), { code: failure.code }) }, `${kind}; serving the last snapshot`);
     }
     this.failuresLogged++;
     const current = this.snapshot;
-    if (current && !current.context.stale) {
-      const freshAt = current.context.source === 'database' && this.lastSuccessAt ? this.lastSuccessAt : new Date(current.model.generatedAt);
-      if (this.isStale(freshAt)) this.snapshot = current.withContext({ ...current.context, stale: true });
+    if (current && !current.stale && this.isStale(this.freshAt(current))) {
+      const rendered = await this.worker.request({ type: 'render', stale: true }).catch(() => null);
+      // Only if nothing newer arrived meanwhile.
+      if (rendered?.kind === 'rendered' && this.snapshot === current) this.install(rendered.snapshot, current.source);
     }
+  }
+
+  /** A new worker starts without a model: give it the one being served, then refresh. */
+  private async adoptAfterRestart(): Promise<void> {
+    const current = this.snapshot;
+    if (current) {
+      const copy = current.modelJson.slice();
+      await this.worker.request({ type: 'adopt', modelJson: copy, stale: current.stale }, [copy.buffer as ArrayBuffer]).catch((error: Error) => this.logger.warn(`the new snapshot worker did not take the current snapshot: ${error.message}`));
+    }
+    this.logger.log('snapshot worker restarted');
+    this.requestRefresh();
+  }
+
+  private freshAt(snapshot: ServedSnapshot): Date {
+    return snapshot.source === 'database' && this.lastSuccessAt ? this.lastSuccessAt : new Date(snapshot.generatedAt);
   }
 
   private isStale(freshAt: Date): boolean {
     return this.clock.now().getTime() - freshAt.getTime() > this.staleAfterMs;
   }
 
-  private install(model: PublicStatus, source: SnapshotSource, stale: boolean, hash?: string): void {
-    this.snapshot = new StatusSnapshot(model, { source, stale }, this.renderer);
-    if (hash) this.modelHash = hash;
+  private install(wire: WireSnapshot, source: SnapshotSource): void {
+    this.snapshot = new ServedSnapshot(wire, source);
   }
 }

@@ -1,0 +1,158 @@
+import type { PublicStatus } from '@app/status';
+import { componentBadge, unknownBadge } from '../render/badges';
+import { historyFeeds } from '../render/feeds';
+import type { HtmlRenderer, RenderContext } from '../render/html-renderer';
+import type { PageInfo } from '../render/page-info';
+import { StatuspageV2 } from '../render/statuspage-v2';
+import { HTML_SECURITY_HEADERS, PreparedResponse, SVG_SECURITY_HEADERS } from './prepared-response';
+import { routeKey, type SnapshotRoute, V2_DOCUMENTS, type V2Document } from './routes';
+
+/** What rendering needs besides the model: the page's identity and the compiled templates. */
+export interface SnapshotRenderingKit {
+  readonly page: PageInfo;
+  readonly html: HtmlRenderer;
+}
+
+/** Incident pages rendered ahead of demand besides unresolved incidents: the newest, as linked from the page and the first history page. */
+export const EAGER_INCIDENT_PAGES = 20;
+
+const HTML = 'text/html; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
+const SVG = 'image/svg+xml; charset=utf-8';
+
+/** Every route that does not depend on an id or page number, rendered with each snapshot. */
+const FIXED_ROUTES: readonly SnapshotRoute[] = [
+  { kind: 'home' },
+  { kind: 'history', page: 1 },
+  ...V2_DOCUMENTS.map((document): SnapshotRoute => ({ kind: 'v2', document })),
+  { kind: 'feed', format: 'rss' },
+  { kind: 'feed', format: 'atom' },
+  { kind: 'not_found', family: 'html' },
+  { kind: 'not_found', family: 'json' },
+  { kind: 'not_found', family: 'svg' },
+];
+
+/** The snapshot's responses: rendered ahead of demand, and the routes rendered on first request. */
+export interface RenderedSnapshot {
+  readonly responses: ReadonlyMap<string, PreparedResponse>;
+  readonly onDemand: readonly string[];
+}
+
+/**
+ * Renders one model (in the snapshot worker, never on the serving thread):
+ * every route a visitor is likely to hit — the page, the first history page,
+ * all Statuspage v2 documents, feeds, badges, the pages of current and recent
+ * incidents, the 404s — ahead of demand with all their encodings; the long
+ * tail (older incident and history pages) on first request.
+ */
+export class SnapshotRendering {
+  private v2Presenter: StatuspageV2 | null = null;
+  private feeds: { rss: string; atom: string } | null = null;
+
+  constructor(
+    readonly model: PublicStatus,
+    readonly context: RenderContext,
+    private readonly renderer: SnapshotRenderingKit,
+  ) {}
+
+  renderAll(): RenderedSnapshot {
+    const responses = new Map<string, PreparedResponse>();
+    const ahead: SnapshotRoute[] = [...FIXED_ROUTES];
+    for (const component of this.model.components) ahead.push({ kind: 'badge', id: component.id });
+    for (const group of this.model.groups) ahead.push({ kind: 'badge', id: group.id });
+    const onDemand: string[] = [];
+    this.model.incidents.forEach((incident, index) => {
+      const route: SnapshotRoute = { kind: 'incident', id: incident.id };
+      if (index < EAGER_INCIDENT_PAGES || incident.status !== 'resolved') ahead.push(route);
+      else onDemand.push(routeKey(route));
+    });
+    for (let page = 2; page <= this.renderer.html.historyPageCount(this.model); page++) onDemand.push(routeKey({ kind: 'history', page }));
+    for (const route of ahead) responses.set(routeKey(route), this.render(route));
+    return { responses, onDemand };
+  }
+
+  /** One route of this model; a route that does not exist renders its family's 404. */
+  render(route: SnapshotRoute): PreparedResponse {
+    const html = this.renderer.html;
+    switch (route.kind) {
+      case 'home':
+        return htmlResponse(html.home(this.model, this.context));
+      case 'history': {
+        const body = html.history(this.model, route.page, this.context);
+        return body ? htmlResponse(body) : this.notFound('html');
+      }
+      case 'incident': {
+        const body = html.incident(this.model, route.id, this.context);
+        return body ? htmlResponse(body) : this.notFound('html');
+      }
+      case 'v2':
+        return jsonResponse(this.v2Document(route.document));
+      case 'feed': {
+        this.feeds ??= historyFeeds(this.model, this.renderer.page);
+        return route.format === 'rss'
+          ? PreparedResponse.of(this.feeds.rss, { contentType: 'application/rss+xml; charset=utf-8', compressible: true })
+          : PreparedResponse.of(this.feeds.atom, { contentType: 'application/atom+xml; charset=utf-8', compressible: true });
+      }
+      case 'badge': {
+        const svg = componentBadge(this.model, route.id);
+        return svg ? PreparedResponse.of(svg, { contentType: SVG, headers: SVG_SECURITY_HEADERS }) : this.notFound('svg');
+      }
+      case 'asset':
+        // Assets are the serving thread's own (versioned, immutable); never part of a snapshot.
+        return this.notFound('html');
+      case 'not_found':
+        return this.notFound(route.family);
+    }
+  }
+
+  private notFound(family: 'html' | 'json' | 'svg'): PreparedResponse {
+    if (family === 'json') return PreparedResponse.of(safeJson({ error: 'not_found', message: 'No such resource' }), { status: 404, contentType: JSON_TYPE });
+    if (family === 'svg') return PreparedResponse.of(unknownBadge(), { status: 404, contentType: SVG, headers: SVG_SECURITY_HEADERS });
+    return PreparedResponse.of(this.renderer.html.message('Page not found', 'There is nothing at this address.', { model: this.model, context: this.context }), {
+      status: 404,
+      contentType: HTML,
+      headers: HTML_SECURITY_HEADERS,
+      compressible: true,
+    });
+  }
+
+  private v2Document(document: V2Document): unknown {
+    this.v2Presenter ??= new StatuspageV2(this.model, this.renderer.page);
+    const v2 = this.v2Presenter;
+    switch (document) {
+      case 'summary':
+        return v2.summary();
+      case 'status':
+        return v2.statusDocument();
+      case 'components':
+        return v2.componentsDocument();
+      case 'incidents':
+        return v2.incidentsDocument();
+      case 'incidents/unresolved':
+        return v2.unresolvedIncidentsDocument();
+      case 'scheduled-maintenances':
+        return v2.scheduledMaintenancesDocument();
+      case 'scheduled-maintenances/upcoming':
+        return v2.upcomingMaintenancesDocument();
+      case 'scheduled-maintenances/active':
+        return v2.activeMaintenancesDocument();
+    }
+  }
+}
+
+function htmlResponse(body: string): PreparedResponse {
+  return PreparedResponse.of(body, { contentType: HTML, headers: HTML_SECURITY_HEADERS, compressible: true });
+}
+
+function jsonResponse(document: unknown): PreparedResponse {
+  return PreparedResponse.of(safeJson(document), { contentType: JSON_TYPE, compressible: true });
+}
+
+/**
+ * JSON with `<`, `>`, `&` and the JavaScript line separators written as \u
+ * escapes: the same data for every JSON parser, but no markup in the bytes, so
+ * a consumer that pastes it into HTML cannot be scripted through an incident title.
+ */
+export function safeJson(document: unknown): string {
+  return JSON.stringify(document).replace(/[<>&\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
