@@ -5,5 +5,6 @@ import { Incidents1795484267715 } from './1795484267715-Incidents';
 import { StatusPage1795485057196 } from './1795485057196-StatusPage';
 import { SloEngine1795485941871 } from './1795485941871-SloEngine';
 import { WeeklyDigest1795489146135 } from './1795489146135-WeeklyDigest';
+import { IncidentInsightsRollup1795500000000 } from './1795500000000-IncidentInsightsRollup';
 
-export const MIGRATIONS: Function[] = [Foundation1795484075858, Incidents1795484267715, StatusPage1795485057196, SloEngine1795485941871, WeeklyDigest1795489146135];
+export const MIGRATIONS: Function[] = [Foundation1795484075858, Incidents1795484267715, StatusPage1795485057196, SloEngine1795485941871, WeeklyDigest1795489146135, IncidentInsightsRollup1795500000000];

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { buildIncidentInsights, INCIDENT_SOURCES, InsightIncident, SEVERITIES } from '@app/incidents';
+import { FixedClock } from '@app/platform';
 import { RunningApi, startApi } from './support/api-app';
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
@@ -17,12 +18,32 @@ const TEAMS = ['payments', 'search', 'identity'];
 const TYPES = ['deploy', 'dependency', 'capacity', 'config'];
 const DAY = 86_400_000;
 
+const RECOMPUTED_RESOLUTIONS = `SELECT id, team_id, type, resolved_at,
+       CASE WHEN acknowledged_at IS NULL THEN NULL ELSE greatest(0, extract(epoch FROM acknowledged_at - detected_at))::float8 END,
+       greatest(0, extract(epoch FROM resolved_at - started_at))::float8
+  FROM incidents WHERE resolved_at IS NOT NULL`;
+
+/** What the rollup must always equal: the incidents as they are now, aggregated in TypeScript. */
+async function incidentsInDatabase(dataSource: DataSource): Promise<InsightIncident[]> {
+  const rows: Array<{ team: string; type: string; severity: InsightIncident['severity']; source: InsightIncident['source']; started_at: Date; detected_at: Date; acknowledged_at: Date | null; resolved_at: Date | null }> =
+    await dataSource.query(`SELECT t.slug AS team, i.type, i.severity, i.source, i.started_at, i.detected_at, i.acknowledged_at, i.resolved_at FROM incidents i JOIN teams t ON t.id = i.team_id`);
+  return rows.map((row) => ({
+    team: row.team,
+    type: row.type,
+    severity: row.severity,
+    source: row.source,
+    clock: { startedAt: row.started_at, detectedAt: row.detected_at, acknowledgedAt: row.acknowledged_at, resolvedAt: row.resolved_at },
+  }));
+}
+
 describe('incident insights', () => {
   let api: RunningApi;
   const generated: InsightIncident[] = [];
+  // Mid-afternoon, so the default period (the last 90 days) starts and ends inside a day.
+  const clock = new FixedClock(new Date('2026-11-22T15:47:13.250Z'));
 
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi({ clock });
     const teamIds = new Map<string, string>();
     for (const slug of TEAMS) teamIds.set(slug, (await api.http.post('/api/v1/teams').set(api.admin).send({ slug, name: slug })).body && (await api.app.get(DataSource).query('SELECT id FROM teams WHERE slug = $1', [slug]))[0].id);
     // 600 incidents over ~200 days ending 2026-11-23, some spanning period boundaries,
@@ -89,5 +110,105 @@ describe('incident insights', () => {
     const response = await api.http.get(`/api/v1/insights/incidents?${query}`).set(api.admin);
     expect(response.status).toBe(400);
     expect(response.body.field).toBe(field);
+  });
+
+  describe('after updates, deletes, team changes and startedAt edits', () => {
+    const periods: Array<[string, string | undefined, string | undefined, string | undefined]> = [
+      ['last 90 days', '2026-08-25T00:00:00Z', '2026-11-23T00:00:00Z', undefined],
+      ['the default period (90 days up to the clock, ragged ends)', undefined, undefined, undefined],
+      ['one odd week', '2026-10-03T05:30:00Z', '2026-10-10T17:00:00Z', undefined],
+      ['a few hours', '2026-10-20T09:00:00Z', '2026-10-20T13:30:00Z', undefined],
+      ['200 days of one team', '2026-05-07T12:00:00Z', '2026-11-23T00:00:00Z', 'payments'],
+    ];
+
+    const expectExact = async () => {
+      const dataSource = api.app.get(DataSource);
+      const incidents = await incidentsInDatabase(dataSource);
+      for (const [label, from, to, team] of periods) {
+        const parameters = new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}), ...(team ? { team } : {}) });
+        const response = await api.http.get(`/api/v1/insights/incidents?${parameters}`).set(api.admin);
+        expect([label, response.status]).toEqual([label, 200]);
+        const period = { from: new Date(from ?? clock.now().getTime() - 90 * DAY), to: new Date(to ?? clock.now()) };
+        const expected = buildIncidentInsights(incidents.filter((incident) => !team || incident.team === team), period);
+        expect([label, response.body]).toEqual([label, JSON.parse(JSON.stringify(expected))]);
+      }
+      // And the rollup tables hold exactly what a recount from scratch gives.
+      const [drift] = await dataSource.query(`
+        SELECT (SELECT count(*) FROM (
+                  (SELECT bucket_days, team_id, bucket_start, type, severity, source, incidents FROM incident_counts WHERE incidents <> 0
+                   EXCEPT
+                   SELECT b.bucket_days, team_id, b.bucket_start, type, severity, source, count(*)::int FROM incidents
+                    CROSS JOIN LATERAL (VALUES (1::smallint, (started_at AT TIME ZONE 'UTC')::date), (7::smallint, date_trunc('week', started_at AT TIME ZONE 'UTC')::date)) b(bucket_days, bucket_start)
+                    GROUP BY 1, 2, 3, 4, 5, 6)
+                  UNION ALL
+                  (SELECT b.bucket_days, team_id, b.bucket_start, type, severity, source, count(*)::int FROM incidents
+                    CROSS JOIN LATERAL (VALUES (1::smallint, (started_at AT TIME ZONE 'UTC')::date), (7::smallint, date_trunc('week', started_at AT TIME ZONE 'UTC')::date)) b(bucket_days, bucket_start)
+                    GROUP BY 1, 2, 3, 4, 5, 6
+                   EXCEPT
+                   SELECT bucket_days, team_id, bucket_start, type, severity, source, incidents FROM incident_counts WHERE incidents <> 0)) AS differences)::int AS counts,
+               (SELECT count(*) FROM incident_counts WHERE incidents < 0)::int AS negative,
+               (SELECT count(*) FROM (
+                  (SELECT incident_id, team_id, type, resolved_at, ack_seconds, resolve_seconds FROM incident_resolutions
+                   EXCEPT
+                   ${RECOMPUTED_RESOLUTIONS})
+                  UNION ALL
+                  (${RECOMPUTED_RESOLUTIONS}
+                   EXCEPT
+                   SELECT incident_id, team_id, type, resolved_at, ack_seconds, resolve_seconds FROM incident_resolutions)) AS differences)::int AS resolutions`);
+      expect(drift).toEqual({ counts: 0, negative: 0, resolutions: 0 });
+    };
+
+    it('matches the pure aggregation before any change', expectExact);
+
+    it('stays exact through API edits of type, severity, startedAt and status', async () => {
+      const list = (await api.http.get('/api/v1/incidents?limit=100').set(api.admin)).body.items as Array<{ id: string; startedAt: string; detectedAt: string; status: string }>;
+      expect(list.length).toBeGreaterThan(40);
+      const next = random(7);
+      for (const [index, incident] of list.slice(0, 40).entries()) {
+        const started = Date.parse(incident.startedAt);
+        const change =
+          index % 4 === 0
+            ? { type: TYPES[Math.floor(next() * TYPES.length)] }
+            : index % 4 === 1
+              ? { severity: SEVERITIES[Math.floor(next() * SEVERITIES.length)] }
+              : index % 4 === 2
+                ? // Across day, week and period boundaries: back by up to 40 days, or forward to detection (startedAt <= detectedAt).
+                  { startedAt: next() < 0.7 ? new Date(started - Math.floor(next() * 40 * DAY)).toISOString() : incident.detectedAt }
+                : incident.status === 'resolved'
+                  ? { startedAt: new Date(started - 3 * 3_600_000).toISOString() }
+                  : { status: 'resolved' };
+        const response = await api.http.patch(`/api/v1/incidents/${incident.id}`).set(api.admin).send(change);
+        expect([change, response.status]).toEqual([change, 200]);
+      }
+      await expectExact();
+    });
+
+    it('stays exact through team changes, reopenings, acknowledgement edits, deletes and bulk writes in SQL', async () => {
+      const dataSource = api.app.get(DataSource);
+      // Move a tenth of one team's incidents to another team.
+      await dataSource.query(`UPDATE incidents SET team_id = (SELECT id FROM teams WHERE slug = 'identity') WHERE team_id = (SELECT id FROM teams WHERE slug = 'search') AND number % 10 = 3`);
+      // Reopen some resolved incidents, acknowledge or un-acknowledge others.
+      await dataSource.query(`UPDATE incidents SET resolved_at = NULL, status = 'investigating' WHERE resolved_at IS NOT NULL AND number % 17 = 5`);
+      await dataSource.query(`UPDATE incidents SET acknowledged_at = CASE WHEN acknowledged_at IS NULL THEN detected_at + interval '7 minutes' ELSE NULL END WHERE number % 13 = 2`);
+      // One statement moving many incidents at once: every rollup key they leave and join changes together.
+      await dataSource.query(`UPDATE incidents SET started_at = started_at - interval '2 days 5 hours', detected_at = detected_at - interval '2 days 5 hours' WHERE number % 7 = 1`);
+      // Swap the teams of two incidents in one statement (same keys out and in).
+      await dataSource.query(`UPDATE incidents i SET team_id = o.team_id FROM (SELECT id, lead(team_id) OVER (ORDER BY number) AS team_id FROM incidents) o WHERE o.id = i.id AND o.team_id IS NOT NULL AND i.number % 11 = 4`);
+      await dataSource.query(`DELETE FROM incidents WHERE number % 19 = 8`);
+      // A bulk insert of copies, some spanning the period boundary.
+      await dataSource.query(
+        `INSERT INTO incidents (title, severity, status, type, team_id, visibility, declared_by, source, started_at, detected_at, acknowledged_at, resolved_at, last_update_at)
+         SELECT 'Copy of ' || title, severity, status, type, team_id, visibility, declared_by, source, started_at + interval '89 days', detected_at + interval '89 days', acknowledged_at + interval '89 days', resolved_at + interval '89 days', last_update_at
+           FROM incidents WHERE number % 5 = 0`,
+      );
+      // An update that moves nothing insights count (title only) must leave the rollup alone.
+      await dataSource.query(`UPDATE incidents SET title = title || ' (edited)' WHERE number % 3 = 0`);
+      await expectExact();
+
+      await dataSource.query(`TRUNCATE incidents CASCADE`);
+      await expectExact();
+      const [left] = await dataSource.query(`SELECT (SELECT count(*) FROM incident_counts)::int AS counts, (SELECT count(*) FROM incident_resolutions)::int AS resolutions`);
+      expect(left).toEqual({ counts: 0, resolutions: 0 });
+    });
   });
 });
