@@ -76,6 +76,35 @@ describe('Slack request verification', () => {
     expect((await api.http.get('/api/v1/incidents')).status).toBe(401);
   });
 
+  it('answers /slack/events ahead of the routing stack but still counts it in the request metrics', async () => {
+    const help = await postToSlackEndpoint(api, slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'help' }));
+    expect(help.status).toBe(200);
+    expect(help.body).toMatchObject({ response_type: 'ephemeral' });
+    await postToSlackEndpoint(api, slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'declare Counted' }, { signWith: 'not-our-signing-secret-at-all' })).expect(401);
+    await slackIdle(api);
+    const metrics = (await api.http.get('/metrics').expect(200)).text;
+    const count = (status: string) => Number(new RegExp(`^http_request_duration_seconds_count\\{method="POST",route="/slack/events",status_code="${status}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+    expect(count('200')).toBeGreaterThanOrEqual(1);
+    expect(count('401')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses a body larger than any Slack request with 413 before verifying or reading it', async () => {
+    const command = slashCommandRequest(SLACK_SIGNING_SECRET, { text: `declare ${'x'.repeat(300 * 1024)}` });
+    const mark = fake.calls().length;
+    const before = await counts();
+    const response = await postToSlackEndpoint(api, command);
+    expect(response.status).toBe(413);
+    expect(response.body).toMatchObject({ error: 'payload_too_large' });
+    await slackIdle(api);
+    expect(await counts()).toEqual(before);
+    expect(fake.calls().slice(mark).filter((call) => call.method !== 'auth.test')).toEqual([]);
+  });
+
+  it('leaves other methods and paths under /slack to the API', async () => {
+    expect((await api.http.get('/slack/events')).status).toBe(404);
+    expect((await api.http.post('/slack/eventsx').send({})).status).toBe(404);
+  });
+
   it('reports Slack on /health/ready once auth.test answered', async () => {
     await fake.waitForCalls('auth.test');
     await api.app.get(SlackGateway).refreshHealth();

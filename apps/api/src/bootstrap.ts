@@ -1,11 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@app/config';
 import type { Clock } from '@app/platform';
 import { TokensService } from '@app/catalog';
 import { configureHttpApp } from '@app/platform';
 import { ApiAppModule } from './app.module';
+import { SlackEventsListener } from './slack/slack-events.listener';
 
 export interface CreateApiAppOptions {
   config: AppConfig;
@@ -24,6 +26,7 @@ export async function createApiApp(options: CreateApiAppOptions): Promise<NestEx
     bodyParser: false,
   });
   configureHttpApp(app, options.config);
+  installSlackFastPath(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -37,4 +40,20 @@ export async function createApiApp(options: CreateApiAppOptions): Promise<NestEx
   await app.init();
   await app.get(TokensService).ensureAdminToken(options.printAdminToken ?? ((message) => process.stdout.write(message + '\n')));
   return app;
+}
+
+/**
+ * Puts SlackEventsListener in front of Express on the HTTP server: Slack's
+ * requests are answered without the routing stack (its 3-second clock, bursts
+ * of /incident), everything else continues to Nest.
+ */
+function installSlackFastPath(app: NestExpressApplication): void {
+  const server = app.getHttpServer() as Server;
+  const slack = app.get(SlackEventsListener);
+  const downstream = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (slack.handle(request, response)) return;
+    for (const listener of downstream) listener.call(server, request, response);
+  });
 }

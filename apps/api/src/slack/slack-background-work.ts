@@ -2,6 +2,20 @@ import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const DRAIN_TIMEOUT_MS = 10_000;
+/**
+ * Deferred work started per turn of the event loop. Between two turns Node
+ * reads the sockets again, and a request that arrived is answered (a few
+ * hundred microseconds) before more deferred work starts (about a millisecond
+ * each): a burst's acks go out first, and a queue of deferred work still
+ * drains at thousands per second.
+ */
+const DEFERRED_PER_TURN = 4;
+/**
+ * Deferred work never waits longer than this: under sustained load it starts
+ * even while requests keep arriving (a trigger_id expires 3 s after the
+ * command, so views.open cannot wait for a quiet moment).
+ */
+const MAX_DEFER_MS = 1000;
 
 /**
  * Work that runs after Slack got its answer (views.open after the ack,
@@ -13,6 +27,8 @@ const DRAIN_TIMEOUT_MS = 10_000;
 export class SlackBackgroundWork implements BeforeApplicationShutdown {
   private readonly logger = new Logger(SlackBackgroundWork.name);
   private readonly running = new Set<Promise<void>>();
+  private readonly waitingForTurn: Array<{ readonly since: number; readonly start: () => void }> = [];
+  private turnScheduled = false;
 
   run(label: string, work: () => Promise<unknown>): void {
     const task: Promise<void> = Promise.resolve()
@@ -25,6 +41,16 @@ export class SlackBackgroundWork implements BeforeApplicationShutdown {
     this.running.add(task);
   }
 
+  /**
+   * Like `run`, but started on a later turn of the event loop, a few per turn
+   * (more when some waited MAX_DEFER_MS), in the order deferred: for work that must not delay answers to requests
+   * that are already waiting (views.open after a burst of /incident acks).
+   * Tracked from now on, so `idle()` and shutdown wait for it.
+   */
+  defer(label: string, work: () => Promise<unknown>): void {
+    this.run(label, () => this.nextTurn().then(work));
+  }
+
   get pending(): number {
     return this.running.size;
   }
@@ -32,6 +58,25 @@ export class SlackBackgroundWork implements BeforeApplicationShutdown {
   /** Resolves when nothing is running any more (work started by work included). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private nextTurn(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waitingForTurn.push({ since: performance.now(), start: resolve });
+      if (!this.turnScheduled) this.scheduleTurn();
+    });
+  }
+
+  private scheduleTurn(): void {
+    this.turnScheduled = true;
+    setImmediate(() => {
+      this.turnScheduled = false;
+      const overdue = performance.now() - MAX_DEFER_MS;
+      let count = Math.min(DEFERRED_PER_TURN, this.waitingForTurn.length);
+      while (count < this.waitingForTurn.length && this.waitingForTurn[count].since <= overdue) count += 1;
+      for (const waiting of this.waitingForTurn.splice(0, count)) waiting.start();
+      if (this.waitingForTurn.length > 0) this.scheduleTurn();
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -40,7 +40,7 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
         botToken: this.config.SLACK_BOT_TOKEN,
         ...(this.gateway.identity ? { botUserId: this.gateway.identity.botUserId, botId: this.gateway.identity.botId ?? undefined } : {}),
       }),
-      logger: slackLogger('SlackBolt'),
+      logger: slackLogger('SlackBolt', this.config.LOG_LEVEL),
       convoStore: false,
       clientOptions: { ...(this.config.SLACK_API_URL ? { slackApiUrl: this.config.SLACK_API_URL } : {}), retryConfig: { retries: 2 } },
     };

@@ -1,10 +1,17 @@
 import { Controller, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Public } from '@app/platform';
-import { RawBodyRequest, SlackHttpReceiver } from './slack-http.receiver';
+import { SlackHttpAnswer, SlackHttpReceiver } from './slack-http.receiver';
 
-/** Slack's one URL for slash commands, interactivity and the Events API. Authenticated by Slack's signature, not a bearer token. */
+export type RawBodyRequest = Request & { rawBody?: Buffer };
+
+/**
+ * Slack's one URL for slash commands, interactivity and the Events API.
+ * Authenticated by Slack's signature, not a bearer token. In HTTP mode
+ * SlackEventsListener answers it ahead of Express; this route answers the
+ * rest: Slack disabled or in Socket Mode (the reason, as a 404).
+ */
 @ApiExcludeController()
 @Public()
 @Controller('slack')
@@ -13,6 +20,14 @@ export class SlackEventsController {
 
   @Post('events')
   async events(@Req() request: RawBodyRequest, @Res() response: Response): Promise<void> {
-    await this.receiver.handle(request, response);
+    const rawBody = Buffer.isBuffer(request.rawBody) ? request.rawBody : Buffer.alloc(0);
+    await this.receiver.receive({ rawBody, headers: request.headers, ip: request.ip }, (answer: SlackHttpAnswer) => {
+      if (answer.body === undefined) {
+        response.status(answer.status).end();
+        return;
+      }
+      if (answer.contentType) response.type(answer.contentType);
+      response.status(answer.status).send(answer.body);
+    });
   }
 }

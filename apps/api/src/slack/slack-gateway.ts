@@ -97,7 +97,7 @@ export class SlackGateway implements OnApplicationBootstrap {
             retryConfig: TRANSPORT_RETRY,
             rejectRateLimitedCalls: true,
             timeout: REQUEST_TIMEOUT_MS,
-            logger: slackLogger('SlackWebClient'),
+            logger: slackLogger('SlackWebClient', config.LOG_LEVEL),
           });
   }
 
@@ -147,13 +147,14 @@ export class SlackGateway implements OnApplicationBootstrap {
   // ------------------------------------------------------------------ views
 
   async openView(triggerId: string, view: ModalView): Promise<{ viewId: string; hash: string | null }> {
-    const result = await this.call('views.open', { trigger_id: triggerId, view });
+    // The view as its JSON text (Slack takes either): WebClient then neither walks it to redact its debug log nor serializes it again.
+    const result = await this.call('views.open', { trigger_id: triggerId, view: JSON.stringify(view) });
     const opened = (result.view ?? {}) as { id?: string; hash?: string };
     return { viewId: String(opened.id ?? ''), hash: opened.hash ?? null };
   }
 
   async updateView(viewId: string, hash: string | null, view: ModalView): Promise<void> {
-    await this.call('views.update', { view_id: viewId, ...(hash ? { hash } : {}), view });
+    await this.call('views.update', { view_id: viewId, ...(hash ? { hash } : {}), view: JSON.stringify(view) });
   }
 
   // ------------------------------------------------------------------ channels

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { App, Receiver } from '@slack/bolt';
-import type { Request, Response } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '@app/config';
+import { parseIncidentCommand } from '@app/incidents';
 import { Clock, DomainError, UnauthorizedError, ValidationFailedError } from '@app/platform';
+import { SlackBackgroundWork } from './slack-background-work';
 import { SlackGateway } from './slack-gateway';
 import { parseSlackRequestBody, slackRetryNumber } from './slack-request';
 import { verifySlackSignature } from './slack-signature';
@@ -15,14 +17,32 @@ export class SlackEndpointUnavailableError extends DomainError {
   }
 }
 
-export type RawBodyRequest = Request & { rawBody?: Buffer };
+/** One request to POST /slack/events as the receiver needs it: the exact bytes (the signature covers them) and the headers. */
+export interface SlackHttpRequest {
+  readonly rawBody: Buffer;
+  readonly headers: IncomingHttpHeaders;
+  /** for the log line of a rejected request */
+  readonly ip?: string;
+}
+
+/** The HTTP answer to Slack; `send` is called at most once. */
+export interface SlackHttpAnswer {
+  readonly status: number;
+  readonly body?: string;
+  readonly contentType?: string;
+}
 
 /**
- * Bolt's receiver for HTTP mode, living inside the Nest app: the controller
- * hands it each request on `POST /slack/events`. It verifies the signature on
- * the exact bytes received (before anything else happens), answers Slack's
- * handshakes, and dispatches the rest to Bolt with an `ack` that writes the
- * HTTP response, so listeners answer Slack first and do their IO afterwards.
+ * Bolt's receiver for HTTP mode. SlackEventsListener hands it each request on
+ * `POST /slack/events` ahead of Express. It verifies the signature on the exact
+ * bytes received (before anything else happens), answers Slack's handshakes,
+ * and dispatches the rest to Bolt with an `ack` that writes the HTTP response,
+ * so listeners answer Slack first and do their IO afterwards.
+ *
+ * `/incident` alone (open the declare form) needs nothing before its empty
+ * ack, so it is answered before Bolt even sees it and dispatched on a later
+ * turn of the event loop (SlackBackgroundWork.defer): in a burst every
+ * command's 200 goes out before the first form is built.
  */
 @Injectable()
 export class SlackHttpReceiver implements Receiver {
@@ -33,6 +53,7 @@ export class SlackHttpReceiver implements Receiver {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly gateway: SlackGateway,
+    private readonly work: SlackBackgroundWork,
   ) {}
 
   init(app: App): void {
@@ -43,7 +64,18 @@ export class SlackHttpReceiver implements Receiver {
 
   async stop(): Promise<void> {}
 
-  async handle(request: RawBodyRequest, response: Response): Promise<void> {
+  /** Whether requests to POST /slack/events are Bolt's (HTTP mode); otherwise `receive` refuses them with the reason. */
+  get acceptsRequests(): boolean {
+    return this.gateway.mode === 'http' && this.bolt !== null && Boolean(this.config.SLACK_SIGNING_SECRET);
+  }
+
+  /**
+   * Handles one request; `send` writes the answer. Throws (before sending
+   * anything, and before any side effect) when the endpoint is unavailable,
+   * the signature is missing, stale or wrong (UnauthorizedError), or the body
+   * is unreadable.
+   */
+  async receive(request: SlackHttpRequest, send: (answer: SlackHttpAnswer) => void): Promise<void> {
     // Slack's 3 seconds run from here at the latest: listeners get it to budget their work before the ack.
     const receivedAt = Date.now();
     const bolt = this.bolt;
@@ -54,12 +86,11 @@ export class SlackHttpReceiver implements Receiver {
       throw new SlackEndpointUnavailableError('slack_disabled', 'Slack is disabled: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to enable it.');
     }
 
-    const rawBody = Buffer.isBuffer(request.rawBody) ? request.rawBody : Buffer.alloc(0);
     const verdict = verifySlackSignature({
       signingSecret: this.config.SLACK_SIGNING_SECRET,
-      rawBody,
-      timestamp: header(request, 'x-slack-request-timestamp'),
-      signature: header(request, 'x-slack-signature'),
+      rawBody: request.rawBody,
+      timestamp: header(request.headers, 'x-slack-request-timestamp'),
+      signature: header(request.headers, 'x-slack-signature'),
       now: this.clock.now(),
     });
     if (!verdict.ok) {
@@ -67,50 +98,68 @@ export class SlackHttpReceiver implements Receiver {
       throw new UnauthorizedError('The Slack request signature is missing, stale or invalid.');
     }
 
-    const parsed = parseSlackRequestBody(rawBody, header(request, 'content-type'));
+    const parsed = parseSlackRequestBody(request.rawBody, header(request.headers, 'content-type'));
     switch (parsed.kind) {
       case 'invalid':
         throw new ValidationFailedError(`Unreadable Slack request: ${parsed.reason}`);
       case 'ssl_check':
-        response.status(200).end();
+        send({ status: 200 });
         return;
       case 'url_verification':
-        response.status(200).json({ challenge: parsed.challenge });
+        send({ status: 200, body: JSON.stringify({ challenge: parsed.challenge }), contentType: JSON_CONTENT_TYPE });
         return;
       case 'dispatch':
         break;
+    }
+
+    const event = {
+      body: parsed.body,
+      retryNum: slackRetryNumber(request.headers['x-slack-retry-num']),
+      retryReason: header(request.headers, 'x-slack-retry-reason'),
+      customProperties: { receivedAt },
+    };
+    if (this.opensDeclareForm(parsed.body)) {
+      send({ status: 200 });
+      this.work.defer('dispatch /incident', () => bolt.processEvent({ ...event, ack: async () => undefined }));
+      return;
     }
 
     let acknowledged = false;
     const ack = async (body?: unknown): Promise<void> => {
       if (acknowledged) return;
       acknowledged = true;
-      if (body === undefined || body === null || body === '') response.status(200).end();
-      else if (typeof body === 'string') response.status(200).type('text/plain').send(body);
-      else response.status(200).json(body);
+      send(ackAnswer(body));
     };
     try {
-      await bolt.processEvent({
-        body: parsed.body,
-        ack,
-        retryNum: slackRetryNumber(request.headers['x-slack-retry-num']),
-        retryReason: header(request, 'x-slack-retry-reason'),
-        customProperties: { receivedAt },
-      });
+      await bolt.processEvent({ ...event, ack });
     } catch (error) {
       this.logger.error({ err: error }, 'a Slack listener failed');
       if (!acknowledged) {
         acknowledged = true;
-        response.status(500).json({ error: 'internal_error', message: 'Ballast could not handle this Slack request.' });
+        send({ status: 500, body: JSON.stringify({ error: 'internal_error', message: 'Ballast could not handle this Slack request.' }), contentType: JSON_CONTENT_TYPE });
       }
       return;
     }
     // Nothing listens for it (an event or interaction Ballast does not use): Slack only needs a 200.
     await ack();
   }
+
+  /** `/incident` or `/incident declare <title>`: acknowledged with an empty 200 whatever happens next (SlackCommandFlow opens the form after the ack). */
+  private opensDeclareForm(body: Record<string, unknown>): boolean {
+    return body.command === this.config.SLACK_COMMAND && typeof body.trigger_id === 'string' && parseIncidentCommand(typeof body.text === 'string' ? body.text : '').kind === 'declare';
+  }
 }
 
-function header(request: Request, name: string): string | undefined {
-  const value = request.headers[name];
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** What Bolt's `ack(body)` becomes: nothing (an empty 200), text, or JSON (a slash command reply, `response_action`). */
+function ackAnswer(body: unknown): SlackHttpAnswer {
+  if (body === undefined || body === null || body === '') return { status: 200 };
+  if (typeof body === 'string') return { status: 200, body, contentType: 'text/plain; charset=utf-8' };
+  return { status: 200, body: JSON.stringify(body), contentType: JSON_CONTENT_TYPE };
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

@@ -6,6 +6,7 @@ import { SlackBoltApp } from './slack-bolt-app';
 import { SlackCommandFlow } from './slack-commands.service';
 import { SlackDeclareFlow } from './slack-declare.service';
 import { SlackEventsController } from './slack-events.controller';
+import { SlackEventsListener } from './slack-events.listener';
 import { SlackGateway } from './slack-gateway';
 import { SlackHttpReceiver } from './slack-http.receiver';
 import { SlackIncidentSync } from './slack-incident-sync.service';
@@ -26,6 +27,7 @@ import { SlackTimelineCapture } from './slack-timeline.service';
     SlackBackgroundWork,
     SlackJobLock,
     SlackHttpReceiver,
+    SlackEventsListener,
     SlackBoltApp,
     SlackIncidentSync,
     SlackDeclareFlow,
@@ -34,6 +36,6 @@ import { SlackTimelineCapture } from './slack-timeline.service';
     SlackReminders,
     SlackScheduler,
   ],
-  exports: [SlackGateway, SlackIncidentSync, SlackReminders, SlackBackgroundWork],
+  exports: [SlackGateway, SlackIncidentSync, SlackReminders, SlackBackgroundWork, SlackEventsListener],
 })
 export class SlackModule {}

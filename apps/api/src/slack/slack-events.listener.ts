@@ -1,0 +1,123 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AllExceptionsFilter, isDraining, MetricsRegistry } from '@app/platform';
+import { SlackHttpAnswer, SlackHttpReceiver } from './slack-http.receiver';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+/**
+ * Slack's request bodies are small (a view submission with every field
+ * filled in is a few kB); anything bigger is not from Slack.
+ */
+export const SLACK_BODY_LIMIT_BYTES = 256 * 1024;
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * POST /slack/events in HTTP mode, answered ahead of Express and Nest
+ * (installed as the HTTP server's first request listener by createApiApp).
+ * Slack's clock is 3 seconds for the whole round trip and `/incident` comes in
+ * bursts during an outage, so a request here costs reading the body, one HMAC
+ * and one socket write before anything else: no routing stack, no body parser
+ * middleware, no per-request logger child. It still gets what every route
+ * gets, cheaper: the `http_request_duration_seconds` histogram (route
+ * `/slack/events`), one log line per request (level by status, like
+ * pino-http's), `Connection: close` while draining, and the JSON error shape
+ * of AllExceptionsFilter for refusals (401 without any side effect).
+ *
+ * Everything else, and this route while Slack is off or in Socket Mode (the
+ * 404 with the reason), continues to Nest.
+ */
+@Injectable()
+export class SlackEventsListener {
+  private readonly logger = new Logger('SlackEvents');
+  private readonly errors = new AllExceptionsFilter();
+
+  constructor(
+    private readonly receiver: SlackHttpReceiver,
+    private readonly metrics: MetricsRegistry,
+  ) {}
+
+  /** True when the request is answered here. */
+  handle(request: IncomingMessage, response: ServerResponse): boolean {
+    if (request.method !== 'POST' || !isSlackEventsUrl(request.url) || !this.receiver.acceptsRequests) return false;
+    const startedAt = process.hrtime.bigint();
+    response.once('finish', () => this.observe(request, response, startedAt));
+    readBody(request, SLACK_BODY_LIMIT_BYTES).then(
+      (rawBody) => {
+        if (rawBody === null) {
+          this.sendError(response, 413, { error: 'payload_too_large', message: `A Slack request body is at most ${SLACK_BODY_LIMIT_BYTES} bytes` }, true);
+          return;
+        }
+        const ip = request.socket.remoteAddress;
+        this.receiver.receive({ rawBody, headers: request.headers, ip }, (answer) => send(response, answer)).catch((error: unknown) => {
+          const { status, body } = this.errors.toResponse(error);
+          this.sendError(response, status, body, false);
+        });
+      },
+      () => response.destroy(),
+    );
+    return true;
+  }
+
+  private sendError(response: ServerResponse, status: number, body: object, closeConnection: boolean): void {
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    if (closeConnection) response.setHeader('Connection', 'close');
+    send(response, { status, body: JSON.stringify(body), contentType: JSON_CONTENT_TYPE });
+  }
+
+  private observe(request: IncomingMessage, response: ServerResponse, startedAt: bigint): void {
+    const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+    const status = response.statusCode;
+    this.metrics.httpRequestDuration.observe({ method: 'POST', route: SLACK_EVENTS_PATH, status_code: String(status) }, seconds);
+    const line = {
+      req: { method: 'POST', url: request.url, remoteAddress: request.socket.remoteAddress, retryNum: request.headers['x-slack-retry-num'] },
+      res: { statusCode: status },
+      responseTime: Math.round(seconds * 1e4) / 10,
+    };
+    if (status >= 500) this.logger.error(line, 'request errored');
+    else if (status >= 400) this.logger.warn(line, 'request completed');
+    else this.logger.log(line, 'request completed');
+  }
+}
+
+function send(response: ServerResponse, answer: SlackHttpAnswer): void {
+  if (isDraining()) response.setHeader('Connection', 'close');
+  if (answer.body === undefined) {
+    response.writeHead(answer.status, { 'Content-Length': '0' });
+    response.end();
+    return;
+  }
+  response.writeHead(answer.status, { 'Content-Type': answer.contentType ?? 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(answer.body)) });
+  response.end(answer.body);
+}
+
+function isSlackEventsUrl(url: string | undefined): boolean {
+  if (!url?.startsWith(SLACK_EVENTS_PATH)) return false;
+  return url.length === SLACK_EVENTS_PATH.length || url[SLACK_EVENTS_PATH.length] === '?';
+}
+
+/** The whole body, or null once it exceeds `limit` bytes (the rest is not read). */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | null> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        request.pause();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
+    request.once('error', reject);
+  });
+}
