@@ -172,6 +172,42 @@ describe('Slack: declaring and running an incident', () => {
     expect(refused.body.text).toContain('re-opened');
   });
 
+  it('rewrites the headline in the incident and the team channel when only the title, summary or type is edited', async () => {
+    const declared = await api.http.post('/api/v1/incidents').set(api.admin).send({ title: 'Search is slow', severity: 'SEV3', team: 'payments', type: 'other' }).expect(201);
+    await slackIdle(api);
+    const [incident] = (await incidents()).filter((row) => row.id === declared.body.id);
+    expect(incident).toMatchObject({ slack_sync_state: 'synced' });
+    const headlineOf = (channel: string, ts: string) => JSON.stringify(fake.findMessage(channel, ts)!.blocks);
+    const updatesOfHeadlines = (mark: number) =>
+      since(mark, 'chat.update').filter(
+        (call) => (call.args.channel === incident.slack_channel_id && call.args.ts === incident.slack_headline_ts) || (call.args.channel === TEAM_CHANNEL && call.args.ts === incident.slack_team_message_ts),
+      );
+
+    let mark = fake.calls().length;
+    await api.http.patch(`/api/v1/incidents/${incident.id}`).set(api.admin).send({ title: 'Checkout search times out' }).expect(200);
+    await slackIdle(api);
+    expect(updatesOfHeadlines(mark).map((call) => call.args.channel).sort()).toEqual([incident.slack_channel_id, TEAM_CHANNEL].sort());
+    for (const [channel, ts] of [[incident.slack_channel_id!, incident.slack_headline_ts!], [TEAM_CHANNEL, incident.slack_team_message_ts!]]) {
+      expect(headlineOf(channel, ts)).toContain('Checkout search times out');
+      expect(headlineOf(channel, ts)).not.toContain('Search is slow');
+    }
+
+    mark = fake.calls().length;
+    await api.http.patch(`/api/v1/incidents/${incident.id}`).set(api.admin).send({ summary: 'Index rebuild saturates the cluster', type: 'capacity' }).expect(200);
+    await slackIdle(api);
+    expect(updatesOfHeadlines(mark)).toHaveLength(2);
+    for (const [channel, ts] of [[incident.slack_channel_id!, incident.slack_headline_ts!], [TEAM_CHANNEL, incident.slack_team_message_ts!]]) {
+      expect(headlineOf(channel, ts)).toContain('Index rebuild saturates the cluster');
+      expect(headlineOf(channel, ts)).toContain('Capacity');
+    }
+
+    // The same values again change nothing, so Slack is not called.
+    mark = fake.calls().length;
+    await api.http.patch(`/api/v1/incidents/${incident.id}`).set(api.admin).send({ title: 'Checkout search times out', type: 'capacity' }).expect(200);
+    await slackIdle(api);
+    expect(updatesOfHeadlines(mark)).toEqual([]);
+  });
+
   it('answers help and mistakes privately, and explains incident commands outside an incident channel', async () => {
     const help = await command('help', FAKE_SLACK_GENERAL_CHANNEL);
     expect(help.body).toMatchObject({ response_type: 'ephemeral' });

@@ -195,6 +195,8 @@ export class IncidentsService {
   async updateIncident(id: string, changes: UpdateIncidentInput, author: TimelineAuthor): Promise<IncidentEntity> {
     const affected = changes.affectedComponents ? await this.resolveComponents(changes.affectedComponents) : undefined;
     const kinds: TimelineEventKind[] = [];
+    // Title, summary and type have no timeline event of their own, but they are shown (Slack headline): still a change.
+    let describedChanged = false;
     await this.dataSource.transaction(async (manager) => {
       const incident = await this.lockIncident(manager, id);
       const now = this.clock.now();
@@ -204,9 +206,16 @@ export class IncidentsService {
       if (changes.type !== undefined && changes.type !== incident.type) {
         await this.assertTypeExists(changes.type, incident.teamId);
         incident.type = changes.type;
+        describedChanged = true;
       }
-      if (changes.title !== undefined) incident.title = changes.title;
-      if (changes.summary !== undefined) incident.summary = changes.summary;
+      if (changes.title !== undefined && changes.title !== incident.title) {
+        incident.title = changes.title;
+        describedChanged = true;
+      }
+      if (changes.summary !== undefined && changes.summary !== incident.summary) {
+        incident.summary = changes.summary;
+        describedChanged = true;
+      }
       if (changes.startedAt !== undefined && changes.startedAt.getTime() !== incident.startedAt.getTime()) {
         const from = incident.startedAt.toISOString();
         clock = applyClockEvent(clock, { kind: 'started_at_edited', startedAt: changes.startedAt });
@@ -262,7 +271,7 @@ export class IncidentsService {
       await manager.save(IncidentEntity, stripRelations(incident));
     });
     const incident = await this.getIncidentById(id);
-    if (kinds.length > 0) this.emit<IncidentChangedEvent>(INCIDENT_CHANGED, { incident, kinds });
+    if (kinds.length > 0 || describedChanged) this.emit<IncidentChangedEvent>(INCIDENT_CHANGED, { incident, kinds });
     return incident;
   }
 
