@@ -403,6 +403,54 @@ describe('public status page', () => {
     expect(after.text).not.toContain(SECRETS.internalNote);
   });
 
+  it('lists completed maintenances in the history, its pages and the feeds, and upcoming ones nowhere there', async () => {
+    const day = 86_400_000;
+    const created = await api.http
+      .post('/api/v1/status/maintenances')
+      .set(api.admin)
+      .send({ name: `Cache migration ${SCRIPT}`, body: `Reads were slower ${SCRIPT}.\nNo data was lost.`, components: [seeded.checkoutId], scheduledFor: new Date(Date.now() - 2 * day).toISOString(), scheduledUntil: new Date(Date.now() - 2 * day + 3_600_000).toISOString(), status: 'completed' })
+      .expect(201);
+    const maintenanceId = created.body.id as string;
+    await eventually(async () => expect((await page.http.get('/history').expect(200)).text).toContain('Cache migration'), 5000, 25);
+
+    // The history, newest first: the open incident (30 min ago, renamed above), the maintenance (2 days ago), the resolved incident (3 days ago).
+    const history = (await page.http.get('/history').expect(200)).text;
+    const order = ['Renamed by SQL', `href="/maintenances/${maintenanceId}"`, 'Slow webhooks'].map((needle) => history.indexOf(needle));
+    expect(order.every((position) => position >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(history).toContain(`<a href="/maintenances/${maintenanceId}">Cache migration &lt;script&gt;alert(1)&lt;/script&gt;</a>`);
+    expect(history).toContain('Reads were slower &lt;script&gt;alert(1)&lt;/script&gt;.<br>No data was lost.');
+    expect(history).not.toContain('Database upgrade');
+
+    const maintenancePage = await page.http.get(`/maintenances/${maintenanceId}`).expect(200);
+    expect(maintenancePage.text).toContain('<h1>Cache migration &lt;script&gt;alert(1)&lt;/script&gt;</h1>');
+    expect(maintenancePage.text).toContain('Scheduled maintenance · Completed');
+    expect(maintenancePage.text).not.toContain('<script>alert(1)');
+    // The upcoming one has its page (linked from the front page), unknown ids the usual 404.
+    expect((await page.http.get('/').expect(200)).text).toContain(`href="/maintenances/${seeded.maintenanceId}"`);
+    await page.http.get(`/maintenances/${seeded.maintenanceId}`).expect(200);
+    await page.http.get('/maintenances/zzzzzzzzzzzz').expect(404);
+    await page.http.get('/maintenances/not-an-id').expect(404);
+
+    const rss = xml2js((await page.http.get('/history.rss').expect(200)).text, { compact: true }) as Json;
+    const items = rss.rss.channel.item as Json[];
+    expect(items.map((item) => item.title._cdata)).toEqual(['Renamed by SQL', 'Maintenance: Cache migration &lt;script&gt;alert(1)&lt;/script&gt;', 'Slow webhooks']);
+    expect(items[1].link._text).toBe(`https://status.example.com/maintenances/${maintenanceId}`);
+    expect(items[1].description._cdata).toContain('Completed');
+    expect(items[1].description._cdata).toContain('Reads were slower &lt;script&gt;alert(1)&lt;/script&gt;.<br>No data was lost.');
+    const atom = xml2js((await page.http.get('/history.atom').expect(200)).text, { compact: true }) as Json;
+    const entries = atom.feed.entry as Json[];
+    expect(entries.map((entry) => entry.id._text)).toEqual([
+      `https://status.example.com/incidents/${seeded.publicIncidentId}`,
+      `https://status.example.com/maintenances/${maintenanceId}`,
+      `https://status.example.com/incidents/${seeded.resolvedIncidentId}`,
+    ]);
+    for (const path of ['/history', '/history.rss', '/history.atom', `/maintenances/${maintenanceId}`]) {
+      const body = (await page.http.get(path).set('Accept-Encoding', 'identity').expect(200)).text;
+      for (const secret of Object.values(SECRETS)) expect({ path, leaked: body.includes(secret) ? secret : null }).toEqual({ path, leaked: null });
+    }
+  });
+
   it('tells keep-alive clients to close once the app starts shutting down', async () => {
     const agent = new Agent({ keepAlive: true });
     const connectionHeader = () =>

@@ -1,12 +1,14 @@
 import { Feed } from 'feed';
-import type { PublicIncident, PublicStatus } from '@app/status';
+import type { PublicIncident, PublicMaintenance, PublicStatus } from '@app/status';
 import { escapeMarkup } from './escape';
-import { impactLabel, incidentStatusLabel, utcTime } from './format';
+import { impactLabel, incidentStatusLabel, maintenanceLabel, utcTime } from './format';
+import { historyEntries } from './html-renderer';
 import type { PageInfo } from './page-info';
 import { V2_LIST_LIMIT } from './statuspage-v2';
 
 /**
- * RSS 2.0 and Atom feeds of the incident history (the `feed` package writes
+ * RSS 2.0 and Atom feeds of the history — public incidents and completed
+ * maintenances, newest first (the `feed` package writes
  * titles and content as CDATA, so everything is HTML-escaped first: readers
  * treat both as HTML, and escaped text cannot close a CDATA section).
  */
@@ -22,16 +24,23 @@ export function historyFeeds(model: PublicStatus, page: PageInfo): { rss: string
     feedLinks: { rss: `${page.url}/history.rss`, atom: `${page.url}/history.atom` },
     author: { name: page.name, link: page.url },
   });
-  for (const incident of model.incidents.slice(0, V2_LIST_LIMIT)) {
-    const link = `${page.url}/incidents/${incident.id}`;
-    feed.addItem({
-      title: escapeMarkup(incident.name),
-      id: link,
-      link,
-      date: new Date(incident.updatedAt),
-      published: new Date(incident.startedAt),
-      description: incidentHtml(incident),
-    });
+  for (const entry of historyEntries(model).slice(0, V2_LIST_LIMIT)) {
+    if (entry.kind === 'incident') {
+      const { incident } = entry;
+      const link = `${page.url}/incidents/${incident.id}`;
+      feed.addItem({ title: escapeMarkup(incident.name), id: link, link, date: new Date(incident.updatedAt), published: new Date(incident.startedAt), description: incidentHtml(incident) });
+    } else {
+      const { maintenance } = entry;
+      const link = `${page.url}/maintenances/${maintenance.id}`;
+      feed.addItem({
+        title: escapeMarkup(`Maintenance: ${maintenance.name}`),
+        id: link,
+        link,
+        date: new Date(maintenance.completedAt ?? maintenance.updatedAt),
+        published: new Date(entry.at),
+        description: maintenanceHtml(maintenance),
+      });
+    }
   }
   return { rss: feed.rss2(), atom: feed.atom1() };
 }
@@ -43,4 +52,13 @@ function incidentHtml(incident: PublicIncident): string {
       `<p><small>${escapeMarkup(utcTime(update.createdAt).text)}</small><br><strong>${escapeMarkup(incidentStatusLabel(update.status))}</strong> - ${escapeMarkup(update.body).replace(/\r?\n/g, '<br>')}</p>`,
   );
   return [header, ...updates].join('');
+}
+
+function maintenanceHtml(maintenance: PublicMaintenance): string {
+  const header = `<p><strong>Scheduled maintenance</strong> · ${escapeMarkup(maintenanceLabel(maintenance.status))} · scheduled ${escapeMarkup(utcTime(maintenance.scheduledFor).text)} to ${escapeMarkup(utcTime(maintenance.scheduledUntil).text)}</p>`;
+  const body = maintenance.body ? `<p>${escapeMarkup(maintenance.body).replace(/\r?\n/g, '<br>')}</p>` : '';
+  const updates = maintenance.updates.map(
+    (update) => `<p><small>${escapeMarkup(utcTime(update.createdAt).text)}</small><br><strong>${escapeMarkup(maintenanceLabel(update.status))}</strong>${update.body ? ` - ${escapeMarkup(update.body).replace(/\r?\n/g, '<br>')}` : ''}</p>`,
+  );
+  return [header, body, ...updates].join('');
 }

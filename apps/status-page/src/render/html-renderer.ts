@@ -10,7 +10,7 @@ export interface RenderContext {
   readonly stale: boolean;
 }
 
-/** Incidents per history page. */
+/** Incidents and completed maintenances per history page. */
 export const HISTORY_PAGE_SIZE = 20;
 /** "Recently resolved" on the front page. */
 export const RECENT_DAYS = 7;
@@ -25,7 +25,7 @@ type Template = Handlebars.TemplateDelegate;
 export class HtmlRenderer {
   private readonly handlebars = Handlebars.create();
   private readonly layout: Template;
-  private readonly pages: Record<'index' | 'history' | 'incident' | 'message', Template>;
+  private readonly pages: Record<'index' | 'history' | 'incident' | 'maintenance' | 'message', Template>;
   private readonly uptimeStrip: Template;
   /**
    * Rendered uptime strips by component and content: 90 bars per component are
@@ -51,6 +51,7 @@ export class HtmlRenderer {
       index: compile(views.templates.index),
       history: compile(views.templates.history),
       incident: compile(views.templates.incident),
+      maintenance: compile(views.templates.maintenance),
       message: compile(views.templates.message),
     };
     this.uptimeStrip = compile(views.templates.uptimeStrip);
@@ -99,25 +100,40 @@ export class HtmlRenderer {
   }
 
   historyPageCount(model: PublicStatus): number {
-    return Math.max(1, Math.ceil(model.incidents.length / HISTORY_PAGE_SIZE));
+    return Math.max(1, Math.ceil(historyEntries(model).length / HISTORY_PAGE_SIZE));
   }
 
   /** null when the page number is past the last page. */
   history(model: PublicStatus, pageNumber: number, context: RenderContext): string | null {
-    const pages = this.historyPageCount(model);
+    const entries = historyEntries(model);
+    const pages = Math.max(1, Math.ceil(entries.length / HISTORY_PAGE_SIZE));
     if (pageNumber < 1 || pageNumber > pages) return null;
-    const slice = model.incidents.slice((pageNumber - 1) * HISTORY_PAGE_SIZE, pageNumber * HISTORY_PAGE_SIZE);
-    const months: Array<{ key: string; label: string; incidents: unknown[] }> = [];
-    for (const incident of slice) {
-      const month = monthOf(incident.startedAt);
-      let entry = months.find((candidate) => candidate.key === month.key);
-      if (!entry) months.push((entry = { ...month, incidents: [] }));
-      entry.incidents.push(this.incidentView(incident, model, { latestUpdateOnly: true }));
+    const slice = entries.slice((pageNumber - 1) * HISTORY_PAGE_SIZE, pageNumber * HISTORY_PAGE_SIZE);
+    const months: Array<{ key: string; label: string; entries: unknown[] }> = [];
+    for (const entry of slice) {
+      const month = monthOf(entry.at);
+      let group = months.find((candidate) => candidate.key === month.key);
+      if (!group) months.push((group = { ...month, entries: [] }));
+      group.entries.push(entry.kind === 'incident' ? this.incidentView(entry.incident, model, { latestUpdateOnly: true }) : { isMaintenance: true, ...this.maintenanceView(entry.maintenance, model) });
     }
     const pager = pages > 1 ? { page: pageNumber, pages, newer: pageNumber > 1 ? historyHref(pageNumber - 1) : null, older: pageNumber < pages ? historyHref(pageNumber + 1) : null } : null;
     const content = this.pages.history({ months, pager });
     const suffix = pageNumber > 1 ? ` (page ${pageNumber})` : '';
-    return this.wrap(content, { title: `Incident history${suffix} · ${this.page.name} status`, description: `Past incidents of ${this.page.name}`, current: { history: true }, model, context });
+    return this.wrap(content, { title: `Incident history${suffix} · ${this.page.name} status`, description: `Past incidents and maintenances of ${this.page.name}`, current: { history: true }, model, context });
+  }
+
+  /** null when there is no such public maintenance. */
+  maintenance(model: PublicStatus, maintenanceId: string, context: RenderContext): string | null {
+    const maintenance = model.maintenances.find((candidate) => candidate.id === maintenanceId);
+    if (!maintenance) return null;
+    const view = {
+      ...this.maintenanceView(maintenance, model),
+      started: utcTimeOrNull(maintenance.startedAt),
+      completed: utcTimeOrNull(maintenance.completedAt),
+      updates: maintenance.updates.map((update) => ({ statusLabel: maintenanceLabel(update.status), at: utcTime(update.createdAt), body: update.body })),
+    };
+    const content = this.pages.maintenance({ maintenance: view });
+    return this.wrap(content, { title: `${maintenance.name} · ${this.page.name} status`, description: `${maintenance.name}: scheduled maintenance, ${maintenanceLabel(maintenance.status).toLowerCase()}`, current: {}, model, context });
   }
 
   /** null when there is no such public incident. */
@@ -210,6 +226,23 @@ export class HtmlRenderer {
       affectedText: maintenance.componentIds.map((id) => names.get(id)).filter(Boolean).join(', '),
     };
   }
+}
+
+export type HistoryEntry =
+  | { readonly kind: 'incident'; readonly at: string; readonly incident: PublicIncident }
+  | { readonly kind: 'maintenance'; readonly at: string; readonly maintenance: PublicMaintenance };
+
+/**
+ * What the history (page and feeds) lists, newest first: every public
+ * incident, and every completed maintenance at the time it started (its
+ * scheduled start when it was never marked started).
+ */
+export function historyEntries(model: PublicStatus): HistoryEntry[] {
+  const entries: HistoryEntry[] = [
+    ...model.incidents.map((incident): HistoryEntry => ({ kind: 'incident', at: incident.startedAt, incident })),
+    ...model.maintenances.filter((maintenance) => maintenance.status === 'completed').map((maintenance): HistoryEntry => ({ kind: 'maintenance', at: maintenance.startedAt ?? maintenance.scheduledFor, maintenance })),
+  ];
+  return entries.sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || (a.kind === b.kind ? 0 : a.kind === 'incident' ? -1 : 1));
 }
 
 export function historyHref(pageNumber: number): string {

@@ -22,7 +22,7 @@ export interface StaticAsset {
 }
 
 export interface ViewFiles {
-  readonly templates: Readonly<Record<'layout' | 'index' | 'history' | 'incident' | 'message' | 'uptimeStrip', string>>;
+  readonly templates: Readonly<Record<'layout' | 'index' | 'history' | 'incident' | 'maintenance' | 'message' | 'uptimeStrip', string>>;
   readonly partials: Readonly<Record<string, string>>;
   readonly assets: { readonly css: StaticAsset; readonly js: StaticAsset; readonly favicon: StaticAsset };
 }
@@ -41,7 +41,7 @@ export function loadViewFiles(directory: string = viewsDirectory()): ViewFiles {
     if (file.endsWith('.hbs')) partials[file.slice(0, -'.hbs'.length)] = read(join('partials', file));
   }
   return {
-    templates: { layout: read('layout.hbs'), index: read('index.hbs'), history: read('history.hbs'), incident: read('incident.hbs'), message: read('message.hbs'), uptimeStrip: read('uptime-strip.hbs') },
+    templates: { layout: read('layout.hbs'), index: read('index.hbs'), history: read('history.hbs'), incident: read('incident.hbs'), maintenance: read('maintenance.hbs'), message: read('message.hbs'), uptimeStrip: read('uptime-strip.hbs') },
     partials,
     assets: {
       css: asset(directory, 'status.css', 'text/css; charset=utf-8'),

@@ -3,6 +3,7 @@ export type SnapshotRoute =
   | { readonly kind: 'home' }
   | { readonly kind: 'history'; readonly page: number }
   | { readonly kind: 'incident'; readonly id: string }
+  | { readonly kind: 'maintenance'; readonly id: string }
   | { readonly kind: 'v2'; readonly document: V2Document }
   | { readonly kind: 'feed'; readonly format: 'rss' | 'atom' }
   | { readonly kind: 'badge'; readonly id: string }
@@ -33,7 +34,8 @@ const NOT_FOUND_HTML: SnapshotRoute = { kind: 'not_found', family: 'html' };
 const NOT_FOUND_JSON: SnapshotRoute = { kind: 'not_found', family: 'json' };
 const NOT_FOUND_SVG: SnapshotRoute = { kind: 'not_found', family: 'svg' };
 const INCIDENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const BADGE_ID = /^[a-z0-9]{12}$/;
+/** Components, groups and maintenances have 12-character public ids. */
+const PUBLIC_ID = /^[a-z0-9]{12}$/;
 
 /**
  * Maps a request path and query to a snapshot route; null = not a status page
@@ -47,11 +49,15 @@ export function matchRoute(path: string, query: string): SnapshotRoute | null {
     const id = path.slice('/incidents/'.length);
     return INCIDENT_ID.test(id) ? { kind: 'incident', id } : NOT_FOUND_HTML;
   }
+  if (path.startsWith('/maintenances/')) {
+    const id = path.slice('/maintenances/'.length);
+    return PUBLIC_ID.test(id) ? { kind: 'maintenance', id } : NOT_FOUND_HTML;
+  }
   if (path.startsWith('/badge/')) {
     const file = path.slice('/badge/'.length);
     if (!file.endsWith('.svg')) return NOT_FOUND_SVG;
     const id = file.slice(0, -'.svg'.length);
-    return BADGE_ID.test(id) ? { kind: 'badge', id } : NOT_FOUND_SVG;
+    return PUBLIC_ID.test(id) ? { kind: 'badge', id } : NOT_FOUND_SVG;
   }
   if (path.startsWith('/assets/')) return { kind: 'asset', path };
   if (path.startsWith('/api/v2/')) return NOT_FOUND_JSON;
@@ -75,6 +81,8 @@ export function routeKey(route: SnapshotRoute): string {
       return `history:${route.page}`;
     case 'incident':
       return `incident:${route.id}`;
+    case 'maintenance':
+      return `maintenance:${route.id}`;
     case 'v2':
       return `v2:${route.document}`;
     case 'feed':

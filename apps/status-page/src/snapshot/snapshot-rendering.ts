@@ -42,8 +42,9 @@ export interface RenderedSnapshot {
  * Renders one model (in the snapshot worker, never on the serving thread):
  * every route a visitor is likely to hit — the page, the first history page,
  * all Statuspage v2 documents, feeds, badges, the pages of current and recent
- * incidents, the 404s — ahead of demand with all their encodings; the long
- * tail (older incident and history pages) on first request.
+ * incidents and of current and upcoming maintenances, the 404s — ahead of
+ * demand with all their encodings; the long tail (older incident, completed
+ * maintenance and history pages) on first request.
  */
 export class SnapshotRendering {
   private v2Presenter: StatuspageV2 | null = null;
@@ -66,6 +67,11 @@ export class SnapshotRendering {
       if (index < EAGER_INCIDENT_PAGES || incident.status !== 'resolved') ahead.push(route);
       else onDemand.push(routeKey(route));
     });
+    for (const maintenance of this.model.maintenances) {
+      const route: SnapshotRoute = { kind: 'maintenance', id: maintenance.id };
+      if (maintenance.status === 'completed') onDemand.push(routeKey(route));
+      else ahead.push(route);
+    }
     for (let page = 2; page <= this.renderer.html.historyPageCount(this.model); page++) onDemand.push(routeKey({ kind: 'history', page }));
     for (const route of ahead) responses.set(routeKey(route), this.render(route));
     return { responses, onDemand };
@@ -83,6 +89,10 @@ export class SnapshotRendering {
       }
       case 'incident': {
         const body = html.incident(this.model, route.id, this.context);
+        return body ? htmlResponse(body) : this.notFound('html');
+      }
+      case 'maintenance': {
+        const body = html.maintenance(this.model, route.id, this.context);
         return body ? htmlResponse(body) : this.notFound('html');
       }
       case 'v2':
