@@ -644,6 +644,64 @@ describe('signed Slack payloads', () => {
       expect(seen).toEqual([]);
     });
   });
+
+  describe('Socket Mode, with a Bolt app in Socket Mode', () => {
+    const APP_TOKEN = 'xapp-1-A0BALLAST-1-fake-test';
+    let fake: FakeSlack;
+    let app: App;
+    const seen: string[] = [];
+
+    beforeAll(async () => {
+      fake = await FakeSlack.start();
+      app = new App({
+        token: TOKEN,
+        appToken: APP_TOKEN,
+        socketMode: true,
+        clientOptions: { slackApiUrl: fake.url, retryConfig: noRetries },
+        installerOptions: { clientOptions: { slackApiUrl: fake.url } },
+        logLevel: LogLevel.ERROR,
+      });
+      app.command('/incident', async ({ ack, command }) => {
+        seen.push(`command ${command.text}`);
+        await ack(command.text === 'help' ? { response_type: 'ephemeral', text: 'Help!' } : undefined);
+      });
+      await app.start();
+      await fake.socketMode.waitForConnection();
+    });
+    afterAll(async () => {
+      await app.stop();
+      await fake.close();
+    });
+
+    it('answers apps.connections.open with a ws:// URL for an app-level token only', async () => {
+      expect(fake.calls('apps.connections.open')[0].response?.body).toMatchObject({ ok: true, url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/socket-mode\?/) });
+      const withBotToken = new WebClient(TOKEN, { slackApiUrl: fake.url, retryConfig: noRetries });
+      expect(await failure(withBotToken.apps.connections.open({}))).toMatchObject({ data: { ok: false, error: 'not_allowed_token_type' } });
+      expect(fake.socketMode.opened).toBe(1);
+    });
+
+    it('delivers envelopes and records the acks with their payload, also for the same envelope twice', async () => {
+      const command = slashCommandRequest(SECRET, { text: 'help' }).payload;
+      const first = await fake.socketMode.deliver('slash_commands', command, { envelopeId: 'envelope-1' });
+      const second = await fake.socketMode.deliver('slash_commands', command, { envelopeId: 'envelope-1' });
+      expect(first).toMatchObject({ envelopeId: 'envelope-1', payload: { response_type: 'ephemeral', text: 'Help!' } });
+      expect(second.envelopeId).toBe('envelope-1');
+      const empty = await fake.socketMode.deliver('slash_commands', slashCommandRequest(SECRET, { text: '' }).payload);
+      expect(empty.payload).toEqual({});
+      expect(seen).toEqual(['command help', 'command help', 'command ']);
+      expect(fake.socketMode.delivered.map((envelope) => [envelope.type, envelope.accepts_response_payload])).toEqual([
+        ['slash_commands', true],
+        ['slash_commands', true],
+        ['slash_commands', true],
+      ]);
+      expect(fake.socketMode.acks.map((ack) => ack.envelopeId)).toEqual(['envelope-1', 'envelope-1', empty.envelopeId]);
+    });
+
+    it('rejects a delivery nobody acknowledges in time', async () => {
+      // no listener for this command: Bolt does not ack it
+      await expect(fake.socketMode.deliver('slash_commands', slashCommandRequest(SECRET, { command: '/other' }).payload, { timeoutMs: 300 })).rejects.toThrow('no ack');
+    });
+  });
 });
 
 async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<void> {

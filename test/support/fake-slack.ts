@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /**
  * A local stand-in for the Slack Web API, for tests. Point @slack/web-api's
@@ -12,6 +12,10 @@ import type { AddressInfo } from 'node:net';
  *   views, users) to answer the methods Ballast uses the way Slack does,
  *   including Slack's errors: `name_taken`, `channel_not_found`,
  *   `not_in_channel`, `already_in_channel`, `message_not_found`, ...
+ * - Serves Socket Mode too (`socketMode`): `apps.connections.open` (with an
+ *   app-level `xapp-` token) answers a ws:// URL on the same port, where a
+ *   WebSocket server says Slack's `hello`, delivers envelopes and records the
+ *   app's acks.
  * - Is scriptable per method: `failNext`, `rateLimitNext` (HTTP 429 +
  *   Retry-After), `delayNext`, `httpErrorNext`, `resetNext`, `respondNext`,
  *   and `goDown('refuse' | 'http503' | 'reset')` / `comeBack()` for a full outage.
@@ -131,6 +135,163 @@ class SlackApiError extends Error {
   }
 }
 
+/** A Socket Mode envelope as Slack sends it over the WebSocket. */
+export interface SocketModeEnvelope {
+  readonly envelope_id: string;
+  readonly type: 'slash_commands' | 'interactive' | 'events_api';
+  readonly payload: unknown;
+  readonly accepts_response_payload: boolean;
+  readonly retry_attempt?: number;
+  readonly retry_reason?: string;
+}
+
+/** What the app sent back for an envelope: `{ envelope_id, payload }`. */
+export interface RecordedSocketAck {
+  readonly envelopeId: string;
+  /** the ack's payload: `{}` for an empty ack, else e.g. a slash command reply or `response_action` */
+  readonly payload: Record<string, unknown>;
+  readonly at: Date;
+}
+
+/**
+ * The smallest WebSocket server surface the fake needs. It is the `ws`
+ * package's WebSocketServer, as bundled (and exported) by playwright-core: the
+ * project has no direct `ws` dependency, and Node 20 has no WebSocket server.
+ */
+interface WebSocketConnection {
+  send(data: string): void;
+  terminate(): void;
+  on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): void;
+  on(event: 'close', listener: () => void): void;
+}
+interface WebSocketServerLike {
+  handleUpgrade(request: IncomingMessage, socket: Socket, head: Buffer, done: (connection: WebSocketConnection) => void): void;
+  close(): void;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { wsServer: WebSocketServer } = require('playwright-core/lib/utilsBundle') as { wsServer: new (options: { noServer: true }) => WebSocketServerLike };
+
+/**
+ * Socket Mode's side of the fake: the WebSocket connections the app opened
+ * with the URL from `apps.connections.open`, envelopes delivered to them and
+ * the acks that came back.
+ */
+export class FakeSocketMode {
+  private readonly server = new WebSocketServer({ noServer: true });
+  private readonly connections = new Set<WebSocketConnection>();
+  private readonly events = new EventEmitter();
+  private readonly waitingForAck = new Map<string, Array<(ack: RecordedSocketAck) => void>>();
+  private sequence = 0;
+  /** every ack received, oldest first */
+  readonly acks: RecordedSocketAck[] = [];
+  /** every envelope sent, oldest first */
+  readonly delivered: SocketModeEnvelope[] = [];
+  /** how many times a connection was opened */
+  opened = 0;
+
+  constructor() {
+    this.events.setMaxListeners(0);
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Resolves once an app is connected (it got `hello`); rejects after `timeoutMs`. */
+  waitForConnection(timeoutMs = 5000): Promise<void> {
+    if (this.connections.size > 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.events.off('connected', onConnected);
+        reject(new Error(`fake Slack: no Socket Mode connection within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onConnected = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.events.once('connected', onConnected);
+    });
+  }
+
+  /**
+   * Sends an envelope to the connected app (the newest connection) and
+   * resolves with its ack. Pass the same `envelope_id` again to deliver the
+   * same envelope twice, as Slack may.
+   */
+  deliver(type: SocketModeEnvelope['type'], payload: unknown, options: { envelopeId?: string; retryAttempt?: number; retryReason?: string; timeoutMs?: number } = {}): Promise<RecordedSocketAck> {
+    const connection = [...this.connections].pop();
+    if (!connection) return Promise.reject(new Error('fake Slack: no Socket Mode connection to deliver to'));
+    this.sequence += 1;
+    const envelope: SocketModeEnvelope = {
+      envelope_id: options.envelopeId ?? `fake-envelope-${this.sequence}`,
+      type,
+      payload,
+      accepts_response_payload: type !== 'events_api',
+      ...(options.retryAttempt !== undefined ? { retry_attempt: options.retryAttempt, retry_reason: options.retryReason ?? 'timeout' } : {}),
+    };
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`fake Slack: no ack for envelope ${envelope.envelope_id} within ${options.timeoutMs ?? 5000} ms`)), options.timeoutMs ?? 5000);
+      const waiting = this.waitingForAck.get(envelope.envelope_id) ?? [];
+      waiting.push((ack) => {
+        clearTimeout(timer);
+        resolve(ack);
+      });
+      this.waitingForAck.set(envelope.envelope_id, waiting);
+      this.delivered.push(envelope);
+      connection.send(JSON.stringify(envelope));
+    });
+  }
+
+  /** Takes an HTTP upgrade to /socket-mode. */
+  accept(request: IncomingMessage, socket: Socket, head: Buffer): void {
+    this.server.handleUpgrade(request, socket, head, (connection) => {
+      this.opened += 1;
+      this.connections.add(connection);
+      connection.on('close', () => this.connections.delete(connection));
+      connection.on('message', (data, isBinary) => {
+        if (!isBinary) this.onMessage(data.toString('utf8'));
+      });
+      connection.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: this.connections.size,
+          debug_info: { host: 'fake-slack', build_number: 1, approximate_connection_time: 18060 },
+          connection_info: { app_id: FAKE_SLACK_BOT.appId },
+        }),
+      );
+      this.events.emit('connected');
+    });
+  }
+
+  /** Drops every connection (the app reconnects through apps.connections.open). */
+  dropConnections(): void {
+    for (const connection of this.connections) connection.terminate();
+    this.connections.clear();
+  }
+
+  close(): void {
+    this.dropConnections();
+    this.server.close();
+  }
+
+  private onMessage(text: string): void {
+    let message: { envelope_id?: unknown; payload?: unknown };
+    try {
+      message = JSON.parse(text) as typeof message;
+    } catch {
+      return;
+    }
+    if (typeof message.envelope_id !== 'string') return;
+    const ack: RecordedSocketAck = {
+      envelopeId: message.envelope_id,
+      payload: typeof message.payload === 'object' && message.payload !== null ? (message.payload as Record<string, unknown>) : {},
+      at: new Date(),
+    };
+    this.acks.push(ack);
+    this.waitingForAck.get(ack.envelopeId)?.shift()?.(ack);
+  }
+}
+
 export class FakeSlack {
   private server: Server | null = null;
   private port = 0;
@@ -146,6 +307,8 @@ export class FakeSlack {
   readonly messages = new Map<string, FakeSlackMessage[]>();
   readonly pins: FakeSlackPin[] = [];
   readonly views = new Map<string, FakeSlackView>();
+  /** Socket Mode: the WebSocket side (connections, envelopes, acks) */
+  readonly socketMode = new FakeSocketMode();
 
   private constructor(private readonly options: FakeSlackOptions) {
     this.events.setMaxListeners(0);
@@ -351,6 +514,7 @@ export class FakeSlack {
     this.outage = null;
     this.releaseDelays();
     this.events.removeAllListeners();
+    this.socketMode.close();
     await this.stopListening();
   }
 
@@ -364,6 +528,10 @@ export class FakeSlack {
           response.end(String(error));
         }
       });
+    });
+    server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+      if (new URL(request.url ?? '/', 'http://127.0.0.1').pathname === '/socket-mode' && !this.outage) this.socketMode.accept(request, socket, head);
+      else socket.destroy();
     });
     // Clients (undici, which WebClient uses) keep a socket only when the server promises more than 1 s:
     // with 1 s every call opened a new connection. close() and goDown() close idle sockets anyway.
@@ -515,6 +683,11 @@ export class FakeSlack {
   // ---------------------------------------------------------------- simulated methods
 
   private readonly handlers: Record<string, Handler> = {
+    'apps.connections.open': (_args, call) => {
+      if (!call.token?.startsWith('xapp-')) throw new SlackApiError('not_allowed_token_type');
+      return { url: `ws://127.0.0.1:${this.port}/socket-mode?ticket=${this.nextId('T').toLowerCase()}&app_id=${FAKE_SLACK_BOT.appId}` };
+    },
+
     'auth.test': () => ({
       url: `https://${FAKE_SLACK_TEAM.domain}.slack.com/`,
       team: FAKE_SLACK_TEAM.name,

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { App, AppOptions } from '@slack/bolt';
+import { App, AppOptions, SocketModeReceiver } from '@slack/bolt';
 import { AppConfig } from '@app/config';
 import { DECLARE_INCIDENT_CALLBACK_ID, ViewStateValues } from '@app/incidents';
 import { ackDeadline } from './slack-ack-window';
@@ -34,21 +34,37 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
 
   onModuleInit(): void {
     if (this.gateway.mode === 'disabled') return;
+    const logger = slackLogger('SlackBolt', this.config.LOG_LEVEL);
+    const slackApiUrl = this.config.SLACK_API_URL ? { slackApiUrl: this.config.SLACK_API_URL } : {};
     const common: AppOptions = {
       // A fixed single-workspace authorization: no auth.test round trip before handling a request.
       authorize: async () => ({
         botToken: this.config.SLACK_BOT_TOKEN,
         ...(this.gateway.identity ? { botUserId: this.gateway.identity.botUserId, botId: this.gateway.identity.botId ?? undefined } : {}),
       }),
-      logger: slackLogger('SlackBolt', this.config.LOG_LEVEL),
+      logger,
       convoStore: false,
-      clientOptions: { ...(this.config.SLACK_API_URL ? { slackApiUrl: this.config.SLACK_API_URL } : {}), retryConfig: { retries: 2 } },
+      clientOptions: { ...slackApiUrl, retryConfig: { retries: 2 } },
     };
     this.app =
       this.gateway.mode === 'socket'
-        ? new App({ ...common, socketMode: true, appToken: this.config.SLACK_APP_TOKEN })
+        ? new App({ ...common, socketMode: true, receiver: this.socketModeReceiver(logger, slackApiUrl) })
         : new App({ ...common, receiver: this.receiver });
     this.registerListeners(this.app);
+  }
+
+  /**
+   * Socket Mode: the app-level token opens the connection (apps.connections.open,
+   * through SLACK_API_URL like every other call) and Slack's envelopes arrive
+   * over it; the connection state is reported on /health/ready.
+   */
+  private socketModeReceiver(logger: ReturnType<typeof slackLogger>, slackApiUrl: { slackApiUrl?: string }): SocketModeReceiver {
+    const receiver = new SocketModeReceiver({ appToken: this.config.SLACK_APP_TOKEN ?? '', logger, installerOptions: { clientOptions: slackApiUrl } });
+    this.gateway.reportSocketState('connecting');
+    receiver.client.on('connected', () => this.gateway.reportSocketState('connected'));
+    receiver.client.on('reconnecting', () => this.gateway.reportSocketState('connecting'));
+    receiver.client.on('disconnected', () => this.gateway.reportSocketState('disconnected'));
+    return receiver;
   }
 
   onApplicationBootstrap(): void {

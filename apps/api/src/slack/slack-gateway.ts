@@ -54,9 +54,13 @@ export interface SlackIdentity {
   readonly botId: string | null;
 }
 
+/** The Socket Mode connection (Socket Mode only). */
+export type SlackSocketState = 'connecting' | 'connected' | 'disconnected';
+
 export interface SlackHealth {
   readonly mode: SlackMode;
   readonly status: 'disabled' | 'unknown' | 'up' | 'down';
+  readonly socket?: SlackSocketState;
   readonly team?: string;
   readonly botUserId?: string;
   readonly error?: string;
@@ -85,6 +89,7 @@ export class SlackGateway implements OnApplicationBootstrap {
   private health: SlackHealth;
   private healthCheckedAt = 0;
   private healthCheck: Promise<void> | null = null;
+  private socketState: SlackSocketState | null = null;
 
   constructor(private readonly config: AppConfig) {
     this.mode = slackModeOf(config);
@@ -117,7 +122,13 @@ export class SlackGateway implements OnApplicationBootstrap {
   /** Last known Slack status for /health/ready; re-checked (auth.test) in the background at most once a minute. */
   currentHealth(): SlackHealth {
     if (this.enabled && Date.now() - this.healthCheckedAt > HEALTH_RECHECK_MS) void this.refreshHealth();
-    return this.health;
+    return this.socketState ? { ...this.health, socket: this.socketState } : this.health;
+  }
+
+  /** Socket Mode: what the connection to Slack is doing now (shown on /health/ready). */
+  reportSocketState(state: SlackSocketState): void {
+    if (state !== this.socketState) this.logger.log(`Slack Socket Mode ${state}`);
+    this.socketState = state;
   }
 
   async refreshHealth(): Promise<void> {
