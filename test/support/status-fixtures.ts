@@ -82,6 +82,54 @@ export class IncidentFixtures {
     );
   }
 
+  /**
+   * Many resolved public incidents with public updates in two bulk inserts
+   * (a page with a long history, to make snapshot rebuilds heavy).
+   */
+  async declareResolvedHistory(input: { teamId: string; count: number; updatesEach: number; endingAt: Date }): Promise<string[]> {
+    const hour = 3_600_000;
+    const rows = Array.from({ length: input.count }, (_unused, index) => {
+      const startedAt = new Date(input.endingAt.getTime() - (index + 1) * 6 * hour);
+      return this.dataSource.getRepository(IncidentEntity).create({
+        title: `Elevated latency on service ${index % 17} (#${index + 1})`,
+        summary: '',
+        severity: 'SEV3',
+        status: 'resolved',
+        type: 'deploy',
+        teamId: input.teamId,
+        visibility: 'public',
+        commander: null,
+        declaredBy: 'U0TESTUSER',
+        source: 'api',
+        slackChannelId: null,
+        slackChannelName: null,
+        startedAt,
+        detectedAt: startedAt,
+        resolvedAt: new Date(startedAt.getTime() + hour),
+        lastUpdateAt: new Date(startedAt.getTime() + hour),
+      });
+    });
+    const inserted = await this.dataSource.getRepository(IncidentEntity).insert(rows);
+    const ids = inserted.identifiers.map((identifier) => identifier.id as string);
+    const statuses: IncidentStatus[] = ['investigating', 'identified', 'monitoring', 'resolved'];
+    const events = ids.flatMap((incidentId, index) =>
+      Array.from({ length: input.updatesEach }, (_unused, update) =>
+        this.dataSource.getRepository(IncidentTimelineEventEntity).create({
+          incidentId,
+          kind: 'public_update',
+          author: 'U0TESTUSER',
+          body: `Update ${update + 1}: we are looking into elevated latency for some customers; more details to follow as we learn them.`,
+          public: true,
+          statusAtEvent: statuses[Math.min(update, statuses.length - 1)],
+          data: {},
+          occurredAt: new Date(rows[index].startedAt.getTime() + update * 900_000),
+        }),
+      ),
+    );
+    for (let offset = 0; offset < events.length; offset += 1000) await this.dataSource.getRepository(IncidentTimelineEventEntity).insert(events.slice(offset, offset + 1000));
+    return ids;
+  }
+
   async update(incidentId: string, changes: Partial<Pick<IncidentEntity, 'status' | 'title' | 'visibility' | 'resolvedAt' | 'mitigatedAt'>>): Promise<void> {
     await this.dataSource.getRepository(IncidentEntity).update({ id: incidentId }, changes);
   }

@@ -54,9 +54,15 @@ export class PreparedResponse {
     private readonly variants: ReadonlyMap<ContentEncoding, ResponseVariant>,
   ) {}
 
-  /** Renders all variants now (CPU: hashing and compression; not for the serving thread's hot path). */
-  static of(body: Buffer | string, options: PreparedResponseOptions): PreparedResponse {
+  /**
+   * Renders all variants now (CPU: hashing and compression; not for the
+   * serving thread's hot path), or returns `previous` — the same route's
+   * response from the last snapshot — when its body is byte for byte the same.
+   */
+  static of(body: Buffer | string, options: PreparedResponseOptions, previous?: PreparedResponse): PreparedResponse {
     const identity = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    // The same bytes as last time (most pages between two rebuilds): keep the variants made then.
+    if (previous && previous.status === (options.status ?? 200) && previous.body.equals(identity)) return previous;
     const baseTag = createHash('sha256').update(identity).digest('base64url').slice(0, 27);
     const compressible = Boolean(options.compressible) && identity.length >= MIN_COMPRESSIBLE_BYTES;
     const status = options.status ?? 200;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { isDatabaseUnavailable } from '@app/platform';
 import { buildPublicStatus, type PublicStatus } from '@app/status';
 import { StatusPageDatabase, UPTIME_DAYS } from '../database/status-page-database';
-import { ResponseArenaBuilder } from './prepared-response';
+import { type PreparedResponse, ResponseArenaBuilder } from './prepared-response';
 import type { SnapshotRoute } from './routes';
 import { type SnapshotRenderingKit, SnapshotRendering } from './snapshot-rendering';
 import type { LoadPersistedReply, RefreshReply, RenderReply, RenderRouteReply, WireSnapshot } from './snapshot-protocol';
@@ -16,6 +16,8 @@ import type { SnapshotStore } from './snapshot-store';
  */
 export class SnapshotBuilder {
   private current: { model: PublicStatus; json: Buffer; hash: string; rendering: SnapshotRendering } | null = null;
+  /** The last snapshot's responses: a rebuild re-compresses only what changed. */
+  private lastResponses: ReadonlyMap<string, PreparedResponse> = new Map();
 
   constructor(
     private readonly database: StatusPageDatabase,
@@ -84,12 +86,13 @@ export class SnapshotBuilder {
   }
 
   private install(model: PublicStatus, json: Buffer, hash: string, stale: boolean): void {
-    this.current = { model, json, hash, rendering: new SnapshotRendering(model, { stale }, this.kit) };
+    this.current = { model, json, hash, rendering: new SnapshotRendering(model, { stale }, this.kit, this.lastResponses) };
   }
 
   private wire(): WireSnapshot {
     const current = this.current as NonNullable<SnapshotBuilder['current']>;
     const rendered = current.rendering.renderAll();
+    this.lastResponses = rendered.responses;
     const arena = new ResponseArenaBuilder();
     const responses = [...rendered.responses].map(([key, response]) => [key, response.toWire(arena)] as const);
     const modelJson = new ArrayBuffer(current.json.length);

@@ -54,6 +54,8 @@ export class SnapshotRendering {
     readonly model: PublicStatus,
     readonly context: RenderContext,
     private readonly renderer: SnapshotRenderingKit,
+    /** The previous snapshot's responses by route key: unchanged bodies keep their compressed variants. */
+    private readonly previous: ReadonlyMap<string, PreparedResponse> = new Map(),
   ) {}
 
   renderAll(): RenderedSnapshot {
@@ -73,57 +75,58 @@ export class SnapshotRendering {
       else ahead.push(route);
     }
     for (let page = 2; page <= this.renderer.html.historyPageCount(this.model); page++) onDemand.push(routeKey({ kind: 'history', page }));
-    for (const route of ahead) responses.set(routeKey(route), this.render(route));
+    for (const route of ahead) {
+      const key = routeKey(route);
+      responses.set(key, this.render(route, this.previous.get(key)));
+    }
     return { responses, onDemand };
   }
 
   /** One route of this model; a route that does not exist renders its family's 404. */
-  render(route: SnapshotRoute): PreparedResponse {
+  render(route: SnapshotRoute, previous?: PreparedResponse): PreparedResponse {
     const html = this.renderer.html;
+    const htmlResponse = (body: string) => PreparedResponse.of(body, { contentType: HTML, headers: HTML_SECURITY_HEADERS, compressible: true }, previous);
+    const notFound = (family: 'html' | 'json' | 'svg'): PreparedResponse => this.notFound(family, previous);
     switch (route.kind) {
       case 'home':
         return htmlResponse(html.home(this.model, this.context));
       case 'history': {
         const body = html.history(this.model, route.page, this.context);
-        return body ? htmlResponse(body) : this.notFound('html');
+        return body ? htmlResponse(body) : notFound('html');
       }
       case 'incident': {
         const body = html.incident(this.model, route.id, this.context);
-        return body ? htmlResponse(body) : this.notFound('html');
+        return body ? htmlResponse(body) : notFound('html');
       }
       case 'maintenance': {
         const body = html.maintenance(this.model, route.id, this.context);
-        return body ? htmlResponse(body) : this.notFound('html');
+        return body ? htmlResponse(body) : notFound('html');
       }
       case 'v2':
-        return jsonResponse(this.v2Document(route.document));
+        return PreparedResponse.of(safeJson(this.v2Document(route.document)), { contentType: JSON_TYPE, compressible: true }, previous);
       case 'feed': {
         this.feeds ??= historyFeeds(this.model, this.renderer.page);
         return route.format === 'rss'
-          ? PreparedResponse.of(this.feeds.rss, { contentType: 'application/rss+xml; charset=utf-8', compressible: true })
-          : PreparedResponse.of(this.feeds.atom, { contentType: 'application/atom+xml; charset=utf-8', compressible: true });
+          ? PreparedResponse.of(this.feeds.rss, { contentType: 'application/rss+xml; charset=utf-8', compressible: true }, previous)
+          : PreparedResponse.of(this.feeds.atom, { contentType: 'application/atom+xml; charset=utf-8', compressible: true }, previous);
       }
       case 'badge': {
         const svg = componentBadge(this.model, route.id);
-        return svg ? PreparedResponse.of(svg, { contentType: SVG, headers: SVG_SECURITY_HEADERS }) : this.notFound('svg');
+        return svg ? PreparedResponse.of(svg, { contentType: SVG, headers: SVG_SECURITY_HEADERS }, previous) : notFound('svg');
       }
       case 'asset':
         // Assets are the serving thread's own (versioned, immutable); never part of a snapshot.
-        return this.notFound('html');
+        return notFound('html');
       case 'not_found':
-        return this.notFound(route.family);
+        return notFound(route.family);
     }
   }
 
-  private notFound(family: 'html' | 'json' | 'svg'): PreparedResponse {
-    if (family === 'json') return PreparedResponse.of(safeJson({ error: 'not_found', message: 'No such resource' }), { status: 404, contentType: JSON_TYPE });
-    if (family === 'svg') return PreparedResponse.of(unknownBadge(), { status: 404, contentType: SVG, headers: SVG_SECURITY_HEADERS });
-    return PreparedResponse.of(this.renderer.html.message('Page not found', 'There is nothing at this address.', { model: this.model, context: this.context }), {
-      status: 404,
-      contentType: HTML,
-      headers: HTML_SECURITY_HEADERS,
-      compressible: true,
-    });
+  private notFound(family: 'html' | 'json' | 'svg', previous?: PreparedResponse): PreparedResponse {
+    if (family === 'json') return PreparedResponse.of(safeJson({ error: 'not_found', message: 'No such resource' }), { status: 404, contentType: JSON_TYPE }, previous);
+    if (family === 'svg') return PreparedResponse.of(unknownBadge(), { status: 404, contentType: SVG, headers: SVG_SECURITY_HEADERS }, previous);
+    const page = this.renderer.html.message('Page not found', 'There is nothing at this address.', { model: this.model, context: this.context });
+    return PreparedResponse.of(page, { status: 404, contentType: HTML, headers: HTML_SECURITY_HEADERS, compressible: true }, previous);
   }
 
   private v2Document(document: V2Document): unknown {
@@ -148,14 +151,6 @@ export class SnapshotRendering {
         return v2.activeMaintenancesDocument();
     }
   }
-}
-
-function htmlResponse(body: string): PreparedResponse {
-  return PreparedResponse.of(body, { contentType: HTML, headers: HTML_SECURITY_HEADERS, compressible: true });
-}
-
-function jsonResponse(document: unknown): PreparedResponse {
-  return PreparedResponse.of(safeJson(document), { contentType: JSON_TYPE, compressible: true });
 }
 
 /**

@@ -193,8 +193,9 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     try {
       reply = await this.worker.request({ type: 'refresh', now: now.toISOString(), force: !current || current.source !== 'database' || current.stale });
     } catch (error) {
+      // The worker crashed or is being replaced: says nothing about the database; keep serving what we have.
       this.builds.inc({ result: 'failed' });
-      await this.onRefreshFailed({ unreachable: false, message: `snapshot worker: ${(error as Error).message}` });
+      this.logger.warn(`snapshot refresh skipped: ${(error as Error).message}`);
       return;
     }
     if (reply.kind === 'failed') {
