@@ -180,10 +180,24 @@ export class SteadyLoad {
     return this;
   }
 
+  /** Answers counted so far, by status. */
+  snapshot(): Record<string, number> {
+    return Object.fromEntries(this.statuses);
+  }
+
   async stop(): Promise<Record<string, number>> {
     clearInterval(this.timer);
     await Promise.all(this.inFlight);
     return Object.fromEntries(this.statuses);
+  }
+
+  /** Answers counted between two snapshots. */
+  static between(earlier: Record<string, number>, later: Record<string, number>): Record<string, number> {
+    return Object.fromEntries(
+      Object.entries(later)
+        .map(([status, count]) => [status, count - (earlier[status] ?? 0)] as const)
+        .filter(([, count]) => count > 0),
+    );
   }
 
   private count(key: string): void {
