@@ -5,6 +5,7 @@ import { Clock } from '@app/platform';
 import { SLO_EVALUATED, SloEvaluatedEvent } from '@app/slo';
 import { TeamNotifier } from '../notifications/team-notifier';
 import { decideBudgetPolicyActions, describeBurn, formatBurnRate, formatPercent } from './budget-policy';
+import { PolicyComponentLink } from './policy-component-link';
 
 const AUTHOR: TimelineAuthor = { kind: 'system', component: 'slo' };
 
@@ -26,6 +27,7 @@ export class BudgetPolicyListener {
   constructor(
     private readonly incidents: IncidentsService,
     private readonly notifier: TeamNotifier,
+    private readonly componentLink: PolicyComponentLink,
     private readonly clock: Clock,
   ) {}
 
@@ -44,6 +46,7 @@ export class BudgetPolicyListener {
     for (const action of decideBudgetPolicyActions(event.previousStatus, status)) {
       switch (action.kind) {
         case 'page_burn_started': {
+          await this.followComponent(event);
           const burn = { sloId: slo.id, sloName: slo.name, tier: 'page', burnRate: action.burnRate };
           let reference = '';
           if (slo.policy.openIncident) {
@@ -70,6 +73,7 @@ export class BudgetPolicyListener {
           break;
         }
         case 'page_burn_stopped': {
+          await this.followComponent(event);
           const open = await this.incidents.findOpenByDedupKey(sloDedupKey(slo.id));
           if (open) {
             await this.incidents.recordEvent(open.id, 'slo_burn_stopped', { sloId: slo.id, sloName: slo.name, tier: 'page', burnRate: action.burnRate }, AUTHOR, { body: figures, sourceRef: `slo-burn-stopped:${status.evaluatedAt}` });
@@ -93,6 +97,19 @@ export class BudgetPolicyListener {
           await this.maybeAutoResolve(event);
           break;
       }
+    }
+  }
+
+  /**
+   * The component the policy names moves with the SLO's burn even when the
+   * incident stays internal (a public incident would move it too, through its
+   * affected components).
+   */
+  private async followComponent(event: SloEvaluatedEvent): Promise<void> {
+    const componentId = event.slo.policy.statusComponentId;
+    if (!componentId) return;
+    if (!(await this.componentLink.follow(componentId, event.slo.id, event.status.state, this.clock.now()))) {
+      this.logger.warn({ slo: event.slo.id, componentId }, 'the status component named by the SLO policy does not exist; no component moves');
     }
   }
 

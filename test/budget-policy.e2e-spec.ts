@@ -1,0 +1,237 @@
+// The error budget policy's quieter promises, end to end: a ticket-tier burn
+// warns the team's Slack channel once per lapse and opens nothing; an
+// exhausted budget sends the "freeze" message once (and one timeline event
+// when the SLO has an incident open); an SLO that links a status component
+// moves the component even when its incidents stay internal; the weekly
+// digest reaches the team's channel. Real PostgreSQL, real Prometheus on a
+// promtool-built history, the real Slack notifier talking to the fake Slack
+// Web API; the API's clock is moved across the history.
+import { FixedClock } from '@app/platform';
+import { WeeklyDigestService } from '../apps/api/src/digest/weekly-digest.service';
+import { RunningApi, startApi } from './support/api-app';
+import { FakeSlack } from './support/fake-slack';
+import { CounterSeries, renderOpenMetrics } from './support/openmetrics';
+import { eventually } from './support/poll';
+import { RunningPrometheus, startPrometheus } from './support/prometheus';
+import { slackEnv } from './support/slack-harness';
+
+const NOW = Date.parse('2025-03-03T12:00:00Z'); // a Monday
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const HISTORY_DAYS = 33;
+const REQUESTS_PER_MINUTE = 2000;
+
+/**
+ * Error ratios per scenario as a function of time (ms). With 2000 requests a
+ * minute every ratio used here is a whole number of errors, so the windows'
+ * burn rates are exact. Objective 0.999 over 28d: the page tiers need burn
+ * rates above 13.44 (1h/5m) or 5.6 (6h/30m), the ticket tiers 2.8 (1d/2h) or
+ * 0.933 (3d/6h).
+ */
+const SCENARIOS: Record<string, (time: number) => number> = {
+  // 0.05% (burn 0.5), and 0.5% (burn 5: ticket, not page) for 30 hours ending 30 hours ago and again for the last 10 hours.
+  'slow-burn': (time) => ((time > NOW - 60 * HOUR && time <= NOW - 30 * HOUR) || time > NOW - 10 * HOUR ? 0.005 : 0.0005),
+  // 0.2% all along: burn 2, so the 28d budget is spent twice over, but no page tier fires.
+  'spent-slowly': () => 0.002,
+  // 2% all along: the 1h/5m page tier fires and the budget is long gone.
+  'spent-burning': () => 0.02,
+  // The SLO behind a status component: quiet, then 5% errors for the last 50 minutes (the 1h/5m page tier fires at NOW).
+  'component-burn': (time) => (time > NOW - 50 * MINUTE ? 0.05 : 0.0005),
+};
+
+function buildHistory(): string {
+  const series: CounterSeries[] = [];
+  const start = NOW - HISTORY_DAYS * DAY;
+  for (const [scenario, errorRatioAt] of Object.entries(SCENARIOS)) {
+    const good: Array<[number, number]> = [];
+    const bad: Array<[number, number]> = [];
+    let goodTotal = 0;
+    let badTotal = 0;
+    for (let time = start; time <= NOW; time += MINUTE) {
+      const errors = Math.round(REQUESTS_PER_MINUTE * errorRatioAt(time));
+      goodTotal += REQUESTS_PER_MINUTE - errors;
+      badTotal += errors;
+      good.push([time / 1000, goodTotal]);
+      bad.push([time / 1000, badTotal]);
+    }
+    series.push({ labels: { scenario, code: '200' }, points: good }, { labels: { scenario, code: '500' }, points: bad });
+  }
+  return renderOpenMetrics([{ type: 'counter', name: 'http_requests', help: 'Requests served, by status code.', series }]);
+}
+
+const indicator = (scenario: string) => ({ kind: 'ratio', total: `http_requests_total{scenario="${scenario}"}`, bad: `http_requests_total{scenario="${scenario}",code="500"}` });
+
+describe('error budget policy end to end (ticket warnings, freeze, status component, digest through Slack)', () => {
+  let prometheus: RunningPrometheus;
+  let fake: FakeSlack;
+  let api: RunningApi;
+  const clock = new FixedClock(new Date(NOW - 62 * HOUR));
+  const channels: Record<string, string> = {};
+  const sloIds: Record<string, string> = {};
+  let componentId: string;
+
+  const messagesTo = (team: string) => fake.messagesIn(channels[team]).map((message) => message.text);
+  const evaluate = async (slo: string) => {
+    const response = await api.http.post(`/api/v1/slos/${sloIds[slo]}/evaluate`).set(api.admin);
+    expect([slo, response.status]).toEqual([slo, 200]);
+    return response.body;
+  };
+  /** The listener acts on the evaluation event asynchronously: wait until the team's channel has settled. */
+  const settled = async (team: string, expectedCount: number) =>
+    eventually(async () => (messagesTo(team).length >= expectedCount ? messagesTo(team) : undefined), `${expectedCount} message(s) in ${team}'s channel`);
+  const quietFor = (ms: number) => new Promise((done) => setTimeout(done, ms));
+  const incidentsOf = async (team: string) => (await api.http.get(`/api/v1/incidents?team=${team}&limit=50`).set(api.admin)).body.items as Array<Record<string, unknown>>;
+
+  beforeAll(async () => {
+    prometheus = await startPrometheus({ openMetrics: buildHistory() });
+    fake = await FakeSlack.start();
+    api = await startApi({ clock, env: { ...slackEnv(fake), PROMETHEUS_URL: prometheus.url, SCHEDULER_ENABLED: 'false', DIGEST_DAY: 'monday', DIGEST_HOUR_UTC: '9' } });
+    const teams: Array<[string, string, string]> = [
+      ['orders', 'cart', 'slow-burn'],
+      ['ledger', 'billing', 'spent-slowly'],
+      ['payments', 'checkout', 'spent-burning'],
+      ['search', 'query', 'component-burn'],
+    ];
+    for (const [team, service, scenario] of teams) {
+      channels[team] = fake.addChannel({ name: `team-${team}` }).id;
+      await api.http.post('/api/v1/teams').set(api.admin).send({ slug: team, name: team, slackChannelId: channels[team] }).expect(201);
+      await api.http.post('/api/v1/services').set(api.admin).send({ slug: service, name: service, team }).expect(201);
+      if (scenario === 'component-burn') {
+        const component = await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Search', services: [service] });
+        expect(component.status).toBe(201);
+        componentId = component.body.id;
+      }
+      const created = await api.http
+        .post('/api/v1/slos')
+        .set(api.admin)
+        .send({
+          service,
+          name: `${service}-availability`,
+          objective: 0.999,
+          window: '28d',
+          indicator: indicator(scenario),
+          // Every policy asks for incidents, so "no incident" below is the policy's doing, not the settings'.
+          policy:
+            scenario === 'component-burn'
+              ? { openIncident: true, severity: 'SEV2', statusComponentId: componentId, publicIncident: false }
+              : { openIncident: true, severity: 'SEV3' },
+        });
+      expect([scenario, created.status]).toEqual([scenario, 201]);
+      sloIds[scenario] = created.body.id;
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await api?.close();
+    await fake?.close();
+    await prometheus?.stop();
+  });
+
+  it('warns the team channel once per lapse of a ticket-tier burn and opens no incident', async () => {
+    const warnings = () => messagesTo('orders').filter((text) => text.includes('slowly burning its error budget'));
+
+    expect((await evaluate('slow-burn')).state).toBe('ok');
+    await quietFor(300);
+    expect(messagesTo('orders')).toEqual([]);
+
+    // 28 hours into the first slow burn: the 1d/2h ticket tier fires, no page tier does.
+    clock.set(new Date(NOW - 32 * HOUR));
+    const burning = await evaluate('slow-burn');
+    expect(burning.state).toBe('warning');
+    expect(burning.alerts.filter((alert: { firing: boolean }) => alert.firing).map((alert: { tier: string; long: string }) => `${alert.tier} ${alert.long}`)).toEqual(expect.arrayContaining(['ticket 1d']));
+    expect(burning.alerts.some((alert: { tier: string; firing: boolean }) => alert.tier === 'page' && alert.firing)).toBe(false);
+    await settled('orders', 1);
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toMatch(/^:warning: cart-availability \(cart\) is slowly burning its error budget: 5\.0x over 1d\. No incident opened \(ticket tier\)\./);
+
+    // Still the same lapse five minutes later: nothing new.
+    clock.set(new Date(NOW - 32 * HOUR + 5 * MINUTE));
+    expect((await evaluate('slow-burn')).state).toBe('warning');
+    // Ten hours after the burn ended every tier is quiet again: the lapse is over.
+    clock.set(new Date(NOW - 20 * HOUR));
+    expect((await evaluate('slow-burn')).alerts.some((alert: { firing: boolean }) => alert.firing)).toBe(false);
+    await quietFor(300);
+    expect(warnings()).toHaveLength(1);
+
+    // A second lapse: ten hours into the second burn the 3d/6h tier fires, and the team hears once more.
+    clock.set(new Date(NOW));
+    const again = await evaluate('slow-burn');
+    expect(again.alerts.filter((alert: { firing: boolean }) => alert.firing).map((alert: { tier: string; long: string }) => `${alert.tier} ${alert.long}`)).toEqual(['ticket 3d']);
+    await settled('orders', 2);
+    await quietFor(300);
+    expect(warnings()).toHaveLength(2);
+    expect(messagesTo('orders')).toHaveLength(2);
+    expect(await incidentsOf('orders')).toEqual([]);
+  });
+
+  it('sends the freeze message once when the budget is exhausted, without an incident when no page tier fires', async () => {
+    // The SLO was evaluated when it was created (62 hours ago), already past its budget; then every half hour of the last one.
+    const freeze = () => messagesTo('ledger').filter((text) => text.startsWith(':octagonal_sign: billing-availability has exhausted its error budget'));
+    await eventually(async () => (freeze().length > 0 ? true : undefined), 'the freeze message');
+    for (const at of [NOW - HOUR, NOW - 30 * MINUTE, NOW]) {
+      clock.set(new Date(at));
+      const status = await evaluate('spent-slowly');
+      expect(status.errorBudgetRemaining).toBeLessThanOrEqual(0);
+      expect(status.alerts.some((alert: { tier: string; firing: boolean }) => alert.tier === 'page' && alert.firing)).toBe(false);
+    }
+    await quietFor(300);
+    expect(freeze()).toHaveLength(1);
+    expect(freeze()[0]).toContain('freeze risky changes until it recovers');
+    expect(await incidentsOf('ledger')).toEqual([]);
+  });
+
+  it('records the exhaustion once on the open SLO incident and sends one freeze message', async () => {
+    const freeze = () => messagesTo('payments').filter((text) => text.includes('has exhausted its error budget'));
+    await eventually(async () => (freeze().length > 0 ? true : undefined), 'the freeze message');
+    for (const at of [NOW - HOUR, NOW - 30 * MINUTE, NOW]) {
+      clock.set(new Date(at));
+      const status = await evaluate('spent-burning');
+      expect(status.state).toBe('critical');
+      expect(status.errorBudgetRemaining).toBeLessThanOrEqual(0);
+    }
+    await quietFor(300);
+    expect(freeze()).toHaveLength(1);
+    const incidents = await incidentsOf('payments');
+    expect(incidents).toHaveLength(1);
+    const timeline = (await api.http.get(`/api/v1/incidents/${incidents[0].id}/timeline`).set(api.admin)).body.items as Array<{ kind: string }>;
+    expect(timeline.filter((event) => event.kind === 'budget_exhausted')).toHaveLength(1);
+    expect(timeline.filter((event) => event.kind === 'slo_burn_started')).toHaveLength(1);
+  });
+
+  it('moves the linked status component while the SLO incident stays internal', async () => {
+    const component = async () => (await api.http.get(`/api/v1/status/components/${componentId}`).set(api.admin)).body;
+    expect((await component()).status).toBe('operational');
+
+    clock.set(new Date(NOW));
+    expect((await evaluate('component-burn')).state).toBe('critical');
+    const moved = await eventually(async () => {
+      const body = await component();
+      return body.status !== 'operational' ? body : undefined;
+    }, 'the component status to move');
+    expect(moved.status).toMatch(/partial_outage|major_outage/);
+    expect(moved.statusReasons).toEqual([expect.objectContaining({ source: 'slo', sloId: sloIds['component-burn'], sloState: 'critical' })]);
+
+    const [incident, ...others] = await incidentsOf('search');
+    expect(others).toEqual([]);
+    expect(incident).toMatchObject({ source: 'slo', visibility: 'internal', affectedComponents: [] });
+    const everyIncident = (await api.http.get('/api/v1/incidents?limit=100').set(api.admin)).body.items as Array<{ visibility: string }>;
+    expect(everyIncident.filter((candidate) => candidate.visibility === 'public')).toEqual([]);
+  });
+
+  it('delivers the weekly digest to each team channel through the Slack Web API, once', async () => {
+    clock.set(new Date(NOW + 2 * HOUR));
+    const before = fake.calls('chat.postMessage').length;
+    const result = await api.app.get(WeeklyDigestService).sendDueDigests();
+    expect(result.sent.sort()).toEqual(['ledger', 'orders', 'payments', 'search']);
+    const posts = fake.calls('chat.postMessage').slice(before);
+    expect(posts.map((call) => call.args.channel).sort()).toEqual(Object.values(channels).sort());
+    const digest = messagesTo('payments').find((text) => text.startsWith('Weekly reliability digest for payments'));
+    expect(digest).toContain('2025-02-24 to 2025-03-03');
+    expect(digest).toContain('SLOs at risk');
+    expect(digest).toContain('checkout-availability');
+    // Sent once: a later check in the same week posts nothing.
+    expect((await api.app.get(WeeklyDigestService).sendDueDigests()).sent).toEqual([]);
+    expect(fake.calls('chat.postMessage').length).toBe(before + 4);
+  });
+});
