@@ -278,6 +278,35 @@ describe('FakeSlack (used through a real @slack/web-api WebClient)', () => {
     });
   });
 
+  describe('conversations.list and lost answers', () => {
+    it('lists public channels and the private ones the bot is in, page by page', async () => {
+      const before = (await client.conversations.list({ types: 'public_channel,private_channel', limit: 1000 })).channels?.length ?? 0;
+      fake.addChannel({ name: 'inc-20-a' });
+      fake.addChannel({ name: 'inc-20-b', isPrivate: true });
+      fake.addChannel({ name: 'inc-20-c', isPrivate: true, botIsMember: false });
+      const archived = fake.addChannel({ name: 'inc-20-d' });
+      archived.isArchived = true;
+      const names: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await client.conversations.list({ types: 'public_channel,private_channel', exclude_archived: true, limit: 2, ...(cursor ? { cursor } : {}) });
+        expect(page.channels!.length).toBeLessThanOrEqual(2);
+        names.push(...page.channels!.map((channel) => channel.name!));
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+      expect(names.filter((name) => name.startsWith('inc-20-'))).toEqual(['inc-20-a', 'inc-20-b']);
+      expect(names).toHaveLength(before + 2);
+      expect((await client.conversations.list({ limit: 1000 })).channels!.map((channel) => channel.name)).not.toContain('inc-20-b');
+    });
+
+    it('performs a call whose answer it then loses (the caller sees a dropped connection)', async () => {
+      fake.loseAnswerNext('conversations.create');
+      expect(await failure(client.conversations.create({ name: 'inc-21-lost' }))).toMatchObject({ code: ErrorCode.RequestError });
+      expect(fake.channelByName('inc-21-lost')).toBeDefined();
+      expect(await failure(client.conversations.create({ name: 'inc-21-lost' }))).toMatchObject({ data: { error: 'name_taken' } });
+    });
+  });
+
   describe('scripting', () => {
     it('answers ok:false for the next N calls, then behaves normally', async () => {
       const channel = fake.addChannel({ name: 'inc-10' });

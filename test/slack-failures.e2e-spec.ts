@@ -1,6 +1,7 @@
 import { SlackIncidentSync } from '../apps/api/src/slack/slack-incident-sync.service';
 import { RunningApi, startApi } from './support/api-app';
-import { FAKE_SLACK_USERS, FakeSlack } from './support/fake-slack';
+import { incidentChannelName } from '@app/incidents';
+import { FAKE_SLACK_BOT, FAKE_SLACK_USERS, FakeSlack } from './support/fake-slack';
 import { openDeclareForm, postToSlackEndpoint, slackEnv, slackIdle, submitDeclareForm } from './support/slack-harness';
 import { sql } from './support/sql';
 
@@ -95,6 +96,79 @@ describe('Slack failures: the incident is never lost or duplicated', () => {
     expect(synced).toMatchObject({ slack_sync_state: 'synced', slack_channel_id: pending.slack_channel_id });
     expect(since(mark, 'conversations.create')).toHaveLength(1);
     expect(fake.findMessage(synced.slack_channel_id!, synced.slack_headline_ts!)).toBeDefined();
+  });
+
+  /** The incident channels (`inc-<number>-…`) the fake has for this incident number. */
+  const channelsOf = (number: number) => [...fake.channels.values()].filter((channel) => channel.name.startsWith(`inc-${number}-`));
+
+  it('adopts the channel Slack created when the answer to conversations.create was lost, instead of making a -2 channel', async () => {
+    const form = await openDeclareForm(api, fake);
+    // Slack creates the channel, then the connection drops: the client's quick retry gets name_taken for our own channel.
+    fake.loseAnswerNext('conversations.create');
+    await postToSlackEndpoint(api, submitDeclareForm(form, { title: 'Answer lost', severity: 'SEV2', team: 'payments' })).expect(200);
+    await slackIdle(api);
+
+    const incident = await incidentTitled('Answer lost');
+    expect(incident).toMatchObject({ slack_sync_state: 'synced', slack_channel_name: incidentChannelName(incident.number, 'Answer lost') });
+    expect(channelsOf(incident.number).map((channel) => channel.id)).toEqual([incident.slack_channel_id]);
+    expect(fake.channels.get(incident.slack_channel_id!)?.members.has(ALICE.id)).toBe(true);
+    expect(fake.findMessage(incident.slack_channel_id!, incident.slack_headline_ts!)).toBeDefined();
+  });
+
+  it('after a stop between conversations.create and saving the channel id, the retry adopts that channel (no -2 channel)', async () => {
+    const form = await openDeclareForm(api, fake);
+    // Every attempt of the first run reaches Slack but no answer comes back: as if Ballast stopped right after creating.
+    fake.loseAnswerNext('conversations.create', 3);
+    await postToSlackEndpoint(api, submitDeclareForm(form, { title: 'Stopped mid-way', severity: 'SEV2', team: 'payments' })).expect(200);
+    await slackIdle(api);
+    const pending = await incidentTitled('Stopped mid-way');
+    const name = incidentChannelName(pending.number, 'Stopped mid-way');
+    // The name was recorded before the channel was created; the id never was.
+    expect(pending).toMatchObject({ slack_sync_state: 'pending', slack_channel_id: null, slack_channel_name: name });
+    const created = fake.channelByName(name)!;
+    expect(created.creator).toBe(FAKE_SLACK_BOT.userId);
+
+    const mark = fake.calls().length;
+    expect(await sync.retryPending({ idleForSeconds: 0 })).toEqual({ ran: true, synced: 1, stillPending: 0 });
+    const synced = await incidentTitled('Stopped mid-way');
+    expect(synced).toMatchObject({ slack_sync_state: 'synced', slack_sync_error: null, slack_channel_id: created.id, slack_channel_name: name });
+    expect(channelsOf(pending.number)).toHaveLength(1);
+    expect(since(mark, 'conversations.create').map((call) => (call.response?.body as { error?: string }).error)).toEqual(['name_taken']);
+    expect(fake.findMessage(created.id, synced.slack_headline_ts!)).toBeDefined();
+    expect(fake.findMessage(TEAM_CHANNEL, synced.slack_team_message_ts!)).toBeDefined();
+  });
+
+  it("never adopts a taken name that is not this incident's own channel: someone else's, or another incident's", async () => {
+    const nextNumber = Number((await sql<{ n: string }>(api.database.url, 'SELECT last_value + 1 AS n FROM incident_number_seq'))[0].n);
+    const base = incidentChannelName(nextNumber, 'Name squatted');
+    // created by a person
+    fake.addChannel({ name: base, members: [ALICE.id] });
+    // created by the bot, but the channel of another incident
+    const botsOther = fake.addChannel({ name: `${base}-2`, members: [FAKE_SLACK_BOT.userId] });
+    const other = await incidentTitled('Answer lost');
+    await sql(api.database.url, 'UPDATE incidents SET slack_channel_id = $1 WHERE id = $2', [botsOther.id, other.id]);
+    try {
+      const form = await openDeclareForm(api, fake);
+      await postToSlackEndpoint(api, submitDeclareForm(form, { title: 'Name squatted', severity: 'SEV3', team: 'payments' })).expect(200);
+      await slackIdle(api);
+      const incident = await incidentTitled('Name squatted');
+      expect(incident.number).toBe(nextNumber);
+      expect(incident).toMatchObject({ slack_sync_state: 'synced', slack_channel_name: `${base}-3` });
+      expect(fake.channelByName(`${base}-3`)?.id).toBe(incident.slack_channel_id);
+    } finally {
+      await sql(api.database.url, 'UPDATE incidents SET slack_channel_id = $1 WHERE id = $2', [other.slack_channel_id, other.id]);
+    }
+  });
+
+  it('falls back to the next name when the app lacks the scope to look the taken channel up', async () => {
+    const nextNumber = Number((await sql<{ n: string }>(api.database.url, 'SELECT last_value + 1 AS n FROM incident_number_seq'))[0].n);
+    const base = incidentChannelName(nextNumber, 'No lookup scope');
+    fake.addChannel({ name: base, members: [FAKE_SLACK_BOT.userId] });
+    fake.failNext('conversations.list', 'missing_scope');
+    const form = await openDeclareForm(api, fake);
+    await postToSlackEndpoint(api, submitDeclareForm(form, { title: 'No lookup scope', severity: 'SEV3', team: 'payments' })).expect(200);
+    await slackIdle(api);
+    expect(await incidentTitled('No lookup scope')).toMatchObject({ slack_sync_state: 'synced', slack_channel_name: `${base}-2` });
   });
 
   it('rides out transient HTTP errors from Slack with a few quick retries', async () => {

@@ -17,7 +17,7 @@ import type { AddressInfo, Socket } from 'node:net';
  *   WebSocket server says Slack's `hello`, delivers envelopes and records the
  *   app's acks.
  * - Is scriptable per method: `failNext`, `rateLimitNext` (HTTP 429 +
- *   Retry-After), `delayNext`, `httpErrorNext`, `resetNext`, `respondNext`,
+ *   Retry-After), `delayNext`, `httpErrorNext`, `resetNext`, `loseAnswerNext`, `respondNext`,
  *   and `goDown('refuse' | 'http503' | 'reset')` / `comeBack()` for a full outage.
  *
  * WebClient retries HTTP errors, 429s and connection failures according to its
@@ -50,6 +50,8 @@ export type SlackBehaviour =
   /** hold the request for `ms`, then answer normally or as `then` says */
   | { readonly kind: 'delay'; readonly ms: number; readonly then?: SlackBehaviour }
   | { readonly kind: 'reset' }
+  /** do the call (its effect happens), then drop the connection: the answer is lost, as when the caller crashed */
+  | { readonly kind: 'lose_answer' }
   | { readonly kind: 'respond'; readonly body: Record<string, unknown> };
 
 export type OutageMode = 'refuse' | 'http503' | 'reset';
@@ -403,6 +405,11 @@ export class FakeSlack {
     return this.script(method, { kind: 'reset' }, times);
   }
 
+  /** Performs the next `times` calls (a channel is created, a message posted) but drops the connection instead of answering. */
+  loseAnswerNext(method: string, times = 1): this {
+    return this.script(method, { kind: 'lose_answer' }, times);
+  }
+
   /** Answers the next `times` calls with this body instead of the simulated one. */
   respondNext(method: string, body: Record<string, unknown>, times = 1): this {
     return this.script(method, { kind: 'respond', body }, times);
@@ -639,6 +646,10 @@ export class FakeSlack {
       case 'reset':
         request.socket.destroy();
         return;
+      case 'lose_answer':
+        call.response = { status: 0, body: this.simulate(call), headers: {} };
+        request.socket.destroy();
+        return;
       case 'respond':
         respond({ status: 200, body: behaviour.body });
         return;
@@ -782,6 +793,25 @@ export class FakeSlack {
     },
 
     'conversations.info': (args) => ({ channel: this.renderChannel(this.visibleChannel(args.channel)) }),
+
+    // Public channels, and private ones the bot is in; `limit` per page (Slack: at most 1000), `cursor` for the next page.
+    'conversations.list': (args) => {
+      const types = (str(args.types) || 'public_channel').split(',').map((type) => type.trim());
+      const limit = Math.min(1000, Math.max(1, Number(str(args.limit)) || 100));
+      const offset = str(args.cursor) ? Number(Buffer.from(str(args.cursor), 'base64').toString('utf8').replace(/^offset:/, '')) : 0;
+      if (!Number.isInteger(offset) || offset < 0) throw new SlackApiError('invalid_cursor');
+      const visible = [...this.channels.values()].filter(
+        (channel) =>
+          (channel.isPrivate ? types.includes('private_channel') && channel.members.has(FAKE_SLACK_BOT.userId) : types.includes('public_channel')) &&
+          !(str(args.exclude_archived) === 'true' && channel.isArchived),
+      );
+      const page = visible.slice(offset, offset + limit);
+      const nextOffset = offset + page.length;
+      return {
+        channels: page.map((channel) => this.renderChannel(channel)),
+        response_metadata: { next_cursor: nextOffset < visible.length ? Buffer.from(`offset:${nextOffset}`).toString('base64') : '' },
+      };
+    },
 
     'conversations.setTopic': (args) => {
       const channel = this.visibleChannel(args.channel);

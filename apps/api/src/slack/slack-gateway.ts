@@ -47,6 +47,14 @@ export interface SlackReplyTarget {
   readonly channelId?: string | null;
 }
 
+export interface SlackChannelInfo {
+  readonly id: string;
+  readonly name: string;
+  /** the user who created it (the bot's user id for channels Ballast created) */
+  readonly creator: string | null;
+  readonly isPrivate: boolean;
+}
+
 export interface SlackIdentity {
   readonly teamId: string;
   readonly team: string;
@@ -74,6 +82,8 @@ const RATE_LIMIT_RETRIES = 3;
 const RATE_LIMIT_MAX_WAIT_SECONDS = 30;
 const REQUEST_TIMEOUT_MS = 10_000;
 const HEALTH_RECHECK_MS = 60_000;
+/** conversations.list pages (of 1000) read to find a channel by name. */
+const CHANNEL_LIST_MAX_PAGES = 20;
 
 /**
  * The one IO edge to Slack: the Web API client (pointed at SLACK_API_URL when
@@ -174,6 +184,25 @@ export class SlackGateway implements OnApplicationBootstrap {
     const result = await this.call('conversations.create', { name, is_private: isPrivate });
     const channel = (result.channel ?? {}) as { id?: string; name?: string };
     return { id: String(channel.id ?? ''), name: String(channel.name ?? name) };
+  }
+
+  /**
+   * The unarchived channel called `name` that the bot can see (public, or
+   * private with the bot in it), or null. Slack has no lookup by name: this
+   * pages through conversations.list, so it is for rare cases (a name that
+   * turned out to be taken), not for every call.
+   */
+  async findChannelByName(name: string): Promise<SlackChannelInfo | null> {
+    let cursor: string | undefined;
+    for (let page = 0; page < CHANNEL_LIST_MAX_PAGES; page += 1) {
+      const result = await this.call('conversations.list', { types: 'public_channel,private_channel', exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) });
+      const channels = (result.channels ?? []) as Array<{ id?: string; name?: string; creator?: string; is_private?: boolean }>;
+      const match = channels.find((channel) => channel.name === name);
+      if (match) return { id: String(match.id ?? ''), name, creator: match.creator ?? null, isPrivate: match.is_private === true };
+      cursor = (result.response_metadata as { next_cursor?: string } | undefined)?.next_cursor || undefined;
+      if (!cursor) return null;
+    }
+    return null;
   }
 
   /** Invites people; someone already in the channel is not an error. */

@@ -231,16 +231,53 @@ export class SlackIncidentSync {
     }
   }
 
+  /**
+   * Creates the channel, or adopts the one an earlier attempt created when its
+   * answer never arrived or was never saved (Ballast stopped in between, or
+   * the connection dropped after Slack created it: the retry then gets
+   * `name_taken` for its own channel). Each name is recorded on the incident
+   * before it is tried, so a retry tries that name first even when the title
+   * changed since.
+   */
   private async createIncidentChannel(incident: IncidentEntity): Promise<{ id: string; name: string }> {
     const base = incidentChannelName(incident.number, incident.title);
-    for (let attempt = 1; attempt <= MAX_CHANNEL_NAME_ATTEMPTS; attempt += 1) {
+    const names = [...new Set([...(incident.slackChannelName ? [incident.slackChannelName] : []), ...Array.from({ length: MAX_CHANNEL_NAME_ATTEMPTS }, (_unused, i) => channelNameWithSuffix(base, i + 1))])];
+    for (const name of names) {
+      if (name !== incident.slackChannelName) await this.incidents.updateSlackState(incident.id, { slackChannelName: name });
       try {
-        return await this.gateway.createChannel(channelNameWithSuffix(base, attempt), incident.visibility === 'private');
+        return await this.gateway.createChannel(name, incident.visibility === 'private');
       } catch (error) {
-        if (error instanceof SlackCallError && error.code === 'name_taken') continue;
-        throw error;
+        if (!(error instanceof SlackCallError && error.code === 'name_taken')) throw error;
+        const own = await this.ownChannelNamed(incident, name);
+        if (own) return own;
       }
     }
     throw new SlackCallError('conversations.create', 'name_taken', false);
+  }
+
+  /**
+   * The taken channel `name` when it is this incident's own: created by the
+   * bot, not archived, and no other incident's channel. Names carry the
+   * incident number, so a channel the bot created under this incident's name
+   * can only come from an earlier attempt for this incident.
+   */
+  private async ownChannelNamed(incident: IncidentEntity, name: string): Promise<{ id: string; name: string } | null> {
+    if (!this.gateway.identity) await this.gateway.refreshHealth();
+    const botUserId = this.gateway.identity?.botUserId;
+    if (!botUserId) return null;
+    let channel: Awaited<ReturnType<SlackGateway['findChannelByName']>>;
+    try {
+      channel = await this.gateway.findChannelByName(name);
+    } catch (error) {
+      // Without channels:read / groups:read the lookup cannot tell: carry on with the next name, as before. Transient failures retry later.
+      if (!(error instanceof SlackCallError) || error.retryable) throw error;
+      this.logger.warn({ incident: formatIncidentReference(incident.number), slackError: error.code }, `could not check whether #${name} is the incident's own channel`);
+      return null;
+    }
+    if (!channel || channel.creator !== botUserId) return null;
+    const owner = await this.incidents.findBySlackChannel(channel.id);
+    if (owner && owner.id !== incident.id) return null;
+    this.logger.log({ incident: formatIncidentReference(incident.number), channelId: channel.id }, `adopted #${name}, created by an earlier attempt whose answer was lost`);
+    return { id: channel.id, name };
   }
 }
