@@ -93,7 +93,17 @@ describe('status page in a browser', () => {
     await page.goto(`${statusPage.baseUrl}/`);
     await expect(page.locator('footer time').textContent()).resolves.toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
     await expect(page.locator('.component-status').first().textContent()).resolves.toContain('Partial outage');
-    await expect(page.locator('.uptime-strip').first().locator('li[tabindex="0"]').count()).resolves.toBe(90);
+    // Without the script every bar of the strip is a tab stop; together the bars span the 90 days.
+    const bars = page.locator('.uptime-strip').first().locator('li');
+    await expect(bars.count()).resolves.toBeLessThan(90);
+    await expect(page.locator('.uptime-strip').first().locator('li[tabindex="0"]').count()).resolves.toBe(await bars.count());
+    const spans = await bars.evaluateAll((items) => items.map((item) => Number(/(?:^| )n(\d+)(?: |$)/.exec(item.getAttribute('class') ?? '')?.[1] ?? 1)));
+    expect(spans.reduce((sum, days) => sum + days, 0)).toBe(90);
+    // ...and each bar is as wide as its days (a 27-day stretch about 27 times a single day).
+    const widths = await bars.evaluateAll((items) => items.map((item) => item.getBoundingClientRect().width));
+    const single = widths[spans.indexOf(1)];
+    const longest = spans.indexOf(Math.max(...spans));
+    expect(Math.abs(widths[longest] - (spans[longest] * (single + 2) - 2))).toBeLessThan(spans[longest]);
     await page.screenshot({ path: join(ARTIFACTS, 'status-page-no-javascript.png'), fullPage: true });
     await context.close();
     // The other pages pass axe too.
@@ -113,19 +123,25 @@ describe('status page in a browser', () => {
     // The script localised the times and keeps the UTC text as a title.
     await expect(page.locator('footer time').getAttribute('title')).resolves.toMatch(/UTC$/);
     await expect(page.locator('footer time').textContent()).resolves.not.toMatch(/UTC$/);
-    // With the script each strip is one tab stop (today), and arrow keys move by day.
+    // With the script each strip is one tab stop (today), and arrow keys move bar by bar.
     const strip = page.locator('.uptime-strip').first();
     await expect(strip.locator('li[tabindex="0"]').count()).resolves.toBe(1);
     await strip.locator('li').last().focus();
     await page.keyboard.press('Home');
     const focusedText = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '');
-    const oldest = await focusedText();
-    expect(oldest).toMatch(/: no data$/);
-    // 90 days, oldest first: five days ago is the 85th.
-    for (let day = 0; day < 84; day++) await page.keyboard.press('ArrowRight');
-    const focused = await focusedText();
-    expect(focused).toMatch(/: \d+\.\d{2}% uptime, major outage for 2 h$/);
-    await expect(page.locator('.uptime-strip li:focus > span').isVisible()).resolves.toBe(true);
+    const heard = [await focusedText()];
+    const bars = await strip.locator('li').count();
+    for (let bar = 1; bar < bars; bar++) {
+      await page.keyboard.press('ArrowRight');
+      heard.push(await focusedText());
+      if (/major outage/.test(heard[heard.length - 1])) await expect(page.locator('.uptime-strip li:focus > span').isVisible()).resolves.toBe(true);
+    }
+    // Oldest first: the days before the component existed, quiet stretches, the degraded day, the outage five days ago, today.
+    expect(heard[0]).toMatch(/^\d{1,2} \w{3} \d{4} to \d{1,2} \w{3} \d{4}: no data \(\d+ days\)$/);
+    expect(heard.filter((text) => /: 100% uptime \(\d+ days\)$/.test(text)).length).toBeGreaterThanOrEqual(2);
+    expect(heard.filter((text) => /^\d{1,2} \w{3} \d{4}: \d+\.\d{2}% uptime, major outage for 2 h$/.test(text))).toHaveLength(1);
+    expect(heard.filter((text) => /degraded performance for 3 h$/.test(text))).toHaveLength(1);
+    expect(heard[heard.length - 1]).toMatch(/partial outage for \d+ min$/);
     await expect(page.locator('[data-time-zone-note]').textContent()).resolves.toContain('Europe/Paris');
     const labelledBy = await strip.getAttribute('aria-labelledby');
     const label = await page.locator(`#${labelledBy}`).textContent();

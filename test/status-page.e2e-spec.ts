@@ -243,9 +243,16 @@ describe('public status page', () => {
     expect(html).not.toContain('Search');
     const strips = html.match(/<ol class="uptime-strip" aria-labelledby="uptime-[a-z0-9]{12}">[\s\S]*?<\/ol>/g) ?? [];
     expect(strips).toHaveLength(2);
-    for (const strip of strips) expect(strip.match(/<li tabindex="0"/g)).toHaveLength(90);
+    for (const strip of strips) {
+      // Every bar is a tab stop with its text; uneventful stretches are one bar spanning their days, 90 days in all.
+      const bars = [...strip.matchAll(/<li tabindex="0" class="u-(nd|op|dp|po|mo|um)(?: n(\d+))?"><span>([^<]+)<\/span><\/li>/g)];
+      expect(bars).toHaveLength(strip.match(/<li/g)?.length ?? -1);
+      expect(bars.reduce((days, bar) => days + Number(bar[2] ?? 1), 0)).toBe(90);
+      expect(bars.length).toBeLessThan(10);
+      for (const bar of bars) if (bar[2]) expect(bar[3]).toMatch(new RegExp(`^\\d{1,2} \\w{3} \\d{4} to \\d{1,2} \\w{3} \\d{4}: (no data|100% uptime) \\(${bar[2]} days\\)$`));
+    }
     // Uptime from the recorded history: no data before the component existed, the outage day in words.
-    expect(html).toMatch(/<li tabindex="0" class="u-nd"><span>\d{1,2} \w{3} \d{4}: no data<\/span><\/li>/);
+    expect(html).toMatch(/<li tabindex="0" class="u-nd n\d+"><span>\d{1,2} \w{3} \d{4} to \d{1,2} \w{3} \d{4}: no data \(\d+ days\)<\/span><\/li>/);
     expect(html).toMatch(/<li tabindex="0" class="u-mo"><span>\d{1,2} \w{3} \d{4}: 95\.83% uptime, major outage for 1 h<\/span><\/li>/);
     expect(html).toMatch(/Public API: 100% uptime over the last 90 days/);
     expect(html).not.toMatch(/<link[^>]+href="https?:/);

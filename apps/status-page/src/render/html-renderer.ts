@@ -185,7 +185,10 @@ export class HtmlRenderer {
     const cached = this.strips.get(key);
     if (cached !== undefined) return cached;
     if (this.strips.size >= MAX_CACHED_STRIPS) this.strips.clear();
-    const html = this.uptimeStrip({ id: component.id, days: component.uptimeDays.map((day) => ({ css: DAY_CLASS[day.worstStatus ?? 'none'], text: uptimeDayText(day) })) });
+    const html = this.uptimeStrip({
+      id: component.id,
+      days: uptimeRuns(component.uptimeDays).map((run) => ({ css: DAY_CLASS[run.days[0].worstStatus ?? 'none'], span: run.days.length > 1 ? run.days.length : null, text: uptimeRunText(run) })),
+    });
     this.strips.set(key, html);
     return html;
   }
@@ -261,8 +264,40 @@ const DAY_CLASS: Readonly<Record<ComponentStatus | 'none', string>> = {
   under_maintenance: 'um',
 };
 
+type UptimeDayView = { date: string; uptime: number | null; worstStatus: ComponentStatus | null; downtime: Partial<Record<ComponentStatus, number>> };
+
+/** A day with nothing to tell: no data yet, or a full day without any downtime. */
+function uneventful(day: UptimeDayView): 'no_data' | 'clean' | null {
+  if (day.uptime === null) return 'no_data';
+  return day.uptime === 1 && Object.values(day.downtime).every((seconds) => !seconds) ? 'clean' : null;
+}
+
+/**
+ * The strip's bars: every day with downtime on its own, and each stretch of
+ * uneventful days (100% uptime, or no data) as one bar spanning them — one
+ * tab stop and one sentence for "1 Sep 2026 to 19 Oct 2026: 100% uptime"
+ * instead of 49, and a page an eighth the size. The bar keeps the width of
+ * its days.
+ */
+export function uptimeRuns(days: readonly UptimeDayView[]): Array<{ days: UptimeDayView[]; kind: 'no_data' | 'clean' | null }> {
+  const runs: Array<{ days: UptimeDayView[]; kind: 'no_data' | 'clean' | null }> = [];
+  for (const day of days) {
+    const kind = uneventful(day);
+    const last = runs[runs.length - 1];
+    if (kind && last && last.kind === kind) last.days.push(day);
+    else runs.push({ days: [day], kind });
+  }
+  return runs;
+}
+
+function uptimeRunText(run: { days: UptimeDayView[]; kind: 'no_data' | 'clean' | null }): string {
+  if (run.days.length === 1) return uptimeDayText(run.days[0]);
+  const span = `${dayLabel(run.days[0].date)} to ${dayLabel(run.days[run.days.length - 1].date)}`;
+  return run.kind === 'no_data' ? `${span}: no data (${run.days.length} days)` : `${span}: 100% uptime (${run.days.length} days)`;
+}
+
 /** `24 Nov 2026: 95.83% uptime, major outage for 1 h` — what a screen reader or tooltip says for one bar. */
-function uptimeDayText(day: { date: string; uptime: number | null; worstStatus: ComponentStatus | null; downtime: Partial<Record<ComponentStatus, number>> }): string {
+function uptimeDayText(day: UptimeDayView): string {
   const label = dayLabel(day.date);
   if (day.uptime === null) return `${label}: no data`;
   const problems = (['major_outage', 'partial_outage', 'degraded_performance', 'under_maintenance'] as const)
