@@ -7,6 +7,7 @@
 // promtool-built history, the real Slack notifier talking to the fake Slack
 // Web API; the API's clock is moved across the history.
 import { FixedClock } from '@app/platform';
+import { SloService } from '@app/slo';
 import { WeeklyDigestService } from '../apps/api/src/digest/weekly-digest.service';
 import { RunningApi, startApi } from './support/api-app';
 import { FakeSlack } from './support/fake-slack';
@@ -221,17 +222,41 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
 
   it('delivers the weekly digest to each team channel through the Slack Web API, once', async () => {
     clock.set(new Date(NOW + 2 * HOUR));
-    const before = fake.calls('chat.postMessage').length;
+    const digestsIn = (team: string) =>
+      fake
+        .calls('chat.postMessage')
+        .filter((call) => call.args.channel === channels[team] && String(call.args.text).startsWith('Weekly reliability digest'))
+        .map((call) => String(call.args.text));
     const result = await api.app.get(WeeklyDigestService).sendDueDigests();
     expect(result.sent.sort()).toEqual(['ledger', 'orders', 'payments', 'search']);
-    const posts = fake.calls('chat.postMessage').slice(before);
-    expect(posts.map((call) => call.args.channel).sort()).toEqual(Object.values(channels).sort());
-    const digest = messagesTo('payments').find((text) => text.startsWith('Weekly reliability digest for payments'));
-    expect(digest).toContain('2025-02-24 to 2025-03-03');
+    for (const team of Object.keys(channels)) expect([team, digestsIn(team).length]).toEqual([team, 1]);
+    const [digest] = digestsIn('payments');
+    expect(digest).toContain('Weekly reliability digest for payments — 2025-02-24 to 2025-03-03');
     expect(digest).toContain('SLOs at risk');
     expect(digest).toContain('checkout-availability');
+    // What Slack stored is what the team sees in its channel.
+    expect(messagesTo('payments')).toContain(digest);
     // Sent once: a later check in the same week posts nothing.
     expect((await api.app.get(WeeklyDigestService).sendDueDigests()).sent).toEqual([]);
-    expect(fake.calls('chat.postMessage').length).toBe(before + 4);
+    for (const team of Object.keys(channels)) expect([team, digestsIn(team).length]).toEqual([team, 1]);
+  });
+
+  it('rolls up every team’s SLOs with one query, the same as team by team, for the dashboard overview', async () => {
+    await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'no-slos', name: 'No SLOs yet' }).expect(201);
+    const slugs = ['search', 'ledger', 'no-slos', 'orders', 'payments'];
+    const slos = api.app.get(SloService);
+    const oneByOne = await Promise.all(slugs.map((slug) => slos.teamRollup(slug)));
+    expect(await slos.teamRollups(slugs)).toEqual(oneByOne);
+    expect(oneByOne.map((rollup) => [rollup.team, rollup.slos.length])).toEqual([['search', 1], ['ledger', 1], ['no-slos', 0], ['orders', 1], ['payments', 1]]);
+    expect(await slos.teamRollups([])).toEqual([]);
+
+    const login = await api.http.post('/dashboard/login').type('form').send({ token: api.config.API_ADMIN_TOKEN });
+    const cookie = login.headers['set-cookie'];
+    const overview = await api.http.get('/dashboard').set('Cookie', cookie);
+    expect(overview.status).toBe(200);
+    for (const rollup of oneByOne.filter((candidate) => candidate.slos.length > 0)) {
+      const lowest = rollup.slos[0];
+      expect(overview.text).toContain(`${((lowest.errorBudgetRemaining as number) * 100).toFixed(1)}% (${lowest.name})`);
+    }
   });
 });

@@ -41,9 +41,10 @@ export class DashboardService {
       `SELECT team_id, count(*)::int AS n FROM incidents WHERE resolved_at IS NULL ${principal.kind === 'team' ? "AND (visibility <> 'private' OR team_id = $1)" : ''} GROUP BY team_id`,
       principal.kind === 'team' ? [principal.teamId] : [],
     );
+    const rollups = await this.slos.teamRollups(teams.map((team) => team.slug));
     const rows = [];
-    for (const team of teams) {
-      const rollup = await this.slos.teamRollup(team.slug);
+    for (const [index, team] of teams.entries()) {
+      const rollup = rollups[index];
       const lowest = rollup.slos.find((slo) => slo.errorBudgetRemaining !== null);
       rows.push({
         slug: team.slug,

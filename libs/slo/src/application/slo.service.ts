@@ -358,13 +358,13 @@ export class SloService {
   /** A team's SLOs: worst state and budgets, smallest first. */
   async teamRollup(teamSlug: string): Promise<TeamSloRollup> {
     const team = await this.teams.getTeam(teamSlug);
-    const slos = (await this.allSlos({ team: team.slug })).map(budgetSummary).sort(byBudgetAscending);
-    const stateCounts: Record<string, number> = {};
-    for (const slo of slos) {
-      const key = slo.state ?? 'not_evaluated';
-      stateCounts[key] = (stateCounts[key] ?? 0) + 1;
-    }
-    return { team: team.slug, state: worstSloState(slos.map((slo) => slo.state)), stateCounts, slos };
+    return rollupOf(team.slug, await this.allSlos({ team: team.slug }));
+  }
+
+  /** teamRollup of many teams with one query: one rollup per given slug, in the same order (empty for a team without SLOs). */
+  async teamRollups(teamSlugs: readonly string[]): Promise<TeamSloRollup[]> {
+    const slos = teamSlugs.length === 0 ? [] : await this.allSlos({ teams: [...new Set(teamSlugs)] });
+    return teamSlugs.map((slug) => rollupOf(slug, slos.filter((slo) => slo.service.team.slug === slug)));
   }
 
   /** Latest state per SLO id (unknown ids are absent), for status page components. */
@@ -400,7 +400,7 @@ export class SloService {
     return this.getSlo(id);
   }
 
-  private async allSlos(filter: { readonly team?: string; readonly service?: string }): Promise<SloEntity[]> {
+  private async allSlos(filter: { readonly team?: string; readonly teams?: readonly string[]; readonly service?: string }): Promise<SloEntity[]> {
     const query = this.slos
       .createQueryBuilder('slo')
       .innerJoinAndSelect('slo.service', 'service')
@@ -408,6 +408,7 @@ export class SloService {
       .orderBy('service.slug', 'ASC')
       .addOrderBy('slo.name', 'ASC');
     if (filter.team !== undefined) query.andWhere('team.slug = :team', { team: filter.team });
+    if (filter.teams !== undefined) query.andWhere('team.slug IN (:...teams)', { teams: filter.teams });
     if (filter.service !== undefined) query.andWhere('service.slug = :service', { service: filter.service });
     return query.getMany();
   }
@@ -483,6 +484,16 @@ function budgetSummary(slo: SloEntity): SloBudgetSummary {
     objective: slo.objective,
     window: `${slo.windowDays}d`,
   };
+}
+
+function rollupOf(team: string, entities: readonly SloEntity[]): TeamSloRollup {
+  const slos = entities.map(budgetSummary).sort(byBudgetAscending);
+  const stateCounts: Record<string, number> = {};
+  for (const slo of slos) {
+    const key = slo.state ?? 'not_evaluated';
+    stateCounts[key] = (stateCounts[key] ?? 0) + 1;
+  }
+  return { team, state: worstSloState(slos.map((slo) => slo.state)), stateCounts, slos };
 }
 
 function byBudgetAscending(a: SloBudgetSummary, b: SloBudgetSummary): number {
