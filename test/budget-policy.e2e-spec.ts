@@ -250,6 +250,16 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
     expect(oneByOne.map((rollup) => [rollup.team, rollup.slos.length])).toEqual([['search', 1], ['ledger', 1], ['no-slos', 0], ['orders', 1], ['payments', 1]]);
     expect(await slos.teamRollups([])).toEqual([]);
 
+    // The insights answer lists the SLOs with the least budget left, of one team or of all.
+    const insights = (query: string) => api.http.get(`/api/v1/insights/incidents?${query}`).set(api.admin);
+    const everyTeam = (await insights('')).body.slosWithLeastBudget as Array<{ name: string; team: string; errorBudgetRemaining: number }>;
+    expect(everyTeam.map((slo) => slo.name).slice(0, 2).sort()).toEqual(['billing-availability', 'checkout-availability']);
+    expect(everyTeam.map((slo) => slo.errorBudgetRemaining)).toEqual([...everyTeam.map((slo) => slo.errorBudgetRemaining)].sort((a, b) => a - b));
+    expect(everyTeam).toHaveLength(4);
+    const ledger = (await insights('team=ledger')).body;
+    expect(ledger.slosWithLeastBudget).toEqual([expect.objectContaining({ name: 'billing-availability', team: 'ledger', service: 'billing', state: expect.any(String) })]);
+    expect(ledger.slosWithLeastBudget[0].errorBudgetRemaining).toBeLessThanOrEqual(0);
+
     const login = await api.http.post('/dashboard/login').type('form').send({ token: api.config.API_ADMIN_TOKEN });
     const cookie = login.headers['set-cookie'];
     const overview = await api.http.get('/dashboard').set('Cookie', cookie);

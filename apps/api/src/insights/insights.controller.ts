@@ -2,10 +2,10 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDate, IsOptional, Matches } from 'class-validator';
-import { InsightsService } from '@app/incidents';
 import { Clock } from '@app/platform';
 import { isoDate } from '../common/iso-date';
 import { SLUG_MESSAGE, SLUG_PATTERN } from '../common/slug';
+import { IncidentInsightsReport } from './incident-insights-report';
 
 const DAY_MS = 86_400_000;
 const toDate = isoDate({ allowDateOnly: true });
@@ -31,15 +31,15 @@ export class InsightsQueryDto {
 @Controller('api/v1/insights')
 export class InsightsController {
   constructor(
-    private readonly insights: InsightsService,
+    private readonly report: IncidentInsightsReport,
     private readonly clock: Clock,
   ) {}
 
-  /** Per team x type counts with the previous period, MTTA/MTTR, by severity and source. Default: the last 90 days. */
+  /** Per team x type counts with the previous period, MTTA/MTTR, by severity and source, and the SLOs with the least budget. Default: the last 90 days. */
   @Get('incidents')
   async incidentInsights(@Query() query: InsightsQueryDto) {
     const to = query.to ?? this.clock.now();
     const from = query.from ?? new Date(to.getTime() - 90 * DAY_MS);
-    return this.insights.incidentInsights({ from, to }, { team: query.team });
+    return this.report.build({ from, to }, { team: query.team });
   }
 }
