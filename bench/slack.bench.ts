@@ -38,6 +38,8 @@ const WARMUP_COMMANDS = 1000;
 const BURST_ROUNDS = 20;
 const DECLARATIONS = 50;
 const ACK_TARGET_P99_MS = 100;
+/** Slack's trigger_id expires 3 s after the command: views.open must reach Slack before then. */
+const TRIGGER_ID_VALID_MS = 3000;
 
 interface Timed {
   status: number;
@@ -89,6 +91,8 @@ interface SendersResult {
   latencies: number[];
   nonOk: number;
   wallMs: number;
+  /** Date.now() when each slash command was written, by its trigger_id */
+  commandSentAt?: Record<string, number>;
 }
 interface SubmissionsResult extends SendersResult {
   /** Date.now() when each form's first submission was written */
@@ -125,8 +129,11 @@ async function runSenders(task: SenderTask): Promise<SendersResult | Submissions
   const latencies: number[] = [];
   let nonOk = 0;
   const started = Date.now();
+  const commandSentAt: Record<string, number> = {};
   const sendCommand = async (baseUrl: string, responseUrl: string) => {
-    const answer = await send(baseUrl, command({ responseUrl }));
+    const signed = command({ responseUrl });
+    commandSentAt[signed.payload.trigger_id] = Date.now();
+    const answer = await send(baseUrl, signed);
     if (answer.status !== 200 || answer.body !== '') nonOk += 1;
     latencies.push(answer.ms);
   };
@@ -150,11 +157,11 @@ async function runSenders(task: SenderTask): Promise<SendersResult | Submissions
           for (let i = 0; i < task.perSender; i += 1) await sendCommand(task.baseUrl, task.responseUrl);
         }),
       );
-      return { latencies, nonOk, wallMs: Date.now() - started };
+      return { latencies, nonOk, wallMs: Date.now() - started, commandSentAt };
     case 'burst':
       // every sender sends one command at the same moment
       await Promise.all(Array.from({ length: task.senders }, () => sendCommand(task.baseUrl, task.responseUrl)));
-      return { latencies, nonOk, wallMs: Date.now() - started };
+      return { latencies, nonOk, wallMs: Date.now() - started, commandSentAt };
     case 'submissions': {
       const sentAt: Record<string, number> = {};
       await Promise.all(
@@ -273,10 +280,12 @@ async function main(): Promise<void> {
 
     // 1a. bursts: 50 commands sent at the same moment, the next burst once the forms of this one are shown
     const burstLatencies: number[] = [];
+    const burstSentAt: Record<string, number> = {};
     let burstNonOk = 0;
     for (let round = 0; round < BURST_ROUNDS; round += 1) {
       const burst = await senders.run<SendersResult>({ kind: 'burst', baseUrl, senders: SENDERS, responseUrl });
       burstLatencies.push(...burst.latencies);
+      Object.assign(burstSentAt, burst.commandSentAt);
       burstNonOk += burst.nonOk;
       await waitForForms(WARMUP_COMMANDS + (round + 1) * SENDERS);
     }
@@ -291,6 +300,14 @@ async function main(): Promise<void> {
     const commands = await senders.run<SendersResult>({ kind: 'closed_loop', baseUrl, senders: SENDERS, perSender: COMMANDS_PER_SENDER, responseUrl });
     await waitForForms(formsBefore + SENDERS * COMMANDS_PER_SENDER);
     const formsDoneMs = Date.now() - started;
+    // A trigger_id is valid for 3 s after the command: how long after each command its views.open reached Slack.
+    const formOpenDelays = (sentAt: Record<string, number>) =>
+      fake
+        .calls('views.open')
+        .filter((call) => typeof call.args.trigger_id === 'string' && sentAt[call.args.trigger_id] !== undefined)
+        .map((call) => call.at.getTime() - sentAt[call.args.trigger_id as string]);
+    const burstFormOpen = formOpenDelays(burstSentAt);
+    const sustainedFormOpen = formOpenDelays(commands.commandSentAt ?? {});
 
     // ---------------------------------------------------------------- 2. declaration end to end
     const forms = Array.from({ length: DECLARATIONS }, (_unused, i) => ({ viewId: `V0BENCH${String(i).padStart(4, '0')}`, title: `Bench incident ${i}` }));
@@ -337,6 +354,8 @@ async function main(): Promise<void> {
       burst: { ...summary(burstLatencies), rounds: BURST_ROUNDS, nonOk: burstNonOk },
       sustained: { ...summary(commands.latencies), nonOk: commands.nonOk, wallMs: commands.wallMs, perSecond: Math.round((commands.latencies.length / commands.wallMs) * 1000), formsDoneMs },
       baseline: { ...summary(baseline.latencies), perSecond: Math.round((baseline.latencies.length / baseline.wallMs) * 1000) },
+      burstFormOpen: summary(burstFormOpen),
+      sustainedFormOpen: summary(sustainedFormOpen),
       submitAck: summary(submitted.latencies),
       submitNonOk,
       endToEnd: summary(endToEnd),
@@ -349,6 +368,10 @@ async function main(): Promise<void> {
     if (duplicates.incidents !== 0 || duplicates.channels !== 0 || duplicates.headlines !== 0) failures.push('duplicates');
     if (results.burst.p99 > ACK_TARGET_P99_MS) failures.push(`burst ack p99 ${results.burst.p99} ms above the ${ACK_TARGET_P99_MS} ms target`);
     if (results.sustained.p99 > ACK_TARGET_P99_MS) failures.push(`sustained ack p99 ${results.sustained.p99} ms above the ${ACK_TARGET_P99_MS} ms target`);
+    for (const [label, figures] of [['burst', results.burstFormOpen], ['sustained', results.sustainedFormOpen]] as const) {
+      if (figures.count !== (label === 'burst' ? results.burst.count : results.sustained.count)) failures.push(`${label}: ${figures.count} views.open calls for the commands sent`);
+      if (figures.max >= TRIGGER_ID_VALID_MS) failures.push(`${label}: a form opened ${figures.max} ms after its command (trigger_ids expire after ${TRIGGER_ID_VALID_MS} ms)`);
+    }
     if (failures.length > 0) {
       process.stderr.write(`FAILED: ${failures.join('; ')}\n`);
       process.exitCode = 1;
@@ -369,6 +392,8 @@ type Results = {
   burst: Summary & { rounds: number; nonOk: number };
   sustained: Summary & { nonOk: number; wallMs: number; perSecond: number; formsDoneMs: number };
   baseline: Summary & { perSecond: number };
+  burstFormOpen: Summary;
+  sustainedFormOpen: Summary;
   submitAck: Summary;
   submitNonOk: number;
   endToEnd: Summary;
@@ -390,6 +415,8 @@ function writeResults(results: Results): void {
     row(`\`/incident\` ack, bursts: ${SENDERS} senders at the same moment, ${results.burst.rounds} bursts`, results.burst),
     row(`\`/incident\` ack, sustained: ${SENDERS} senders in a closed loop (${results.sustained.perSecond} commands/s)`, results.sustained),
     row(`reference: \`GET /health/live\` (no work at all), the same ${SENDERS} senders in a closed loop (${results.baseline.perSecond} requests/s)`, results.baseline),
+    row('bursts: command sent → its `views.open` reached Slack (the trigger_id expires after 3 s)', results.burstFormOpen),
+    row('sustained: command sent → its `views.open` reached Slack', results.sustainedFormOpen),
     row(`declare form submission ack (the incident is stored before the ack when that takes under 1 s, otherwise right after it), ${DECLARATIONS} forms × 2 simultaneous submits`, results.submitAck),
     row(`declaration end to end, ${DECLARATIONS} at once: submit → incident row, channel, invite, headline in the incident and the team channel`, results.endToEnd),
     '',

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '@app/config';
 import type { ModalView, SlackMessage } from '@app/incidents';
 import { slackLogger } from './slack-logger';
+import { keepAliveSlackFetch } from './slack-web-transport';
 
 export type SlackMode = 'disabled' | 'http' | 'socket';
 
@@ -110,6 +111,7 @@ export class SlackGateway implements OnApplicationBootstrap {
         : new WebClient(config.SLACK_BOT_TOKEN, {
             ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
             retryConfig: TRANSPORT_RETRY,
+            fetch: keepAliveSlackFetch(),
             rejectRateLimitedCalls: true,
             timeout: REQUEST_TIMEOUT_MS,
             logger: slackLogger('SlackWebClient', config.LOG_LEVEL),
