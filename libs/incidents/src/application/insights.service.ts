@@ -26,9 +26,9 @@ const ROUND = (value: number | null): number | null => (value === null ? null : 
  * GET /api/v1/insights/incidents computed in PostgreSQL from two tables the
  * triggers of migration IncidentInsightsRollup keep in step with incidents:
  * counts sum the rollup over the whole UTC weeks and days of both periods plus
- * the incidents of the ragged ends (planInsightsCounts); MTTA/MTTR are exact
- * percentile_cont over incident_resolutions (an index-only scan per team or
- * type over resolved_at; the same linear interpolation as the pure
+ * the incidents of the ragged ends, read from incident_insight_facts
+ * (planInsightsCounts); MTTA/MTTR are exact percentile_cont over the same
+ * facts (an index-only scan per team or type over resolved_at; the same linear interpolation as the pure
  * `percentile`, which the tests use as the oracle). The statements run side
  * by side on separate connections.
  */
@@ -63,18 +63,24 @@ export class InsightsService {
                JOIN teams t ON t.id = counted.team_id`,
             rollupParameters,
           ) as Promise<CountRow[]>);
-    // The ragged ends (parts of days) straight from the incidents, one index range per part;
-    // literal ranges rather than a join, so the planner sees each range's width.
-    const rawParameters: unknown[] = [period.from, ...plan.rawRanges.flatMap((range) => [range.from, range.to])];
+    // The ragged ends (parts of days) from one index-only range scan each; literal ranges
+    // rather than a join, so the planner sees each range's width.
+    const rawParameters: unknown[] = plan.rawRanges.flatMap((range) => [range.from, range.to]);
     if (filter.team) rawParameters.push(filter.team);
+    const rawTeamFilter = filter.team ? `AND f.team_id = ${teamIdOf(`$${rawParameters.length}`)}` : '';
     const rawQuery =
       plan.rawRanges.length === 0
         ? Promise.resolve([])
         : (this.dataSource.query(
-            `SELECT t.slug AS team, i.type, i.severity, i.source, CASE WHEN i.started_at >= $1 THEN 'current' ELSE 'previous' END AS period, count(*) AS incidents
-               FROM incidents i JOIN teams t ON t.id = i.team_id
-              WHERE (${plan.rawRanges.map((_, index) => `(i.started_at >= $${2 + 2 * index} AND i.started_at < $${3 + 2 * index})`).join(' OR ')})
-                    ${filter.team ? `AND i.team_id = ${teamIdOf(`$${rawParameters.length}`)}` : ''}
+            `SELECT t.slug AS team, part.type, part.severity, part.source, part.period, count(*) AS incidents
+               FROM (${plan.rawRanges
+                 .map(
+                   (range, index) =>
+                     `SELECT f.team_id, f.type, f.severity, f.source, '${range.period}' AS period FROM incident_insight_facts f
+                       WHERE f.started_at >= $${1 + 2 * index} AND f.started_at < $${2 + 2 * index} ${rawTeamFilter}`,
+                 )
+                 .join(' UNION ALL ')}) AS part
+               JOIN teams t ON t.id = part.team_id
               GROUP BY 1, 2, 3, 4, 5`,
             rawParameters,
           ) as Promise<CountRow[]>);
@@ -85,7 +91,7 @@ export class InsightsService {
            FROM (SELECT ${keyColumn},
                         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY ack_seconds) FILTER (WHERE ack_seconds IS NOT NULL) AS ack,
                         percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY resolve_seconds) AS resolve
-                   FROM incident_resolutions
+                   FROM incident_insight_facts
                   WHERE resolved_at >= $1 AND resolved_at < $2 ${filter.team ? `AND team_id = ${teamIdOf('$3')}` : ''}
                   GROUP BY ${keyColumn}) AS d
            ${keyColumn === 'team_id' ? 'JOIN teams t ON t.id = d.team_id' : ''}`,
