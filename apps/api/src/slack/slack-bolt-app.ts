@@ -104,7 +104,8 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
         privateMetadata: view.private_metadata ?? null,
       }, ackDeadline(receivedAtOf(context)));
       await ack(outcome.ack);
-      if (outcome.after) this.work.run('declare from Slack', outcome.after);
+      // The Slack side (channel, invite, headlines) waits for a turn: other submissions being acknowledged go first.
+      if (outcome.after) this.work.defer('declare from Slack', outcome.after);
     });
 
     app.event('pin_added', async ({ event }) => {
