@@ -434,7 +434,8 @@ function writeResults(results: Results): void {
     next = `${current.replace(/\n*$/, '\n\n')}${section}`;
   } else {
     const rest = current.slice(start + 1);
-    const end = rest.search(/^## /m);
+    // the next heading of level 1 or 2 ends the section
+    const end = rest.search(/^#{1,2} /m);
     next = current.slice(0, start) + section + (end === -1 ? '' : `\n${rest.slice(end + 1)}`);
   }
   writeFileSync(file, next);

@@ -91,6 +91,16 @@ describe('Slack: declaring and running an incident', () => {
     expect((opened[0].args.view as { blocks: Array<{ block_id: string }> }).blocks.map((block) => block.block_id)).toContain('declare_title');
   });
 
+  it('acknowledges a burst of 50 /incident commands with empty 200s and opens each one its form, once', async () => {
+    const mark = fake.calls().length;
+    const commands = Array.from({ length: 50 }, (_unused, i) => slashCommandRequest(SLACK_SIGNING_SECRET, { text: i % 2 === 0 ? '' : `declare Burst ${i}`, responseUrl: fake.responseUrl(`burst-${i}`) }));
+    const answers = await Promise.all(commands.map((command) => postToSlackEndpoint(api, command)));
+    expect(answers.map((answer) => [answer.status, answer.text])).toEqual(commands.map(() => [200, '']));
+    await slackIdle(api);
+    const opened = since(mark, 'views.open').map((call) => call.args.trigger_id);
+    expect([...opened].sort()).toEqual(commands.map((command) => command.payload.trigger_id).sort());
+  });
+
   it('runs the whole incident from Slack: declare → channel, invite, headlines → status, severity, lead, update, note → resolve', async () => {
     const form = await openDeclareForm(api, fake);
     const mark = fake.calls().length;
