@@ -1,6 +1,9 @@
-import type { FetchFunction, FetchHeaders, FetchRequestInit, FetchResponse } from '@slack/web-api';
+import type { FetchFunction } from '@slack/web-api';
 import { Agent as HttpAgent, IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+type FetchRequestInit = NonNullable<Parameters<FetchFunction>[1]>;
+type FetchResponse = Awaited<ReturnType<FetchFunction>>;
 
 /** Concurrent connections to Slack per protocol (WebClient itself queues at 100 calls in flight). */
 const MAX_SOCKETS = 100;
@@ -51,7 +54,7 @@ function bufferedResponse(url: string, status: number, statusText: string, recei
   for (const [name, value] of Object.entries(received)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  const fetchHeaders: FetchHeaders = { get: (name) => headers.get(name.toLowerCase()) ?? null, entries: () => headers.entries() };
+  const fetchHeaders: FetchResponse['headers'] = { get: (name: string) => headers.get(name.toLowerCase()) ?? null, entries: () => headers.entries() };
   const text = () => body.toString('utf8');
   return {
     ok: status >= 200 && status < 300,
