@@ -433,10 +433,10 @@ function writeResults(results: Results): void {
   if (start === -1) {
     next = `${current.replace(/\n*$/, '\n\n')}${section}`;
   } else {
-    const rest = current.slice(start + 1);
-    // the next heading of level 1 or 2 ends the section
+    // the section runs from its heading to the next heading of level 1 or 2 (kept whole)
+    const rest = current.slice(start + '## Slack'.length);
     const end = rest.search(/^#{1,2} /m);
-    next = current.slice(0, start) + section + (end === -1 ? '' : `\n${rest.slice(end + 1)}`);
+    next = current.slice(0, start) + section + (end === -1 ? '' : `\n${rest.slice(end)}`);
   }
   writeFileSync(file, next);
 }
