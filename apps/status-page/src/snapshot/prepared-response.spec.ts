@@ -51,6 +51,10 @@ describe('content negotiation and conditional requests', () => {
     expect(preferredEncoding('gzip, br;q=0')).toBe('gzip');
     expect(preferredEncoding('deflate')).toBe('identity');
     expect(preferredEncoding('*')).toBe('gzip');
+    // Remembered per header value, with the same answers the second time.
+    for (const header of ['gzip, deflate, br, zstd', 'gzip, br;q=0', 'identity']) expect(preferredEncoding(header)).toBe(preferredEncoding(header));
+    expect(preferredEncoding('gzip, br;q=0')).toBe('gzip');
+    for (let index = 0; index < 1000; index++) expect(preferredEncoding(`x-${index}, gzip`)).toBe('gzip');
   });
 
   it('matches If-None-Match lists, weak tags and *', () => {

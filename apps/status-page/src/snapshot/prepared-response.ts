@@ -186,9 +186,22 @@ function flatten(headers: OutgoingHttpHeaders): string[] {
   return Object.entries(headers).flatMap(([name, value]) => [name, String(value)]);
 }
 
+/** Accept-Encoding values seen (browsers send a handful): parsing one is dearer than a lookup. */
+const PREFERRED_BY_HEADER = new Map<string, ContentEncoding>();
+const MAX_REMEMBERED_HEADERS = 256;
+
 /** Picks br, then gzip, when the client accepts them (q=0 refuses). */
 export function preferredEncoding(acceptEncoding: string | undefined): ContentEncoding {
   if (!acceptEncoding) return 'identity';
+  const known = PREFERRED_BY_HEADER.get(acceptEncoding);
+  if (known) return known;
+  const preferred = parseAcceptEncoding(acceptEncoding);
+  // Bounded: the header is the client's to choose.
+  if (PREFERRED_BY_HEADER.size < MAX_REMEMBERED_HEADERS) PREFERRED_BY_HEADER.set(acceptEncoding, preferred);
+  return preferred;
+}
+
+function parseAcceptEncoding(acceptEncoding: string): ContentEncoding {
   let gzip = false;
   for (const part of acceptEncoding.split(',')) {
     const [token, ...parameters] = part.trim().toLowerCase().split(';');
