@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { INCIDENT_SOURCES, SEVERITIES } from '../domain/incident-enums';
 import { assertValidPeriod, CountWithPrevious, DurationSummary, IncidentInsights, Period } from '../domain/incident-insights';
-import { InsightsPeriodName, planInsightsCounts } from '../domain/incident-insights-plan';
+import { InsightsCountPlan, InsightsPeriodName, planInsightsCounts } from '../domain/incident-insights-plan';
 
 interface CountRow {
   team: string;
@@ -22,15 +22,18 @@ interface DurationRow {
 
 const ROUND = (value: number | null): number | null => (value === null ? null : Math.round(Number(value)));
 
+/** The id of the team with the slug in the given parameter (NULL for an unknown slug, which matches nothing). */
+const TEAM_ID_OF = (parameter: string) => `(SELECT id FROM teams WHERE slug = ${parameter})`;
+
 /**
  * GET /api/v1/insights/incidents computed in PostgreSQL from two tables the
  * triggers of migration IncidentInsightsRollup keep in step with incidents:
- * counts sum the rollup over the whole UTC weeks and days of both periods plus
- * the incidents of the ragged ends, read from incident_insight_facts
+ * counts sum the rollup (incident_counts) over the whole UTC weeks and days of
+ * both periods, plus the ragged ends counted from incident_insight_facts
  * (planInsightsCounts); MTTA/MTTR are exact percentile_cont over the same
- * facts (an index-only scan per team or type over resolved_at; the same linear interpolation as the pure
- * `percentile`, which the tests use as the oracle). The statements run side
- * by side on separate connections.
+ * facts, an index-only scan per team or type over resolved_at (the same linear
+ * interpolation as the pure `percentile`, which the tests use as the oracle).
+ * The statements run side by side on separate pool connections.
  */
 @Injectable()
 export class InsightsService {
@@ -39,68 +42,13 @@ export class InsightsService {
   async incidentInsights(period: Period, filter: { team?: string } = {}): Promise<IncidentInsights> {
     assertValidPeriod(period);
     const plan = planInsightsCounts(period);
-    const teamIdOf = (parameter: string) => `(SELECT id FROM teams WHERE slug = ${parameter})`;
-
-    // Whole weeks and days from the rollup, joined to the bucket ranges (an index-only scan per range).
-    const rollupParameters: unknown[] = [
-      plan.rollupDays.map((range) => range.bucketDays),
-      plan.rollupDays.map((range) => range.fromDay),
-      plan.rollupDays.map((range) => range.toDay),
-      plan.rollupDays.map((range) => range.period),
-    ];
-    if (filter.team) rollupParameters.push(filter.team);
-    const rollupQuery =
-      plan.rollupDays.length === 0
-        ? Promise.resolve([])
-        : (this.dataSource.query(
-            `SELECT t.slug AS team, counted.type, counted.severity, counted.source, counted.period, counted.incidents
-               FROM (SELECT c.team_id, c.type, c.severity, c.source, r.period, sum(c.incidents) AS incidents
-                       FROM unnest($1::smallint[], $2::date[], $3::date[], $4::text[]) AS r(bucket_days, from_day, to_day, period)
-                       JOIN incident_counts c ON c.bucket_days = r.bucket_days AND c.bucket_start >= r.from_day AND c.bucket_start < r.to_day
-                      ${filter.team ? `WHERE c.team_id = ${teamIdOf('$5')}` : ''}
-                      GROUP BY 1, 2, 3, 4, 5
-                     HAVING sum(c.incidents) <> 0) AS counted
-               JOIN teams t ON t.id = counted.team_id`,
-            rollupParameters,
-          ) as Promise<CountRow[]>);
-    // The ragged ends (parts of days) from one index-only range scan each; literal ranges
-    // rather than a join, so the planner sees each range's width.
-    const rawParameters: unknown[] = plan.rawRanges.flatMap((range) => [range.from, range.to]);
-    if (filter.team) rawParameters.push(filter.team);
-    const rawTeamFilter = filter.team ? `AND f.team_id = ${teamIdOf(`$${rawParameters.length}`)}` : '';
-    const rawQuery =
-      plan.rawRanges.length === 0
-        ? Promise.resolve([])
-        : (this.dataSource.query(
-            `SELECT t.slug AS team, part.type, part.severity, part.source, part.period, count(*) AS incidents
-               FROM (${plan.rawRanges
-                 .map(
-                   (range, index) =>
-                     `SELECT f.team_id, f.type, f.severity, f.source, '${range.period}' AS period FROM incident_insight_facts f
-                       WHERE f.started_at >= $${1 + 2 * index} AND f.started_at < $${2 + 2 * index} ${rawTeamFilter}`,
-                 )
-                 .join(' UNION ALL ')}) AS part
-               JOIN teams t ON t.id = part.team_id
-              GROUP BY 1, 2, 3, 4, 5`,
-            rawParameters,
-          ) as Promise<CountRow[]>);
-
-    const durationsBy = async (keyColumn: 'team_id' | 'type'): Promise<Map<string, DurationRow>> => {
-      const rows: DurationRow[] = await this.dataSource.query(
-        `SELECT ${keyColumn === 'team_id' ? 't.slug' : 'd.type'} AS key, d.ack, d.resolve
-           FROM (SELECT ${keyColumn},
-                        percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY ack_seconds) FILTER (WHERE ack_seconds IS NOT NULL) AS ack,
-                        percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY resolve_seconds) AS resolve
-                   FROM incident_insight_facts
-                  WHERE resolved_at >= $1 AND resolved_at < $2 ${filter.team ? `AND team_id = ${teamIdOf('$3')}` : ''}
-                  GROUP BY ${keyColumn}) AS d
-           ${keyColumn === 'team_id' ? 'JOIN teams t ON t.id = d.team_id' : ''}`,
-        filter.team ? [period.from, period.to, filter.team] : [period.from, period.to],
-      );
-      return new Map(rows.map((row) => [row.key, row]));
-    };
-    const [rollupCounts, rawCounts, byTeamDurations, byTypeDurations] = await Promise.all([rollupQuery, rawQuery, durationsBy('team_id'), durationsBy('type')]);
-    const counts = [...rollupCounts, ...rawCounts];
+    const [rollupCounts, raggedEndCounts, byTeamDurations, byTypeDurations] = await Promise.all([
+      this.countWholeDays(plan, filter.team),
+      this.countRaggedEnds(plan, filter.team),
+      this.responseTimes(period, 'team_id', filter.team),
+      this.responseTimes(period, 'type', filter.team),
+    ]);
+    const counts = [...rollupCounts, ...raggedEndCounts];
 
     const sum = (keyOf: (row: CountRow) => string): Map<string, CountWithPrevious> => {
       const totals = new Map<string, { count: number; previousCount: number }>();
@@ -139,6 +87,69 @@ export class InsightsService {
       bySeverity: SEVERITIES.map((value) => ({ severity: value, count: severity.get(value)?.count ?? 0 })),
       bySource: INCIDENT_SOURCES.map((value) => ({ source: value, count: source.get(value)?.count ?? 0 })),
     };
+  }
+
+  /** Whole weeks and days from the rollup, joined to the bucket ranges (an index-only scan per range). */
+  private async countWholeDays(plan: InsightsCountPlan, team: string | undefined): Promise<CountRow[]> {
+    if (plan.rollupDays.length === 0) return [];
+    const parameters: unknown[] = [
+      plan.rollupDays.map((range) => range.bucketDays),
+      plan.rollupDays.map((range) => range.fromDay),
+      plan.rollupDays.map((range) => range.toDay),
+      plan.rollupDays.map((range) => range.period),
+    ];
+    if (team) parameters.push(team);
+    return this.dataSource.query(
+      `SELECT t.slug AS team, counted.type, counted.severity, counted.source, counted.period, counted.incidents
+         FROM (SELECT c.team_id, c.type, c.severity, c.source, r.period, sum(c.incidents) AS incidents
+                 FROM unnest($1::smallint[], $2::date[], $3::date[], $4::text[]) AS r(bucket_days, from_day, to_day, period)
+                 JOIN incident_counts c ON c.bucket_days = r.bucket_days AND c.bucket_start >= r.from_day AND c.bucket_start < r.to_day
+                ${team ? `WHERE c.team_id = ${TEAM_ID_OF('$5')}` : ''}
+                GROUP BY 1, 2, 3, 4, 5
+               HAVING sum(c.incidents) <> 0) AS counted
+         JOIN teams t ON t.id = counted.team_id`,
+      parameters,
+    );
+  }
+
+  /**
+   * The parts of days at the ends of the periods, one index-only range scan
+   * each. The ranges are written out rather than joined to an array so that
+   * the planner sees how narrow each one is.
+   */
+  private async countRaggedEnds(plan: InsightsCountPlan, team: string | undefined): Promise<CountRow[]> {
+    if (plan.rawRanges.length === 0) return [];
+    const parameters: unknown[] = plan.rawRanges.flatMap((range) => [range.from, range.to, range.period]);
+    if (team) parameters.push(team);
+    const teamFilter = team ? `AND f.team_id = ${TEAM_ID_OF(`$${parameters.length}`)}` : '';
+    const parts = plan.rawRanges.map(
+      (_range, index) =>
+        `SELECT f.team_id, f.type, f.severity, f.source, $${3 * index + 3}::text AS period FROM incident_insight_facts f
+          WHERE f.started_at >= $${3 * index + 1} AND f.started_at < $${3 * index + 2} ${teamFilter}`,
+    );
+    return this.dataSource.query(
+      `SELECT t.slug AS team, part.type, part.severity, part.source, part.period, count(*) AS incidents
+         FROM (${parts.join(' UNION ALL ')}) AS part
+         JOIN teams t ON t.id = part.team_id
+        GROUP BY 1, 2, 3, 4, 5`,
+      parameters,
+    );
+  }
+
+  /** MTTA and MTTR median and p90 per team slug or per type, over the incidents resolved in the period. */
+  private async responseTimes(period: Period, keyColumn: 'team_id' | 'type', team: string | undefined): Promise<Map<string, DurationRow>> {
+    const rows: DurationRow[] = await this.dataSource.query(
+      `SELECT ${keyColumn === 'team_id' ? 't.slug' : 'd.type'} AS key, d.ack, d.resolve
+         FROM (SELECT ${keyColumn},
+                      percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY ack_seconds) FILTER (WHERE ack_seconds IS NOT NULL) AS ack,
+                      percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY resolve_seconds) AS resolve
+                 FROM incident_insight_facts
+                WHERE resolved_at >= $1 AND resolved_at < $2 ${team ? `AND team_id = ${TEAM_ID_OF('$3')}` : ''}
+                GROUP BY ${keyColumn}) AS d
+         ${keyColumn === 'team_id' ? 'JOIN teams t ON t.id = d.team_id' : ''}`,
+      team ? [period.from, period.to, team] : [period.from, period.to],
+    );
+    return new Map(rows.map((row) => [row.key, row]));
   }
 }
 
