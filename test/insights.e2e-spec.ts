@@ -180,7 +180,7 @@ describe('incident insights', () => {
       await expectExact();
     });
 
-    it('stays exact through team changes, reopenings, acknowledgement edits, deletes and bulk writes in SQL', async () => {
+    it('stays exact through team changes, reopenings, acknowledgement edits, deletes, bulk and concurrent writes in SQL', async () => {
       const dataSource = api.app.get(DataSource);
       // Move a tenth of one team's incidents to another team.
       await dataSource.query(`UPDATE incidents SET team_id = (SELECT id FROM teams WHERE slug = 'identity') WHERE team_id = (SELECT id FROM teams WHERE slug = 'search') AND number % 10 = 3`);
@@ -200,6 +200,24 @@ describe('incident insights', () => {
       );
       // An update that moves nothing insights count (title only) must leave the rollup alone.
       await dataSource.query(`UPDATE incidents SET title = title || ' (edited)' WHERE number % 3 = 0`);
+      await expectExact();
+
+      // Concurrent writers on the same rollup keys: 40 transactions at once (the pool runs 10 side by side),
+      // inserting into, moving between and deleting from the same team, type and day.
+      const started = '2026-11-20T10:00:00Z';
+      await Promise.all(
+        Array.from({ length: 40 }, (_, index) =>
+          dataSource.transaction(async (manager) => {
+            const [row] = await manager.query(
+              `INSERT INTO incidents (title, severity, status, type, team_id, visibility, declared_by, source, started_at, detected_at, resolved_at, last_update_at)
+               VALUES ($1, 'SEV2', 'resolved', 'deploy', (SELECT id FROM teams WHERE slug = 'payments'), 'internal', 'test', 'api', $2, $2, $3, $2) RETURNING id`,
+              [`Concurrent ${index}`, started, new Date(Date.parse(started) + (index + 1) * 60_000)],
+            );
+            if (index % 3 === 1) await manager.query(`UPDATE incidents SET team_id = (SELECT id FROM teams WHERE slug = 'search'), type = 'config' WHERE id = $1`, [row.id]);
+            if (index % 5 === 2) await manager.query(`DELETE FROM incidents WHERE id = $1`, [row.id]);
+          }),
+        ),
+      );
       await expectExact();
 
       await dataSource.query(`TRUNCATE incidents CASCADE`);
