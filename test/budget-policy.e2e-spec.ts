@@ -78,6 +78,15 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
     expect([slo, response.status]).toEqual([slo, 200]);
     return response.body;
   };
+  /** Re-evaluates an SLO first evaluated when it was created (62 hours before NOW) at NOW - 1h, NOW - 30m and NOW. */
+  const evaluateThroughLastHour = async (slo: string) => {
+    const statuses = [];
+    for (const at of [NOW - HOUR, NOW - 30 * MINUTE, NOW]) {
+      clock.set(new Date(at));
+      statuses.push(await evaluate(slo));
+    }
+    return statuses;
+  };
   /** The listener acts on the evaluation event asynchronously: wait until the team's channel has settled. */
   const settled = async (team: string, expectedCount: number) =>
     eventually(async () => (messagesTo(team).length >= expectedCount ? messagesTo(team) : undefined), `${expectedCount} message(s) in ${team}'s channel`);
@@ -167,12 +176,10 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
   });
 
   it('sends the freeze message once when the budget is exhausted, without an incident when no page tier fires', async () => {
-    // The SLO was evaluated when it was created (62 hours ago), already past its budget; then every half hour of the last one.
+    // Already past its budget when it was created and first evaluated (62 hours before NOW).
     const freeze = () => messagesTo('ledger').filter((text) => text.startsWith(':octagonal_sign: billing-availability has exhausted its error budget'));
     await eventually(async () => (freeze().length > 0 ? true : undefined), 'the freeze message');
-    for (const at of [NOW - HOUR, NOW - 30 * MINUTE, NOW]) {
-      clock.set(new Date(at));
-      const status = await evaluate('spent-slowly');
+    for (const status of await evaluateThroughLastHour('spent-slowly')) {
       expect(status.errorBudgetRemaining).toBeLessThanOrEqual(0);
       expect(status.alerts.some((alert: { tier: string; firing: boolean }) => alert.tier === 'page' && alert.firing)).toBe(false);
     }
@@ -185,9 +192,7 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
   it('records the exhaustion once on the open SLO incident and sends one freeze message', async () => {
     const freeze = () => messagesTo('payments').filter((text) => text.includes('has exhausted its error budget'));
     await eventually(async () => (freeze().length > 0 ? true : undefined), 'the freeze message');
-    for (const at of [NOW - HOUR, NOW - 30 * MINUTE, NOW]) {
-      clock.set(new Date(at));
-      const status = await evaluate('spent-burning');
+    for (const status of await evaluateThroughLastHour('spent-burning')) {
       expect(status.state).toBe('critical');
       expect(status.errorBudgetRemaining).toBeLessThanOrEqual(0);
     }
