@@ -16,6 +16,8 @@ const DEFERRED_PER_TURN = 4;
  * command, so views.open cannot wait for a quiet moment).
  */
 const MAX_DEFER_MS = 1000;
+/** Overdue work started per turn: a backlog drains at full speed without one long stall of every answer waiting behind it. */
+const OVERDUE_PER_TURN = 16;
 
 /**
  * Work that runs after Slack got its answer (views.open after the ack,
@@ -43,7 +45,8 @@ export class SlackBackgroundWork implements BeforeApplicationShutdown {
 
   /**
    * Like `run`, but started on a later turn of the event loop, a few per turn
-   * (more when some waited MAX_DEFER_MS), in the order deferred: for work that must not delay answers to requests
+   * (more when some waited MAX_DEFER_MS, still in bounded batches), in the
+   * order deferred: for work that must not delay answers to requests
    * that are already waiting (views.open after a burst of /incident acks).
    * Tracked from now on, so `idle()` and shutdown wait for it.
    */
@@ -73,7 +76,7 @@ export class SlackBackgroundWork implements BeforeApplicationShutdown {
       this.turnScheduled = false;
       const overdue = performance.now() - MAX_DEFER_MS;
       let count = Math.min(DEFERRED_PER_TURN, this.waitingForTurn.length);
-      while (count < this.waitingForTurn.length && this.waitingForTurn[count].since <= overdue) count += 1;
+      while (count < Math.min(this.waitingForTurn.length, OVERDUE_PER_TURN) && this.waitingForTurn[count].since <= overdue) count += 1;
       for (const waiting of this.waitingForTurn.splice(0, count)) waiting.start();
       if (this.waitingForTurn.length > 0) this.scheduleTurn();
     });
