@@ -7,7 +7,7 @@ const DRAIN_TIMEOUT_MS = 10_000;
  * reads the sockets again, and a request that arrived is answered (a few
  * hundred microseconds) before more deferred work starts (about a millisecond
  * each): a burst's acks go out first, and a queue of deferred work still
- * drains at thousands per second.
+ * drains about as fast as the work itself allows.
  */
 const DEFERRED_PER_TURN = 4;
 /**
