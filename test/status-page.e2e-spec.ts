@@ -3,6 +3,7 @@
 // nothing private ever reaches any public output.
 import { existsSync, readFileSync } from 'node:fs';
 import { Agent, get as httpGet } from 'node:http';
+import { brotliDecompressSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { xml2js } from 'xml-js';
 import { FixedClock } from '@app/platform';
@@ -330,6 +331,22 @@ describe('public status page', () => {
     expect(gzip.headers.etag).not.toBe(plain.headers.etag);
     expect(gzip.body).toEqual(plain.body);
     await page.http.get('/api/v2/summary.json').set('If-None-Match', `W/${plain.headers.etag}, "other"`).set('Accept-Encoding', 'identity').expect(304);
+    // What browsers send: brotli, the same page once decompressed, its own ETag.
+    const raw = (headers: Record<string, string>) =>
+      new Promise<{ encoding: string | undefined; etag: string | undefined; body: Buffer }>((resolve, reject) => {
+        httpGet(`${page.baseUrl}/`, { headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ encoding: response.headers['content-encoding'], etag: response.headers.etag, body: Buffer.concat(chunks) }));
+        }).on('error', reject);
+      });
+    const browser = await raw({ 'Accept-Encoding': 'gzip, deflate, br, zstd' });
+    const identity = await raw({ 'Accept-Encoding': 'identity' });
+    expect(browser.encoding).toBe('br');
+    expect(identity.encoding).toBeUndefined();
+    expect(brotliDecompressSync(browser.body).equals(identity.body)).toBe(true);
+    expect(browser.body.length).toBeLessThan(identity.body.length / 4);
+    expect(browser.etag).toBe(`${identity.etag?.slice(0, -1)}-br"`);
     const head = await page.http.head('/').expect(200);
     expect(Number(head.headers['content-length'])).toBeGreaterThan(1000);
     const preflight = await page.http.options('/api/v2/summary.json').set('Origin', 'https://example.org').set('Access-Control-Request-Method', 'GET').expect(204);

@@ -82,10 +82,10 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
     }
     // The long tail (older incident and history pages): the worker renders it once, then it is kept.
     const [snapshot, key] = prepared;
-    this.snapshots.renderOnDemand(snapshot, route, key).then(
-      (rendered) => this.write(request, response, route, rendered),
-      (error: unknown) => this.failed(request, response, error),
-    );
+    this.snapshots
+      .renderOnDemand(snapshot, route, key)
+      .then((rendered) => this.write(request, response, route, rendered))
+      .catch((error: unknown) => this.failed(request, response, error));
     return true;
   }
 

@@ -105,7 +105,7 @@ export class SnapshotWorkerClient {
     const entry = workerEntry();
     const worker = entry.endsWith('.ts')
       ? new Worker(TYPESCRIPT_BOOTSTRAP, { eval: true, execArgv: [], workerData: { ...data, entry, tsconfig: findTsconfig(entry) } })
-      : new Worker(entry, { execArgv: [], workerData: data });
+      : new Worker(entry, { execArgv: process.execArgv.filter((flag) => flag === '--enable-source-maps'), workerData: data });
     this.worker = worker;
     this.starts++;
     let markReady: () => void = () => undefined;
