@@ -1,4 +1,4 @@
-import { App, LogLevel, verifySlackRequest } from '@slack/bolt';
+import { App, LogLevel, SocketModeReceiver, verifySlackRequest } from '@slack/bolt';
 import { ErrorCode, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, WebClient, WebClientEvent } from '@slack/web-api';
 import type { AddressInfo } from 'node:net';
 import { buildDeclareModal, declareErrorsResponse, parseDeclareSubmission } from '@app/incidents';
@@ -678,18 +678,13 @@ describe('signed Slack payloads', () => {
     const APP_TOKEN = 'xapp-1-A0BALLAST-1-fake-test';
     let fake: FakeSlack;
     let app: App;
+    let receiver: SocketModeReceiver;
     const seen: string[] = [];
 
     beforeAll(async () => {
       fake = await FakeSlack.start();
-      app = new App({
-        token: TOKEN,
-        appToken: APP_TOKEN,
-        socketMode: true,
-        clientOptions: { slackApiUrl: fake.url, retryConfig: noRetries },
-        installerOptions: { clientOptions: { slackApiUrl: fake.url } },
-        logLevel: LogLevel.ERROR,
-      });
+      receiver = new SocketModeReceiver({ appToken: APP_TOKEN, installerOptions: { clientOptions: { slackApiUrl: fake.url } }, logLevel: LogLevel.ERROR });
+      app = new App({ token: TOKEN, socketMode: true, receiver, clientOptions: { slackApiUrl: fake.url, retryConfig: noRetries }, logLevel: LogLevel.ERROR });
       app.command('/incident', async ({ ack, command }) => {
         seen.push(`command ${command.text}`);
         await ack(command.text === 'help' ? { response_type: 'ephemeral', text: 'Help!' } : undefined);
@@ -698,7 +693,8 @@ describe('signed Slack payloads', () => {
       await fake.socketMode.waitForConnection();
     });
     afterAll(async () => {
-      await app.stop();
+      // Bolt's stop() does not wait for the close handshake; the client's disconnect() does.
+      await receiver.client.disconnect();
       await fake.close();
     });
 

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { App, AppOptions, SocketModeReceiver } from '@slack/bolt';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '@app/config';
 import { DECLARE_INCIDENT_CALLBACK_ID, ViewStateValues } from '@app/incidents';
 import { ackDeadline } from './slack-ack-window';
@@ -11,6 +12,8 @@ import { SlackHttpReceiver } from './slack-http.receiver';
 import { slackLogger } from './slack-logger';
 import { SlackTimelineCapture } from './slack-timeline.service';
 
+const SOCKET_CLOSE_TIMEOUT_MS = 3000;
+
 /**
  * The Bolt app: HTTP mode through SlackHttpReceiver (POST /slack/events inside
  * the Nest app), or Socket Mode when SLACK_APP_TOKEN is set. Listeners only
@@ -21,6 +24,7 @@ import { SlackTimelineCapture } from './slack-timeline.service';
 export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SlackBoltApp.name);
   private app: App | null = null;
+  private socketMode: SocketModeReceiver | null = null;
 
   constructor(
     private readonly config: AppConfig,
@@ -60,6 +64,7 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
    */
   private socketModeReceiver(logger: ReturnType<typeof slackLogger>, slackApiUrl: { slackApiUrl?: string }): SocketModeReceiver {
     const receiver = new SocketModeReceiver({ appToken: this.config.SLACK_APP_TOKEN ?? '', logger, installerOptions: { clientOptions: slackApiUrl } });
+    this.socketMode = receiver;
     this.gateway.reportSocketState('connecting');
     receiver.client.on('connected', () => this.gateway.reportSocketState('connected'));
     receiver.client.on('reconnecting', () => this.gateway.reportSocketState('connecting'));
@@ -76,8 +81,11 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
     }
   }
 
+  /** Closes the Socket Mode connection with its close handshake (Bolt's stop() does not wait for it), a few seconds at most. */
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.app && this.gateway.mode === 'socket') await this.app.stop().catch(() => undefined);
+    if (!this.socketMode) return;
+    const closed = this.socketMode.client.disconnect().then(() => true, () => true);
+    if (!(await Promise.race([closed, sleep(SOCKET_CLOSE_TIMEOUT_MS, false, { ref: false })]))) this.logger.warn('Slack Socket Mode did not close in time');
   }
 
   private registerListeners(app: App): void {
