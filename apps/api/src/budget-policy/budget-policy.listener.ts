@@ -108,8 +108,13 @@ export class BudgetPolicyListener {
   private async followComponent(event: SloEvaluatedEvent): Promise<void> {
     const componentId = event.slo.policy.statusComponentId;
     if (!componentId) return;
-    if (!(await this.componentLink.follow(componentId, event.slo.id, event.status.state, this.clock.now()))) {
-      this.logger.warn({ slo: event.slo.id, componentId }, 'the status component named by the SLO policy does not exist; no component moves');
+    try {
+      if (!(await this.componentLink.follow(componentId, event.slo.id, event.status.state, this.clock.now()))) {
+        this.logger.warn({ slo: event.slo.id, componentId }, 'the status component named by the SLO policy does not exist; no component moves');
+      }
+    } catch (error) {
+      // The incident and the team's message matter more; the status job syncs linked SLOs' states anyway.
+      this.logger.warn({ err: error, slo: event.slo.id, componentId }, 'could not move the status component named by the SLO policy');
     }
   }
 
