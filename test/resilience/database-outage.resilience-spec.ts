@@ -4,7 +4,7 @@
 // answers 503 (never 500), and every Slack declaration made during the outage
 // either succeeds after it or tells its declarer clearly, never half-creating.
 import { FAKE_SLACK_USERS, FakeSlack } from '../support/fake-slack';
-import { errorRate, millisUntil, query, sleep } from './probes';
+import { errorRate, millisUntil, query, sleep, tally } from './probes';
 import { recordScenario } from './report';
 import { declareSubmission, OpenedForm, openDeclareForm, postToSlackEndpoint, SlackAnswer, slackEnv, toldThroughResponseUrl } from './slack-client';
 import { BallastSystem, SteadyLoad } from './system';
@@ -22,10 +22,6 @@ interface Declaration {
 }
 
 const answers = (index: number) => ({ title: `Database outage declaration ${index}`, severity: 'SEV1', team: 'payments', services: [], type: 'other', visibility: 'internal' });
-
-function tallyOf(list: string[]): Record<string, number> {
-  return Object.fromEntries([...new Set(list)].map((item) => [item, list.filter((other) => other === item).length]));
-}
 
 describe('PostgreSQL stopped for 30 s under steady load', () => {
   let fake: FakeSlack;
@@ -122,11 +118,10 @@ describe('PostgreSQL stopped for 30 s under steady load', () => {
     // A 500 is logged by the request logger (res.statusCode) or the exception filter ("Unhandled error").
     const errorLines = system.api.logLines().filter((line) => Number(line.level) >= 50);
     const serverErrorLogs = errorLines.filter((line) => ((line.res as { statusCode?: number } | undefined)?.statusCode ?? 0) >= 500 || String(line.msg ?? '').startsWith('Unhandled error'));
-    const otherErrorLines = tallyOf(errorLines.filter((line) => !serverErrorLogs.includes(line)).map((line) => `${String(line.context ?? '')}: ${String(line.msg ?? '')}`));
+    const otherErrorLines = tally(errorLines.filter((line) => !serverErrorLogs.includes(line)).map((line) => `${String(line.context ?? '')}: ${String(line.msg ?? '')}`));
 
     const teams = (await (await fetch(`${system.api.url}/api/v1/teams`, { headers })).json()) as { items: { slug: string }[] };
     const migrations = await query<{ n: number }>(system.postgres.url, 'SELECT count(*)::int AS n FROM migrations');
-    const tally = tallyOf;
     const reasons = [...new Set(declarations.map((declaration) => declaration.ackReason).filter((reason): reason is string => reason !== null))];
     const toldTexts = [...new Set(declarations.flatMap((declaration) => toldThroughResponseUrl(fake, declaration.form)))];
 

@@ -31,6 +31,13 @@ export async function millisUntil(check: () => Promise<boolean>, what: string, t
   return Date.now() - started;
 }
 
+/** How often each value occurs. */
+export function tally(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
+
 /** Share of answers that are not 2xx, as a percentage with one decimal. */
 export function errorRate(statuses: Record<string, number>): string {
   const total = Object.values(statuses).reduce((sum, count) => sum + count, 0);

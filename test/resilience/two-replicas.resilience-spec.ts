@@ -12,7 +12,7 @@
 // enough for one reminder lapse.
 import { FAKE_SLACK_USERS, FakeSlack } from '../support/fake-slack';
 import { RunningPrometheus, startPrometheus } from '../support/prometheus';
-import { errorRate, millisUntil, query, sendJson, sleep } from './probes';
+import { errorRate, millisUntil, query, sendJson, sleep, tally } from './probes';
 import { recordScenario } from './report';
 import { slackEnv } from './slack-client';
 import { BURNING, HEALTHY, indicatorOf, TrafficSlo, trafficHistory } from './slo-traffic';
@@ -179,8 +179,7 @@ describe('two API replicas on one database', () => {
       `SELECT dedup_key, count(*)::int AS n, count(slack_channel_id)::int AS channels FROM incidents WHERE source = 'alertmanager' GROUP BY dedup_key`,
     );
     const openedPerGroup = [...new Set(deliveries.map((delivery) => delivery.groupKey))].map((groupKey) => deliveries.filter((delivery) => delivery.groupKey === groupKey && delivery.body?.action === 'opened').length);
-    const deliveryStatuses: Record<string, number> = {};
-    for (const delivery of deliveries) deliveryStatuses[String(delivery.status)] = (deliveryStatuses[String(delivery.status)] ?? 0) + 1;
+    const deliveryStatuses = tally(deliveries.map((delivery) => String(delivery.status)));
     const errorLogs = system.apis.flatMap((api) => api.logLines().filter((line) => Number(line.level) >= 50));
 
     const checks = {
