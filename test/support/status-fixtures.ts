@@ -126,7 +126,7 @@ export class IncidentFixtures {
         }),
       ),
     );
-    for (let offset = 0; offset < events.length; offset += 1000) await this.dataSource.getRepository(IncidentTimelineEventEntity).insert(events.slice(offset, offset + 1000));
+    await this.dataSource.getRepository(IncidentTimelineEventEntity).save(events, { chunk: 500, reload: false });
     return ids;
   }
 
