@@ -6,7 +6,7 @@
 import { FAKE_SLACK_USERS, FakeSlack } from '../support/fake-slack';
 import { errorRate, millisUntil, query, sleep, tally } from './probes';
 import { recordScenario } from './report';
-import { declareSubmission, OpenedForm, openDeclareForm, postToSlackEndpoint, SlackAnswer, slackEnv, toldThroughResponseUrl } from './slack-client';
+import { commandOutcome, declareSubmission, OpenedForm, openDeclareForm, postToSlackEndpoint, SlackAnswer, slackEnv, toldThroughResponseUrl } from './slack-client';
 import { BallastSystem, SteadyLoad } from './system';
 
 const OUTAGE_MS = 30_000;
@@ -59,6 +59,9 @@ describe('PostgreSQL stopped for 30 s under steady load', () => {
     await system.stopDatabase();
     const notReadyAfterMs = await millisUntil(async () => (await fetch(`${system.api.url}/health/ready`)).status === 503, '/health/ready 503', 10_000);
 
+    // Someone runs /incident in the middle of the outage, when the catalog Ballast read for forms is older than its 5 s cache.
+    const commandDuringOutage = sleep(8000).then(() => commandOutcome(system.api.url, fake, 'command-during-outage'));
+
     // Declarations from Slack spread over the outage, one every two seconds.
     const declarations: Declaration[] = [];
     for (const [index, form] of forms.entries()) {
@@ -67,6 +70,14 @@ describe('PostgreSQL stopped for 30 s under steady load', () => {
       declarations.push({ form, ack, ackReason: errors ? Object.values(errors).join(' ') : null });
       await sleep(Math.max(0, Math.min(2000, OUTAGE_MS - 2000 - (Date.now() - outageStarted))));
     }
+    const command = await commandDuringOutage;
+    const commandSaw = command.blocks.includes('declare_unavailable')
+      ? 'a form saying the teams and services cannot be loaded, to run the command again in a moment'
+      : command.blocks.some((block) => block.startsWith('declare_') && block !== 'declare_loading')
+        ? `the declare form (${command.blocks.join(', ')})`
+        : command.told.length > 0
+          ? `told: ${command.told.join(' ')}`
+          : 'nothing';
     await sleep(Math.max(0, OUTAGE_MS - (Date.now() - outageStarted)));
     const atRestart = { page: pageLoad.snapshot(), api: apiLoad.snapshot() };
     await system.startDatabase();
@@ -129,6 +140,7 @@ describe('PostgreSQL stopped for 30 s under steady load', () => {
       'status page always 200': Object.keys(page).every((status) => status === '200'),
       'ready 503 then 200': ready['503'] > 0 && ready['200'] > 0,
       'API 503, never 500': !('500' in api) && api['503'] > 0,
+      '/incident during the outage explained': command.ackStatus === 200 && commandSaw !== 'nothing' && !command.blocks.includes('declare_loading'),
       'every Slack declaration acknowledged': declarations.every((declaration) => declaration.ack.status === 200 && declaration.ack.ms < 3000),
       'no declaration silently lost': !outcomes.includes('silently lost'),
       'nothing half-created': halfCreated.length === 0 && finalCounts.every((count, index) => count === expectedFinal[index]),
@@ -138,8 +150,8 @@ describe('PostgreSQL stopped for 30 s under steady load', () => {
     const passed = Object.values(checks).every(Boolean) && serverErrorLogs.length === 0 && recoveredAfterMs < 15_000;
     recordScenario({
       scenario: 'PostgreSQL down 30 s under load',
-      injected: `PostgreSQL server stopped for 30 s while the status page (20 req/s), /health/ready (5/s) and GET /api/v1/teams (10/s) were loaded, and ${OUTAGE_DECLARATIONS} people submitted the Slack declare form during the outage (one every 2 s)`,
-      usersSaw: `status page ${JSON.stringify(page)}; ready ${JSON.stringify(ready)}; API ${JSON.stringify(api)}; Slack declarations: ${JSON.stringify(tally(outcomes))}, form errors: ${reasons.map((reason) => `"${reason}"`).join(', ') || 'none'}; told afterwards: ${toldTexts.map((text) => `"${text}"`).join(', ') || 'nothing'}`,
+      injected: `PostgreSQL server stopped for 30 s while the status page (20 req/s), /health/ready (5/s) and GET /api/v1/teams (10/s) were loaded, and ${OUTAGE_DECLARATIONS} people submitted the Slack declare form during the outage (one every 2 s) while another ran /incident`,
+      usersSaw: `status page ${JSON.stringify(page)}; ready ${JSON.stringify(ready)}; API ${JSON.stringify(api)}; /incident during the outage: ${commandSaw}; Slack declarations: ${JSON.stringify(tally(outcomes))}, form errors: ${reasons.map((reason) => `"${reason}"`).join(', ') || 'none'}; told afterwards: ${toldTexts.map((text) => `"${text}"`).join(', ') || 'nothing'}`,
       stored: `teams after recovery: ${teams.items.map((team) => team.slug).join(', ')}; migrations table intact (${migrations[0].n} rows); incidents per outage declaration after resubmitting the kept-open forms: ${JSON.stringify(tally(finalCounts.map(String)))} (${halfCreated.length} duplicated or partial), all synced to Slack`,
       figures: {
         'status page requests answered 200 during the outage': pageDuringOutage['200'] ?? 0,
