@@ -138,6 +138,25 @@ describe('Slack failures: the incident is never lost or duplicated', () => {
     expect(fake.findMessage(TEAM_CHANNEL, synced.slack_team_message_ts!)).toBeDefined();
   });
 
+  it('never adopts a public channel from an earlier attempt once the incident has turned private (a private twin instead)', async () => {
+    const form = await openDeclareForm(api, fake);
+    fake.loseAnswerNext('conversations.create', 3);
+    await postToSlackEndpoint(api, submitDeclareForm(form, { title: 'Turned private', severity: 'SEV2', team: 'payments', visibility: 'internal' })).expect(200);
+    await slackIdle(api);
+    const pending = await incidentTitled('Turned private');
+    const name = incidentChannelName(pending.number, 'Turned private');
+    const leftover = fake.channelByName(name)!;
+    expect(leftover).toMatchObject({ isPrivate: false, creator: FAKE_SLACK_BOT.userId });
+
+    await sql(api.database.url, `UPDATE incidents SET visibility = 'private' WHERE id = $1`, [pending.id]);
+    expect(await sync.retryPending({ idleForSeconds: 0 })).toEqual({ ran: true, synced: 1, stillPending: 0 });
+    const synced = await incidentTitled('Turned private');
+    expect(synced).toMatchObject({ slack_sync_state: 'synced', slack_channel_name: `${name}-2` });
+    expect(synced.slack_channel_id).not.toBe(leftover.id);
+    expect(fake.channels.get(synced.slack_channel_id!)?.isPrivate).toBe(true);
+    expect(fake.findMessage(leftover.id, synced.slack_headline_ts!)).toBeUndefined();
+  });
+
   it("never adopts a taken name that is not this incident's own channel: someone else's, or another incident's", async () => {
     const nextNumber = Number((await sql<{ n: string }>(api.database.url, 'SELECT last_value + 1 AS n FROM incident_number_seq'))[0].n);
     const base = incidentChannelName(nextNumber, 'Name squatted');

@@ -257,9 +257,10 @@ export class SlackIncidentSync {
 
   /**
    * The taken channel `name` when it is this incident's own: created by the
-   * bot, not archived, and no other incident's channel. Names carry the
-   * incident number, so a channel the bot created under this incident's name
-   * can only come from an earlier attempt for this incident.
+   * bot, not archived, as private as the incident asks for now, and no other
+   * incident's channel. Names carry the incident number, so a channel the bot
+   * created under this incident's name can only come from an earlier attempt
+   * for this incident.
    */
   private async ownChannelNamed(incident: IncidentEntity, name: string): Promise<{ id: string; name: string } | null> {
     if (!this.gateway.identity) await this.gateway.refreshHealth();
@@ -275,6 +276,8 @@ export class SlackIncidentSync {
       return null;
     }
     if (!channel || channel.creator !== botUserId) return null;
+    // Only the channel this attempt would create: a public one left over from before the incident turned private would show it to the workspace.
+    if (channel.isPrivate !== (incident.visibility === 'private')) return null;
     const owner = await this.incidents.findBySlackChannel(channel.id);
     if (owner && owner.id !== incident.id) return null;
     this.logger.log({ incident: formatIncidentReference(incident.number), channelId: channel.id }, `adopted #${name}, created by an earlier attempt whose answer was lost`);
