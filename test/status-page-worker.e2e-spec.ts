@@ -2,9 +2,11 @@
 // rendering, compression) run on their own thread, so serving never waits for
 // one; and when the worker crashes the page keeps serving while a new worker
 // takes over.
+import { readFileSync } from 'node:fs';
 import { Agent, get as httpGet } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '@app/config';
 import { SnapshotWorkerClient } from '../apps/status-page/src/snapshot/snapshot-worker-client';
 import { RunningApi, startApi } from './support/api-app';
 import { IncidentFixtures, SeededScenario, seedStatusScenario } from './support/status-fixtures';
@@ -125,5 +127,23 @@ describe('status page snapshot worker', () => {
     await publishAndWait(`After the restart at ${Date.now()}`);
     const summary = (await page.http.get('/api/v2/summary.json').expect(200)).body as Json;
     expect(summary.incidents[0].incident_updates[0].body).toMatch(/^After the restart/);
+  });
+
+  it('a new worker writes the disk copy that the crashed one still owed (the snapshot served is the one persisted)', async () => {
+    const client = page.app.get(SnapshotWorkerClient);
+    const persisted = () => readFileSync(page.app.get(AppConfig).statusPageSnapshotFile, 'utf8');
+    // Two changes in a row: the second one's write waits out the save interval (one write per 5 s)...
+    await publishAndWait(`Saved at once ${Date.now()}`);
+    const owed = `Owed to the disk ${Date.now()}`;
+    await publishAndWait(owed);
+    expect(persisted().includes(owed)).toBe(false);
+    // ...and the worker dies before it comes.
+    const startsBefore = client.starts;
+    await client.thread?.terminate();
+    await eventually(async () => {
+      expect(client.starts).toBe(startsBefore + 1);
+      expect((await page.http.get('/health').expect(200)).body).toMatchObject({ database: { status: 'up', listening: true } });
+    }, 10_000, 50);
+    await eventually(async () => expect(persisted().includes(owed)).toBe(true), 5000, 50);
   });
 });

@@ -18,6 +18,13 @@ export class SnapshotBuilder {
   private current: { model: PublicStatus; json: Buffer; hash: string; rendering: SnapshotRendering } | null = null;
   /** The last snapshot's responses: a rebuild re-compresses only what changed. */
   private lastResponses: ReadonlyMap<string, PreparedResponse> = new Map();
+  /**
+   * The hash of the model this worker loaded from or handed to the disk copy.
+   * A model adopted from a crashed worker may never have been written (its
+   * save was still waiting out the interval), so it is compared with this,
+   * not with the previous model.
+   */
+  private persistedHash: string | null = null;
 
   constructor(
     private readonly database: StatusPageDatabase,
@@ -41,11 +48,14 @@ export class SnapshotBuilder {
     const json = Buffer.from(JSON.stringify(model));
     const hash = createHash('sha256').update(json).digest('base64url');
     const timings = { readMs: read - started, buildMs: built - read };
+    if (hash !== this.persistedHash) {
+      this.store.saveSoon(model);
+      this.persistedHash = hash;
+    }
     const changed = hash !== this.current?.hash;
     if (!changed && !force) return { kind: 'unchanged', timings: { ...timings, renderMs: 0 } };
     this.install(model, json, hash, false);
     const snapshot = this.wire();
-    if (changed) this.store.saveSoon(model);
     return { kind: 'changed', snapshot, timings: { ...timings, renderMs: performance.now() - built } };
   }
 
@@ -54,7 +64,9 @@ export class SnapshotBuilder {
     const model = await this.store.load();
     if (!model) return { kind: 'none' };
     const json = Buffer.from(JSON.stringify(model));
-    this.install(model, json, createHash('sha256').update(json).digest('base64url'), now.getTime() - Date.parse(model.generatedAt) > staleAfterMs);
+    const hash = createHash('sha256').update(json).digest('base64url');
+    this.persistedHash = hash;
+    this.install(model, json, hash, now.getTime() - Date.parse(model.generatedAt) > staleAfterMs);
     return { kind: 'loaded', snapshot: this.wire() };
   }
 
