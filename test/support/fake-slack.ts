@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
 
 /**
  * A local stand-in for the Slack Web API, for tests. Point @slack/web-api's
@@ -156,31 +157,13 @@ export interface RecordedSocketAck {
 }
 
 /**
- * The smallest WebSocket server surface the fake needs. It is the `ws`
- * package's WebSocketServer, as bundled (and exported) by playwright-core: the
- * project has no direct `ws` dependency, and Node 20 has no WebSocket server.
- */
-interface WebSocketConnection {
-  send(data: string): void;
-  terminate(): void;
-  on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): void;
-  on(event: 'close', listener: () => void): void;
-}
-interface WebSocketServerLike {
-  handleUpgrade(request: IncomingMessage, socket: Socket, head: Buffer, done: (connection: WebSocketConnection) => void): void;
-  close(): void;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { wsServer: WebSocketServer } = require('playwright-core/lib/utilsBundle') as { wsServer: new (options: { noServer: true }) => WebSocketServerLike };
-
-/**
  * Socket Mode's side of the fake: the WebSocket connections the app opened
  * with the URL from `apps.connections.open`, envelopes delivered to them and
  * the acks that came back.
  */
 export class FakeSocketMode {
   private readonly server = new WebSocketServer({ noServer: true });
-  private readonly connections = new Set<WebSocketConnection>();
+  private readonly connections = new Set<WebSocket>();
   private readonly events = new EventEmitter();
   private readonly waitingForAck = new Map<string, Array<(ack: RecordedSocketAck) => void>>();
   private sequence = 0;
