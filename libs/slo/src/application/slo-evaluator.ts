@@ -11,6 +11,7 @@ import {
   readEvaluationAnswer,
   splitBatchAnswer,
 } from '../domain/evaluation-plan';
+import { evaluationDueBy } from '../domain/evaluation-schedule';
 import { EventBucket, mergeBuckets } from '../domain/event-buckets';
 import { PrometheusVectorSample, readBucketEvents } from '../domain/promql-queries';
 import { prometheusFailureState } from '../domain/slo-health';
@@ -84,7 +85,7 @@ export class SloEvaluator {
     const counts = { claimed: 0, evaluated: 0, failed: 0, superseded: 0, errors: 0 };
     for (;;) {
       const now = this.clock.now();
-      const claims = await this.store.claimDue(now, this.nextEvaluationAt(now), concurrency * SLOS_PER_PROMETHEUS_QUERY * CLAIM_BATCHES_PER_WORKER);
+      const claims = await this.store.claimDue(evaluationDueBy(now, this.config.SLO_EVAL_INTERVAL_S), this.nextEvaluationAt(now), concurrency * SLOS_PER_PROMETHEUS_QUERY * CLAIM_BATCHES_PER_WORKER);
       if (claims.length === 0) {
         break;
       }
