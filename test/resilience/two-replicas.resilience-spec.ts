@@ -134,18 +134,11 @@ describe('two API replicas on one database', () => {
     const gaps = perSlo.flatMap((times) => times.slice(1).map((time, index) => time - times[index]));
     const minGapMs = Math.min(...gaps);
     const counts = perSlo.map((times) => times.length);
-    // Evaluations of one SLO within one cycle slot of the observed span (two would be a double evaluation).
-    const maxPerCycle = Math.max(
-      ...perSlo.flatMap((times) => {
-        const perSlot = new Map<number, number>();
-        for (const time of times) {
-          const slot = Math.floor((time - evaluationsFrom.getTime()) / (EVAL_INTERVAL_S * 1000));
-          perSlot.set(slot, (perSlot.get(slot) ?? 0) + 1);
-        }
-        return [...perSlot.values()];
-      }),
-    );
-    const cyclesPossible = Math.floor(spanS / EVAL_INTERVAL_S) + 1;
+    // Evaluations of one SLO within any stretch shorter than a cycle: a cycle may run up to 5% ahead of
+    // an SLO's due time (libs/slo evaluation-schedule), so correct spacing is at least 0.95 of the interval.
+    const cycleMs = EVAL_INTERVAL_S * 1000 * 0.9;
+    const maxPerCycle = Math.max(...perSlo.flatMap((times) => times.map((time, index) => times.slice(index).filter((other) => other - time < cycleMs).length)));
+    const cyclesPossible = Math.floor(spanS / (EVAL_INTERVAL_S * 0.95)) + 1;
     const prometheusQueries = await Promise.all(system.apis.map(async (api) => counterTotal(await (await fetch(`${api.url}/metrics`)).text(), 'ballast_slo_prometheus_queries_total')));
 
     // The burning SLO: one incident, one burn event, one team notification.
@@ -183,7 +176,7 @@ describe('two API replicas on one database', () => {
     const errorLogs = system.apis.flatMap((api) => api.logLines().filter((line) => Number(line.level) >= 50));
 
     const checks = {
-      'each SLO evaluated at most once per cycle': maxPerCycle === 1 && minGapMs >= EVAL_INTERVAL_S * 1000 * 0.9 && counts.every((count) => count <= cyclesPossible),
+      'each SLO evaluated at most once per cycle': maxPerCycle === 1 && minGapMs >= cycleMs && counts.every((count) => count <= cyclesPossible),
       'every SLO kept being evaluated': counts.every((count) => count >= spanS / (2 * EVAL_INTERVAL_S)),
       'both replicas took evaluations': prometheusQueries.every((total) => total > 0),
       'burning SLO: one incident, one notice': sloIncidents.length === 1 && burnEvents[0].n === 1 && burnNotices === 1,
@@ -201,7 +194,7 @@ describe('two API replicas on one database', () => {
       figures: {
         'Prometheus queries by replica': prometheusQueries.join(' / '),
         'evaluations per SLO (min–max)': `${Math.min(...counts)}–${Math.max(...counts)}`,
-        'most evaluations of one SLO in one cycle': maxPerCycle,
+        'most evaluations of one SLO within one cycle': maxPerCycle,
         'min gap between evaluations of one SLO (ms)': minGapMs,
         'webhook error rate': errorRate(deliveryStatuses),
         'reminders sent / lapses owed': reminderFacts.map((facts) => `${facts.events}/${facts.owed}`).join(', '),
