@@ -8,6 +8,7 @@
 // Web API; the API's clock is moved across the history.
 import { FixedClock } from '@app/platform';
 import { SloService } from '@app/slo';
+import { BudgetPolicyListener } from '../apps/api/src/budget-policy/budget-policy.listener';
 import { WeeklyDigestService } from '../apps/api/src/digest/weekly-digest.service';
 import { RunningApi, startApi } from './support/api-app';
 import { FakeSlack } from './support/fake-slack';
@@ -71,11 +72,16 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
   const channels: Record<string, string> = {};
   const sloIds: Record<string, string> = {};
   let componentId: string;
+  /** Observes (calls through to) the budget policy's handling of every `slo.evaluated`, to know when it is done. */
+  let policyHandling: jest.SpiedFunction<BudgetPolicyListener['onSloEvaluated']>;
+  /** Evaluations stored per scenario: the one at creation plus every POST /evaluate. */
+  const evaluationsOf: Record<string, number> = {};
 
   const messagesTo = (team: string) => fake.messagesIn(channels[team]).map((message) => message.text);
   const evaluate = async (slo: string) => {
     const response = await api.http.post(`/api/v1/slos/${sloIds[slo]}/evaluate`).set(api.admin);
     expect([slo, response.status]).toEqual([slo, 200]);
+    evaluationsOf[slo] += 1;
     return response.body;
   };
   /** Re-evaluates an SLO first evaluated when it was created (62 hours before NOW) at NOW - 1h, NOW - 30m and NOW. */
@@ -87,16 +93,25 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
     }
     return statuses;
   };
-  /** The listener acts on the evaluation event asynchronously: wait until the team's channel has settled. */
-  const settled = async (team: string, expectedCount: number) =>
-    eventually(async () => (messagesTo(team).length >= expectedCount ? messagesTo(team) : undefined), `${expectedCount} message(s) in ${team}'s channel`);
-  const quietFor = (ms: number) => new Promise((done) => setTimeout(done, ms));
+  /**
+   * The listener acts on `slo.evaluated` after POST /evaluate has answered: waits until it has received every
+   * evaluation of the SLO so far and finished acting on each (its Slack posts are awaited), so what the channel
+   * holds afterwards is everything the policy sent for them.
+   */
+  const policyDone = async (slo: string) => {
+    const handlingsOf = () => policyHandling.mock.calls.flatMap(([event], index) => (event.slo.id === sloIds[slo] ? [policyHandling.mock.results[index].value] : []));
+    await eventually(async () => (handlingsOf().length >= evaluationsOf[slo] ? true : undefined), `the budget policy to receive ${evaluationsOf[slo]} evaluation(s) of ${slo}`);
+    expect(handlingsOf()).toHaveLength(evaluationsOf[slo]);
+    await Promise.all(handlingsOf());
+  };
   const incidentsOf = async (team: string) => (await api.http.get(`/api/v1/incidents?team=${team}&limit=50`).set(api.admin)).body.items as Array<Record<string, unknown>>;
 
   beforeAll(async () => {
     prometheus = await startPrometheus({ openMetrics: buildHistory() });
     fake = await FakeSlack.start();
     api = await startApi({ clock, env: { ...slackEnv(fake), PROMETHEUS_URL: prometheus.url, SCHEDULER_ENABLED: 'false', DIGEST_DAY: 'monday', DIGEST_HOUR_UTC: '9' } });
+    // The event emitter looks the handler up on the instance at each event, so the spy sees every evaluation.
+    policyHandling = jest.spyOn(api.app.get(BudgetPolicyListener), 'onSloEvaluated');
     const teams: Array<[string, string, string]> = [
       ['orders', 'cart', 'slow-burn'],
       ['ledger', 'billing', 'spent-slowly'],
@@ -129,6 +144,7 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
         });
       expect([scenario, created.status]).toEqual([scenario, 201]);
       sloIds[scenario] = created.body.id;
+      evaluationsOf[scenario] = 1;
     }
   }, 180_000);
 
@@ -142,7 +158,7 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
     const warnings = () => messagesTo('orders').filter((text) => text.includes('slowly burning its error budget'));
 
     expect((await evaluate('slow-burn')).state).toBe('ok');
-    await quietFor(300);
+    await policyDone('slow-burn');
     expect(messagesTo('orders')).toEqual([]);
 
     // 28 hours into the first slow burn: the 1d/2h ticket tier fires, no page tier does.
@@ -151,7 +167,7 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
     expect(burning.state).toBe('warning');
     expect(burning.alerts.filter((alert: { firing: boolean }) => alert.firing).map((alert: { tier: string; long: string }) => `${alert.tier} ${alert.long}`)).toEqual(expect.arrayContaining(['ticket 1d']));
     expect(burning.alerts.some((alert: { tier: string; firing: boolean }) => alert.tier === 'page' && alert.firing)).toBe(false);
-    await settled('orders', 1);
+    await policyDone('slow-burn');
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0]).toMatch(/^:warning: cart-availability \(cart\) is slowly burning its error budget: 5\.0x over 1d\. No incident opened \(ticket tier\)\./);
 
@@ -161,15 +177,14 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
     // Ten hours after the burn ended every tier is quiet again: the lapse is over.
     clock.set(new Date(NOW - 20 * HOUR));
     expect((await evaluate('slow-burn')).alerts.some((alert: { firing: boolean }) => alert.firing)).toBe(false);
-    await quietFor(300);
+    await policyDone('slow-burn');
     expect(warnings()).toHaveLength(1);
 
     // A second lapse: ten hours into the second burn the 3d/6h tier fires, and the team hears once more.
     clock.set(new Date(NOW));
     const again = await evaluate('slow-burn');
     expect(again.alerts.filter((alert: { firing: boolean }) => alert.firing).map((alert: { tier: string; long: string }) => `${alert.tier} ${alert.long}`)).toEqual(['ticket 3d']);
-    await settled('orders', 2);
-    await quietFor(300);
+    await policyDone('slow-burn');
     expect(warnings()).toHaveLength(2);
     expect(messagesTo('orders')).toHaveLength(2);
     expect(await incidentsOf('orders')).toEqual([]);
@@ -183,7 +198,7 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
       expect(status.errorBudgetRemaining).toBeLessThanOrEqual(0);
       expect(status.alerts.some((alert: { tier: string; firing: boolean }) => alert.tier === 'page' && alert.firing)).toBe(false);
     }
-    await quietFor(300);
+    await policyDone('spent-slowly');
     expect(freeze()).toHaveLength(1);
     expect(freeze()[0]).toContain('freeze risky changes until it recovers');
     expect(await incidentsOf('ledger')).toEqual([]);
@@ -196,7 +211,7 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
       expect(status.state).toBe('critical');
       expect(status.errorBudgetRemaining).toBeLessThanOrEqual(0);
     }
-    await quietFor(300);
+    await policyDone('spent-burning');
     expect(freeze()).toHaveLength(1);
     const incidents = await incidentsOf('payments');
     expect(incidents).toHaveLength(1);
