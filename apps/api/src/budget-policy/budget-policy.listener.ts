@@ -3,9 +3,9 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { IncidentsService, TimelineAuthor } from '@app/incidents';
 import { Clock } from '@app/platform';
 import { SLO_EVALUATED, SloEvaluatedEvent } from '@app/slo';
+import { StatusComponentsService } from '@app/status';
 import { TeamNotifier } from '../notifications/team-notifier';
 import { decideBudgetPolicyActions, describeBurn, formatBurnRate, formatPercent } from './budget-policy';
-import { PolicyComponentLink } from './policy-component-link';
 
 const AUTHOR: TimelineAuthor = { kind: 'system', component: 'slo' };
 
@@ -27,7 +27,7 @@ export class BudgetPolicyListener {
   constructor(
     private readonly incidents: IncidentsService,
     private readonly notifier: TeamNotifier,
-    private readonly componentLink: PolicyComponentLink,
+    private readonly statusComponents: StatusComponentsService,
     private readonly clock: Clock,
   ) {}
 
@@ -109,7 +109,7 @@ export class BudgetPolicyListener {
     const componentId = event.slo.policy.statusComponentId;
     if (!componentId) return;
     try {
-      if (!(await this.componentLink.follow(componentId, event.slo.id, event.status.state, this.clock.now()))) {
+      if (!(await this.statusComponents.followSloState(componentId, event.slo.id, event.status.state, this.clock.now()))) {
         this.logger.warn({ slo: event.slo.id, componentId }, 'the status component named by the SLO policy does not exist; no component moves');
       }
     } catch (error) {

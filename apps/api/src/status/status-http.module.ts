@@ -15,13 +15,15 @@ import { StatusComponentsController } from './status-components.controller';
  * Also answers the incidents lib's ComponentDirectory port with the status
  * components, so incidents can only name components that exist. Global because
  * the incidents module resolves that optional port from its own scope; one
- * module (not two importing StatusModule) so the status job is registered once.
+ * module (not two importing StatusModule) so the status job is registered once;
+ * it re-exports StatusModule for the same reason (the error budget policy moves
+ * the component its policy names through StatusComponentsService).
  */
 @Global()
 @Module({
   imports: [StatusModule.forRoot({ sloStateSource: EngineSloStateSource, imports: [SloModule] })],
   controllers: [StatusComponentsController, ComponentGroupsController, MaintenancesController],
   providers: [{ provide: ComponentDirectory, useExisting: StatusComponentDirectory }],
-  exports: [ComponentDirectory],
+  exports: [ComponentDirectory, StatusModule],
 })
 export class StatusHttpModule {}
