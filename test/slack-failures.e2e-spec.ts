@@ -158,13 +158,17 @@ describe('Slack failures: the incident is never lost or duplicated', () => {
   });
 
   it("never adopts a taken name that is not this incident's own channel: someone else's, or another incident's", async () => {
+    // Another incident of this test's own, declared first so that the next number is the squatted one's.
+    await api.http.post('/api/v1/incidents').set(api.admin).send({ title: 'Owns the bot channel', severity: 'SEV3', team: 'payments', type: 'other', visibility: 'internal' }).expect(201);
+    await slackIdle(api);
+    const other = await incidentTitled('Owns the bot channel');
+    expect(other.slack_channel_id).not.toBeNull();
     const nextNumber = Number((await sql<{ n: string }>(api.database.url, 'SELECT last_value + 1 AS n FROM incident_number_seq'))[0].n);
     const base = incidentChannelName(nextNumber, 'Name squatted');
     // created by a person
     fake.addChannel({ name: base, members: [ALICE.id] });
     // created by the bot, but the channel of another incident
     const botsOther = fake.addChannel({ name: `${base}-2`, members: [FAKE_SLACK_BOT.userId] });
-    const other = await incidentTitled('Answer lost');
     await sql(api.database.url, 'UPDATE incidents SET slack_channel_id = $1 WHERE id = $2', [botsOther.id, other.id]);
     try {
       const form = await openDeclareForm(api, fake);
