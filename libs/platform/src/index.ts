@@ -14,7 +14,7 @@ export type { ErrorResponseBody } from './errors/error-response';
 export { isDatabaseUnavailable } from './errors/database-unavailable';
 export { isUniqueViolation } from './errors/unique-violation';
 export { configureHttpApp } from './http/configure-app';
-export { isDraining } from './http/draining';
+export { isDraining, startDraining } from './http/draining';
 export { handleShutdownSignals } from './http/graceful-shutdown';
 export type { Page, PageRequest } from './http/pagination';
 export { IS_PUBLIC, Public } from './http/public.decorator';

@@ -1,7 +1,6 @@
 import { createServer, IncomingMessage, request, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MetricsRegistry, UnauthorizedError } from '@app/platform';
-import { startDraining } from '../../../../libs/platform/src/http/draining';
+import { MetricsRegistry, startDraining, UnauthorizedError } from '@app/platform';
 import { SLACK_BODY_LIMIT_BYTES, SlackEventsListener } from './slack-events.listener';
 import type { SlackHttpAnswer, SlackHttpReceiver, SlackHttpRequest } from './slack-http.receiver';
 
