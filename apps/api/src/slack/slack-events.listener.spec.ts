@@ -125,6 +125,51 @@ describe('SlackEventsListener', () => {
     expect(log.log.mock.calls[0][0]).toMatchObject({ req: { method: 'POST', url: '/slack/events' }, res: { statusCode: 200 } });
   });
 
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+  const durationCounts = async () =>
+    Object.fromEntries(
+      (await metrics.httpRequestDuration.get()).values
+        .filter((value) => value.metricName === 'http_request_duration_seconds_count')
+        .map((value) => [`${value.labels.method} ${value.labels.route} ${value.labels.status_code}`, value.value]),
+    );
+
+  it('counts (499) and logs at warn a request whose client hangs up before the answer, mid-body or while the receiver works', async () => {
+    const { port } = server.address() as AddressInfo;
+    const open = (contentLength: number) => {
+      const outgoing = request({ host: '127.0.0.1', port, method: 'POST', path: '/slack/events', headers: { 'content-length': String(contentLength) } });
+      outgoing.on('error', () => undefined);
+      return outgoing;
+    };
+    // Mid-body: the content-length promises more than ever comes.
+    const midBody = open(100);
+    midBody.write('command=%2Fin', () => midBody.destroy());
+    await until(() => log.warn.mock.calls.length === 1);
+    expect(received).toEqual([]);
+
+    // The whole body, then gone before the receiver answers; the late answer is not counted again.
+    let answerLate = () => undefined as void;
+    behaviour = (_request, answer) => new Promise<void>((resolve) => (answerLate = () => resolve(answer({ status: 200 }))));
+    const whole = open('command=%2Fincident'.length);
+    whole.end('command=%2Fincident');
+    await until(() => received.length === 1);
+    whole.destroy();
+    await until(() => log.warn.mock.calls.length === 2);
+    answerLate();
+    // A later request, observed when it finishes: by then a second observation of the late answer would have come.
+    behaviour = async (_request, answer) => answer({ status: 200 });
+    expect((await send(server, {})).status).toBe(200);
+
+    expect(await durationCounts()).toEqual({ 'POST /slack/events 499': 2, 'POST /slack/events 200': 1 });
+    expect(log.warn.mock.calls.map(([line, message]) => [line.req.url, line.res.statusCode, message])).toEqual([
+      ['/slack/events', 499, 'request aborted before an answer was sent'],
+      ['/slack/events', 499, 'request aborted before an answer was sent'],
+    ]);
+    expect(log.log).toHaveBeenCalledTimes(1);
+    expect(log.error).not.toHaveBeenCalled();
+  });
+
   it('asks keep-alive clients to close the connection while the app drains', async () => {
     expect((await send(server, {})).headers.connection).not.toBe('close');
     startDraining();

@@ -13,6 +13,9 @@ export const SLACK_BODY_LIMIT_BYTES = 256 * 1024;
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
+/** nginx's "client closed request": the connection ended before an answer was written (the status_code label). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
 /**
  * POST /slack/events in HTTP mode, answered ahead of Express and Nest
  * (installed as the HTTP server's first request listener by createApiApp).
@@ -22,7 +25,8 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * middleware, no per-request logger child. It still gets what every route
  * gets, cheaper: the `http_request_duration_seconds` histogram (route
  * `/slack/events`), one log line per request (level by status, like
- * pino-http's), `Connection: close` while draining, and the JSON error shape
+ * pino-http's; a request aborted before its answer is counted and logged at
+ * warn as 499), `Connection: close` while draining, and the JSON error shape
  * of AllExceptionsFilter for refusals (401 without any side effect).
  *
  * Everything else, and this route while Slack is off or in Socket Mode (the
@@ -42,7 +46,12 @@ export class SlackEventsListener {
   handle(request: IncomingMessage, response: ServerResponse): boolean {
     if (request.method !== 'POST' || !isSlackEventsUrl(request.url) || !this.receiver.acceptsRequests) return false;
     const startedAt = process.hrtime.bigint();
+    let readFailure: unknown;
     response.once('finish', () => this.observe(request, response, startedAt));
+    // A request aborted mid-body (or a client gone before the answer) never finishes: observed when the connection closes.
+    response.once('close', () => {
+      if (!response.writableFinished) this.observeAborted(request, startedAt, readFailure);
+    });
     readBody(request, SLACK_BODY_LIMIT_BYTES).then(
       (rawBody) => {
         if (rawBody === null) {
@@ -55,7 +64,10 @@ export class SlackEventsListener {
           this.sendError(response, status, body, false);
         });
       },
-      () => response.destroy(),
+      (error: unknown) => {
+        readFailure = error;
+        response.destroy();
+      },
     );
     return true;
   }
@@ -70,17 +82,28 @@ export class SlackEventsListener {
   }
 
   private observe(request: IncomingMessage, response: ServerResponse, startedAt: bigint): void {
-    const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
     const status = response.statusCode;
+    const line = this.record(request, status, startedAt);
+    if (status >= 500) this.logger.error(line, 'request errored');
+    else if (status >= 400) this.logger.warn(line, 'request completed');
+    else this.logger.log(line, 'request completed');
+  }
+
+  /** Not our failure but worth seeing: Slack (or a proxy) gave up on us, or something sends broken requests. */
+  private observeAborted(request: IncomingMessage, startedAt: bigint, readFailure: unknown): void {
+    const line = this.record(request, CLIENT_CLOSED_REQUEST, startedAt);
+    this.logger.warn(readFailure === undefined ? line : { ...line, err: readFailure }, 'request aborted before an answer was sent');
+  }
+
+  /** One observation in the http histogram; returns the request's log line. */
+  private record(request: IncomingMessage, status: number, startedAt: bigint) {
+    const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
     this.metrics.httpRequestDuration.observe({ method: 'POST', route: SLACK_EVENTS_PATH, status_code: String(status) }, seconds);
-    const line = {
+    return {
       req: { method: 'POST', url: request.url, remoteAddress: request.socket.remoteAddress, retryNum: request.headers['x-slack-retry-num'] },
       res: { statusCode: status },
       responseTime: Math.round(seconds * 1e4) / 10,
     };
-    if (status >= 500) this.logger.error(line, 'request errored');
-    else if (status >= 400) this.logger.warn(line, 'request completed');
-    else this.logger.log(line, 'request completed');
   }
 }
 
