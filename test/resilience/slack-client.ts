@@ -12,7 +12,7 @@ export const SLACK_BOT_TOKEN = 'xoxb-resilience-test-token';
 
 /** The API's Slack settings: HTTP mode against the fake, and a quick retry job. */
 export function slackEnv(fake: FakeSlack): Record<string, string> {
-  return { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL: fake.url, SLACK_RETRY_INTERVAL_S: '5' };
+  return { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL: fake.url, SLACK_RETRY_INTERVAL_S: '5', SLACK_RETRY_IDLE_S: '30' };
 }
 
 export interface SlackAnswer {

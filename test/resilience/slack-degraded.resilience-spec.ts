@@ -94,7 +94,7 @@ describe('Slack slow, erroring and rate limiting during a declaration burst', ()
       );
     const afterBurst = await stored();
     const pendingAfterOutage = afterBurst.filter((row) => row.slack_sync_state !== 'synced').length;
-    // The retry job waits for incidents nobody touched for 120 s, then works every SLACK_RETRY_INTERVAL_S.
+    // The retry job waits for incidents nobody touched for SLACK_RETRY_IDLE_S (30 s here), then works every SLACK_RETRY_INTERVAL_S.
     const caughtUpMs = await millisUntil(async () => (await stored()).every((row) => row.slack_sync_state === 'synced'), 'every incident synced to Slack', 200_000, 1000);
     await sleep(1_000);
     const rows = await stored();

@@ -19,7 +19,8 @@ import { BURNING, HEALTHY, indicatorOf, TrafficSlo, trafficHistory } from './slo
 import { BallastSystem } from './system';
 
 const EVAL_INTERVAL_S = 2;
-const DIGEST_CHECK_EVERY_MS = 10 * 60_000;
+const DIGEST_CHECK_INTERVAL_S = 5;
+const DIGEST_CHECK_EVERY_MS = DIGEST_CHECK_INTERVAL_S * 1000;
 const REMINDER_MIN = 1;
 const TEAMS = [
   { slug: 'payments', channel: 'C0PAYMENTS' },
@@ -63,6 +64,7 @@ describe('two API replicas on one database', () => {
         SLO_EVAL_INTERVAL_S: String(EVAL_INTERVAL_S),
         REMINDER_SEV1_MIN: String(REMINDER_MIN),
         REMINDER_CHECK_INTERVAL_S: '5',
+        DIGEST_CHECK_INTERVAL_S: String(DIGEST_CHECK_INTERVAL_S),
         // This week's digest slot is the current UTC hour of today: due at the next digest check.
         DIGEST_DAY: WEEKDAYS[startedAt.getUTCDay()],
         DIGEST_HOUR_UTC: String(startedAt.getUTCHours()),
@@ -116,7 +118,8 @@ describe('two API replicas on one database', () => {
     );
 
     // Run until the digest check after the teams were created, and at least one reminder lapse plus a check interval.
-    const firstDigestCheck = Math.ceil((teamsCreatedAt + 1000) / DIGEST_CHECK_EVERY_MS) * DIGEST_CHECK_EVERY_MS;
+    // The replicas' digest timers are not aligned to the teams' creation: the first check after it comes within one interval.
+    const firstDigestCheck = teamsCreatedAt + DIGEST_CHECK_EVERY_MS + 1000;
     const runUntil = Math.max(firstDigestCheck + 15_000, Date.now() + REMINDER_MIN * 60_000 + 12_000);
     const evaluationsFrom = new Date(Date.now() + 2 * EVAL_INTERVAL_S * 1000);
     await sleep(runUntil - Date.now());

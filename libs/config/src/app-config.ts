@@ -171,6 +171,20 @@ export class EnvironmentSchema {
   @Max(3600)
   SLACK_RETRY_INTERVAL_S: number = 60;
 
+  /** How long an incident's row must have been untouched before the retry job redoes its Slack side (its first attempt may still be waiting on Retry-After). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  @Min(5)
+  @Max(86400)
+  SLACK_RETRY_IDLE_S: number = 120;
+
+  /** How often the scheduler checks whether the weekly digest is due. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  @Min(5)
+  @Max(3600)
+  DIGEST_CHECK_INTERVAL_S: number = 600;
+
   @Transform(emptyToUndefined)
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';

@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Cron } from '@nestjs/schedule';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppConfig } from '@app/config';
@@ -10,6 +10,8 @@ import { SloService } from '@app/slo';
 import { TeamNotifier } from '../notifications/team-notifier';
 import { DigestDay, latestDigestSlot, renderWeeklyDigest } from './weekly-digest';
 import { TeamDigestEntity } from './team-digest.entity';
+
+const DIGEST_JOB = 'weekly-digest';
 
 export interface DigestRunResult {
   scheduledAt: Date;
@@ -23,8 +25,9 @@ export interface DigestRunResult {
  * several replicas checking at the same time send it once.
  */
 @Injectable()
-export class WeeklyDigestService {
+export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WeeklyDigestService.name);
+  private running = false;
 
   constructor(
     @InjectRepository(TeamDigestEntity) private readonly digests: Repository<TeamDigestEntity>,
@@ -34,15 +37,32 @@ export class WeeklyDigestService {
     private readonly notifier: TeamNotifier,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    // Only there when ScheduleModule is loaded (SCHEDULER_ENABLED). Explicit token: `X | null` has no design type under SWC.
+    @Optional() @Inject(SchedulerRegistry) private readonly registry: SchedulerRegistry | null,
   ) {}
 
-  /** Checked every 10 minutes; does nothing until this week's slot has passed, then sends what is not sent yet. */
-  @Cron('0 */10 * * * *', { name: 'weekly-digest' })
+  /** Checked every DIGEST_CHECK_INTERVAL_S (default 10 minutes) in replicas with the scheduler on. */
+  onApplicationBootstrap(): void {
+    if (!this.config.SCHEDULER_ENABLED || !this.registry) return;
+    const timer = setInterval(() => void this.scheduledRun(), this.config.DIGEST_CHECK_INTERVAL_S * 1000);
+    timer.unref();
+    this.registry.addInterval(DIGEST_JOB, timer);
+  }
+
+  onModuleDestroy(): void {
+    if (this.registry?.doesExist('interval', DIGEST_JOB)) this.registry.deleteInterval(DIGEST_JOB);
+  }
+
+  /** Does nothing until this week's slot has passed, then sends what is not sent yet; never overlaps itself in one replica. */
   async scheduledRun(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
     try {
       await this.sendDueDigests();
     } catch (error) {
       this.logger.error({ err: error }, 'weekly digest run failed; retried at the next check');
+    } finally {
+      this.running = false;
     }
   }
 

@@ -7,13 +7,6 @@ import { SlackIncidentSync } from './slack-incident-sync.service';
 import { SlackReminders } from './slack-reminders.service';
 
 /**
- * The retry job leaves an incident alone while its first attempt may still be
- * running (transport retries, Retry-After waits): the incident's row must have
- * been untouched this long.
- */
-export const SLACK_RETRY_IDLE_SECONDS = 120;
-
-/**
  * Registers the periodic Slack jobs with @nestjs/schedule, in replicas with
  * SCHEDULER_ENABLED and Slack on: reminders (REMINDER_CHECK_INTERVAL_S) and
  * retrying the Slack side of incidents Slack failed for (SLACK_RETRY_INTERVAL_S).
@@ -37,7 +30,7 @@ export class SlackScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     if (!this.config.SCHEDULER_ENABLED || !this.gateway.enabled || !this.registry) return;
     this.every('slack-reminders', this.config.REMINDER_CHECK_INTERVAL_S, () => this.reminders.sendDueReminders());
-    this.every('slack-sync-retry', this.config.SLACK_RETRY_INTERVAL_S, () => this.sync.retryPending({ idleForSeconds: SLACK_RETRY_IDLE_SECONDS }));
+    this.every('slack-sync-retry', this.config.SLACK_RETRY_INTERVAL_S, () => this.sync.retryPending({ idleForSeconds: this.config.SLACK_RETRY_IDLE_S }));
   }
 
   onModuleDestroy(): void {
