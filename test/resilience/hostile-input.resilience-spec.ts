@@ -1,6 +1,9 @@
 import { Client } from 'pg';
+import { FakeSlack } from '../support/fake-slack';
+import { declareViewValues, SignedSlackRequest, slashCommandRequest, viewSubmissionRequest } from '../support/slack-payloads';
 import { BallastSystem } from './system';
 import { recordScenario } from './report';
+import { SLACK_SIGNING_SECRET, slackEnv } from './slack-client';
 
 const SCRIPT = `<script>alert(1)</script><img src=x onerror=alert(2)> javascript:alert(3) <!channel> '; DROP TABLE incidents; -- ünïcödé 🔥`;
 
@@ -20,12 +23,15 @@ async function tableCounts(url: string): Promise<Record<string, number>> {
 
 describe('hostile input against the running system', () => {
   let system: BallastSystem;
+  let fake: FakeSlack;
 
   beforeAll(async () => {
-    system = await BallastSystem.start({ env: { PROMETHEUS_URL: 'http://127.0.0.1:9' } });
+    fake = await FakeSlack.start();
+    system = await BallastSystem.start({ env: { PROMETHEUS_URL: 'http://127.0.0.1:9', ...slackEnv(fake) } });
   });
   afterAll(async () => {
     await system?.stop();
+    await fake?.close();
   });
 
   it('answers every hostile request with a clear 4xx, stores nothing partial and leaks nothing', async () => {
@@ -41,6 +47,9 @@ describe('hostile input against the running system', () => {
     for (let depth = 0; depth < 5000; depth++) nested = `{"a":${nested}}`;
     const yamlBomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 9 }, (_, index) => `${String.fromCharCode(98 + index)}: &${String.fromCharCode(98 + index)} [*${String.fromCharCode(97 + index)},*${String.fromCharCode(97 + index)},*${String.fromCharCode(97 + index)},*${String.fromCharCode(97 + index)},*${String.fromCharCode(97 + index)},*${String.fromCharCode(97 + index)},*${String.fromCharCode(97 + index)},*${String.fromCharCode(97 + index)},*${String.fromCharCode(97 + index)}]`)].join('\n');
     const validIncident = { title: 'ok', severity: 'SEV3', team: 'payments', type: 'deploy' };
+    const slack = (signed: SignedSlackRequest) => fetch(`${system.api.url}/slack/events`, { method: 'POST', headers: signed.headers, body: signed.body });
+    const declaration = { values: declareViewValues({ title: `Hostile ${SCRIPT}`, severity: 'SEV2', team: 'payments', services: ['checkout'], type: 'deploy', visibility: 'public', summary: SCRIPT }) };
+    const slackCallsBefore = fake.calls().length;
     const cases: Array<{ name: string; send: () => Promise<Response>; expect: number[] }> = [
       { name: 'no token', send: () => fetch(`${system.api.url}/api/v1/incidents`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(validIncident) }), expect: [401] },
       { name: 'forged token', send: () => api('/api/v1/incidents', { method: 'POST', headers: { Authorization: 'Bearer blst_forgedforgedforgedforgedforgedforgedforge' }, body: JSON.stringify(validIncident) }), expect: [401] },
@@ -57,7 +66,13 @@ describe('hostile input against the running system', () => {
       { name: 'OpenSLO YAML alias bomb', send: () => api('/api/v1/slos/import', { method: 'POST', headers: { 'Content-Type': 'application/yaml' }, body: yamlBomb }), expect: [400, 413, 415] },
       { name: 'OpenSLO with unsupported content', send: () => api('/api/v1/slos/import', { method: 'POST', headers: { 'Content-Type': 'application/yaml' }, body: 'apiVersion: openslo/v1\nkind: SLO\nmetadata: { name: x }\nspec: { service: checkout, budgetingMethod: Timeslices, timeWindow: [ { duration: 1M, isRolling: false } ], objectives: [ { target: 0.99 } ] }\n' }), expect: [400] },
       { name: 'Alertmanager payload with nested labels', send: () => api('/webhooks/alertmanager', { method: 'POST', body: JSON.stringify({ version: '4', groupKey: 'x', status: 'firing', receiver: 'r', groupLabels: {}, commonLabels: { team: { $gt: '' } }, commonAnnotations: {}, alerts: [] }) }), expect: [400] },
-      { name: 'Slack event without signature', send: () => fetch(`${system.api.url}/slack/events`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'command=%2Fincident&text=declare' }), expect: [401, 404] },
+      { name: 'Slack event without signature', send: () => fetch(`${system.api.url}/slack/events`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'command=%2Fincident&text=declare' }), expect: [401] },
+      { name: 'Slack command signed with another secret', send: () => slack(slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'declare forged' }, { signWith: 'not-our-signing-secret-0123456789' })), expect: [401] },
+      { name: 'Slack command replayed 6 minutes later', send: () => slack(slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'declare replay' }, { staleBySeconds: 360 })), expect: [401] },
+      { name: 'Slack declaration with a forged signature', send: () => slack(viewSubmissionRequest(SLACK_SIGNING_SECRET, declaration, { signature: `v0=${'0'.repeat(64)}` })), expect: [401] },
+      { name: 'Slack declaration tampered in transit', send: () => slack(viewSubmissionRequest(SLACK_SIGNING_SECRET, declaration, { tamperBody: (body) => body.replace('SEV2', 'SEV1') })), expect: [401] },
+      { name: 'Slack declaration replayed 6 minutes later', send: () => slack(viewSubmissionRequest(SLACK_SIGNING_SECRET, declaration, { staleBySeconds: 360 })), expect: [401] },
+      { name: 'huge OpenSLO document', send: () => api('/api/v1/slos/import', { method: 'POST', headers: { 'Content-Type': 'application/yaml' }, body: `apiVersion: openslo/v1\nkind: SLO\nmetadata: { name: x }\nspec:\n  description: "${'x'.repeat(3_000_000)}"\n` }), expect: [413] },
     ];
     const outcomes: Record<string, number> = {};
     for (const hostile of cases) {
@@ -73,6 +88,8 @@ describe('hostile input against the running system', () => {
     }
     const after = await tableCounts(system.postgres.url);
     expect(after).toEqual(before);
+    // A refused Slack request has no side effect on Slack either: no form opened, nothing posted.
+    expect(fake.calls().slice(slackCallsBefore).map((call) => call.method)).toEqual([]);
 
     // Hostile text in every free-text field that reaches HTML, feeds, SVG and JSON.
     const componentResponse = await api('/api/v1/status/components', { method: 'POST', body: JSON.stringify({ name: `Checkout ${SCRIPT}`.slice(0, 100), description: SCRIPT }) });
@@ -112,9 +129,9 @@ describe('hostile input against the running system', () => {
 
     recordScenario({
       scenario: 'Hostile input',
-      injected: `${cases.length} hostile requests (forged/missing/foreign tokens, 2 MB body, 5000-deep JSON, wrong types, unknown fields, SQL-looking strings, control characters, invalid and 200 KB PromQL, YAML alias bomb, unsupported OpenSLO, nested alert labels, unsigned Slack event) and <script>/javascript:/<!channel> in incident title, summary, public update and component name`,
+      injected: `${cases.length} hostile requests (forged/missing/foreign tokens, 2 MB body, 5000-deep JSON, wrong types, unknown fields, SQL-looking strings, control characters, invalid and 200 KB PromQL, YAML alias bomb, unsupported OpenSLO, 3 MB OpenSLO document, nested alert labels, Slack requests unsigned, signed with another secret, with a forged signature, tampered in transit and replayed 6 minutes later) and <script>/javascript:/<!channel> in incident title, summary, public update and component name`,
       usersSaw: Object.entries(outcomes).map(([name, status]) => `${name}: ${status}`).join('; '),
-      stored: `row counts unchanged by the rejected requests (${JSON.stringify(after)}); hostile text stored verbatim but escaped in HTML, RSS, Atom and SVG; internal note absent from every public surface`,
+      stored: `row counts unchanged by the rejected requests (${JSON.stringify(after)}); no Slack Web API call caused by a refused Slack request; hostile text stored verbatim but escaped in HTML, RSS, Atom and SVG; internal note absent from every public surface`,
       figures: { 'hostile requests': cases.length, '5xx answers': Object.values(outcomes).filter((status) => status >= 500).length },
       passed: true,
     });
