@@ -500,4 +500,16 @@ describe('public status page', () => {
     expect(health.body.snapshot.ageSeconds).toBeGreaterThanOrEqual(0);
     expect(health.body.snapshot.ageSeconds).toBeLessThan(60);
   });
+
+  it('counts the responses it serves from the snapshot in status_page_responses_total', async () => {
+    const served = async (code: string) => {
+      const metrics = (await page.http.get('/metrics').expect(200)).text;
+      return Number(new RegExp(`^status_page_responses_total\\{route="v2",code="${code}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+    };
+    const [ok, notModified] = [await served('200'), await served('304')];
+    const first = await page.http.get('/api/v2/status.json').expect(200);
+    await page.http.get('/api/v2/status.json').expect(200);
+    await page.http.get('/api/v2/status.json').set('If-None-Match', first.headers.etag).expect(304);
+    expect([await served('200'), await served('304')]).toEqual([ok + 2, notModified + 1]);
+  });
 });
