@@ -7,6 +7,7 @@ import { brotliDecompressSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { xml2js } from 'xml-js';
 import { FixedClock } from '@app/platform';
+import { AcceptHandlesService } from '../apps/status-page/src/http/accept-handles.service';
 import { SnapshotRequestHandler } from '../apps/status-page/src/http/snapshot-request-handler';
 import { sql } from './support/sql';
 import { RunningApi, startApi } from './support/api-app';
@@ -511,5 +512,28 @@ describe('public status page', () => {
     await page.http.get('/api/v2/status.json').expect(200);
     await page.http.get('/api/v2/status.json').set('If-None-Match', first.headers.etag).expect(304);
     expect([await served('200'), await served('304')]).toEqual([ok + 2, notModified + 1]);
+  });
+
+  it('accepts a burst of new connections on its duplicate handles, and serves every one of them', async () => {
+    const handles = await page.app.get(AcceptHandlesService).ready();
+    expect(handles?.count).toBe(page.config.STATUS_PAGE_ACCEPT_HANDLES);
+    const metric = async (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec((await page.http.get('/metrics').expect(200)).text)?.[1]);
+    expect(await metric('status_page_accept_handles')).toBe(page.config.STATUS_PAGE_ACCEPT_HANDLES + 1);
+    const before = await metric('status_page_accepted_by_duplicate_handles');
+    // 64 fresh connections at once (no keep-alive agent): each a new accept.
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 64 },
+        () =>
+          new Promise<number | undefined>((resolve, reject) =>
+            httpGet(`${page.baseUrl}/api/v2/status.json`, { agent: false }, (response) => {
+              response.resume();
+              resolve(response.statusCode);
+            }).once('error', reject),
+          ),
+      ),
+    );
+    expect(statuses).toEqual(Array(64).fill(200));
+    expect(await metric('status_page_accepted_by_duplicate_handles')).toBeGreaterThan(before);
   });
 });

@@ -1,11 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@app/config';
 import type { Clock } from '@app/platform';
 import { TokensService } from '@app/catalog';
-import { configureHttpApp } from '@app/platform';
+import { configureHttpApp, installRequestFastPath } from '@app/platform';
 import { ApiAppModule } from './app.module';
 import { SlackEventsListener } from './slack/slack-events.listener';
 
@@ -48,12 +48,6 @@ export async function createApiApp(options: CreateApiAppOptions): Promise<NestEx
  * of /incident), everything else continues to Nest.
  */
 function installSlackFastPath(app: NestExpressApplication): void {
-  const server = app.getHttpServer() as Server;
   const slack = app.get(SlackEventsListener);
-  const downstream = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
-  server.removeAllListeners('request');
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    if (slack.handle(request, response)) return;
-    for (const listener of downstream) listener.call(server, request, response);
-  });
+  installRequestFastPath(app.getHttpServer() as Server, (request, response) => slack.handle(request, response));
 }

@@ -2,10 +2,11 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { AppConfig } from '@app/config';
-import { Clock, configureHttpApp } from '@app/platform';
+import { Clock, configureHttpApp, installRequestFastPath } from '@app/platform';
 import { StatusPageAppModule } from './app.module';
+import { AcceptHandlesService } from './http/accept-handles.service';
 import { SnapshotRequestHandler } from './http/snapshot-request-handler';
 
 export interface CreateStatusPageAppOptions {
@@ -36,12 +37,9 @@ function installSnapshotFastPath(app: NestExpressApplication): void {
   const server = app.getHttpServer() as Server;
   const handler = app.get(SnapshotRequestHandler);
   const logger = new Logger('StatusPage');
-  const downstream = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
-  server.removeAllListeners('request');
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    let handled: boolean;
+  installRequestFastPath(server, (request, response) => {
     try {
-      handled = handler.handle(request, response);
+      return handler.handle(request, response);
     } catch (error) {
       // A rendering bug must cost one response, not the process.
       const errorId = randomUUID();
@@ -51,8 +49,8 @@ function installSnapshotFastPath(app: NestExpressApplication): void {
         response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
         response.end(`Internal error; quote error id ${errorId} when reporting it\n`);
       }
-      return;
+      return true;
     }
-    if (!handled) for (const listener of downstream) listener.call(server, request, response);
   });
+  app.get(AcceptHandlesService).attach(server);
 }
