@@ -62,6 +62,9 @@ const PROBES: readonly Probe[] = [
 const BROWSER_PROBE: Probe = { path: '/', encoding: 'br' };
 const ACCEPT_ENCODING: Record<Encoding, string> = { identity: 'identity', gzip: 'gzip', br: 'gzip, deflate, br, zstd' };
 const probeLabel = (probe: Probe) => (probe.encoding === 'identity' ? probe.path : `${probe.path} (${probe.encoding})`);
+/** Rows repeated on a status page with STATUS_PAGE_ACCEPT_HANDLES=0 (one accepting handle, Node's default). */
+const SINGLE_HANDLE_PROBES: readonly Probe[] = [{ path: '/api/v2/summary.json', encoding: 'identity' }, { path: '/', encoding: 'gzip' }];
+const SINGLE_HANDLE_SERVER = 'same, one accept handle';
 const TARGET_SHARE = 0.5;
 const TARGET_P99_MS = 25;
 
@@ -239,7 +242,7 @@ function buildStatusPage(workDir: string): string {
   return join(outDir, 'apps/status-page/src/main.js');
 }
 
-async function startStatusPageProcess(mainJs: string, databaseUrl: string, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+async function startStatusPageProcess(mainJs: string, databaseUrl: string, dataDir: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const [command, args] = pinned(SERVER_CPU, process.execPath, ['--enable-source-maps', mainJs]);
   const child = spawn(command, args, {
@@ -254,6 +257,7 @@ async function startStatusPageProcess(mainJs: string, databaseUrl: string, dataD
       STATUS_PAGE_NAME: 'Acme',
       PUBLIC_STATUS_URL: 'https://status.example.com',
       NODE_ENV: 'production',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -390,7 +394,8 @@ async function main(): Promise<void> {
     const fixtures = new IncidentFixtures(apiApp.get(DataSource));
     const { activeIncidentId } = await seed({ post }, fixtures, db);
 
-    const statusPage = await startStatusPageProcess(buildStatusPage(workDir), databaseUrl, join(workDir, 'data'));
+    const mainJs = buildStatusPage(workDir);
+    const statusPage = await startStatusPageProcess(mainJs, databaseUrl, join(workDir, 'data'));
     cleanup.push(() => stopChild(statusPage.child));
     log(`status page up at ${statusPage.url}`);
 
@@ -440,6 +445,18 @@ async function main(): Promise<void> {
     }
     const ballastProbes = [...PROBES, BROWSER_PROBE];
     record('quiet', 'Ballast status page', probeLabel(BROWSER_PROBE), await measure(`${statusPage.url}${BROWSER_PROBE.path}`, BROWSER_PROBE.encoding, page));
+
+    // The same build with only the server's own accepting handle (STATUS_PAGE_ACCEPT_HANDLES=0), for comparison:
+    // each row starts with wrk opening its connections at once.
+    {
+      const single = await startStatusPageProcess(mainJs, databaseUrl, join(workDir, 'data-single'), { STATUS_PAGE_ACCEPT_HANDLES: '0' });
+      try {
+        const singlePage = { pids: [single.child.pid as number], statusPage: { pid: single.child.pid as number, baseUrl: single.url } };
+        for (const probe of SINGLE_HANDLE_PROBES) record('quiet', SINGLE_HANDLE_SERVER, probeLabel(probe), await measure(`${single.url}${probe.path}`, probe.encoding, singlePage));
+      } finally {
+        await stopChild(single.child);
+      }
+    }
 
     // Again while the active incident gets a public update every second; measure how soon each shows.
     const visibleAfterMs: number[] = [];
@@ -555,7 +572,11 @@ function writeResults(
     ...['quiet', 'incident updated every second'].map((scenario) => `- ${scenario}: ${PROBES.map((probe) => `\`${probeLabel(probe)}\` ${verdict(probeLabel(probe), scenario)}`).join('; ')}.`),
     `- \`/ (br)\` (no nginx counterpart): quiet ${number(find('quiet', 'Ballast', probeLabel(BROWSER_PROBE))?.requestsPerSecond ?? 0)} requests/s, p99 ${find('quiet', 'Ballast', probeLabel(BROWSER_PROBE))?.p99} ms; incident updated every second ${number(find('incident updated every second', 'Ballast', probeLabel(BROWSER_PROBE))?.requestsPerSecond ?? 0)} requests/s, p99 ${find('incident updated every second', 'Ballast', probeLabel(BROWSER_PROBE))?.p99} ms.`,
     `- Unchanged while an incident is updated every second? Ballast's requests/s with updates ÷ quiet: ${ballastLabels.map((label) => `\`${label}\` ${number(((find('incident updated every second', 'Ballast', label)?.requestsPerSecond ?? 0) / (find('quiet', 'Ballast', label)?.requestsPerSecond ?? 1)) * 100)}%`).join(', ')}; serving-thread CPU per request with updates vs quiet: ${ballastLabels.map((label) => `\`${label}\` ${number(find('incident updated every second', 'Ballast', label)?.servingThreadMicrosPerRequest ?? 0)} vs ${number(find('quiet', 'Ballast', label)?.servingThreadMicrosPerRequest ?? 0)} µs`).join(', ')}.`,
-    `- Where the p99 goes: with ${CONNECTIONS} connections kept busy on one core, the queue alone is ${CONNECTIONS} ÷ requests/s (nginx here: ${PROBES.map((probe) => `${number((CONNECTIONS / (find('quiet', 'nginx 1 worker', probeLabel(probe))?.requestsPerSecond ?? 1)) * 1000, 1)} ms`).join(', ')}; Ballast: ${PROBES.map((probe) => `${number((CONNECTIONS / (find('quiet', 'Ballast status page', probeLabel(probe))?.requestsPerSecond ?? 1)) * 1000, 1)} ms`).join(', ')}), so the p99 follows the CPU cost per request; nginx's own p99 in this run is ${PROBES.map((probe) => `${find('quiet', 'nginx 1 worker', probeLabel(probe))?.p99} ms`).join(', ')}. The status page's serving thread stalled at most ${number(Math.max(...rows.filter((row) => row.result.eventLoopMaxMs !== null).map((row) => row.result.eventLoopMaxMs as number)), 1)} ms in any row (event loop max; rebuilds run in the worker, which shares the pinned core at nice 5), and its slowest request took ${number(Math.max(...rows.filter((row) => row.server.startsWith('Ballast')).map((row) => row.result.max)))} ms. Part of the tail is the start of each row, when wrk opens its ${CONNECTIONS} connections at once: Node 20's libuv accepts one connection per event-loop iteration, nginx all at once, so the last connections' first requests wait for the listen queue to drain (seen on a bare \`http.createServer\` while preparing these runs).`,
+    `- Where the p99 goes: with ${CONNECTIONS} connections kept busy on one core, the queue alone is ${CONNECTIONS} ÷ requests/s (nginx here: ${PROBES.map((probe) => `${number((CONNECTIONS / (find('quiet', 'nginx 1 worker', probeLabel(probe))?.requestsPerSecond ?? 1)) * 1000, 1)} ms`).join(', ')}; Ballast: ${PROBES.map((probe) => `${number((CONNECTIONS / (find('quiet', 'Ballast status page', probeLabel(probe))?.requestsPerSecond ?? 1)) * 1000, 1)} ms`).join(', ')}), so the p99 follows the CPU cost per request; nginx's own p99 in this run is ${PROBES.map((probe) => `${find('quiet', 'nginx 1 worker', probeLabel(probe))?.p99} ms`).join(', ')}. The status page's serving thread stalled at most ${number(Math.max(...rows.filter((row) => row.result.eventLoopMaxMs !== null).map((row) => row.result.eventLoopMaxMs as number)), 1)} ms in any row (event loop max; rebuilds run in the worker, which shares the pinned core at nice 5), and its slowest request took ${number(Math.max(...rows.filter((row) => row.server.startsWith('Ballast')).map((row) => row.result.max)))} ms. Each row starts with wrk opening its ${CONNECTIONS} connections at once. Node 20's libuv accepts one connection per event-loop turn and listening handle, and a turn of a loop busy with the connections already open takes milliseconds, so with one handle the last of them wait ~1–2 s to be accepted — wrk's latency figures (corrected for coordinated omission: a request held up for T adds samples for the requests that connection would have sent meanwhile) turn those few waits into a p99 of hundreds of milliseconds. The status page therefore accepts on 33 handles of its socket (STATUS_PAGE_ACCEPT_HANDLES=32 duplicates); the rows "same, one accept handle" are the same build with STATUS_PAGE_ACCEPT_HANDLES=0: ${SINGLE_HANDLE_PROBES.map((probe) => {
+      const single = find('quiet', SINGLE_HANDLE_SERVER, probeLabel(probe));
+      const ours = find('quiet', 'Ballast', probeLabel(probe));
+      return `\`${probeLabel(probe)}\` p99 ${single?.p99} ms, max ${single?.max} ms with one handle vs p99 ${ours?.p99} ms, max ${ours?.max} ms with 33`;
+    }).join('; ')}.`,
     `- \`/\` weight: each stretch of uneventful days in an uptime strip (100% uptime, or no data) is one bar spanning its days (same look: the day gaps are drawn in; one tab stop and one sentence per stretch instead of one per day). With this seed \`/\` went from 103,334 to ${number(bytes.home)} bytes uncompressed, 4,617 to ${number(bytes.homeGzip)} gzipped and 3,409 to ${number(bytes.homeBrotli)} with brotli (before: measured earlier on 2026-12-01 with the same seed).`,
     '- Encodings: the status page answers br to clients that accept it (all current browsers), else gzip, else identity; every variant is made by the worker when the snapshot is built, with its own ETag and `Vary: Accept-Encoding`.',
     '- Built app vs ts-node: this benchmark used to run the status page under ts-node, whose REPL module loads node:domain (every EventEmitter then pays a domain hook). In this session\'s runs under ts-node, `/` uncompressed cost 83–106 µs of serving-thread CPU per request, against 61–66 µs for the built app; the other paths cost about the same either way (57–68 µs).',
@@ -566,7 +587,7 @@ function writeResults(
     }).join(', ')}.`,
     `- Each of the ${visible.count} updates (a public timeline event plus a status change, written through the incident repositories) was visible in \`summary.json\` under that load after median ${number(visible.median)} ms, p99 ${number(visible.p99)} ms, max ${number(visible.max)} ms (LISTEN/NOTIFY, debounce 100 ms, rebuild in the worker, swap).`,
     `- Snapshot refreshes during the run: ${number(rebuild.changed)} produced a new snapshot, ${number(rebuild.unchanged)} found nothing new (identical model: same ETags); mean wall time per refresh in the snapshot worker (niced, sharing the server's core under load): read ${number(rebuild.readMs, 1)} ms (PostgreSQL, one REPEATABLE READ transaction, rows parsed in the worker), build ${number(rebuild.buildMs, 1)} ms (derivation, 90-day uptime), render ${number(rebuild.renderMs, 1)} ms (every ahead-of-demand response in identity, gzip and br).`,
-    '- How: every public route is answered from an in-memory snapshot by a request listener placed ahead of Express/Nest. A worker thread owns the PostgreSQL pool and LISTEN connection and rebuilds on NOTIFY (debounced 100 ms) and every 15 s: read, derive, render, compress, hash, persist; it transfers the finished bodies to the serving thread in one ArrayBuffer, and the serving thread swaps the snapshot reference. No request touches PostgreSQL, and the serving thread never renders, compresses or hashes.',
+    '- How: every public route is answered from an in-memory snapshot by a request listener placed ahead of Express/Nest. A worker thread owns the PostgreSQL pool and LISTEN connection and rebuilds on NOTIFY (debounced 100 ms) and every 15 s: read, derive, render, compress, hash, persist; it transfers the finished bodies to the serving thread in one ArrayBuffer, and the serving thread swaps the snapshot reference. No request touches PostgreSQL, and the serving thread never renders, compresses or hashes. New connections are accepted on 33 handles of the listening socket (see above).',
     '',
   ].join('\n');
   log(`\n${section}`);

@@ -10,8 +10,8 @@ export interface TimeView {
 
 /** `2026-11-24 10:05 UTC`: unambiguous, with the zone named (a script may localise it). */
 export function utcTime(iso: string): TimeView {
-  const date = new Date(iso);
-  return { iso: date.toISOString(), text: `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)} UTC` };
+  const normalised = new Date(iso).toISOString();
+  return { iso: normalised, text: `${normalised.slice(0, 10)} ${normalised.slice(11, 16)} UTC` };
 }
 
 export function utcTimeOrNull(iso: string | null): TimeView | null {

@@ -18,9 +18,13 @@ export interface AcceptHandles {
  * The child that duplicates the listening socket: it receives the server's
  * native handle (as a file descriptor, never listening or reading on it
  * itself) and sends it back `count` times; each pass over the IPC channel
- * arrives in the parent as a new descriptor of the same socket.
+ * arrives in the parent as a new descriptor of the same socket. It exits
+ * when done, when the parent goes away, and after 10 s at the latest.
  */
 const DUPLICATOR = `
+// Never outlive the parent: a leftover copy of the socket would keep the port bound.
+process.on('disconnect', () => process.exit(0));
+setTimeout(() => process.exit(3), 10000).unref();
 process.on('message', (message, handle) => {
   if (!handle || !message || message.type !== 'duplicate') process.exit(2);
   let left = message.count;
