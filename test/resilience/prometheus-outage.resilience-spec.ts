@@ -7,7 +7,7 @@
 import { RunningPrometheus, startPrometheus } from '../support/prometheus';
 import { errorRate, getJson, millisUntil, query, sendJson, sleep } from './probes';
 import { recordScenario } from './report';
-import { BURNING, HEALTHY, indicatorOf, trafficHistory } from './slo-traffic';
+import { BURNING, createTrafficSlo, HEALTHY, trafficHistory } from './slo-traffic';
 import { BallastSystem, SteadyLoad } from './system';
 
 const EVAL_INTERVAL_S = 2;
@@ -49,16 +49,9 @@ describe('Prometheus stopped for several evaluation cycles', () => {
     expect((await sendJson(`${api}/api/v1/services`, 'POST', headers, { slug: 'edge', name: 'Edge', team: 'sre' })).status).toBe(201);
     const ids: Record<string, string> = {};
     for (const slo of [HEALTHY, BURNING]) {
-      const created = await sendJson<{ id: string }>(`${api}/api/v1/slos`, 'POST', headers, {
-        service: 'edge',
-        name: slo.name,
-        objective: 0.99,
-        window: '1d',
-        indicator: indicatorOf(slo),
-        policy: { openIncident: true, severity: 'SEV2' },
-      });
+      const created = await createTrafficSlo(api, headers, 'edge', slo);
       expect(created.status).toBe(201);
-      ids[slo.name] = created.body.id;
+      ids[slo.name] = created.id;
     }
     const slo = async (name: string): Promise<SloView> => (await getJson<SloView>(`${api}/api/v1/slos/${ids[name]}`, headers)).body;
     const states = async (): Promise<Record<string, string | null>> => ({ healthy: (await slo('healthy')).state, burning: (await slo('burning')).state });

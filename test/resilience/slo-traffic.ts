@@ -4,6 +4,7 @@
 // built API) keeps finding fresh samples in its 5-minute windows while the
 // scenario runs. One sample a minute, 1,000 requests a minute per SLO.
 import { renderOpenMetrics } from '../support/openmetrics';
+import { sendJson } from './probes';
 
 const MINUTE = 60;
 
@@ -21,6 +22,22 @@ export const BURNING: TrafficSlo = { name: 'burning', errorShareAt: (age) => (ag
 
 export function indicatorOf(slo: TrafficSlo): { kind: 'ratio'; total: string; bad: string } {
   return { kind: 'ratio', total: `resilience_requests_total{slo="${slo.name}"}`, bad: `resilience_requests_total{slo="${slo.name}",code="500"}` };
+}
+
+/**
+ * Creates `slo` on `service` through the API at `apiUrl` (99% over a day, the
+ * page tier opening a SEV2 incident) and returns the answer's status and id.
+ */
+export async function createTrafficSlo(apiUrl: string, headers: Record<string, string>, service: string, slo: TrafficSlo): Promise<{ status: number; id: string }> {
+  const created = await sendJson<{ id: string }>(`${apiUrl}/api/v1/slos`, 'POST', headers, {
+    service,
+    name: slo.name,
+    objective: 0.99,
+    window: '1d',
+    indicator: indicatorOf(slo),
+    policy: { openIncident: true, severity: 'SEV2' },
+  });
+  return { status: created.status, id: created.body.id };
 }
 
 /**

@@ -15,7 +15,7 @@ import { RunningPrometheus, startPrometheus } from '../support/prometheus';
 import { errorRate, millisUntil, query, sendJson, sleep, tally } from './probes';
 import { recordScenario } from './report';
 import { slackEnv } from './slack-client';
-import { BURNING, HEALTHY, indicatorOf, TrafficSlo, trafficHistory } from './slo-traffic';
+import { BURNING, createTrafficSlo, HEALTHY, TrafficSlo, trafficHistory } from './slo-traffic';
 import { BallastSystem } from './system';
 
 const EVAL_INTERVAL_S = 2;
@@ -90,17 +90,7 @@ describe('two API replicas on one database', () => {
     expect((await sendJson(`${first.url}/api/v1/services`, 'POST', headers, { slug: 'checkout', name: 'Checkout', team: 'payments' })).status).toBe(201);
     const token = await sendJson<{ token: string }>(`${second.url}/api/v1/teams/payments/tokens`, 'POST', headers, { name: 'alertmanager' });
     expect(token.status).toBe(201);
-    for (const [index, slo] of SLOS.entries()) {
-      const created = await sendJson(`${replicaFor(index)}/api/v1/slos`, 'POST', headers, {
-        service: 'checkout',
-        name: slo.name,
-        objective: 0.99,
-        window: '1d',
-        indicator: indicatorOf(slo),
-        policy: { openIncident: true, severity: 'SEV2' },
-      });
-      expect(created.status).toBe(201);
-    }
+    for (const [index, slo] of SLOS.entries()) expect((await createTrafficSlo(replicaFor(index), headers, 'checkout', slo)).status).toBe(201);
     const sloIds = (await query<{ id: string }>(db, `SELECT id FROM slos`)).map((row) => row.id);
 
     // Three SEV1 incidents nobody updates: a reminder is owed every REMINDER_SEV1_MIN minutes of silence.
