@@ -4,6 +4,8 @@ import { migrateDatabase, provideDatabase } from '@app/database';
 import { handleShutdownSignals } from '@app/platform';
 import { MIGRATIONS } from '../../../migrations';
 import { createStatusPageApp } from './bootstrap';
+import { deprioritiseHelperThreads } from './helper-threads';
+import { WORKER_NICENESS } from './snapshot/snapshot.service';
 
 async function main(): Promise<void> {
   const logger = new Logger('status-page');
@@ -21,6 +23,10 @@ async function main(): Promise<void> {
     handleShutdownSignals(app, { graceMs: config.SHUTDOWN_GRACE_MS, afterClose: () => database.stop() });
     await app.listen(config.STATUS_PAGE_PORT, config.HOST);
     logger.log(`Ballast status page listening on http://${config.HOST}:${config.STATUS_PAGE_PORT}`);
+    // This process serves the page: its helper threads must not take the serving thread's CPU.
+    // Once now, once more for threads started later (libuv's pool starts on first use).
+    deprioritiseHelperThreads(WORKER_NICENESS);
+    setTimeout(() => deprioritiseHelperThreads(WORKER_NICENESS), 30_000).unref();
   } catch (error) {
     await database.stop().catch(() => undefined);
     throw error;

@@ -24,7 +24,7 @@ export const STATUS_PAGE_DATABASE_URL = Symbol('STATUS_PAGE_DATABASE_URL');
  * vs 320–359 ms — and the serving thread spent more CPU per request while a
  * rebuild was running, not less.)
  */
-const WORKER_NICENESS = 5;
+export const WORKER_NICENESS = 5;
 
 export interface SnapshotHealth {
   readonly snapshot: { readonly generatedAt: string; readonly ageSeconds: number; readonly source: SnapshotSource; readonly stale: boolean } | null;
