@@ -127,11 +127,15 @@ describe('two API replicas on one database', () => {
     const gaps = perSlo.flatMap((times) => times.slice(1).map((time, index) => time - times[index]));
     const minGapMs = Math.min(...gaps);
     const counts = perSlo.map((times) => times.length);
-    // Evaluations of one SLO within any stretch shorter than a cycle: a cycle may run up to 5% ahead of
-    // an SLO's due time (libs/slo evaluation-schedule), so correct spacing is at least 0.95 of the interval.
-    const cycleMs = EVAL_INTERVAL_S * 1000 * 0.9;
+    // Evaluations of one SLO within half a cycle: only a double claim (both replicas taking the same due
+    // SLO) puts two there. Claims of one SLO are at least 0.95 of the interval apart (a cycle may run up to
+    // 5% ahead of the due time, libs/slo evaluation-schedule), but `evaluated_at` is stamped after the
+    // claim, once the batch's Prometheus query has answered, so under load two legitimate evaluations can
+    // land a few hundred milliseconds closer than their claims (a clean CI run of e323c3d failed the earlier bound of 0.9 of the interval).
+    const cycleMs = EVAL_INTERVAL_S * 1000 * 0.5;
     const maxPerCycle = Math.max(...perSlo.flatMap((times) => times.map((time, index) => times.slice(index).filter((other) => other - time < cycleMs).length)));
-    const cyclesPossible = Math.floor(spanS / (EVAL_INTERVAL_S * 0.95)) + 1;
+    // Claims 0.95 of an interval apart, plus one for the stamping delay at the window's edges.
+    const cyclesPossible = Math.floor(spanS / (EVAL_INTERVAL_S * 0.95)) + 2;
     const prometheusQueries = await Promise.all(system.apis.map(async (api) => counterTotal(await (await fetch(`${api.url}/metrics`)).text(), 'ballast_slo_prometheus_queries_total')));
 
     // The burning SLO: one incident, one burn event, one team notification.
@@ -197,6 +201,7 @@ describe('two API replicas on one database', () => {
       passed,
     });
 
+    if (!checks['each SLO evaluated at most once per cycle']) process.stderr.write(`evaluations: at most ${maxPerCycle} of one SLO within ${cycleMs} ms, closest two ${minGapMs} ms apart, per SLO ${counts.join(', ')} (at most ${cyclesPossible} possible)\n`);
     if (errorLogs.length > 0) process.stderr.write(`error-level log lines:\n${errorLogs.map((line) => JSON.stringify(line)).join('\n')}\n`);
     expect(checks).toEqual(Object.fromEntries(Object.keys(checks).map((key) => [key, true])));
     expect(errorLogs).toEqual([]);
