@@ -28,3 +28,5 @@ export { MetricsModule } from './metrics/metrics.module';
 export { MetricsRegistry } from './metrics/metrics.registry';
 export { PlatformModule } from './platform.module';
 export { Clock, FixedClock } from './time/clock';
+export { registerSkippingInterval } from './scheduling/skipping-interval';
+export type { SkippingInterval } from './scheduling/skipping-interval';

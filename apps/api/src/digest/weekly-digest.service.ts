@@ -5,7 +5,7 @@ import { Repository } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { TeamEntity } from '@app/catalog';
 import { InsightsService } from '@app/incidents';
-import { Clock } from '@app/platform';
+import { Clock, registerSkippingInterval, type SkippingInterval } from '@app/platform';
 import { SloService } from '@app/slo';
 import { TeamNotifier } from '../notifications/team-notifier';
 import { DigestDay, latestDigestSlot, renderWeeklyDigest } from './weekly-digest';
@@ -27,7 +27,7 @@ export interface DigestRunResult {
 @Injectable()
 export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(WeeklyDigestService.name);
-  private running = false;
+  private interval: SkippingInterval | null = null;
 
   constructor(
     @InjectRepository(TeamDigestEntity) private readonly digests: Repository<TeamDigestEntity>,
@@ -44,25 +44,19 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
   /** Checked every DIGEST_CHECK_INTERVAL_S (default 10 minutes) in replicas with the scheduler on. */
   onApplicationBootstrap(): void {
     if (!this.config.SCHEDULER_ENABLED || !this.registry) return;
-    const timer = setInterval(() => void this.scheduledRun(), this.config.DIGEST_CHECK_INTERVAL_S * 1000);
-    timer.unref();
-    this.registry.addInterval(DIGEST_JOB, timer);
+    this.interval = registerSkippingInterval(this.registry, DIGEST_JOB, this.config.DIGEST_CHECK_INTERVAL_S, () => this.scheduledRun());
   }
 
   onModuleDestroy(): void {
-    if (this.registry?.doesExist('interval', DIGEST_JOB)) this.registry.deleteInterval(DIGEST_JOB);
+    this.interval?.stop();
   }
 
-  /** Does nothing until this week's slot has passed, then sends what is not sent yet; never overlaps itself in one replica. */
+  /** Does nothing until this week's slot has passed, then sends what is not sent yet (the interval never overlaps two runs). */
   async scheduledRun(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
     try {
       await this.sendDueDigests();
     } catch (error) {
       this.logger.error({ err: error }, 'weekly digest run failed; retried at the next check');
-    } finally {
-      this.running = false;
     }
   }
 

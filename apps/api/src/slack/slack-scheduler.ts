@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '@app/config';
+import { registerSkippingInterval, type SkippingInterval } from '@app/platform';
 import { SlackBackgroundWork } from './slack-background-work';
 import { SlackGateway } from './slack-gateway';
 import { SlackIncidentSync } from './slack-incident-sync.service';
@@ -15,7 +16,7 @@ import { SlackReminders } from './slack-reminders.service';
  */
 @Injectable()
 export class SlackScheduler implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly registered: string[] = [];
+  private readonly intervals: SkippingInterval[] = [];
 
   constructor(
     private readonly config: AppConfig,
@@ -34,26 +35,12 @@ export class SlackScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    for (const name of this.registered.splice(0)) {
-      if (this.registry?.doesExist('interval', name)) this.registry.deleteInterval(name);
-    }
+    for (const interval of this.intervals.splice(0)) interval.stop();
   }
 
+  /** The job runs as tracked background work (shutdown waits for it); a tick during a run is skipped. */
   private every(name: string, seconds: number, job: () => Promise<unknown>): void {
-    let running = false;
-    const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      this.work.run(name, async () => {
-        try {
-          await job();
-        } finally {
-          running = false;
-        }
-      });
-    }, seconds * 1000);
-    timer.unref();
-    this.registry?.addInterval(name, timer);
-    this.registered.push(name);
+    if (!this.registry) return;
+    this.intervals.push(registerSkippingInterval(this.registry, name, seconds, () => new Promise<void>((done) => this.work.run(name, () => job().finally(done)))));
   }
 }

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '@app/config';
+import { registerSkippingInterval, type SkippingInterval } from '@app/platform';
 import { SloEvaluator } from './slo-evaluator';
 
 export const SLO_EVALUATION_INTERVAL_NAME = 'slo-evaluation';
@@ -14,7 +15,7 @@ export const SLO_EVALUATION_INTERVAL_NAME = 'slo-evaluation';
 @Injectable()
 export class SloEvaluationScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SloEvaluationScheduler.name);
-  private running: Promise<void> | null = null;
+  private interval: SkippingInterval | null = null;
 
   constructor(
     private readonly config: AppConfig,
@@ -26,24 +27,19 @@ export class SloEvaluationScheduler implements OnApplicationBootstrap, BeforeApp
     if (!this.config.SCHEDULER_ENABLED || !this.registry) {
       return;
     }
-    const handle = setInterval(() => this.tick(), this.config.SLO_EVAL_INTERVAL_S * 1000);
-    this.registry.addInterval(SLO_EVALUATION_INTERVAL_NAME, handle);
+    this.interval = registerSkippingInterval(this.registry, SLO_EVALUATION_INTERVAL_NAME, this.config.SLO_EVAL_INTERVAL_S, () => this.cycle(), () =>
+      this.logger.warn('The previous SLO evaluation cycle is still running; skipping this tick'),
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.registry?.doesExist('interval', SLO_EVALUATION_INTERVAL_NAME)) {
-      this.registry.deleteInterval(SLO_EVALUATION_INTERVAL_NAME);
-    }
+    this.interval?.stop();
     // Let a running cycle store what it has, before the database pool closes.
-    await this.running;
+    await this.interval?.running;
   }
 
-  private tick(): void {
-    if (this.running) {
-      this.logger.warn('The previous SLO evaluation cycle is still running; skipping this tick');
-      return;
-    }
-    this.running = this.evaluator
+  private cycle(): Promise<void> {
+    return this.evaluator
       .runCycle()
       .then((report) => {
         if (report.claimed > 0) {
@@ -52,9 +48,6 @@ export class SloEvaluationScheduler implements OnApplicationBootstrap, BeforeApp
       })
       .catch((error: unknown) => {
         this.logger.error(`SLO evaluation cycle failed: ${error instanceof Error ? error.message : String(error)}`);
-      })
-      .finally(() => {
-        this.running = null;
       });
   }
 }
