@@ -3,6 +3,7 @@
 // nothing private ever reaches any public output.
 import { existsSync, readFileSync } from 'node:fs';
 import { Agent, get as httpGet } from 'node:http';
+import { connect } from 'node:net';
 import { brotliDecompressSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { xml2js } from 'xml-js';
@@ -474,6 +475,34 @@ describe('public status page', () => {
       const body = (await page.http.get(path).set('Accept-Encoding', 'identity').expect(200)).text;
       for (const secret of Object.values(SECRETS)) expect({ path, leaked: body.includes(secret) ? secret : null }).toEqual({ path, leaked: null });
     }
+  });
+
+  it('answers simple requests for public routes on the fast path, and moves a connection to Nest for anything else', async () => {
+    const metric = async (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec((await page.http.get('/metrics').expect(200)).text)?.[1]);
+    const [answered, handedOver] = [await metric('status_page_fast_path_requests_total'), await metric('status_page_connections_handed_over_total')];
+    const socket = connect({ host: '127.0.0.1', port: Number(new URL(page.baseUrl).port) });
+    try {
+      const text = await new Promise<string>((resolve, reject) => {
+        let received = '';
+        socket.on('data', (chunk: Buffer) => {
+          received += chunk.toString('latin1');
+          if ((received.match(/HTTP\/1\.1 200 OK/g) ?? []).length === 3 && received.endsWith('}')) resolve(received);
+        });
+        socket.once('error', reject);
+        // One write, three pipelined requests: a public route, a Nest route, a public route.
+        socket.write(['/api/v2/status.json', '/health', '/api/v2/status.json'].map((path) => `GET ${path} HTTP/1.1\r\nHost: status.test\r\n\r\n`).join(''));
+      });
+      const [first, health, third] = text.split(/(?=HTTP\/1\.1 )/);
+      expect(first).toMatch(/\r\nETag: "[^"]+"\r\n/);
+      expect(first).toContain('"indicator"');
+      expect(health).toContain('"snapshot"');
+      // The connection stays with Nest once moved; the public route is still served from the snapshot, same bytes.
+      expect(third.slice(third.indexOf('\r\n\r\n'))).toBe(first.slice(first.indexOf('\r\n\r\n')));
+    } finally {
+      socket.destroy();
+    }
+    expect(await metric('status_page_fast_path_requests_total')).toBe(answered + 1);
+    expect(await metric('status_page_connections_handed_over_total')).toBeGreaterThan(handedOver);
   });
 
   it('tells keep-alive clients to close once the app starts shutting down', async () => {

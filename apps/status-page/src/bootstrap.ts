@@ -4,7 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { AppConfig } from '@app/config';
-import { Clock, configureHttpApp, installRequestFastPath } from '@app/platform';
+import { Clock, configureHttpApp, installConnectionFastPath, installRequestFastPath, isDraining } from '@app/platform';
 import { StatusPageAppModule } from './app.module';
 import { AcceptHandlesService } from './http/accept-handles.service';
 import { SnapshotRequestHandler } from './http/snapshot-request-handler';
@@ -31,7 +31,11 @@ export async function createStatusPageApp(options: CreateStatusPageAppOptions): 
 
 /**
  * Puts the snapshot handler in front of Express on the HTTP server: public
- * routes are answered from memory, everything else continues to Nest.
+ * routes are answered from memory, everything else continues to Nest. Two
+ * layers: simple keep-alive GET/HEAD requests for prepared responses are
+ * answered from the connection's bytes (installConnectionFastPath, no Node
+ * HTTP objects); a connection with any other request goes to Node's HTTP
+ * server, where the same handler answers public routes ahead of Express.
  */
 function installSnapshotFastPath(app: NestExpressApplication): void {
   const server = app.getHttpServer() as Server;
@@ -52,5 +56,6 @@ function installSnapshotFastPath(app: NestExpressApplication): void {
       return true;
     }
   });
+  handler.observe(installConnectionFastPath(server, (request) => handler.answer(request), { draining: () => handler.isDraining || isDraining() }));
   app.get(AcceptHandlesService).attach(server);
 }

@@ -18,6 +18,8 @@ export { isDraining, startDraining } from './http/draining';
 export { handleShutdownSignals } from './http/graceful-shutdown';
 export { addAcceptHandles } from './http/accept-fanout';
 export type { AcceptHandles } from './http/accept-fanout';
+export { installConnectionFastPath, parseSimpleRequest, ResponseBytes } from './http/connection-fast-path';
+export type { ConnectionFastPath, ConnectionFastPathOptions, SimpleRequest, SimpleRequestHandler } from './http/connection-fast-path';
 export { installRequestFastPath } from './http/request-fast-path';
 export type { FastPathHandler } from './http/request-fast-path';
 export type { Page, PageRequest } from './http/pagination';

@@ -1,10 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Counter } from 'prom-client';
-import { MetricsRegistry } from '@app/platform';
+import { Counter, Gauge } from 'prom-client';
+import { type ConnectionFastPath, MetricsRegistry, type ResponseBytes, type SimpleRequest } from '@app/platform';
 import { StatusPageRenderer } from '../render/status-page-renderer';
-import { HTML_SECURITY_HEADERS, IMMUTABLE_CACHE_CONTROL, matchesIfNoneMatch, PreparedResponse, preferredEncoding, SVG_SECURITY_HEADERS } from '../snapshot/prepared-response';
+import { HTML_SECURITY_HEADERS, IMMUTABLE_CACHE_CONTROL, matchesIfNoneMatch, PreparedResponse, preferredEncoding, type ResponseVariant, SVG_SECURITY_HEADERS } from '../snapshot/prepared-response';
 import { matchRoute, routeKey, type SnapshotRoute } from '../snapshot/routes';
 import type { ServedSnapshot } from '../snapshot/served-snapshot';
 import { SnapshotService } from '../snapshot/snapshot.service';
@@ -32,6 +32,7 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
   private readonly served = new Map<SnapshotRoute['kind'], Map<number, number>>();
   private readonly assets = new Map<string, PreparedResponse>();
   private readonly unavailable: { html: PreparedResponse; json: PreparedResponse; svg: PreparedResponse };
+  private fastPath: ConnectionFastPath | null = null;
 
   constructor(
     private readonly snapshots: SnapshotService,
@@ -50,10 +51,60 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
         for (const [route, byCode] of served) for (const [code, count] of byCode) this.inc({ route, code: String(code) }, count);
       },
     });
+    const handler = this;
+    new Counter({
+      name: 'status_page_fast_path_requests_total',
+      help: 'Requests answered by the connection fast path (simple GET/HEAD of a prepared response, no Node HTTP objects)',
+      registers: [metrics.registry],
+      collect() {
+        this.reset();
+        this.inc(handler.fastPath?.answered ?? 0);
+      },
+    });
+    new Counter({
+      name: 'status_page_connections_handed_over_total',
+      help: 'Connections the fast path handed to the HTTP server (Nest) on a request it does not answer itself',
+      registers: [metrics.registry],
+      collect() {
+        this.reset();
+        this.inc(handler.fastPath?.handedOver ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'status_page_fast_path_connections',
+      help: 'Connections the connection fast path is serving now',
+      registers: [metrics.registry],
+      collect() {
+        this.set(handler.fastPath?.connections ?? 0);
+      },
+    });
     for (const asset of renderer.assets.values()) {
       this.assets.set(asset.path, PreparedResponse.of(asset.body, { contentType: asset.contentType, cacheControl: IMMUTABLE_CACHE_CONTROL, compressible: true }));
     }
     this.unavailable = this.unavailableResponses();
+  }
+
+  /** The connection fast path in front of this handler, for its metrics. */
+  observe(fastPath: ConnectionFastPath): void {
+    this.fastPath = fastPath;
+  }
+
+  /**
+   * The connection fast path's question (see installConnectionFastPath): the
+   * bytes answering a simple GET/HEAD when the snapshot holds them, or
+   * undefined for everything else (other routes, pages rendered on demand),
+   * which then goes through {@link handle} or Nest.
+   */
+  answer(request: SimpleRequest): ResponseBytes | undefined {
+    const target = request.target;
+    const queryAt = target.indexOf('?');
+    const route = matchRoute(queryAt === -1 ? target : target.slice(0, queryAt), queryAt === -1 ? '' : target.slice(queryAt + 1));
+    if (!route) return undefined;
+    const prepared = route.kind === 'asset' ? (this.assets.get(route.path) ?? this.fromSnapshot(route)) : this.fromSnapshot(route);
+    if (!(prepared instanceof PreparedResponse)) return undefined;
+    const [variant, notModified] = this.select(prepared, request.acceptEncoding, request.ifNoneMatch);
+    this.count(route, notModified ? 304 : variant.status);
+    return notModified ? variant.notModifiedBytes : variant.bytes;
   }
 
   /** True when the request was answered here. */
@@ -96,9 +147,15 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
     return true;
   }
 
+  /** The variant this client gets, and whether its copy is current (304). */
+  private select(prepared: PreparedResponse, acceptEncoding: string | undefined, ifNoneMatch: string | undefined): [ResponseVariant, boolean] {
+    const variant = prepared.variant(prepared.compressible ? preferredEncoding(acceptEncoding) : 'identity');
+    return [variant, variant.status === 200 && matchesIfNoneMatch(ifNoneMatch, variant.etag)];
+  }
+
   private write(request: IncomingMessage, response: ServerResponse, route: SnapshotRoute, prepared: PreparedResponse): void {
-    const variant = prepared.variant(prepared.compressible ? preferredEncoding(request.headers['accept-encoding']) : 'identity');
-    if (variant.status === 200 && matchesIfNoneMatch(request.headers['if-none-match'], variant.etag)) {
+    const [variant, notModified] = this.select(prepared, request.headers['accept-encoding'], request.headers['if-none-match']);
+    if (notModified) {
       response.writeHead(304, this.draining ? [...variant.notModifiedHeaders, 'Connection', 'close'] : variant.notModifiedHeaders);
       response.end();
       this.count(route, 304);
@@ -123,6 +180,11 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
   /** Nest calls this before it closes the HTTP server. */
   onModuleDestroy(): void {
     this.draining = true;
+  }
+
+  /** From Nest's shutdown on, every answer closes its connection. */
+  get isDraining(): boolean {
+    return this.draining;
   }
 
   /** The finished response, or the snapshot and route key to render it on demand. */

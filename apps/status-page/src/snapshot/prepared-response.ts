@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
+import { ResponseBytes } from '@app/platform';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 
 /** Every public response may be cached by browsers and CDNs, and served stale while we are down. */
@@ -26,6 +27,10 @@ export interface ResponseVariant {
   readonly headers: string[];
   /** Headers of a 304 for this variant (no body, no length). */
   readonly notModifiedHeaders: string[];
+  /** The whole response as written by the connection fast path. */
+  readonly bytes: ResponseBytes;
+  /** The 304 for this variant, as written by the connection fast path. */
+  readonly notModifiedBytes: ResponseBytes;
 }
 
 export interface PreparedResponseOptions {
@@ -81,13 +86,7 @@ export class PreparedResponse {
   static fromWire(wire: WireResponse, arena: ArrayBuffer): PreparedResponse {
     const variants = new Map<ContentEncoding, ResponseVariant>();
     for (const variant of wire.variants) {
-      variants.set(variant.encoding, {
-        status: wire.status,
-        body: Buffer.from(arena, variant.bodyOffset, variant.bodyLength),
-        etag: variant.etag,
-        headers: variant.headers,
-        notModifiedHeaders: variant.notModifiedHeaders,
-      });
+      variants.set(variant.encoding, withBytes(wire.status, Buffer.from(arena, variant.bodyOffset, variant.bodyLength), variant.etag, variant.headers, variant.notModifiedHeaders));
     }
     return new PreparedResponse(wire.status, wire.compressible, variants);
   }
@@ -179,7 +178,11 @@ function makeVariant(body: Buffer, encoding: ContentEncoding, baseTag: string, s
     ...common,
     ...options.headers,
   };
-  return { status, body, etag, headers: flatten(headers), notModifiedHeaders: flatten(common) };
+  return withBytes(status, body, etag, flatten(headers), flatten(common));
+}
+
+function withBytes(status: number, body: Buffer, etag: string, headers: string[], notModifiedHeaders: string[]): ResponseVariant {
+  return { status, body, etag, headers, notModifiedHeaders, bytes: new ResponseBytes(status, headers, body), notModifiedBytes: new ResponseBytes(304, notModifiedHeaders, null) };
 }
 
 function flatten(headers: OutgoingHttpHeaders): string[] {

@@ -1,0 +1,335 @@
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { installConnectionFastPath, parseSimpleRequest, ResponseBytes, type ConnectionFastPath } from './connection-fast-path';
+
+const head = (lines: string[]): string => lines.join('\r\n');
+
+describe('parseSimpleRequest', () => {
+  it('reads method, target, the two negotiated headers and Connection: close', () => {
+    expect(parseSimpleRequest(head(['GET /api/v2/summary.json?x=1 HTTP/1.1', 'Host: status.example', 'Accept-Encoding: gzip, br', 'If-None-Match: "a"']))).toEqual({
+      method: 'GET',
+      target: '/api/v2/summary.json?x=1',
+      acceptEncoding: 'gzip, br',
+      ifNoneMatch: '"a"',
+      close: false,
+    });
+    expect(parseSimpleRequest(head(['HEAD / HTTP/1.1', 'host:x', 'connection: keep-alive, Close']))).toMatchObject({ method: 'HEAD', target: '/', close: true });
+  });
+
+  it('joins repeated Accept-Encoding and If-None-Match as Node does, and trims optional whitespace', () => {
+    const parsed = parseSimpleRequest(head(['GET / HTTP/1.1', 'Host: x', 'Accept-Encoding: gzip  ', 'accept-encoding:\tbr', 'If-None-Match: "a"', 'If-None-Match: "b"']));
+    expect(parsed).toMatchObject({ acceptEncoding: 'gzip, br', ifNoneMatch: '"a", "b"' });
+  });
+
+  it.each([
+    ['another method', ['POST / HTTP/1.1', 'Host: x']],
+    ['a lower-case method', ['get / HTTP/1.1', 'Host: x']],
+    ['HTTP/1.0', ['GET / HTTP/1.0', 'Host: x']],
+    ['no Host', ['GET / HTTP/1.1']],
+    ['two Host headers', ['GET / HTTP/1.1', 'Host: x', 'Host: y']],
+    ['a body length', ['GET / HTTP/1.1', 'Host: x', 'Content-Length: 0']],
+    ['a chunked body', ['GET / HTTP/1.1', 'Host: x', 'Transfer-Encoding: chunked']],
+    ['an upgrade', ['GET / HTTP/1.1', 'Host: x', 'Connection: Upgrade', 'Upgrade: websocket']],
+    ['Connection: upgrade alone', ['GET / HTTP/1.1', 'Host: x', 'Connection: upgrade']],
+    ['an expectation', ['GET / HTTP/1.1', 'Host: x', 'Expect: 100-continue']],
+    ['an absolute-form target', ['GET http://x/ HTTP/1.1', 'Host: x']],
+    ['a target with a space', ['GET /a b HTTP/1.1', 'Host: x']],
+    ['a non-ASCII target', ['GET /é HTTP/1.1', 'Host: x']],
+    ['a header without a colon', ['GET / HTTP/1.1', 'Host: x', 'Broken']],
+    ['a header name with a space', ['GET / HTTP/1.1', 'Host : x']],
+    ['a folded header line', ['GET / HTTP/1.1', 'Host: x', 'X-A: 1', ' continued']],
+    ['a bare LF inside a value', ['GET / HTTP/1.1', 'Host: x', 'X-A: 1\nX-B: 2']],
+    ['a bare CR inside a value', ['GET / HTTP/1.1', 'Host: x', 'X-A: 1\rX-B: 2']],
+    ['a NUL in a value', ['GET / HTTP/1.1', 'Host: x', 'X-A: a\u0000b']],
+    ['two spaces in the request line', ['GET  / HTTP/1.1', 'Host: x']],
+  ])('leaves %s to the HTTP server', (_what, lines) => {
+    expect(parseSimpleRequest(head(lines))).toBeUndefined();
+  });
+});
+
+describe('ResponseBytes', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('writes status line, headers, Date and the connection outcome, then the body; HEAD gets the head alone', () => {
+    const bytes = new ResponseBytes(200, ['Content-Type', 'text/plain', 'Content-Length', '5'], Buffer.from('hello'));
+    const full = bytes.full(false, 5).toString('latin1');
+    expect(full).toMatch(/^HTTP\/1\.1 200 OK\r\nContent-Type: text\/plain\r\nContent-Length: 5\r\nDate: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\nhello$/);
+    expect(bytes.full(true, 5).toString('latin1')).toMatch(/\r\nConnection: close\r\n\r\nhello$/);
+    expect(bytes.head(false, 5).toString('latin1')).toBe(full.slice(0, full.length - 5));
+    expect(new ResponseBytes(304, ['ETag', '"x"'], null).full(false, 5).toString('latin1')).toMatch(/^HTTP\/1\.1 304 Not Modified\r\nETag: "x"\r\n.*\r\n\r\n$/s);
+  });
+
+  it('keeps the same bytes within a second and refreshes the Date header in the next', () => {
+    const now = jest.spyOn(Date, 'now').mockReturnValue(Date.UTC(2026, 11, 1, 12, 0, 0, 100));
+    const bytes = new ResponseBytes(200, ['Content-Length', '0'], Buffer.alloc(0));
+    const first = bytes.full(false, 5);
+    now.mockReturnValue(Date.UTC(2026, 11, 1, 12, 0, 0, 900));
+    expect(bytes.full(false, 5)).toBe(first);
+    now.mockReturnValue(Date.UTC(2026, 11, 1, 12, 0, 1, 0));
+    expect(first.toString('latin1')).toContain('Date: Tue, 01 Dec 2026 12:00:00 GMT');
+    expect(bytes.full(false, 5).toString('latin1')).toContain('Date: Tue, 01 Dec 2026 12:00:01 GMT');
+  });
+
+  it('refuses header names and values writeHead would refuse (no header injection)', () => {
+    expect(() => new ResponseBytes(200, ['X-A', 'one\r\nSet-Cookie: a=b'], null)).toThrow(/X-A/);
+    expect(() => new ResponseBytes(200, ['Bad Name', 'x'], null)).toThrow();
+  });
+});
+
+interface Exchange {
+  server: Server;
+  port: number;
+  fastPath: ConnectionFastPath;
+  /** Requests that reached the HTTP server's request listener. */
+  viaNode: string[];
+}
+
+const FAST_BODY = Buffer.from('answered from the fast path\n');
+
+describe('installConnectionFastPath', () => {
+  let exchange: Exchange;
+  let draining = false;
+  let fastBody = FAST_BODY;
+  const sockets: Socket[] = [];
+
+  async function start(configure: (server: Server) => void = () => undefined, handler?: (target: string) => ResponseBytes | undefined): Promise<Exchange> {
+    const viaNode: string[] = [];
+    const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+      let body = '';
+      request.setEncoding('utf8');
+      request.on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => {
+        viaNode.push(`${request.method} ${request.url}${body ? ` ${body}` : ''}`);
+        response.writeHead(200, { 'Content-Type': 'text/plain', 'X-Via': 'node' });
+        response.end(`node ${request.method} ${request.url}\n`);
+      });
+    });
+    configure(server);
+    const fast = new ResponseBytes(200, ['Content-Type', 'text/plain', 'Content-Length', String(fastBody.length), 'X-Via', 'fast'], fastBody);
+    const fastPath = installConnectionFastPath(server, (request) => (handler ? handler(request.target) : request.target === '/fast' ? fast : undefined), { draining: () => draining });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { server, port: (server.address() as AddressInfo).port, fastPath, viaNode };
+  }
+
+  function open(port: number): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => resolve(socket));
+      socket.once('error', reject);
+      sockets.push(socket);
+    });
+  }
+
+  /** Reads from `socket` until `done(bytesSoFar)` holds or the socket ends; resolves with what arrived and whether it ended. */
+  function readUntil(socket: Socket, done: (text: string) => boolean, timeoutMs = 5000): Promise<{ text: string; ended: boolean }> {
+    return new Promise((resolve) => {
+      let text = '';
+      const finish = (ended: boolean): void => {
+        clearTimeout(timer);
+        socket.removeListener('data', onData);
+        socket.removeListener('end', onEnd);
+        socket.removeListener('close', onEnd);
+        resolve({ text, ended });
+      };
+      const onData = (chunk: Buffer): void => {
+        text += chunk.toString('latin1');
+        if (done(text)) finish(false);
+      };
+      const onEnd = (): void => finish(true);
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      socket.on('data', onData);
+      socket.once('end', onEnd);
+      socket.once('close', onEnd);
+    });
+  }
+
+  const responses = (text: string): string[] => text.split(/(?=HTTP\/1\.1 )/).filter(Boolean);
+
+  beforeEach(() => {
+    draining = false;
+    fastBody = FAST_BODY;
+  });
+
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.destroy();
+    exchange.server.closeAllConnections();
+    await new Promise((resolve) => exchange.server.close(resolve));
+  });
+
+  it('answers a simple GET itself, with the headers Node would send, and a Node client reads it on a kept-alive connection', async () => {
+    exchange = await start();
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (path: string): Promise<{ response: IncomingMessage; body: string }> =>
+      new Promise((resolve, reject) => {
+        const request = httpRequest({ host: '127.0.0.1', port: exchange.port, path, agent }, (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => resolve({ response, body }));
+        });
+        request.once('error', reject);
+        request.end();
+      });
+    const first = await get('/fast');
+    const second = await get('/fast');
+    const other = await get('/elsewhere');
+    agent.destroy();
+    expect(first.body).toBe(FAST_BODY.toString());
+    expect(first.response.headers).toMatchObject({ 'x-via': 'fast', 'content-length': String(FAST_BODY.length), connection: 'keep-alive', 'keep-alive': 'timeout=5' });
+    expect(new Date(first.response.headers.date as string).getTime()).toBeGreaterThan(Date.now() - 5000);
+    expect(second.body).toBe(FAST_BODY.toString());
+    expect(other.response.headers['x-via']).toBe('node');
+    expect(other.body).toBe('node GET /elsewhere\n');
+    // All three on one connection: the third request moved it to the HTTP server.
+    expect(exchange.fastPath.answered).toBe(2);
+    expect(exchange.fastPath.handedOver).toBe(1);
+    expect(exchange.viaNode).toEqual(['GET /elsewhere']);
+  });
+
+  it('answers pipelined requests in order, and hands the connection over with the bytes it did not answer', async () => {
+    exchange = await start();
+    const socket = await open(exchange.port);
+    socket.write('GET /fast HTTP/1.1\r\nHost: x\r\n\r\nHEAD /fast HTTP/1.1\r\nHost: x\r\n\r\nGET /other HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\nPOST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc');
+    const { text } = await readUntil(socket, (received) => responses(received).length === 5 && received.includes('node POST /form') && received.endsWith('\r\n0\r\n\r\n'));
+    const answers = responses(text);
+    expect(answers).toHaveLength(5);
+    expect(answers[0]).toContain('X-Via: fast');
+    expect(answers[0].endsWith(FAST_BODY.toString())).toBe(true);
+    // HEAD: the same head, no body.
+    expect(answers[1]).toContain(`Content-Length: ${FAST_BODY.length}`);
+    expect(answers[1].endsWith('\r\n\r\n')).toBe(true);
+    expect(answers[2]).toContain('node GET /other');
+    // After the hand-over even /fast is the HTTP server's.
+    expect(answers[3]).toContain('node GET /fast');
+    expect(answers[4]).toContain('node POST /form');
+    expect(exchange.viaNode).toEqual(['GET /other', 'GET /fast', 'POST /form abc']);
+  });
+
+  it('assembles a request head that arrives a few bytes at a time', async () => {
+    exchange = await start();
+    const socket = await open(exchange.port);
+    const request = 'GET /fast HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n';
+    for (let at = 0; at < request.length; at += 7) {
+      socket.write(request.slice(at, at + 7));
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const { text } = await readUntil(socket, (received) => received.endsWith(FAST_BODY.toString()));
+    expect(text).toContain('X-Via: fast');
+    expect(exchange.fastPath.answered).toBe(1);
+  });
+
+  it('closes after answering Connection: close, and answers nothing pipelined after it', async () => {
+    exchange = await start();
+    const socket = await open(exchange.port);
+    socket.write('GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n');
+    const { text, ended } = await readUntil(socket, () => false);
+    expect(ended).toBe(true);
+    expect(responses(text)).toHaveLength(1);
+    expect(text).toContain('Connection: close\r\n');
+    expect(exchange.fastPath.connections).toBe(0);
+  });
+
+  it.each([
+    ['a malformed header', 'GET /fast HTTP/1.1\r\nHost: x\r\nBroken header\r\n\r\n', /^HTTP\/1\.1 400 Bad Request/],
+    ['a head larger than maxHeaderSize', `GET /fast HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, /^HTTP\/1\.1 431 Request Header Fields Too Large/],
+    ['an unfinished head larger than maxHeaderSize', `GET /fast HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}`, /^HTTP\/1\.1 431 Request Header Fields Too Large/],
+    ['HTTP/1.1 without Host', 'GET /fast HTTP/1.1\r\n\r\n', /^HTTP\/1\.1 400 Bad Request/],
+  ])('leaves %s to Node, which answers its error', async (_what, bytes, expected) => {
+    exchange = await start();
+    const socket = await open(exchange.port);
+    socket.write(bytes);
+    const { text } = await readUntil(socket, (received) => received.includes('\r\n\r\n'));
+    expect(text).toMatch(expected);
+    expect(exchange.fastPath.answered).toBe(0);
+    expect(exchange.fastPath.handedOver).toBe(1);
+    expect(exchange.viaNode).toEqual([]);
+  });
+
+  it('lets HTTP/1.0 and a handler error go to the HTTP server', async () => {
+    exchange = await start(undefined, (target) => {
+      if (target === '/broken') throw new Error('rendering bug');
+      return undefined;
+    });
+    const old = await open(exchange.port);
+    old.write('GET /fast HTTP/1.0\r\n\r\n');
+    const broken = await open(exchange.port);
+    broken.write('GET /broken HTTP/1.1\r\nHost: x\r\n\r\n');
+    const [first, second] = await Promise.all([readUntil(old, (text) => text.includes('node GET /fast')), readUntil(broken, (text) => text.includes('node GET /broken'))]);
+    expect(first.text).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(second.text).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(exchange.viaNode.sort()).toEqual(['GET /broken', 'GET /fast']);
+  });
+
+  it("closes a connection idle for the server's keep-alive timeout", async () => {
+    exchange = await start((server) => (server.keepAliveTimeout = 300));
+    const socket = await open(exchange.port);
+    socket.write('GET /fast HTTP/1.1\r\nHost: x\r\n\r\n');
+    const started = Date.now();
+    const { text, ended } = await readUntil(socket, () => false, 3000);
+    expect(text).toContain('Keep-Alive: timeout=0');
+    expect(ended).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
+  it("answers 408 when a request head trickles in for longer than the server's headersTimeout", async () => {
+    exchange = await start((server) => {
+      server.headersTimeout = 300;
+      server.keepAliveTimeout = 5000;
+    });
+    const socket = await open(exchange.port);
+    const reply = readUntil(socket, () => false, 5000);
+    for (const part of ['GET /fast HTTP/1.1\r\n', 'Host: x\r\n', 'X-A: 1\r\n', 'X-B: 2\r\n', 'X-C: 3\r\n']) {
+      if (socket.destroyed) break;
+      socket.write(part);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+    }
+    const { text, ended } = await reply;
+    expect(text).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+    expect(ended).toBe(true);
+    expect(exchange.fastPath.answered).toBe(0);
+  });
+
+  it('reads no further request while the client does not read its responses, and answers all once it does', async () => {
+    fastBody = Buffer.alloc(64 * 1024, 'x');
+    exchange = await start();
+    const socket = await open(exchange.port);
+    socket.pause();
+    const count = 400;
+    socket.write('GET /fast HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(count));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Unbounded, all 400 (26 MB) would sit in the server's memory by now; the kernel's buffers hold a few.
+    const answeredWhileStalled = exchange.fastPath.answered;
+    expect(answeredWhileStalled).toBeLessThan(count / 2);
+    let received = 0;
+    const done = new Promise<void>((resolve) => {
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (exchange.fastPath.answered === count && socket.readableLength === 0 && received >= count * fastBody.length) resolve();
+      });
+    });
+    socket.resume();
+    await done;
+    expect(exchange.fastPath.answered).toBe(count);
+  });
+
+  it('closes idle connections with closeIdleConnections(), and answers with Connection: close while draining', async () => {
+    exchange = await start();
+    const idle = await open(exchange.port);
+    idle.write('GET /fast HTTP/1.1\r\nHost: x\r\n\r\n');
+    await readUntil(idle, (text) => text.endsWith(FAST_BODY.toString()));
+    const busy = await open(exchange.port);
+    busy.write('GET /fast HTTP/1.1\r\nHo');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const idleClosed = readUntil(idle, () => false);
+    exchange.server.closeIdleConnections();
+    expect((await idleClosed).ended).toBe(true);
+    // The connection in the middle of a request head is not idle: it gets its answer, then closes.
+    draining = true;
+    const last = readUntil(busy, () => false);
+    busy.write('st: x\r\n\r\n');
+    const { text, ended } = await last;
+    expect(text).toContain('Connection: close\r\n');
+    expect(text.endsWith(FAST_BODY.toString())).toBe(true);
+    expect(ended).toBe(true);
+    expect(exchange.fastPath.connections).toBe(0);
+  });
+});
