@@ -33,6 +33,18 @@ export function deprioritiseHelperThreads(niceness: number): number {
   return changed;
 }
 
+/**
+ * {@link deprioritiseHelperThreads} now and every `everyMs` after, for the
+ * threads started later (libuv's pool starts on first use, V8 may add
+ * helpers): a sweep reads a dozen small /proc files. Returns the stop.
+ */
+export function keepHelperThreadsDeprioritised(niceness: number, everyMs: number): () => void {
+  deprioritiseHelperThreads(niceness);
+  const sweep = setInterval(() => deprioritiseHelperThreads(niceness), everyMs);
+  sweep.unref();
+  return () => clearInterval(sweep);
+}
+
 /** A thread's nice value, field 19 of /proc/self/task/TID/stat. */
 export function niceOf(tid: number): number {
   const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');

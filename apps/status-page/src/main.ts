@@ -4,8 +4,10 @@ import { migrateDatabase, provideDatabase } from '@app/database';
 import { handleShutdownSignals } from '@app/platform';
 import { MIGRATIONS } from '../../../migrations';
 import { createStatusPageApp } from './bootstrap';
-import { deprioritiseHelperThreads } from './helper-threads';
+import { keepHelperThreadsDeprioritised } from './helper-threads';
 import { WORKER_NICENESS } from './snapshot/snapshot.service';
+
+const HELPER_THREAD_SWEEP_MS = 10_000;
 
 async function main(): Promise<void> {
   const logger = new Logger('status-page');
@@ -24,9 +26,8 @@ async function main(): Promise<void> {
     await app.listen(config.STATUS_PAGE_PORT, config.HOST);
     logger.log(`Ballast status page listening on http://${config.HOST}:${config.STATUS_PAGE_PORT}`);
     // This process serves the page: its helper threads must not take the serving thread's CPU.
-    // Once now, once more for threads started later (libuv's pool starts on first use).
-    deprioritiseHelperThreads(WORKER_NICENESS);
-    setTimeout(() => deprioritiseHelperThreads(WORKER_NICENESS), 30_000).unref();
+    // Now, and every 10 s for threads started later (libuv's pool starts on first use; a replaced worker).
+    keepHelperThreadsDeprioritised(WORKER_NICENESS, HELPER_THREAD_SWEEP_MS);
   } catch (error) {
     await database.stop().catch(() => undefined);
     throw error;

@@ -71,8 +71,8 @@ describe('ResponseBytes', () => {
   });
 
   it('refuses header names and values writeHead would refuse (no header injection)', () => {
-    expect(() => new ResponseBytes(200, ['X-A', 'one\r\nSet-Cookie: a=b'], null)).toThrow(/X-A/);
-    expect(() => new ResponseBytes(200, ['Bad Name', 'x'], null)).toThrow();
+    expect(() => new ResponseBytes(200, ['X-A', 'one\r\nSet-Cookie: a=b'], null).full(false, 5)).toThrow(/X-A/);
+    expect(() => new ResponseBytes(200, ['Bad Name', 'x'], null).head(false, 5)).toThrow();
   });
 });
 
@@ -204,6 +204,22 @@ describe('installConnectionFastPath', () => {
     expect(exchange.viaNode).toEqual(['GET /other', 'GET /fast', 'POST /form abc']);
   });
 
+  it('answers each request by its own head on a connection that repeats or varies them', async () => {
+    const seen: string[] = [];
+    exchange = await start(undefined, (target) => {
+      seen.push(target);
+      return new ResponseBytes(200, ['Content-Length', String(target.length)], Buffer.from(target));
+    });
+    const socket = await open(exchange.port);
+    const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: x\r\n${extra}\r\n`;
+    // Same length, different bytes: a head cache must compare the bytes, not the length.
+    socket.write(get('/aa') + get('/aa') + get('/ab') + get('/aa', 'Connection: close\r\n'));
+    const { text } = await readUntil(socket, () => false);
+    expect(responses(text).map((answer) => answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual(['/aa', '/aa', '/ab', '/aa']);
+    expect(seen).toEqual(['/aa', '/aa', '/ab', '/aa']);
+    expect(text).toMatch(/Connection: close\r\n\r\n\/aa$/);
+  });
+
   it('assembles a request head that arrives a few bytes at a time', async () => {
     exchange = await start();
     const socket = await open(exchange.port);
@@ -244,19 +260,28 @@ describe('installConnectionFastPath', () => {
     expect(exchange.viaNode).toEqual([]);
   });
 
-  it('lets HTTP/1.0 and a handler error go to the HTTP server', async () => {
+  it('lets HTTP/1.0, a handler error and a response with an invalid header go to the HTTP server', async () => {
     exchange = await start(undefined, (target) => {
       if (target === '/broken') throw new Error('rendering bug');
+      if (target === '/bad-header') return new ResponseBytes(200, ['X-A', 'one\r\ntwo'], null);
       return undefined;
     });
     const old = await open(exchange.port);
     old.write('GET /fast HTTP/1.0\r\n\r\n');
     const broken = await open(exchange.port);
     broken.write('GET /broken HTTP/1.1\r\nHost: x\r\n\r\n');
-    const [first, second] = await Promise.all([readUntil(old, (text) => text.includes('node GET /fast')), readUntil(broken, (text) => text.includes('node GET /broken'))]);
+    const badHeader = await open(exchange.port);
+    badHeader.write('GET /bad-header HTTP/1.1\r\nHost: x\r\n\r\n');
+    const [first, second, third] = await Promise.all([
+      readUntil(old, (text) => text.includes('node GET /fast')),
+      readUntil(broken, (text) => text.includes('node GET /broken')),
+      readUntil(badHeader, (text) => text.includes('node GET /bad-header')),
+    ]);
     expect(first.text).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(second.text).toMatch(/^HTTP\/1\.1 200 OK/);
-    expect(exchange.viaNode.sort()).toEqual(['GET /broken', 'GET /fast']);
+    expect(third.text).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(exchange.viaNode.sort()).toEqual(['GET /bad-header', 'GET /broken', 'GET /fast']);
+    expect(exchange.fastPath.answered).toBe(0);
   });
 
   it("closes a connection idle for the server's keep-alive timeout", async () => {

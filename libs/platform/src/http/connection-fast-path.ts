@@ -125,6 +125,9 @@ class FastConnection {
   private headStartedAt = 0;
   private waitingForDrain = false;
   private done = false;
+  /** The last request head parsed on this connection and what it parsed to: keep-alive clients repeat theirs. */
+  private lastHead: Buffer | null = null;
+  private lastRequest: SimpleRequest | undefined;
   private readonly onData = (chunk: Buffer): void => this.received(chunk);
   private readonly onDrain = (): void => this.drained();
   private readonly onEnd = (): void => this.ended();
@@ -193,17 +196,11 @@ class FastConnection {
         return;
       }
       if (headEnd - offset + 4 > maxHeaderSize) return this.release(bytes.subarray(offset));
-      const request = parseSimpleRequest(bytes.toString('latin1', offset, headEnd));
-      let response: ResponseBytes | undefined;
-      try {
-        response = request ? this.handler(request) : undefined;
-      } catch {
-        // The HTTP server's path runs the same handler and answers its error (500, logged with an id).
-        response = undefined;
-      }
-      if (!request || !response) return this.release(bytes.subarray(offset));
-      const close = request.close || this.draining();
-      socket.write(request.method === 'HEAD' ? response.head(close, this.keepAliveSeconds()) : response.full(close, this.keepAliveSeconds()));
+      const request = this.parse(bytes, offset, headEnd);
+      const close = request !== undefined && (request.close || this.draining());
+      const answer = request && this.answer(request, close);
+      if (!answer) return this.release(bytes.subarray(offset));
+      socket.write(answer);
       this.stats.answered++;
       this.headStartedAt = 0;
       offset = headEnd + 4;
@@ -218,8 +215,28 @@ class FastConnection {
     }
   }
 
-  private keepAliveSeconds(): number {
-    return Math.floor(this.server.keepAliveTimeout / 1000);
+  /** The handler's bytes for this request, or undefined to hand the connection over. */
+  private answer(request: SimpleRequest, close: boolean): Buffer | undefined {
+    try {
+      const response = this.handler(request);
+      if (!response) return undefined;
+      const keepAliveSeconds = Math.floor(this.server.keepAliveTimeout / 1000);
+      return request.method === 'HEAD' ? response.head(close, keepAliveSeconds) : response.full(close, keepAliveSeconds);
+    } catch {
+      // The HTTP server's path runs the same handler and answers its error (500, logged with an id).
+      return undefined;
+    }
+  }
+
+  private parse(bytes: Buffer, start: number, end: number): SimpleRequest | undefined {
+    const last = this.lastHead;
+    if (last !== null && last.length === end - start && last.compare(bytes, start, end) === 0) return this.lastRequest;
+    const request = parseSimpleRequest(bytes.toString('latin1', start, end));
+    if (request) {
+      this.lastHead = Buffer.from(bytes.subarray(start, end));
+      this.lastRequest = request;
+    }
+    return request;
   }
 
   private drained(): void {
@@ -327,12 +344,14 @@ export function parseSimpleRequest(head: string): SimpleRequest | undefined {
 }
 
 /**
- * A response's bytes on the wire, status line to body, made once per second
- * (the Date header) for each connection outcome and then written as they are.
- * Headers are checked as `writeHead` checks them, when the response is made.
+ * A response's bytes on the wire, status line to body, made on first use and
+ * then once per second (the Date header) for each connection outcome, and
+ * written as they are. Headers are checked as `writeHead` checks them, when
+ * the bytes are first made (a response that is never asked for costs
+ * nothing).
  */
 export class ResponseBytes {
-  private readonly fields: string;
+  private fields: string | null = null;
   private second = -1;
   private keepAlive: Buffer | null = null;
   private keepAliveHead: Buffer | null = null;
@@ -342,17 +361,9 @@ export class ResponseBytes {
   /** `headers` as a flat `[name, value, ...]` list; no Date or Connection (added here). */
   constructor(
     readonly status: number,
-    headers: readonly string[],
+    private readonly headers: readonly string[],
     private readonly body: Buffer | null,
-  ) {
-    let fields = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
-    for (let index = 0; index < headers.length; index += 2) {
-      validateHeaderName(headers[index]);
-      validateHeaderValue(headers[index], headers[index + 1]);
-      fields += `${headers[index]}: ${headers[index + 1]}\r\n`;
-    }
-    this.fields = fields;
-  }
+  ) {}
 
   /** Status line, headers and body. */
   full(close: boolean, keepAliveSeconds: number): Buffer {
@@ -367,16 +378,30 @@ export class ResponseBytes {
   }
 
   private refresh(keepAliveSeconds: number): void {
-    const now = Date.now();
-    const second = Math.floor(now / 1000);
+    const second = Math.floor(Date.now() / 1000);
     if (second === this.second) return;
-    this.second = second;
+    const fields = this.fields ?? this.statusAndFields();
     const date = `Date: ${new Date(second * 1000).toUTCString()}\r\n`;
-    const keepAliveHead = Buffer.from(`${this.fields}${date}Connection: keep-alive\r\nKeep-Alive: timeout=${keepAliveSeconds}\r\n\r\n`, 'latin1');
-    const closingHead = Buffer.from(`${this.fields}${date}Connection: close\r\n\r\n`, 'latin1');
+    const keepAliveHead = Buffer.from(`${fields}${date}Connection: keep-alive\r\nKeep-Alive: timeout=${keepAliveSeconds}\r\n\r\n`, 'latin1');
+    const closingHead = Buffer.from(`${fields}${date}Connection: close\r\n\r\n`, 'latin1');
+    const body = this.body;
+    const keepAlive = body ? Buffer.concat([keepAliveHead, body]) : keepAliveHead;
+    this.fields = fields;
+    this.second = second;
     this.keepAliveHead = keepAliveHead;
+    this.keepAlive = keepAlive;
     this.closingHead = closingHead;
-    this.keepAlive = this.body ? Buffer.concat([keepAliveHead, this.body]) : keepAliveHead;
-    this.closing = this.body ? Buffer.concat([closingHead, this.body]) : closingHead;
+    this.closing = body ? Buffer.concat([closingHead, body]) : closingHead;
+  }
+
+  private statusAndFields(): string {
+    let fields = `HTTP/1.1 ${this.status} ${STATUS_CODES[this.status] ?? 'Unknown'}\r\n`;
+    const headers = this.headers;
+    for (let index = 0; index < headers.length; index += 2) {
+      validateHeaderName(headers[index]);
+      validateHeaderValue(headers[index], headers[index + 1]);
+      fields += `${headers[index]}: ${headers[index + 1]}\r\n`;
+    }
+    return fields;
   }
 }
