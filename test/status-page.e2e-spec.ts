@@ -125,6 +125,7 @@ describe('public status page', () => {
   let page: RunningStatusPage;
   let fixtures: IncidentFixtures;
   let seeded: SeededScenario;
+  const clock = new FixedClock(new Date());
 
   beforeAll(async () => {
     api = await startApi();
@@ -147,7 +148,7 @@ describe('public status page', () => {
     );
     // A long safety-net period: every change below must arrive through NOTIFY.
     // A fixed clock keeps "last updated" (minute precision) and so the ETags stable across refreshes.
-    page = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600' }, clock: new FixedClock(new Date()) });
+    page = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600' }, clock });
     await eventually(async () => {
       const summary = (await page.http.get('/api/v2/summary.json')).body;
       expect(summary.scheduled_maintenances).toHaveLength(1);
@@ -503,6 +504,21 @@ describe('public status page', () => {
     }
     expect(await metric('status_page_fast_path_requests_total')).toBe(answered + 1);
     expect(await metric('status_page_connections_handed_over_total')).toBeGreaterThan(handedOver);
+  });
+
+  it('serves the same responses through Nest alone with STATUS_PAGE_FAST_PATH=false', async () => {
+    const plain = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600', STATUS_PAGE_FAST_PATH: 'false' }, clock });
+    try {
+      for (const path of ['/', '/api/v2/summary.json', '/history.rss']) {
+        const [fast, slow] = [await page.http.get(path).buffer(true).expect(200), await plain.http.get(path).buffer(true).expect(200)];
+        expect(slow.headers.etag).toBe(fast.headers.etag);
+        expect(slow.headers['cache-control']).toBe(fast.headers['cache-control']);
+        expect(slow.text).toBe(fast.text);
+      }
+      expect((await plain.http.get('/metrics').expect(200)).text).toMatch(/^status_page_fast_path_requests_total 0$/m);
+    } finally {
+      await plain.close();
+    }
   });
 
   it('tells keep-alive clients to close once the app starts shutting down', async () => {

@@ -24,7 +24,7 @@ export interface CreateStatusPageAppOptions {
 export async function createStatusPageApp(options: CreateStatusPageAppOptions): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(StatusPageAppModule.forRoot(options), { bufferLogs: true, bodyParser: false });
   configureHttpApp(app, options.config);
-  installSnapshotFastPath(app);
+  installSnapshotFastPath(app, options.config);
   await app.init();
   return app;
 }
@@ -37,7 +37,7 @@ export async function createStatusPageApp(options: CreateStatusPageAppOptions): 
  * HTTP objects); a connection with any other request goes to Node's HTTP
  * server, where the same handler answers public routes ahead of Express.
  */
-function installSnapshotFastPath(app: NestExpressApplication): void {
+function installSnapshotFastPath(app: NestExpressApplication, config: AppConfig): void {
   const server = app.getHttpServer() as Server;
   const handler = app.get(SnapshotRequestHandler);
   const logger = new Logger('StatusPage');
@@ -56,6 +56,6 @@ function installSnapshotFastPath(app: NestExpressApplication): void {
       return true;
     }
   });
-  handler.observe(installConnectionFastPath(server, (request) => handler.answer(request), { draining: () => handler.isDraining || isDraining() }));
+  if (config.STATUS_PAGE_FAST_PATH) handler.observe(installConnectionFastPath(server, (request) => handler.answer(request), { draining: () => handler.isDraining || isDraining() }));
   app.get(AcceptHandlesService).attach(server);
 }

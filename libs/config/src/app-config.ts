@@ -253,6 +253,15 @@ export class EnvironmentSchema {
   @Max(256)
   STATUS_PAGE_ACCEPT_HANDLES: number = 32;
 
+  /**
+   * Simple keep-alive GET/HEAD requests for the snapshot's responses are
+   * answered from the connection's bytes, below Node's HTTP objects (false:
+   * every request goes through Node's HTTP server, as before).
+   */
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  STATUS_PAGE_FAST_PATH: boolean = true;
+
   /** Where the status page keeps its last snapshot, to serve it after a restart while PostgreSQL is down. */
   @IsOptional()
   @Transform(emptyToUndefined)
