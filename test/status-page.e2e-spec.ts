@@ -120,6 +120,48 @@ function expectStatus(status: Json): void {
   expect(typeof status.description).toBe('string');
 }
 
+interface RawResponse {
+  head: string;
+  body: string;
+}
+
+/** Sends `bytes` on one connection and reads `count` responses, framed by Content-Length (HEAD and 304 have no body). */
+function exchangeRaw(baseUrl: string, bytes: string, count: number): Promise<RawResponse[]> {
+  const methods = [...bytes.matchAll(/(?:^|\r\n\r\n)(GET|HEAD) /g)].map((match) => match[1]);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port: Number(new URL(baseUrl).port) });
+    let received = Buffer.alloc(0);
+    const responses: RawResponse[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`only ${responses.length} of ${count} responses arrived`));
+    }, 5000);
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      for (;;) {
+        const headEnd = received.indexOf('\r\n\r\n');
+        if (headEnd === -1) return;
+        const head = received.toString('latin1', 0, headEnd);
+        const status = Number(head.slice(9, 12));
+        const length = methods[responses.length] === 'HEAD' || status === 304 ? 0 : Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1] ?? 0);
+        if (received.length < headEnd + 4 + length) return;
+        responses.push({ head, body: received.toString('latin1', headEnd + 4, headEnd + 4 + length) });
+        received = received.subarray(headEnd + 4 + length);
+        if (responses.length === count) {
+          clearTimeout(timer);
+          socket.destroy();
+          resolve(responses);
+          return;
+        }
+      }
+    });
+    socket.once('error', reject);
+    socket.write(bytes);
+  });
+}
+
+const withoutDate = (head: string): string => head.replace(/\r\nDate: [^\r]*/, '');
+
 describe('public status page', () => {
   let api: RunningApi;
   let page: RunningStatusPage;
@@ -481,41 +523,42 @@ describe('public status page', () => {
   it('answers simple requests for public routes on the fast path, and moves a connection to Nest for anything else', async () => {
     const metric = async (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec((await page.http.get('/metrics').expect(200)).text)?.[1]);
     const [answered, handedOver] = [await metric('status_page_fast_path_requests_total'), await metric('status_page_connections_handed_over_total')];
-    const socket = connect({ host: '127.0.0.1', port: Number(new URL(page.baseUrl).port) });
-    try {
-      const text = await new Promise<string>((resolve, reject) => {
-        let received = '';
-        socket.on('data', (chunk: Buffer) => {
-          received += chunk.toString('latin1');
-          if ((received.match(/HTTP\/1\.1 200 OK/g) ?? []).length === 3 && received.endsWith('}')) resolve(received);
-        });
-        socket.once('error', reject);
-        // One write, three pipelined requests: a public route, a Nest route, a public route.
-        socket.write(['/api/v2/status.json', '/health', '/api/v2/status.json'].map((path) => `GET ${path} HTTP/1.1\r\nHost: status.test\r\n\r\n`).join(''));
-      });
-      const [first, health, third] = text.split(/(?=HTTP\/1\.1 )/);
-      expect(first).toMatch(/\r\nETag: "[^"]+"\r\n/);
-      expect(first).toContain('"indicator"');
-      expect(health).toContain('"snapshot"');
-      // The connection stays with Nest once moved; the public route is still served from the snapshot, same bytes.
-      expect(third.slice(third.indexOf('\r\n\r\n'))).toBe(first.slice(first.indexOf('\r\n\r\n')));
-    } finally {
-      socket.destroy();
-    }
+    // One write, three pipelined requests: a public route, a Nest route, a public route.
+    const [first, health, third] = await exchangeRaw(
+      page.baseUrl,
+      ['/api/v2/status.json', '/health', '/api/v2/status.json'].map((path) => `GET ${path} HTTP/1.1\r\nHost: status.test\r\n\r\n`).join(''),
+      3,
+    );
+    expect(first.head).toMatch(/\r\nETag: "[^"]+"\r\n/);
+    expect(first.body).toContain('"indicator"');
+    expect(health.body).toContain('"snapshot"');
+    // The connection stays with Nest once moved; the public route is still served from the snapshot, same bytes.
+    expect(third.body).toBe(first.body);
+    expect(withoutDate(third.head)).toBe(withoutDate(first.head));
     expect(await metric('status_page_fast_path_requests_total')).toBe(answered + 1);
     expect(await metric('status_page_connections_handed_over_total')).toBeGreaterThan(handedOver);
   });
 
-  it('serves the same responses through Nest alone with STATUS_PAGE_FAST_PATH=false', async () => {
+  it('serves the same bytes through Nest alone with STATUS_PAGE_FAST_PATH=false: GET, HEAD and 304, every header but Date', async () => {
     const plain = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600', STATUS_PAGE_FAST_PATH: 'false' }, clock });
+    const metric = async (target: RunningStatusPage) => Number(/^status_page_fast_path_requests_total (\d+)$/m.exec((await target.http.get('/metrics').expect(200)).text)?.[1]);
     try {
-      for (const path of ['/', '/api/v2/summary.json', '/history.rss']) {
-        const [fast, slow] = [await page.http.get(path).buffer(true).expect(200), await plain.http.get(path).buffer(true).expect(200)];
-        expect(slow.headers.etag).toBe(fast.headers.etag);
-        expect(slow.headers['cache-control']).toBe(fast.headers['cache-control']);
-        expect(slow.text).toBe(fast.text);
+      const etag = (await page.http.get('/').expect(200)).headers.etag as string;
+      const answeredBefore = await metric(page);
+      const requests = [
+        'GET / HTTP/1.1\r\nHost: status.test\r\n\r\n',
+        'GET / HTTP/1.1\r\nHost: status.test\r\nAccept-Encoding: gzip, deflate, br, zstd\r\n\r\n',
+        'HEAD /api/v2/summary.json HTTP/1.1\r\nHost: status.test\r\n\r\n',
+        `GET / HTTP/1.1\r\nHost: status.test\r\nIf-None-Match: ${etag}\r\n\r\n`,
+        'GET /history.rss HTTP/1.1\r\nHost: status.test\r\n\r\n',
+      ];
+      for (const request of requests) {
+        const [[fast], [slow]] = [await exchangeRaw(page.baseUrl, request, 1), await exchangeRaw(plain.baseUrl, request, 1)];
+        expect(withoutDate(fast.head)).toBe(withoutDate(slow.head));
+        expect(fast.body).toBe(slow.body);
       }
-      expect((await plain.http.get('/metrics').expect(200)).text).toMatch(/^status_page_fast_path_requests_total 0$/m);
+      expect(await metric(page)).toBe(answeredBefore + requests.length);
+      expect(await metric(plain)).toBe(0);
     } finally {
       await plain.close();
     }

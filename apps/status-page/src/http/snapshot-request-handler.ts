@@ -96,11 +96,9 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
    * which then goes through {@link handle} or Nest.
    */
   answer(request: SimpleRequest): ResponseBytes | undefined {
-    const target = request.target;
-    const queryAt = target.indexOf('?');
-    const route = matchRoute(queryAt === -1 ? target : target.slice(0, queryAt), queryAt === -1 ? '' : target.slice(queryAt + 1));
+    const route = routeOf(request.target);
     if (!route) return undefined;
-    const prepared = route.kind === 'asset' ? (this.assets.get(route.path) ?? this.fromSnapshot(route)) : this.fromSnapshot(route);
+    const prepared = this.prepared(route);
     if (!(prepared instanceof PreparedResponse)) return undefined;
     const [variant, notModified] = this.select(prepared, request.acceptEncoding, request.ifNoneMatch);
     this.count(route, notModified ? 304 : variant.status);
@@ -109,9 +107,7 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
 
   /** True when the request was answered here. */
   handle(request: IncomingMessage, response: ServerResponse): boolean {
-    const url = request.url ?? '/';
-    const queryAt = url.indexOf('?');
-    const route = matchRoute(queryAt === -1 ? url : url.slice(0, queryAt), queryAt === -1 ? '' : url.slice(queryAt + 1));
+    const route = routeOf(request.url ?? '/');
     if (!route) return false;
     const method = request.method;
     if (method === 'OPTIONS') {
@@ -133,7 +129,7 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
       this.count(route, 405);
       return true;
     }
-    const prepared = route.kind === 'asset' ? (this.assets.get(route.path) ?? this.fromSnapshot(route)) : this.fromSnapshot(route);
+    const prepared = this.prepared(route);
     if (prepared instanceof PreparedResponse) {
       this.write(request, response, route, prepared);
       return true;
@@ -187,6 +183,11 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
     return this.draining;
   }
 
+  /** A static asset, the snapshot's finished response, or the snapshot and route key to render it on demand. */
+  private prepared(route: SnapshotRoute): PreparedResponse | [ServedSnapshot, string] {
+    return route.kind === 'asset' ? (this.assets.get(route.path) ?? this.fromSnapshot(route)) : this.fromSnapshot(route);
+  }
+
   /** The finished response, or the snapshot and route key to render it on demand. */
   private fromSnapshot(route: SnapshotRoute): PreparedResponse | [ServedSnapshot, string] {
     const snapshot = this.snapshots.current();
@@ -222,4 +223,10 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
     if (!byCode) this.served.set(route.kind, (byCode = new Map()));
     byCode.set(code, (byCode.get(code) ?? 0) + 1);
   }
+}
+
+/** The public route a request target (path and query) asks for, if any. */
+function routeOf(target: string): SnapshotRoute | null {
+  const queryAt = target.indexOf('?');
+  return matchRoute(queryAt === -1 ? target : target.slice(0, queryAt), queryAt === -1 ? '' : target.slice(queryAt + 1));
 }

@@ -16,6 +16,13 @@ describe('parseSimpleRequest', () => {
     expect(parseSimpleRequest(head(['HEAD / HTTP/1.1', 'host:x', 'connection: keep-alive, Close']))).toMatchObject({ method: 'HEAD', target: '/', close: true });
   });
 
+  it('rejects a long run of spaces before an invalid byte at once (no backtracking)', () => {
+    // With overlapping whitespace patterns a regular expression backtracks ~n³ times here: minutes for one request.
+    expect(parseSimpleRequest(head(['GET / HTTP/1.1', 'Host: x', `X-A:${' '.repeat(16_000)}\u007f`]))).toBeUndefined();
+    expect(parseSimpleRequest(head(['GET / HTTP/1.1', 'Host: x', `X-A:${' \t'.repeat(8_000)}\u0000 `]))).toBeUndefined();
+    expect(parseSimpleRequest(head(['GET / HTTP/1.1', 'Host: x', `X-A:${' '.repeat(16_000)}ok${' '.repeat(100)}`]))).toMatchObject({ target: '/' });
+  });
+
   it('joins repeated Accept-Encoding and If-None-Match as Node does, and trims optional whitespace', () => {
     const parsed = parseSimpleRequest(head(['GET / HTTP/1.1', 'Host: x', 'Accept-Encoding: gzip  ', 'accept-encoding:\tbr', 'If-None-Match: "a"', 'If-None-Match: "b"']));
     expect(parsed).toMatchObject({ acceptEncoding: 'gzip, br', ifNoneMatch: '"a", "b"' });
@@ -70,9 +77,16 @@ describe('ResponseBytes', () => {
     expect(bytes.full(false, 5).toString('latin1')).toContain('Date: Tue, 01 Dec 2026 12:00:01 GMT');
   });
 
-  it('refuses header names and values writeHead would refuse (no header injection)', () => {
-    expect(() => new ResponseBytes(200, ['X-A', 'one\r\nSet-Cookie: a=b'], null).full(false, 5)).toThrow(/X-A/);
-    expect(() => new ResponseBytes(200, ['Bad Name', 'x'], null).head(false, 5)).toThrow();
+  it('refuses header names and values writeHead would refuse (no header injection), and the headers it writes itself', () => {
+    expect(() => new ResponseBytes(200, ['X-A', 'one\r\nSet-Cookie: a=b'], null)).toThrow(/X-A/);
+    expect(() => new ResponseBytes(200, ['Bad Name', 'x'], null)).toThrow();
+    for (const reserved of ['Date', 'connection', 'Keep-Alive', 'Transfer-Encoding']) expect(() => new ResponseBytes(200, [reserved, 'x'], null)).toThrow(reserved);
+  });
+
+  it('leaves Keep-Alive out when the server has no keep-alive timeout, as Node does', () => {
+    const bytes = new ResponseBytes(204, [], null);
+    expect(bytes.full(false, null).toString('latin1')).toMatch(/\r\nConnection: keep-alive\r\n\r\n$/);
+    expect(bytes.full(false, 7).toString('latin1')).toMatch(/\r\nConnection: keep-alive\r\nKeep-Alive: timeout=7\r\n\r\n$/);
   });
 });
 
@@ -313,9 +327,10 @@ describe('installConnectionFastPath', () => {
     expect(exchange.fastPath.answered).toBe(0);
   });
 
-  it('reads no further request while the client does not read its responses, and answers all once it does', async () => {
+  it('reads no further request while the client does not read its responses, answers all once it does, and does not time a slow reader out', async () => {
     fastBody = Buffer.alloc(64 * 1024, 'x');
-    exchange = await start();
+    // The client stalls for longer than the keep-alive timeout: a slow reader is not an idle connection.
+    exchange = await start((server) => (server.keepAliveTimeout = 150));
     const socket = await open(exchange.port);
     socket.pause();
     const count = 400;
@@ -334,7 +349,7 @@ describe('installConnectionFastPath', () => {
     socket.resume();
     await done;
     expect(exchange.fastPath.answered).toBe(count);
-  });
+  }, 30_000);
 
   it('closes idle connections with closeIdleConnections(), and answers with Connection: close while draining', async () => {
     exchange = await start();
@@ -343,7 +358,8 @@ describe('installConnectionFastPath', () => {
     await readUntil(idle, (text) => text.endsWith(FAST_BODY.toString()));
     const busy = await open(exchange.port);
     busy.write('GET /fast HTTP/1.1\r\nHo');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Wait until the server holds the partial head (not a fixed delay: a slow machine may take longer).
+    while (exchange.fastPath.busy !== 1) await new Promise((resolve) => setTimeout(resolve, 5));
     const idleClosed = readUntil(idle, () => false);
     exchange.server.closeIdleConnections();
     expect((await idleClosed).ended).toBe(true);
@@ -355,6 +371,66 @@ describe('installConnectionFastPath', () => {
     expect(text).toContain('Connection: close\r\n');
     expect(text.endsWith(FAST_BODY.toString())).toBe(true);
     expect(ended).toBe(true);
+    expect(exchange.fastPath.connections).toBe(0);
+  });
+
+  it('destroys a closing connection once written even when the client never half-closes', async () => {
+    exchange = await start();
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      // allowHalfOpen: this client never answers the server's FIN with its own.
+      const client = connect({ host: '127.0.0.1', port: exchange.port, allowHalfOpen: true }, () => resolve(client));
+      client.once('error', reject);
+      sockets.push(client);
+    });
+    socket.write('GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await readUntil(socket, (text) => text.endsWith(FAST_BODY.toString()));
+    const deadline = Date.now() + 3000;
+    let open = 1;
+    while (open > 0 && Date.now() < deadline) {
+      open = await new Promise<number>((resolve, reject) => exchange.server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+      if (open > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(open).toBe(0);
+  });
+
+  it("gives a connection that cannot be HTTP/1.1 GET or HEAD to Node at once (Node answers 400 without waiting for more)", async () => {
+    exchange = await start();
+    const socket = await open(exchange.port);
+    // The start of a TLS ClientHello on the plain port: no CRLF CRLF will ever come.
+    socket.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]));
+    const { text } = await readUntil(socket, (received) => received.includes('\r\n\r\n'), 2000);
+    expect(text).toMatch(/^HTTP\/1\.1 400 Bad Request/);
+    expect(exchange.fastPath.handedOver).toBe(1);
+  });
+
+  it("applies the headers timeout, not the keep-alive timeout, before a connection's first request", async () => {
+    exchange = await start((server) => {
+      server.keepAliveTimeout = 100;
+      server.headersTimeout = 600;
+    });
+    // Silent for longer than the keep-alive timeout: still open, and the request is answered.
+    const late = await open(exchange.port);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    late.write('GET /fast HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect((await readUntil(late, (text) => text.endsWith(FAST_BODY.toString()))).text).toContain('X-Via: fast');
+    // Silent for longer than the headers timeout: 408 and closed, as Node answers.
+    const silent = await open(exchange.port);
+    const started = Date.now();
+    const { text, ended } = await readUntil(silent, () => false, 5000);
+    expect(text).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+    expect(ended).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+  });
+
+  it('closes its connections with closeAllConnections()', async () => {
+    exchange = await start();
+    const socket = await open(exchange.port);
+    socket.write('GET /fast HTTP/1.1\r\nHost: x\r\n\r\n');
+    await readUntil(socket, (text) => text.endsWith(FAST_BODY.toString()));
+    expect(exchange.fastPath.connections).toBe(1);
+    const closed = readUntil(socket, () => false);
+    exchange.server.closeAllConnections();
+    expect((await closed).ended).toBe(true);
     expect(exchange.fastPath.connections).toBe(0);
   });
 });

@@ -26,6 +26,8 @@ export interface ConnectionFastPath {
   readonly answered: number;
   /** Connections given to the HTTP server since start (a request it does not answer itself). */
   readonly handedOver: number;
+  /** Of `connections`, those in the middle of something: a request head arriving, or a response the client has not read yet. */
+  readonly busy: number;
 }
 
 export interface ConnectionFastPathOptions {
@@ -35,8 +37,10 @@ export interface ConnectionFastPathOptions {
 
 const CRLF_CRLF = Buffer.from('\r\n\r\n', 'latin1');
 const REQUEST_LINE = /^(GET|HEAD) (\/[\x21-\x7e]*) HTTP\/1\.1$/;
-/** RFC 9110 field: token name, value of visible characters, spaces, tabs and obs-text; no CR, LF or NUL. */
-const HEADER_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*([\t\x20-\x7e\x80-\xff]*?)[ \t]*$/;
+/** RFC 9110 field name (a token). */
+const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A field value's characters: visible, spaces, tabs, obs-text; no CR, LF, NUL or other controls. One class, no backtracking. */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const REQUEST_TIMEOUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n', 'latin1');
 
 /**
@@ -51,20 +55,27 @@ const REQUEST_TIMEOUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection:
  * It understands a deliberately strict subset of HTTP/1.1 and nothing else:
  * anything outside it — another method or version, a body (Content-Length,
  * Transfer-Encoding), Upgrade, Expect, a missing or repeated Host, any byte
- * that is not plainly valid, headers larger than `server.maxHeaderSize`, a
- * route the handler does not answer synchronously — hands the connection,
- * with every byte not yet answered, to the HTTP server's own connection
- * listener, which parses it with llhttp and routes it as before. So errors
- * (400, 431), slow or odd clients and every other route get Node's exact
- * behaviour; what this path answers is what Node would have sent, with the
- * same headers.
+ * that is not plainly valid, headers larger than `server.maxHeaderSize`,
+ * bytes that cannot become `GET /` or `HEAD /`, a server with
+ * `maxRequestsPerSocket`, a route the handler does not answer synchronously
+ * — hands the connection, with every byte not yet answered, to the HTTP
+ * server's own connection listener, which parses it with llhttp and routes it
+ * as before. So errors (400, 431), odd clients and every other route get
+ * Node's behaviour. An answer here carries the handler's headers plus Date,
+ * Connection and (when the server has a keep-alive timeout) Keep-Alive, as
+ * Node writes them; the handler's header order is kept.
  *
- * Connections keep the server's keep-alive timeout (idle sockets close after
- * `server.keepAliveTimeout`), request-head timeout (`server.headersTimeout`,
- * 408), backpressure (no further request is read while a response waits for
- * the client to read) and shutdown: `closeIdleConnections()` and
+ * Timeouts follow Node's: a request head (the first one from the
+ * connection's start) must arrive within `server.headersTimeout` (else 408
+ * and close); between requests an idle connection closes after
+ * `server.keepAliveTimeout` (none when 0); a client slow to read its
+ * responses is not timed out, but no further request is read until it has
+ * (backpressure). Shutdown: `closeIdleConnections()` and
  * `closeAllConnections()` close the fast path's connections too, and while
- * `draining()` every answer carries `Connection: close`.
+ * `draining()` every answer carries `Connection: close`; a closing answer
+ * destroys the socket once written (the server allows half-open sockets).
+ * Node's `requestTimeout` (whole request) needs no counterpart: a request
+ * here has no body, so its head is all of it.
  */
 export function installConnectionFastPath(server: Server, handler: SimpleRequestHandler, options: ConnectionFastPathOptions = {}): ConnectionFastPath {
   const httpListeners = server.listeners('connection') as Array<(socket: Socket) => void>;
@@ -114,6 +125,11 @@ export function installConnectionFastPath(server: Server, handler: SimpleRequest
     get handedOver() {
       return stats.handedOver;
     },
+    get busy() {
+      let busy = 0;
+      for (const connection of open) if (connection.busy) busy++;
+      return busy;
+    },
   };
 }
 
@@ -121,8 +137,11 @@ export function installConnectionFastPath(server: Server, handler: SimpleRequest
 class FastConnection {
   /** Received bytes not answered yet: the start of a request head, or requests waiting for the client to read. */
   private pending: Buffer | null = null;
-  /** When the first byte of the request head still incomplete arrived (headersTimeout). */
-  private headStartedAt = 0;
+  /** When the request head being awaited started (the connection's start for the first request, its first byte later); 0 when none is. */
+  private headStartedAt: number;
+  /** The socket timeout now set: headersTimeout while a head is awaited, keepAliveTimeout between requests. */
+  private timeoutMs = -1;
+  private answeredHere = 0;
   private waitingForDrain = false;
   private done = false;
   /** The last request head parsed on this connection and what it parsed to: keep-alive clients repeat theirs. */
@@ -130,10 +149,10 @@ class FastConnection {
   private lastRequest: SimpleRequest | undefined;
   private readonly onData = (chunk: Buffer): void => this.received(chunk);
   private readonly onDrain = (): void => this.drained();
-  private readonly onEnd = (): void => this.ended();
-  private readonly onTimeout = (): void => this.finish(true);
-  private readonly onClose = (): void => this.finish(false);
-  private readonly onError = (): void => this.finish(true);
+  private readonly onEnd = (): void => this.close('end');
+  private readonly onTimeout = (): void => this.timedOut();
+  private readonly onClose = (): void => this.close('closed');
+  private readonly onError = (): void => this.close('destroy');
 
   constructor(
     readonly socket: Socket,
@@ -151,14 +170,20 @@ class FastConnection {
     socket.on('timeout', this.onTimeout);
     socket.on('close', this.onClose);
     socket.on('error', this.onError);
-    // Idle between requests (or silent mid-head) longer than the server's keep-alive timeout: close.
-    if (server.keepAliveTimeout > 0) socket.setTimeout(server.keepAliveTimeout);
+    // As Node: the first request head must arrive within headersTimeout; keep-alive idling starts after an answer.
+    this.headStartedAt = Date.now();
+    this.setTimer(server.headersTimeout);
+  }
+
+  /** Waiting for a request head (none started, or one started) or with a response still being read. */
+  get busy(): boolean {
+    return this.pending !== null || this.waitingForDrain || this.socket.writableLength > 0;
   }
 
   /** Between requests with nothing left to send: closed now (shutdown). */
   closeIfIdle(): void {
-    if (this.done || this.pending !== null || this.socket.writableLength > 0) return;
-    this.finish(true);
+    if (this.done || this.busy) return;
+    this.close('destroy');
   }
 
   private received(chunk: Buffer): void {
@@ -181,38 +206,41 @@ class FastConnection {
         // The client is not reading what we sent: read nothing more until it does.
         this.pending = bytes.subarray(offset);
         this.waitingForDrain = true;
+        this.setTimer(0);
         socket.pause();
         return;
       }
       const headEnd = bytes.indexOf(CRLF_CRLF, offset);
       const maxHeaderSize = this.limits.maxHeaderSize;
       if (headEnd === -1) {
-        if (bytes.length - offset > maxHeaderSize) return this.release(bytes.subarray(offset));
-        // The rest of the head is still on its way; it must arrive within the server's headersTimeout.
-        const now = Date.now();
-        if (this.headStartedAt === 0) this.headStartedAt = now;
-        else if (this.server.headersTimeout > 0 && now - this.headStartedAt > this.server.headersTimeout) return this.timedOut();
+        // Not the start of a GET or HEAD (say TLS on the plain port): Node answers it now, not after 16 KB.
+        if (bytes.length - offset > maxHeaderSize || !mayStartSimpleRequest(bytes, offset)) return this.release(bytes.subarray(offset));
+        // The rest of the head is still on its way; all of it must arrive within the server's headersTimeout.
+        if (this.headStartedAt === 0) this.headStartedAt = Date.now();
+        const headersTimeout = this.server.headersTimeout;
+        if (headersTimeout > 0 && Date.now() - this.headStartedAt > headersTimeout) return this.requestTimedOut();
+        this.setTimer(headersTimeout);
         this.pending = offset === 0 ? bytes : bytes.subarray(offset);
         return;
       }
-      if (headEnd - offset + 4 > maxHeaderSize) return this.release(bytes.subarray(offset));
+      if (headEnd - offset + 4 > maxHeaderSize || this.server.maxRequestsPerSocket) return this.release(bytes.subarray(offset));
       const request = this.parse(bytes, offset, headEnd);
       const close = request !== undefined && (request.close || this.draining());
       const answer = request && this.answer(request, close);
       if (!answer) return this.release(bytes.subarray(offset));
       socket.write(answer);
       this.stats.answered++;
-      this.headStartedAt = 0;
+      this.answeredHere++;
       offset = headEnd + 4;
       if (close) {
-        // Anything pipelined after a closing request is not answered (as Node does).
-        this.done = true;
-        this.detach();
-        this.forget();
-        socket.end();
+        // Anything pipelined after a closing request is not answered; the socket closes once written (as Node does).
+        this.close('after-write');
         return;
       }
+      this.headStartedAt = 0;
     }
+    this.pending = null;
+    this.setTimer(this.server.keepAliveTimeout);
   }
 
   /** The handler's bytes for this request, or undefined to hand the connection over. */
@@ -220,7 +248,9 @@ class FastConnection {
     try {
       const response = this.handler(request);
       if (!response) return undefined;
-      const keepAliveSeconds = Math.floor(this.server.keepAliveTimeout / 1000);
+      const keepAlive = this.server.keepAliveTimeout;
+      // Node sends `Keep-Alive: timeout=N` only when it has a keep-alive timeout.
+      const keepAliveSeconds = keepAlive > 0 ? Math.floor(keepAlive / 1000) : null;
       return request.method === 'HEAD' ? response.head(close, keepAliveSeconds) : response.full(close, keepAliveSeconds);
     } catch {
       // The HTTP server's path runs the same handler and answers its error (500, logged with an id).
@@ -245,32 +275,41 @@ class FastConnection {
     const pending = this.pending;
     this.pending = null;
     if (pending) this.process(pending);
+    else this.setTimer(this.server.keepAliveTimeout);
     if (!this.waitingForDrain && !this.done) this.socket.resume();
   }
 
-  /** The client half-closed: answer nothing more, close our side once written. */
-  private ended(): void {
-    if (this.done) return;
-    this.done = true;
-    this.detach();
-    this.forget();
-    this.socket.end();
-  }
-
-  /** A request head took longer than headersTimeout: 408, as Node answers. */
+  /** The socket timer fired: a head overdue (408), an idle keep-alive connection (closed), or a slow reader (left alone, as Node does). */
   private timedOut(): void {
-    this.done = true;
-    this.detach();
-    this.forget();
-    this.socket.end(REQUEST_TIMEOUT);
+    if (this.done) return;
+    if (this.pending !== null && !this.waitingForDrain) return this.requestTimedOut();
+    if (this.waitingForDrain || this.socket.writableLength > 0) {
+      this.setTimer(this.server.keepAliveTimeout, true);
+      return;
+    }
+    if (this.answeredHere === 0) return this.requestTimedOut();
+    this.close('destroy');
   }
 
-  private finish(destroy: boolean): void {
+  /** A request head took longer than headersTimeout: 408, then close, as Node answers. */
+  private requestTimedOut(): void {
+    this.socket.write(REQUEST_TIMEOUT);
+    this.close('after-write');
+  }
+
+  /**
+   * Done with this connection: `end` (the client half-closed: finish our side),
+   * `after-write` (close once what was written is sent), `destroy` (now), or
+   * `closed` (it already is).
+   */
+  private close(how: 'end' | 'after-write' | 'destroy' | 'closed'): void {
     if (this.done) return;
     this.done = true;
-    this.detach();
+    this.detach(true);
     this.forget();
-    if (destroy) this.socket.destroy();
+    // The server allows half-open sockets: ending our side alone would leave the descriptor open until the client's FIN.
+    if (how === 'end' || how === 'after-write') this.socket.destroySoon();
+    else if (how === 'destroy') this.socket.destroy();
   }
 
   /** Not ours to answer: the HTTP server takes the connection from this request on. */
@@ -280,8 +319,14 @@ class FastConnection {
     this.handOver(this, unanswered);
   }
 
+  private setTimer(ms: number, force = false): void {
+    if (ms === this.timeoutMs && !force) return;
+    this.timeoutMs = ms;
+    this.socket.setTimeout(ms);
+  }
+
   /** Our listeners off; a socket we keep closing still needs an 'error' listener (a reset must not crash the process). */
-  private detach(guardErrors = true): void {
+  private detach(guardErrors: boolean): void {
     const socket = this.socket;
     socket.removeListener('data', this.onData);
     socket.removeListener('drain', this.onDrain);
@@ -293,8 +338,28 @@ class FastConnection {
     if (guardErrors) socket.on('error', ignoreError);
     this.pending = null;
     this.waitingForDrain = false;
+    // Bytes the socket buffered while paused flow to whoever reads next (the HTTP server after a hand-over), after the bytes handed with it.
     if (socket.isPaused()) socket.resume();
   }
+}
+
+const GET_PREFIX = Buffer.from('GET /', 'latin1');
+const HEAD_PREFIX = Buffer.from('HEAD /', 'latin1');
+
+/** Whether the bytes from `offset` can still become `GET /…` or `HEAD /…`. */
+function mayStartSimpleRequest(bytes: Buffer, offset: number): boolean {
+  const available = bytes.length - offset;
+  const matches = (prefix: Buffer) => prefix.compare(bytes, offset, offset + Math.min(available, prefix.length), 0, Math.min(available, prefix.length)) === 0;
+  return matches(GET_PREFIX) || matches(HEAD_PREFIX);
+}
+
+/** Drops leading and trailing spaces and tabs (RFC 9110 OWS). */
+function trimOptionalWhitespace(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && (value.charCodeAt(start) === 0x20 || value.charCodeAt(start) === 0x09)) start++;
+  while (end > start && (value.charCodeAt(end - 1) === 0x20 || value.charCodeAt(end - 1) === 0x09)) end--;
+  return value.slice(start, end);
 }
 
 function ignoreError(): void {
@@ -311,10 +376,14 @@ export function parseSimpleRequest(head: string): SimpleRequest | undefined {
   let ifNoneMatch: string | undefined;
   let close = false;
   for (let index = 1; index < lines.length; index++) {
-    const field = HEADER_LINE.exec(lines[index]);
-    if (!field) return undefined;
-    const value = field[2];
-    switch (field[1].toLowerCase()) {
+    const line = lines[index];
+    const colon = line.indexOf(':');
+    if (colon <= 0) return undefined;
+    const name = line.slice(0, colon);
+    const raw = line.slice(colon + 1);
+    if (!FIELD_NAME.test(name) || !FIELD_VALUE.test(raw)) return undefined;
+    const value = trimOptionalWhitespace(raw);
+    switch (name.toLowerCase()) {
       case 'host':
         hosts++;
         break;
@@ -343,65 +412,64 @@ export function parseSimpleRequest(head: string): SimpleRequest | undefined {
   return { method: requestLine[1] as 'GET' | 'HEAD', target: requestLine[2], acceptEncoding, ifNoneMatch, close };
 }
 
+/** Headers the connection fast path writes itself. */
+const RESERVED_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+
 /**
  * A response's bytes on the wire, status line to body, made on first use and
  * then once per second (the Date header) for each connection outcome, and
- * written as they are. Headers are checked as `writeHead` checks them, when
- * the bytes are first made (a response that is never asked for costs
- * nothing).
+ * written as they are. Headers are checked as `writeHead` checks them when
+ * the response is created; the bytes are made only for responses someone
+ * asks for.
  */
 export class ResponseBytes {
-  private fields: string | null = null;
-  private second = -1;
-  private keepAlive: Buffer | null = null;
-  private keepAliveHead: Buffer | null = null;
-  private closing: Buffer | null = null;
-  private closingHead: Buffer | null = null;
+  private readonly fields: string;
+  private keepAlive: Made | null = null;
+  private closing: Made | null = null;
 
-  /** `headers` as a flat `[name, value, ...]` list; no Date or Connection (added here). */
+  /** `headers` as a flat `[name, value, ...]` list; no Date, Connection, Keep-Alive or Transfer-Encoding (written here). */
   constructor(
     readonly status: number,
-    private readonly headers: readonly string[],
+    headers: readonly string[],
     private readonly body: Buffer | null,
-  ) {}
+  ) {
+    let fields = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
+    for (let index = 0; index < headers.length; index += 2) {
+      const name = headers[index];
+      validateHeaderName(name);
+      validateHeaderValue(name, headers[index + 1]);
+      if (RESERVED_HEADERS.has(name.toLowerCase())) throw new TypeError(`${name} is written by the connection fast path, not by the response`);
+      fields += `${name}: ${headers[index + 1]}\r\n`;
+    }
+    this.fields = fields;
+  }
 
-  /** Status line, headers and body. */
-  full(close: boolean, keepAliveSeconds: number): Buffer {
-    this.refresh(keepAliveSeconds);
-    return (close ? this.closing : this.keepAlive) as Buffer;
+  /** Status line, headers and body; `keepAliveSeconds` null: no Keep-Alive header. */
+  full(close: boolean, keepAliveSeconds: number | null): Buffer {
+    return this.made(close, keepAliveSeconds).full;
   }
 
   /** Status line and headers only (HEAD, and responses without a body). */
-  head(close: boolean, keepAliveSeconds: number): Buffer {
-    this.refresh(keepAliveSeconds);
-    return (close ? this.closingHead : this.keepAliveHead) as Buffer;
+  head(close: boolean, keepAliveSeconds: number | null): Buffer {
+    return this.made(close, keepAliveSeconds).head;
   }
 
-  private refresh(keepAliveSeconds: number): void {
+  private made(close: boolean, keepAliveSeconds: number | null): Made {
     const second = Math.floor(Date.now() / 1000);
-    if (second === this.second) return;
-    const fields = this.fields ?? this.statusAndFields();
-    const date = `Date: ${new Date(second * 1000).toUTCString()}\r\n`;
-    const keepAliveHead = Buffer.from(`${fields}${date}Connection: keep-alive\r\nKeep-Alive: timeout=${keepAliveSeconds}\r\n\r\n`, 'latin1');
-    const closingHead = Buffer.from(`${fields}${date}Connection: close\r\n\r\n`, 'latin1');
-    const body = this.body;
-    const keepAlive = body ? Buffer.concat([keepAliveHead, body]) : keepAliveHead;
-    this.fields = fields;
-    this.second = second;
-    this.keepAliveHead = keepAliveHead;
-    this.keepAlive = keepAlive;
-    this.closingHead = closingHead;
-    this.closing = body ? Buffer.concat([closingHead, body]) : closingHead;
+    const current = close ? this.closing : this.keepAlive;
+    if (current !== null && current.second === second && current.keepAliveSeconds === keepAliveSeconds) return current;
+    const connection = close ? 'Connection: close\r\n' : `Connection: keep-alive\r\n${keepAliveSeconds === null ? '' : `Keep-Alive: timeout=${keepAliveSeconds}\r\n`}`;
+    const head = Buffer.from(`${this.fields}Date: ${new Date(second * 1000).toUTCString()}\r\n${connection}\r\n`, 'latin1');
+    const made: Made = { second, keepAliveSeconds, head, full: this.body ? Buffer.concat([head, this.body]) : head };
+    if (close) this.closing = made;
+    else this.keepAlive = made;
+    return made;
   }
+}
 
-  private statusAndFields(): string {
-    let fields = `HTTP/1.1 ${this.status} ${STATUS_CODES[this.status] ?? 'Unknown'}\r\n`;
-    const headers = this.headers;
-    for (let index = 0; index < headers.length; index += 2) {
-      validateHeaderName(headers[index]);
-      validateHeaderValue(headers[index], headers[index + 1]);
-      fields += `${headers[index]}: ${headers[index + 1]}\r\n`;
-    }
-    return fields;
-  }
+interface Made {
+  readonly second: number;
+  readonly keepAliveSeconds: number | null;
+  readonly head: Buffer;
+  readonly full: Buffer;
 }
