@@ -461,27 +461,20 @@ async function main(): Promise<void> {
     const ballastProbes = [...PROBES, BROWSER_PROBE];
     for (let round = 1; round <= ROUNDS; round++) record('quiet', 'Ballast status page', probeLabel(BROWSER_PROBE), await measure(`${statusPage.url}${BROWSER_PROBE.path}`, BROWSER_PROBE.encoding, page), round);
 
-    // The same build with only the server's own accepting handle (STATUS_PAGE_ACCEPT_HANDLES=0), for comparison:
-    // each row starts with wrk opening its connections at once.
-    {
-      const single = await startStatusPageProcess(mainJs, databaseUrl, join(workDir, 'data-single'), { STATUS_PAGE_ACCEPT_HANDLES: '0' });
+    // The same build in another configuration, in a process of its own, for comparison.
+    const variant = async (server: string, dataDir: string, env: Record<string, string>, probes: readonly Probe[]) => {
+      const other = await startStatusPageProcess(mainJs, databaseUrl, join(workDir, dataDir), env);
       try {
-        const singlePage = { pids: [single.child.pid as number], statusPage: { pid: single.child.pid as number, baseUrl: single.url } };
-        for (const probe of SINGLE_HANDLE_PROBES) record('quiet', SINGLE_HANDLE_SERVER, probeLabel(probe), await measure(`${single.url}${probe.path}`, probe.encoding, singlePage));
+        const otherPage = { pids: [other.child.pid as number], statusPage: { pid: other.child.pid as number, baseUrl: other.url } };
+        for (const probe of probes) record('quiet', server, probeLabel(probe), await measure(`${other.url}${probe.path}`, probe.encoding, otherPage));
       } finally {
-        await stopChild(single.child);
+        await stopChild(other.child);
       }
-    }
-    // The same build without the connection fast path (STATUS_PAGE_FAST_PATH=false): every request through Node's HTTP server.
-    {
-      const nodeHttp = await startStatusPageProcess(mainJs, databaseUrl, join(workDir, 'data-node-http'), { STATUS_PAGE_FAST_PATH: 'false' });
-      try {
-        const nodeHttpPage = { pids: [nodeHttp.child.pid as number], statusPage: { pid: nodeHttp.child.pid as number, baseUrl: nodeHttp.url } };
-        for (const probe of NODE_HTTP_PROBES) record('quiet', NODE_HTTP_SERVER, probeLabel(probe), await measure(`${nodeHttp.url}${probe.path}`, probe.encoding, nodeHttpPage));
-      } finally {
-        await stopChild(nodeHttp.child);
-      }
-    }
+    };
+    // Only the server's own accepting handle (each row starts with wrk opening its connections at once).
+    await variant(SINGLE_HANDLE_SERVER, 'data-single', { STATUS_PAGE_ACCEPT_HANDLES: '0' }, SINGLE_HANDLE_PROBES);
+    // Without the connection fast path: every request through Node's HTTP server.
+    await variant(NODE_HTTP_SERVER, 'data-node-http', { STATUS_PAGE_FAST_PATH: 'false' }, NODE_HTTP_PROBES);
 
     // Again while the active incident gets a public update every second; measure how soon each shows.
     const visibleAfterMs: number[] = [];
