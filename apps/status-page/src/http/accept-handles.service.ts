@@ -1,6 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import type { Server } from 'node:http';
-import { Gauge } from 'prom-client';
 import { AppConfig } from '@app/config';
 import { addAcceptHandles, type AcceptHandles, MetricsRegistry } from '@app/platform';
 
@@ -23,23 +22,12 @@ export class AcceptHandlesService implements OnModuleDestroy, OnApplicationShutd
     private readonly config: AppConfig,
     metrics: MetricsRegistry,
   ) {
-    const service = this;
-    new Gauge({
-      name: 'status_page_accept_handles',
-      help: 'Handles accepting connections on the status page listening socket (the server own one plus the duplicates)',
-      registers: [metrics.registry],
-      collect() {
-        this.set(service.handles ? service.handles.count + 1 : 1);
-      },
-    });
-    new Gauge({
-      name: 'status_page_accepted_by_duplicate_handles',
-      help: 'Connections accepted through the duplicate handles since start',
-      registers: [metrics.registry],
-      collect() {
-        this.set(service.handles?.accepted ?? 0);
-      },
-    });
+    metrics.sampledGauge(
+      'status_page_accept_handles',
+      'Handles accepting connections on the status page listening socket (the server own one plus the duplicates)',
+      () => (this.handles ? this.handles.count + 1 : 1),
+    );
+    metrics.sampledGauge('status_page_accepted_by_duplicate_handles', 'Connections accepted through the duplicate handles since start', () => this.handles?.accepted ?? 0);
   }
 
   /** Adds the handles as soon as `server` listens. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Counter, Gauge } from 'prom-client';
+import { Counter } from 'prom-client';
 import { type ConnectionFastPath, MetricsRegistry, type ResponseBytes, type SimpleRequest } from '@app/platform';
 import { StatusPageRenderer } from '../render/status-page-renderer';
 import { HTML_SECURITY_HEADERS, IMMUTABLE_CACHE_CONTROL, matchesIfNoneMatch, PreparedResponse, preferredEncoding, type ResponseVariant, SVG_SECURITY_HEADERS } from '../snapshot/prepared-response';
@@ -51,33 +51,17 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
         for (const [route, byCode] of served) for (const [code, count] of byCode) this.inc({ route, code: String(code) }, count);
       },
     });
-    const handler = this;
-    new Counter({
-      name: 'status_page_fast_path_requests_total',
-      help: 'Requests answered by the connection fast path (simple GET/HEAD of a prepared response, no Node HTTP objects)',
-      registers: [metrics.registry],
-      collect() {
-        this.reset();
-        this.inc(handler.fastPath?.answered ?? 0);
-      },
-    });
-    new Counter({
-      name: 'status_page_connections_handed_over_total',
-      help: 'Connections the fast path handed to the HTTP server (Nest) on a request it does not answer itself',
-      registers: [metrics.registry],
-      collect() {
-        this.reset();
-        this.inc(handler.fastPath?.handedOver ?? 0);
-      },
-    });
-    new Gauge({
-      name: 'status_page_fast_path_connections',
-      help: 'Connections the connection fast path is serving now',
-      registers: [metrics.registry],
-      collect() {
-        this.set(handler.fastPath?.connections ?? 0);
-      },
-    });
+    metrics.sampledCounter(
+      'status_page_fast_path_requests_total',
+      'Requests answered by the connection fast path (simple GET/HEAD of a prepared response, no Node HTTP objects)',
+      () => this.fastPath?.answered ?? 0,
+    );
+    metrics.sampledCounter(
+      'status_page_connections_handed_over_total',
+      'Connections the fast path handed to the HTTP server (Nest) on a request it does not answer itself',
+      () => this.fastPath?.handedOver ?? 0,
+    );
+    metrics.sampledGauge('status_page_fast_path_connections', 'Connections the connection fast path is serving now', () => this.fastPath?.connections ?? 0);
     for (const asset of renderer.assets.values()) {
       this.assets.set(asset.path, PreparedResponse.of(asset.body, { contentType: asset.contentType, cacheControl: IMMUTABLE_CACHE_CONTROL, compressible: true }));
     }
@@ -101,8 +85,10 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
     const prepared = this.prepared(route);
     if (!(prepared instanceof PreparedResponse)) return undefined;
     const [variant, notModified] = this.select(prepared, request.acceptEncoding, request.ifNoneMatch);
+    // Made (and their headers checked) first: if that throws, the request goes to handle() and is counted there once.
+    const bytes = notModified ? variant.notModifiedBytes : variant.bytes;
     this.count(route, notModified ? 304 : variant.status);
-    return notModified ? variant.notModifiedBytes : variant.bytes;
+    return bytes;
   }
 
   /** True when the request was answered here. */

@@ -182,7 +182,33 @@ function makeVariant(body: Buffer, encoding: ContentEncoding, baseTag: string, s
 }
 
 function withBytes(status: number, body: Buffer, etag: string, headers: string[], notModifiedHeaders: string[]): ResponseVariant {
-  return { status, body, etag, headers, notModifiedHeaders, bytes: new ResponseBytes(status, headers, body), notModifiedBytes: new ResponseBytes(304, notModifiedHeaders, null) };
+  return new Variant(status, body, etag, headers, notModifiedHeaders);
+}
+
+/**
+ * A variant whose wire bytes are made when the connection fast path first
+ * asks for them: the worker, which makes every variant, never does, and a
+ * swap on the serving thread checks no headers of responses nobody requests.
+ */
+class Variant implements ResponseVariant {
+  private wire: ResponseBytes | null = null;
+  private notModifiedWire: ResponseBytes | null = null;
+
+  constructor(
+    readonly status: number,
+    readonly body: Buffer,
+    readonly etag: string,
+    readonly headers: string[],
+    readonly notModifiedHeaders: string[],
+  ) {}
+
+  get bytes(): ResponseBytes {
+    return (this.wire ??= new ResponseBytes(this.status, this.headers, this.body));
+  }
+
+  get notModifiedBytes(): ResponseBytes {
+    return (this.notModifiedWire ??= new ResponseBytes(304, this.notModifiedHeaders, null));
+  }
 }
 
 function flatten(headers: OutgoingHttpHeaders): string[] {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { Clock, MetricsRegistry } from '@app/platform';
 import { StatusPageRenderer } from '../render/status-page-renderer';
 import { PreparedResponse } from './prepared-response';
@@ -86,15 +86,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [metrics.registry],
     });
-    const service = this;
-    new Gauge({
-      name: 'status_page_snapshot_age_seconds',
-      help: 'Seconds since the served snapshot was last confirmed current (-1 without a snapshot)',
-      registers: [metrics.registry],
-      collect() {
-        this.set(service.health().snapshot?.ageSeconds ?? -1);
-      },
-    });
+    metrics.sampledGauge('status_page_snapshot_age_seconds', 'Seconds since the served snapshot was last confirmed current (-1 without a snapshot)', () => this.health().snapshot?.ageSeconds ?? -1);
   }
 
   /** The snapshot to serve, or null before there has ever been one. */

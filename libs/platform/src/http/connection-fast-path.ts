@@ -79,12 +79,8 @@ const REQUEST_TIMEOUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection:
  */
 export function installConnectionFastPath(server: Server, handler: SimpleRequestHandler, options: ConnectionFastPathOptions = {}): ConnectionFastPath {
   const httpListeners = server.listeners('connection') as Array<(socket: Socket) => void>;
-  const draining = options.draining ?? (() => false);
   const open = new Set<FastConnection>();
   const stats = { answered: 0, handedOver: 0 };
-  // Set only when the server was created with the option; 0/undefined means Node's default, as for its parser.
-  const limits = { maxHeaderSize: (server as { maxHeaderSize?: number }).maxHeaderSize || defaultMaxHeaderSize };
-
   const handOver = (connection: FastConnection, unanswered: Buffer | null): void => {
     open.delete(connection);
     stats.handedOver++;
@@ -98,11 +94,18 @@ export function installConnectionFastPath(server: Server, handler: SimpleRequest
     if (unanswered && unanswered.length > 0 && !socket.destroyed) socket.emit('data', unanswered);
   };
 
+  const shared: FastPathShared = {
+    server,
+    // Set only when the server was created with the option; 0/undefined means Node's default, as for its parser.
+    maxHeaderSize: (server as { maxHeaderSize?: number }).maxHeaderSize || defaultMaxHeaderSize,
+    handler,
+    draining: options.draining ?? (() => false),
+    stats,
+    open,
+    handOver,
+  };
   server.removeAllListeners('connection');
-  server.on('connection', (socket: Socket) => {
-    const connection = new FastConnection(socket, server, limits, handler, draining, stats, handOver, () => open.delete(connection));
-    open.add(connection);
-  });
+  server.on('connection', (socket: Socket) => open.add(new FastConnection(socket, shared)));
 
   const closeIdle = server.closeIdleConnections.bind(server);
   const closeAll = server.closeAllConnections.bind(server);
@@ -133,6 +136,18 @@ export function installConnectionFastPath(server: Server, handler: SimpleRequest
   };
 }
 
+/** What every connection of one fast path shares. */
+interface FastPathShared {
+  readonly server: Server;
+  readonly maxHeaderSize: number;
+  readonly handler: SimpleRequestHandler;
+  readonly draining: () => boolean;
+  readonly stats: { answered: number; handedOver: number };
+  /** The connections the fast path serves now. */
+  readonly open: Set<FastConnection>;
+  readonly handOver: (connection: FastConnection, unanswered: Buffer | null) => void;
+}
+
 /** One connection while the fast path serves it. */
 class FastConnection {
   /** Received bytes not answered yet: the start of a request head, or requests waiting for the client to read. */
@@ -147,32 +162,26 @@ class FastConnection {
   /** The last request head parsed on this connection and what it parsed to: keep-alive clients repeat theirs. */
   private lastHead: Buffer | null = null;
   private lastRequest: SimpleRequest | undefined;
-  private readonly onData = (chunk: Buffer): void => this.received(chunk);
-  private readonly onDrain = (): void => this.drained();
-  private readonly onEnd = (): void => this.close('end');
-  private readonly onTimeout = (): void => this.timedOut();
-  private readonly onClose = (): void => this.close('closed');
-  private readonly onError = (): void => this.close('destroy');
+  /** Our socket listeners, attached on arrival and detached when done or handed over. */
+  private readonly listeners: ReadonlyArray<readonly [string, (chunk: Buffer) => void]> = [
+    ['data', (chunk) => this.received(chunk)],
+    ['drain', () => this.drained()],
+    ['end', () => this.close('end')],
+    ['timeout', () => this.timedOut()],
+    ['close', () => this.close('closed')],
+    ['error', () => this.close('destroy')],
+  ];
+  private readonly server: Server;
 
   constructor(
     readonly socket: Socket,
-    private readonly server: Server,
-    private readonly limits: { readonly maxHeaderSize: number },
-    private readonly handler: SimpleRequestHandler,
-    private readonly draining: () => boolean,
-    private readonly stats: { answered: number; handedOver: number },
-    private readonly handOver: (connection: FastConnection, unanswered: Buffer | null) => void,
-    private readonly forget: () => void,
+    private readonly shared: FastPathShared,
   ) {
-    socket.on('data', this.onData);
-    socket.on('drain', this.onDrain);
-    socket.on('end', this.onEnd);
-    socket.on('timeout', this.onTimeout);
-    socket.on('close', this.onClose);
-    socket.on('error', this.onError);
+    this.server = shared.server;
+    for (const [event, listener] of this.listeners) socket.on(event, listener);
     // As Node: the first request head must arrive within headersTimeout; keep-alive idling starts after an answer.
     this.headStartedAt = Date.now();
-    this.setTimer(server.headersTimeout);
+    this.setTimer(this.server.headersTimeout);
   }
 
   /** Waiting for a request head (none started, or one started) or with a response still being read. */
@@ -211,7 +220,7 @@ class FastConnection {
         return;
       }
       const headEnd = bytes.indexOf(CRLF_CRLF, offset);
-      const maxHeaderSize = this.limits.maxHeaderSize;
+      const maxHeaderSize = this.shared.maxHeaderSize;
       if (headEnd === -1) {
         // Not the start of a GET or HEAD (say TLS on the plain port): Node answers it now, not after 16 KB.
         if (bytes.length - offset > maxHeaderSize || !mayStartSimpleRequest(bytes, offset)) return this.release(bytes.subarray(offset));
@@ -225,11 +234,11 @@ class FastConnection {
       }
       if (headEnd - offset + 4 > maxHeaderSize || this.server.maxRequestsPerSocket) return this.release(bytes.subarray(offset));
       const request = this.parse(bytes, offset, headEnd);
-      const close = request !== undefined && (request.close || this.draining());
+      const close = request !== undefined && (request.close || this.shared.draining());
       const answer = request && this.answer(request, close);
       if (!answer) return this.release(bytes.subarray(offset));
       socket.write(answer);
-      this.stats.answered++;
+      this.shared.stats.answered++;
       this.answeredHere++;
       offset = headEnd + 4;
       if (close) {
@@ -246,7 +255,7 @@ class FastConnection {
   /** The handler's bytes for this request, or undefined to hand the connection over. */
   private answer(request: SimpleRequest, close: boolean): Buffer | undefined {
     try {
-      const response = this.handler(request);
+      const response = this.shared.handler(request);
       if (!response) return undefined;
       const keepAlive = this.server.keepAliveTimeout;
       // Node sends `Keep-Alive: timeout=N` only when it has a keep-alive timeout.
@@ -306,7 +315,7 @@ class FastConnection {
     if (this.done) return;
     this.done = true;
     this.detach(true);
-    this.forget();
+    this.shared.open.delete(this);
     // The server allows half-open sockets: ending our side alone would leave the descriptor open until the client's FIN.
     if (how === 'end' || how === 'after-write') this.socket.destroySoon();
     else if (how === 'destroy') this.socket.destroy();
@@ -316,7 +325,7 @@ class FastConnection {
   private release(unanswered: Buffer): void {
     this.done = true;
     this.detach(false);
-    this.handOver(this, unanswered);
+    this.shared.handOver(this, unanswered);
   }
 
   private setTimer(ms: number, force = false): void {
@@ -328,12 +337,7 @@ class FastConnection {
   /** Our listeners off; a socket we keep closing still needs an 'error' listener (a reset must not crash the process). */
   private detach(guardErrors: boolean): void {
     const socket = this.socket;
-    socket.removeListener('data', this.onData);
-    socket.removeListener('drain', this.onDrain);
-    socket.removeListener('end', this.onEnd);
-    socket.removeListener('timeout', this.onTimeout);
-    socket.removeListener('close', this.onClose);
-    socket.removeListener('error', this.onError);
+    for (const [event, listener] of this.listeners) socket.removeListener(event, listener);
     socket.setTimeout(0);
     if (guardErrors) socket.on('error', ignoreError);
     this.pending = null;
