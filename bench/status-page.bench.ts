@@ -69,6 +69,9 @@ const SINGLE_HANDLE_SERVER = 'same, one accept handle';
 /** Rows repeated on a status page with STATUS_PAGE_FAST_PATH=false (every request through Node's HTTP server). */
 const NODE_HTTP_PROBES: readonly Probe[] = [{ path: '/', encoding: 'identity' }, { path: '/api/v2/summary.json', encoding: 'identity' }];
 const NODE_HTTP_SERVER = "same, Node's HTTP server only";
+/** Rows with updates repeated on a status page with STATUS_PAGE_DEMAND_WINDOW_S=0 (every likely route made ahead, every encoding, with each snapshot). */
+const EVERY_ROUTE_PROBES: readonly Probe[] = [{ path: '/', encoding: 'identity' }, { path: '/api/v2/summary.json', encoding: 'identity' }];
+const EVERY_ROUTE_SERVER = 'same, every route made ahead';
 /**
  * Rounds of the comparison rows: a single 10-s row's p99 moves by ±50% on this
  * VM (the same process, back to back), so each nginx/Ballast pair and each
@@ -477,43 +480,70 @@ async function main(): Promise<void> {
     await variant(NODE_HTTP_SERVER, 'data-node-http', { STATUS_PAGE_FAST_PATH: 'false' }, NODE_HTTP_PROBES);
 
     // Again while the active incident gets a public update every second; measure how soon each shows.
-    const visibleAfterMs: number[] = [];
     let updates = 0;
-    let stopUpdating = false;
-    const updater = (async () => {
-      while (!stopUpdating) {
-        const text = `Update ${++updates} at ${new Date().toISOString()}: a fix is rolling out region by region.`;
-        const written = performance.now();
-        await fixtures.addEvent({ incidentId: activeIncidentId, kind: 'public_update', body: text, public: true, status: updates % 2 === 0 ? 'identified' : 'monitoring', occurredAt: new Date() });
-        await fixtures.update(activeIncidentId, { status: updates % 2 === 0 ? 'identified' : 'monitoring' });
-        // A real incident does not collect hundreds of updates: keep the newest few of ours, so each round serves the same page size.
-        await db.query(
-          `DELETE FROM incident_timeline_events WHERE id IN (SELECT id FROM incident_timeline_events WHERE incident_id = $1 AND body LIKE 'Update % at %' ORDER BY occurred_at DESC OFFSET $2)`,
-          [activeIncidentId, KEPT_UPDATES],
-        );
-        for (;;) {
-          const summary = (await (await fetch(`${statusPage.url}/api/v2/summary.json`)).json()) as { incidents: Array<{ incident_updates: Array<{ body: string }> }> };
-          if (summary.incidents.some((incident) => incident.incident_updates[0]?.body === text)) break;
-          if (performance.now() - written > 10_000) throw new Error('an update did not show within 10 s');
-          await new Promise((done) => setTimeout(done, 20));
+    const updateEverySecond = (baseUrl: string) => {
+      const visibleAfterMs: number[] = [];
+      let stopUpdating = false;
+      const running = (async () => {
+        while (!stopUpdating) {
+          const text = `Update ${++updates} at ${new Date().toISOString()}: a fix is rolling out region by region.`;
+          const written = performance.now();
+          await fixtures.addEvent({ incidentId: activeIncidentId, kind: 'public_update', body: text, public: true, status: updates % 2 === 0 ? 'identified' : 'monitoring', occurredAt: new Date() });
+          await fixtures.update(activeIncidentId, { status: updates % 2 === 0 ? 'identified' : 'monitoring' });
+          // A real incident does not collect hundreds of updates: keep the newest few of ours, so each round serves the same page size.
+          await db.query(
+            `DELETE FROM incident_timeline_events WHERE id IN (SELECT id FROM incident_timeline_events WHERE incident_id = $1 AND body LIKE 'Update % at %' ORDER BY occurred_at DESC OFFSET $2)`,
+            [activeIncidentId, KEPT_UPDATES],
+          );
+          for (;;) {
+            const summary = (await (await fetch(`${baseUrl}/api/v2/summary.json`)).json()) as { incidents: Array<{ incident_updates: Array<{ body: string }> }> };
+            if (summary.incidents.some((incident) => incident.incident_updates[0]?.body === text)) break;
+            if (performance.now() - written > 10_000) throw new Error('an update did not show within 10 s');
+            await new Promise((done) => setTimeout(done, 20));
+          }
+          visibleAfterMs.push(performance.now() - written);
+          const rest = 1000 - (performance.now() - written);
+          if (rest > 0) await new Promise((done) => setTimeout(done, rest));
         }
-        visibleAfterMs.push(performance.now() - written);
-        const rest = 1000 - (performance.now() - written);
-        if (rest > 0) await new Promise((done) => setTimeout(done, rest));
-      }
-    })();
+      })();
+      return {
+        stop: async () => {
+          stopUpdating = true;
+          await running;
+          return visibleAfterMs;
+        },
+      };
+    };
+    const updater = updateEverySecond(statusPage.url);
     for (let round = 1; round <= ROUNDS; round++) {
       for (const probe of ballastProbes) record('incident updated every second', 'Ballast status page', probeLabel(probe), await measure(`${statusPage.url}${probe.path}`, probe.encoding, page), round);
     }
-    stopUpdating = true;
-    await updater;
-
+    const visibleAfterMs = await updater.stop();
     const rebuild = await refreshCost(statusPage.url);
     log(`snapshot refreshes: ${JSON.stringify(rebuild)}`);
+
+    // The same build rendering every likely route in every encoding with each snapshot (as before demand-driven rendering),
+    // with updates too. The main status page is stopped first: its rebuilds would share the pinned core.
+    await stopChild(statusPage.child);
+    const everyRoute = await startStatusPageProcess(mainJs, databaseUrl, join(workDir, 'data-every-route'), { STATUS_PAGE_DEMAND_WINDOW_S: '0' });
+    let everyRouteRebuild: RefreshCost;
+    try {
+      const everyRoutePage = { pids: [everyRoute.child.pid as number], statusPage: { pid: everyRoute.child.pid as number, baseUrl: everyRoute.url } };
+      const everyRouteUpdater = updateEverySecond(everyRoute.url);
+      for (let round = 1; round <= ROUNDS; round++) {
+        for (const probe of EVERY_ROUTE_PROBES) record('incident updated every second', EVERY_ROUTE_SERVER, probeLabel(probe), await measure(`${everyRoute.url}${probe.path}`, probe.encoding, everyRoutePage), round);
+      }
+      await everyRouteUpdater.stop();
+      everyRouteRebuild = await refreshCost(everyRoute.url);
+      log(`snapshot refreshes, every route made ahead: ${JSON.stringify(everyRouteRebuild)}`);
+    } finally {
+      await stopChild(everyRoute.child);
+    }
+
     const sorted = [...visibleAfterMs].sort((a, b) => a - b);
     const visible = { count: sorted.length, median: sorted[Math.floor(sorted.length / 2)] ?? 0, p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
-    log(`updates: ${updates}; visible after median ${visible.median.toFixed(0)} ms, max ${visible.max.toFixed(0)} ms`);
-    writeResults(rows, visible, { home: bodies['/'].length, homeGzip: gzipped['/'].length, homeBrotli: brotli.body.length, summary: bodies['/api/v2/summary.json'].length }, rebuild, { before: loadBefore, after: loadavg() });
+    log(`updates: ${visibleAfterMs.length}; visible after median ${visible.median.toFixed(0)} ms, max ${visible.max.toFixed(0)} ms`);
+    writeResults(rows, visible, { home: bodies['/'].length, homeGzip: gzipped['/'].length, homeBrotli: brotli.body.length, summary: bodies['/api/v2/summary.json'].length }, rebuild, everyRouteRebuild, { before: loadBefore, after: loadavg() });
   } finally {
     for (const step of cleanup.reverse()) await step().catch((error) => log(`cleanup: ${String(error)}`));
     rmSync(workDir, { recursive: true, force: true });
@@ -561,6 +591,7 @@ function writeResults(
   visible: { count: number; median: number; p99: number; max: number },
   bytes: { home: number; homeGzip: number; homeBrotli: number; summary: number },
   rebuild: RefreshCost,
+  everyRouteRebuild: RefreshCost,
   load: { before: number[]; after: number[] },
 ): void {
   const find = (scenario: string, server: string, path: string) => rows.find((row) => row.scenario === scenario && row.server.startsWith(server) && row.path === path)?.result;
@@ -613,7 +644,12 @@ function writeResults(
       return `\`${probeLabel(probe)}\` p99 ${single?.p99} ms, max ${single?.max} ms with one handle vs p99 ${ours.map((result) => number(result.p99, 1)).join('/')} ms, max ${ours.map((result) => number(result.max)).join('/')} ms with 33 (rounds)`;
     }).join('; ')}.`,
     `- \`/\` weight: each stretch of uneventful days in an uptime strip (100% uptime, or no data) is one bar spanning its days (same look: the day gaps are drawn in; one tab stop and one sentence per stretch instead of one per day). With this seed \`/\` went from 103,334 to ${number(bytes.home)} bytes uncompressed, 4,617 to ${number(bytes.homeGzip)} gzipped and 3,409 to ${number(bytes.homeBrotli)} with brotli (before: measured earlier on 2026-12-01 with the same seed).`,
-    '- Encodings: the status page answers br to clients that accept it (all current browsers), else gzip, else identity; every variant is made by the worker when the snapshot is built, with its own ETag and `Vary: Accept-Encoding`.',
+    '- Encodings: the status page answers br to clients that accept it (all current browsers), else gzip, else identity; each variant is made by the worker, with its own ETag and `Vary: Accept-Encoding`.',
+    `- Rendering what visitors ask for: with each snapshot the worker makes the routes asked for within STATUS_PAGE_DEMAND_WINDOW_S (600 s), in the encodings asked for, plus the 404s; every other route and encoding when first asked for (in this run: \`/\` in identity, gzip and br, \`summary.json\` in the encodings the benchmark fetched it in). The rows "${EVERY_ROUTE_SERVER}" are the same build with STATUS_PAGE_DEMAND_WINDOW_S=0 (every likely route — the page, history, all v2 documents, feeds, badges, 20 incident pages, maintenances — in identity, gzip and br with each snapshot, as before), measured with updates after the main status page was stopped: ${EVERY_ROUTE_PROBES.map((probe) => {
+      const label = probeLabel(probe);
+      const pick = (server: string, value: (result: Measured) => number) => medianOf('incident updated every second', server, label, value);
+      return `\`${label}\` ${number(pick(EVERY_ROUTE_SERVER, (result) => result.requestsPerSecond))} requests/s, p99 ${number(pick(EVERY_ROUTE_SERVER, (result) => result.p99), 1)} ms (rounds ${results('incident updated every second', EVERY_ROUTE_SERVER, label).map((result) => number(result.p99, 1)).join(', ')}) vs ${number(pick('Ballast', (result) => result.requestsPerSecond))} requests/s, p99 ${number(pick('Ballast', (result) => result.p99), 1)} ms demand-driven (medians)`;
+    }).join('; ')}. Mean render wall time per refresh: ${number(everyRouteRebuild.renderMs, 1)} ms every route vs ${number(rebuild.renderMs, 1)} ms demand-driven.`,
     '- Built app vs ts-node: this benchmark used to run the status page under ts-node, whose REPL module loads node:domain (every EventEmitter then pays a domain hook). In the runs of 2026-12-01 (stop 9) under ts-node, `/` uncompressed cost 83–106 µs of serving-thread CPU per request, against 61–66 µs for the built app of then; the other paths cost about the same either way (57–68 µs).',
     `- The connection fast path: simple keep-alive GET/HEAD requests are parsed from the connection's bytes and answered with one write of bytes made on first use and refreshed each second (the Date header), below Node's HTTP objects; the rows "${NODE_HTTP_SERVER}" are the same build with STATUS_PAGE_FAST_PATH=false: ${NODE_HTTP_PROBES.map((probe) => {
       const nodeHttp = find('quiet', NODE_HTTP_SERVER, probeLabel(probe));
@@ -622,8 +658,8 @@ function writeResults(
     }).join('; ')}.`,
     `- Server CPU per request, Ballast vs nginx, quiet (medians): ${PROBES.map((probe) => `\`${probeLabel(probe)}\` ${number(medianOf('quiet', 'Ballast', probeLabel(probe), (result) => result.cpuMicrosPerRequest))} µs vs ${number(medianOf('quiet', 'nginx 1 worker', probeLabel(probe), (result) => result.cpuMicrosPerRequest))} µs`).join(', ')}.`,
     `- Each of the ${visible.count} updates (a public timeline event plus a status change, written through the incident repositories) was visible in \`summary.json\` under that load after median ${number(visible.median)} ms, p99 ${number(visible.p99)} ms, max ${number(visible.max)} ms (LISTEN/NOTIFY, debounce 100 ms, rebuild in the worker, swap).`,
-    `- Snapshot refreshes during the run: ${number(rebuild.changed)} produced a new snapshot, ${number(rebuild.unchanged)} found nothing new (identical model: same ETags); mean wall time per refresh in the snapshot worker (niced, sharing the server's core under load): read ${number(rebuild.readMs, 1)} ms (PostgreSQL, one REPEATABLE READ transaction, rows parsed in the worker), build ${number(rebuild.buildMs, 1)} ms (derivation, 90-day uptime), render ${number(rebuild.renderMs, 1)} ms (every ahead-of-demand response in identity, gzip and br).`,
-    '- How: every public route is answered from an in-memory snapshot, by the connection fast path (above) or, for connections it hands over, by a request listener placed ahead of Express/Nest. A worker thread owns the PostgreSQL pool and LISTEN connection and rebuilds on NOTIFY (debounced 100 ms) and every 15 s: read, derive, render, compress, hash, persist; it transfers the finished bodies to the serving thread in one ArrayBuffer, and the serving thread swaps the snapshot reference. No request touches PostgreSQL, and the serving thread never renders, compresses or hashes. New connections are accepted on 33 handles of the listening socket (see above).',
+    `- Snapshot refreshes during the run: ${number(rebuild.changed)} produced a new snapshot, ${number(rebuild.unchanged)} found nothing new (identical model: same ETags); mean wall time per refresh in the snapshot worker (niced, sharing the server's core under load): read ${number(rebuild.readMs, 1)} ms (PostgreSQL, one REPEATABLE READ transaction, rows parsed in the worker), build ${number(rebuild.buildMs, 1)} ms (derivation, 90-day uptime), render ${number(rebuild.renderMs, 1)} ms (the responses asked for lately, in the encodings asked for).`,
+    '- How: every public route is answered from an in-memory snapshot, by the connection fast path (above) or, for connections it hands over, by a request listener placed ahead of Express/Nest. A worker thread owns the PostgreSQL pool and LISTEN connection and rebuilds on NOTIFY (debounced 100 ms) and every 15 s: read, derive, render and compress what visitors asked for lately, hash, persist; it transfers the finished bodies to the serving thread in one ArrayBuffer, and the serving thread swaps the snapshot reference. No request touches PostgreSQL, and the serving thread never renders, compresses or hashes. New connections are accepted on 33 handles of the listening socket (see above).',
     '',
   ].join('\n');
   log(`\n${section}`);

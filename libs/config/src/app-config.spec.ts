@@ -44,6 +44,8 @@ describe('loadConfig', () => {
     ['STATUS_PAGE_ACCEPT_HANDLES', '-1', 'STATUS_PAGE_ACCEPT_HANDLES'],
     ['STATUS_PAGE_ACCEPT_HANDLES', 'many', 'integer number of handles'],
     ['STATUS_PAGE_FAST_PATH', 'fast', 'true or false'],
+    ['STATUS_PAGE_DEMAND_WINDOW_S', '86401', 'STATUS_PAGE_DEMAND_WINDOW_S'],
+    ['STATUS_PAGE_DEMAND_WINDOW_S', 'soon', 'integer number of seconds'],
   ])('fails naming %s when it is %j', (variable, value, expected) => {
     let thrown: unknown;
     try {

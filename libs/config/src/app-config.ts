@@ -262,6 +262,19 @@ export class EnvironmentSchema {
   @IsBoolean({ message: 'must be true or false' })
   STATUS_PAGE_FAST_PATH: boolean = true;
 
+  /**
+   * A public route, in an encoding, asked for within this window is rendered
+   * (and compressed) ahead of demand with every snapshot; the others when
+   * first asked for, then kept until the next change. For the first
+   * min(60 s, window) after its first snapshot a process renders every likely
+   * route in every encoding. 0: always every likely route, every encoding.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  @Min(0)
+  @Max(86_400)
+  STATUS_PAGE_DEMAND_WINDOW_S: number = 600;
+
   /** Where the status page keeps its last snapshot, to serve it after a restart while PostgreSQL is down. */
   @IsOptional()
   @Transform(emptyToUndefined)

@@ -4,8 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter } from 'prom-client';
 import { type ConnectionFastPath, MetricsRegistry, type ResponseBytes, type SimpleRequest } from '@app/platform';
 import { StatusPageRenderer } from '../render/status-page-renderer';
-import { HTML_SECURITY_HEADERS, IMMUTABLE_CACHE_CONTROL, matchesIfNoneMatch, PreparedResponse, preferredEncoding, type ResponseVariant, SVG_SECURITY_HEADERS } from '../snapshot/prepared-response';
-import { matchRoute, routeKey, type SnapshotRoute } from '../snapshot/routes';
+import { type ContentEncoding, ENCODING_BIT, HTML_SECURITY_HEADERS, IMMUTABLE_CACHE_CONTROL, matchesIfNoneMatch, PreparedResponse, preferredEncoding, type ResponseVariant, SVG_SECURITY_HEADERS } from '../snapshot/prepared-response';
+import { matchRoute, type SnapshotRoute } from '../snapshot/routes';
 import type { ServedSnapshot } from '../snapshot/served-snapshot';
 import { SnapshotService } from '../snapshot/snapshot.service';
 
@@ -76,15 +76,17 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
   /**
    * The connection fast path's question (see installConnectionFastPath): the
    * bytes answering a simple GET/HEAD when the snapshot holds them, or
-   * undefined for everything else (other routes, pages rendered on demand),
-   * which then goes through {@link handle} or Nest.
+   * undefined for everything else (other routes, routes or encodings made on
+   * first request), which then goes through {@link handle} or Nest.
    */
   answer(request: SimpleRequest): ResponseBytes | undefined {
     const route = routeOf(request.target);
     if (!route) return undefined;
     const prepared = this.prepared(route);
-    if (!(prepared instanceof PreparedResponse)) return undefined;
-    const [variant, notModified] = this.select(prepared, request.acceptEncoding, request.ifNoneMatch);
+    if (!prepared) return undefined;
+    const selected = this.select(prepared, request.acceptEncoding, request.ifNoneMatch);
+    if (!selected) return undefined;
+    const [variant, notModified] = selected;
     // Made (and their headers checked) first: if that throws, the request goes to handle() and is counted there once.
     const bytes = notModified ? variant.notModifiedBytes : variant.bytes;
     this.count(route, notModified ? 304 : variant.status);
@@ -116,36 +118,50 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
       return true;
     }
     const prepared = this.prepared(route);
-    if (prepared instanceof PreparedResponse) {
-      this.write(request, response, route, prepared);
-      return true;
-    }
-    // The long tail (older incident and history pages): the worker renders it once, then it is kept.
-    const [snapshot, key] = prepared;
+    if (prepared && this.write(request, response, route, prepared)) return true;
+    // Not made yet in this snapshot (a route or an encoding nobody asked for lately, an older page): the worker makes it once, then it is kept.
+    const snapshot = this.snapshots.current();
+    if (!snapshot) throw new Error('without a snapshot every route has its 503');
     this.snapshots
-      .renderOnDemand(snapshot, route, key)
-      .then((rendered) => this.write(request, response, route, rendered))
+      .renderOnDemand(snapshot, route, ENCODING_BIT[this.encodingFor(prepared, request.headers['accept-encoding'])])
+      .then((rendered) => this.write(request, response, route, rendered, true))
       .catch((error: unknown) => this.failed(request, response, error));
     return true;
   }
 
-  /** The variant this client gets, and whether its copy is current (304). */
-  private select(prepared: PreparedResponse, acceptEncoding: string | undefined, ifNoneMatch: string | undefined): [ResponseVariant, boolean] {
-    const variant = prepared.variant(prepared.compressible ? preferredEncoding(acceptEncoding) : 'identity');
+  /** The encoding this client gets (identity for a body too small to compress); with no response at hand, its preference. */
+  private encodingFor(prepared: PreparedResponse | null, acceptEncoding: string | undefined): ContentEncoding {
+    return prepared && !prepared.compressible ? 'identity' : preferredEncoding(acceptEncoding);
+  }
+
+  /**
+   * The variant this client gets and whether its copy is current (304), or
+   * null when that variant is not made yet. Notes the encoding asked for, so
+   * the next snapshot makes it ahead of demand.
+   */
+  private select(prepared: PreparedResponse, acceptEncoding: string | undefined, ifNoneMatch: string | undefined, anyVariant = false): [ResponseVariant, boolean] | null {
+    const encoding = this.encodingFor(prepared, acceptEncoding);
+    prepared.demand |= ENCODING_BIT[encoding];
+    if (!anyVariant && !prepared.has(encoding)) return null;
+    const variant = prepared.variant(encoding);
     return [variant, variant.status === 200 && matchesIfNoneMatch(ifNoneMatch, variant.etag)];
   }
 
-  private write(request: IncomingMessage, response: ServerResponse, route: SnapshotRoute, prepared: PreparedResponse): void {
-    const [variant, notModified] = this.select(prepared, request.headers['accept-encoding'], request.headers['if-none-match']);
+  /** Writes the response; false when the variant this client gets is not made yet (unless `anyVariant`: then identity). */
+  private write(request: IncomingMessage, response: ServerResponse, route: SnapshotRoute, prepared: PreparedResponse, anyVariant = false): boolean {
+    const selected = this.select(prepared, request.headers['accept-encoding'], request.headers['if-none-match'], anyVariant);
+    if (!selected) return false;
+    const [variant, notModified] = selected;
     if (notModified) {
       response.writeHead(304, this.draining ? [...variant.notModifiedHeaders, 'Connection', 'close'] : variant.notModifiedHeaders);
       response.end();
       this.count(route, 304);
-      return;
+      return true;
     }
     response.writeHead(variant.status, this.draining ? [...variant.headers, 'Connection', 'close'] : variant.headers);
     response.end(request.method === 'HEAD' ? undefined : variant.body);
     this.count(route, variant.status);
+    return true;
   }
 
   private failed(request: IncomingMessage, response: ServerResponse, error: unknown): void {
@@ -169,17 +185,17 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
     return this.draining;
   }
 
-  /** A static asset, the snapshot's finished response, or the snapshot and route key to render it on demand. */
-  private prepared(route: SnapshotRoute): PreparedResponse | [ServedSnapshot, string] {
+  /** A static asset or the snapshot's made response; null when the snapshot makes it on first request. */
+  private prepared(route: SnapshotRoute): PreparedResponse | null {
     return route.kind === 'asset' ? (this.assets.get(route.path) ?? this.fromSnapshot(route)) : this.fromSnapshot(route);
   }
 
-  /** The finished response, or the snapshot and route key to render it on demand. */
-  private fromSnapshot(route: SnapshotRoute): PreparedResponse | [ServedSnapshot, string] {
+  /** The made response, or null when the snapshot makes it on first request. */
+  private fromSnapshot(route: SnapshotRoute): PreparedResponse | null {
     const snapshot = this.snapshots.current();
     if (snapshot) {
       const found = snapshot.lookup(route);
-      return found === 'render' ? [snapshot, routeKey(route)] : found;
+      return found === 'render' ? null : found;
     }
     const unavailable = this.unavailable;
     if (route.kind === 'v2' || (route.kind === 'not_found' && route.family === 'json')) return unavailable.json;

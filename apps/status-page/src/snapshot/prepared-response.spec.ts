@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { brotliDecompressSync, gunzipSync as gunzip } from 'node:zlib';
-import { matchesIfNoneMatch, PreparedResponse, preferredEncoding, ResponseArenaBuilder } from './prepared-response';
+import { ENCODING_BIT, matchesIfNoneMatch, PreparedResponse, preferredEncoding, ResponseArenaBuilder } from './prepared-response';
 import { matchRoute } from './routes';
 import { safeJson } from './snapshot-rendering';
 
@@ -23,6 +23,40 @@ describe('PreparedResponse', () => {
     expect(response.variant('gzip')).toBe(gzip);
     expect(brotliDecompressSync(response.variant('br').body).toString()).toBe(body);
     expect(PreparedResponse.of('tiny', { contentType: 'text/html', compressible: true }).variant('br').headers).not.toContain('Content-Encoding');
+  });
+
+  it('makes only the variants asked for, and adds the others later with the same ETags', () => {
+    const body = 'status '.repeat(1000);
+    const lean = PreparedResponse.of(body, { contentType: 'text/html', compressible: true }, undefined, ENCODING_BIT.identity);
+    expect([lean.has('identity'), lean.has('gzip'), lean.has('br')]).toEqual([true, false, false]);
+    expect(lean.encodings).toBe(ENCODING_BIT.identity);
+    // Not made yet: the identity variant stands in.
+    expect(lean.variant('br')).toBe(lean.variant('identity'));
+
+    const withBr = lean.including(ENCODING_BIT.br);
+    expect(withBr).not.toBe(lean);
+    expect([withBr.has('gzip'), withBr.has('br')]).toEqual([false, true]);
+    expect(lean.has('br')).toBe(false);
+    expect(withBr.variant('identity')).toBe(lean.variant('identity'));
+    expect(brotliDecompressSync(withBr.variant('br').body).toString()).toBe(body);
+    const full = PreparedResponse.of(body, { contentType: 'text/html', compressible: true });
+    expect(withBr.variant('br').etag).toBe(full.variant('br').etag);
+    expect(withBr.variant('br').headers).toEqual(full.variant('br').headers);
+    expect(withBr.including(ENCODING_BIT.br | ENCODING_BIT.identity)).toBe(withBr);
+
+    // The same body next snapshot: the variants made then are kept, and the missing ones added.
+    const next = PreparedResponse.of(body, { contentType: 'text/html', compressible: true }, withBr, ENCODING_BIT.gzip);
+    expect(next.variant('br')).toBe(withBr.variant('br'));
+    expect(gunzipSync(next.variant('gzip').body).toString()).toBe(body);
+    expect(PreparedResponse.of(body, { contentType: 'text/html', compressible: true }, next, ENCODING_BIT.identity)).toBe(next);
+
+    // A small body has one variant for every encoding; a response from the wire cannot make variants.
+    const tiny = PreparedResponse.of('tiny', { contentType: 'text/html', compressible: true }, undefined, ENCODING_BIT.identity);
+    expect(tiny.has('br')).toBe(true);
+    expect(tiny.including(ENCODING_BIT.br)).toBe(tiny);
+    const arena = new ResponseArenaBuilder();
+    const wire = lean.toWire(arena);
+    expect(() => PreparedResponse.fromWire(wire, arena.build()).including(ENCODING_BIT.gzip)).toThrow('where the response was rendered');
   });
 
   it('crosses threads as plain data plus one arena buffer, unchanged', () => {

@@ -45,41 +45,58 @@ export interface PreparedResponseOptions {
 const MIN_COMPRESSIBLE_BYTES = 1024;
 const ENCODINGS: readonly ContentEncoding[] = ['identity', 'gzip', 'br'];
 
+/** One bit per encoding: which variants a response has, or which ones visitors asked for. */
+export const ENCODING_BIT: Readonly<Record<ContentEncoding, number>> = { identity: 1, gzip: 2, br: 4 };
+/** Every encoding. */
+export const ALL_ENCODINGS = ENCODING_BIT.identity | ENCODING_BIT.gzip | ENCODING_BIT.br;
+
+/** What the worker needs to add a variant later: the options the response was made with, and its ETag base. */
+interface VariantRecipe {
+  readonly options: PreparedResponseOptions;
+  readonly baseTag: string;
+}
+
 /**
- * A response rendered once and served many times: every variant (identity,
- * and gzip and br for compressible bodies) with its body, strong ETag and
- * headers is made when the response is created — in the snapshot worker —
- * so serving it is a lookup and a socket write. Crosses threads as a
- * {@link WireResponse} whose bodies live in one shared {@link ResponseArena}.
+ * A response rendered once and served many times: its identity body with a
+ * strong ETag and headers, and, for compressible bodies, the gzip and br
+ * variants asked for, all made in the snapshot worker so serving one is a
+ * lookup and a socket write. Variants nobody asked for are made when first
+ * asked for ({@link including}). Crosses threads as a {@link WireResponse}
+ * whose bodies live in one shared {@link ResponseArena}.
  */
 export class PreparedResponse {
+  /**
+   * Encodings visitors asked this response for (ENCODING_BIT flags), set on
+   * the serving thread and collected at the next rebuild: what was asked for
+   * is made ahead of demand again.
+   */
+  demand = 0;
+
   private constructor(
     readonly status: number,
     readonly compressible: boolean,
     private readonly variants: ReadonlyMap<ContentEncoding, ResponseVariant>,
+    /** Present in the worker (which can add variants); null for a response rebuilt from the wire. */
+    private readonly recipe: VariantRecipe | null,
   ) {}
 
   /**
-   * Renders all variants now (CPU: hashing and compression; not for the
-   * serving thread's hot path), or returns `previous` — the same route's
-   * response from the last snapshot — when its body is byte for byte the same.
+   * Makes the response with the variants in `encodings` (CPU: hashing and
+   * compression; not for the serving thread's hot path), or reuses `previous`
+   * — the same route's response from the last snapshot — when its body is
+   * byte for byte the same, keeping the variants made then.
    */
-  static of(body: Buffer | string, options: PreparedResponseOptions, previous?: PreparedResponse): PreparedResponse {
+  static of(body: Buffer | string, options: PreparedResponseOptions, previous?: PreparedResponse, encodings: number = ALL_ENCODINGS): PreparedResponse {
     const identity = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    const status = options.status ?? 200;
     // The same bytes as last time (most pages between two rebuilds): keep the variants made then.
-    if (previous && previous.status === (options.status ?? 200) && previous.body.equals(identity)) return previous;
+    if (previous?.recipe && previous.status === status && previous.body.equals(identity)) return previous.including(encodings);
     const baseTag = createHash('sha256').update(identity).digest('base64url').slice(0, 27);
     const compressible = Boolean(options.compressible) && identity.length >= MIN_COMPRESSIBLE_BYTES;
-    const status = options.status ?? 200;
-    const variants = new Map<ContentEncoding, ResponseVariant>();
-    variants.set('identity', makeVariant(identity, 'identity', baseTag, status, compressible, options));
-    if (compressible) {
-      const gzip = gzipSync(identity, { level: 6 });
-      const br = brotliCompressSync(identity, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: identity.length } });
-      variants.set('gzip', makeVariant(gzip, 'gzip', baseTag, status, compressible, options));
-      variants.set('br', makeVariant(br, 'br', baseTag, status, compressible, options));
-    }
-    return new PreparedResponse(status, compressible, variants);
+    const recipe = { options, baseTag };
+    const variants = new Map<ContentEncoding, ResponseVariant>([['identity', makeVariant(identity, 'identity', recipe, status, compressible)]]);
+    const response = new PreparedResponse(status, compressible, variants, recipe);
+    return response.including(encodings);
   }
 
   /** Rebuilds a response sent by {@link toWire}; the bodies are views into the arena (no copy). */
@@ -88,7 +105,23 @@ export class PreparedResponse {
     for (const variant of wire.variants) {
       variants.set(variant.encoding, withBytes(wire.status, Buffer.from(arena, variant.bodyOffset, variant.bodyLength), variant.etag, variant.headers, variant.notModifiedHeaders));
     }
-    return new PreparedResponse(wire.status, wire.compressible, variants);
+    return new PreparedResponse(wire.status, wire.compressible, variants, null);
+  }
+
+  /**
+   * This response with every variant in `encodings` (flags): itself when it
+   * has them all, else a new response sharing the variants it has, the
+   * missing ones compressed now. Only in the worker, where responses are made.
+   */
+  including(encodings: number): PreparedResponse {
+    if (!this.compressible) return this;
+    const missing = ENCODINGS.filter((encoding) => encodings & ENCODING_BIT[encoding] && !this.variants.has(encoding));
+    if (missing.length === 0) return this;
+    const recipe = this.recipe;
+    if (!recipe) throw new Error('variants are made where the response was rendered');
+    const variants = new Map(this.variants);
+    for (const encoding of missing) variants.set(encoding, makeVariant(compress(this.body, encoding), encoding, recipe, this.status, true));
+    return new PreparedResponse(this.status, true, variants, recipe);
   }
 
   /** The identity ETag (quoted). */
@@ -100,9 +133,21 @@ export class PreparedResponse {
     return this.variant('identity').body;
   }
 
-  /** The variant for this encoding, or identity when the body is not compressed. */
+  /** Whether the variant for this encoding is made (a body too small to compress serves identity for all). */
+  has(encoding: ContentEncoding): boolean {
+    return !this.compressible || this.variants.has(encoding);
+  }
+
+  /** The variant for this encoding, or identity when the body is not compressed (or that variant is not made). */
   variant(encoding: ContentEncoding): ResponseVariant {
     return (this.variants.get(encoding) ?? this.variants.get('identity')) as ResponseVariant;
+  }
+
+  /** The variants made, as ENCODING_BIT flags. */
+  get encodings(): number {
+    let flags = 0;
+    for (const encoding of this.variants.keys()) flags |= ENCODING_BIT[encoding];
+    return flags;
   }
 
   /** The response as plain data for postMessage, its bodies appended to the arena. */
@@ -116,6 +161,12 @@ export class PreparedResponse {
     }
     return { status: this.status, compressible: this.compressible, variants };
   }
+}
+
+function compress(body: Buffer, encoding: ContentEncoding): Buffer {
+  if (encoding === 'gzip') return gzipSync(body, { level: 6 });
+  if (encoding === 'br') return brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+  return body;
 }
 
 export interface WireVariant {
@@ -162,7 +213,7 @@ export class ResponseArenaBuilder {
   }
 }
 
-function makeVariant(body: Buffer, encoding: ContentEncoding, baseTag: string, status: number, compressible: boolean, options: PreparedResponseOptions): ResponseVariant {
+function makeVariant(body: Buffer, encoding: ContentEncoding, { options, baseTag }: VariantRecipe, status: number, compressible: boolean): ResponseVariant {
   const etag = encoding === 'identity' ? `"${baseTag}"` : `"${baseTag}-${encoding}"`;
   const common: OutgoingHttpHeaders = {
     'Cache-Control': options.cacheControl ?? PUBLIC_CACHE_CONTROL,

@@ -12,7 +12,8 @@ const NOT_FOUND_SVG = routeKey({ kind: 'not_found', family: 'svg' });
  * The snapshot as the serving thread holds it: finished responses (bodies are
  * views into the buffer the worker transferred) and the keys of the routes
  * the worker renders on first request. Looking a route up never renders,
- * compresses or hashes anything.
+ * compresses or hashes anything; what visitors asked for is noted on the
+ * responses (see {@link takeDemand}).
  */
 export class ServedSnapshot {
   private readonly responses: Map<string, PreparedResponse>;
@@ -45,17 +46,56 @@ export class ServedSnapshot {
     return this.notFound(route);
   }
 
-  /** Keeps an on-demand response for the next visitors (bounded: only keys the snapshot lists). */
+  /**
+   * The route whose response answers `route`: itself when the snapshot has it
+   * (made or to be made on request), else its family's 404.
+   */
+  answering(route: SnapshotRoute): SnapshotRoute {
+    const key = routeKey(route);
+    return this.responses.has(key) || this.onDemand.has(key) ? route : { kind: 'not_found', family: notFoundFamily(route) };
+  }
+
+  /**
+   * Keeps a response the worker made on request for the next visitors: a
+   * route rendered on first request, or a response with a variant added
+   * (bounded: only keys the snapshot lists, and only the same body).
+   */
   remember(route: SnapshotRoute, response: PreparedResponse): void {
     const key = routeKey(route);
-    if (this.onDemand.has(key)) this.responses.set(key, response);
+    const held = this.responses.get(key);
+    if (held ? held.etag === response.etag && held.status === response.status : this.onDemand.has(key)) {
+      response.demand |= held?.demand ?? 0;
+      this.responses.set(key, response);
+    }
+  }
+
+  /** What visitors asked for since the last call: route key and encodings (flags), reset. */
+  takeDemand(): Array<[string, number]> {
+    const demand: Array<[string, number]> = [];
+    for (const [key, response] of this.responses) {
+      if (response.demand === 0) continue;
+      demand.push([key, response.demand]);
+      response.demand = 0;
+    }
+    return demand;
+  }
+
+  /** How many routes the snapshot holds made, and how many it makes on first request. */
+  get counts(): { made: number; onDemand: number } {
+    let onDemand = 0;
+    for (const key of this.onDemand) if (!this.responses.has(key)) onDemand++;
+    return { made: this.responses.size, onDemand };
   }
 
   private notFound(route: SnapshotRoute): PreparedResponse {
-    const family = route.kind === 'not_found' ? route.family : route.kind === 'v2' ? 'json' : route.kind === 'badge' ? 'svg' : 'html';
+    const family = notFoundFamily(route);
     const key = family === 'json' ? NOT_FOUND_JSON : family === 'svg' ? NOT_FOUND_SVG : NOT_FOUND_HTML;
     const response = this.responses.get(key);
     if (!response) throw new Error(`the snapshot has no ${key} response`);
     return response;
   }
+}
+
+function notFoundFamily(route: SnapshotRoute): 'html' | 'json' | 'svg' {
+  return route.kind === 'not_found' ? route.family : route.kind === 'v2' ? 'json' : route.kind === 'badge' ? 'svg' : 'html';
 }

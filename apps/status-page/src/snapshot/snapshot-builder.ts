@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { isDatabaseUnavailable } from '@app/platform';
 import { buildPublicStatus, type PublicStatus } from '@app/status';
 import { StatusPageDatabase, UPTIME_DAYS } from '../database/status-page-database';
-import { type PreparedResponse, ResponseArenaBuilder } from './prepared-response';
+import { ResponseArenaBuilder } from './prepared-response';
 import type { SnapshotRoute } from './routes';
 import { type SnapshotRenderingKit, SnapshotRendering } from './snapshot-rendering';
-import type { LoadPersistedReply, RefreshReply, RenderReply, RenderRouteReply, WireSnapshot } from './snapshot-protocol';
+import type { DemandList, LoadPersistedReply, RefreshReply, RenderReply, RenderRouteReply, WireSnapshot } from './snapshot-protocol';
 import type { SnapshotStore } from './snapshot-store';
 
 /**
@@ -16,8 +16,6 @@ import type { SnapshotStore } from './snapshot-store';
  */
 export class SnapshotBuilder {
   private current: { model: PublicStatus; json: Buffer; hash: string; rendering: SnapshotRendering } | null = null;
-  /** The last snapshot's responses: a rebuild re-compresses only what changed. */
-  private lastResponses: ReadonlyMap<string, PreparedResponse> = new Map();
   /**
    * The hash of the model this worker loaded from or handed to the disk copy.
    * A model adopted from a crashed worker may never have been written (its
@@ -32,7 +30,7 @@ export class SnapshotBuilder {
     private readonly kit: SnapshotRenderingKit,
   ) {}
 
-  async refresh(now: Date, force: boolean): Promise<RefreshReply> {
+  async refresh(now: Date, force: boolean, demand: DemandList | null): Promise<RefreshReply> {
     const started = performance.now();
     let model: PublicStatus;
     let read: number;
@@ -55,7 +53,7 @@ export class SnapshotBuilder {
     const changed = hash !== this.current?.hash;
     if (!changed && !force) return { kind: 'unchanged', timings: { ...timings, renderMs: 0 } };
     this.install(model, json, hash, false);
-    const snapshot = this.wire();
+    const snapshot = this.wire(demand);
     return { kind: 'changed', snapshot, timings: { ...timings, renderMs: performance.now() - built } };
   }
 
@@ -67,15 +65,16 @@ export class SnapshotBuilder {
     const hash = createHash('sha256').update(json).digest('base64url');
     this.persistedHash = hash;
     this.install(model, json, hash, now.getTime() - Date.parse(model.generatedAt) > staleAfterMs);
-    return { kind: 'loaded', snapshot: this.wire() };
+    // A process's first snapshot: nothing is known about demand yet.
+    return { kind: 'loaded', snapshot: this.wire(null) };
   }
 
   /** The current model rendered again (e.g. now marked stale). */
-  render(stale: boolean): RenderReply {
+  render(stale: boolean, demand: DemandList | null): RenderReply {
     if (!this.current) return { kind: 'no-model' };
     const { model, json, hash } = this.current;
     this.install(model, json, hash, stale);
-    return { kind: 'rendered', snapshot: this.wire() };
+    return { kind: 'rendered', snapshot: this.wire(demand) };
   }
 
   /** Takes over the model a previous worker built (after a crash), without touching the disk copy. */
@@ -84,11 +83,12 @@ export class SnapshotBuilder {
     this.install(JSON.parse(json.toString('utf8')) as PublicStatus, json, createHash('sha256').update(json).digest('base64url'), stale);
   }
 
-  renderRoute(route: SnapshotRoute): RenderRouteReply {
+  /** One route of the current model with at least the variants in `encodings` (flags). */
+  renderRoute(route: SnapshotRoute, encodings: number): RenderRouteReply {
     const rendering = this.current?.rendering;
     if (!rendering) throw new Error('no snapshot to render from yet');
     const arena = new ResponseArenaBuilder();
-    const response = rendering.render(route).toWire(arena);
+    const response = rendering.respond(route, encodings).toWire(arena);
     return { hash: this.current?.hash ?? null, stale: rendering.context.stale, arena: arena.build(), response };
   }
 
@@ -97,14 +97,14 @@ export class SnapshotBuilder {
     await this.database.close();
   }
 
+  /** A new rendering of the model; what the last one made (ahead and on request) is reused where a body is unchanged. */
   private install(model: PublicStatus, json: Buffer, hash: string, stale: boolean): void {
-    this.current = { model, json, hash, rendering: new SnapshotRendering(model, { stale }, this.kit, this.lastResponses) };
+    this.current = { model, json, hash, rendering: new SnapshotRendering(model, { stale }, this.kit, this.current?.rendering.responses) };
   }
 
-  private wire(): WireSnapshot {
+  private wire(demand: DemandList | null): WireSnapshot {
     const current = this.current as NonNullable<SnapshotBuilder['current']>;
-    const rendered = current.rendering.renderAll();
-    this.lastResponses = rendered.responses;
+    const rendered = current.rendering.renderAll(demand === null ? null : new Map(demand));
     const arena = new ResponseArenaBuilder();
     const responses = [...rendered.responses].map(([key, response]) => [key, response.toWire(arena)] as const);
     const modelJson = new ArrayBuffer(current.json.length);

@@ -34,6 +34,13 @@ export interface WireSnapshot {
   readonly modelJson: ArrayBuffer;
 }
 
+/**
+ * What visitors asked for lately, sent with every request that renders a
+ * snapshot: route key and encodings (ENCODING_BIT flags). null = nothing is
+ * known yet (render every likely route in every encoding).
+ */
+export type DemandList = ReadonlyArray<readonly [string, number]>;
+
 export interface RefreshTimings {
   readonly readMs: number;
   readonly buildMs: number;
@@ -43,15 +50,15 @@ export interface RefreshTimings {
 
 export type WorkerRequest =
   /** Reads and builds; renders when the model changed or `force` is set. */
-  | { readonly type: 'refresh'; readonly now: string; readonly force: boolean }
+  | { readonly type: 'refresh'; readonly now: string; readonly force: boolean; readonly demand: DemandList | null }
   /** Loads the snapshot persisted to disk (first start), rendered with `stale` as decided from its age. */
   | { readonly type: 'load-persisted'; readonly now: string; readonly staleAfterMs: number }
   /** Renders the current model again, e.g. marked stale. */
-  | { readonly type: 'render'; readonly stale: boolean }
+  | { readonly type: 'render'; readonly stale: boolean; readonly demand: DemandList | null }
   /** A restarted worker takes over the model the serving thread is showing. */
   | { readonly type: 'adopt'; readonly modelJson: Uint8Array; readonly stale: boolean }
-  /** One on-demand route of the current model. */
-  | { readonly type: 'render-route'; readonly route: SnapshotRoute }
+  /** One route of the current model, with at least these variants (ENCODING_BIT flags): a route or an encoding asked for first. */
+  | { readonly type: 'render-route'; readonly route: SnapshotRoute; readonly encodings: number }
   /** Flush the disk copy, close the database connections. */
   | { readonly type: 'close' };
 

@@ -4,7 +4,7 @@ import { historyFeeds } from '../render/feeds';
 import type { HtmlRenderer, RenderContext } from '../render/html-renderer';
 import type { PageInfo } from '../render/page-info';
 import { StatuspageV2 } from '../render/statuspage-v2';
-import { HTML_SECURITY_HEADERS, PreparedResponse, SVG_SECURITY_HEADERS } from './prepared-response';
+import { ALL_ENCODINGS, ENCODING_BIT, HTML_SECURITY_HEADERS, PreparedResponse, SVG_SECURITY_HEADERS } from './prepared-response';
 import { routeKey, type SnapshotRoute, V2_DOCUMENTS, type V2Document } from './routes';
 
 /** What rendering needs besides the model: the page's identity and the compiled templates. */
@@ -13,23 +13,37 @@ export interface SnapshotRenderingKit {
   readonly html: HtmlRenderer;
 }
 
-/** Incident pages rendered ahead of demand besides unresolved incidents: the newest, as linked from the page and the first history page. */
+/**
+ * Incident pages rendered ahead of demand besides unresolved incidents, when
+ * nothing is known about demand yet (the first snapshot of a process): the
+ * newest, as linked from the page and the first history page.
+ */
 export const EAGER_INCIDENT_PAGES = 20;
+
+/**
+ * What visitors asked for lately: route key → encodings (ENCODING_BIT flags).
+ * null = not known yet (the first snapshot of a process).
+ */
+export type Demand = ReadonlyMap<string, number> | null;
 
 const HTML = 'text/html; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const SVG = 'image/svg+xml; charset=utf-8';
 
-/** Every route that does not depend on an id or page number, rendered with each snapshot. */
+/** The 404s: every snapshot has them, since any unknown id is answered with one. */
+const NOT_FOUND_ROUTES: readonly SnapshotRoute[] = [
+  { kind: 'not_found', family: 'html' },
+  { kind: 'not_found', family: 'json' },
+  { kind: 'not_found', family: 'svg' },
+];
+
+/** Every route that does not depend on an id or page number. */
 const FIXED_ROUTES: readonly SnapshotRoute[] = [
   { kind: 'home' },
   { kind: 'history', page: 1 },
   ...V2_DOCUMENTS.map((document): SnapshotRoute => ({ kind: 'v2', document })),
   { kind: 'feed', format: 'rss' },
   { kind: 'feed', format: 'atom' },
-  { kind: 'not_found', family: 'html' },
-  { kind: 'not_found', family: 'json' },
-  { kind: 'not_found', family: 'svg' },
 ];
 
 /** The snapshot's responses: rendered ahead of demand, and the routes rendered on first request. */
@@ -39,54 +53,78 @@ export interface RenderedSnapshot {
 }
 
 /**
- * Renders one model (in the snapshot worker, never on the serving thread):
- * every route a visitor is likely to hit — the page, the first history page,
- * all Statuspage v2 documents, feeds, badges, the pages of current and recent
- * incidents and of current and upcoming maintenances, the 404s — ahead of
- * demand with all their encodings; the long tail (older incident, completed
- * maintenance and history pages) on first request.
+ * Renders one model (in the snapshot worker, never on the serving thread).
+ * With each snapshot it renders ahead of demand what visitors asked for
+ * lately, in the encodings they asked for, plus the 404s; every other route
+ * of the model (and every other encoding) is made on first request and then
+ * kept for this model. Before anything is known about demand (a process's
+ * first snapshot) it renders every route a visitor is likely to hit — the
+ * page, the first history page, all Statuspage v2 documents, feeds, badges,
+ * the pages of current and recent incidents and of current and upcoming
+ * maintenances — with all their encodings; the long tail (older incident,
+ * completed maintenance and history pages) on first request.
  */
 export class SnapshotRendering {
   private v2Presenter: StatuspageV2 | null = null;
   private feeds: { rss: string; atom: string } | null = null;
+  /** Every response made for this model so far, by route key (ahead of demand and on request). */
+  private readonly made = new Map<string, PreparedResponse>();
 
   constructor(
     readonly model: PublicStatus,
     readonly context: RenderContext,
     private readonly renderer: SnapshotRenderingKit,
-    /** The previous snapshot's responses by route key: unchanged bodies keep their compressed variants. */
+    /** The previous model's responses by route key: unchanged bodies keep their compressed variants. */
     private readonly previous: ReadonlyMap<string, PreparedResponse> = new Map(),
   ) {}
 
-  renderAll(): RenderedSnapshot {
-    const responses = new Map<string, PreparedResponse>();
-    const ahead: SnapshotRoute[] = [...FIXED_ROUTES];
-    for (const component of this.model.components) ahead.push({ kind: 'badge', id: component.id });
-    for (const group of this.model.groups) ahead.push({ kind: 'badge', id: group.id });
-    const onDemand: string[] = [];
+  /** Every response made for this model so far: the next model's `previous`. */
+  get responses(): ReadonlyMap<string, PreparedResponse> {
+    return this.made;
+  }
+
+  renderAll(demand: Demand = null): RenderedSnapshot {
+    const likely: SnapshotRoute[] = [...FIXED_ROUTES];
+    const tail: SnapshotRoute[] = [];
+    for (const component of this.model.components) likely.push({ kind: 'badge', id: component.id });
+    for (const group of this.model.groups) likely.push({ kind: 'badge', id: group.id });
     this.model.incidents.forEach((incident, index) => {
-      const route: SnapshotRoute = { kind: 'incident', id: incident.id };
-      if (index < EAGER_INCIDENT_PAGES || incident.status !== 'resolved') ahead.push(route);
-      else onDemand.push(routeKey(route));
+      (index < EAGER_INCIDENT_PAGES || incident.status !== 'resolved' ? likely : tail).push({ kind: 'incident', id: incident.id });
     });
-    for (const maintenance of this.model.maintenances) {
-      const route: SnapshotRoute = { kind: 'maintenance', id: maintenance.id };
-      if (maintenance.status === 'completed') onDemand.push(routeKey(route));
-      else ahead.push(route);
-    }
-    for (let page = 2; page <= this.renderer.html.historyPageCount(this.model); page++) onDemand.push(routeKey({ kind: 'history', page }));
-    for (const route of ahead) {
+    for (const maintenance of this.model.maintenances) (maintenance.status === 'completed' ? tail : likely).push({ kind: 'maintenance', id: maintenance.id });
+    for (let page = 2; page <= this.renderer.html.historyPageCount(this.model); page++) tail.push({ kind: 'history', page });
+
+    const responses = new Map<string, PreparedResponse>();
+    const onDemand: string[] = [];
+    for (const route of NOT_FOUND_ROUTES) responses.set(routeKey(route), this.respond(route, demand?.get(routeKey(route)) ?? (demand ? ENCODING_BIT.identity : ALL_ENCODINGS)));
+    const place = (route: SnapshotRoute, unknownDemand: number | undefined) => {
       const key = routeKey(route);
-      responses.set(key, this.render(route, this.previous.get(key)));
-    }
+      const wanted = demand ? demand.get(key) : unknownDemand;
+      if (wanted === undefined) onDemand.push(key);
+      else responses.set(key, this.respond(route, wanted));
+    };
+    for (const route of likely) place(route, ALL_ENCODINGS);
+    for (const route of tail) place(route, undefined);
     return { responses, onDemand };
   }
 
+  /**
+   * The response for a route with at least the variants in `encodings`
+   * (flags), made once per model: later calls add only missing variants.
+   */
+  respond(route: SnapshotRoute, encodings: number): PreparedResponse {
+    const key = routeKey(route);
+    const made = this.made.get(key);
+    const response = made ? made.including(encodings) : this.render(route, this.previous.get(key), encodings);
+    this.made.set(key, response);
+    return response;
+  }
+
   /** One route of this model; a route that does not exist renders its family's 404. */
-  render(route: SnapshotRoute, previous?: PreparedResponse): PreparedResponse {
+  private render(route: SnapshotRoute, previous: PreparedResponse | undefined, encodings: number): PreparedResponse {
     const html = this.renderer.html;
-    const htmlResponse = (body: string) => PreparedResponse.of(body, { contentType: HTML, headers: HTML_SECURITY_HEADERS, compressible: true }, previous);
-    const notFound = (family: 'html' | 'json' | 'svg'): PreparedResponse => this.notFound(family, previous);
+    const htmlResponse = (body: string) => PreparedResponse.of(body, { contentType: HTML, headers: HTML_SECURITY_HEADERS, compressible: true }, previous, encodings);
+    const notFound = (family: 'html' | 'json' | 'svg'): PreparedResponse => this.notFound(family, previous, encodings);
     switch (route.kind) {
       case 'home':
         return htmlResponse(html.home(this.model, this.context));
@@ -103,12 +141,12 @@ export class SnapshotRendering {
         return body ? htmlResponse(body) : notFound('html');
       }
       case 'v2':
-        return PreparedResponse.of(safeJson(this.v2Document(route.document)), { contentType: JSON_TYPE, compressible: true }, previous);
+        return PreparedResponse.of(safeJson(this.v2Document(route.document)), { contentType: JSON_TYPE, compressible: true }, previous, encodings);
       case 'feed': {
         this.feeds ??= historyFeeds(this.model, this.renderer.page);
         return route.format === 'rss'
-          ? PreparedResponse.of(this.feeds.rss, { contentType: 'application/rss+xml; charset=utf-8', compressible: true }, previous)
-          : PreparedResponse.of(this.feeds.atom, { contentType: 'application/atom+xml; charset=utf-8', compressible: true }, previous);
+          ? PreparedResponse.of(this.feeds.rss, { contentType: 'application/rss+xml; charset=utf-8', compressible: true }, previous, encodings)
+          : PreparedResponse.of(this.feeds.atom, { contentType: 'application/atom+xml; charset=utf-8', compressible: true }, previous, encodings);
       }
       case 'badge': {
         const svg = componentBadge(this.model, route.id);
@@ -122,11 +160,11 @@ export class SnapshotRendering {
     }
   }
 
-  private notFound(family: 'html' | 'json' | 'svg', previous?: PreparedResponse): PreparedResponse {
+  private notFound(family: 'html' | 'json' | 'svg', previous: PreparedResponse | undefined, encodings: number): PreparedResponse {
     if (family === 'json') return PreparedResponse.of(safeJson({ error: 'not_found', message: 'No such resource' }), { status: 404, contentType: JSON_TYPE }, previous);
     if (family === 'svg') return PreparedResponse.of(unknownBadge(), { status: 404, contentType: SVG, headers: SVG_SECURITY_HEADERS }, previous);
     const page = this.renderer.html.message('Page not found', 'There is nothing at this address.', { model: this.model, context: this.context });
-    return PreparedResponse.of(page, { status: 404, contentType: HTML, headers: HTML_SECURITY_HEADERS, compressible: true }, previous);
+    return PreparedResponse.of(page, { status: 404, contentType: HTML, headers: HTML_SECURITY_HEADERS, compressible: true }, previous, encodings);
   }
 
   private v2Document(document: V2Document): unknown {

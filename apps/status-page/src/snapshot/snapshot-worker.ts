@@ -55,16 +55,16 @@ function transferables(value: unknown): ArrayBuffer[] {
 async function handle({ request }: Envelope): Promise<unknown> {
   switch (request.type) {
     case 'refresh':
-      return builder.refresh(new Date(request.now), request.force);
+      return builder.refresh(new Date(request.now), request.force, request.demand);
     case 'load-persisted':
       return builder.loadPersisted(new Date(request.now), request.staleAfterMs);
     case 'render':
-      return builder.render(request.stale);
+      return builder.render(request.stale, request.demand);
     case 'adopt':
       builder.adopt(request.modelJson, request.stale);
       return { kind: 'adopted' };
     case 'render-route':
-      return builder.renderRoute(request.route);
+      return builder.renderRoute(request.route, request.encodings);
     case 'close':
       await builder.close();
       return { kind: 'closed' };

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { Clock, MetricsRegistry } from '@app/platform';
 import { StatusPageRenderer } from '../render/status-page-renderer';
-import { PreparedResponse } from './prepared-response';
-import type { SnapshotRoute } from './routes';
+import { ENCODING_BIT, PreparedResponse } from './prepared-response';
+import { routeKey, type SnapshotRoute } from './routes';
 import { ServedSnapshot, type SnapshotSource } from './served-snapshot';
-import type { RefreshFailure, WireSnapshot } from './snapshot-protocol';
+import type { DemandList, RefreshFailure, WireSnapshot } from './snapshot-protocol';
 import { SnapshotWorkerClient } from './snapshot-worker-client';
 
 /** Coalesces bursts of notifications (a transaction touching several tables) into one rebuild. */
@@ -29,6 +29,10 @@ export const STATUS_PAGE_DATABASE_URL = Symbol('STATUS_PAGE_DATABASE_URL');
  * cost twice as high, nice 10 gained nothing and 5 was kept.)
  */
 export const WORKER_NICENESS = 10;
+
+/** How long after its first snapshot a process renders every likely route in every encoding (at most the demand window). */
+export const DEMAND_LEARNING_MS = 60_000;
+const ENCODING_BITS = Object.values(ENCODING_BIT);
 
 export interface SnapshotHealth {
   readonly snapshot: { readonly generatedAt: string; readonly ageSeconds: number; readonly source: SnapshotSource; readonly stale: boolean } | null;
@@ -58,11 +62,17 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
   private periodicTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private failuresLogged = 0;
-  /** On-demand renders in flight, shared by concurrent visitors of the same route. */
+  /** On-demand renders in flight, shared by concurrent visitors of the same route and encodings. */
   private readonly rendering = new Map<string, Promise<PreparedResponse>>();
+  /** Route key → when each encoding (by ENCODING_BIT position) was last asked for (performance.now()). */
+  private readonly asked = new Map<string, number[]>();
+  private readonly demandWindowMs: number;
+  /** Until then every likely route is rendered in every encoding (null: no snapshot yet). */
+  private learningUntil: number | null = null;
   readonly staleAfterMs: number;
   private readonly builds: Counter<'result'>;
   private readonly buildSeconds: Histogram<'phase'>;
+  private readonly onDemandRenders: Counter;
 
   constructor(
     private readonly config: AppConfig,
@@ -73,6 +83,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     metrics: MetricsRegistry,
   ) {
     this.staleAfterMs = Math.max(60_000, 3 * config.STATUS_PAGE_REFRESH_S * 1000);
+    this.demandWindowMs = config.STATUS_PAGE_DEMAND_WINDOW_S * 1000;
     this.builds = new Counter({
       name: 'status_page_snapshot_refreshes_total',
       help: 'Snapshot refreshes by result: changed (new snapshot served), unchanged, failed (database unreachable or error)',
@@ -85,6 +96,23 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
       labelNames: ['phase'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [metrics.registry],
+    });
+    this.onDemandRenders = new Counter({
+      name: 'status_page_on_demand_renders_total',
+      help: 'Routes, or encodings of them, the snapshot worker made when first asked for (not asked for lately, so not made ahead of demand)',
+      registers: [metrics.registry],
+    });
+    const service = this;
+    new Gauge({
+      name: 'status_page_snapshot_routes',
+      help: 'Routes of the served snapshot: made (ahead of demand or since asked for), on_demand (made when first asked for)',
+      labelNames: ['state'],
+      registers: [metrics.registry],
+      collect() {
+        const counts = service.snapshot?.counts ?? { made: 0, onDemand: 0 };
+        this.set({ state: 'made' }, counts.made);
+        this.set({ state: 'on_demand' }, counts.onDemand);
+      },
     });
     metrics.sampledGauge('status_page_snapshot_age_seconds', 'Seconds since the served snapshot was last confirmed current (-1 without a snapshot)', () => this.health().snapshot?.ageSeconds ?? -1);
   }
@@ -157,14 +185,18 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   /**
-   * A route the snapshot renders on first request (older incident and history
-   * pages): rendered by the worker, then kept in the snapshot it belongs to.
+   * A route the snapshot makes on first request (one nobody asked for
+   * lately, older incident and history pages), or an encoding of it not made
+   * yet: made by the worker, then kept in the snapshot it belongs to.
    */
-  renderOnDemand(snapshot: ServedSnapshot, route: SnapshotRoute, key: string): Promise<PreparedResponse> {
+  renderOnDemand(snapshot: ServedSnapshot, asked: SnapshotRoute, encodings: number): Promise<PreparedResponse> {
+    const route = snapshot.answering(asked);
+    const key = `${routeKey(route)} ${encodings}`;
     const running = this.rendering.get(key);
     if (running) return running;
+    this.onDemandRenders.inc();
     const render = this.worker
-      .request({ type: 'render-route', route })
+      .request({ type: 'render-route', route, encodings })
       .then((reply) => {
         const response = PreparedResponse.fromWire(reply.response, reply.arena);
         if (reply.hash === snapshot.hash && reply.stale === snapshot.stale) snapshot.remember(route, response);
@@ -193,7 +225,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     const current = this.snapshot;
     let reply;
     try {
-      reply = await this.worker.request({ type: 'refresh', now: now.toISOString(), force: !current || current.source !== 'database' || current.stale });
+      reply = await this.worker.request({ type: 'refresh', now: now.toISOString(), force: !current || current.source !== 'database' || current.stale, demand: this.demand() });
     } catch (error) {
       // The worker crashed or is being replaced: says nothing about the database; keep serving what we have.
       this.builds.inc({ result: 'failed' });
@@ -230,7 +262,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     this.failuresLogged++;
     const current = this.snapshot;
     if (current && !current.stale && this.isStale(this.freshAt(current))) {
-      const rendered = await this.worker.request({ type: 'render', stale: true }).catch(() => null);
+      const rendered = await this.worker.request({ type: 'render', stale: true, demand: this.demand() }).catch(() => null);
       // Only if nothing newer arrived meanwhile.
       if (rendered?.kind === 'rendered' && this.snapshot === current) this.install(rendered.snapshot, current.source);
     }
@@ -256,6 +288,44 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private install(wire: WireSnapshot, source: SnapshotSource): void {
+    this.noteDemand();
     this.snapshot = new ServedSnapshot(wire, source);
+    this.learningUntil ??= performance.now() + Math.min(DEMAND_LEARNING_MS, this.demandWindowMs);
+  }
+
+  /** Notes what visitors asked the served snapshot for (before it is replaced, and before each render). */
+  private noteDemand(): void {
+    const snapshot = this.snapshot;
+    if (!snapshot) return;
+    const now = performance.now();
+    for (const [key, encodings] of snapshot.takeDemand()) {
+      const times = this.asked.get(key) ?? ENCODING_BITS.map(() => -Infinity);
+      ENCODING_BITS.forEach((bit, index) => {
+        if (encodings & bit) times[index] = now;
+      });
+      this.asked.set(key, times);
+    }
+  }
+
+  /**
+   * What to render ahead with the next snapshot: each route with the
+   * encodings asked for within STATUS_PAGE_DEMAND_WINDOW_S; null (every
+   * likely route, every encoding) while the process is still learning, or
+   * with a window of 0.
+   */
+  private demand(): DemandList | null {
+    this.noteDemand();
+    const now = performance.now();
+    if (this.demandWindowMs === 0 || this.learningUntil === null || now < this.learningUntil) return null;
+    const demand: Array<[string, number]> = [];
+    for (const [key, times] of this.asked) {
+      let encodings = 0;
+      ENCODING_BITS.forEach((bit, index) => {
+        if (now - times[index] <= this.demandWindowMs) encodings |= bit;
+      });
+      if (encodings === 0) this.asked.delete(key);
+      else demand.push([key, encodings]);
+    }
+    return demand;
   }
 }
