@@ -190,7 +190,8 @@ describe('public status page', () => {
     );
     // A long safety-net period: every change below must arrive through NOTIFY.
     // A fixed clock keeps "last updated" (minute precision) and so the ETags stable across refreshes.
-    page = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600' }, clock });
+    // No demand window: every likely route in every encoding with each snapshot, however long the suite runs (demand-driven rendering has its own test).
+    page = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600', STATUS_PAGE_DEMAND_WINDOW_S: '0' }, clock });
     await eventually(async () => {
       const summary = (await page.http.get('/api/v2/summary.json')).body;
       expect(summary.scheduled_maintenances).toHaveLength(1);
@@ -522,8 +523,6 @@ describe('public status page', () => {
 
   it('answers simple requests for public routes on the fast path, and moves a connection to Nest for anything else', async () => {
     const metric = async (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec((await page.http.get('/metrics').expect(200)).text)?.[1]);
-    // Asked for once first, so the snapshot holds it made (a route nobody asked for lately is made on first request, off the fast path).
-    await exchangeRaw(page.baseUrl, 'GET /api/v2/status.json HTTP/1.1\r\nHost: status.test\r\n\r\n', 1);
     const [answered, handedOver] = [await metric('status_page_fast_path_requests_total'), await metric('status_page_connections_handed_over_total')];
     // One write, three pipelined requests: a public route, a Nest route, a public route.
     const [first, health, third] = await exchangeRaw(
@@ -546,6 +545,7 @@ describe('public status page', () => {
     const metric = async (target: RunningStatusPage) => Number(/^status_page_fast_path_requests_total (\d+)$/m.exec((await target.http.get('/metrics').expect(200)).text)?.[1]);
     try {
       const etag = (await page.http.get('/').expect(200)).headers.etag as string;
+      const answeredBefore = await metric(page);
       const requests = [
         'GET / HTTP/1.1\r\nHost: status.test\r\n\r\n',
         'GET / HTTP/1.1\r\nHost: status.test\r\nAccept-Encoding: gzip, deflate, br, zstd\r\n\r\n',
@@ -553,9 +553,6 @@ describe('public status page', () => {
         `GET / HTTP/1.1\r\nHost: status.test\r\nIf-None-Match: ${etag}\r\n\r\n`,
         'GET /history.rss HTTP/1.1\r\nHost: status.test\r\n\r\n',
       ];
-      // Each asked for once first, so the snapshot holds it made in that encoding (else it is made on first request, off the fast path).
-      for (const request of requests) await exchangeRaw(page.baseUrl, request, 1);
-      const answeredBefore = await metric(page);
       for (const request of requests) {
         const [[fast], [slow]] = [await exchangeRaw(page.baseUrl, request, 1), await exchangeRaw(plain.baseUrl, request, 1)];
         expect(withoutDate(fast.head)).toBe(withoutDate(slow.head));
@@ -568,24 +565,20 @@ describe('public status page', () => {
     }
   });
 
-  it('makes ahead of demand what visitors asked for lately, in the encodings they asked for, and the rest when first asked for', async () => {
-    // A 3-second demand window: the first 3 seconds every likely route is made, in every encoding.
-    const lean = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600', STATUS_PAGE_DEMAND_WINDOW_S: '3' }, clock });
+  it('makes gzip and br ahead of demand when visitors asked for them lately, and answers identity meanwhile', async () => {
+    // Its own clock, moved by hand: the demand window (60 s) and the first minute of making everything are clock time.
+    const leanClock = new FixedClock(new Date());
+    const lean = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600', STATUS_PAGE_DEMAND_WINDOW_S: '60' }, clock: leanClock });
     try {
       const metrics = async () => {
         const text = (await lean.http.get('/metrics').expect(200)).text;
         const value = (pattern: string) => Number(new RegExp(`^${pattern} (\\d+)$`, 'm').exec(text)?.[1]);
-        return {
-          made: value('status_page_snapshot_routes\\{state="made"\\}'),
-          onDemand: value('status_page_snapshot_routes\\{state="on_demand"\\}'),
-          renders: value('status_page_on_demand_renders_total'),
-          fast: value('status_page_fast_path_requests_total'),
-        };
+        return { made: value('status_page_snapshot_routes\\{state="made"\\}'), renders: value('status_page_on_demand_renders_total'), fast: value('status_page_fast_path_requests_total') };
       };
       const get = async (path: string, acceptEncoding?: string) => {
         const [response] = await exchangeRaw(lean.baseUrl, `GET ${path} HTTP/1.1\r\nHost: status.test\r\n${acceptEncoding ? `Accept-Encoding: ${acceptEncoding}\r\n` : ''}\r\n`, 1);
         const bytes = Buffer.from(response.body, 'latin1');
-        const encoding = /\r\nContent-Encoding: (\w+)/.exec(response.head)?.[1];
+        const encoding = /\r\nContent-Encoding: (\w+)/.exec(response.head)?.[1] ?? 'identity';
         const text = (encoding === 'gzip' ? gunzipSync(bytes) : encoding === 'br' ? brotliDecompressSync(bytes) : bytes).toString('utf8');
         return { head: response.head, encoding, text };
       };
@@ -596,50 +589,49 @@ describe('public status page', () => {
         await eventually(async () => expect((await get('/')).text).toContain(text), 5000, 25);
         return text;
       };
+      const latestUpdate = (summary: { text: string }) => JSON.parse(summary.text).incidents[0].incident_updates[0].body;
+
+      // The first minute: every likely route in every encoding.
       const start = await metrics();
       expect(start.made).toBeGreaterThan(10);
-      await new Promise((resolve) => setTimeout(resolve, 3200));
+      expect((await get('/history.atom', 'gzip')).encoding).toBe('gzip');
+      expect((await metrics()).renders).toBe(start.renders);
+      leanClock.advance(61_000);
 
-      // Only `/` (identity) was asked for since: the next snapshot makes it and the three 404s, nothing else.
-      await get('/');
+      // Since then only `/` in identity was asked for: the next snapshot still holds every likely route, in identity only.
       const first = await change('one');
       const afterOne = await metrics();
-      expect(afterOne.made).toBe(4);
-      // Every other route is still there, made on first request.
-      expect(afterOne.onDemand).toBe(start.made + start.onDemand - 4);
+      expect(afterOne.made).toBe(start.made);
+      // summary.json in gzip: answered at once in identity (on the fast path), while the worker makes the gzip once for the next visitors.
+      const plain = await get('/api/v2/summary.json', 'gzip');
+      expect(plain.encoding).toBe('identity');
+      expect(latestUpdate(plain)).toBe(first);
+      expect((await metrics()).fast).toBeGreaterThan(afterOne.fast);
+      await eventually(async () => expect((await get('/api/v2/summary.json', 'gzip')).encoding).toBe('gzip'), 5000, 25);
+      expect(latestUpdate(await get('/api/v2/summary.json', 'gzip'))).toBe(first);
+      // `/` in br likewise: identity first, then the same page in br.
+      const identity = await get('/');
+      expect((await get('/', 'gzip, deflate, br, zstd')).encoding).toBe('identity');
+      await eventually(async () => expect((await get('/', 'gzip, deflate, br, zstd')).encoding).toBe('br'), 5000, 25);
+      expect((await get('/', 'br')).text).toBe(identity.text);
+      const made = await metrics();
+      expect(made.renders).toBe(afterOne.renders + 2);
 
-      // summary.json in gzip, asked for first: made once by the worker, then kept and answered on the fast path.
+      // Asked for within the window: the next snapshot makes both ahead, no render on request.
+      const second = await change('two');
       const summary = await get('/api/v2/summary.json', 'gzip');
       expect(summary.encoding).toBe('gzip');
-      expect(JSON.parse(summary.text).incidents[0].incident_updates[0].body).toBe(first);
-      expect((await metrics()).renders).toBe(afterOne.renders + 1);
-      const again = await get('/api/v2/summary.json', 'gzip');
-      expect(again.text).toBe(summary.text);
-      expect(withoutDate(again.head)).toBe(withoutDate(summary.head));
-      const kept = await metrics();
-      expect(kept.renders).toBe(afterOne.renders + 1);
-      expect(kept.fast).toBeGreaterThan(afterOne.fast);
-
-      // `/` in br, an encoding nobody asked for lately: made on first request, the same page as identity.
-      const identity = await get('/');
-      const brotli = await get('/', 'gzip, deflate, br, zstd');
-      expect(brotli.encoding).toBe('br');
-      expect(brotli.text).toBe(identity.text);
-      expect((await metrics()).renders).toBe(afterOne.renders + 2);
-
-      // The next snapshot makes all of that ahead of demand: no render on request.
-      const second = await change('two');
-      const afterTwo = await metrics();
-      expect(afterTwo.made).toBe(5);
-      expect(JSON.parse((await get('/api/v2/summary.json', 'gzip')).text).incidents[0].incident_updates[0].body).toBe(second);
-      expect((await metrics()).renders).toBe(afterTwo.renders);
-
-      // br for `/` not asked for within the window: the snapshot after it makes it on request again.
-      await new Promise((resolve) => setTimeout(resolve, 3500));
-      await change('three');
-      const afterThree = await metrics();
+      expect(latestUpdate(summary)).toBe(second);
       expect((await get('/', 'br')).encoding).toBe('br');
-      expect((await metrics()).renders).toBe(afterThree.renders + 1);
+      expect((await metrics()).renders).toBe(made.renders);
+
+      // Not asked for in br for longer than the window: the snapshot after that answers identity first again.
+      await lean.snapshots.refreshNow(); // notes what was asked until now, at the clock's time
+      leanClock.advance(61_000);
+      await change('three');
+      expect((await get('/', 'br')).encoding).toBe('identity');
+      await eventually(async () => expect((await get('/', 'br')).encoding).toBe('br'), 5000, 25);
+      expect((await metrics()).renders).toBe(made.renders + 1);
     } finally {
       await lean.close();
     }

@@ -263,11 +263,11 @@ export class EnvironmentSchema {
   STATUS_PAGE_FAST_PATH: boolean = true;
 
   /**
-   * A public route, in an encoding, asked for within this window is rendered
-   * (and compressed) ahead of demand with every snapshot; the others when
-   * first asked for, then kept until the next change. For the first
-   * min(60 s, window) after its first snapshot a process renders every likely
-   * route in every encoding. 0: always every likely route, every encoding.
+   * Every snapshot holds the likely public routes in identity; a gzip or br
+   * variant, or an older page, asked for within this window is made ahead
+   * with it too, anything else when first asked for. For min(60 s, window)
+   * after the first snapshot every likely route is made in every encoding.
+   * 0: always every likely route, every encoding.
    */
   @Transform(toInt)
   @IsInt({ message: 'must be an integer number of seconds' })

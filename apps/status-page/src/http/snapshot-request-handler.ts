@@ -5,7 +5,7 @@ import { Counter } from 'prom-client';
 import { type ConnectionFastPath, MetricsRegistry, type ResponseBytes, type SimpleRequest } from '@app/platform';
 import { StatusPageRenderer } from '../render/status-page-renderer';
 import { type ContentEncoding, ENCODING_BIT, HTML_SECURITY_HEADERS, IMMUTABLE_CACHE_CONTROL, matchesIfNoneMatch, PreparedResponse, preferredEncoding, type ResponseVariant, SVG_SECURITY_HEADERS } from '../snapshot/prepared-response';
-import { matchRoute, type SnapshotRoute } from '../snapshot/routes';
+import { matchRoute, routeKey, type SnapshotRoute } from '../snapshot/routes';
 import type { ServedSnapshot } from '../snapshot/served-snapshot';
 import { SnapshotService } from '../snapshot/snapshot.service';
 
@@ -16,8 +16,9 @@ const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
  * Express and Nest (installed as the HTTP server's first request listener).
  * The page is hit hardest exactly when everything else is struggling, so a
  * request here costs a map lookup and a socket write of bytes the snapshot
- * worker prepared (all encodings, ETags, headers): no rendering, compression
- * or hashing on this thread, no routing stack, no
+ * worker prepared (bodies in the encodings visitors ask for, ETags,
+ * headers): no rendering, compression or hashing on this thread, no routing
+ * stack, no
  * per-request log line (counted in `status_page_responses_total` instead), no
  * database query. Everything else (/health, /metrics, unknown paths) falls
  * through to Nest.
@@ -76,17 +77,15 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
   /**
    * The connection fast path's question (see installConnectionFastPath): the
    * bytes answering a simple GET/HEAD when the snapshot holds them, or
-   * undefined for everything else (other routes, routes or encodings made on
-   * first request), which then goes through {@link handle} or Nest.
+   * undefined for everything else (other routes, routes made on first
+   * request), which then goes through {@link handle} or Nest.
    */
   answer(request: SimpleRequest): ResponseBytes | undefined {
     const route = routeOf(request.target);
     if (!route) return undefined;
     const prepared = this.prepared(route);
     if (!prepared) return undefined;
-    const selected = this.select(prepared, request.acceptEncoding, request.ifNoneMatch);
-    if (!selected) return undefined;
-    const [variant, notModified] = selected;
+    const { variant, notModified } = this.select(route, prepared, request.acceptEncoding, request.ifNoneMatch);
     // Made (and their headers checked) first: if that throws, the request goes to handle() and is counted there once.
     const bytes = notModified ? variant.notModifiedBytes : variant.bytes;
     this.count(route, notModified ? 304 : variant.status);
@@ -118,50 +117,48 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
       return true;
     }
     const prepared = this.prepared(route);
-    if (prepared && this.write(request, response, route, prepared)) return true;
-    // Not made yet in this snapshot (a route or an encoding nobody asked for lately, an older page): the worker makes it once, then it is kept.
-    const snapshot = this.snapshots.current();
-    if (!snapshot) throw new Error('without a snapshot every route has its 503');
+    if (prepared) {
+      this.write(request, response, route, prepared);
+      return true;
+    }
+    // The long tail (older incident, maintenance and history pages nobody asked for lately): the worker makes it once, then it is kept.
     this.snapshots
-      .renderOnDemand(snapshot, route, ENCODING_BIT[this.encodingFor(prepared, request.headers['accept-encoding'])])
-      .then((rendered) => this.write(request, response, route, rendered, true))
+      .renderOnDemand(route, ENCODING_BIT[preferredEncoding(request.headers['accept-encoding'])])
+      .then((rendered) => this.write(request, response, route, rendered))
       .catch((error: unknown) => this.failed(request, response, error));
     return true;
   }
 
-  /** The encoding this client gets (identity for a body too small to compress); with no response at hand, its preference. */
-  private encodingFor(prepared: PreparedResponse | null, acceptEncoding: string | undefined): ContentEncoding {
-    return prepared && !prepared.compressible ? 'identity' : preferredEncoding(acceptEncoding);
-  }
-
   /**
-   * The variant this client gets and whether its copy is current (304), or
-   * null when that variant is not made yet. Notes the encoding asked for, so
-   * the next snapshot makes it ahead of demand.
+   * The variant this client gets and whether its copy is current (304).
+   * Notes the encoding asked for, so the next snapshot makes it ahead of
+   * demand; one not made yet is answered with identity (always acceptable)
+   * while the worker makes it for the next visitors.
    */
-  private select(prepared: PreparedResponse, acceptEncoding: string | undefined, ifNoneMatch: string | undefined, anyVariant = false): [ResponseVariant, boolean] | null {
-    const encoding = this.encodingFor(prepared, acceptEncoding);
+  private select(route: SnapshotRoute, prepared: PreparedResponse, acceptEncoding: string | undefined, ifNoneMatch: string | undefined): { variant: ResponseVariant; notModified: boolean } {
+    const encoding = prepared.compressible ? preferredEncoding(acceptEncoding) : 'identity';
     prepared.demand |= ENCODING_BIT[encoding];
-    if (!anyVariant && !prepared.has(encoding)) return null;
+    if (!prepared.has(encoding)) this.makeSoon(route, encoding);
     const variant = prepared.variant(encoding);
-    return [variant, variant.status === 200 && matchesIfNoneMatch(ifNoneMatch, variant.etag)];
+    return { variant, notModified: variant.status === 200 && matchesIfNoneMatch(ifNoneMatch, variant.etag) };
   }
 
-  /** Writes the response; false when the variant this client gets is not made yet (unless `anyVariant`: then identity). */
-  private write(request: IncomingMessage, response: ServerResponse, route: SnapshotRoute, prepared: PreparedResponse, anyVariant = false): boolean {
-    const selected = this.select(prepared, request.headers['accept-encoding'], request.headers['if-none-match'], anyVariant);
-    if (!selected) return false;
-    const [variant, notModified] = selected;
+  /** Has the worker add an encoding to a made response (once at a time per response; failures wait for the next visitor). */
+  private makeSoon(route: SnapshotRoute, encoding: ContentEncoding): void {
+    this.snapshots.renderOnDemand(route, ENCODING_BIT[encoding]).catch((error: Error) => this.logger.debug(`cannot make ${encoding} of ${routeKey(route)} now: ${error.message}`));
+  }
+
+  private write(request: IncomingMessage, response: ServerResponse, route: SnapshotRoute, prepared: PreparedResponse): void {
+    const { variant, notModified } = this.select(route, prepared, request.headers['accept-encoding'], request.headers['if-none-match']);
     if (notModified) {
       response.writeHead(304, this.draining ? [...variant.notModifiedHeaders, 'Connection', 'close'] : variant.notModifiedHeaders);
       response.end();
       this.count(route, 304);
-      return true;
+      return;
     }
     response.writeHead(variant.status, this.draining ? [...variant.headers, 'Connection', 'close'] : variant.headers);
     response.end(request.method === 'HEAD' ? undefined : variant.body);
     this.count(route, variant.status);
-    return true;
   }
 
   private failed(request: IncomingMessage, response: ServerResponse, error: unknown): void {
@@ -193,10 +190,7 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
   /** The made response, or null when the snapshot makes it on first request. */
   private fromSnapshot(route: SnapshotRoute): PreparedResponse | null {
     const snapshot = this.snapshots.current();
-    if (snapshot) {
-      const found = snapshot.lookup(route);
-      return found === 'render' ? null : found;
-    }
+    if (snapshot) return snapshot.lookup(route);
     const unavailable = this.unavailable;
     if (route.kind === 'v2' || (route.kind === 'not_found' && route.family === 'json')) return unavailable.json;
     if (route.kind === 'badge' || (route.kind === 'not_found' && route.family === 'svg')) return unavailable.svg;

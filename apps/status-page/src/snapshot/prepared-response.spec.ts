@@ -29,7 +29,6 @@ describe('PreparedResponse', () => {
     const body = 'status '.repeat(1000);
     const lean = PreparedResponse.of(body, { contentType: 'text/html', compressible: true }, undefined, ENCODING_BIT.identity);
     expect([lean.has('identity'), lean.has('gzip'), lean.has('br')]).toEqual([true, false, false]);
-    expect(lean.encodings).toBe(ENCODING_BIT.identity);
     // Not made yet: the identity variant stands in.
     expect(lean.variant('br')).toBe(lean.variant('identity'));
 
@@ -49,6 +48,18 @@ describe('PreparedResponse', () => {
     expect(next.variant('br')).toBe(withBr.variant('br'));
     expect(gunzipSync(next.variant('gzip').body).toString()).toBe(body);
     expect(PreparedResponse.of(body, { contentType: 'text/html', compressible: true }, next, ENCODING_BIT.identity)).toBe(next);
+
+    // On the serving thread: the variants of two responses of the same body combine, without work.
+    const arenaBuilder = new ResponseArenaBuilder();
+    const [gzipWire, brWire] = [lean.including(ENCODING_BIT.gzip).toWire(arenaBuilder), withBr.toWire(arenaBuilder)];
+    const bytes = arenaBuilder.build();
+    const held = PreparedResponse.fromWire(gzipWire, bytes);
+    expect([held.has('gzip'), held.has('br')]).toEqual([true, false]);
+    held.demand = ENCODING_BIT.gzip;
+    const combined = PreparedResponse.fromWire(brWire, bytes).withVariantsOf(held);
+    expect([combined.has('identity'), combined.has('gzip'), combined.has('br')]).toEqual([true, true, true]);
+    expect(combined.demand).toBe(ENCODING_BIT.gzip);
+    expect(() => combined.withVariantsOf(PreparedResponse.of('other', { contentType: 'text/html' }))).toThrow('same body');
 
     // A small body has one variant for every encoding; a response from the wire cannot make variants.
     const tiny = PreparedResponse.of('tiny', { contentType: 'text/html', compressible: true }, undefined, ENCODING_BIT.identity);

@@ -44,6 +44,7 @@ export interface PreparedResponseOptions {
 
 const MIN_COMPRESSIBLE_BYTES = 1024;
 const ENCODINGS: readonly ContentEncoding[] = ['identity', 'gzip', 'br'];
+const COMPRESSED = ['gzip', 'br'] as const;
 
 /** One bit per encoding: which variants a response has, or which ones visitors asked for. */
 export const ENCODING_BIT: Readonly<Record<ContentEncoding, number>> = { identity: 1, gzip: 2, br: 4 };
@@ -115,7 +116,7 @@ export class PreparedResponse {
    */
   including(encodings: number): PreparedResponse {
     if (!this.compressible) return this;
-    const missing = ENCODINGS.filter((encoding) => encodings & ENCODING_BIT[encoding] && !this.variants.has(encoding));
+    const missing = COMPRESSED.filter((encoding) => encodings & ENCODING_BIT[encoding] && !this.variants.has(encoding));
     if (missing.length === 0) return this;
     const recipe = this.recipe;
     if (!recipe) throw new Error('variants are made where the response was rendered');
@@ -138,16 +139,22 @@ export class PreparedResponse {
     return !this.compressible || this.variants.has(encoding);
   }
 
-  /** The variant for this encoding, or identity when the body is not compressed (or that variant is not made). */
+  /** The variant for this encoding, or identity when the body is not compressed or that variant is not made yet. */
   variant(encoding: ContentEncoding): ResponseVariant {
     return (this.variants.get(encoding) ?? this.variants.get('identity')) as ResponseVariant;
   }
 
-  /** The variants made, as ENCODING_BIT flags. */
-  get encodings(): number {
-    let flags = 0;
-    for (const encoding of this.variants.keys()) flags |= ENCODING_BIT[encoding];
-    return flags;
+  /**
+   * This response with the variants of `other` — the same body, made later
+   * with other variants — that it lacks; no work (the bodies are shared).
+   */
+  withVariantsOf(other: PreparedResponse): PreparedResponse {
+    if (other.etag !== this.etag || other.status !== this.status) throw new Error('only variants of the same body can be combined');
+    const variants = new Map(other.variants);
+    for (const [encoding, variant] of this.variants) variants.set(encoding, variant);
+    const combined = new PreparedResponse(this.status, this.compressible, variants, this.recipe ?? other.recipe);
+    combined.demand = this.demand | other.demand;
+    return combined;
   }
 
   /** The response as plain data for postMessage, its bodies appended to the arena. */
@@ -163,10 +170,9 @@ export class PreparedResponse {
   }
 }
 
-function compress(body: Buffer, encoding: ContentEncoding): Buffer {
+function compress(body: Buffer, encoding: 'gzip' | 'br'): Buffer {
   if (encoding === 'gzip') return gzipSync(body, { level: 6 });
-  if (encoding === 'br') return brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length } });
-  return body;
+  return brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length } });
 }
 
 export interface WireVariant {
@@ -238,7 +244,7 @@ function withBytes(status: number, body: Buffer, etag: string, headers: string[]
 
 /**
  * A variant whose wire bytes are made when the connection fast path first
- * asks for them: the worker, which makes every variant, never does, and a
+ * asks for them: the worker, which makes the variants, never does, and a
  * swap on the serving thread checks no headers of responses nobody requests.
  */
 class Variant implements ResponseVariant {

@@ -37,12 +37,12 @@ export class ServedSnapshot {
     this.onDemand = new Set(wire.onDemand);
   }
 
-  /** The finished response, or `render` when the worker must render it first (see {@link remember}). */
-  lookup(route: SnapshotRoute): PreparedResponse | 'render' {
+  /** The made response, or null when the worker makes it on first request (see {@link remember}). */
+  lookup(route: SnapshotRoute): PreparedResponse | null {
     const key = routeKey(route);
     const found = this.responses.get(key);
     if (found) return found;
-    if (this.onDemand.has(key)) return 'render';
+    if (this.onDemand.has(key)) return null;
     return this.notFound(route);
   }
 
@@ -56,16 +56,17 @@ export class ServedSnapshot {
   }
 
   /**
-   * Keeps a response the worker made on request for the next visitors: a
-   * route rendered on first request, or a response with a variant added
-   * (bounded: only keys the snapshot lists, and only the same body).
+   * Keeps what the worker made on request for the next visitors: a route
+   * made on first request, or more variants of a made response (bounded:
+   * only keys the snapshot lists, and only the same body).
    */
   remember(route: SnapshotRoute, response: PreparedResponse): void {
     const key = routeKey(route);
     const held = this.responses.get(key);
-    if (held ? held.etag === response.etag && held.status === response.status : this.onDemand.has(key)) {
-      response.demand |= held?.demand ?? 0;
-      this.responses.set(key, response);
+    if (!held) {
+      if (this.onDemand.has(key)) this.responses.set(key, response);
+    } else if (held.etag === response.etag && held.status === response.status) {
+      this.responses.set(key, held.withVariantsOf(response));
     }
   }
 

@@ -10,8 +10,8 @@ import type { SnapshotStore } from './snapshot-store';
 
 /**
  * The snapshot worker's state and work: the current public model, read from
- * PostgreSQL, derived, rendered into every response with its encodings and
- * persisted to disk. Runs on the worker thread; what it returns is plain data
+ * PostgreSQL, derived, rendered (see {@link SnapshotRendering} for which
+ * routes and encodings) and persisted to disk. Runs on the worker thread; what it returns is plain data
  * (plus transferable buffers) for the serving thread.
  */
 export class SnapshotBuilder {

@@ -28,7 +28,7 @@ export interface WireSnapshot {
   readonly arena: ArrayBuffer;
   /** Route key → response, for every route rendered ahead of demand. */
   readonly responses: ReadonlyArray<readonly [string, WireResponse]>;
-  /** Route keys that exist but are rendered on first request (older incident and history pages). */
+  /** Route keys that exist but are made on first request (older incident, maintenance and history pages nobody asked for lately). */
   readonly onDemand: readonly string[];
   /** The model as JSON (opaque to the serving thread), handed back to a restarted worker. */
   readonly modelJson: ArrayBuffer;

@@ -22,7 +22,7 @@ export const EAGER_INCIDENT_PAGES = 20;
 
 /**
  * What visitors asked for lately: route key → encodings (ENCODING_BIT flags).
- * null = not known yet (the first snapshot of a process).
+ * null = not known yet (a process's first minute, or no demand window).
  */
 export type Demand = ReadonlyMap<string, number> | null;
 
@@ -54,15 +54,16 @@ export interface RenderedSnapshot {
 
 /**
  * Renders one model (in the snapshot worker, never on the serving thread).
- * With each snapshot it renders ahead of demand what visitors asked for
- * lately, in the encodings they asked for, plus the 404s; every other route
- * of the model (and every other encoding) is made on first request and then
- * kept for this model. Before anything is known about demand (a process's
- * first snapshot) it renders every route a visitor is likely to hit — the
- * page, the first history page, all Statuspage v2 documents, feeds, badges,
- * the pages of current and recent incidents and of current and upcoming
- * maintenances — with all their encodings; the long tail (older incident,
- * completed maintenance and history pages) on first request.
+ * Every route a visitor is likely to hit — the page, the first history page,
+ * all Statuspage v2 documents, feeds, badges, the pages of current and recent
+ * incidents and of current and upcoming maintenances, the 404s — is made
+ * ahead of demand with each snapshot, in identity and in the encodings
+ * visitors asked it for lately; the long tail (older incident, completed
+ * maintenance and history pages) too when asked for lately. Everything else
+ * — a tail route or an encoding nobody asked for lately — is made on first
+ * request and then kept for this model. Before anything is known about
+ * demand (a process's first minute) the likely routes are made in every
+ * encoding.
  */
 export class SnapshotRendering {
   private v2Presenter: StatuspageV2 | null = null;
@@ -96,15 +97,16 @@ export class SnapshotRendering {
 
     const responses = new Map<string, PreparedResponse>();
     const onDemand: string[] = [];
-    for (const route of NOT_FOUND_ROUTES) responses.set(routeKey(route), this.respond(route, demand?.get(routeKey(route)) ?? (demand ? ENCODING_BIT.identity : ALL_ENCODINGS)));
-    const place = (route: SnapshotRoute, unknownDemand: number | undefined) => {
+    for (const route of [...NOT_FOUND_ROUTES, ...likely]) {
       const key = routeKey(route);
-      const wanted = demand ? demand.get(key) : unknownDemand;
-      if (wanted === undefined) onDemand.push(key);
-      else responses.set(key, this.respond(route, wanted));
-    };
-    for (const route of likely) place(route, ALL_ENCODINGS);
-    for (const route of tail) place(route, undefined);
+      responses.set(key, this.respond(route, demand ? ENCODING_BIT.identity | (demand.get(key) ?? 0) : ALL_ENCODINGS));
+    }
+    for (const route of tail) {
+      const key = routeKey(route);
+      const asked = demand?.get(key);
+      if (asked === undefined) onDemand.push(key);
+      else responses.set(key, this.respond(route, ENCODING_BIT.identity | asked));
+    }
     return { responses, onDemand };
   }
 

@@ -1,6 +1,8 @@
 // Entry point of the snapshot worker thread (started by SnapshotWorkerClient).
 // Owns the PostgreSQL pool and LISTEN connection, the disk copy and all
-// rendering; answers the serving thread's requests one message at a time.
+// rendering; answers the serving thread's requests as they come (a
+// render-route request may run while a refresh waits on PostgreSQL: it renders
+// from the model installed at that moment, and its reply names that model's hash).
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';

@@ -32,6 +32,8 @@ export const WORKER_NICENESS = 10;
 
 /** How long after its first snapshot a process renders every likely route in every encoding (at most the demand window). */
 export const DEMAND_LEARNING_MS = 60_000;
+/** How often what visitors asked for is noted (at most a quarter of the demand window). */
+const DEMAND_NOTE_INTERVAL_MS = 5000;
 const ENCODING_BITS = Object.values(ENCODING_BIT);
 
 export interface SnapshotHealth {
@@ -44,10 +46,13 @@ export interface SnapshotHealth {
  * of a rebuild — reading PostgreSQL, deriving, rendering, compressing,
  * persisting — happens in the snapshot worker; this service decides when
  * (a NOTIFY, debounced; every LISTEN (re)connect; every STATUS_PAGE_REFRESH_S
- * as a safety net), passes the clock's time, and swaps in the finished
- * responses. When refreshing fails it keeps serving the last snapshot —
- * marked stale once it is older than {@link staleAfterMs} — instead of an
- * error; when the worker crashes it keeps serving while a new one starts.
+ * as a safety net), passes the clock's time and what visitors asked for
+ * lately (routes and encodings, made ahead with the next snapshot), and swaps
+ * in the finished responses. When refreshing fails it keeps serving the last
+ * snapshot — marked stale once it is older than {@link staleAfterMs} —
+ * instead of an error; when the worker crashes it keeps serving while a new
+ * one starts (an encoding not made yet is answered with identity; only the
+ * long tail nobody asked for lately waits for the new worker).
  */
 @Injectable()
 export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -64,8 +69,9 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
   private failuresLogged = 0;
   /** On-demand renders in flight, shared by concurrent visitors of the same route and encodings. */
   private readonly rendering = new Map<string, Promise<PreparedResponse>>();
-  /** Route key → when each encoding (by ENCODING_BIT position) was last asked for (performance.now()). */
-  private readonly asked = new Map<string, number[]>();
+  /** "route key, space, ENCODING_BIT" → when it was last asked for (clock ms); entries older than the window are dropped. */
+  private readonly asked = new Map<string, number>();
+  private demandTimer: NodeJS.Timeout | null = null;
   private readonly demandWindowMs: number;
   /** Until then every likely route is rendered in every encoding (null: no snapshot yet). */
   private learningUntil: number | null = null;
@@ -92,7 +98,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     });
     this.buildSeconds = new Histogram({
       name: 'status_page_snapshot_refresh_seconds',
-      help: 'Time the snapshot worker spent per successful refresh, by phase: read (database), build (model), render (all responses and encodings)',
+      help: 'Time the snapshot worker spent per successful refresh, by phase: read (database), build (model), render (the likely routes, and the routes and encodings asked for lately)',
       labelNames: ['phase'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [metrics.registry],
@@ -145,12 +151,18 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     await Promise.race([this.refreshNow(), new Promise((resolve) => setTimeout(resolve, STARTUP_REFRESH_TIMEOUT_MS).unref())]);
     this.periodicTimer = setInterval(() => this.requestRefresh(), this.config.STATUS_PAGE_REFRESH_S * 1000);
     this.periodicTimer.unref();
+    if (this.demandWindowMs > 0) {
+      // Demand is stamped when noted: noting it every few seconds keeps the window true to its length.
+      this.demandTimer = setInterval(() => this.noteDemand(), Math.min(DEMAND_NOTE_INTERVAL_MS, this.demandWindowMs / 4));
+      this.demandTimer.unref();
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     if (this.debounceTimer) clearTimeout(this.debounceTimer);
     if (this.periodicTimer) clearInterval(this.periodicTimer);
+    if (this.demandTimer) clearInterval(this.demandTimer);
     await this.refreshing?.catch(() => undefined);
     await this.worker.close();
   }
@@ -185,13 +197,15 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   /**
-   * A route the snapshot makes on first request (one nobody asked for
-   * lately, older incident and history pages), or an encoding of it not made
-   * yet: made by the worker, then kept in the snapshot it belongs to.
+   * A route of the served snapshot made on first request (the long tail
+   * nobody asked for lately), or an encoding of a made one: made by the
+   * worker, then kept in the snapshot, if that is still the one served.
    */
-  renderOnDemand(snapshot: ServedSnapshot, asked: SnapshotRoute, encodings: number): Promise<PreparedResponse> {
+  renderOnDemand(asked: SnapshotRoute, encodings: number): Promise<PreparedResponse> {
+    const snapshot = this.snapshot;
+    if (!snapshot) return Promise.reject(new Error('no snapshot yet'));
     const route = snapshot.answering(asked);
-    const key = `${routeKey(route)} ${encodings}`;
+    const key = `${snapshot.hash} ${snapshot.stale} ${routeKey(route)} ${encodings}`;
     const running = this.rendering.get(key);
     if (running) return running;
     this.onDemandRenders.inc();
@@ -199,7 +213,8 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
       .request({ type: 'render-route', route, encodings })
       .then((reply) => {
         const response = PreparedResponse.fromWire(reply.response, reply.arena);
-        if (reply.hash === snapshot.hash && reply.stale === snapshot.stale) snapshot.remember(route, response);
+        const current = this.snapshot;
+        if (current && reply.hash === current.hash && reply.stale === current.stale) current.remember(route, response);
         return response;
       })
       .finally(() => this.rendering.delete(key));
@@ -290,42 +305,35 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
   private install(wire: WireSnapshot, source: SnapshotSource): void {
     this.noteDemand();
     this.snapshot = new ServedSnapshot(wire, source);
-    this.learningUntil ??= performance.now() + Math.min(DEMAND_LEARNING_MS, this.demandWindowMs);
+    this.learningUntil ??= this.clock.now().getTime() + Math.min(DEMAND_LEARNING_MS, this.demandWindowMs);
   }
 
-  /** Notes what visitors asked the served snapshot for (before it is replaced, and before each render). */
+  /** Notes what visitors asked the served snapshot for (before it is replaced, before each render, and every few seconds). */
   private noteDemand(): void {
     const snapshot = this.snapshot;
-    if (!snapshot) return;
-    const now = performance.now();
+    if (!snapshot || this.demandWindowMs === 0) return;
+    const now = this.clock.now().getTime();
     for (const [key, encodings] of snapshot.takeDemand()) {
-      const times = this.asked.get(key) ?? ENCODING_BITS.map(() => -Infinity);
-      ENCODING_BITS.forEach((bit, index) => {
-        if (encodings & bit) times[index] = now;
-      });
-      this.asked.set(key, times);
+      for (const bit of ENCODING_BITS) if (encodings & bit) this.asked.set(`${key} ${bit}`, now);
     }
+    for (const [entry, at] of this.asked) if (now - at > this.demandWindowMs) this.asked.delete(entry);
   }
 
   /**
-   * What to render ahead with the next snapshot: each route with the
-   * encodings asked for within STATUS_PAGE_DEMAND_WINDOW_S; null (every
-   * likely route, every encoding) while the process is still learning, or
-   * with a window of 0.
+   * What to render ahead with the next snapshot besides identity: each route
+   * with the encodings asked for within STATUS_PAGE_DEMAND_WINDOW_S; null
+   * (every likely route in every encoding) during the process's first
+   * minute, or with a window of 0.
    */
   private demand(): DemandList | null {
     this.noteDemand();
-    const now = performance.now();
-    if (this.demandWindowMs === 0 || this.learningUntil === null || now < this.learningUntil) return null;
-    const demand: Array<[string, number]> = [];
-    for (const [key, times] of this.asked) {
-      let encodings = 0;
-      ENCODING_BITS.forEach((bit, index) => {
-        if (now - times[index] <= this.demandWindowMs) encodings |= bit;
-      });
-      if (encodings === 0) this.asked.delete(key);
-      else demand.push([key, encodings]);
+    if (this.demandWindowMs === 0 || this.learningUntil === null || this.clock.now().getTime() < this.learningUntil) return null;
+    const demand = new Map<string, number>();
+    for (const entry of this.asked.keys()) {
+      const split = entry.lastIndexOf(' ');
+      const key = entry.slice(0, split);
+      demand.set(key, (demand.get(key) ?? 0) | Number(entry.slice(split + 1)));
     }
-    return demand;
+    return [...demand];
   }
 }
