@@ -37,11 +37,15 @@ const NOT_FOUND_ROUTES: readonly SnapshotRoute[] = [
   { kind: 'not_found', family: 'svg' },
 ];
 
-/** Every route that does not depend on an id or page number. */
-const FIXED_ROUTES: readonly SnapshotRoute[] = [
-  { kind: 'home' },
-  { kind: 'history', page: 1 },
-  ...V2_DOCUMENTS.map((document): SnapshotRoute => ({ kind: 'v2', document })),
+/** Every route that does not depend on an id or page number, except the feeds. */
+const FIXED_ROUTES: readonly SnapshotRoute[] = [{ kind: 'home' }, { kind: 'history', page: 1 }, ...V2_DOCUMENTS.map((document): SnapshotRoute => ({ kind: 'v2', document }))];
+
+/**
+ * The feeds: read by programs that poll every few minutes, and the dearest
+ * documents to render (~5 ms for both), so made ahead only when asked for
+ * lately, like the long tail.
+ */
+const FEED_ROUTES: readonly SnapshotRoute[] = [
   { kind: 'feed', format: 'rss' },
   { kind: 'feed', format: 'atom' },
 ];
@@ -55,15 +59,15 @@ export interface RenderedSnapshot {
 /**
  * Renders one model (in the snapshot worker, never on the serving thread).
  * Every route a visitor is likely to hit — the page, the first history page,
- * all Statuspage v2 documents, feeds, badges, the pages of current and recent
+ * all Statuspage v2 documents, badges, the pages of current and recent
  * incidents and of current and upcoming maintenances, the 404s — is made
  * ahead of demand with each snapshot, in identity and in the encodings
- * visitors asked it for lately; the long tail (older incident, completed
- * maintenance and history pages) too when asked for lately. Everything else
- * — a tail route or an encoding nobody asked for lately — is made on first
- * request and then kept for this model. Before anything is known about
- * demand (a process's first minute) the likely routes are made in every
- * encoding.
+ * visitors asked it for lately; the feeds and the long tail (older incident,
+ * completed maintenance and history pages) too when asked for lately.
+ * Everything else — a route or an encoding nobody asked for lately — is made
+ * on first request and then kept for this model. Before anything is known
+ * about demand (a process's first minute, or no demand window) the likely
+ * routes and the feeds are made in every encoding.
  */
 export class SnapshotRendering {
   private v2Presenter: StatuspageV2 | null = null;
@@ -86,6 +90,8 @@ export class SnapshotRendering {
 
   renderAll(demand: Demand = null): RenderedSnapshot {
     const likely: SnapshotRoute[] = [...FIXED_ROUTES];
+    // Made ahead in every encoding while nothing is known about demand; after that like the tail.
+    const polled: SnapshotRoute[] = [...FEED_ROUTES];
     const tail: SnapshotRoute[] = [];
     for (const component of this.model.components) likely.push({ kind: 'badge', id: component.id });
     for (const group of this.model.groups) likely.push({ kind: 'badge', id: group.id });
@@ -101,12 +107,14 @@ export class SnapshotRendering {
       const key = routeKey(route);
       responses.set(key, this.respond(route, demand ? ENCODING_BIT.identity | (demand.get(key) ?? 0) : ALL_ENCODINGS));
     }
-    for (const route of tail) {
+    const whenAsked = (route: SnapshotRoute, unknownDemand: number | undefined) => {
       const key = routeKey(route);
-      const asked = demand?.get(key);
+      const asked = demand ? demand.get(key) : unknownDemand;
       if (asked === undefined) onDemand.push(key);
       else responses.set(key, this.respond(route, ENCODING_BIT.identity | asked));
-    }
+    };
+    for (const route of polled) whenAsked(route, ALL_ENCODINGS);
+    for (const route of tail) whenAsked(route, undefined);
     return { responses, onDemand };
   }
 

@@ -1,9 +1,59 @@
-import { dailyUptime, formatUptimePercent, overallUptime } from './uptime';
+import { type ComponentStatus, worstComponentStatus } from '@app/incidents';
+import { dailyUptime, DOWNTIME_WEIGHT, formatUptimePercent, overallUptime, type StatusInterval } from './uptime';
 
 const t = (iso: string) => new Date(iso);
 
+/** The definition, day by day over every interval (slow and plain): what dailyUptime must equal. */
+function referenceDay(intervals: readonly StatusInterval[], trackedSince: Date, now: Date, dayStart: number) {
+  const windowStart = Math.max(dayStart, trackedSince.getTime());
+  const windowEnd = Math.min(dayStart + 86_400_000, now.getTime());
+  const date = new Date(dayStart).toISOString().slice(0, 10);
+  if (windowEnd <= windowStart) return { date, observedSeconds: 0, uptime: null, worstStatus: null, secondsByStatus: {} };
+  const millis = new Map<ComponentStatus, number>();
+  // One-second steps: the worst status of the intervals covering each second, operational where none does.
+  for (let second = windowStart; second < windowEnd; second += 1000) {
+    const covering = intervals.filter((interval) => interval.from.getTime() <= second && (interval.to ? interval.to.getTime() : now.getTime()) >= second + 1000).map((interval) => interval.status);
+    const status = covering.length > 0 ? worstComponentStatus(covering) : 'operational';
+    millis.set(status, (millis.get(status) ?? 0) + 1000);
+  }
+  let downtime = 0;
+  const secondsByStatus: Partial<Record<ComponentStatus, number>> = {};
+  for (const [status, value] of millis) {
+    downtime += value * DOWNTIME_WEIGHT[status];
+    if (status !== 'operational') secondsByStatus[status] = value / 1000;
+  }
+  return { date, observedSeconds: (windowEnd - windowStart) / 1000, uptime: 1 - downtime / (windowEnd - windowStart), worstStatus: worstComponentStatus([...millis.keys()]), secondsByStatus };
+}
+
 describe('dailyUptime', () => {
   const now = t('2026-11-24T12:00:00Z');
+
+  it('equals the second-by-second definition for random histories, overlapping and unordered ones included', () => {
+    // Days of 10 minutes' worth of whole seconds would be slow: a short horizon of whole-minute boundaries instead.
+    const statuses: ComponentStatus[] = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'];
+    let seed = 7;
+    const random = (below: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % below;
+    };
+    const end = t('2026-11-24T00:30:00Z');
+    const minute = (index: number) => new Date(end.getTime() - (180 - index) * 60_000);
+    for (let round = 0; round < 40; round++) {
+      const intervals: StatusInterval[] = Array.from({ length: random(6) }, () => {
+        const from = random(180);
+        const open = random(5) === 0;
+        return { status: statuses[random(statuses.length)], from: minute(from), to: open ? null : minute(Math.min(180, from + 1 + random(90))) };
+      });
+      const trackedSince = minute(random(60));
+      const fast = dailyUptime({ intervals, trackedSince, now: end, days: 2 });
+      const dayStarts = [Date.parse('2026-11-23T00:00:00Z'), Date.parse('2026-11-24T00:00:00Z')];
+      const reference = dayStarts.map((dayStart) => referenceDay(intervals, trackedSince, end, dayStart));
+      expect(fast.map(({ date, observedSeconds, worstStatus, secondsByStatus }) => ({ date, observedSeconds, worstStatus, secondsByStatus }))).toEqual(
+        reference.map(({ date, observedSeconds, worstStatus, secondsByStatus }) => ({ date, observedSeconds, worstStatus, secondsByStatus })),
+      );
+      fast.forEach((day, index) => (day.uptime === null ? expect(reference[index].uptime).toBeNull() : expect(day.uptime).toBeCloseTo(reference[index].uptime as number, 12)));
+    }
+  });
 
   it('has no data before the component existed and counts only the observed part of days', () => {
     const days = dailyUptime({ intervals: [], trackedSince: t('2026-11-23T18:00:00Z'), now, days: 3 });

@@ -59,6 +59,9 @@ export function dailyUptime(input: DailyUptimeInput): UptimeDay[] {
   const now = input.now.getTime();
   const tracked = input.trackedSince.getTime();
   const todayStart = utcDayStart(now);
+  // By start: each day looks only at the intervals from the first one not yet ended to the last one started before the day ends.
+  const spans = input.intervals.map((interval) => ({ status: interval.status, from: interval.from.getTime(), to: interval.to ? interval.to.getTime() : now })).sort((a, b) => a.from - b.from);
+  let first = 0;
   const result: UptimeDay[] = [];
   for (let offset = input.days - 1; offset >= 0; offset--) {
     const dayStart = todayStart - offset * DAY_MS;
@@ -70,15 +73,29 @@ export function dailyUptime(input: DailyUptimeInput): UptimeDay[] {
       continue;
     }
     // Millisecond spans per status within the window, resolving overlaps by worst status.
+    while (first < spans.length && spans[first].to <= windowStart) first++;
     const cuts = new Set<number>([windowStart, windowEnd]);
     const clipped: Array<{ status: ComponentStatus; from: number; to: number }> = [];
-    for (const interval of input.intervals) {
-      const from = Math.max(interval.from.getTime(), windowStart);
-      const to = Math.min(interval.to ? interval.to.getTime() : now, windowEnd);
+    for (let index = first; index < spans.length && spans[index].from < windowEnd; index++) {
+      const from = Math.max(spans[index].from, windowStart);
+      const to = Math.min(spans[index].to, windowEnd);
       if (to <= from) continue;
-      clipped.push({ status: interval.status, from, to });
+      clipped.push({ status: spans[index].status, from, to });
       cuts.add(from);
       cuts.add(to);
+    }
+    const observed = windowEnd - windowStart;
+    if (clipped.length === 0 || (clipped.length === 1 && clipped[0].from === windowStart && clipped[0].to === windowEnd)) {
+      // Most days: one status all day (the same figures as the general case below, without its bookkeeping).
+      const status = clipped.length === 0 ? 'operational' : clipped[0].status;
+      result.push({
+        date,
+        observedSeconds: Math.round(observed / 1000),
+        uptime: 1 - (observed * DOWNTIME_WEIGHT[status]) / observed,
+        worstStatus: status,
+        secondsByStatus: status === 'operational' ? {} : { [status]: Math.round(observed / 1000) },
+      });
+      continue;
     }
     const points = [...cuts].sort((a, b) => a - b);
     const millisByStatus = new Map<ComponentStatus, number>();
@@ -89,7 +106,6 @@ export function dailyUptime(input: DailyUptimeInput): UptimeDay[] {
       const status = covering.length > 0 ? worstComponentStatus(covering) : 'operational';
       millisByStatus.set(status, (millisByStatus.get(status) ?? 0) + (to - from));
     }
-    const observed = windowEnd - windowStart;
     let downtime = 0;
     const secondsByStatus: Partial<Record<ComponentStatus, number>> = {};
     for (const [status, millis] of millisByStatus) {
