@@ -592,17 +592,20 @@ describe('public status page', () => {
       const latestUpdate = (summary: { text: string }) => JSON.parse(summary.text).incidents[0].incident_updates[0].body;
 
       // The first minute: every likely route in every encoding.
+      await eventually(async () => expect((await lean.http.get('/health').expect(200)).body.database.listening).toBe(true), 5000);
       const start = await metrics();
       expect(start.made).toBeGreaterThan(10);
       expect((await get('/history.atom', 'gzip')).encoding).toBe('gzip');
       expect((await metrics()).renders).toBe(start.renders);
       leanClock.advance(61_000);
 
-      // Since then only `/` in identity (and the Atom feed) was asked for: the next snapshot still holds every likely route,
-      // in identity only; the RSS feed (polled by programs, not asked for lately) waits for its first request.
+      // Since then only `/` in identity was asked for: the next snapshot still holds every likely route (feeds included), in identity only.
       const first = await change('one');
       const afterOne = await metrics();
-      expect(afterOne.made).toBe(start.made - 1);
+      expect(afterOne.made).toBe(start.made);
+      const rss = await get('/history.rss', 'gzip');
+      expect(rss.encoding).toBe('identity');
+      expect(rss.text).toContain(first);
       // summary.json in gzip: answered at once in identity (on the fast path), while the worker makes the gzip once for the next visitors.
       const plain = await get('/api/v2/summary.json', 'gzip');
       expect(plain.encoding).toBe('identity');
@@ -616,7 +619,8 @@ describe('public status page', () => {
       await eventually(async () => expect((await get('/', 'gzip, deflate, br, zstd')).encoding).toBe('br'), 5000, 25);
       expect((await get('/', 'br')).text).toBe(identity.text);
       const made = await metrics();
-      expect(made.renders).toBe(afterOne.renders + 2);
+      // summary.json gzip, `/` br, and the RSS feed's gzip asked for above.
+      expect(made.renders).toBe(afterOne.renders + 3);
 
       // Asked for within the window: the next snapshot makes both ahead, no render on request.
       const second = await change('two');

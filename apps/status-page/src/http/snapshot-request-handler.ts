@@ -121,7 +121,8 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
       this.write(request, response, route, prepared);
       return true;
     }
-    // The long tail (older incident, maintenance and history pages nobody asked for lately): the worker makes it once, then it is kept.
+    // The long tail (older incident, maintenance and history pages nobody asked for lately): the worker makes it once, then it is kept
+    // (a 503 with Retry-After while the worker restarts).
     this.snapshots
       .renderOnDemand(route, ENCODING_BIT[preferredEncoding(request.headers['accept-encoding'])])
       .then((rendered) => this.write(request, response, route, rendered))
@@ -143,8 +144,13 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
     return { variant, notModified: variant.status === 200 && matchesIfNoneMatch(ifNoneMatch, variant.etag) };
   }
 
-  /** Has the worker add an encoding to a made response (once at a time per response; failures wait for the next visitor). */
+  /**
+   * Has the worker add an encoding to a made response: one render per
+   * snapshot, route and encoding at a time; none while no worker runs (the
+   * next visitor after it is back asks again).
+   */
   private makeSoon(route: SnapshotRoute, encoding: ContentEncoding): void {
+    if (!this.snapshots.canRenderOnDemand) return;
     this.snapshots.renderOnDemand(route, ENCODING_BIT[encoding]).catch((error: Error) => this.logger.debug(`cannot make ${encoding} of ${routeKey(route)} now: ${error.message}`));
   }
 

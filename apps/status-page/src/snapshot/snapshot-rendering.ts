@@ -14,8 +14,7 @@ export interface SnapshotRenderingKit {
 }
 
 /**
- * Incident pages rendered ahead of demand besides unresolved incidents, when
- * nothing is known about demand yet (the first snapshot of a process): the
+ * Incident pages made with every snapshot besides unresolved incidents: the
  * newest, as linked from the page and the first history page.
  */
 export const EAGER_INCIDENT_PAGES = 20;
@@ -37,15 +36,11 @@ const NOT_FOUND_ROUTES: readonly SnapshotRoute[] = [
   { kind: 'not_found', family: 'svg' },
 ];
 
-/** Every route that does not depend on an id or page number, except the feeds. */
-const FIXED_ROUTES: readonly SnapshotRoute[] = [{ kind: 'home' }, { kind: 'history', page: 1 }, ...V2_DOCUMENTS.map((document): SnapshotRoute => ({ kind: 'v2', document }))];
-
-/**
- * The feeds: read by programs that poll every few minutes, and the dearest
- * documents to render (~5 ms for both), so made ahead only when asked for
- * lately, like the long tail.
- */
-const FEED_ROUTES: readonly SnapshotRoute[] = [
+/** Every route that does not depend on an id or page number. */
+const FIXED_ROUTES: readonly SnapshotRoute[] = [
+  { kind: 'home' },
+  { kind: 'history', page: 1 },
+  ...V2_DOCUMENTS.map((document): SnapshotRoute => ({ kind: 'v2', document })),
   { kind: 'feed', format: 'rss' },
   { kind: 'feed', format: 'atom' },
 ];
@@ -59,15 +54,15 @@ export interface RenderedSnapshot {
 /**
  * Renders one model (in the snapshot worker, never on the serving thread).
  * Every route a visitor is likely to hit — the page, the first history page,
- * all Statuspage v2 documents, badges, the pages of current and recent
- * incidents and of current and upcoming maintenances, the 404s — is made
- * ahead of demand with each snapshot, in identity and in the encodings
- * visitors asked it for lately; the feeds and the long tail (older incident,
- * completed maintenance and history pages) too when asked for lately.
- * Everything else — a route or an encoding nobody asked for lately — is made
- * on first request and then kept for this model. Before anything is known
- * about demand (a process's first minute, or no demand window) the likely
- * routes and the feeds are made in every encoding.
+ * all Statuspage v2 documents, the feeds, badges, the pages of current and
+ * recent incidents and of current and upcoming maintenances, the 404s — is
+ * made ahead of demand with each snapshot, in identity and in the encodings
+ * visitors asked it for lately, so none of them ever waits on the worker; the
+ * long tail (older incident, completed maintenance and history pages) too
+ * when asked for lately. Everything else — a tail page or an encoding nobody
+ * asked for lately — is made on first request and then kept for this model.
+ * Before anything is known about demand (a process's first minute, or no
+ * demand window) the likely routes are made in every encoding.
  */
 export class SnapshotRendering {
   private v2Presenter: StatuspageV2 | null = null;
@@ -90,8 +85,6 @@ export class SnapshotRendering {
 
   renderAll(demand: Demand = null): RenderedSnapshot {
     const likely: SnapshotRoute[] = [...FIXED_ROUTES];
-    // Made ahead in every encoding while nothing is known about demand; after that like the tail.
-    const polled: SnapshotRoute[] = [...FEED_ROUTES];
     const tail: SnapshotRoute[] = [];
     for (const component of this.model.components) likely.push({ kind: 'badge', id: component.id });
     for (const group of this.model.groups) likely.push({ kind: 'badge', id: group.id });
@@ -107,14 +100,12 @@ export class SnapshotRendering {
       const key = routeKey(route);
       responses.set(key, this.respond(route, demand ? ENCODING_BIT.identity | (demand.get(key) ?? 0) : ALL_ENCODINGS));
     }
-    const whenAsked = (route: SnapshotRoute, unknownDemand: number | undefined) => {
+    for (const route of tail) {
       const key = routeKey(route);
-      const asked = demand ? demand.get(key) : unknownDemand;
+      const asked = demand?.get(key);
       if (asked === undefined) onDemand.push(key);
       else responses.set(key, this.respond(route, ENCODING_BIT.identity | asked));
-    };
-    for (const route of polled) whenAsked(route, ALL_ENCODINGS);
-    for (const route of tail) whenAsked(route, undefined);
+    }
     return { responses, onDemand };
   }
 

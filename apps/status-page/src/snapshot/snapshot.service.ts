@@ -51,8 +51,8 @@ export interface SnapshotHealth {
  * in the finished responses. When refreshing fails it keeps serving the last
  * snapshot — marked stale once it is older than {@link staleAfterMs} —
  * instead of an error; when the worker crashes it keeps serving while a new
- * one starts (an encoding not made yet is answered with identity; only the
- * long tail nobody asked for lately waits for the new worker).
+ * one starts (an encoding not made yet is answered with identity; only a
+ * long-tail page nobody asked for lately needs the new worker).
  */
 @Injectable()
 export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -151,7 +151,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     await Promise.race([this.refreshNow(), new Promise((resolve) => setTimeout(resolve, STARTUP_REFRESH_TIMEOUT_MS).unref())]);
     this.periodicTimer = setInterval(() => this.requestRefresh(), this.config.STATUS_PAGE_REFRESH_S * 1000);
     this.periodicTimer.unref();
-    if (this.demandWindowMs > 0) {
+    if (this.demandWindowMs > 0 && !this.closed) {
       // Demand is stamped when noted: noting it every few seconds keeps the window true to its length.
       this.demandTimer = setInterval(() => this.noteDemand(), Math.min(DEMAND_NOTE_INTERVAL_MS, this.demandWindowMs / 4));
       this.demandTimer.unref();
@@ -196,10 +196,17 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     return this.refreshing;
   }
 
+  /** Whether a worker is running to make routes or encodings on request (none while it restarts). */
+  get canRenderOnDemand(): boolean {
+    return this.worker.thread !== null;
+  }
+
   /**
    * A route of the served snapshot made on first request (the long tail
    * nobody asked for lately), or an encoding of a made one: made by the
    * worker, then kept in the snapshot, if that is still the one served.
+   * Rejects while no worker runs (a tail page then gets a 503 with
+   * Retry-After; every likely route is in every snapshot).
    */
   renderOnDemand(asked: SnapshotRoute, encodings: number): Promise<PreparedResponse> {
     const snapshot = this.snapshot;
@@ -208,10 +215,10 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     const key = `${snapshot.hash} ${snapshot.stale} ${routeKey(route)} ${encodings}`;
     const running = this.rendering.get(key);
     if (running) return running;
-    this.onDemandRenders.inc();
     const render = this.worker
       .request({ type: 'render-route', route, encodings })
       .then((reply) => {
+        this.onDemandRenders.inc();
         const response = PreparedResponse.fromWire(reply.response, reply.arena);
         const current = this.snapshot;
         if (current && reply.hash === current.hash && reply.stale === current.stale) current.remember(route, response);

@@ -3,18 +3,21 @@ import { dailyUptime, DOWNTIME_WEIGHT, formatUptimePercent, overallUptime, type 
 
 const t = (iso: string) => new Date(iso);
 
-/** The definition, day by day over every interval (slow and plain): what dailyUptime must equal. */
+/**
+ * The definition, minute by minute over every interval (slow and plain): what
+ * dailyUptime must equal when every boundary falls on a whole minute.
+ */
 function referenceDay(intervals: readonly StatusInterval[], trackedSince: Date, now: Date, dayStart: number) {
   const windowStart = Math.max(dayStart, trackedSince.getTime());
   const windowEnd = Math.min(dayStart + 86_400_000, now.getTime());
   const date = new Date(dayStart).toISOString().slice(0, 10);
   if (windowEnd <= windowStart) return { date, observedSeconds: 0, uptime: null, worstStatus: null, secondsByStatus: {} };
   const millis = new Map<ComponentStatus, number>();
-  // One-second steps: the worst status of the intervals covering each second, operational where none does.
-  for (let second = windowStart; second < windowEnd; second += 1000) {
-    const covering = intervals.filter((interval) => interval.from.getTime() <= second && (interval.to ? interval.to.getTime() : now.getTime()) >= second + 1000).map((interval) => interval.status);
+  // The worst status of the intervals covering each minute, operational where none does.
+  for (let minute = windowStart; minute < windowEnd; minute += 60_000) {
+    const covering = intervals.filter((interval) => interval.from.getTime() <= minute && Math.min(interval.to ? interval.to.getTime() : now.getTime(), now.getTime()) >= minute + 60_000).map((interval) => interval.status);
     const status = covering.length > 0 ? worstComponentStatus(covering) : 'operational';
-    millis.set(status, (millis.get(status) ?? 0) + 1000);
+    millis.set(status, (millis.get(status) ?? 0) + 60_000);
   }
   let downtime = 0;
   const secondsByStatus: Partial<Record<ComponentStatus, number>> = {};
@@ -25,34 +28,54 @@ function referenceDay(intervals: readonly StatusInterval[], trackedSince: Date, 
   return { date, observedSeconds: (windowEnd - windowStart) / 1000, uptime: 1 - downtime / (windowEnd - windowStart), worstStatus: worstComponentStatus([...millis.keys()]), secondsByStatus };
 }
 
+/** mulberry32: a small, well-spread generator, so the random histories are the same on every run. */
+function generator(seed: number): (below: number) => number {
+  let state = seed >>> 0;
+  return (below) => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return (((value ^ (value >>> 14)) >>> 0) % below) as number;
+  };
+}
+
 describe('dailyUptime', () => {
   const now = t('2026-11-24T12:00:00Z');
 
-  it('equals the second-by-second definition for random histories, overlapping and unordered ones included', () => {
-    // Days of 10 minutes' worth of whole seconds would be slow: a short horizon of whole-minute boundaries instead.
+  it('equals the minute-by-minute definition for random histories: overlapping, unordered, open, multi-day and single all-day intervals', () => {
     const statuses: ComponentStatus[] = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'];
-    let seed = 7;
-    const random = (below: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % below;
-    };
-    const end = t('2026-11-24T00:30:00Z');
-    const minute = (index: number) => new Date(end.getTime() - (180 - index) * 60_000);
-    for (let round = 0; round < 40; round++) {
-      const intervals: StatusInterval[] = Array.from({ length: random(6) }, () => {
-        const from = random(180);
-        const open = random(5) === 0;
-        return { status: statuses[random(statuses.length)], from: minute(from), to: open ? null : minute(Math.min(180, from + 1 + random(90))) };
+    const random = generator(7);
+    const DAYS = 4;
+    // now mid-day on the last day, or exactly at midnight (the last day then has nothing observed).
+    for (let round = 0; round < 120; round++) {
+      const end = new Date(Date.parse('2026-11-24T00:00:00Z') + (round % 10 === 0 ? 0 : random(24 * 60) * 60_000));
+      const horizonStart = Date.parse('2026-11-24T00:00:00Z') - (DAYS - 1) * 86_400_000;
+      const minute = (index: number) => new Date(horizonStart + index * 60_000);
+      const span = Math.round((end.getTime() - horizonStart) / 60_000);
+      const intervals: StatusInterval[] = Array.from({ length: random(5) }, () => {
+        const from = random(span + 1);
+        const kind = random(6);
+        // Open, past the horizon's end, exactly one day, or a few minutes to two days long.
+        const to = kind === 0 ? null : kind === 1 ? minute(span + 30) : kind === 2 ? minute(Math.floor(from / 1440) * 1440 + 1440) : minute(Math.min(span + 10, from + 1 + random(2880)));
+        return { status: statuses[random(statuses.length)], from: kind === 2 ? minute(Math.floor(from / 1440) * 1440) : minute(from), to };
       });
-      const trackedSince = minute(random(60));
-      const fast = dailyUptime({ intervals, trackedSince, now: end, days: 2 });
-      const dayStarts = [Date.parse('2026-11-23T00:00:00Z'), Date.parse('2026-11-24T00:00:00Z')];
-      const reference = dayStarts.map((dayStart) => referenceDay(intervals, trackedSince, end, dayStart));
-      expect(fast.map(({ date, observedSeconds, worstStatus, secondsByStatus }) => ({ date, observedSeconds, worstStatus, secondsByStatus }))).toEqual(
-        reference.map(({ date, observedSeconds, worstStatus, secondsByStatus }) => ({ date, observedSeconds, worstStatus, secondsByStatus })),
-      );
-      fast.forEach((day, index) => (day.uptime === null ? expect(reference[index].uptime).toBeNull() : expect(day.uptime).toBeCloseTo(reference[index].uptime as number, 12)));
+      // Tracked from before the horizon, or from somewhere inside it (days with no data first).
+      const trackedSince = random(3) === 0 ? new Date(horizonStart - 86_400_000) : minute(random(span + 1));
+      const fast = dailyUptime({ intervals, trackedSince, now: end, days: DAYS });
+      const reference = Array.from({ length: DAYS }, (_, index) => referenceDay(intervals, trackedSince, end, horizonStart + index * 86_400_000));
+      expect(fast).toEqual(reference);
+      fast.forEach((day, index) => {
+        // Bit for bit, and the statuses in the same order (they end up in JSON, hashed for the ETags).
+        expect(Object.is(day.uptime, reference[index].uptime)).toBe(true);
+        expect(Object.keys(day.secondsByStatus)).toEqual(Object.keys(reference[index].secondsByStatus));
+      });
     }
+  });
+
+  it.each(['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'] as ComponentStatus[])('gives a day spent all in %s its status and weight', (status) => {
+    const [day] = dailyUptime({ intervals: [{ status, from: t('2026-11-22T00:00:00Z'), to: t('2026-11-24T00:00:00Z') }], trackedSince: t('2026-11-01T00:00:00Z'), now, days: 2 });
+    expect(day).toEqual({ date: '2026-11-23', observedSeconds: 86_400, uptime: 1 - DOWNTIME_WEIGHT[status], worstStatus: status, secondsByStatus: status === 'operational' ? {} : { [status]: 86_400 } });
   });
 
   it('has no data before the component existed and counts only the observed part of days', () => {
