@@ -3,9 +3,12 @@
 // one (proved by holding a rebuild in a PostgreSQL lock, not by timing); and
 // when the worker crashes the page keeps serving while a new worker takes over.
 import { readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
+import { FixedClock } from '@app/platform';
+import { brotliDecompressSync } from 'node:zlib';
 import { SnapshotWorkerClient } from '../apps/status-page/src/snapshot/snapshot-worker-client';
 import { RunningApi, startApi } from './support/api-app';
 import { sql } from './support/sql';
@@ -135,5 +138,51 @@ describe('status page snapshot worker', () => {
       expect((await page.http.get('/health').expect(200)).body).toMatchObject({ database: { status: 'up', listening: true } });
     }, 10_000, 50);
     await eventually(async () => expect(persisted().includes(owed)).toBe(true), 5000, 50);
+  });
+
+  it('with demand known, answers every likely route while no worker runs: an encoding not made yet in identity, a long-tail page with a clear 503', async () => {
+    // Its own clock: past the first minute (everything made), demand decides which variants are made.
+    const clock = new FixedClock(new Date());
+    const lean = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600', STATUS_PAGE_DEMAND_WINDOW_S: '60' }, clock });
+    try {
+      await eventually(async () => expect((await lean.http.get('/health').expect(200)).body.database.listening).toBe(true), 5000);
+      clock.advance(61_000);
+      const text = `Only identity asked for ${Date.now()}`;
+      await fixtures.addEvent({ incidentId: seeded.publicIncidentId, kind: 'public_update', body: text, public: true, status: 'monitoring', occurredAt: new Date() });
+      await eventually(async () => expect((await lean.http.get('/').set('Accept-Encoding', 'identity').expect(200)).text).toContain(text), 5000, 20);
+
+      const client = lean.app.get(SnapshotWorkerClient);
+      await client.thread?.terminate();
+      expect(client.thread).toBeNull();
+      // br for `/` was never asked for since the first minute: answered in identity, the same page, while no worker can make it.
+      const brotli = await lean.http.get('/').set('Accept-Encoding', 'br').expect(200);
+      expect(brotli.headers['content-encoding']).toBeUndefined();
+      expect(brotli.headers.vary).toBe('Accept-Encoding');
+      expect(brotli.text).toContain(text);
+      const summary = await lean.http.get('/api/v2/summary.json').set('Accept-Encoding', 'gzip').expect(200);
+      expect(summary.body.incidents[0].incident_updates[0].body).toBe(text);
+      // A long-tail page nobody asked for lately needs the worker: a clear 503 that says when to retry, not a hang.
+      const older = await lean.http.get('/history?page=15').expect(503);
+      expect(older.headers['retry-after']).toBe('5');
+      expect(older.headers['cache-control']).toBe('no-store');
+
+      // With a new worker the variant is made for the next visitors, and the long tail renders again.
+      await eventually(async () => expect(client.thread).not.toBeNull(), 10_000, 50);
+      await eventually(async () => {
+        // Raw bytes (the test client would decode them).
+        const again = await new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) =>
+          httpGet(`${lean.baseUrl}/`, { headers: { 'Accept-Encoding': 'br' } }, (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () => resolve({ encoding: response.headers['content-encoding'], body: Buffer.concat(chunks) }));
+          }).once('error', reject),
+        );
+        expect(again.encoding).toBe('br');
+        expect(brotliDecompressSync(again.body).toString('utf8')).toBe(brotli.text);
+      }, 10_000, 50);
+      expect((await lean.http.get('/history?page=15').expect(200)).text).toContain('Page 15 of');
+    } finally {
+      await lean.close();
+    }
   });
 });

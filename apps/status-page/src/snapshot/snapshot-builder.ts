@@ -104,7 +104,7 @@ export class SnapshotBuilder {
 
   private wire(demand: DemandList | null): WireSnapshot {
     const current = this.current as NonNullable<SnapshotBuilder['current']>;
-    const rendered = current.rendering.renderAll(demand === null ? null : new Map(demand));
+    const rendered = current.rendering.renderAll(demand);
     const arena = new ResponseArenaBuilder();
     const responses = [...rendered.responses].map(([key, response]) => [key, response.toWire(arena)] as const);
     const modelJson = new ArrayBuffer(current.json.length);

@@ -6,6 +6,7 @@ import type { PageInfo } from '../render/page-info';
 import { StatuspageV2 } from '../render/statuspage-v2';
 import { ALL_ENCODINGS, ENCODING_BIT, HTML_SECURITY_HEADERS, PreparedResponse, SVG_SECURITY_HEADERS } from './prepared-response';
 import { routeKey, type SnapshotRoute, V2_DOCUMENTS, type V2Document } from './routes';
+import type { DemandList } from './snapshot-protocol';
 
 /** What rendering needs besides the model: the page's identity and the compiled templates. */
 export interface SnapshotRenderingKit {
@@ -18,12 +19,6 @@ export interface SnapshotRenderingKit {
  * newest, as linked from the page and the first history page.
  */
 export const EAGER_INCIDENT_PAGES = 20;
-
-/**
- * What visitors asked for lately: route key → encodings (ENCODING_BIT flags).
- * null = not known yet (a process's first minute, or no demand window).
- */
-export type Demand = ReadonlyMap<string, number> | null;
 
 const HTML = 'text/html; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -83,7 +78,9 @@ export class SnapshotRendering {
     return this.made;
   }
 
-  renderAll(demand: Demand = null): RenderedSnapshot {
+  /** `asked`: what visitors asked for lately (null: not known, so every likely route in every encoding). */
+  renderAll(asked: DemandList | null = null): RenderedSnapshot {
+    const demand = asked && new Map(asked);
     const likely: SnapshotRoute[] = [...FIXED_ROUTES];
     const tail: SnapshotRoute[] = [];
     for (const component of this.model.components) likely.push({ kind: 'badge', id: component.id });

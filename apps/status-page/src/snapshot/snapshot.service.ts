@@ -69,8 +69,8 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
   private failuresLogged = 0;
   /** On-demand renders in flight, shared by concurrent visitors of the same route and encodings. */
   private readonly rendering = new Map<string, Promise<PreparedResponse>>();
-  /** "route key, space, ENCODING_BIT" → when it was last asked for (clock ms); entries older than the window are dropped. */
-  private readonly asked = new Map<string, number>();
+  /** Route key → ENCODING_BIT → when it was last asked for (clock ms); what is older than the window is dropped. */
+  private readonly asked = new Map<string, Map<number, number>>();
   private demandTimer: NodeJS.Timeout | null = null;
   private readonly demandWindowMs: number;
   /** Until then every likely route is rendered in every encoding (null: no snapshot yet). */
@@ -321,9 +321,14 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     if (!snapshot || this.demandWindowMs === 0) return;
     const now = this.clock.now().getTime();
     for (const [key, encodings] of snapshot.takeDemand()) {
-      for (const bit of ENCODING_BITS) if (encodings & bit) this.asked.set(`${key} ${bit}`, now);
+      const times = this.asked.get(key) ?? new Map<number, number>();
+      for (const bit of ENCODING_BITS) if (encodings & bit) times.set(bit, now);
+      this.asked.set(key, times);
     }
-    for (const [entry, at] of this.asked) if (now - at > this.demandWindowMs) this.asked.delete(entry);
+    for (const [key, times] of this.asked) {
+      for (const [bit, at] of times) if (now - at > this.demandWindowMs) times.delete(bit);
+      if (times.size === 0) this.asked.delete(key);
+    }
   }
 
   /**
@@ -335,12 +340,6 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
   private demand(): DemandList | null {
     this.noteDemand();
     if (this.demandWindowMs === 0 || this.learningUntil === null || this.clock.now().getTime() < this.learningUntil) return null;
-    const demand = new Map<string, number>();
-    for (const entry of this.asked.keys()) {
-      const split = entry.lastIndexOf(' ');
-      const key = entry.slice(0, split);
-      demand.set(key, (demand.get(key) ?? 0) | Number(entry.slice(split + 1)));
-    }
-    return [...demand];
+    return [...this.asked].map(([key, times]) => [key, [...times.keys()].reduce((encodings, bit) => encodings | bit, 0)] as const);
   }
 }
