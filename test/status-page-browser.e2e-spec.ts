@@ -104,6 +104,19 @@ describe('status page in a browser', () => {
     const single = widths[spans.indexOf(1)];
     const longest = spans.indexOf(Math.max(...spans));
     expect(Math.abs(widths[longest] - (spans[longest] * (single + 2) - 2))).toBeLessThan(spans[longest]);
+    // The status icons are drawn from shapes defined once in the page (<use> of a <symbol>): each one draws, at its size, and the definitions take no room.
+    const icons = await page.locator('svg.status-icon').evaluateAll((svgs) =>
+      svgs.map((svg) => {
+        const use = svg.querySelector('use') as unknown as { getBBox(): { width: number; height: number } } | null;
+        const box = use?.getBBox();
+        const rect = svg.getBoundingClientRect();
+        return { drawn: Boolean(box && box.width > 10 && box.height > 10), sized: rect.width > 10 && rect.height > 10 };
+      }),
+    );
+    expect(icons.length).toBeGreaterThan(5);
+    expect(icons.filter((icon) => !icon.drawn || !icon.sized)).toEqual([]);
+    const sprite = await page.locator('svg.icon-sprite').evaluate((svg) => svg.getBoundingClientRect());
+    expect([sprite.width, sprite.height]).toEqual([0, 0]);
     await page.screenshot({ path: join(ARTIFACTS, 'status-page-no-javascript.png'), fullPage: true });
     await context.close();
     // The other pages pass axe too.

@@ -279,6 +279,10 @@ describe('public status page', () => {
     expect(html).toContain('<h1 id="overall-heading">Partial System Outage</h1>');
     expect(html).toContain('<span>Partial outage</span>');
     expect(html).toMatch(/<svg class="status-icon icon-partial_outage"[^>]*aria-hidden="true"/);
+    // Every icon refers to a shape the page defines, once.
+    const used = new Set([...html.matchAll(/<use href="#(i-[a-z_]+)"\/>/g)].map((match) => match[1]));
+    expect(used.size).toBeGreaterThan(1);
+    for (const id of used) expect([id, html.split(`<symbol id="${id}"`).length - 1]).toEqual([id, 1]);
     expect(html).toContain('Checkout errors &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('The cause is identified;<br>a fix is rolling out.');
     expect(html).toContain('Scheduled maintenance');

@@ -8,10 +8,23 @@ export interface TimeView {
   readonly text: string;
 }
 
+/**
+ * Times already formatted: every rebuild formats the same few thousand
+ * incident and update times again (pages, feeds), and parsing a date is most
+ * of the cost. Cleared when it outgrows its bound.
+ */
+const formattedTimes = new Map<string, TimeView>();
+const MAX_FORMATTED_TIMES = 20_000;
+
 /** `2026-11-24 10:05 UTC`: unambiguous, with the zone named (a script may localise it). */
 export function utcTime(iso: string): TimeView {
+  const known = formattedTimes.get(iso);
+  if (known) return known;
   const normalised = new Date(iso).toISOString();
-  return { iso: normalised, text: `${normalised.slice(0, 10)} ${normalised.slice(11, 16)} UTC` };
+  const view: TimeView = Object.freeze({ iso: normalised, text: `${normalised.slice(0, 10)} ${normalised.slice(11, 16)} UTC` });
+  if (formattedTimes.size >= MAX_FORMATTED_TIMES) formattedTimes.clear();
+  formattedTimes.set(iso, view);
+  return view;
 }
 
 export function utcTimeOrNull(iso: string | null): TimeView | null {

@@ -1,4 +1,5 @@
 import { type ComponentStatus, worstComponentStatus } from '@app/incidents';
+import { seededRandom } from '../../../../test/support/seeded-random';
 import { dailyUptime, DOWNTIME_WEIGHT, formatUptimePercent, overallUptime, type StatusInterval } from './uptime';
 
 const t = (iso: string) => new Date(iso);
@@ -28,24 +29,12 @@ function referenceDay(intervals: readonly StatusInterval[], trackedSince: Date, 
   return { date, observedSeconds: (windowEnd - windowStart) / 1000, uptime: 1 - downtime / (windowEnd - windowStart), worstStatus: worstComponentStatus([...millis.keys()]), secondsByStatus };
 }
 
-/** mulberry32: a small, well-spread generator, so the random histories are the same on every run. */
-function generator(seed: number): (below: number) => number {
-  let state = seed >>> 0;
-  return (below) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return (((value ^ (value >>> 14)) >>> 0) % below) as number;
-  };
-}
-
 describe('dailyUptime', () => {
   const now = t('2026-11-24T12:00:00Z');
 
   it('equals the minute-by-minute definition for random histories: overlapping, unordered, open, multi-day and single all-day intervals', () => {
     const statuses: ComponentStatus[] = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'];
-    const random = generator(7);
+    const random = seededRandom(7);
     const DAYS = 4;
     // now mid-day on the last day, or exactly at midnight (the last day then has nothing observed).
     for (let round = 0; round < 120; round++) {
