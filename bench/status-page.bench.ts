@@ -445,41 +445,7 @@ async function main(): Promise<void> {
       );
     };
 
-    // Side by side: for each path nginx, then the status page, back to back (both pinned to the same core),
-    // so the two see the same machine.
-    const page = { pids: [statusPage.child.pid as number], statusPage: { pid: statusPage.child.pid as number, baseUrl: statusPage.url } };
-    const nginx = await startNginx(staticRoot);
-    try {
-      for (const probe of PROBES) {
-        const served = await rawBody(`${nginx.url}${probe.path}`, { 'accept-encoding': ACCEPT_ENCODING[probe.encoding] });
-        if (sha(served.body) !== sha((probe.encoding === 'gzip' ? gzipped : bodies)[probe.path])) throw new Error(`nginx does not serve the same bytes for ${probeLabel(probe)}`);
-        for (let round = 1; round <= ROUNDS; round++) {
-          record('quiet', 'nginx 1 worker', probeLabel(probe), await measure(`${nginx.url}${probe.path}`, probe.encoding, { pids: [nginx.pid] }), round);
-          record('quiet', 'Ballast status page', probeLabel(probe), await measure(`${statusPage.url}${probe.path}`, probe.encoding, page), round);
-        }
-      }
-    } finally {
-      await nginx.stop();
-    }
-    const ballastProbes = [...PROBES, BROWSER_PROBE];
-    for (let round = 1; round <= ROUNDS; round++) record('quiet', 'Ballast status page', probeLabel(BROWSER_PROBE), await measure(`${statusPage.url}${BROWSER_PROBE.path}`, BROWSER_PROBE.encoding, page), round);
-
-    // The same build in another configuration, in a process of its own, for comparison.
-    const variant = async (server: string, dataDir: string, env: Record<string, string>, probes: readonly Probe[]) => {
-      const other = await startStatusPageProcess(mainJs, databaseUrl, join(workDir, dataDir), env);
-      try {
-        const otherPage = { pids: [other.child.pid as number], statusPage: { pid: other.child.pid as number, baseUrl: other.url } };
-        for (const probe of probes) record('quiet', server, probeLabel(probe), await measure(`${other.url}${probe.path}`, probe.encoding, otherPage));
-      } finally {
-        await stopChild(other.child);
-      }
-    };
-    // Only the server's own accepting handle (each row starts with wrk opening its connections at once).
-    await variant(SINGLE_HANDLE_SERVER, 'data-single', { STATUS_PAGE_ACCEPT_HANDLES: '0' }, SINGLE_HANDLE_PROBES);
-    // Without the connection fast path: every request through Node's HTTP server.
-    await variant(NODE_HTTP_SERVER, 'data-node-http', { STATUS_PAGE_FAST_PATH: 'false' }, NODE_HTTP_PROBES);
-
-    // Again while the active incident gets a public update every second; measure how soon each shows.
+    // The active incident gets a public update every second while an updater runs; how soon each shows is measured.
     let updates = 0;
     const updateEverySecond = (baseUrl: string) => {
       const visibleAfterMs: number[] = [];
@@ -514,11 +480,54 @@ async function main(): Promise<void> {
         },
       };
     };
-    const updater = updateEverySecond(statusPage.url);
-    for (let round = 1; round <= ROUNDS; round++) {
-      for (const probe of ballastProbes) record('incident updated every second', 'Ballast status page', probeLabel(probe), await measure(`${statusPage.url}${probe.path}`, probe.encoding, page), round);
+    const shownAfterMs: number[] = [];
+    /** One measurement with the updater running (started before its warm-up, stopped after it). */
+    const whileUpdating = async (baseUrl: string, run: () => Promise<Measured>): Promise<Measured> => {
+      const updater = updateEverySecond(baseUrl);
+      try {
+        return await run();
+      } finally {
+        shownAfterMs.push(...(await updater.stop()));
+      }
+    };
+    // Side by side: for each path nginx, then the status page, back to back (both pinned to the same core),
+    // so the two see the same machine; then the status page again while the incident is updated every second, so the
+    // quiet and the updated row of a round are paired in time too (the machine drifts over a run of minutes).
+    const page = { pids: [statusPage.child.pid as number], statusPage: { pid: statusPage.child.pid as number, baseUrl: statusPage.url } };
+    const nginx = await startNginx(staticRoot);
+    try {
+      for (const probe of PROBES) {
+        const served = await rawBody(`${nginx.url}${probe.path}`, { 'accept-encoding': ACCEPT_ENCODING[probe.encoding] });
+        if (sha(served.body) !== sha((probe.encoding === 'gzip' ? gzipped : bodies)[probe.path])) throw new Error(`nginx does not serve the same bytes for ${probeLabel(probe)}`);
+        for (let round = 1; round <= ROUNDS; round++) {
+          record('quiet', 'nginx 1 worker', probeLabel(probe), await measure(`${nginx.url}${probe.path}`, probe.encoding, { pids: [nginx.pid] }), round);
+          record('quiet', 'Ballast status page', probeLabel(probe), await measure(`${statusPage.url}${probe.path}`, probe.encoding, page), round);
+          record('incident updated every second', 'Ballast status page', probeLabel(probe), await whileUpdating(statusPage.url, () => measure(`${statusPage.url}${probe.path}`, probe.encoding, page)), round);
+        }
+      }
+    } finally {
+      await nginx.stop();
     }
-    const visibleAfterMs = await updater.stop();
+    for (let round = 1; round <= ROUNDS; round++) {
+      record('quiet', 'Ballast status page', probeLabel(BROWSER_PROBE), await measure(`${statusPage.url}${BROWSER_PROBE.path}`, BROWSER_PROBE.encoding, page), round);
+      record('incident updated every second', 'Ballast status page', probeLabel(BROWSER_PROBE), await whileUpdating(statusPage.url, () => measure(`${statusPage.url}${BROWSER_PROBE.path}`, BROWSER_PROBE.encoding, page)), round);
+    }
+
+    // The same build in another configuration, in a process of its own, for comparison.
+    const variant = async (server: string, dataDir: string, env: Record<string, string>, probes: readonly Probe[]) => {
+      const other = await startStatusPageProcess(mainJs, databaseUrl, join(workDir, dataDir), env);
+      try {
+        const otherPage = { pids: [other.child.pid as number], statusPage: { pid: other.child.pid as number, baseUrl: other.url } };
+        for (const probe of probes) record('quiet', server, probeLabel(probe), await measure(`${other.url}${probe.path}`, probe.encoding, otherPage));
+      } finally {
+        await stopChild(other.child);
+      }
+    };
+    // Only the server's own accepting handle (each row starts with wrk opening its connections at once).
+    await variant(SINGLE_HANDLE_SERVER, 'data-single', { STATUS_PAGE_ACCEPT_HANDLES: '0' }, SINGLE_HANDLE_PROBES);
+    // Without the connection fast path: every request through Node's HTTP server.
+    await variant(NODE_HTTP_SERVER, 'data-node-http', { STATUS_PAGE_FAST_PATH: 'false' }, NODE_HTTP_PROBES);
+
     const rebuild = await refreshCost(statusPage.url);
     log(`snapshot refreshes: ${JSON.stringify(rebuild)}`);
 
@@ -540,9 +549,9 @@ async function main(): Promise<void> {
       await stopChild(everyRoute.child);
     }
 
-    const sorted = [...visibleAfterMs].sort((a, b) => a - b);
+    const sorted = [...shownAfterMs].sort((a, b) => a - b);
     const visible = { count: sorted.length, median: sorted[Math.floor(sorted.length / 2)] ?? 0, p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
-    log(`updates: ${visibleAfterMs.length}; visible after median ${visible.median.toFixed(0)} ms, max ${visible.max.toFixed(0)} ms`);
+    log(`updates: ${shownAfterMs.length}; visible after median ${visible.median.toFixed(0)} ms, max ${visible.max.toFixed(0)} ms`);
     writeResults(rows, visible, { home: bodies['/'].length, homeGzip: gzipped['/'].length, homeBrotli: brotli.body.length, summary: bodies['/api/v2/summary.json'].length }, rebuild, everyRouteRebuild, { before: loadBefore, after: loadavg() });
   } finally {
     for (const step of cleanup.reverse()) await step().catch((error) => log(`cleanup: ${String(error)}`));
@@ -615,6 +624,12 @@ function writeResults(
     return `${number(ratio * 100)}% of nginx ${ratio >= TARGET_SHARE ? '✓' : '✗'}, p99 ${number(p99, 1)} ms ${p99 <= TARGET_P99_MS ? '✓' : '✗'} (rounds: ${p99s.map((value) => number(value, 1)).join(', ')} ms)`;
   };
   const ballastLabels = [...PROBES, BROWSER_PROBE].map(probeLabel);
+  /** Per round, requests/s of the row with updates ÷ the quiet row just before it (same round, same path), in percent. */
+  const pairedRatios = (label: string) =>
+    results('quiet', 'Ballast status page', label).map((quiet, index) => {
+      const updated = results('incident updated every second', 'Ballast status page', label)[index];
+      return updated && quiet.requestsPerSecond > 0 ? number((updated.requestsPerSecond / quiet.requestsPerSecond) * 100) : '—';
+    });
   const averages = (values: number[]) => values.map((value) => value.toFixed(1)).join(' / ');
   const pinning = PINNED
     ? `The server under test (nginx, or the status page's process with its snapshot worker thread) is pinned to core ${SERVER_CPU} (\`taskset -c ${SERVER_CPU}\`); wrk (\`taskset -c ${GENERATOR_CPU} wrk -t1 -c${CONNECTIONS} -d${SECONDS}s --timeout 10s -H 'Accept-Encoding: …'\`, C, epoll, one thread), PostgreSQL and the benchmark process (the API writing the updates) to core ${GENERATOR_CPU} (\`taskset -a -p -c ${GENERATOR_CPU}\`).`
@@ -633,11 +648,11 @@ function writeResults(
     '',
     'Server CPU per request: user + system time of the server processes (all their threads) during the measured seconds, from /proc, divided by the requests served; "serving thread" counts the status page\'s main thread alone (/proc/PID/task/PID), the rest being its snapshot worker, GC and libuv threads. "Event loop max" is the serving thread\'s worst event-loop delay during the row (prom-client\'s monitor, scraped before and after).',
     '',
-    `Targets (≥ ${TARGET_SHARE * 100}% of nginx's throughput, p99 ≤ ${TARGET_P99_MS} ms, unchanged while an incident is updated every second), each the median of ${ROUNDS} interleaved rounds (every round in the table above):`,
+    `Targets (≥ ${TARGET_SHARE * 100}% of nginx's throughput, p99 ≤ ${TARGET_P99_MS} ms, unchanged while an incident is updated every second), each the median of ${ROUNDS} interleaved rounds (a round of a path: nginx, the status page quiet, then the status page while the incident is updated every second, back to back; every round is in the table above):`,
     '',
     ...['quiet', 'incident updated every second'].map((scenario) => `- ${scenario}: ${PROBES.map((probe) => `\`${probeLabel(probe)}\` ${verdict(probeLabel(probe), scenario)}`).join('; ')}.`),
     `- \`/ (br)\` (no nginx counterpart): quiet ${number(medianOf('quiet', 'Ballast', probeLabel(BROWSER_PROBE), (result) => result.requestsPerSecond))} requests/s, p99 ${number(medianOf('quiet', 'Ballast', probeLabel(BROWSER_PROBE), (result) => result.p99), 1)} ms; incident updated every second ${number(medianOf('incident updated every second', 'Ballast', probeLabel(BROWSER_PROBE), (result) => result.requestsPerSecond))} requests/s, p99 ${number(medianOf('incident updated every second', 'Ballast', probeLabel(BROWSER_PROBE), (result) => result.p99), 1)} ms (medians).`,
-    `- Unchanged while an incident is updated every second? Ballast's requests/s with updates ÷ quiet (medians): ${ballastLabels.map((label) => `\`${label}\` ${number((medianOf('incident updated every second', 'Ballast', label, (result) => result.requestsPerSecond) / (medianOf('quiet', 'Ballast', label, (result) => result.requestsPerSecond) || 1)) * 100)}%`).join(', ')}; serving-thread CPU per request with updates vs quiet: ${ballastLabels.map((label) => `\`${label}\` ${number(medianOf('incident updated every second', 'Ballast', label, (result) => result.servingThreadMicrosPerRequest ?? 0))} vs ${number(medianOf('quiet', 'Ballast', label, (result) => result.servingThreadMicrosPerRequest ?? 0))} µs`).join(', ')}. The active incident gets a new public update every second (and its status flips); the benchmark keeps its newest ${KEPT_UPDATES} updates, so every round serves the same page size.`,
+    `- Unchanged while an incident is updated every second? Ballast's requests/s with updates ÷ quiet (medians): ${ballastLabels.map((label) => `\`${label}\` ${number((medianOf('incident updated every second', 'Ballast', label, (result) => result.requestsPerSecond) / (medianOf('quiet', 'Ballast', label, (result) => result.requestsPerSecond) || 1)) * 100)}% (each round's updated row ÷ its quiet row, measured right after it: ${pairedRatios(label).join('/')}%)`).join(', ')}; serving-thread CPU per request with updates vs quiet: ${ballastLabels.map((label) => `\`${label}\` ${number(medianOf('incident updated every second', 'Ballast', label, (result) => result.servingThreadMicrosPerRequest ?? 0))} vs ${number(medianOf('quiet', 'Ballast', label, (result) => result.servingThreadMicrosPerRequest ?? 0))} µs`).join(', ')}. The active incident gets a new public update every second (and its status flips); the benchmark keeps its newest ${KEPT_UPDATES} updates, so every round serves the same page size.`,
     `- Where the p99 goes: with ${CONNECTIONS} connections kept busy on one core, the queue alone is ${CONNECTIONS} ÷ requests/s (nginx here: ${PROBES.map((probe) => `${number((CONNECTIONS / (medianOf('quiet', 'nginx 1 worker', probeLabel(probe), (result) => result.requestsPerSecond) || 1)) * 1000, 1)} ms`).join(', ')}; Ballast: ${PROBES.map((probe) => `${number((CONNECTIONS / (medianOf('quiet', 'Ballast status page', probeLabel(probe), (result) => result.requestsPerSecond) || 1)) * 1000, 1)} ms`).join(', ')}), so the p99 follows the CPU cost per request; nginx's own p99 in this run is ${PROBES.map((probe) => `${results('quiet', 'nginx 1 worker', probeLabel(probe)).map((result) => number(result.p99, 1)).join('/')} ms`).join(', ')} (rounds). The status page's serving thread stalled at most ${number(Math.max(...rows.filter((row) => row.result.eventLoopMaxMs !== null).map((row) => row.result.eventLoopMaxMs as number)), 1)} ms in any row (event loop max; rebuilds run in the worker, which shares the pinned core at nice ${WORKER_NICENESS}), and its slowest request took ${number(Math.max(...rows.filter((row) => row.server.startsWith('Ballast')).map((row) => row.result.max)))} ms. Each row starts with wrk opening its ${CONNECTIONS} connections at once. Node 20's libuv accepts one connection per event-loop turn and listening handle, and a turn of a loop busy with the connections already open takes milliseconds, so with one handle the last of them wait ~1–2 s to be accepted — wrk's latency figures (corrected for coordinated omission: a request held up for T adds samples for the requests that connection would have sent meanwhile) turn those few waits into a p99 of hundreds of milliseconds. The status page therefore accepts on 33 handles of its socket (STATUS_PAGE_ACCEPT_HANDLES=32 duplicates); the rows "same, one accept handle" are the same build with STATUS_PAGE_ACCEPT_HANDLES=0: ${SINGLE_HANDLE_PROBES.map((probe) => {
       const single = find('quiet', SINGLE_HANDLE_SERVER, probeLabel(probe));
       const ours = results('quiet', 'Ballast', probeLabel(probe));
