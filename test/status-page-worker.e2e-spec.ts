@@ -159,6 +159,12 @@ describe('status page snapshot worker', () => {
       expect(brotli.headers['content-encoding']).toBeUndefined();
       expect(brotli.headers.vary).toBe('Accept-Encoding');
       expect(brotli.text).toContain(text);
+      // A client holding its br copy of this page revalidates: br is not made (and cannot be now), but a variant's ETag is the identity
+      // body's plus its encoding, so it gets its 304 rather than the whole page again; a copy of another body gets the page.
+      const brTag = `${(brotli.headers.etag as string).slice(0, -1)}-br"`;
+      const revalidated = await lean.http.get('/').set('Accept-Encoding', 'br').set('If-None-Match', brTag).expect(304);
+      expect([revalidated.headers.etag, revalidated.headers.vary, revalidated.headers['cache-control']]).toEqual([brTag, 'Accept-Encoding', brotli.headers['cache-control']]);
+      expect((await lean.http.get('/').set('Accept-Encoding', 'br').set('If-None-Match', '"another-body-br"').expect(200)).text).toBe(brotli.text);
       const summary = await lean.http.get('/api/v2/summary.json').set('Accept-Encoding', 'gzip').expect(200);
       expect(summary.body.incidents[0].incident_updates[0].body).toBe(text);
       // A long-tail page nobody asked for lately needs the worker: a clear 503 that says when to retry, not a hang.
@@ -170,14 +176,16 @@ describe('status page snapshot worker', () => {
       await eventually(async () => expect(client.thread).not.toBeNull(), 10_000, 50);
       await eventually(async () => {
         // Raw bytes (the test client would decode them).
-        const again = await new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) =>
+        const again = await new Promise<{ encoding: string | undefined; etag: string | undefined; body: Buffer }>((resolve, reject) =>
           httpGet(`${lean.baseUrl}/`, { headers: { 'Accept-Encoding': 'br' } }, (response) => {
             const chunks: Buffer[] = [];
             response.on('data', (chunk: Buffer) => chunks.push(chunk));
-            response.on('end', () => resolve({ encoding: response.headers['content-encoding'], body: Buffer.concat(chunks) }));
+            response.on('end', () => resolve({ encoding: response.headers['content-encoding'], etag: response.headers.etag, body: Buffer.concat(chunks) }));
           }).once('error', reject),
         );
         expect(again.encoding).toBe('br');
+        // The ETag the 304 above promised.
+        expect(again.etag).toBe(brTag);
         expect(brotliDecompressSync(again.body).toString('utf8')).toBe(brotli.text);
       }, 10_000, 50);
       expect((await lean.http.get('/history?page=15').expect(200)).text).toContain('Page 15 of');

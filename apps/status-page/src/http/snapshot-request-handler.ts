@@ -134,13 +134,21 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
    * The variant this client gets and whether its copy is current (304).
    * Notes the encoding asked for, so the next snapshot makes it ahead of
    * demand; one not made yet is answered with identity (always acceptable)
-   * while the worker makes it for the next visitors.
+   * while the worker makes it for the next visitors, or with a 304 when the
+   * client revalidates its copy of that variant (its ETag is known).
    */
   private select(route: SnapshotRoute, prepared: PreparedResponse, acceptEncoding: string | undefined, ifNoneMatch: string | undefined): { variant: ResponseVariant; notModified: boolean } {
     const encoding = prepared.compressible ? preferredEncoding(acceptEncoding) : 'identity';
     prepared.demand |= ENCODING_BIT[encoding];
-    if (!prepared.has(encoding)) this.makeSoon(route, encoding);
     const variant = prepared.variant(encoding);
+    if (!prepared.has(encoding)) {
+      this.makeSoon(route, encoding);
+      // A client revalidating its copy of the variant not made yet: its ETag is known, so it gets its 304 rather than the page in identity.
+      if (ifNoneMatch !== undefined && variant.status === 200) {
+        const unmade = prepared.notModifiedVariant(encoding);
+        if (matchesIfNoneMatch(ifNoneMatch, unmade.etag)) return { variant: unmade, notModified: true };
+      }
+    }
     return { variant, notModified: variant.status === 200 && matchesIfNoneMatch(ifNoneMatch, variant.etag) };
   }
 

@@ -70,6 +70,25 @@ describe('PreparedResponse', () => {
     expect(() => PreparedResponse.fromWire(wire, arena.build()).including(ENCODING_BIT.gzip)).toThrow('where the response was rendered');
   });
 
+  it('knows the 304 of a variant it has not made: the ETag the variant will have, and the headers of its 304', () => {
+    const page = '<p>status</p>'.repeat(200);
+    const lean = PreparedResponse.of(page, { contentType: 'text/html', compressible: true }, undefined, ENCODING_BIT.identity);
+    expect(lean.has('br')).toBe(false);
+    const unmade = lean.notModifiedVariant('br');
+    expect(unmade.status).toBe(304);
+    // The same as the variant made later, and as the 304 headers that variant answers with.
+    const made = lean.including(ENCODING_BIT.br).variant('br');
+    expect(unmade.etag).toBe(made.etag);
+    expect(unmade.notModifiedHeaders).toEqual(made.notModifiedHeaders);
+    const head = (variant: typeof made) => variant.notModifiedBytes.head(false, 5).toString('latin1').replace(/\r\nDate: [^\r]+/, '');
+    expect(head(unmade)).toMatch(/^HTTP\/1\.1 304 Not Modified\r\n/);
+    expect(head(unmade)).toBe(head(made));
+    expect(lean.notModifiedVariant('br')).toBe(unmade);
+    // A made variant answers for itself.
+    const full = PreparedResponse.of(page, { contentType: 'text/html', compressible: true });
+    expect(full.notModifiedVariant('gzip')).toBe(full.variant('gzip'));
+  });
+
   it('crosses threads as plain data plus one arena buffer, unchanged', () => {
     const arena = new ResponseArenaBuilder();
     const page = PreparedResponse.of('<p>status</p>'.repeat(200), { contentType: 'text/html', compressible: true });

@@ -43,6 +43,7 @@ export interface PreparedResponseOptions {
 }
 
 const MIN_COMPRESSIBLE_BYTES = 1024;
+const EMPTY = Buffer.alloc(0);
 const ENCODINGS: readonly ContentEncoding[] = ['identity', 'gzip', 'br'];
 const COMPRESSED = ['gzip', 'br'] as const;
 
@@ -72,6 +73,8 @@ export class PreparedResponse {
    * is made ahead of demand again.
    */
   demand = 0;
+  /** 304s of variants not made yet, made when a client first revalidates one ({@link notModifiedVariant}). */
+  private readonly unmade = new Map<ContentEncoding, ResponseVariant>();
 
   private constructor(
     readonly status: number,
@@ -142,6 +145,25 @@ export class PreparedResponse {
   /** The variant for this encoding, or identity when the body is not compressed or that variant is not made yet. */
   variant(encoding: ContentEncoding): ResponseVariant {
     return (this.variants.get(encoding) ?? this.variants.get('identity')) as ResponseVariant;
+  }
+
+  /**
+   * The 304 of a variant not made yet, for a client revalidating its copy of
+   * it: a variant's ETag is the identity body's plus its encoding, so it is
+   * known without compressing anything. Made once per encoding, on first use
+   * (a header list, no body).
+   */
+  notModifiedVariant(encoding: ContentEncoding): ResponseVariant {
+    const made = this.variants.get(encoding);
+    if (made) return made;
+    const known = this.unmade.get(encoding);
+    if (known) return known;
+    const identity = this.variant('identity');
+    const etag = `${identity.etag.slice(0, -1)}-${encoding}"`;
+    const headers = identity.notModifiedHeaders.map((value, index) => (index % 2 === 1 && identity.notModifiedHeaders[index - 1] === 'ETag' ? etag : value));
+    const variant = withBytes(304, EMPTY, etag, headers, headers);
+    this.unmade.set(encoding, variant);
+    return variant;
   }
 
   /**
