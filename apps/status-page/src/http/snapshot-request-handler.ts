@@ -140,16 +140,13 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
   private select(route: SnapshotRoute, prepared: PreparedResponse, acceptEncoding: string | undefined, ifNoneMatch: string | undefined): { variant: ResponseVariant; notModified: boolean } {
     const encoding = prepared.compressible ? preferredEncoding(acceptEncoding) : 'identity';
     prepared.demand |= ENCODING_BIT[encoding];
+    if (!prepared.has(encoding)) this.makeSoon(route, encoding);
     const variant = prepared.variant(encoding);
-    if (!prepared.has(encoding)) {
-      this.makeSoon(route, encoding);
-      // A client revalidating its copy of the variant not made yet: its ETag is known, so it gets its 304 rather than the page in identity.
-      if (ifNoneMatch !== undefined && variant.status === 200) {
-        const unmade = prepared.notModifiedVariant(encoding);
-        if (matchesIfNoneMatch(ifNoneMatch, unmade.etag)) return { variant: unmade, notModified: true };
-      }
-    }
-    return { variant, notModified: variant.status === 200 && matchesIfNoneMatch(ifNoneMatch, variant.etag) };
+    if (ifNoneMatch === undefined || variant.status !== 200) return { variant, notModified: false };
+    // The client's copy of the variant it asks for, made yet or not (its ETag is known either way), or of the identity served meanwhile.
+    const asked = prepared.notModifiedVariant(encoding);
+    if (matchesIfNoneMatch(ifNoneMatch, asked.etag)) return { variant: asked, notModified: true };
+    return { variant, notModified: matchesIfNoneMatch(ifNoneMatch, variant.etag) };
   }
 
   /**

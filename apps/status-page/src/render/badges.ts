@@ -1,6 +1,7 @@
 import { makeBadge } from 'badge-maker';
 import type { ComponentStatus } from '@app/incidents';
 import type { PublicStatus } from '@app/status';
+import { BoundedMemo } from './bounded-memo';
 import { statusLabel } from './format';
 
 const BADGE_COLORS: Readonly<Record<ComponentStatus, string>> = {
@@ -20,17 +21,10 @@ export function componentBadge(model: PublicStatus, id: string): string | null {
   const item = model.components.find((component) => component.id === id) ?? model.groups.find((group) => group.id === id);
   if (!item) return null;
   // badge-maker measures every glyph: remember badges, which change only with a name or status.
-  const key = `${item.status}\u0000${item.name}`;
-  const cached = rendered.get(key);
-  if (cached !== undefined) return cached;
-  if (rendered.size >= MAX_REMEMBERED_BADGES) rendered.clear();
-  const svg = makeBadge({ label: item.name, message: statusLabel(item.status).toLowerCase(), color: BADGE_COLORS[item.status], style: 'flat' });
-  rendered.set(key, svg);
-  return svg;
+  return rendered.get(`${item.status}\u0000${item.name}`, () => makeBadge({ label: item.name, message: statusLabel(item.status).toLowerCase(), color: BADGE_COLORS[item.status], style: 'flat' }));
 }
 
-const MAX_REMEMBERED_BADGES = 2000;
-const rendered = new Map<string, string>();
+const rendered = new BoundedMemo<string>(2000);
 
 export function unknownBadge(): string {
   return makeBadge({ label: 'status', message: 'unknown component', color: '#6e7781', style: 'flat' });

@@ -1,4 +1,5 @@
 import type { ComponentStatus } from '@app/incidents';
+import { BoundedMemo } from './bounded-memo';
 import { componentStatusLabel, type IncidentImpact, type MaintenanceStatus, maintenanceStatusLabel, type StatusIndicator } from '@app/status';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -11,20 +12,16 @@ export interface TimeView {
 /**
  * Times already formatted: every rebuild formats the same few thousand
  * incident and update times again (pages, feeds), and parsing a date is most
- * of the cost. Cleared when it outgrows its bound.
+ * of the cost.
  */
-const formattedTimes = new Map<string, TimeView>();
-const MAX_FORMATTED_TIMES = 20_000;
+const formattedTimes = new BoundedMemo<TimeView>(20_000);
 
 /** `2026-11-24 10:05 UTC`: unambiguous, with the zone named (a script may localise it). */
 export function utcTime(iso: string): TimeView {
-  const known = formattedTimes.get(iso);
-  if (known) return known;
-  const normalised = new Date(iso).toISOString();
-  const view: TimeView = Object.freeze({ iso: normalised, text: `${normalised.slice(0, 10)} ${normalised.slice(11, 16)} UTC` });
-  if (formattedTimes.size >= MAX_FORMATTED_TIMES) formattedTimes.clear();
-  formattedTimes.set(iso, view);
-  return view;
+  return formattedTimes.get(iso, () => {
+    const normalised = new Date(iso).toISOString();
+    return Object.freeze({ iso: normalised, text: `${normalised.slice(0, 10)} ${normalised.slice(11, 16)} UTC` });
+  });
 }
 
 export function utcTimeOrNull(iso: string | null): TimeView | null {

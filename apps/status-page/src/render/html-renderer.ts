@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import type { ComponentStatus } from '@app/incidents';
 import { formatUptimePercent, isMaintenanceActive, type PublicComponent, type PublicIncident, type PublicMaintenance, type PublicStatus } from '@app/status';
+import { BoundedMemo } from './bounded-memo';
 import { dayLabel, durationText, impactLabel, incidentStatusLabel, maintenanceLabel, monthOf, statusForIndicator, statusLabel, type TimeView, utcTime, utcTimeOrNull } from './format';
 import type { PageInfo } from './page-info';
 import type { ViewFiles } from './views';
@@ -30,9 +31,9 @@ export class HtmlRenderer {
   /**
    * Rendered uptime strips by component and content: 90 bars per component are
    * most of the page, and they change at most once a minute, not with every
-   * incident update. Rebuilt from scratch when it outgrows its bound.
+   * incident update.
    */
-  private readonly strips = new Map<string, string>();
+  private readonly strips = new BoundedMemo<string>(MAX_CACHED_STRIPS);
 
   constructor(
     private readonly views: ViewFiles,
@@ -181,16 +182,12 @@ export class HtmlRenderer {
   }
 
   private stripHtml(component: PublicComponent): string {
-    const key = `${component.id}|${JSON.stringify(component.uptimeDays)}`;
-    const cached = this.strips.get(key);
-    if (cached !== undefined) return cached;
-    if (this.strips.size >= MAX_CACHED_STRIPS) this.strips.clear();
-    const html = this.uptimeStrip({
-      id: component.id,
-      days: uptimeRuns(component.uptimeDays).map((run) => ({ css: DAY_CLASS[run.days[0].worstStatus ?? 'none'], span: run.days.length > 1 ? run.days.length : null, text: uptimeRunText(run) })),
-    });
-    this.strips.set(key, html);
-    return html;
+    return this.strips.get(`${component.id}|${JSON.stringify(component.uptimeDays)}`, () =>
+      this.uptimeStrip({
+        id: component.id,
+        days: uptimeRuns(component.uptimeDays).map((run) => ({ css: DAY_CLASS[run.days[0].worstStatus ?? 'none'], span: run.days.length > 1 ? run.days.length : null, text: uptimeRunText(run) })),
+      }),
+    );
   }
 
   private incidentView(incident: PublicIncident, model: PublicStatus, options: { latestUpdateOnly?: boolean } = {}) {

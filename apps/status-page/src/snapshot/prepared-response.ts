@@ -159,7 +159,7 @@ export class PreparedResponse {
     const known = this.unmade.get(encoding);
     if (known) return known;
     const identity = this.variant('identity');
-    const etag = `${identity.etag.slice(0, -1)}-${encoding}"`;
+    const etag = variantEtag(identity.etag.slice(1, -1), encoding);
     const headers = identity.notModifiedHeaders.map((value, index) => (index % 2 === 1 && identity.notModifiedHeaders[index - 1] === 'ETag' ? etag : value));
     const variant = withBytes(304, EMPTY, etag, headers, headers);
     this.unmade.set(encoding, variant);
@@ -241,8 +241,13 @@ export class ResponseArenaBuilder {
   }
 }
 
+/** A variant's strong ETag: the identity body's hash, plus the encoding for a compressed variant (so it is known before compressing). */
+function variantEtag(baseTag: string, encoding: ContentEncoding): string {
+  return encoding === 'identity' ? `"${baseTag}"` : `"${baseTag}-${encoding}"`;
+}
+
 function makeVariant(body: Buffer, encoding: ContentEncoding, { options, baseTag }: VariantRecipe, status: number, compressible: boolean): ResponseVariant {
-  const etag = encoding === 'identity' ? `"${baseTag}"` : `"${baseTag}-${encoding}"`;
+  const etag = variantEtag(baseTag, encoding);
   const common: OutgoingHttpHeaders = {
     'Cache-Control': options.cacheControl ?? PUBLIC_CACHE_CONTROL,
     ETag: etag,
