@@ -9,13 +9,14 @@
 import { FixedClock } from '@app/platform';
 import { SloService } from '@app/slo';
 import { BudgetPolicyListener } from '../apps/api/src/budget-policy/budget-policy.listener';
-import { WeeklyDigestService } from '../apps/api/src/digest/weekly-digest.service';
+import { DIGEST_MAX_ATTEMPTS, DIGEST_RETRY_AFTER_MS, WeeklyDigestService } from '../apps/api/src/digest/weekly-digest.service';
 import { RunningApi, startApi } from './support/api-app';
 import { FakeSlack } from './support/fake-slack';
 import { CounterSeries, renderOpenMetrics } from './support/openmetrics';
 import { eventually } from './support/poll';
 import { RunningPrometheus, startPrometheus } from './support/prometheus';
 import { slackEnv } from './support/slack-harness';
+import { sql } from './support/sql';
 
 const NOW = Date.parse('2025-03-03T12:00:00Z'); // a Monday
 const MINUTE = 60_000;
@@ -244,25 +245,87 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
     expect(everyIncident.filter((candidate) => candidate.visibility === 'public')).toEqual([]);
   });
 
-  it('delivers the weekly digest to each team channel through the Slack Web API, once', async () => {
+  it('delivers the weekly digest to each team channel through the Slack Web API, once, and tries a failed one again', async () => {
     clock.set(new Date(NOW + 2 * HOUR));
     const digestsIn = (team: string) =>
       fake
         .calls('chat.postMessage')
         .filter((call) => call.args.channel === channels[team] && String(call.args.text).startsWith('Weekly reliability digest'))
         .map((call) => String(call.args.text));
-    const result = await api.app.get(WeeklyDigestService).sendDueDigests();
-    expect(result.sent.sort()).toEqual(['ledger', 'orders', 'payments', 'search']);
-    for (const team of Object.keys(channels)) expect([team, digestsIn(team).length]).toEqual([team, 1]);
+    /** What the team's channel holds (the fake records failed calls too). */
+    const deliveredTo = (team: string) => messagesTo(team).filter((text) => String(text).startsWith('Weekly reliability digest'));
+    const row = async (team: string) =>
+      (
+        await sql<{ delivered: boolean; attempts: number; failure: string | null }>(
+          api.database.url,
+          `SELECT delivered, attempts, failure FROM team_digests d JOIN teams t ON t.id = d.team_id WHERE t.slug = $1`,
+          [team],
+        )
+      )[0];
+    const digests = api.app.get(WeeklyDigestService);
+    // Slack answers ledger's digest with an error.
+    fake.failNextIn(channels.ledger, 'chat.postMessage', 'internal_error');
+    const first = await digests.sendDueDigests();
+    expect(first).toMatchObject({ sent: ['orders', 'payments', 'search'], failed: ['ledger'], undeliverable: [], alreadySent: [] });
+    expect([digestsIn('ledger').length, deliveredTo('ledger')]).toEqual([1, []]);
+    expect(await row('ledger')).toEqual({ delivered: false, attempts: 1, failure: 'failed' });
+    for (const team of ['orders', 'payments', 'search']) expect([team, deliveredTo(team).length, await row(team)]).toEqual([team, 1, { delivered: true, attempts: 1, failure: null }]);
     const [digest] = digestsIn('payments');
     expect(digest).toContain('Weekly reliability digest for payments — 2025-02-24 to 2025-03-03');
     expect(digest).toContain('SLOs at risk');
     expect(digest).toContain('checkout-availability');
     // What Slack stored is what the team sees in its channel.
     expect(messagesTo('payments')).toContain(digest);
-    // Sent once: a later check in the same week posts nothing.
-    expect((await api.app.get(WeeklyDigestService).sendDueDigests()).sent).toEqual([]);
-    for (const team of Object.keys(channels)) expect([team, digestsIn(team).length]).toEqual([team, 1]);
+
+    // The next check, before the retry delay: nothing is sent (a replica may still be sending it).
+    clock.set(new Date(NOW + 2 * HOUR + DIGEST_RETRY_AFTER_MS - MINUTE));
+    expect(await digests.sendDueDigests()).toMatchObject({ sent: [], failed: [], alreadySent: ['ledger', 'orders', 'payments', 'search'] });
+    expect([digestsIn('ledger').length, deliveredTo('ledger')]).toEqual([1, []]);
+
+    // After it, the stored digest is sent again, and only the one that failed.
+    clock.set(new Date(NOW + 2 * HOUR + DIGEST_RETRY_AFTER_MS));
+    expect(await digests.sendDueDigests()).toMatchObject({ sent: ['ledger'], failed: [] });
+    // The same text as the failed try: the body stored with the claim.
+    const [failedTry, retry] = digestsIn('ledger');
+    expect(retry).toBe(failedTry);
+    expect(deliveredTo('ledger')).toEqual([retry]);
+    expect(retry).toContain('Weekly reliability digest for ledger — 2025-02-24 to 2025-03-03');
+    expect(await row('ledger')).toEqual({ delivered: true, attempts: 2, failure: null });
+
+    // Sent once: later checks in the same week post nothing.
+    clock.set(new Date(NOW + 2 * HOUR + 3 * DIGEST_RETRY_AFTER_MS));
+    expect((await digests.sendDueDigests()).sent).toEqual([]);
+    for (const team of Object.keys(channels)) expect([team, deliveredTo(team).length, digestsIn(team).length]).toEqual([team, 1, team === 'ledger' ? 2 : 1]);
+  });
+
+  it('does not try an undeliverable digest again, and gives up on a failing one after DIGEST_MAX_ATTEMPTS sends', async () => {
+    const flaky = fake.addChannel({ name: 'team-flaky' }).id;
+    await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'aaa-flaky', name: 'Flaky', slackChannelId: flaky }).expect(201);
+    await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'aab-no-channel', name: 'No channel' }).expect(201);
+    const digests = api.app.get(WeeklyDigestService);
+    const triedIn = () => fake.calls('chat.postMessage').filter((call) => call.args.channel === flaky).length;
+    fake.failNextIn(flaky, 'chat.postMessage', 'internal_error', DIGEST_MAX_ATTEMPTS);
+    let at = NOW + 4 * HOUR;
+    for (let attempt = 1; attempt <= DIGEST_MAX_ATTEMPTS; attempt++, at += DIGEST_RETRY_AFTER_MS) {
+      clock.set(new Date(at));
+      const result = await digests.sendDueDigests();
+      expect([attempt, result.failed, result.undeliverable, result.sent]).toEqual([attempt, ['aaa-flaky'], attempt === 1 ? ['aab-no-channel'] : [], []]);
+      expect([attempt, triedIn()]).toEqual([attempt, attempt]);
+    }
+    clock.set(new Date(at));
+    const after = await digests.sendDueDigests();
+    expect(after).toMatchObject({ sent: [], failed: [], undeliverable: [] });
+    expect(after.alreadySent).toEqual(expect.arrayContaining(['aaa-flaky', 'aab-no-channel']));
+    expect(triedIn()).toBe(DIGEST_MAX_ATTEMPTS);
+    expect(fake.messagesIn(flaky)).toEqual([]);
+    const rows = await sql<{ slug: string; delivered: boolean; attempts: number; failure: string | null }>(
+      api.database.url,
+      `SELECT t.slug, d.delivered, d.attempts, d.failure FROM team_digests d JOIN teams t ON t.id = d.team_id WHERE t.slug IN ('aaa-flaky', 'aab-no-channel') ORDER BY t.slug`,
+    );
+    expect(rows).toEqual([
+      { slug: 'aaa-flaky', delivered: false, attempts: DIGEST_MAX_ATTEMPTS, failure: 'failed' },
+      { slug: 'aab-no-channel', delivered: false, attempts: 1, failure: 'undeliverable' },
+    ]);
   });
 
   it('rolls up every team’s SLOs with one query, the same as team by team, for the dashboard overview', async () => {

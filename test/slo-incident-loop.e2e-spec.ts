@@ -32,7 +32,7 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
     api = await startApi({ clock, env: { PROMETHEUS_URL: prometheus.url, DIGEST_DAY: 'monday', DIGEST_HOUR_UTC: '13' } });
     jest.spyOn(api.app.get(TeamNotifier), 'notifyTeam').mockImplementation(async (team, text) => {
       notifications.push({ team: team.slug, text });
-      return true;
+      return 'delivered';
     });
     await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'payments', name: 'Payments' }).expect(201);
     await api.http.post('/api/v1/services').set(api.admin).send({ slug: 'checkout', name: 'Checkout', team: 'payments' }).expect(201);
@@ -125,7 +125,7 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
     const secondNotes: string[] = [];
     jest.spyOn(second.app.get(TeamNotifier), 'notifyTeam').mockImplementation(async (_team, text) => {
       secondNotes.push(text);
-      return true;
+      return 'delivered';
     });
     try {
       const before = notifications.length;

@@ -283,7 +283,7 @@ export class FakeSlack {
   private outage: OutageMode | null = null;
   private readonly events = new EventEmitter();
   private readonly recorded: RecordedSlackCall[] = [];
-  private readonly scripts = new Map<string, Array<{ behaviour: SlackBehaviour; remaining: number }>>();
+  private readonly scripts = new Map<string, Array<{ behaviour: SlackBehaviour; remaining: number; only?: (args: Record<string, unknown>) => boolean }>>();
   private readonly pendingDelays = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private counter = 0;
 
@@ -355,10 +355,14 @@ export class FakeSlack {
 
   // ---------------------------------------------------------------- scripting
 
-  /** Applies `behaviour` to the next `times` requests of `method` (`'*'` for any method). Scripts run in the order added. */
-  script(method: string, behaviour: SlackBehaviour, times = 1): this {
+  /**
+   * Applies `behaviour` to the next `times` requests of `method` (`'*'` for
+   * any method), or only to those whose arguments `only` accepts (other calls
+   * pass it by). Scripts run in the order added.
+   */
+  script(method: string, behaviour: SlackBehaviour, times = 1, only?: (args: Record<string, unknown>) => boolean): this {
     const queue = this.scripts.get(method) ?? [];
-    queue.push({ behaviour, remaining: times });
+    queue.push({ behaviour, remaining: times, ...(only ? { only } : {}) });
     this.scripts.set(method, queue);
     return this;
   }
@@ -366,6 +370,11 @@ export class FakeSlack {
   /** Answers `{ ok: false, error }` (HTTP 200, like Slack) for the next `times` calls. */
   failNext(method: string, error: string, times = 1, extra?: Record<string, unknown>): this {
     return this.script(method, { kind: 'error', error, extra }, times);
+  }
+
+  /** As {@link failNext}, for the next `times` calls about one channel (`args.channel`) only. */
+  failNextIn(channel: string, method: string, error: string, times = 1): this {
+    return this.script(method, { kind: 'error', error }, times, (args) => args.channel === channel);
   }
 
   /** Answers HTTP 429 with `Retry-After: retryAfterSeconds` for the next `times` calls. */
@@ -610,7 +619,7 @@ export class FakeSlack {
       return;
     }
 
-    let behaviour = this.takeScript(call.method);
+    let behaviour = this.takeScript(call.method, call.args);
     if (behaviour?.kind === 'delay') {
       await this.sleep(behaviour.ms);
       if (request.socket.destroyed) return; // closed or gone down while waiting
@@ -649,13 +658,14 @@ export class FakeSlack {
   }
 
   /** Takes one use of the first script for this method, falling back to `'*'`. */
-  private takeScript(method: string): SlackBehaviour | undefined {
+  private takeScript(method: string, args: Record<string, unknown>): SlackBehaviour | undefined {
     for (const key of [method, '*']) {
       const queue = this.scripts.get(key);
-      const entry = queue?.[0];
-      if (!queue || !entry) continue;
+      const index = queue?.findIndex((candidate) => !candidate.only || candidate.only(args)) ?? -1;
+      if (!queue || index === -1) continue;
+      const entry = queue[index];
       entry.remaining -= 1;
-      if (entry.remaining <= 0) queue.shift();
+      if (entry.remaining <= 0) queue.splice(index, 1);
       return entry.behaviour;
     }
     return undefined;

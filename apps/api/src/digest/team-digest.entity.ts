@@ -15,6 +15,18 @@ export class TeamDigestEntity {
   @Column({ type: 'text' })
   body: string;
 
+  /** Sends tried so far (the claim is the first). */
+  @Column({ type: 'integer', default: 1 })
+  attempts: number;
+
+  /** When the last send was claimed: another replica retries an undelivered digest only once this is a lease old. */
+  @Column({ name: 'last_attempt_at', type: 'timestamptz', default: () => 'now()' })
+  lastAttemptAt: Date;
+
+  /** Why the last send did not deliver: `failed` (retried) or `undeliverable` (not retried); null when delivered or being sent. */
+  @Column({ type: 'text', nullable: true })
+  failure: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

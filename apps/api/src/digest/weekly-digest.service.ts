@@ -13,16 +13,34 @@ import { TeamDigestEntity } from './team-digest.entity';
 
 const DIGEST_JOB = 'weekly-digest';
 
+/** A digest not delivered is claimed again (by whichever replica checks first) once its last claim is this old. */
+export const DIGEST_RETRY_AFTER_MS = 15 * 60_000;
+/** Sends tried per team and week before giving up (the claim is the first). */
+export const DIGEST_MAX_ATTEMPTS = 6;
+
 export interface DigestRunResult {
   scheduledAt: Date;
+  /** Teams whose digest this run delivered. */
   sent: string[];
+  /** Teams whose digest was delivered, is being sent by another replica, or was given up on: nothing to do here. */
   alreadySent: string[];
+  /** Teams whose digest this run could not deliver (Slack erred); a later check tries again. */
+  failed: string[];
+  /** Teams whose digest has nowhere to go (Slack off, no channel); not tried again. */
+  undeliverable: string[];
 }
 
 /**
  * Posts each team's weekly digest to its Slack channel. The slot is claimed
  * with an INSERT .. ON CONFLICT DO NOTHING on (team, slot) before sending, so
- * several replicas checking at the same time send it once.
+ * several replicas checking at the same time send it once. A send that fails
+ * (Slack down or erring) is not lost: a later check claims the stored digest
+ * again, once the last claim is DIGEST_RETRY_AFTER_MS old (longer than a send
+ * with the gateway's retries can take, so a replica still sending is not
+ * raced), up to DIGEST_MAX_ATTEMPTS sends, while the digest is at most a day
+ * late. A send whose answer is lost after Slack posted it can post twice:
+ * chat.postMessage has no idempotency key, and a digest seen twice beats one
+ * never seen.
  */
 @Injectable()
 export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -62,7 +80,7 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
 
   async sendDueDigests(): Promise<DigestRunResult> {
     const { scheduledAt, period } = latestDigestSlot(this.clock.now(), this.config.DIGEST_DAY as DigestDay, this.config.DIGEST_HOUR_UTC);
-    const result: DigestRunResult = { scheduledAt, sent: [], alreadySent: [] };
+    const result: DigestRunResult = { scheduledAt, sent: [], alreadySent: [], failed: [], undeliverable: [] };
     // A digest more than a day late (replicas were down) is stale news: skip that week.
     if (this.clock.now().getTime() - scheduledAt.getTime() > 86_400_000) return result;
     const teams = await this.teams.find({ order: { slug: 'ASC' } });
@@ -71,20 +89,47 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
     for (const team of teams) {
       const slos = await this.slos.leastBudget({ team: team.slug, limit: 5 });
       const atRisk = slos.filter((slo) => slo.errorBudgetRemaining !== null && slo.errorBudgetRemaining < 0.5);
-      const body = renderWeeklyDigest(team.slug, insights, atRisk.map((slo) => ({ name: slo.name, service: slo.service, state: slo.state ?? 'ok', errorBudgetRemaining: slo.errorBudgetRemaining })));
-      // RETURNING tells whether this replica's row went in; TypeORM's identifiers would echo the values either way.
-      const claimed: unknown[] = await this.digests.query(
-        `INSERT INTO team_digests (team_id, scheduled_at, body, delivered) VALUES ($1, $2, $3, false) ON CONFLICT DO NOTHING RETURNING team_id`,
-        [team.id, scheduledAt, body],
-      );
-      if (claimed.length === 0) {
+      const fresh = renderWeeklyDigest(team.slug, insights, atRisk.map((slo) => ({ name: slo.name, service: slo.service, state: slo.state ?? 'ok', errorBudgetRemaining: slo.errorBudgetRemaining })));
+      const body = await this.claim(team.id, scheduledAt, fresh);
+      if (body === null) {
         result.alreadySent.push(team.slug);
         continue;
       }
-      const delivered = await this.notifier.notifyTeam({ id: team.id, slug: team.slug }, body);
-      await this.digests.update({ teamId: team.id, scheduledAt }, { delivered });
-      result.sent.push(team.slug);
+      const outcome = await this.notifier.notifyTeam({ id: team.id, slug: team.slug }, body);
+      await this.digests.update({ teamId: team.id, scheduledAt }, { delivered: outcome === 'delivered', failure: outcome === 'delivered' ? null : outcome });
+      if (outcome === 'delivered') result.sent.push(team.slug);
+      else if (outcome === 'failed') result.failed.push(team.slug);
+      else result.undeliverable.push(team.slug);
+      if (outcome === 'failed') this.logger.warn({ team: team.slug }, `weekly digest not delivered; tried again at a check from ${new Date(this.clock.now().getTime() + DIGEST_RETRY_AFTER_MS).toISOString()}`);
     }
     return result;
+  }
+
+  /**
+   * This replica's right to send the team's digest for the slot, and the body
+   * to send: the new digest when the slot is first claimed, or the one stored
+   * then when an undelivered send is claimed again (the same text on every
+   * try). null when there is nothing to send here: delivered, undeliverable,
+   * claimed by a replica less than DIGEST_RETRY_AFTER_MS ago, or out of tries.
+   * RETURNING tells whether this replica's row went in or was updated;
+   * TypeORM's identifiers would echo the values either way.
+   */
+  private async claim(teamId: string, scheduledAt: Date, body: string): Promise<string | null> {
+    const now = this.clock.now();
+    const inserted: Array<{ body: string }> = await this.digests.query(
+      `INSERT INTO team_digests (team_id, scheduled_at, body, delivered, attempts, last_attempt_at) VALUES ($1, $2, $3, false, 1, $4) ON CONFLICT DO NOTHING RETURNING body`,
+      [teamId, scheduledAt, body, now],
+    );
+    if (inserted.length > 0) return inserted[0].body;
+    const reclaimed: Array<{ body: string }> = await this.digests.query(
+      // As a CTE: TypeORM answers a bare UPDATE with [rows, count], a SELECT with its rows.
+      `WITH reclaimed AS (
+         UPDATE team_digests SET attempts = attempts + 1, last_attempt_at = $3, failure = NULL
+          WHERE team_id = $1 AND scheduled_at = $2 AND NOT delivered AND failure IS DISTINCT FROM 'undeliverable' AND attempts < $4 AND last_attempt_at <= $5
+          RETURNING body)
+       SELECT body FROM reclaimed`,
+      [teamId, scheduledAt, now, DIGEST_MAX_ATTEMPTS, new Date(now.getTime() - DIGEST_RETRY_AFTER_MS)],
+    );
+    return reclaimed.length > 0 ? reclaimed[0].body : null;
   }
 }

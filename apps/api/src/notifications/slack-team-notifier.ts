@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TeamsService } from '@app/catalog';
+import { NotFoundError } from '@app/platform';
 import { escapeMrkdwn } from '@app/incidents';
 import { SlackGateway } from '../slack/slack-gateway';
-import { TeamNotifier, TeamRef } from './team-notifier';
+import { type TeamNotification, TeamNotifier, TeamRef } from './team-notifier';
 
 /** Team notifications as Slack messages in the team's channel (text escaped: no <!channel> injection). */
 @Injectable()
@@ -16,22 +17,29 @@ export class SlackTeamNotifier extends TeamNotifier {
     super();
   }
 
-  async notifyTeam(team: TeamRef, text: string): Promise<boolean> {
+  async notifyTeam(team: TeamRef, text: string): Promise<TeamNotification> {
     if (!this.slack.enabled) {
       this.logger.log({ team: team.slug }, `team notification (Slack off): ${text}`);
-      return false;
+      return 'undeliverable';
     }
-    const { slackChannelId } = await this.teams.getTeamById(team.id);
+    let slackChannelId: string | null;
+    try {
+      ({ slackChannelId } = await this.teams.getTeamById(team.id));
+    } catch (error) {
+      if (error instanceof NotFoundError) return 'undeliverable';
+      this.logger.warn({ err: error, team: team.slug }, 'could not look up the team channel; notification not sent');
+      return 'failed';
+    }
     if (!slackChannelId) {
       this.logger.warn({ team: team.slug }, `team has no Slack channel; notification not sent: ${text}`);
-      return false;
+      return 'undeliverable';
     }
     try {
       await this.slack.postMessage(slackChannelId, { text: escapeMrkdwn(text) });
-      return true;
+      return 'delivered';
     } catch (error) {
       this.logger.warn({ err: error, team: team.slug }, 'could not post the team notification to Slack');
-      return false;
+      return 'failed';
     }
   }
 }
