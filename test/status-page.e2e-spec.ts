@@ -499,6 +499,10 @@ describe('public status page', () => {
     const maintenancePage = await page.http.get(`/maintenances/${maintenanceId}`).expect(200);
     expect(maintenancePage.text).toContain('<h1>Cache migration &lt;script&gt;alert(1)&lt;/script&gt;</h1>');
     expect(maintenancePage.text).toContain('Scheduled maintenance · Completed');
+    // Its text is also its first update's (as Statuspage keeps it): the page says it once, with the update.
+    const said = 'Reads were slower &lt;script&gt;alert(1)&lt;/script&gt;.<br>No data was lost.';
+    expect(maintenancePage.text.split(said)).toHaveLength(2);
+    expect(maintenancePage.text.indexOf(said)).toBeGreaterThan(maintenancePage.text.indexOf('<h2>Updates</h2>'));
     expect(maintenancePage.text).not.toContain('<script>alert(1)');
     // The upcoming one has its page (linked from the front page), unknown ids the usual 404.
     expect((await page.http.get('/').expect(200)).text).toContain(`href="/maintenances/${seeded.maintenanceId}"`);

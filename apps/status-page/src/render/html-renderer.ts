@@ -129,6 +129,8 @@ export class HtmlRenderer {
     if (!maintenance) return null;
     const view = {
       ...this.maintenanceView(maintenance, model),
+      // The text a maintenance is announced with is also its first update's (as on Statuspage): said once, with the update.
+      body: maintenance.updates.some((update) => update.body === maintenance.body) ? null : maintenance.body,
       started: utcTimeOrNull(maintenance.startedAt),
       completed: utcTimeOrNull(maintenance.completedAt),
       updates: maintenance.updates.map((update) => ({ statusLabel: maintenanceLabel(update.status), at: utcTime(update.createdAt), body: update.body })),
