@@ -140,10 +140,11 @@ describe('status page snapshot worker', () => {
     await eventually(async () => expect(persisted().includes(owed)).toBe(true), 5000, 50);
   });
 
-  it('with demand known, answers every likely route while no worker runs: an encoding not made yet in identity, a long-tail page with a clear 503', async () => {
+  // Both ways a request is answered: the connection fast path, and the request listener ahead of Nest (STATUS_PAGE_FAST_PATH=false).
+  it.each(['true', 'false'])('with demand known (STATUS_PAGE_FAST_PATH=%s), answers every likely route while no worker runs: an encoding not made yet in identity, a long-tail page with a clear 503', async (fastPath) => {
     // Its own clock: past the first minute (everything made), demand decides which variants are made.
     const clock = new FixedClock(new Date());
-    const lean = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600', STATUS_PAGE_DEMAND_WINDOW_S: '60' }, clock });
+    const lean = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600', STATUS_PAGE_DEMAND_WINDOW_S: '60', STATUS_PAGE_FAST_PATH: fastPath }, clock });
     try {
       await eventually(async () => expect((await lean.http.get('/health').expect(200)).body.database.listening).toBe(true), 5000);
       clock.advance(61_000);
@@ -189,6 +190,9 @@ describe('status page snapshot worker', () => {
         expect(brotliDecompressSync(again.body).toString('utf8')).toBe(brotli.text);
       }, 10_000, 50);
       expect((await lean.http.get('/history?page=15').expect(200)).text).toContain('Page 15 of');
+      // Which way these were answered.
+      const answeredByFastPath = Number(/^status_page_fast_path_requests_total (\d+)$/m.exec((await lean.http.get('/metrics').expect(200)).text)?.[1]);
+      expect(answeredByFastPath > 0).toBe(fastPath === 'true');
     } finally {
       await lean.close();
     }
