@@ -15,7 +15,7 @@ export { isDatabaseUnavailable } from './errors/database-unavailable';
 export { isUniqueViolation } from './errors/unique-violation';
 export { configureHttpApp } from './http/configure-app';
 export { isDraining, startDraining } from './http/draining';
-export { handleShutdownSignals } from './http/graceful-shutdown';
+export { drainAndClose, type DrainOptions, handleShutdownSignals } from './http/graceful-shutdown';
 export { addAcceptHandles } from './http/accept-fanout';
 export type { AcceptHandles } from './http/accept-fanout';
 export { installConnectionFastPath, parseSimpleRequest, ResponseBytes } from './http/connection-fast-path';
