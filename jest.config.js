@@ -28,6 +28,8 @@ const transform = { '^.+\\.ts$': swc, '^.+\\.m?js$': swcForJs };
 const transformIgnorePatterns = [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`];
 const moduleNameMapper = {
   '^@app/(config|database|platform|catalog|slo|incidents|status)$': '<rootDir>/libs/$1/src',
+  // The framework-free entries (see libs/*/src/core.ts).
+  '^@app/(platform|incidents|status)/core$': '<rootDir>/libs/$1/src/core',
 };
 module.exports = {
   // Integration tests boot real servers; unit specs finish in milliseconds anyway.

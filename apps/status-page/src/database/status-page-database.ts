@@ -1,5 +1,5 @@
 import { Client, Pool, type PoolClient } from 'pg';
-import { readStatusSource, STATUS_CHANGED_CHANNEL, type StatusSource } from '@app/status';
+import { readStatusSource, STATUS_CHANGED_CHANNEL, type StatusSource } from '@app/status/core';
 import type { WorkerLog } from '../snapshot/worker-log';
 
 /** Days of status history read for the uptime bars. */

@@ -1,6 +1,6 @@
 import type { ComponentStatus } from '@app/incidents';
 import { BoundedMemo } from './bounded-memo';
-import { componentStatusLabel, type IncidentImpact, type MaintenanceStatus, maintenanceStatusLabel, type StatusIndicator } from '@app/status';
+import { componentStatusLabel, type IncidentImpact, type MaintenanceStatus, maintenanceStatusLabel, type StatusIndicator } from '@app/status/core';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 

@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import type { ComponentStatus } from '@app/incidents';
-import { formatUptimePercent, isMaintenanceActive, type PublicComponent, type PublicIncident, type PublicMaintenance, type PublicStatus } from '@app/status';
+import { formatUptimePercent, isMaintenanceActive, type PublicComponent, type PublicIncident, type PublicMaintenance, type PublicStatus } from '@app/status/core';
 import { BoundedMemo } from './bounded-memo';
 import { dayLabel, durationText, impactLabel, incidentStatusLabel, maintenanceLabel, monthOf, statusForIndicator, statusLabel, type TimeView, utcTime, utcTimeOrNull } from './format';
 import type { PageInfo } from './page-info';

@@ -1,5 +1,5 @@
 import type { ComponentStatus, IncidentStatus } from '@app/incidents';
-import { isMaintenanceActive, type MaintenanceStatus, type PublicComponent, type PublicGroup, type PublicIncident, type PublicMaintenance, type PublicStatus, type StatusIndicator } from '@app/status';
+import { isMaintenanceActive, type MaintenanceStatus, type PublicComponent, type PublicGroup, type PublicIncident, type PublicMaintenance, type PublicStatus, type StatusIndicator } from '@app/status/core';
 import type { PageInfo } from './page-info';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
-import { ResponseBytes } from '@app/platform';
+import { ResponseBytes } from '@app/platform/core';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 
 /** Every public response may be cached by browsers and CDNs, and served stale while we are down. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { isDatabaseUnavailable } from '@app/platform';
-import { buildPublicStatus, type PublicStatus } from '@app/status';
+import { isDatabaseUnavailable } from '@app/platform/core';
+import { buildPublicStatus, type PublicStatus } from '@app/status/core';
 import { StatusPageDatabase, UPTIME_DAYS } from '../database/status-page-database';
 import { ResponseArenaBuilder } from './prepared-response';
 import type { SnapshotRoute } from './routes';

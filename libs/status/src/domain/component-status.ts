@@ -1,4 +1,4 @@
-import { type ComponentStatus, compareComponentStatus, worstComponentStatus } from '@app/incidents';
+import { type ComponentStatus, compareComponentStatus, worstComponentStatus } from '@app/incidents/core';
 
 /**
  * How one SLO stands, as the SLO engine reports it (same names as

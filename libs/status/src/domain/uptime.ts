@@ -1,4 +1,4 @@
-import { type ComponentStatus, worstComponentStatus } from '@app/incidents';
+import { type ComponentStatus, worstComponentStatus } from '@app/incidents/core';
 
 /** One recorded stretch of a component's derived status; `to: null` = still current. */
 export interface StatusInterval {

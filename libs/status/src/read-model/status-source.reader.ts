@@ -1,4 +1,4 @@
-import { isComponentStatus, isIncidentStatus, isSeverity, type ComponentStatus } from '@app/incidents';
+import { isComponentStatus, isIncidentStatus, isSeverity, type ComponentStatus } from '@app/incidents/core';
 import { isSloHealthState } from '../domain/component-status';
 import { isMaintenanceStatus } from '../domain/maintenance-status';
 import type { ComponentRecord, GroupRecord, HistoryRecord, MaintenanceRecord, PublicIncidentRecord, StatusSource } from '../domain/status-source';
