@@ -4,6 +4,7 @@
 export {
   compareComponentStatus,
   type ComponentStatus,
+  type IncidentStatus,
   isComponentStatus,
   isIncidentStatus,
   isSeverity,

@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { TeamEntity } from '@app/catalog';
-import { InsightsService } from '@app/incidents';
+import { type IncidentInsights, InsightsService } from '@app/incidents';
 import { Clock, registerSkippingInterval, type SkippingInterval } from '@app/platform';
 import { SloService } from '@app/slo';
 import { TeamNotifier } from '../notifications/team-notifier';
@@ -17,6 +17,13 @@ const DIGEST_JOB = 'weekly-digest';
 export const DIGEST_RETRY_AFTER_MS = 15 * 60_000;
 /** Sends tried per team and week before giving up (the claim is the first). */
 export const DIGEST_MAX_ATTEMPTS = 6;
+
+/**
+ * A slot's digest row that may be sent again now: not delivered, not
+ * undeliverable, tries left, last claimed long enough ago. $2 is
+ * DIGEST_MAX_ATTEMPTS, $3 the latest last claim that may be retried.
+ */
+const RETRYABLE = `(NOT delivered AND failure IS DISTINCT FROM 'undeliverable' AND attempts < $2 AND last_attempt_at <= $3)`;
 
 export interface DigestRunResult {
   scheduledAt: Date;
@@ -85,12 +92,23 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
     if (this.clock.now().getTime() - scheduledAt.getTime() > 86_400_000) return result;
     const teams = await this.teams.find({ order: { slug: 'ASC' } });
     if (teams.length === 0) return result;
-    const insights = await this.insights.incidentInsights(period);
-    for (const team of teams) {
-      const slos = await this.slos.leastBudget({ team: team.slug, limit: 5 });
-      const atRisk = slos.filter((slo) => slo.errorBudgetRemaining !== null && slo.errorBudgetRemaining < 0.5);
-      const fresh = renderWeeklyDigest(team.slug, insights, atRisk.map((slo) => ({ name: slo.name, service: slo.service, state: slo.state ?? 'ok', errorBudgetRemaining: slo.errorBudgetRemaining })));
-      const body = await this.claim(team.id, scheduledAt, fresh);
+    const now = this.clock.now();
+    const retry = [scheduledAt, DIGEST_MAX_ATTEMPTS, new Date(now.getTime() - DIGEST_RETRY_AFTER_MS)];
+    // Which teams already have this slot's digest, and whether it may be sent again now (one query, before any work per team).
+    const started: Array<{ team_id: string; retryable: boolean }> = await this.digests.query(`SELECT team_id, (${RETRYABLE}) AS retryable FROM team_digests WHERE scheduled_at = $1`, retry);
+    const retryable = new Map(started.map((row) => [row.team_id, row.retryable]));
+    const due = teams.filter((team) => retryable.get(team.id) !== false);
+    result.alreadySent.push(...teams.filter((team) => retryable.get(team.id) === false).map((team) => team.slug));
+    if (due.length === 0) return result;
+    // Only a first send renders (and reads the week's insights, once): a retry sends the body stored with the first claim.
+    let insights: IncidentInsights | null = null;
+    for (const team of due) {
+      let body: string | null;
+      if (retryable.has(team.id)) body = await this.claimAgain(team.id, retry, now);
+      else {
+        insights ??= await this.insights.incidentInsights(period);
+        body = await this.claimFirst(team.id, scheduledAt, await this.render(team.slug, insights), now);
+      }
       if (body === null) {
         result.alreadySent.push(team.slug);
         continue;
@@ -100,36 +118,47 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
       if (outcome === 'delivered') result.sent.push(team.slug);
       else if (outcome === 'failed') result.failed.push(team.slug);
       else result.undeliverable.push(team.slug);
-      if (outcome === 'failed') this.logger.warn({ team: team.slug }, `weekly digest not delivered; tried again at a check from ${new Date(this.clock.now().getTime() + DIGEST_RETRY_AFTER_MS).toISOString()}`);
+      if (outcome === 'failed') this.logger.warn({ team: team.slug }, `weekly digest not delivered; tried again at a check from ${new Date(now.getTime() + DIGEST_RETRY_AFTER_MS).toISOString()}`);
     }
+    result.alreadySent.sort();
     return result;
   }
 
+  private async render(teamSlug: string, insights: IncidentInsights): Promise<string> {
+    const slos = await this.slos.leastBudget({ team: teamSlug, limit: 5 });
+    const atRisk = slos.filter((slo) => slo.errorBudgetRemaining !== null && slo.errorBudgetRemaining < 0.5);
+    return renderWeeklyDigest(teamSlug, insights, atRisk.map((slo) => ({ name: slo.name, service: slo.service, state: slo.state ?? 'ok', errorBudgetRemaining: slo.errorBudgetRemaining })));
+  }
+
   /**
-   * This replica's right to send the team's digest for the slot, and the body
-   * to send: the new digest when the slot is first claimed, or the one stored
-   * then when an undelivered send is claimed again (the same text on every
-   * try). null when there is nothing to send here: delivered, undeliverable,
-   * claimed by a replica less than DIGEST_RETRY_AFTER_MS ago, or out of tries.
-   * RETURNING tells whether this replica's row went in or was updated;
-   * TypeORM's identifiers would echo the values either way.
+   * The first claim of the team's digest for the slot: the body, or null when
+   * another replica claimed it first. RETURNING tells whether this replica's
+   * row went in; TypeORM's identifiers would echo the values either way.
    */
-  private async claim(teamId: string, scheduledAt: Date, body: string): Promise<string | null> {
-    const now = this.clock.now();
+  private async claimFirst(teamId: string, scheduledAt: Date, body: string, now: Date): Promise<string | null> {
     const inserted: Array<{ body: string }> = await this.digests.query(
       `INSERT INTO team_digests (team_id, scheduled_at, body, delivered, attempts, last_attempt_at) VALUES ($1, $2, $3, false, 1, $4) ON CONFLICT DO NOTHING RETURNING body`,
       [teamId, scheduledAt, body, now],
     );
-    if (inserted.length > 0) return inserted[0].body;
+    return inserted[0]?.body ?? null;
+  }
+
+  /**
+   * Another try of an undelivered digest: the body stored with the first
+   * claim (the same text on every try), or null when another replica claimed
+   * it meanwhile. `retry` is [slot, DIGEST_MAX_ATTEMPTS, the latest last claim
+   * that may be retried], the parameters of {@link RETRYABLE}.
+   */
+  private async claimAgain(teamId: string, retry: readonly unknown[], now: Date): Promise<string | null> {
     const reclaimed: Array<{ body: string }> = await this.digests.query(
       // As a CTE: TypeORM answers a bare UPDATE with [rows, count], a SELECT with its rows.
       `WITH reclaimed AS (
-         UPDATE team_digests SET attempts = attempts + 1, last_attempt_at = $3, failure = NULL
-          WHERE team_id = $1 AND scheduled_at = $2 AND NOT delivered AND failure IS DISTINCT FROM 'undeliverable' AND attempts < $4 AND last_attempt_at <= $5
+         UPDATE team_digests SET attempts = attempts + 1, last_attempt_at = $5, failure = NULL
+          WHERE scheduled_at = $1 AND team_id = $4 AND ${RETRYABLE}
           RETURNING body)
        SELECT body FROM reclaimed`,
-      [teamId, scheduledAt, now, DIGEST_MAX_ATTEMPTS, new Date(now.getTime() - DIGEST_RETRY_AFTER_MS)],
+      [...retry, teamId, now],
     );
-    return reclaimed.length > 0 ? reclaimed[0].body : null;
+    return reclaimed[0]?.body ?? null;
   }
 }

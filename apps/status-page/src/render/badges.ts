@@ -1,6 +1,6 @@
 import { makeBadge } from 'badge-maker';
-import type { ComponentStatus } from '@app/incidents';
-import type { PublicStatus } from '@app/status';
+import type { ComponentStatus } from '@app/incidents/core';
+import type { PublicStatus } from '@app/status/core';
 import { BoundedMemo } from './bounded-memo';
 import { statusLabel } from './format';
 

@@ -1,4 +1,4 @@
-import type { PublicIncident, PublicMaintenance, PublicStatus } from '@app/status';
+import type { PublicIncident, PublicMaintenance, PublicStatus } from '@app/status/core';
 import { escapeMarkup } from './escape';
 import { impactLabel, incidentStatusLabel, maintenanceLabel, utcTime } from './format';
 import { historyEntries } from './html-renderer';

@@ -1,4 +1,4 @@
-import type { ComponentStatus } from '@app/incidents';
+import type { ComponentStatus } from '@app/incidents/core';
 import { BoundedMemo } from './bounded-memo';
 import { componentStatusLabel, type IncidentImpact, type MaintenanceStatus, maintenanceStatusLabel, type StatusIndicator } from '@app/status/core';
 

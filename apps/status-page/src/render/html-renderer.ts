@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import type { ComponentStatus } from '@app/incidents';
+import type { ComponentStatus } from '@app/incidents/core';
 import { formatUptimePercent, isMaintenanceActive, type PublicComponent, type PublicIncident, type PublicMaintenance, type PublicStatus } from '@app/status/core';
 import { BoundedMemo } from './bounded-memo';
 import { dayLabel, durationText, impactLabel, incidentStatusLabel, maintenanceLabel, monthOf, statusForIndicator, statusLabel, type TimeView, utcTime, utcTimeOrNull } from './format';

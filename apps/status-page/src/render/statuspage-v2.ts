@@ -1,4 +1,4 @@
-import type { ComponentStatus, IncidentStatus } from '@app/incidents';
+import type { ComponentStatus, IncidentStatus } from '@app/incidents/core';
 import { isMaintenanceActive, type MaintenanceStatus, type PublicComponent, type PublicGroup, type PublicIncident, type PublicMaintenance, type PublicStatus, type StatusIndicator } from '@app/status/core';
 import type { PageInfo } from './page-info';
 

@@ -1,4 +1,4 @@
-import type { PublicStatus } from '@app/status';
+import type { PublicStatus } from '@app/status/core';
 import { componentBadge, unknownBadge } from '../render/badges';
 import { historyFeeds } from '../render/feeds';
 import type { HtmlRenderer, RenderContext } from '../render/html-renderer';

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import type { PublicStatus } from '@app/status';
+import type { PublicStatus } from '@app/status/core';
 import type { WorkerLog } from './worker-log';
 
 interface PersistedSnapshot {
