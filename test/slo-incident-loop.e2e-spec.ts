@@ -7,7 +7,7 @@ import { FixedClock } from '@app/platform';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { WeeklyDigestService } from '../apps/api/src/digest/weekly-digest.service';
+import { DIGEST_RETRY_AFTER_MS, WeeklyDigestService } from '../apps/api/src/digest/weekly-digest.service';
 import { TeamNotifier } from '../apps/api/src/notifications/team-notifier';
 import { RunningApi, startApi } from './support/api-app';
 import { eventually } from './support/poll';
@@ -23,6 +23,8 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
   let api: RunningApi;
   const clock = new FixedClock(new Date(NOW.getTime() - 120 * MINUTE));
   const notifications: { team: string; text: string }[] = [];
+  const slackErring = new Set<string>();
+  const slackSlow = new Map<string, Promise<void>>();
   let sloId: string;
   let componentId: string;
 
@@ -31,6 +33,9 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
     prometheus = await startPrometheus({ openMetrics: renderOpenMetrics(history.families) });
     api = await startApi({ clock, env: { PROMETHEUS_URL: prometheus.url, DIGEST_DAY: 'monday', DIGEST_HOUR_UTC: '13' } });
     jest.spyOn(api.app.get(TeamNotifier), 'notifyTeam').mockImplementation(async (team, text) => {
+      // A team in slackErring: Slack answered with an error, nothing reached the channel. In slackSlow: the answer comes when the promise settles.
+      if (slackErring.has(team.slug)) return 'failed';
+      await slackSlow.get(team.slug);
       notifications.push({ team: team.slug, text });
       return 'delivered';
     });
@@ -141,6 +146,62 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
       // A later check in the same week sends nothing.
       expect((await api.app.get(WeeklyDigestService).sendDueDigests()).sent).toEqual([]);
     } finally {
+      await second.close();
+    }
+  });
+
+  it('sends a failed digest again once: a replica checking while another is still retrying it leaves it alone', async () => {
+    await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'refunds', name: 'Refunds' }).expect(201);
+    const digestRow = async () =>
+      (
+        await api.app
+          .get(DataSource)
+          .query(`SELECT d.delivered, d.attempts, d.failure, d.body FROM team_digests d JOIN teams t ON t.id = d.team_id WHERE t.slug = 'refunds'`)
+      )[0] as { delivered: boolean; attempts: number; failure: string | null; body: string };
+    const refundsDigests = (notes: { team: string; text: string }[]) => notes.filter((note) => note.team === 'refunds' && note.text.startsWith('Weekly reliability digest'));
+    slackErring.add('refunds');
+    const first = await api.app.get(WeeklyDigestService).sendDueDigests();
+    slackErring.delete('refunds');
+    expect(first).toMatchObject({ sent: [], failed: ['refunds'], alreadySent: ['payments'] });
+    expect(await digestRow()).toMatchObject({ delivered: false, attempts: 1, failure: 'failed' });
+
+    const second = await startApi({ clock, database: api.database, keepDatabase: true, env: { PROMETHEUS_URL: prometheus.url, DIGEST_DAY: 'monday', DIGEST_HOUR_UTC: '13' } });
+    const secondNotes: { team: string; text: string }[] = [];
+    jest.spyOn(second.app.get(TeamNotifier), 'notifyTeam').mockImplementation(async (team, text) => {
+      secondNotes.push({ team: team.slug, text });
+      return 'delivered';
+    });
+    const retryAt = clock.now().getTime() + DIGEST_RETRY_AFTER_MS;
+    let answerSlack: () => void = () => undefined;
+    slackSlow.set('refunds', new Promise<void>((settle) => (answerSlack = settle)));
+    try {
+      clock.set(new Date(retryAt));
+      const before = notifications.length;
+      // The first replica claims the retry and waits on Slack's answer.
+      const retrying = api.app.get(WeeklyDigestService).sendDueDigests();
+      await eventually(async () => ((await digestRow()).attempts === 2 ? true : undefined), 'the retry claimed');
+      // Meanwhile the other replica checks, a minute later: the claim is fresh, so it sends nothing.
+      clock.set(new Date(retryAt + MINUTE));
+      const meanwhile = await second.app.get(WeeklyDigestService).sendDueDigests();
+      expect(meanwhile).toMatchObject({ sent: [], failed: [] });
+      expect(meanwhile.alreadySent).toContain('refunds');
+      answerSlack();
+      expect(await retrying).toMatchObject({ sent: ['refunds'], failed: [] });
+      const sent = [...refundsDigests(notifications.slice(before)), ...refundsDigests(secondNotes)];
+      expect(sent).toHaveLength(1);
+      const row = await digestRow();
+      expect(row).toMatchObject({ delivered: true, attempts: 2, failure: null });
+      // The text stored with the first claim.
+      expect(sent[0].text).toBe(row.body);
+      expect(sent[0].text).toContain('Weekly reliability digest for refunds');
+      // Later checks, by both replicas at the same time, send nothing more.
+      clock.set(new Date(retryAt + 2 * DIGEST_RETRY_AFTER_MS));
+      const later = await Promise.all([api.app.get(WeeklyDigestService).sendDueDigests(), second.app.get(WeeklyDigestService).sendDueDigests()]);
+      expect(later.flatMap((result) => result.sent)).toEqual([]);
+      expect([...refundsDigests(notifications.slice(before)), ...refundsDigests(secondNotes)]).toHaveLength(1);
+    } finally {
+      answerSlack();
+      slackSlow.delete('refunds');
       await second.close();
     }
   });
