@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { xml2js } from 'xml-js';
-import { FixedClock } from '@app/platform';
+import { FixedClock, startDraining } from '@app/platform';
 import { AcceptHandlesService } from '../apps/status-page/src/http/accept-handles.service';
 import { SnapshotRequestHandler } from '../apps/status-page/src/http/snapshot-request-handler';
 import { sql } from './support/sql';
@@ -726,5 +726,28 @@ describe('public status page', () => {
     );
     expect(statuses).toEqual(Array(64).fill(200));
     expect(await metric('status_page_accepted_by_duplicate_handles')).toBeGreaterThan(before);
+  });
+
+  // Last: the shutdown signal's flag is process-wide and stays set.
+  it('tells keep-alive clients to close from the shutdown signal on, on the fast path and through Nest', async () => {
+    const fast = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600' }, clock });
+    const plain = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600', STATUS_PAGE_FAST_PATH: 'false' }, clock });
+    const agent = new Agent({ keepAlive: true });
+    const connectionHeader = (baseUrl: string) =>
+      new Promise<string | undefined>((resolve, reject) => {
+        httpGet(`${baseUrl}/api/v2/status.json`, { agent }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.headers.connection));
+        }).on('error', reject);
+      });
+    try {
+      await eventually(async () => expect([await connectionHeader(fast.baseUrl), await connectionHeader(plain.baseUrl)]).toEqual(['keep-alive', 'keep-alive']), 10_000);
+      // What drainAndClose sets first on SIGTERM/SIGINT, before Nest's shutdown hooks run.
+      startDraining();
+      expect([await connectionHeader(fast.baseUrl), await connectionHeader(plain.baseUrl)]).toEqual(['close', 'close']);
+    } finally {
+      agent.destroy();
+      await Promise.all([fast.close(), plain.close()]);
+    }
   });
 });

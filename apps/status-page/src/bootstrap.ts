@@ -4,7 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { AppConfig } from '@app/config';
-import { Clock, configureHttpApp, installConnectionFastPath, installRequestFastPath, isDraining } from '@app/platform';
+import { Clock, configureHttpApp, installConnectionFastPath, installRequestFastPath } from '@app/platform';
 import { StatusPageAppModule } from './app.module';
 import { AcceptHandlesService } from './http/accept-handles.service';
 import { SnapshotRequestHandler } from './http/snapshot-request-handler';
@@ -56,6 +56,6 @@ function installSnapshotFastPath(app: NestExpressApplication, config: AppConfig)
       return true;
     }
   });
-  if (config.STATUS_PAGE_FAST_PATH) handler.observe(installConnectionFastPath(server, (request) => handler.answer(request), { draining: () => handler.isDraining || isDraining() }));
+  if (config.STATUS_PAGE_FAST_PATH) handler.observe(installConnectionFastPath(server, (request) => handler.answer(request), { draining: () => handler.isDraining }));
   app.get(AcceptHandlesService).attach(server);
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter } from 'prom-client';
-import { type ConnectionFastPath, MetricsRegistry, type ResponseBytes, type SimpleRequest } from '@app/platform';
+import { type ConnectionFastPath, isDraining, MetricsRegistry, type ResponseBytes, type SimpleRequest } from '@app/platform';
 import { StatusPageRenderer } from '../render/status-page-renderer';
 import { type ContentEncoding, ENCODING_BIT, HTML_SECURITY_HEADERS, IMMUTABLE_CACHE_CONTROL, matchesIfNoneMatch, PreparedResponse, preferredEncoding, type ResponseVariant, SVG_SECURITY_HEADERS } from '../snapshot/prepared-response';
 import { matchRoute, routeKey, type SnapshotRoute } from '../snapshot/routes';
@@ -162,12 +162,12 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
   private write(request: IncomingMessage, response: ServerResponse, route: SnapshotRoute, prepared: PreparedResponse): void {
     const { variant, notModified } = this.select(route, prepared, request.headers['accept-encoding'], request.headers['if-none-match']);
     if (notModified) {
-      response.writeHead(304, this.draining ? [...variant.notModifiedHeaders, 'Connection', 'close'] : variant.notModifiedHeaders);
+      response.writeHead(304, this.isDraining ? [...variant.notModifiedHeaders, 'Connection', 'close'] : variant.notModifiedHeaders);
       response.end();
       this.count(route, 304);
       return;
     }
-    response.writeHead(variant.status, this.draining ? [...variant.headers, 'Connection', 'close'] : variant.headers);
+    response.writeHead(variant.status, this.isDraining ? [...variant.headers, 'Connection', 'close'] : variant.headers);
     response.end(request.method === 'HEAD' ? undefined : variant.body);
     this.count(route, variant.status);
   }
@@ -188,9 +188,9 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
     this.draining = true;
   }
 
-  /** From Nest's shutdown on, every answer closes its connection. */
+  /** From the shutdown signal (the platform's flag) or Nest's shutdown (app.close() alone, as in tests) on, every answer closes its connection. */
   get isDraining(): boolean {
-    return this.draining;
+    return this.draining || isDraining();
   }
 
   /** A static asset or the snapshot's made response; null when the snapshot makes it on first request. */
