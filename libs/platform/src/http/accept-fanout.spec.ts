@@ -115,6 +115,39 @@ describe('addAcceptHandles', () => {
     expect(done).toBe(true);
   });
 
+  it('goes on with the server’s own handle when the duplicating child cannot start, and says why', async () => {
+    const port = await listen(server);
+    const errors: Error[] = [];
+    const execPath = process.execPath;
+    process.execPath = '/nonexistent/node';
+    let handles: Awaited<ReturnType<typeof addAcceptHandles>>;
+    try {
+      handles = await addAcceptHandles(server, 4, { onError: (error) => errors.push(error) });
+    } finally {
+      process.execPath = execPath;
+    }
+    expect(handles.count).toBe(0);
+    expect(errors.map((error) => (error as NodeJS.ErrnoException).code)).toContain('ENOENT');
+    const answers = await burst(port, 10);
+    sockets = answers.map((answer) => answer.socket);
+    expect(answers.map((answer) => answer.statusLine)).toEqual(Array(10).fill('HTTP/1.1 200 OK'));
+    expect(handles.accepted).toBe(0);
+  });
+
+  it('keeps what it got when the child is killed before it has sent every duplicate, and serves on', async () => {
+    const port = await listen(server);
+    // Killed 1 ms after it starts: long before it can answer (Node takes tens of ms to start).
+    const handles = await addAcceptHandles(server, 4, { timeoutMs: 1 });
+    expect(handles.count).toBe(0);
+    const answers = await burst(port, 10);
+    sockets = answers.map((answer) => answer.socket);
+    expect(answers.map((answer) => answer.statusLine)).toEqual(Array(10).fill('HTTP/1.1 200 OK'));
+    handles.stopAccepting();
+    server.close();
+    expect(await refused(port)).toBe(true);
+    await handles.closed();
+  });
+
   it('does nothing for a server that is not listening', async () => {
     const handles = await addAcceptHandles(server, 4);
     expect(handles.count).toBe(0);
