@@ -309,6 +309,27 @@ describe('installConnectionFastPath', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
   });
 
+  it('times its connections out with one sweep, setting no timer on the sockets (Node would refresh it on every read and write)', async () => {
+    exchange = await start((server) => (server.keepAliveTimeout = 300));
+    const accepted: Socket[] = [];
+    exchange.server.on('connection', (socket: Socket) => accepted.push(socket));
+    const clients = await Promise.all([open(exchange.port), open(exchange.port)]);
+    for (const client of clients) client.write('GET /fast HTTP/1.1\r\nHost: x\r\n\r\n');
+    const started = Date.now();
+    const reads = await Promise.all(clients.map((client) => readUntil(client, () => false, 3000)));
+    expect(accepted).toHaveLength(2);
+    // socket.setTimeout() sets `timeout`; the fast path never calls it.
+    expect(accepted.map((socket) => socket.timeout)).toEqual([undefined, undefined]);
+    expect(reads.map((read) => [responses(read.text).length, read.ended])).toEqual([
+      [1, true],
+      [1, true],
+    ]);
+    // Closed after the keep-alive timeout, at most one sweep (a quarter of it) late, plus scheduling.
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(250);
+    expect(took).toBeLessThan(300 + 75 + 500);
+  });
+
   it("answers 408 when a request head trickles in for longer than the server's headersTimeout", async () => {
     exchange = await start((server) => {
       server.headersTimeout = 300;

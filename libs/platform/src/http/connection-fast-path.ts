@@ -70,7 +70,10 @@ const REQUEST_TIMEOUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection:
  * and close); between requests an idle connection closes after
  * `server.keepAliveTimeout` (none when 0); a client slow to read its
  * responses is not timed out, but no further request is read until it has
- * (backpressure). Shutdown: `closeIdleConnections()` and
+ * (backpressure). They are checked by one sweep over the connections (a
+ * quarter of the shorter timeout apart, 10 ms to 1 s), not a timer per socket,
+ * which Node would refresh on every read and write; a connection therefore
+ * times out up to one sweep late. Shutdown: `closeIdleConnections()` and
  * `closeAllConnections()` close the fast path's connections too, and while
  * `draining()` every answer carries `Connection: close`; a closing answer
  * destroys the socket once written (the server allows half-open sockets).
@@ -104,8 +107,24 @@ export function installConnectionFastPath(server: Server, handler: SimpleRequest
     open,
     handOver,
   };
+  // One sweep times every connection out (FastConnection.deadline), every quarter of the shorter timeout, within 10 ms and 1 s; it runs while connections are open.
+  let sweep: NodeJS.Timeout | null = null;
+  const sweepEveryMs = (): number => Math.min(1000, Math.max(10, Math.floor(Math.min(4000, ...[server.headersTimeout, server.keepAliveTimeout].filter((ms) => ms > 0)) / 4)));
+  const scheduleSweep = (): void => {
+    if (sweep !== null) return;
+    sweep = setTimeout(() => {
+      sweep = null;
+      const now = Date.now();
+      for (const connection of open) connection.checkDeadline(now);
+      if (open.size > 0) scheduleSweep();
+    }, sweepEveryMs());
+    sweep.unref();
+  };
   server.removeAllListeners('connection');
-  server.on('connection', (socket: Socket) => open.add(new FastConnection(socket, shared)));
+  server.on('connection', (socket: Socket) => {
+    open.add(new FastConnection(socket, shared));
+    scheduleSweep();
+  });
 
   const closeIdle = server.closeIdleConnections.bind(server);
   const closeAll = server.closeAllConnections.bind(server);
@@ -154,8 +173,13 @@ class FastConnection {
   private pending: Buffer | null = null;
   /** When the request head being awaited started (the connection's start for the first request, its first byte later); 0 when none is. */
   private headStartedAt: number;
-  /** The socket timeout now set: headersTimeout while a head is awaited, keepAliveTimeout between requests. */
-  private timeoutMs = -1;
+  /**
+   * When this connection times out (Date.now() ms; 0: never): headersTimeout
+   * after a head started, keepAliveTimeout after the last answer. Checked by
+   * the fast path's one sweep, not a timer per socket (Node refreshes a
+   * socket's timer on every read and write: ~2 µs per request).
+   */
+  private deadline = 0;
   private answeredHere = 0;
   private waitingForDrain = false;
   private done = false;
@@ -167,7 +191,6 @@ class FastConnection {
     ['data', (chunk) => this.received(chunk)],
     ['drain', () => this.drained()],
     ['end', () => this.close('end')],
-    ['timeout', () => this.timedOut()],
     ['close', () => this.close('closed')],
     ['error', () => this.close('destroy')],
   ];
@@ -228,7 +251,7 @@ class FastConnection {
         if (this.headStartedAt === 0) this.headStartedAt = Date.now();
         const headersTimeout = this.server.headersTimeout;
         if (headersTimeout > 0 && Date.now() - this.headStartedAt > headersTimeout) return this.requestTimedOut();
-        this.setTimer(headersTimeout);
+        this.setTimer(headersTimeout, this.headStartedAt);
         this.pending = offset === 0 ? bytes : bytes.subarray(offset);
         return;
       }
@@ -293,7 +316,7 @@ class FastConnection {
     if (this.done) return;
     if (this.pending !== null && !this.waitingForDrain) return this.requestTimedOut();
     if (this.waitingForDrain || this.socket.writableLength > 0) {
-      this.setTimer(this.server.keepAliveTimeout, true);
+      this.setTimer(this.server.keepAliveTimeout);
       return;
     }
     if (this.answeredHere === 0) return this.requestTimedOut();
@@ -328,17 +351,23 @@ class FastConnection {
     this.shared.handOver(this, unanswered);
   }
 
-  private setTimer(ms: number, force = false): void {
-    if (ms === this.timeoutMs && !force) return;
-    this.timeoutMs = ms;
-    this.socket.setTimeout(ms);
+  /** The connection times out `ms` from `from` (0: never). */
+  private setTimer(ms: number, from = Date.now()): void {
+    this.deadline = ms > 0 ? from + ms : 0;
+  }
+
+  /** Called by the sweep: what a socket timeout would do, once the deadline has passed. */
+  checkDeadline(now: number): void {
+    if (this.deadline === 0 || now < this.deadline) return;
+    this.deadline = 0;
+    this.timedOut();
   }
 
   /** Our listeners off; a socket we keep closing still needs an 'error' listener (a reset must not crash the process). */
   private detach(guardErrors: boolean): void {
     const socket = this.socket;
     for (const [event, listener] of this.listeners) socket.removeListener(event, listener);
-    socket.setTimeout(0);
+    this.deadline = 0;
     if (guardErrors) socket.on('error', ignoreError);
     this.pending = null;
     this.waitingForDrain = false;
