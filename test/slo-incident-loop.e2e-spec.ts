@@ -27,11 +27,13 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
   const slackSlow = new Map<string, Promise<void>>();
   let sloId: string;
   let componentId: string;
+  /** Both replicas' settings: this Prometheus, the digest due Mondays at 13:00 UTC. */
+  const apiEnv = () => ({ PROMETHEUS_URL: prometheus.url, DIGEST_DAY: 'monday', DIGEST_HOUR_UTC: '13' });
 
   beforeAll(async () => {
     const history = buildSyntheticHistory({ now: NOW.getTime() / 1000, days: 31 });
     prometheus = await startPrometheus({ openMetrics: renderOpenMetrics(history.families) });
-    api = await startApi({ clock, env: { PROMETHEUS_URL: prometheus.url, DIGEST_DAY: 'monday', DIGEST_HOUR_UTC: '13' } });
+    api = await startApi({ clock, env: apiEnv() });
     jest.spyOn(api.app.get(TeamNotifier), 'notifyTeam').mockImplementation(async (team, text) => {
       // A team in slackErring: Slack answered with an error, nothing reached the channel. In slackSlow: the answer comes when the promise settles.
       if (slackErring.has(team.slug)) return 'failed';
@@ -72,6 +74,16 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
     const response = await api.http.post(`/api/v1/slos/${sloId}/evaluate`).set(api.admin);
     expect(response.status).toBe(200);
     return response.body;
+  };
+  /** A second API replica on the same database and clock, whose team notifications are recorded (and delivered). */
+  const startSecondReplica = async () => {
+    const second = await startApi({ clock, database: api.database, keepDatabase: true, env: apiEnv() });
+    const secondNotes: { team: string; text: string }[] = [];
+    jest.spyOn(second.app.get(TeamNotifier), 'notifyTeam').mockImplementation(async (team, text) => {
+      secondNotes.push({ team: team.slug, text });
+      return 'delivered';
+    });
+    return { second, secondNotes };
   };
   const openIncidents = async () => (await api.http.get('/api/v1/incidents?source=slo&limit=50').set(api.admin)).body.items as Array<Record<string, unknown>>;
 
@@ -126,18 +138,13 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
   });
 
   it('posts the weekly digest once per team, even with two replicas checking at the same time', async () => {
-    const second = await startApi({ clock, database: api.database, keepDatabase: true, env: { PROMETHEUS_URL: prometheus.url, DIGEST_DAY: 'monday', DIGEST_HOUR_UTC: '13' } });
-    const secondNotes: string[] = [];
-    jest.spyOn(second.app.get(TeamNotifier), 'notifyTeam').mockImplementation(async (_team, text) => {
-      secondNotes.push(text);
-      return 'delivered';
-    });
+    const { second, secondNotes } = await startSecondReplica();
     try {
       const before = notifications.length;
       const results = await Promise.all([api.app.get(WeeklyDigestService).sendDueDigests(), second.app.get(WeeklyDigestService).sendDueDigests()]);
       expect(results.flatMap((result) => result.sent)).toEqual(['payments']);
       expect(results.flatMap((result) => result.alreadySent)).toEqual(['payments']);
-      const digests = [...notifications.slice(before).map((note) => note.text), ...secondNotes].filter((text) => text.startsWith('Weekly reliability digest'));
+      const digests = [...notifications.slice(before), ...secondNotes].map((note) => note.text).filter((text) => text.startsWith('Weekly reliability digest'));
       expect(digests).toHaveLength(1);
       expect(digests[0]).toContain('Weekly reliability digest for payments — 2025-02-24 to 2025-03-03');
       expect(digests[0]).toMatch(/Incidents: 1 ↑ \(previous week 0\)/);
@@ -165,12 +172,7 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
     expect(first).toMatchObject({ sent: [], failed: ['refunds'], alreadySent: ['payments'] });
     expect(await digestRow()).toMatchObject({ delivered: false, attempts: 1, failure: 'failed' });
 
-    const second = await startApi({ clock, database: api.database, keepDatabase: true, env: { PROMETHEUS_URL: prometheus.url, DIGEST_DAY: 'monday', DIGEST_HOUR_UTC: '13' } });
-    const secondNotes: { team: string; text: string }[] = [];
-    jest.spyOn(second.app.get(TeamNotifier), 'notifyTeam').mockImplementation(async (team, text) => {
-      secondNotes.push({ team: team.slug, text });
-      return 'delivered';
-    });
+    const { second, secondNotes } = await startSecondReplica();
     const retryAt = clock.now().getTime() + DIGEST_RETRY_AFTER_MS;
     let answerSlack: () => void = () => undefined;
     slackSlow.set('refunds', new Promise<void>((settle) => (answerSlack = settle)));

@@ -669,13 +669,7 @@ describe('public status page', () => {
 
   it('tells keep-alive clients to close once the app starts shutting down', async () => {
     const agent = new Agent({ keepAlive: true });
-    const connectionHeader = () =>
-      new Promise<string | undefined>((resolve, reject) => {
-        httpGet(`${page.baseUrl}/api/v2/status.json`, { agent }, (response) => {
-          response.resume();
-          response.on('end', () => resolve(response.headers.connection));
-        }).on('error', reject);
-      });
+    const connectionHeader = () => keepAliveConnectionHeader(agent, page.baseUrl);
     try {
       expect(await connectionHeader()).toBe('keep-alive');
       page.app.get(SnapshotRequestHandler).onModuleDestroy();
@@ -733,13 +727,7 @@ describe('public status page', () => {
     const fast = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600' }, clock });
     const plain = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600', STATUS_PAGE_FAST_PATH: 'false' }, clock });
     const agent = new Agent({ keepAlive: true });
-    const connectionHeader = (baseUrl: string) =>
-      new Promise<string | undefined>((resolve, reject) => {
-        httpGet(`${baseUrl}/api/v2/status.json`, { agent }, (response) => {
-          response.resume();
-          response.on('end', () => resolve(response.headers.connection));
-        }).on('error', reject);
-      });
+    const connectionHeader = (baseUrl: string) => keepAliveConnectionHeader(agent, baseUrl);
     try {
       await eventually(async () => expect([await connectionHeader(fast.baseUrl), await connectionHeader(plain.baseUrl)]).toEqual(['keep-alive', 'keep-alive']), 10_000);
       // What drainAndClose sets first on SIGTERM/SIGINT, before Nest's shutdown hooks run.
@@ -751,3 +739,13 @@ describe('public status page', () => {
     }
   });
 });
+
+/** The Connection header of a GET of status.json over `agent` (keep-alive): what the page tells the client to do with the connection. */
+function keepAliveConnectionHeader(agent: Agent, baseUrl: string): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    httpGet(`${baseUrl}/api/v2/status.json`, { agent }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.headers.connection));
+    }).on('error', reject);
+  });
+}

@@ -204,7 +204,7 @@ class FastConnection {
     for (const [event, listener] of this.listeners) socket.on(event, listener);
     // As Node: the first request head must arrive within headersTimeout; keep-alive idling starts after an answer.
     this.headStartedAt = Date.now();
-    this.setTimer(this.server.headersTimeout);
+    this.setDeadline(this.server.headersTimeout);
   }
 
   /** Waiting for a request head (none started, or one started) or with a response still being read. */
@@ -238,7 +238,7 @@ class FastConnection {
         // The client is not reading what we sent: read nothing more until it does.
         this.pending = bytes.subarray(offset);
         this.waitingForDrain = true;
-        this.setTimer(0);
+        this.setDeadline(0);
         socket.pause();
         return;
       }
@@ -248,10 +248,11 @@ class FastConnection {
         // Not the start of a GET or HEAD (say TLS on the plain port): Node answers it now, not after 16 KB.
         if (bytes.length - offset > maxHeaderSize || !mayStartSimpleRequest(bytes, offset)) return this.release(bytes.subarray(offset));
         // The rest of the head is still on its way; all of it must arrive within the server's headersTimeout.
-        if (this.headStartedAt === 0) this.headStartedAt = Date.now();
-        const headersTimeout = this.server.headersTimeout;
-        if (headersTimeout > 0 && Date.now() - this.headStartedAt > headersTimeout) return this.requestTimedOut();
-        this.setTimer(headersTimeout, this.headStartedAt);
+        const now = Date.now();
+        if (this.headStartedAt === 0) this.headStartedAt = now;
+        // Overdue already (a head trickling in past its deadline): answered now rather than at the next sweep.
+        this.setDeadline(this.server.headersTimeout, this.headStartedAt);
+        if (this.deadline !== 0 && now > this.deadline) return this.requestTimedOut();
         this.pending = offset === 0 ? bytes : bytes.subarray(offset);
         return;
       }
@@ -272,7 +273,7 @@ class FastConnection {
       this.headStartedAt = 0;
     }
     this.pending = null;
-    this.setTimer(this.server.keepAliveTimeout);
+    this.setDeadline(this.server.keepAliveTimeout);
   }
 
   /** The handler's bytes for this request, or undefined to hand the connection over. */
@@ -307,7 +308,7 @@ class FastConnection {
     const pending = this.pending;
     this.pending = null;
     if (pending) this.process(pending);
-    else this.setTimer(this.server.keepAliveTimeout);
+    else this.setDeadline(this.server.keepAliveTimeout);
     if (!this.waitingForDrain && !this.done) this.socket.resume();
   }
 
@@ -316,7 +317,7 @@ class FastConnection {
     if (this.done) return;
     if (this.pending !== null && !this.waitingForDrain) return this.requestTimedOut();
     if (this.waitingForDrain || this.socket.writableLength > 0) {
-      this.setTimer(this.server.keepAliveTimeout);
+      this.setDeadline(this.server.keepAliveTimeout);
       return;
     }
     if (this.answeredHere === 0) return this.requestTimedOut();
@@ -352,7 +353,7 @@ class FastConnection {
   }
 
   /** The connection times out `ms` from `from` (0: never). */
-  private setTimer(ms: number, from = Date.now()): void {
+  private setDeadline(ms: number, from = Date.now()): void {
     this.deadline = ms > 0 ? from + ms : 0;
   }
 
