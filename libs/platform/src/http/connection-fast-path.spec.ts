@@ -100,7 +100,10 @@ interface Exchange {
 
 const FAST_BODY = Buffer.from('answered from the fast path\n');
 
-describe('installConnectionFastPath', () => {
+describe.each([
+  ['into one shared buffer', true],
+  ["into Node's buffer per read", false],
+])('installConnectionFastPath, reading %s', (_reading, sharedReadBuffer) => {
   let exchange: Exchange;
   let draining = false;
   let fastBody = FAST_BODY;
@@ -109,10 +112,11 @@ describe('installConnectionFastPath', () => {
   async function start(configure: (server: Server) => void = () => undefined, handler?: (target: string) => ResponseBytes | undefined): Promise<Exchange> {
     const viaNode: string[] = [];
     const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-      let body = '';
-      request.setEncoding('utf8');
-      request.on('data', (chunk: string) => (body += chunk));
+      // The chunks as Node gives them, read at the end: a chunk must stay intact after the read that brought it.
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
         viaNode.push(`${request.method} ${request.url}${body ? ` ${body}` : ''}`);
         response.writeHead(200, { 'Content-Type': 'text/plain', 'X-Via': 'node' });
         response.end(`node ${request.method} ${request.url}\n`);
@@ -120,7 +124,7 @@ describe('installConnectionFastPath', () => {
     });
     configure(server);
     const fast = new ResponseBytes(200, ['Content-Type', 'text/plain', 'Content-Length', String(fastBody.length), 'X-Via', 'fast'], fastBody);
-    const fastPath = installConnectionFastPath(server, (request) => (handler ? handler(request.target) : request.target === '/fast' ? fast : undefined), { draining: () => draining });
+    const fastPath = installConnectionFastPath(server, (request) => (handler ? handler(request.target) : request.target === '/fast' ? fast : undefined), { draining: () => draining, sharedReadBuffer });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return { server, port: (server.address() as AddressInfo).port, fastPath, viaNode };
   }
@@ -197,6 +201,57 @@ describe('installConnectionFastPath', () => {
     expect(exchange.fastPath.answered).toBe(2);
     expect(exchange.fastPath.handedOver).toBe(1);
     expect(exchange.viaNode).toEqual(['GET /elsewhere']);
+    // This Node has what the shared buffer needs: the default is not silently Node's per-read buffers.
+    expect(exchange.fastPath.sharedReadBuffer).toBe(sharedReadBuffer);
+  });
+
+  /** Resolves once `holds()` (polled), or rejects after `timeoutMs`. */
+  async function until(holds: () => boolean, timeoutMs = 2000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!holds()) {
+      if (Date.now() > deadline) throw new Error('condition not reached');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  it("keeps a partial request head intact while another connection's read arrives in between", async () => {
+    exchange = await start();
+    const slow = await open(exchange.port);
+    slow.write('GET /fast HTTP/1.1\r\nHo');
+    await until(() => exchange.fastPath.busy === 1);
+    // Read between the two halves; with one shared buffer its bytes land where the first half was read.
+    const other = await open(exchange.port);
+    other.write('GET /elsewhere HTTP/1.1\r\nHost: y\r\n\r\n');
+    await readUntil(other, (text) => text.includes('node GET /elsewhere'));
+    slow.write('st: x\r\n\r\n');
+    const { text } = await readUntil(slow, (received) => received.endsWith(FAST_BODY.toString()) || received.includes('\r\n\r\n'), 2000);
+    expect(text).toContain('X-Via: fast');
+    expect(exchange.viaNode).toEqual(['GET /elsewhere']);
+  });
+
+  it("hands the HTTP server bytes that stay intact after the read that brought them (an upgrade's first bytes, kept by its listener)", async () => {
+    const heads: Buffer[] = [];
+    let afterwards = '';
+    exchange = await start((server) =>
+      server.on('upgrade', (_request: IncomingMessage, upgraded: Socket, head: Buffer) => {
+        heads.push(head);
+        sockets.push(upgraded); // the server's side: no longer the HTTP server's to close
+        upgraded.on('data', (chunk: Buffer) => (afterwards += chunk.toString('latin1')));
+        upgraded.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\n');
+      }),
+    );
+    const socket = await open(exchange.port);
+    socket.write('GET /socket HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\nHELLO');
+    await readUntil(socket, (text) => text.includes('101 Switching Protocols'));
+    // Another connection is read meanwhile; the listener still holds the upgrade's head.
+    const other = await open(exchange.port);
+    other.write(`GET /elsewhere HTTP/1.1\r\nHost: y\r\nX-Pad: ${'p'.repeat(200)}\r\n\r\n`);
+    await readUntil(other, (text) => text.includes('node GET /elsewhere'));
+    expect(heads.map((head) => head.toString('latin1'))).toEqual(['HELLO']);
+    // The upgraded connection's later bytes reach its listener (no longer the fast path's, nor the HTTP parser's).
+    socket.write('WORLD');
+    await until(() => afterwards.length >= 5);
+    expect(afterwards).toBe('WORLD');
   });
 
   it('answers pipelined requests in order, and hands the connection over with the bytes it did not answer', async () => {
@@ -360,6 +415,10 @@ describe('installConnectionFastPath', () => {
     // Unbounded, all 400 (26 MB) would sit in the server's memory by now; the kernel's buffers hold a few.
     const answeredWhileStalled = exchange.fastPath.answered;
     expect(answeredWhileStalled).toBeLessThan(count / 2);
+    // A 12 KB read on another connection meanwhile (handed to Node): it must not touch the requests kept waiting.
+    const other = await open(exchange.port);
+    other.write(`GET /elsewhere HTTP/1.1\r\nHost: y\r\nX-Pad: ${'p'.repeat(12 * 1024)}\r\n\r\n`);
+    await readUntil(other, (text) => text.includes('node GET /elsewhere'));
     let received = 0;
     const done = new Promise<void>((resolve) => {
       socket.on('data', (chunk: Buffer) => {
