@@ -192,7 +192,7 @@ export function installConnectionFastPath(server: Server, handler: SimpleRequest
  * read, bytes handed to the HTTP server) it copies. null when this Node
  * does not have the fields as expected; the fast path then reads as Node does.
  */
-export function sharedReadsFor(): SharedReads | null {
+function sharedReadsFor(): SharedReads | null {
   if (probedReadKeys === undefined) probedReadKeys = probeReadKeys();
   if (!probedReadKeys) return null;
   // One buffer for every connection of the thread: read callbacks run one at a time, each to its end.
@@ -201,7 +201,7 @@ export function sharedReadsFor(): SharedReads | null {
 }
 
 /** What {@link sharedReadsFor} found: the socket fields `onread` sets, and the buffer to read into. */
-export interface SharedReads {
+interface SharedReads {
   readonly bufferKey: symbol;
   readonly callbackKey: symbol;
   readonly generatorKey: symbol;
@@ -309,19 +309,21 @@ class FastConnection {
     // Only a socket as Node makes it for a server: nothing else set up its reads.
     if (fields[reads.bufferKey] !== null || fields[reads.callbackKey] !== null || fields[reads.generatorKey] !== null) return false;
     fields[reads.bufferKey] = reads.buffer;
-    fields[reads.callbackKey] = (bytesRead: number, buffer: Buffer): void => this.readArrived(buffer, bytesRead);
+    // Returning false stops reading, as a full stream does for Node's own reads.
+    fields[reads.callbackKey] = (bytesRead: number, buffer: Buffer): boolean => this.readArrived(buffer, bytesRead);
     handle.useUserBuffer(reads.buffer);
     return true;
   }
 
-  /** A read into the shared buffer (valid until this returns). */
-  private readArrived(buffer: Buffer, bytesRead: number): void {
+  /** A read into the shared buffer (valid until this returns); false: stop reading until the stream is read. */
+  private readArrived(buffer: Buffer, bytesRead: number): boolean {
     if (this.done) {
       // Handed over or closing: the bytes go to the stream as Node's own reads would (the HTTP server's parser reads the handle itself).
-      if (!this.socket.destroyed) this.socket.push(Buffer.from(buffer.subarray(0, bytesRead)));
-      return;
+      return this.socket.destroyed || this.socket.push(Buffer.from(buffer.subarray(0, bytesRead)));
     }
+    // The fast path pauses the socket itself while a client does not read its responses.
     this.received(buffer.subarray(0, bytesRead));
+    return true;
   }
 
   /** Bytes this connection keeps past the read that brought them: a copy when they are in the shared buffer. */
