@@ -96,6 +96,8 @@ interface Exchange {
   fastPath: ConnectionFastPath;
   /** Requests that reached the HTTP server's request listener. */
   viaNode: string[];
+  /** Per accepted socket, the buffer its reads go into after the fast path took it (null: Node's buffer per read). */
+  readsInto: unknown[];
 }
 
 const FAST_BODY = Buffer.from('answered from the fast path\n');
@@ -112,11 +114,10 @@ describe.each([
   async function start(configure: (server: Server) => void = () => undefined, handler?: (target: string) => ResponseBytes | undefined): Promise<Exchange> {
     const viaNode: string[] = [];
     const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-      // The chunks as Node gives them, read at the end: a chunk must stay intact after the read that brought it.
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let body = '';
+      request.setEncoding('utf8');
+      request.on('data', (chunk: string) => (body += chunk));
       request.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
         viaNode.push(`${request.method} ${request.url}${body ? ` ${body}` : ''}`);
         response.writeHead(200, { 'Content-Type': 'text/plain', 'X-Via': 'node' });
         response.end(`node ${request.method} ${request.url}\n`);
@@ -125,8 +126,14 @@ describe.each([
     configure(server);
     const fast = new ResponseBytes(200, ['Content-Type', 'text/plain', 'Content-Length', String(fastBody.length), 'X-Via', 'fast'], fastBody);
     const fastPath = installConnectionFastPath(server, (request) => (handler ? handler(request.target) : request.target === '/fast' ? fast : undefined), { draining: () => draining, sharedReadBuffer });
+    // What each accepted socket reads into, as the fast path left it (Node's field for onread's buffer; null: Node's buffer per read).
+    const readsInto: unknown[] = [];
+    server.on('connection', (socket: Socket) => {
+      const key = Object.getOwnPropertySymbols(socket).find((symbol) => symbol.description === 'kBuffer');
+      readsInto.push(key ? (socket as unknown as Record<symbol, unknown>)[key] : undefined);
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return { server, port: (server.address() as AddressInfo).port, fastPath, viaNode };
+    return { server, port: (server.address() as AddressInfo).port, fastPath, viaNode, readsInto };
   }
 
   function open(port: number, options: { allowHalfOpen?: boolean } = {}): Promise<Socket> {
@@ -203,6 +210,10 @@ describe.each([
     expect(exchange.viaNode).toEqual(['GET /elsewhere']);
     // This Node has what the shared buffer needs: the default is not silently Node's per-read buffers.
     expect(exchange.fastPath.sharedReadBuffer).toBe(sharedReadBuffer);
+    // And the accepted socket really reads into it (one 64 KiB buffer), or into Node's own buffers.
+    expect(exchange.readsInto).toHaveLength(1);
+    if (sharedReadBuffer) expect(Buffer.isBuffer(exchange.readsInto[0]) && (exchange.readsInto[0] as Buffer).length).toBe(64 * 1024);
+    else expect(exchange.readsInto[0]).toBeNull();
   });
 
   /** Resolves once `holds()` (polled), or rejects after `timeoutMs`. */
@@ -231,12 +242,12 @@ describe.each([
 
   it("hands the HTTP server bytes that stay intact after the read that brought them (an upgrade's first bytes, kept by its listener)", async () => {
     const heads: Buffer[] = [];
-    let afterwards = '';
+    const afterwards: Buffer[] = [];
     exchange = await start((server) =>
       server.on('upgrade', (_request: IncomingMessage, upgraded: Socket, head: Buffer) => {
         heads.push(head);
         sockets.push(upgraded); // the server's side: no longer the HTTP server's to close
-        upgraded.on('data', (chunk: Buffer) => (afterwards += chunk.toString('latin1')));
+        upgraded.on('data', (chunk: Buffer) => afterwards.push(chunk));
         upgraded.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\n');
       }),
     );
@@ -248,10 +259,33 @@ describe.each([
     other.write(`GET /elsewhere HTTP/1.1\r\nHost: y\r\nX-Pad: ${'p'.repeat(200)}\r\n\r\n`);
     await readUntil(other, (text) => text.includes('node GET /elsewhere'));
     expect(heads.map((head) => head.toString('latin1'))).toEqual(['HELLO']);
-    // The upgraded connection's later bytes reach its listener (no longer the fast path's, nor the HTTP parser's).
+    // The upgraded connection's later bytes reach its listener (no longer the fast path's, nor the HTTP parser's), and stay intact.
     socket.write('WORLD');
-    await until(() => afterwards.length >= 5);
-    expect(afterwards).toBe('WORLD');
+    await until(() => Buffer.concat(afterwards).length >= 5);
+    // A new connection: the one above is the HTTP server's now, and its parser reads into a buffer of its own.
+    const third = await open(exchange.port);
+    third.write('GET /fast HTTP/1.1\r\nHost: z\r\n\r\n');
+    await readUntil(third, (text) => text.endsWith(FAST_BODY.toString()));
+    expect(Buffer.concat(afterwards).toString('latin1')).toBe('WORLD');
+  });
+
+  it('stops reading an upgraded connection nobody reads once its stream is full, as Node does for its own reads', async () => {
+    let upgraded: Socket | null = null;
+    exchange = await start((server) =>
+      server.on('upgrade', (_request: IncomingMessage, socket: Socket) => {
+        sockets.push(socket);
+        upgraded = socket;
+        socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\n');
+      }),
+    );
+    const socket = await open(exchange.port);
+    socket.write('GET /socket HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\n');
+    await readUntil(socket, (text) => text.includes('101 Switching Protocols'));
+    socket.write(Buffer.alloc(8 * 1024 * 1024, 'z'));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Read on regardless, all 8 MB would be in the stream's buffer by now; the kernel's buffers hold the rest.
+    expect((upgraded as unknown as Socket).readableLength).toBeGreaterThan(0);
+    expect((upgraded as unknown as Socket).readableLength).toBeLessThan(2 * 1024 * 1024);
   });
 
   it('answers pipelined requests in order, and hands the connection over with the bytes it did not answer', async () => {

@@ -462,7 +462,7 @@ class FastConnection {
   private release(unanswered: Buffer): void {
     this.done = true;
     this.detach(false);
-    // The HTTP server may keep parts of them (a body chunk) past this read.
+    // The HTTP server may keep part of them past this read: an upgrade's or CONNECT's head is a slice of what it parses.
     this.shared.handOver(this, this.keep(unanswered));
   }
 
@@ -487,6 +487,7 @@ class FastConnection {
     this.pending = null;
     this.waitingForDrain = false;
     // Bytes the socket buffered while paused flow to whoever reads next (the HTTP server after a hand-over), after the bytes handed with it.
+    // (Reading into the shared buffer nothing is buffered: pausing stopped the handle's reads, resuming restarts them.)
     if (socket.isPaused()) socket.resume();
   }
 }
