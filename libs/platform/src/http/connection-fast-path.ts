@@ -193,11 +193,12 @@ export function installConnectionFastPath(server: Server, handler: SimpleRequest
  * does not have the fields as expected; the fast path then reads as Node does.
  */
 function sharedReadsFor(): SharedReads | null {
-  if (probedReadKeys === undefined) probedReadKeys = probeReadKeys();
-  if (!probedReadKeys) return null;
-  // One buffer for every connection of the thread: read callbacks run one at a time, each to its end.
-  sharedReadBufferOfThread ??= Buffer.allocUnsafe(SHARED_READ_BUFFER_BYTES);
-  return { ...probedReadKeys, buffer: sharedReadBufferOfThread };
+  if (sharedReadsOfThread === undefined) {
+    const keys = probeReadKeys();
+    // One buffer for every connection of the thread: read callbacks run one at a time, each to its end.
+    sharedReadsOfThread = keys && { ...keys, buffer: Buffer.allocUnsafe(SHARED_READ_BUFFER_BYTES) };
+  }
+  return sharedReadsOfThread;
 }
 
 /** What {@link sharedReadsFor} found: the socket fields `onread` sets, and the buffer to read into. */
@@ -210,8 +211,8 @@ interface SharedReads {
 
 /** As large as Node's own read buffer: a read takes at most this much. */
 const SHARED_READ_BUFFER_BYTES = 64 * 1024;
-let sharedReadBufferOfThread: Buffer | null = null;
-let probedReadKeys: Omit<SharedReads, 'buffer'> | null | undefined;
+/** Made on first use (undefined until then); null when this Node lacks the fields. */
+let sharedReadsOfThread: SharedReads | null | undefined;
 
 function probeReadKeys(): Omit<SharedReads, 'buffer'> | null {
   try {
