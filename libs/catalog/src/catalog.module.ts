@@ -6,12 +6,13 @@ import { TeamEntity } from './teams/team.entity';
 import { TeamsService } from './teams/teams.service';
 import { ApiTokenEntity } from './tokens/api-token.entity';
 import { TokensService } from './tokens/tokens.service';
+import { ReferenceOwnership } from './ownership/reference-ownership';
 
 export const CATALOG_ENTITIES = [TeamEntity, ServiceEntity, ApiTokenEntity];
 
 @Module({
   imports: [TypeOrmModule.forFeature(CATALOG_ENTITIES)],
-  providers: [TeamsService, ServicesService, TokensService],
-  exports: [TeamsService, ServicesService, TokensService],
+  providers: [TeamsService, ServicesService, TokensService, ReferenceOwnership],
+  exports: [TeamsService, ServicesService, TokensService, ReferenceOwnership],
 })
 export class CatalogModule {}

@@ -11,3 +11,4 @@ export { ApiTokenEntity } from './tokens/api-token.entity';
 export { digestsEqual, generateToken, hashToken } from './tokens/token-hash';
 export { TokensService } from './tokens/tokens.service';
 export type { IssuedToken } from './tokens/tokens.service';
+export { ReferenceOwnership } from './ownership/reference-ownership';

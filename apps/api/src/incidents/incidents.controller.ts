@@ -54,6 +54,7 @@ export class IncidentsController {
         startedAt: body.startedAt,
         source: 'api',
         idempotencyKey: idempotencyKey ? `api:${scope}:${idempotencyKey}` : null,
+        principal,
       },
       authorOf(principal),
     );
@@ -76,7 +77,7 @@ export class IncidentsController {
   async updateIncident(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: UpdateIncidentDto) {
     const incident = await this.visibleIncident(principal, id);
     assertCanActOnTeam(principal, incident.teamId);
-    return presentIncident(await this.incidents.updateIncident(incident.id, body, authorOf(principal)));
+    return presentIncident(await this.incidents.updateIncident(incident.id, { ...body, principal }, authorOf(principal)));
   }
 
   @Post(':id/updates')

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, IsNull, Raw, Repository } from 'typeorm';
-import { Principal, ServiceEntity, TeamEntity } from '@app/catalog';
+import { Principal, ReferenceOwnership, ServiceEntity, TeamEntity } from '@app/catalog';
 import { Clock, ConflictError, isUniqueViolation, NotFoundError, Page, PageRequest, ValidationFailedError } from '@app/platform';
 import { applyClockEvent, changeIncidentStatus, ClockActor, IncidentClock, openIncidentClock } from '../domain/incident-clock';
 import type { ComponentStatus, IncidentSource, IncidentStatus, Severity, Visibility } from '../domain/incident-enums';
@@ -40,6 +40,12 @@ export interface DeclareIncidentInput {
   dedupKey?: string | null;
   /** one incident per key, ever (Slack view submission, Idempotency-Key header) */
   idempotencyKey?: string | null;
+  /**
+   * Who asks, when a token does (API, Alertmanager): the ownership rule
+   * (ReferenceOwnership) then holds for `team`, `services` and
+   * `affectedComponents`. Omitted for system sources (SLO policy, Slack).
+   */
+  principal?: Principal;
 }
 
 export interface DeclareIncidentResult {
@@ -58,6 +64,8 @@ export interface UpdateIncidentInput {
   type?: string;
   startedAt?: Date;
   affectedComponents?: AffectedComponentInput[];
+  /** Who asks, when a token does: the ownership rule then holds for `affectedComponents`. */
+  principal?: Principal;
 }
 
 export interface PostUpdateInput {
@@ -125,9 +133,11 @@ export class IncidentsService {
     private readonly events: EventEmitter2,
     // Explicit token: SWC (the tests' compiler) emits `Object` as the design type of `X | null`.
     @Optional() @Inject(ComponentDirectory) private readonly components: ComponentDirectory | null,
+    @Optional() @Inject(ReferenceOwnership) private readonly ownership: ReferenceOwnership | null = null,
   ) {}
 
   async declareIncident(input: DeclareIncidentInput, author: TimelineAuthor): Promise<DeclareIncidentResult> {
+    if (input.principal) await this.assertOwnsReferences(input.principal, { team: input.team, services: input.services, affectedComponents: input.affectedComponents });
     const existing = await this.findByKeys(input.idempotencyKey, input.dedupKey);
     if (existing) return { incident: existing, created: false };
 
@@ -193,6 +203,7 @@ export class IncidentsService {
   }
 
   async updateIncident(id: string, changes: UpdateIncidentInput, author: TimelineAuthor): Promise<IncidentEntity> {
+    if (changes.principal) await this.assertOwnsReferences(changes.principal, { affectedComponents: changes.affectedComponents });
     const affected = changes.affectedComponents ? await this.resolveComponents(changes.affectedComponents) : undefined;
     const kinds: TimelineEventKind[] = [];
     // Title, summary and type have no timeline event of their own, but they are shown (Slack headline): still a change.
@@ -546,6 +557,15 @@ export class IncidentsService {
     const missing = [...byId.keys()].filter((componentId) => !existing.has(componentId));
     if (missing.length > 0) throw new ValidationFailedError(`unknown status components: ${missing.join(', ')}`, { field: 'affectedComponents', code: 'unknown_component' });
     return [...byId.values()];
+  }
+
+  /** The ownership rule, before anything is written: 403 naming the field. */
+  private async assertOwnsReferences(principal: Principal, references: { team?: string; services?: string[]; affectedComponents?: AffectedComponentInput[] }): Promise<void> {
+    if (principal.kind === 'admin') return;
+    if (!this.ownership) throw new Error('ReferenceOwnership is not provided: import CatalogModule where IncidentsModule is used');
+    if (references.team !== undefined) await this.ownership.assertOwnsTeams(principal, [references.team], 'team');
+    await this.ownership.assertOwnsServices(principal, references.services ?? [], 'services');
+    await this.ownership.assertOwnsComponents(principal, (references.affectedComponents ?? []).map((component) => component.componentId), 'affectedComponents');
   }
 
   private emit<T>(event: string, payload: T): void {

@@ -52,8 +52,8 @@ export class ConflictError extends DomainError {
 
 export class ForbiddenError extends DomainError {
   readonly kind = 'forbidden' as const;
-  constructor(message = 'This token may not act on that resource') {
-    super('forbidden', message);
+  constructor(message = 'This token may not act on that resource', options: { field?: string } = {}) {
+    super('forbidden', message, options);
   }
 }
 

@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { AppConfig } from '@app/config';
-import { assertCanActOnTeam, Principal, ServiceEntity, TeamsService } from '@app/catalog';
+import { assertCanActOnTeam, Principal, ReferenceOwnership, ServiceEntity, TeamsService } from '@app/catalog';
 import { Clock, ConflictError, isUniqueViolation, NotFoundError, Page, PageRequest, ValidationFailedError } from '@app/platform';
 import { describeValue, OpenSloImportError, OpenSloImportIssue, SloNotFoundError, SloValidationError } from '../domain/errors';
 import { ImportedSloDefinition, importOpenSlo } from '../domain/openslo-import';
@@ -132,6 +132,7 @@ export class SloService {
     private readonly evaluator: SloEvaluator,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    @Optional() private readonly ownership?: ReferenceOwnership,
   ) {}
 
   /** Creates an SLO, backfills its buckets and evaluates it once before answering. */
@@ -139,6 +140,7 @@ export class SloService {
     const service = await this.resolveService(input.service, 'service');
     assertCanActOnTeam(principal, service.teamId);
     const definition = validateDefinition(input);
+    await this.assertOwnsPolicyComponent(principal, definition.policy, undefined);
     const warnings = await this.selectorCheck.check(definition.indicator, this.clock.now());
     let id: string;
     try {
@@ -187,6 +189,7 @@ export class SloService {
       indicator: changes.indicator ?? current.indicator,
       policy: changes.policy ?? current.policy,
     });
+    await this.assertOwnsPolicyComponent(principal, definition.policy, current.policy);
     const indicatorChanged = JSON.stringify(definition.indicator) !== JSON.stringify(current.indicator);
     const figuresChanged = indicatorChanged || definition.objective !== current.objective || definition.windowDays !== current.windowDays;
     const warnings = indicatorChanged ? await this.selectorCheck.check(definition.indicator, this.clock.now()) : [];
@@ -205,6 +208,14 @@ export class SloService {
       throw this.conflictOrRethrow(error, current.service.slug, definition.name);
     }
     return { slo: figuresChanged ? await this.evaluatedSlo(id) : await this.getSlo(id), warnings };
+  }
+
+  /** The ownership rule for `policy.statusComponentId`, when it names a component it did not name before. */
+  private async assertOwnsPolicyComponent(principal: Principal, policy: SloPolicy, previous: SloPolicy | undefined): Promise<void> {
+    const componentId = policy.statusComponentId;
+    if (!componentId || componentId === previous?.statusComponentId || principal.kind === 'admin') return;
+    if (!this.ownership) throw new Error('ReferenceOwnership is not provided: import CatalogModule where SloModule is used');
+    await this.ownership.assertOwnsComponents(principal, [componentId], 'policy.statusComponentId');
   }
 
   async deleteSlo(principal: Principal, id: string): Promise<void> {

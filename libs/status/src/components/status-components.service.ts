@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomInt } from 'node:crypto';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
-import { type Principal, ServicesService } from '@app/catalog';
+import { type Principal, ReferenceOwnership, ServicesService } from '@app/catalog';
 import type { ComponentStatus } from '@app/incidents';
 import { Clock, isUniqueViolation, NotFoundError, type Page, type PageRequest, ValidationFailedError } from '@app/platform';
 import type { DerivedComponentStatus, SloHealthState } from '../domain/component-status';
@@ -48,6 +48,7 @@ export class StatusComponentsService {
     private readonly evaluator: StatusEvaluator,
     private readonly recorder: StatusRecorder,
     private readonly clock: Clock,
+    private readonly ownership: ReferenceOwnership,
   ) {}
 
   async createComponent(principal: Principal, input: CreateComponentInput): Promise<ComponentView> {
@@ -121,8 +122,14 @@ export class StatusComponentsService {
     assertMayEditComponent(principal, current.services.map((service) => service.teamId));
     const serviceIds = changes.services === undefined ? undefined : await this.resolveServices(changes.services);
     if (changes.services !== undefined && principal.kind === 'team') {
+      await this.ownership.assertOwnsServices(principal, changes.services, 'services');
       const teams = (await this.services.findServices(changes.services)).map((service) => service.teamId);
       assertMayEditComponent(principal, teams);
+    }
+    if (changes.sloIds !== undefined) {
+      // Links the team adds must be its own SLOs; links the admin made stay.
+      const linked = new Set(current.slos.map((slo) => slo.sloId));
+      await this.ownership.assertOwnsSlos(principal, changes.sloIds.filter((sloId) => !linked.has(sloId)), 'sloIds');
     }
     if (changes.groupId !== undefined || changes.position !== undefined) assertAdminForStatusPage(principal, 'Moving a status component');
     const now = this.clock.now();

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomInt } from 'node:crypto';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
-import type { Principal } from '@app/catalog';
+import { type Principal, ReferenceOwnership } from '@app/catalog';
 import { Clock, ConflictError, isUniqueViolation, NotFoundError, type Page, type PageRequest, ValidationFailedError } from '@app/platform';
 import { StatusComponentsService } from '../components/status-components.service';
 import { canMoveMaintenance, effectiveMaintenanceStatus, type MaintenanceStatus } from '../domain/maintenance-status';
@@ -44,6 +44,7 @@ export class MaintenancesService {
     private readonly components: StatusComponentsService,
     private readonly recorder: StatusRecorder,
     private readonly clock: Clock,
+    private readonly ownership: ReferenceOwnership,
   ) {}
 
   async createMaintenance(principal: Principal, input: CreateMaintenanceInput): Promise<MaintenanceView> {
@@ -139,8 +140,7 @@ export class MaintenancesService {
   private async assertMayTouch(principal: Principal, componentIds: readonly string[]): Promise<void> {
     if (principal.kind === 'admin') return;
     if (componentIds.length === 0) assertMayEditComponent(principal, []);
-    const owners = await this.components.serviceTeamIds(componentIds);
-    for (const teamIds of owners.values()) assertMayEditComponent(principal, teamIds);
+    await this.ownership.assertOwnsComponents(principal, componentIds, 'components');
   }
 
   private async assertComponentsExist(manager: EntityManager, componentIds: readonly string[]): Promise<void> {
