@@ -75,7 +75,7 @@ describe('Alertmanager webhook intake', () => {
     expect(responses.every((response) => response.status === 200)).toBe(true);
     expect(new Set(responses.map((response) => response.body.incident)).size).toBe(1);
     expect(responses.filter((response) => response.body.action === 'opened')).toHaveLength(1);
-    const count = await api.app.get(DataSource).query(`SELECT count(*)::int AS n FROM incidents WHERE dedup_key = 'alertmanager:group-concurrent'`);
+    const count = await api.app.get(DataSource).query(`SELECT count(*)::int AS n FROM incidents WHERE dedup_key = 'alertmanager:payments:group-concurrent'`);
     expect(count[0].n).toBe(1);
   });
 

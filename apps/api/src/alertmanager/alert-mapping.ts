@@ -42,8 +42,9 @@ function label(group: AlertGroupInput, name: string): string | undefined {
   return group.commonLabels[name] ?? group.groupLabels[name] ?? group.alerts.find((alert) => alert.labels[name])?.labels[name];
 }
 
-export function alertDedupKey(groupKey: string): string {
-  return `alertmanager:${groupKey}`.slice(0, 500);
+/** One open incident per team and groupKey: two teams' Alertmanagers may use the same groupKey. */
+export function alertDedupKey(team: string, groupKey: string): string {
+  return `alertmanager:${team}:${groupKey}`.slice(0, 500);
 }
 
 /** Pure mapping of an Alertmanager group to incident fields; `now` bounds the detection time. */
@@ -55,14 +56,15 @@ export function mapAlertGroup(group: AlertGroupInput, defaults: { team: string |
   const description = group.commonAnnotations.description ?? '';
   const starts = group.alerts.map((alert) => Date.parse(alert.startsAt)).filter((time) => Number.isFinite(time) && time > 0);
   const earliest = starts.length > 0 ? Math.min(...starts) : now.getTime();
+  const team = label(group, 'team') ?? defaults.team;
   return {
-    team: label(group, 'team') ?? defaults.team,
+    team,
     severity: (severityLabel && SEVERITY_BY_LABEL[severityLabel]) || defaults.severity,
     services,
     type: label(group, 'incident_type') ?? 'other',
     title: (summary ? `${alertname}: ${summary}` : `${alertname} firing${services.length ? ` on ${services.join(', ')}` : ''}`).slice(0, 120),
     summary: [description, `Alertmanager group ${group.groupKey}`].filter(Boolean).join('\n\n').slice(0, 3000),
-    dedupKey: alertDedupKey(group.groupKey),
+    dedupKey: alertDedupKey(team ?? '', group.groupKey),
     detectedAt: new Date(Math.min(earliest, now.getTime())),
   };
 }

@@ -61,7 +61,8 @@ export class AlertmanagerIntakeService {
           visibility: 'internal',
           detectedAt: mapped.detectedAt,
           source: 'alertmanager',
-          dedupKey: mapped.dedupKey,
+          dedupKey: alertDedupKey(team, payload.groupKey),
+          principal,
         },
         AUTHOR,
       );
@@ -71,7 +72,7 @@ export class AlertmanagerIntakeService {
       return { action: created ? 'opened' : 'updated', incident: incident.id, reference: formatIncidentReference(incident.number), eventsRecorded };
     }
 
-    const open = await this.incidents.findOpenByDedupKey(alertDedupKey(payload.groupKey));
+    const open = await this.incidents.findOpenByDedupKey(alertDedupKey(team, payload.groupKey));
     if (!open) return { action: 'ignored', incident: null, reference: null, eventsRecorded: 0 };
     for (const alert of resolved) eventsRecorded += (await this.record(open.id, 'alert_resolved', alert, payload, alert.endsAt)) ? 1 : 0;
     return { action: 'resolved_alerts', incident: open.id, reference: formatIncidentReference(open.number), eventsRecorded };

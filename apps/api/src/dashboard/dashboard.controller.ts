@@ -5,6 +5,7 @@ import { Principal, TokensService } from '@app/catalog';
 import { AllExceptionsFilter, Public, UnauthorizedError } from '@app/platform';
 import { DASHBOARD_COOKIE } from '../auth/bearer-auth.guard';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { uuidParam } from '../common/uuid-param.pipe';
 import { DashboardViews } from './dashboard-views';
 import { DashboardService } from './dashboard.service';
 
@@ -64,15 +65,15 @@ export class DashboardController {
   @Get('teams/:slug')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  async team(@Param('slug') slug: string): Promise<string> {
-    const data = await this.dashboards.team(slug);
+  async team(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string): Promise<string> {
+    const data = await this.dashboards.team(principal, slug);
     return this.views.render('team', data.team.name, data);
   }
 
   @Get('slos/:id')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  async slo(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<string> {
+  async slo(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string): Promise<string> {
     const data = await this.dashboards.slo(principal, id);
     return this.views.render('slo', data.slo.name, data);
   }

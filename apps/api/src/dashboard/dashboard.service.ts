@@ -58,12 +58,12 @@ export class DashboardService {
     return { generatedAt: when(this.clock.now()), teams: rows };
   }
 
-  async team(slug: string) {
+  async team(principal: Principal, slug: string) {
     const team = await this.teams.getTeam(slug);
     const rollup = await this.slos.teamRollup(team.slug);
     const to = this.clock.now();
     const from = new Date(to.getTime() - 90 * DAY_MS);
-    const insights = await this.insights.incidentInsights({ from, to }, { team: team.slug });
+    const insights = await this.insights.incidentInsights({ from, to }, { team: team.slug, viewerTeamId: principal.kind === 'team' ? principal.teamId : undefined });
     const teamRow = insights.byTeam.find((row) => row.team === team.slug);
     const charts = [];
     for (const slo of rollup.slos.slice(0, 8)) {

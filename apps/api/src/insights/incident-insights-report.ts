@@ -22,7 +22,7 @@ export class IncidentInsightsReport {
     private readonly slos: SloService,
   ) {}
 
-  async build(period: Period, filter: { readonly team?: string }): Promise<IncidentInsightsReportBody> {
+  async build(period: Period, filter: { readonly team?: string; readonly viewerTeamId?: string }): Promise<IncidentInsightsReportBody> {
     const [incidents, slosWithLeastBudget] = await Promise.all([
       this.insights.incidentInsights(period, filter),
       this.slos.leastBudget({ team: filter.team, limit: SLOS_WITH_LEAST_BUDGET }),

@@ -2,7 +2,9 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDate, IsOptional, Matches } from 'class-validator';
+import { Principal } from '@app/catalog';
 import { Clock } from '@app/platform';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { isoDate } from '../common/iso-date';
 import { SLUG_MESSAGE, SLUG_PATTERN } from '../common/slug';
 import { IncidentInsightsReport } from './incident-insights-report';
@@ -37,9 +39,9 @@ export class InsightsController {
 
   /** Per team x type counts with the previous period, MTTA/MTTR, by severity and source, and the SLOs with the least budget. Default: the last 90 days. */
   @Get('incidents')
-  async incidentInsights(@Query() query: InsightsQueryDto) {
+  async incidentInsights(@CurrentPrincipal() principal: Principal, @Query() query: InsightsQueryDto) {
     const to = query.to ?? this.clock.now();
     const from = query.from ?? new Date(to.getTime() - 90 * DAY_MS);
-    return this.report.build({ from, to }, { team: query.team });
+    return this.report.build({ from, to }, { team: query.team, viewerTeamId: principal.kind === 'team' ? principal.teamId : undefined });
   }
 }

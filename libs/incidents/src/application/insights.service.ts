@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { INCIDENT_SOURCES, SEVERITIES } from '../domain/incident-enums';
-import { assertValidPeriod, CountWithPrevious, DurationSummary, IncidentInsights, Period } from '../domain/incident-insights';
+import { assertValidPeriod, CountWithPrevious, DurationSummary, IncidentInsights, Period, previousPeriod } from '../domain/incident-insights';
 import { InsightsCountPlan, InsightsPeriodName, planInsightsCounts } from '../domain/incident-insights-plan';
 
 interface CountRow {
@@ -39,16 +39,21 @@ const TEAM_ID_OF = (parameter: string) => `(SELECT id FROM teams WHERE slug = ${
 export class InsightsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async incidentInsights(period: Period, filter: { team?: string } = {}): Promise<IncidentInsights> {
+  /**
+   * `viewerTeamId`: the team of the token asking. Other teams' private
+   * incidents are then left out of every figure (admins: omit it, see all).
+   */
+  async incidentInsights(period: Period, filter: { team?: string; viewerTeamId?: string } = {}): Promise<IncidentInsights> {
     assertValidPeriod(period);
     const plan = planInsightsCounts(period);
-    const [rollupCounts, raggedEndCounts, byTeamDurations, byTypeDurations] = await Promise.all([
+    const [rollupCounts, raggedEndCounts, byTeamDurations, byTypeDurations, hiddenCounts] = await Promise.all([
       this.countWholeDays(plan, filter.team),
       this.countRaggedEnds(plan, filter.team),
-      this.responseTimes(period, 'team_id', filter.team),
-      this.responseTimes(period, 'type', filter.team),
+      this.responseTimes(period, 'team_id', filter.team, filter.viewerTeamId),
+      this.responseTimes(period, 'type', filter.team, filter.viewerTeamId),
+      filter.viewerTeamId ? this.countHiddenPrivate(period, filter.team, filter.viewerTeamId) : Promise.resolve([]),
     ]);
-    const counts = [...rollupCounts, ...raggedEndCounts];
+    const counts = [...rollupCounts, ...raggedEndCounts, ...hiddenCounts];
 
     const sum = (keyOf: (row: CountRow) => string): Map<string, CountWithPrevious> => {
       const totals = new Map<string, { count: number; previousCount: number }>();
@@ -136,18 +141,43 @@ export class InsightsService {
     );
   }
 
+  /**
+   * Other teams' private incidents in both periods, as negative counts: the
+   * rollup has no visibility, and private incidents are few, so they are
+   * subtracted rather than the rollup being keyed by visibility.
+   */
+  private async countHiddenPrivate(period: Period, team: string | undefined, viewerTeamId: string): Promise<CountRow[]> {
+    const previous = previousPeriod(period);
+    const parameters: unknown[] = [previous.from, period.from, period.to, viewerTeamId];
+    if (team) parameters.push(team);
+    return this.dataSource.query(
+      `SELECT t.slug AS team, i.type, i.severity, i.source,
+              CASE WHEN i.started_at >= $2 THEN 'current' ELSE 'previous' END AS period, -count(*) AS incidents
+         FROM incidents i JOIN teams t ON t.id = i.team_id
+        WHERE i.visibility = 'private' AND i.team_id <> $4 AND i.started_at >= $1 AND i.started_at < $3
+              ${team ? `AND i.team_id = ${TEAM_ID_OF('$5')}` : ''}
+        GROUP BY 1, 2, 3, 4, 5`,
+      parameters,
+    );
+  }
+
   /** MTTA and MTTR median and p90 per team slug or per type, over the incidents resolved in the period. */
-  private async responseTimes(period: Period, keyColumn: 'team_id' | 'type', team: string | undefined): Promise<Map<string, DurationRow>> {
+  private async responseTimes(period: Period, keyColumn: 'team_id' | 'type', team: string | undefined, viewerTeamId?: string): Promise<Map<string, DurationRow>> {
+    const parameters: unknown[] = team ? [period.from, period.to, team] : [period.from, period.to];
+    if (viewerTeamId) parameters.push(viewerTeamId);
+    const hidePrivate = viewerTeamId
+      ? `AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = incident_insight_facts.incident_id AND i.visibility = 'private' AND i.team_id <> $${parameters.length})`
+      : '';
     const rows: DurationRow[] = await this.dataSource.query(
       `SELECT ${keyColumn === 'team_id' ? 't.slug' : 'd.type'} AS key, d.ack, d.resolve
          FROM (SELECT ${keyColumn},
                       percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY ack_seconds) FILTER (WHERE ack_seconds IS NOT NULL) AS ack,
                       percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY resolve_seconds) AS resolve
                  FROM incident_insight_facts
-                WHERE resolved_at >= $1 AND resolved_at < $2 ${team ? `AND team_id = ${TEAM_ID_OF('$3')}` : ''}
+                WHERE resolved_at >= $1 AND resolved_at < $2 ${team ? `AND team_id = ${TEAM_ID_OF('$3')}` : ''} ${hidePrivate}
                 GROUP BY ${keyColumn}) AS d
          ${keyColumn === 'team_id' ? 'JOIN teams t ON t.id = d.team_id' : ''}`,
-      team ? [period.from, period.to, team] : [period.from, period.to],
+      parameters,
     );
     return new Map(rows.map((row) => [row.key, row]));
   }
