@@ -7,12 +7,14 @@ import { TeamsService } from './teams/teams.service';
 import { ApiTokenEntity } from './tokens/api-token.entity';
 import { TokensService } from './tokens/tokens.service';
 import { ReferenceOwnership } from './ownership/reference-ownership';
+import { AuditLog } from './audit/audit-log';
+import { AuditRecordEntity } from './audit/audit-record.entity';
 
-export const CATALOG_ENTITIES = [TeamEntity, ServiceEntity, ApiTokenEntity];
+export const CATALOG_ENTITIES = [TeamEntity, ServiceEntity, ApiTokenEntity, AuditRecordEntity];
 
 @Module({
   imports: [TypeOrmModule.forFeature(CATALOG_ENTITIES)],
-  providers: [TeamsService, ServicesService, TokensService, ReferenceOwnership],
-  exports: [TeamsService, ServicesService, TokensService, ReferenceOwnership],
+  providers: [TeamsService, ServicesService, TokensService, ReferenceOwnership, AuditLog],
+  exports: [TeamsService, ServicesService, TokensService, ReferenceOwnership, AuditLog],
 })
 export class CatalogModule {}

@@ -12,3 +12,6 @@ export { digestsEqual, generateToken, hashToken } from './tokens/token-hash';
 export { TokensService } from './tokens/tokens.service';
 export type { IssuedToken } from './tokens/tokens.service';
 export { ReferenceOwnership } from './ownership/reference-ownership';
+export { AuditLog } from './audit/audit-log';
+export type { AuditActor, AuditChannel, AuditEntry, AuditQuery } from './audit/audit-log';
+export { AuditRecordEntity } from './audit/audit-record.entity';

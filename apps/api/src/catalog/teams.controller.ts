@@ -43,8 +43,8 @@ export class TeamsController {
   @Post(':slug/tokens')
   async issueToken(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Body() body: CreateTokenDto) {
     const team = await this.teams.getTeam(slug);
-    assertCanActOnTeam(principal, team.id);
-    return this.tokens.issueTeamToken(team, body.name);
+    assertAdmin(principal);
+    return this.tokens.issueTeamToken(team, body.name, principal);
   }
 
   @Get(':slug/tokens')
@@ -62,7 +62,7 @@ export class TeamsController {
     @Param('tokenId', uuidParam('tokenId')) tokenId: string,
   ) {
     const team = await this.teams.getTeam(slug);
-    assertCanActOnTeam(principal, team.id);
-    return presentToken(await this.tokens.revokeTeamToken(team, tokenId));
+    assertAdmin(principal);
+    return presentToken(await this.tokens.revokeTeamToken(team, tokenId, principal));
   }
 }

@@ -33,4 +33,13 @@ export class ApiTokenEntity {
 
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt: Date | null;
+
+  /** The token that issued this one (null: the configured admin token, or generated). Revoking it revokes this one. */
+  @Index()
+  @Column({ name: 'issued_by_token_id', type: 'uuid', nullable: true })
+  issuedByTokenId: string | null;
+
+  /** The admin token generated at first start: retired once API_ADMIN_TOKEN is configured. */
+  @Column({ type: 'boolean', default: false })
+  generated: boolean;
 }

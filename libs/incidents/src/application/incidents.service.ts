@@ -6,7 +6,7 @@ import { Principal, ReferenceOwnership, ServiceEntity, TeamEntity } from '@app/c
 import { Clock, ConflictError, isUniqueViolation, NotFoundError, Page, PageRequest, ValidationFailedError } from '@app/platform';
 import { applyClockEvent, changeIncidentStatus, ClockActor, IncidentClock, openIncidentClock } from '../domain/incident-clock';
 import type { ComponentStatus, IncidentSource, IncidentStatus, Severity, Visibility } from '../domain/incident-enums';
-import { parseIncidentReference } from '../domain/incident-reference';
+import { formatIncidentReference, parseIncidentReference } from '../domain/incident-reference';
 import { TimelineAuthor, TimelineEventKind, TimelinePayloads } from '../domain/timeline-event';
 import { IncidentAffectedComponentEntity } from '../persistence/incident-affected-component.entity';
 import { IncidentServiceLinkEntity } from '../persistence/incident-service-link.entity';
@@ -208,7 +208,7 @@ export class IncidentsService {
     const kinds: TimelineEventKind[] = [];
     // Title, summary and type have no timeline event of their own, but they are shown (Slack headline): still a change.
     let describedChanged = false;
-    await this.dataSource.transaction(async (manager) => {
+    await this.reopenGuarded(id, null, () => this.dataSource.transaction(async (manager) => {
       const incident = await this.lockIncident(manager, id);
       const now = this.clock.now();
       const actor = actorOf(author);
@@ -280,7 +280,7 @@ export class IncidentsService {
       applyClock(incident, clock);
       if (kinds.some((kind) => kind === 'status_changed' || kind === 'severity_changed')) incident.lastUpdateAt = now;
       await manager.save(IncidentEntity, stripRelations(incident));
-    });
+    }));
     const incident = await this.getIncidentById(id);
     if (kinds.length > 0 || describedChanged) this.emit<IncidentChangedEvent>(INCIDENT_CHANGED, { incident, kinds });
     return incident;
@@ -290,7 +290,7 @@ export class IncidentsService {
   async postUpdate(id: string, input: PostUpdateInput, author: TimelineAuthor): Promise<{ incident: IncidentEntity; event: IncidentTimelineEventEntity }> {
     const kinds: TimelineEventKind[] = [];
     let eventId = '';
-    await this.dataSource.transaction(async (manager) => {
+    await this.reopenGuarded(id, input.body, () => this.dataSource.transaction(async (manager) => {
       const incident = await this.lockIncident(manager, id);
       const now = this.clock.now();
       let clock = applyClockEvent(clockOf(incident), { kind: 'update_posted', at: now, actor: actorOf(author) });
@@ -305,7 +305,7 @@ export class IncidentsService {
       applyClock(incident, clock);
       if (author.kind !== 'system') incident.lastUpdateAt = now;
       await manager.save(IncidentEntity, stripRelations(incident));
-    });
+    }));
     const incident = await this.getIncidentById(id);
     this.emit<IncidentChangedEvent>(INCIDENT_CHANGED, { incident, kinds });
     const event = await this.timeline.findOneByOrFail({ id: eventId });
@@ -557,6 +557,27 @@ export class IncidentsService {
     const missing = [...byId.keys()].filter((componentId) => !existing.has(componentId));
     if (missing.length > 0) throw new ValidationFailedError(`unknown status components: ${missing.join(', ')}`, { field: 'affectedComponents', code: 'unknown_component' });
     return [...byId.values()];
+  }
+
+  /**
+   * Reopening an incident whose dedup key a newer open incident holds breaks
+   * the one-open-incident-per-key index: answer 409 naming that incident
+   * (nothing was written: the transaction rolled back), and hand the text of
+   * the update back in the error's details so the caller can post it there.
+   */
+  private async reopenGuarded<T>(id: string, text: string | null, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isUniqueViolation(error, 'UQ_incidents_open_dedup_key')) throw error;
+      const incident = await this.incidents.findOne({ where: { id } });
+      const open = incident?.dedupKey ? await this.incidents.findOne({ where: { dedupKey: incident.dedupKey, resolvedAt: IsNull() } }) : null;
+      const reference = open ? formatIncidentReference(open.number) : 'another incident';
+      throw new ConflictError('reopen_conflict', `this incident cannot be reopened: ${reference} is open for the same alert or SLO; post there instead`, {
+        field: 'status',
+        details: { openIncident: open ? { id: open.id, reference } : null, ...(text !== null ? { unsavedText: text } : {}) },
+      });
+    }
   }
 
   /** The ownership rule, before anything is written: 403 naming the field. */

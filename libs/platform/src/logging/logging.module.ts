@@ -19,7 +19,29 @@ export interface LoggingOptions {
   requestContext: boolean;
 }
 
-function requestLogOptions(config: AppConfig, appName: string): PinoHttpOptions<IncomingMessage, ServerResponse> {
+/**
+ * Every place a token can travel through a logged request or response: the
+ * Authorization header, the dashboard cookie (request `cookie`, response
+ * `set-cookie`), Slack's signature, and request bodies (the sign-in form's
+ * `token`, in case a body is ever logged). Exported for its spec.
+ */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-slack-signature"]',
+  'req.headers["proxy-authorization"]',
+  'req.body.token',
+  'req.body',
+  'res.headers["set-cookie"]',
+  'res.headers.authorization',
+];
+
+/** Tokens in a query string (`?token=...`) never reach the log either. */
+export function redactUrl(url: string | undefined): string | undefined {
+  return url?.replace(/([?&](?:token|access_token|api_key)=)[^&#]*/gi, '$1[redacted]').replace(/blst_[A-Za-z0-9_-]{20,}/g, '[redacted]');
+}
+
+export function requestLogOptions(config: AppConfig, appName: string): PinoHttpOptions<IncomingMessage, ServerResponse> {
   return {
     level: config.LOG_LEVEL,
     base: { app: appName },
@@ -28,8 +50,11 @@ function requestLogOptions(config: AppConfig, appName: string): PinoHttpOptions<
       return typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
     },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-slack-signature"]'],
+      paths: REDACTED_LOG_PATHS,
       censor: '[redacted]',
+    },
+    serializers: {
+      req: (request: { url?: string }) => ({ ...request, url: redactUrl(request.url) }),
     },
     autoLogging: { ignore: (request: IncomingMessage) => request.url === '/health/live' || request.url === '/metrics' },
     // 503 is a deliberate answer (database unreachable, draining): a warning, not an error.

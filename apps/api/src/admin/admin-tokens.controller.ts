@@ -1,0 +1,26 @@
+import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Principal, TokensService } from '@app/catalog';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { presentToken } from '../catalog/catalog.presenter';
+import { CreateTokenDto } from '../catalog/dto/team.dto';
+import { uuidParam } from '../common/uuid-param.pipe';
+
+/** Admin tokens: issue one (shown once) and revoke any token with everything it issued. Admin only. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('api/v1/admin/tokens')
+export class AdminTokensController {
+  constructor(private readonly tokens: TokensService) {}
+
+  @Post()
+  issueAdminToken(@CurrentPrincipal() principal: Principal, @Body() body: CreateTokenDto) {
+    return this.tokens.issueAdminToken(principal, body.name);
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  async revokeToken(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string) {
+    return presentToken(await this.tokens.revokeToken(principal, id));
+  }
+}
