@@ -347,8 +347,11 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
     expect(ledger.slosWithLeastBudget).toEqual([expect.objectContaining({ name: 'billing-availability', team: 'ledger', service: 'billing', state: expect.any(String) })]);
     expect(ledger.slosWithLeastBudget[0].errorBudgetRemaining).toBeLessThanOrEqual(0);
 
-    const login = await api.http.post('/dashboard/login').type('form').send({ token: api.config.API_ADMIN_TOKEN });
-    const cookie = login.headers['set-cookie'];
+    const form = await api.http.get('/dashboard/login');
+    const csrfCookie = ([] as string[]).concat(form.headers['set-cookie'] ?? []).map((value) => value.split(';')[0]);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form.text)?.[1];
+    const login = await api.http.post('/dashboard/login').set('Cookie', csrfCookie).type('form').send({ token: api.config.API_ADMIN_TOKEN, csrf });
+    const cookie = [...csrfCookie, ...([] as string[]).concat(login.headers['set-cookie'] ?? []).map((value) => value.split(';')[0])];
     const overview = await api.http.get('/dashboard').set('Cookie', cookie);
     expect(overview.status).toBe(200);
     for (const rollup of oneByOne.filter((candidate) => candidate.slos.length > 0)) {

@@ -193,6 +193,16 @@ export class EnvironmentSchema {
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'must be a size such as 100kb or 1mb' })
   HTTP_BODY_LIMIT: string = '256kb';
 
+  /**
+   * Which proxies' X-Forwarded-* headers are believed (Express `trust proxy`):
+   * `loopback` (default), `false`, `true`, a hop count, or a comma-separated
+   * list of addresses/CIDRs. Decides whether a request counts as HTTPS (the
+   * dashboard cookie is then `Secure`).
+   */
+  @Transform(emptyToUndefined)
+  @Matches(/^(true|false|\d{1,2}|[0-9A-Za-z.:/, _-]{1,500})$/, { message: 'must be true, false, a hop count, or a comma-separated list of addresses, CIDRs or loopback/linklocal/uniquelocal' })
+  TRUST_PROXY: string = 'loopback';
+
   @Transform(toInt)
   @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(0)

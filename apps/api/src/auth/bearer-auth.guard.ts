@@ -15,7 +15,13 @@ function dashboardCookieHeader(request: AuthenticatedRequest): string | undefine
     ?.split(';')
     .map((part) => part.trim())
     .find((part) => part.startsWith(`${DASHBOARD_COOKIE}=`));
-  return cookie ? `Bearer ${decodeURIComponent(cookie.slice(DASHBOARD_COOKIE.length + 1))}` : undefined;
+  if (!cookie) return undefined;
+  try {
+    return `Bearer ${decodeURIComponent(cookie.slice(DASHBOARD_COOKIE.length + 1))}`;
+  } catch {
+    // A malformed cookie (bad %-escape) is no token: the sign-in form, not a 500.
+    return 'Bearer -';
+  }
 }
 
 const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]{8,512})\s*$/;

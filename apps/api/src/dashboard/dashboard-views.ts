@@ -26,9 +26,10 @@ export class DashboardViews implements OnModuleInit {
     for (const page of ['overview', 'team', 'slo', 'login']) this.pages.set(page, compile(page));
   }
 
-  render(page: string, title: string, data: object): string {
+  /** `session.csrf`: shows the sign-out form (signed-in pages). */
+  render(page: string, title: string, data: object, session: { csrf?: string } = {}): string {
     const template = this.pages.get(page);
     if (!template) throw new Error(`unknown dashboard page ${page}`);
-    return this.layout({ title, body: template(data) });
+    return this.layout({ title, body: template(data), signOutCsrf: session.csrf });
   }
 }

@@ -1,12 +1,13 @@
-import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Get, Header, HttpCode, Param, Post, Res, UseFilters } from '@nestjs/common';
+import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Get, Header, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Principal, TokensService } from '@app/catalog';
 import { AllExceptionsFilter, Public, UnauthorizedError } from '@app/platform';
 import { DASHBOARD_COOKIE } from '../auth/bearer-auth.guard';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { uuidParam } from '../common/uuid-param.pipe';
 import { DashboardViews } from './dashboard-views';
+import { csrfMatches, csrfTokenFor, dashboardCookieOptions } from './dashboard-security';
 import { DashboardService } from './dashboard.service';
 
 /** A browser without a valid token is sent to the sign-in form instead of a JSON 401. */
@@ -38,43 +39,62 @@ export class DashboardController {
   @Get('login')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  loginForm(): string {
-    return this.views.render('login', 'Sign in', {});
+  loginForm(@Req() request: Request, @Res({ passthrough: true }) response: Response): string {
+    return this.views.render('login', 'Sign in', { csrf: csrfTokenFor(request, response) });
   }
 
   @Public()
   @Post('login')
   @HttpCode(303)
-  async login(@Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
-    const token = typeof body.token === 'string' ? body.token.trim() : '';
-    if (!token || !(await this.tokens.authenticate(token))) {
-      response.status(401).type('text/html; charset=utf-8').send(this.views.render('login', 'Sign in', { error: 'That token is not valid.' }));
+  async login(@Req() request: Request, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    const csrf = csrfTokenFor(request, response);
+    response.setHeader('Cache-Control', 'no-store');
+    if (!csrfMatches(request, body.csrf)) {
+      response.status(403).type('text/html; charset=utf-8').send(this.views.render('login', 'Sign in', { csrf, error: 'The sign-in form expired; please try again.' }));
       return;
     }
-    response.cookie(DASHBOARD_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/dashboard', maxAge: 12 * 3600 * 1000, secure: false });
+    const token = typeof body.token === 'string' ? body.token.trim() : '';
+    if (!token || token.length > 512 || !(await this.tokens.authenticate(token))) {
+      response.status(401).type('text/html; charset=utf-8').send(this.views.render('login', 'Sign in', { csrf, error: 'That token is not valid.' }));
+      return;
+    }
+    response.cookie(DASHBOARD_COOKIE, token, dashboardCookieOptions(request, 12 * 3600 * 1000));
     response.redirect(303, '/dashboard');
+  }
+
+  /** Sign-out: forgets the token cookie (the CSRF token keeps other sites from signing a user out). */
+  @Public()
+  @Post('logout')
+  @HttpCode(303)
+  logout(@Req() request: Request, @Body() body: Record<string, unknown>, @Res() response: Response): void {
+    if (!csrfMatches(request, body?.csrf)) {
+      response.status(403).type('text/plain; charset=utf-8').send('403 The sign-out form expired; reload the page and try again.');
+      return;
+    }
+    response.clearCookie(DASHBOARD_COOKIE, { path: '/dashboard', httpOnly: true, sameSite: 'strict', secure: request.secure });
+    response.redirect(303, '/dashboard/login');
   }
 
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  async overview(@CurrentPrincipal() principal: Principal): Promise<string> {
-    return this.views.render('overview', 'All teams', await this.dashboards.overview(principal));
+  async overview(@CurrentPrincipal() principal: Principal, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<string> {
+    return this.views.render('overview', 'All teams', await this.dashboards.overview(principal), { csrf: csrfTokenFor(request, response) });
   }
 
   @Get('teams/:slug')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  async team(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string): Promise<string> {
+  async team(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<string> {
     const data = await this.dashboards.team(principal, slug);
-    return this.views.render('team', data.team.name, data);
+    return this.views.render('team', data.team.name, data, { csrf: csrfTokenFor(request, response) });
   }
 
   @Get('slos/:id')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  async slo(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string): Promise<string> {
+  async slo(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<string> {
     const data = await this.dashboards.slo(principal, id);
-    return this.views.render('slo', data.slo.name, data);
+    return this.views.render('slo', data.slo.name, data, { csrf: csrfTokenFor(request, response) });
   }
 }

@@ -1,10 +1,15 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { CatalogModule } from '@app/catalog';
 import { IncidentsModule } from '@app/incidents';
 import { SloModule } from '@app/slo';
 import { DashboardViews } from './dashboard-views';
 import { DashboardController } from './dashboard.controller';
 import { DashboardService } from './dashboard.service';
+import { dashboardSecurityHeaders } from './dashboard-security';
 
 @Module({ imports: [CatalogModule, IncidentsModule, SloModule], providers: [DashboardService, DashboardViews], controllers: [DashboardController] })
-export class DashboardModule {}
+export class DashboardModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(dashboardSecurityHeaders).forRoutes(DashboardController);
+  }
+}

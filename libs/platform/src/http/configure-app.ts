@@ -18,7 +18,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
     if (isDraining()) response.setHeader('Connection', 'close');
     next();
   });
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: config.HTTP_BODY_LIMIT, extended: false });
   // Deeply nested JSON would overflow the stack in validation (a 500): refuse it up front.
@@ -32,4 +32,12 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   return app;
+}
+
+/** TRUST_PROXY as Express's `trust proxy` value: a boolean, a hop count, or the address list as given. */
+export function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }
