@@ -238,7 +238,8 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
       expect(await page.textContent('main')).toMatch(/INC-\d+ — SLO checkout-availability is burning its error budget \(resolved/);
       await page.screenshot({ path: resolve(artifacts, 'dashboard-slo.png'), fullPage: true });
 
-      const scripted = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      // The dashboards' CSP forbids every script; axe is injected by the test itself, so this page bypasses CSP.
+      const scripted = await browser.newPage({ viewport: { width: 1200, height: 900 }, bypassCSP: true });
       await scripted.context().addCookies(await page.context().cookies());
       for (const path of ['/dashboard', '/dashboard/teams/payments', `/dashboard/slos/${sloId}`]) {
         await scripted.goto(`${api.baseUrl}${path}`);

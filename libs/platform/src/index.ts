@@ -32,3 +32,4 @@ export { PlatformModule } from './platform.module';
 export { Clock, FixedClock } from './time/clock';
 export { registerSkippingInterval } from './scheduling/skipping-interval';
 export type { SkippingInterval } from './scheduling/skipping-interval';
+export { findUnsafeText, isUnsafeText, unsafePathSegment } from './http/text-hygiene';

@@ -6,6 +6,7 @@ import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { isDraining } from './draining';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth';
 import { createValidationPipe } from './validation';
+import { findUnsafeText, unsafePathSegment } from './text-hygiene';
 
 /**
  * What every Ballast HTTP app shares: JSON logs, body limits (413), the one
@@ -25,6 +26,16 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.use((request: { body?: unknown }, response: { status(code: number): { json(body: unknown): void } }, next: () => void) => {
     if (request.body && typeof request.body === 'object' && jsonDepth(request.body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
       response.status(400).json({ error: 'body_too_deep', message: `Request body is nested deeper than ${MAX_JSON_DEPTH} levels` });
+      return;
+    }
+    next();
+  });
+  // NUL and lone surrogates: 400 naming the field, wherever text enters through HTTP (path, query, body).
+  app.use((request: { path: string; body?: unknown; query?: unknown }, response: { status(code: number): { json(body: unknown): void } }, next: () => void) => {
+    const badSegment = unsafePathSegment(request.path);
+    const field = badSegment !== undefined ? 'path' : (findUnsafeText(request.query, 'query') ?? findUnsafeText(request.body));
+    if (field !== undefined) {
+      response.status(400).json({ error: 'invalid_text', message: `${field} contains a NUL character, a lone UTF-16 surrogate or a malformed escape`, field });
       return;
     }
     next();

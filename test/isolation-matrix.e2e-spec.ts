@@ -1,0 +1,407 @@
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { RunningApi, startApi } from './support/api-app';
+
+/**
+ * Team isolation, route by route. Team A's token is turned against team B's
+ * resources (B's private, internal and public incidents, services, SLOs,
+ * status components, maintenances, tokens) on EVERY route of the API app,
+ * enumerated from Nest's router: a route without a case below fails the test
+ * naming it. For each case:
+ * - denied: the answer is 403 or 404;
+ * - read: a read the token may make (shared catalog data), 2xx/4xx but never 5xx;
+ * - public: a route without a token (health, metrics, Slack's signed endpoint, sign-in);
+ * and for every case: no table changed (content hashes), the public status
+ * inputs are unchanged, and no answer carries B's private incident's id,
+ * reference, title or summary, nor counts it.
+ *
+ * Adding a route: add one line to CASES, keyed "METHOD /path" as Nest
+ * declares it (":param" segments), with the requests team A would try.
+ */
+
+type Expectation = 'denied' | 'read' | 'public';
+
+interface Attempt {
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
+  path: string;
+  body?: object;
+  /** 'form' sends application/x-www-form-urlencoded */
+  type?: 'json' | 'form';
+  /** no Authorization header (public routes) */
+  anonymous?: boolean;
+  /** the field a 403 must name */
+  field?: string;
+}
+
+interface World {
+  alphaToken: string;
+  betaToken: string;
+  betaTokenId: string;
+  alphaIncidentId: string;
+  betaPrivate: { id: string; number: number; title: string; summary: string };
+  betaInternalId: string;
+  betaPublicId: string;
+  betaSloId: string;
+  alphaSloId: string;
+  betaComponentId: string;
+  alphaComponentId: string;
+  betaMaintenanceId: string;
+  groupId: string;
+}
+
+type Case = { expect: Expectation; attempts: (world: World) => Attempt[] };
+
+const SLO_BODY = (service: string, extra: object = {}) => ({
+  service,
+  name: `${service}-intrusion-${Math.random().toString(36).slice(2, 8)}`,
+  objective: 0.99,
+  window: '28d',
+  indicator: { kind: 'ratio', total: `http_requests_total{service="${service}"}`, bad: `http_requests_total{service="${service}",code=~"5.."}` },
+  ...extra,
+});
+
+const CASES: Record<string, Case> = {
+  // catalog
+  'POST /api/v1/teams': { expect: 'denied', attempts: () => [{ method: 'post', path: '/api/v1/teams', body: { slug: 'intruder', name: 'Intruder' } }] },
+  'GET /api/v1/teams': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/teams' }] },
+  'GET /api/v1/teams/:slug': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/teams/beta' }] },
+  'PATCH /api/v1/teams/:slug': { expect: 'denied', attempts: () => [{ method: 'patch', path: '/api/v1/teams/beta', body: { name: 'Owned' } }] },
+  'POST /api/v1/teams/:slug/tokens': {
+    expect: 'denied',
+    attempts: () => [
+      { method: 'post', path: '/api/v1/teams/beta/tokens', body: { name: 'stolen' } },
+      // Team tokens may not mint tokens, not even for their own team.
+      { method: 'post', path: '/api/v1/teams/alpha/tokens', body: { name: 'sibling' } },
+    ],
+  },
+  'GET /api/v1/teams/:slug/tokens': { expect: 'denied', attempts: () => [{ method: 'get', path: '/api/v1/teams/beta/tokens' }] },
+  'DELETE /api/v1/teams/:slug/tokens/:tokenId': { expect: 'denied', attempts: (w) => [{ method: 'delete', path: `/api/v1/teams/beta/tokens/${w.betaTokenId}` }] },
+  'POST /api/v1/services': { expect: 'denied', attempts: () => [{ method: 'post', path: '/api/v1/services', body: { slug: 'planted', name: 'Planted', team: 'beta' } }] },
+  'GET /api/v1/services': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/services' }] },
+  'GET /api/v1/services/:slug': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/services/beta-api' }] },
+  'PATCH /api/v1/services/:slug': {
+    expect: 'denied',
+    attempts: () => [
+      { method: 'patch', path: '/api/v1/services/beta-api', body: { name: 'Owned' } },
+      { method: 'patch', path: '/api/v1/services/beta-api', body: { team: 'alpha' } },
+    ],
+  },
+  'GET /api/v1/incident-types': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/incident-types' }] },
+  'POST /api/v1/teams/:slug/incident-types': { expect: 'denied', attempts: () => [{ method: 'post', path: '/api/v1/teams/beta/incident-types', body: { slug: 'planted', label: 'Planted' } }] },
+  'GET /api/v1/teams/:slug/slos': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/teams/beta/slos' }] },
+
+  // incidents
+  'POST /api/v1/incidents': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'post', path: '/api/v1/incidents', body: { title: 'x', severity: 'SEV3', team: 'beta' } },
+      { method: 'post', path: '/api/v1/incidents', body: { title: 'x', severity: 'SEV3', team: 'alpha', services: ['beta-api'] }, field: 'services' },
+      { method: 'post', path: '/api/v1/incidents', body: { title: 'x', severity: 'SEV1', team: 'alpha', visibility: 'public', affectedComponents: [{ componentId: w.betaComponentId, status: 'major_outage' }] }, field: 'affectedComponents' },
+    ],
+  },
+  'GET /api/v1/incidents': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/incidents?limit=200' }, { method: 'get', path: '/api/v1/incidents?team=beta' }] },
+  'GET /api/v1/incidents/:id': { expect: 'denied', attempts: (w) => [{ method: 'get', path: `/api/v1/incidents/${w.betaPrivate.id}` }, { method: 'get', path: `/api/v1/incidents/INC-${w.betaPrivate.number}` }] },
+  'PATCH /api/v1/incidents/:id': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'patch', path: `/api/v1/incidents/${w.betaPrivate.id}`, body: { status: 'resolved' } },
+      { method: 'patch', path: `/api/v1/incidents/${w.betaInternalId}`, body: { severity: 'SEV4' } },
+      { method: 'patch', path: `/api/v1/incidents/${w.betaPublicId}`, body: { affectedComponents: [] } },
+      { method: 'patch', path: `/api/v1/incidents/${w.alphaIncidentId}`, body: { visibility: 'public', affectedComponents: [{ componentId: w.betaComponentId, status: 'major_outage' }] }, field: 'affectedComponents' },
+    ],
+  },
+  'POST /api/v1/incidents/:id/updates': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'post', path: `/api/v1/incidents/${w.betaPrivate.id}/updates`, body: { body: 'hi', public: false } },
+      { method: 'post', path: `/api/v1/incidents/${w.betaPublicId}/updates`, body: { body: 'hacked', public: true } },
+    ],
+  },
+  'GET /api/v1/incidents/:id/timeline': { expect: 'denied', attempts: (w) => [{ method: 'get', path: `/api/v1/incidents/${w.betaPrivate.id}/timeline` }] },
+
+  // SLOs
+  'POST /api/v1/slos': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'post', path: '/api/v1/slos', body: SLO_BODY('beta-api') },
+      { method: 'post', path: '/api/v1/slos', body: SLO_BODY('alpha-api', { policy: { openIncident: false, statusComponentId: w.betaComponentId } }), field: 'policy.statusComponentId' },
+    ],
+  },
+  'GET /api/v1/slos': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/slos' }] },
+  'GET /api/v1/slos/rules': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/slos/rules' }] },
+  'POST /api/v1/slos/import': {
+    expect: 'denied',
+    attempts: () => [
+      {
+        method: 'post',
+        path: '/api/v1/slos/import',
+        body: {
+          yaml: 'apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: planted\nspec:\n  service: beta-api\n  budgetingMethod: Occurrences\n  timeWindow:\n    - duration: 28d\n      isRolling: true\n  objectives:\n    - target: 0.99\n  indicator:\n    metadata:\n      name: x\n    spec:\n      ratioMetric:\n        counter: true\n        good:\n          metricSource:\n            type: Prometheus\n            spec:\n              query: http_requests_total{service="beta-api",code!~"5.."}\n        total:\n          metricSource:\n            type: Prometheus\n            spec:\n              query: http_requests_total{service="beta-api"}\n',
+        },
+      },
+    ],
+  },
+  'GET /api/v1/slos/:id': { expect: 'read', attempts: (w) => [{ method: 'get', path: `/api/v1/slos/${w.betaSloId}` }] },
+  'PATCH /api/v1/slos/:id': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'patch', path: `/api/v1/slos/${w.betaSloId}`, body: { objective: 0.5 } },
+      { method: 'patch', path: `/api/v1/slos/${w.alphaSloId}`, body: { policy: { openIncident: false, statusComponentId: w.betaComponentId } }, field: 'policy.statusComponentId' },
+    ],
+  },
+  'DELETE /api/v1/slos/:id': { expect: 'denied', attempts: (w) => [{ method: 'delete', path: `/api/v1/slos/${w.betaSloId}` }] },
+  'GET /api/v1/slos/:id/status': { expect: 'read', attempts: (w) => [{ method: 'get', path: `/api/v1/slos/${w.betaSloId}/status` }] },
+  'GET /api/v1/slos/:id/history': { expect: 'read', attempts: (w) => [{ method: 'get', path: `/api/v1/slos/${w.betaSloId}/history` }] },
+  'POST /api/v1/slos/:id/evaluate': { expect: 'denied', attempts: (w) => [{ method: 'post', path: `/api/v1/slos/${w.betaSloId}/evaluate` }] },
+
+  // insights (counts checked separately below as well)
+  'GET /api/v1/insights/incidents': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/insights/incidents?team=beta' }, { method: 'get', path: '/api/v1/insights/incidents' }] },
+
+  // status page admin
+  'POST /api/v1/status/components': { expect: 'denied', attempts: () => [{ method: 'post', path: '/api/v1/status/components', body: { name: 'Planted', services: ['alpha-api'] } }] },
+  'GET /api/v1/status/components': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/status/components' }] },
+  'GET /api/v1/status/components/:id': { expect: 'read', attempts: (w) => [{ method: 'get', path: `/api/v1/status/components/${w.betaComponentId}` }] },
+  'PATCH /api/v1/status/components/:id': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'patch', path: `/api/v1/status/components/${w.betaComponentId}`, body: { manualStatus: 'major_outage' } },
+      { method: 'patch', path: `/api/v1/status/components/${w.alphaComponentId}`, body: { sloIds: [w.alphaSloId, w.betaSloId] }, field: 'sloIds' },
+      { method: 'patch', path: `/api/v1/status/components/${w.alphaComponentId}`, body: { services: ['alpha-api', 'beta-api'] }, field: 'services' },
+    ],
+  },
+  'DELETE /api/v1/status/components/:id': { expect: 'denied', attempts: (w) => [{ method: 'delete', path: `/api/v1/status/components/${w.betaComponentId}` }] },
+  'POST /api/v1/status/component-groups': { expect: 'denied', attempts: () => [{ method: 'post', path: '/api/v1/status/component-groups', body: { name: 'Planted' } }] },
+  'GET /api/v1/status/component-groups': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/status/component-groups' }] },
+  'GET /api/v1/status/component-groups/:id': { expect: 'read', attempts: (w) => [{ method: 'get', path: `/api/v1/status/component-groups/${w.groupId}` }] },
+  'PATCH /api/v1/status/component-groups/:id': { expect: 'denied', attempts: (w) => [{ method: 'patch', path: `/api/v1/status/component-groups/${w.groupId}`, body: { name: 'Owned' } }] },
+  'DELETE /api/v1/status/component-groups/:id': { expect: 'denied', attempts: (w) => [{ method: 'delete', path: `/api/v1/status/component-groups/${w.groupId}` }] },
+  'POST /api/v1/status/maintenances': {
+    expect: 'denied',
+    attempts: (w) => [
+      {
+        method: 'post',
+        path: '/api/v1/status/maintenances',
+        body: { name: 'Planted', components: [w.betaComponentId], scheduledFor: new Date(Date.now() - 60_000).toISOString(), scheduledUntil: new Date(Date.now() + 3600_000).toISOString() },
+        field: 'components',
+      },
+    ],
+  },
+  'GET /api/v1/status/maintenances': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/status/maintenances' }] },
+  'GET /api/v1/status/maintenances/:id': { expect: 'read', attempts: (w) => [{ method: 'get', path: `/api/v1/status/maintenances/${w.betaMaintenanceId}` }] },
+  'PATCH /api/v1/status/maintenances/:id': { expect: 'denied', attempts: (w) => [{ method: 'patch', path: `/api/v1/status/maintenances/${w.betaMaintenanceId}`, body: { status: 'in_progress' } }] },
+  'DELETE /api/v1/status/maintenances/:id': { expect: 'denied', attempts: (w) => [{ method: 'delete', path: `/api/v1/status/maintenances/${w.betaMaintenanceId}` }] },
+
+  // admin
+  'POST /api/v1/admin/tokens': { expect: 'denied', attempts: () => [{ method: 'post', path: '/api/v1/admin/tokens', body: { name: 'escalate' } }] },
+  'DELETE /api/v1/admin/tokens/:id': { expect: 'denied', attempts: (w) => [{ method: 'delete', path: `/api/v1/admin/tokens/${w.betaTokenId}` }] },
+  'GET /api/v1/audit': { expect: 'denied', attempts: () => [{ method: 'get', path: '/api/v1/audit' }] },
+
+  // webhooks
+  'POST /webhooks/alertmanager': {
+    expect: 'denied',
+    attempts: () => [
+      {
+        method: 'post',
+        path: '/webhooks/alertmanager',
+        body: {
+          version: '4', groupKey: 'beta-group', truncatedAlerts: 0, status: 'firing', receiver: 'ballast',
+          groupLabels: { alertname: 'Planted' }, commonLabels: { alertname: 'Planted', team: 'beta' }, commonAnnotations: {}, externalURL: 'http://am',
+          alerts: [{ status: 'firing', labels: { alertname: 'Planted', team: 'beta' }, annotations: {}, startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: 'f1' }],
+        },
+      },
+    ],
+  },
+
+  // public
+  'GET /health/live': { expect: 'public', attempts: () => [{ method: 'get', path: '/health/live', anonymous: true }] },
+  'GET /health/ready': { expect: 'public', attempts: () => [{ method: 'get', path: '/health/ready', anonymous: true }] },
+  'GET /metrics': { expect: 'public', attempts: () => [{ method: 'get', path: '/metrics', anonymous: true }] },
+  'POST /slack/events': { expect: 'public', attempts: () => [{ method: 'post', path: '/slack/events', anonymous: true, type: 'form', body: { command: '/incident', text: 'note planted', channel_id: 'C1' } }] },
+
+  // dashboards
+  'GET /dashboard/login': { expect: 'public', attempts: () => [{ method: 'get', path: '/dashboard/login', anonymous: true }] },
+  'POST /dashboard/login': { expect: 'public', attempts: (w) => [{ method: 'post', path: '/dashboard/login', anonymous: true, type: 'form', body: { token: w.alphaToken } }] },
+  'POST /dashboard/logout': { expect: 'public', attempts: () => [{ method: 'post', path: '/dashboard/logout', anonymous: true, type: 'form', body: {} }] },
+  'GET /dashboard': { expect: 'read', attempts: () => [{ method: 'get', path: '/dashboard' }] },
+  'GET /dashboard/teams/:slug': { expect: 'read', attempts: () => [{ method: 'get', path: '/dashboard/teams/beta' }] },
+  'GET /dashboard/slos/:id': { expect: 'read', attempts: (w) => [{ method: 'get', path: `/dashboard/slos/${w.betaSloId}` }] },
+};
+
+const METHOD_NAMES: Partial<Record<RequestMethod, string>> = {
+  [RequestMethod.GET]: 'GET',
+  [RequestMethod.POST]: 'POST',
+  [RequestMethod.PUT]: 'PUT',
+  [RequestMethod.PATCH]: 'PATCH',
+  [RequestMethod.DELETE]: 'DELETE',
+  [RequestMethod.ALL]: 'ALL',
+  [RequestMethod.HEAD]: 'HEAD',
+  [RequestMethod.OPTIONS]: 'OPTIONS',
+};
+
+/** "METHOD /path" of every route the app's controllers declare, from Nest's public metadata. */
+function enumerateRoutes(api: RunningApi): string[] {
+  const discovery = new DiscoveryService(api.app.get(ModulesContainer));
+  const scanner = new MetadataScanner();
+  const routes = new Set<string>();
+  for (const wrapper of discovery.getControllers()) {
+    const metatype = wrapper.metatype as (new (...args: unknown[]) => unknown) | undefined;
+    if (!metatype || !wrapper.instance) continue;
+    const controllerPaths = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, metatype) ?? '');
+    const prototype = Object.getPrototypeOf(wrapper.instance) as Record<string, unknown>;
+    for (const name of scanner.getAllMethodNames(prototype)) {
+      const handler = prototype[name] as object;
+      const methodPath = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      if (methodPath === undefined || method === undefined) continue;
+      for (const base of controllerPaths) {
+        for (const sub of ([] as string[]).concat(methodPath)) {
+          const path = `/${[base, sub].map((part) => part.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+          routes.add(`${METHOD_NAMES[method] ?? String(method)} ${path}`);
+        }
+      }
+    }
+  }
+  return [...routes].sort();
+}
+
+describe('team isolation matrix: team A against team B on every route', () => {
+  let api: RunningApi;
+  let world: World;
+  let dataSource: DataSource;
+
+  async function post(path: string, body: object, headers: Record<string, string> = api.admin) {
+    const response = await api.http.post(path).set(headers).send(body);
+    if (response.status >= 300) throw new Error(`${path}: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body;
+  }
+
+  /** A content hash of every table but the audit trail (which records the attempts) and token bookkeeping (last use). */
+  async function snapshot(): Promise<Record<string, string>> {
+    const tables = (await dataSource.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('audit_log', 'migrations', 'api_tokens') ORDER BY 1`)) as Array<{ tablename: string }>;
+    const result: Record<string, string> = {};
+    for (const { tablename } of tables) {
+      const [row] = (await dataSource.query(`SELECT count(*)::int AS n, coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS h FROM "${tablename}" t`)) as Array<{ n: number; h: string }>;
+      result[tablename] = `${row.n}:${row.h}`;
+    }
+    const [tokens] = (await dataSource.query(`SELECT count(*)::int AS n, count(revoked_at)::int AS revoked FROM api_tokens`)) as Array<{ n: number; revoked: number }>;
+    result.api_tokens = `${tokens.n}:${tokens.revoked}`;
+    return result;
+  }
+
+  /** What the public status page is built from, as the admin API shows it. */
+  async function publicStatusInputs(): Promise<string> {
+    const components = (await api.http.get('/api/v1/status/components?limit=200').set(api.admin)).body;
+    const maintenances = (await api.http.get('/api/v1/status/maintenances?limit=200').set(api.admin)).body;
+    return JSON.stringify({ components, maintenances });
+  }
+
+  beforeAll(async () => {
+    api = await startApi();
+    dataSource = api.app.get(DataSource);
+    await post('/api/v1/teams', { slug: 'alpha', name: 'Alpha' });
+    await post('/api/v1/teams', { slug: 'beta', name: 'Beta' });
+    await post('/api/v1/services', { slug: 'alpha-api', name: 'Alpha API', team: 'alpha' });
+    await post('/api/v1/services', { slug: 'beta-api', name: 'Beta API', team: 'beta' });
+    await post('/api/v1/teams/beta/incident-types', { slug: 'beta-secret-kind', label: 'Beta secret kind' });
+    const alphaToken = (await post('/api/v1/teams/alpha/tokens', { name: 'alpha' })).token as string;
+    const betaIssued = await post('/api/v1/teams/beta/tokens', { name: 'beta' });
+    const alpha = { Authorization: `Bearer ${alphaToken}` };
+    const beta = { Authorization: `Bearer ${betaIssued.token}` };
+    const betaComponent = await post('/api/v1/status/components', { name: 'Beta checkout', services: ['beta-api'] });
+    const alphaComponent = await post('/api/v1/status/components', { name: 'Alpha search', services: ['alpha-api'] });
+    const group = await post('/api/v1/status/component-groups', { name: 'Beta group', components: [betaComponent.id] });
+    const maintenance = await post('/api/v1/status/maintenances', {
+      name: 'Beta upgrade',
+      components: [betaComponent.id],
+      scheduledFor: new Date(Date.now() + 24 * 3600_000).toISOString(),
+      scheduledUntil: new Date(Date.now() + 25 * 3600_000).toISOString(),
+    });
+    const betaSlo = await post('/api/v1/slos', SLO_BODY('beta-api'), beta);
+    const alphaSlo = await post('/api/v1/slos', SLO_BODY('alpha-api'), alpha);
+    const secret = `Beta secret ${Math.random().toString(36).slice(2)}`;
+    const privateIncident = await post('/api/v1/incidents', { title: secret, summary: `${secret} summary`, severity: 'SEV1', team: 'beta', type: 'beta-secret-kind', visibility: 'private', services: ['beta-api'] }, beta);
+    const internalIncident = await post('/api/v1/incidents', { title: 'Beta internal', severity: 'SEV3', team: 'beta', visibility: 'internal' }, beta);
+    const publicIncident = await post('/api/v1/incidents', { title: 'Beta public', severity: 'SEV3', team: 'beta', visibility: 'public', affectedComponents: [{ componentId: betaComponent.id, status: 'degraded_performance' }] }, beta);
+    const alphaIncident = await post('/api/v1/incidents', { title: 'Alpha own', severity: 'SEV3', team: 'alpha', visibility: 'internal' }, alpha);
+    world = {
+      alphaToken,
+      betaToken: betaIssued.token,
+      betaTokenId: betaIssued.id,
+      alphaIncidentId: alphaIncident.id,
+      betaPrivate: { id: privateIncident.id, number: privateIncident.number, title: secret, summary: `${secret} summary` },
+      betaInternalId: internalIncident.id,
+      betaPublicId: publicIncident.id,
+      betaSloId: betaSlo.slo?.id ?? betaSlo.id,
+      alphaSloId: alphaSlo.slo?.id ?? alphaSlo.id,
+      betaComponentId: betaComponent.id,
+      alphaComponentId: alphaComponent.id,
+      betaMaintenanceId: maintenance.id,
+      groupId: group.id,
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('has a case for every route of the app (a new route without one fails here, named)', () => {
+    const routes = enumerateRoutes(api);
+    expect(routes.length).toBeGreaterThan(40);
+    const missing = routes.filter((route) => !(route in CASES));
+    if (missing.length > 0) {
+      throw new Error(`routes without an isolation case in test/isolation-matrix.e2e-spec.ts (add one line each to CASES): ${missing.join(', ')}`);
+    }
+    const stale = Object.keys(CASES).filter((key) => !routes.includes(key));
+    expect(stale).toEqual([]);
+  });
+
+  it('refuses every cross-team attempt, changes nothing, and leaks nothing private', async () => {
+    const statusBefore = await publicStatusInputs();
+    const before = await snapshot();
+    const privateMarks = [world.betaPrivate.id, world.betaPrivate.title, world.betaPrivate.summary];
+    const privateReference = new RegExp(`INC-${world.betaPrivate.number}(?!\\d)`);
+    const failures: string[] = [];
+    for (const [route, testCase] of Object.entries(CASES)) {
+      for (const attempt of testCase.attempts(world)) {
+        let pending = api.http[attempt.method](attempt.path);
+        if (!attempt.anonymous) pending = pending.set('Authorization', `Bearer ${world.alphaToken}`);
+        if (attempt.body !== undefined) pending = (attempt.type === 'form' ? pending.type('form') : pending).send(attempt.body);
+        const response = await pending;
+        const label = `${route} (${attempt.method.toUpperCase()} ${attempt.path})`;
+        const text = response.text ?? '';
+        if (response.status >= 500) failures.push(`${label}: ${response.status} ${text.slice(0, 200)}`);
+        if (testCase.expect === 'denied' && response.status !== 403 && response.status !== 404) failures.push(`${label}: expected 403/404, got ${response.status} ${text.slice(0, 200)}`);
+        if (attempt.field && (response.status !== 403 || response.body?.field !== attempt.field)) failures.push(`${label}: expected 403 naming ${attempt.field}, got ${response.status} ${text.slice(0, 200)}`);
+        // A 404 may echo the id the caller sent; anything else about the private incident is a leak.
+        const sent = `${attempt.path} ${JSON.stringify(attempt.body ?? {})}`;
+        const leaked = privateMarks.filter((mark) => !sent.includes(mark)).some((mark) => text.includes(mark)) || (!privateReference.test(sent) && privateReference.test(text));
+        if (leaked) failures.push(`${label}: the answer reveals B's private incident`);
+        if (text.includes('beta-secret-kind') && route !== 'GET /api/v1/incident-types') failures.push(`${label}: the answer counts B's private incident (its type)`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+    expect(await publicStatusInputs()).toBe(statusBefore);
+    // The refused writes are in the audit trail, with team A as the actor.
+    const audit = await api.http.get('/api/v1/audit?actor=alpha&limit=200').set(api.admin);
+    expect(audit.status).toBe(200);
+    expect(audit.body.items.some((record: { action: string; outcome: number }) => record.action === 'POST /api/v1/incidents' && record.outcome === 403)).toBe(true);
+  }, 180_000);
+
+  it("counts B's private incident only for B and the admin (insights and dashboards)", async () => {
+    const asAlpha = { Authorization: `Bearer ${world.alphaToken}` };
+    const asBeta = { Authorization: `Bearer ${world.betaToken}` };
+    const countFor = async (headers: Record<string, string>) => {
+      const body = (await api.http.get('/api/v1/insights/incidents?team=beta').set(headers).expect(200)).body;
+      return { beta: body.byTeam.find((row: { team: string }) => row.team === 'beta')?.count ?? 0, sev1: body.bySeverity.find((row: { severity: string }) => row.severity === 'SEV1').count };
+    };
+    expect(await countFor(asAlpha)).toEqual({ beta: 2, sev1: 0 });
+    expect(await countFor(asBeta)).toEqual({ beta: 3, sev1: 1 });
+    expect(await countFor(api.admin)).toEqual({ beta: 3, sev1: 1 });
+    const dashboardFor = async (headers: Record<string, string>) => (await api.http.get('/dashboard/teams/beta').set(headers).expect(200)).text;
+    expect(await dashboardFor(asAlpha)).not.toContain('beta-secret-kind');
+    expect(await dashboardFor(asBeta)).toContain('beta-secret-kind');
+  });
+});
