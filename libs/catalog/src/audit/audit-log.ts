@@ -84,7 +84,7 @@ export class AuditLog {
     if (query.from) builder.andWhere('record.occurredAt >= :from', { from: query.from });
     if (query.to) builder.andWhere('record.occurredAt < :to', { to: query.to });
     if (query.actor) {
-      builder.andWhere('(record.actorTokenId::text = :actor OR record.actorTeam = :actor OR record.actorSlackUser = :actor)', { actor: query.actor });
+      builder.andWhere('(CAST(record.actorTokenId AS text) = :actor OR record.actorTeam = :actor OR record.actorSlackUser = :actor)', { actor: query.actor });
     }
     if (query.targetType) builder.andWhere('record.targetType = :targetType', { targetType: query.targetType });
     if (query.targetId) builder.andWhere('record.targetId = :targetId', { targetId: query.targetId });
