@@ -1,9 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { App, Receiver } from '@slack/bolt';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '@app/config';
 import { parseIncidentCommand } from '@app/incidents';
-import { Clock, DomainError, UnauthorizedError, ValidationFailedError } from '@app/platform';
+import { Clock, DomainError, findUnsafeText, UnauthorizedError, ValidationFailedError } from '@app/platform';
+import { SlackReplayGuard } from './slack-replay-guard';
+import { AuditLog } from '@app/catalog';
+import { slackAuditEntry } from './slack-audit';
 import { SlackBackgroundWork } from './slack-background-work';
 import { SlackGateway } from './slack-gateway';
 import { parseSlackRequestBody, slackRetryNumber } from './slack-request';
@@ -54,6 +57,8 @@ export class SlackHttpReceiver implements Receiver {
     private readonly clock: Clock,
     private readonly gateway: SlackGateway,
     private readonly work: SlackBackgroundWork,
+    @Optional() private readonly replays?: SlackReplayGuard,
+    @Optional() private readonly audit?: AuditLog,
   ) {}
 
   init(app: App): void {
@@ -111,6 +116,19 @@ export class SlackHttpReceiver implements Receiver {
       case 'dispatch':
         break;
     }
+    const unsafe = findUnsafeText(parsed.body);
+    if (unsafe !== undefined) {
+      throw new ValidationFailedError(`${unsafe} contains a NUL character or a lone UTF-16 surrogate`, { field: unsafe, code: 'invalid_text' });
+    }
+    // A replay of a request already handled: Slack gets its 200, nothing happens again.
+    const signature = header(request.headers, 'x-slack-signature');
+    if (this.replays && signature && !(await this.replays.claim(signature))) {
+      this.logger.warn({ ip: request.ip }, 'ignored a replayed Slack request (signature already seen)');
+      send({ status: 200 });
+      return;
+    }
+    const auditEntry = slackAuditEntry(parsed.body);
+    if (this.audit && auditEntry) void this.audit.recordQuietly(auditEntry);
 
     const event = {
       body: parsed.body,

@@ -8,6 +8,7 @@ import { SlackDeclareFlow } from './slack-declare.service';
 import { SlackEventsController } from './slack-events.controller';
 import { SlackEventsListener } from './slack-events.listener';
 import { SlackGateway } from './slack-gateway';
+import { SlackReplayGuard } from './slack-replay-guard';
 import { SlackHttpReceiver } from './slack-http.receiver';
 import { SlackIncidentSync } from './slack-incident-sync.service';
 import { SlackJobLock } from './slack-job-lock';
@@ -27,6 +28,7 @@ import { SlackTimelineCapture } from './slack-timeline.service';
     SlackBackgroundWork,
     SlackJobLock,
     SlackHttpReceiver,
+    SlackReplayGuard,
     SlackEventsListener,
     SlackBoltApp,
     SlackIncidentSync,
