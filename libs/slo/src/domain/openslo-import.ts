@@ -1,4 +1,5 @@
-import { parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { assertYamlKeyBound, duplicateKeyPositions } from './yaml-bounds';
 import { describeValue, OpenSloImportError, OpenSloImportIssue, SloValidationError } from './errors';
 import { parseSeriesSelector } from './promql-selector';
 import { RatioIndicator, validateIndicator } from './slo-indicator';
@@ -66,6 +67,7 @@ export function importOpenSlo(text: string): ImportedSloDefinition[] {
       { document: 0, path: '', message: `the YAML is nested deeper than ${OPENSLO_MAX_NESTING} levels (line ${depth.line})` },
     ]);
   }
+  assertYamlKeyBound(text);
   const contents = parseYamlDocuments(text);
   const importer = new OpenSloImporter();
   const slos = importer.importDocuments(contents);
@@ -79,7 +81,9 @@ export function importOpenSlo(text: string): ImportedSloDefinition[] {
 }
 
 function parseYamlDocuments(text: string): Array<Json | undefined> {
-  const documents = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true });
+  // Duplicate keys are found in linear time below (yaml's uniqueKeys check is quadratic).
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: true, lineCounter });
   const issues: OpenSloImportIssue[] = [];
   if (documents.length > OPENSLO_MAX_DOCUMENTS) {
     throw new OpenSloImportError([
@@ -91,7 +95,10 @@ function parseYamlDocuments(text: string): Array<Json | undefined> {
       // With prettyErrors the first line reads "<problem> at line L, column C:", followed by context.
       issues.push({ document: index, path: '', message: `invalid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}` });
     }
-    if (document.errors.length > 0) {
+    for (const position of duplicateKeyPositions(document, lineCounter)) {
+      issues.push({ document: index, path: '', message: `invalid YAML: Map keys must be unique at ${position}` });
+    }
+    if (issues.some((issue) => issue.document === index)) {
       return undefined;
     }
     try {
