@@ -203,6 +203,19 @@ export class EnvironmentSchema {
   @Matches(/^(true|false|\d{1,2}|[0-9A-Za-z.:/, _-]{1,500})$/, { message: 'must be true, false, a hop count, or a comma-separated list of addresses, CIDRs or loopback/linklocal/uniquelocal' })
   TRUST_PROXY: string = 'loopback';
 
+  /** An SLO selector matching more series than this (checked with Prometheus when it is saved) is refused with 400. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of series' })
+  @Min(1)
+  SLO_MAX_SERIES: number = 10000;
+
+  /** POST /api/v1/slos/:id/evaluate per token and minute (429 with Retry-After beyond). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of requests' })
+  @Min(1)
+  @Max(10000)
+  SLO_EVALUATE_PER_MINUTE: number = 6;
+
   @Transform(toInt)
   @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(0)

@@ -33,3 +33,4 @@ export { Clock, FixedClock } from './time/clock';
 export { registerSkippingInterval } from './scheduling/skipping-interval';
 export type { SkippingInterval } from './scheduling/skipping-interval';
 export { findUnsafeText, isUnsafeText, unsafePathSegment } from './http/text-hygiene';
+export { RateLimitedError } from './errors/domain-error';

@@ -2,13 +2,14 @@ import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/c
 import { text } from 'express';
 import { AppConfig } from '@app/config';
 import { SloModule } from '@app/slo';
+import { EvaluateRateLimit } from './evaluate-rate-limit';
 import { SlosController } from './slos.controller';
 import { TeamSlosController } from './team-slos.controller';
 
 /** YAML content types accepted by the OpenSLO import. */
 const YAML_CONTENT_TYPES = ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/x-yaml', 'text/plain'];
 
-@Module({ imports: [SloModule], controllers: [SlosController, TeamSlosController] })
+@Module({ imports: [SloModule], controllers: [SlosController, TeamSlosController], providers: [EvaluateRateLimit] })
 export class SloHttpModule implements NestModule {
   constructor(private readonly config: AppConfig) {}
 

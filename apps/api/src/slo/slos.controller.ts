@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@app/catalog';
-import { ValidationFailedError } from '@app/platform';
+import { ValidationFailedError, isUnsafeText } from '@app/platform';
+import { EvaluateRateLimit } from './evaluate-rate-limit';
 import { SloService } from '@app/slo';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { toPageRequest } from '../common/pagination.dto';
@@ -13,7 +14,10 @@ import { presentHistory, presentSlo, presentStatus } from './slo.presenter';
 @ApiBearerAuth()
 @Controller('api/v1/slos')
 export class SlosController {
-  constructor(private readonly slos: SloService) {}
+  constructor(
+    private readonly slos: SloService,
+    private readonly evaluateRateLimit: EvaluateRateLimit,
+  ) {}
 
   @Post()
   async createSlo(@CurrentPrincipal() principal: Principal, @Body() body: CreateSloDto) {
@@ -79,11 +83,15 @@ export class SlosController {
   @Post(':id/evaluate')
   @HttpCode(200)
   async evaluateSlo(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string) {
+    this.evaluateRateLimit.take(principal);
     return presentStatus((await this.slos.evaluateSlo(principal, id)).status);
   }
 }
 
 function openSloText(body: unknown): string {
+  if (typeof body === 'string' && isUnsafeText(body)) {
+    throw new ValidationFailedError('the YAML contains a NUL character or a lone UTF-16 surrogate', { field: 'yaml', code: 'invalid_text' });
+  }
   if (typeof body === 'string' && body.trim() !== '') {
     return body;
   }

@@ -36,6 +36,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw exception;
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.toResponse(exception);
+    const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (status === 429 && typeof retryAfter === 'number' && !response.headersSent) response.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
     if (response.headersSent) {
       response.end();
       return;

@@ -9,7 +9,8 @@ export type DomainErrorKind =
   | 'forbidden'
   | 'unauthorized'
   | 'unprocessable'
-  | 'unavailable';
+  | 'unavailable'
+  | 'rate_limited';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -68,5 +69,15 @@ export class UnavailableError extends DomainError {
   readonly kind = 'unavailable' as const;
   constructor(code: string, message: string, options: { cause?: unknown; details?: unknown } = {}) {
     super(code, message, options);
+  }
+}
+
+/** Too many requests; the caller should wait `retryAfterSeconds` (sent as Retry-After). */
+export class RateLimitedError extends DomainError {
+  readonly kind = 'rate_limited' as const;
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super('rate_limited', message, { details: { retryAfterSeconds } });
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -16,6 +16,7 @@ export const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   conflict: 409,
   unprocessable: 422,
   unavailable: 503,
+  rate_limited: 429,
 };
 
 /**

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { AppConfig } from '@app/config';
 import { PrometheusQueryError, PrometheusResultError, PrometheusUnavailableError, SloValidationError } from '../domain/errors';
 import { parseSeriesSelector, quotePromqlString } from '../domain/promql-selector';
 import type { SloIndicator } from '../domain/slo-indicator';
@@ -28,7 +29,10 @@ export interface SloWarning {
  */
 @Injectable()
 export class SloSelectorCheck {
-  constructor(private readonly prometheus: PrometheusClient) {}
+  constructor(
+    private readonly prometheus: PrometheusClient,
+    @Optional() private readonly config?: AppConfig,
+  ) {}
 
   async check(indicator: SloIndicator, now: Date, fieldPrefix = 'indicator'): Promise<SloWarning[]> {
     const checks =
@@ -77,6 +81,12 @@ export class SloSelectorCheck {
           message: `${outcome.field} matches no series in Prometheus (unknown metric, or no events yet); it counts 0 events until it does`,
         });
         continue;
+      }
+      // Every evaluation reads these series over the whole window: a selector matching too many is refused.
+      const series = outcome.result.reduce((sum, sample) => sum + (Number(sample.value[1]) || 0), 0);
+      const maxSeries = this.config?.SLO_MAX_SERIES ?? 10_000;
+      if (series > maxSeries) {
+        throw new SloValidationError(outcome.field, `${outcome.field} matches ${series} series in Prometheus; at most ${maxSeries} are allowed (SLO_MAX_SERIES): narrow it with label matchers`);
       }
       if (indicator.kind === 'latency') {
         const bounds = outcome.result.map((sample) => sample.metric.le).filter((le): le is string => typeof le === 'string');

@@ -85,7 +85,11 @@ function validateLatencyIndicator(fields: Record<string, unknown>, field: string
 
 function validSelectorText(value: unknown, field: string): string {
   const text = typeof value === 'string' ? value.trim() : value;
-  parseSeriesSelector(text, field);
+  const selector = parseSeriesSelector(text, field);
+  // A selector without a metric name (e.g. {__name__=~".+"}) makes Prometheus read every series of every team.
+  if (selectorMetricName(selector) === undefined) {
+    throw new SloValidationError(field, `${field} must name a metric (a bare name or __name__="..."), got ${describeValue(text)}`);
+  }
   return text as string;
 }
 
