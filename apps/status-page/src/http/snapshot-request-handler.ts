@@ -6,7 +6,6 @@ import { isDraining, MetricsRegistry } from '@app/platform';
 import { StatusPageRenderer } from '../render/status-page-renderer';
 import { HTML_SECURITY_HEADERS, IMMUTABLE_CACHE_CONTROL, matchesIfNoneMatch, PreparedResponse, preferredEncoding, SVG_SECURITY_HEADERS } from '../snapshot/prepared-response';
 import { matchRoute, type SnapshotRoute } from '../snapshot/routes';
-import type { ServedSnapshot } from '../snapshot/served-snapshot';
 import { SnapshotService } from '../snapshot/snapshot.service';
 
 const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
