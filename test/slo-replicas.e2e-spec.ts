@@ -19,7 +19,7 @@ let prometheus: RunningPrometheus;
 let database: TestDatabase;
 let clock: FixedClock;
 const replicas: RunningApi[] = [];
-let ids: string[] = [];
+const ids: string[] = [];
 
 async function evaluationsPerSlo(): Promise<number[]> {
   const rows: Array<{ id: string; count: string }> = await replicas[0].app.get(DataSource).query(

@@ -2,8 +2,8 @@
 // process exit): keep-alive connections between requests close at once; a
 // client that stopped reading its responses and one whose request head never
 // completes hold shutdown for the grace at most, then are closed, and every
-// shutdown hook still runs. Real PostgreSQL (migrated), the real app with its
-// connection fast path and accept handles, raw sockets as the clients.
+// shutdown hook still runs. Real PostgreSQL (migrated), the real app, raw
+// sockets as the clients.
 import { connect, type Socket } from 'node:net';
 import { drainAndClose } from '@app/platform';
 import { SnapshotWorkerClient } from '../apps/status-page/src/snapshot/snapshot-worker-client';
@@ -56,7 +56,7 @@ describe('status page shutdown', () => {
     slowReader.socket.write('GET / HTTP/1.1\r\nHost: status.test\r\nAccept-Encoding: identity\r\n\r\n'.repeat(400));
     const unfinished = await open();
     unfinished.socket.write('GET / HTTP/1.1\r\nHost: status.te');
-    // Both have reached the server (the fast path holds them) before shutdown begins.
+    // Both have reached the server before shutdown begins.
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const worker = page.app.get(SnapshotWorkerClient);

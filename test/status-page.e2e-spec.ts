@@ -8,7 +8,6 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { xml2js } from 'xml-js';
 import { FixedClock, startDraining } from '@app/platform';
-import { AcceptHandlesService } from '../apps/status-page/src/http/accept-handles.service';
 import { SnapshotRequestHandler } from '../apps/status-page/src/http/snapshot-request-handler';
 import { sql } from './support/sql';
 import { RunningApi, startApi } from './support/api-app';
@@ -190,8 +189,7 @@ describe('public status page', () => {
     );
     // A long safety-net period: every change below must arrive through NOTIFY.
     // A fixed clock keeps "last updated" (minute precision) and so the ETags stable across refreshes.
-    // No demand window: every likely route in every encoding with each snapshot, however long the suite runs (demand-driven rendering has its own test).
-    page = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600', STATUS_PAGE_DEMAND_WINDOW_S: '0' }, clock });
+    page = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600' }, clock });
     await eventually(async () => {
       const summary = (await page.http.get('/api/v2/summary.json')).body;
       expect(summary.scheduled_maintenances).toHaveLength(1);
@@ -529,9 +527,7 @@ describe('public status page', () => {
     }
   });
 
-  it('answers simple requests for public routes on the fast path, and moves a connection to Nest for anything else', async () => {
-    const metric = async (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec((await page.http.get('/metrics').expect(200)).text)?.[1]);
-    const [answered, handedOver] = [await metric('status_page_fast_path_requests_total'), await metric('status_page_connections_handed_over_total')];
+  it('answers public routes ahead of Express, and everything else through Nest, on one keep-alive connection', async () => {
     // One write, three pipelined requests: a public route, a Nest route, a public route.
     const [first, health, third] = await exchangeRaw(
       page.baseUrl,
@@ -540,142 +536,42 @@ describe('public status page', () => {
     );
     expect(first.head).toMatch(/\r\nETag: "[^"]+"\r\n/);
     expect(first.body).toContain('"indicator"');
+    // Answered by the snapshot handler, not Express: no X-Powered-By, no request id.
+    expect(first.head).not.toMatch(/x-powered-by|x-request-id/i);
     expect(health.body).toContain('"snapshot"');
-    // The connection stays with Nest once moved; the public route is still served from the snapshot, same bytes.
     expect(third.body).toBe(first.body);
     expect(withoutDate(third.head)).toBe(withoutDate(first.head));
-    expect(await metric('status_page_fast_path_requests_total')).toBe(answered + 1);
-    expect(await metric('status_page_connections_handed_over_total')).toBeGreaterThan(handedOver);
-
-    // The gauge of open fast-path connections: three keep-alive connections, each answered once, count while open and stop counting once closed.
-    const openBefore = await metric('status_page_fast_path_connections');
-    const sockets = await Promise.all(
-      [0, 1, 2].map(
-        () =>
-          new Promise<ReturnType<typeof connect>>((resolve, reject) => {
-            const socket = connect({ host: '127.0.0.1', port: Number(new URL(page.baseUrl).port) });
-            socket.once('error', reject);
-            socket.once('data', () => resolve(socket));
-            socket.write('GET /api/v2/status.json HTTP/1.1\r\nHost: status.test\r\n\r\n');
-          }),
-      ),
-    );
-    expect(await metric('status_page_fast_path_connections')).toBe(openBefore + 3);
-    for (const socket of sockets) socket.destroy();
-    await eventually(async () => expect(await metric('status_page_fast_path_connections')).toBe(openBefore), 5000);
   });
 
-  it('serves the same bytes through Nest alone with STATUS_PAGE_FAST_PATH=false: GET, HEAD and 304, every header but Date', async () => {
-    const plain = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600', STATUS_PAGE_FAST_PATH: 'false' }, clock });
-    const metric = async (target: RunningStatusPage) => Number(/^status_page_fast_path_requests_total (\d+)$/m.exec((await target.http.get('/metrics').expect(200)).text)?.[1]);
-    try {
-      const etag = (await page.http.get('/').expect(200)).headers.etag as string;
-      const answeredBefore = await metric(page);
-      const requests = [
-        'GET / HTTP/1.1\r\nHost: status.test\r\n\r\n',
-        'GET / HTTP/1.1\r\nHost: status.test\r\nAccept-Encoding: gzip, deflate, br, zstd\r\n\r\n',
-        'HEAD /api/v2/summary.json HTTP/1.1\r\nHost: status.test\r\n\r\n',
-        `GET / HTTP/1.1\r\nHost: status.test\r\nIf-None-Match: ${etag}\r\n\r\n`,
-        'GET /history.rss HTTP/1.1\r\nHost: status.test\r\n\r\n',
-      ];
-      for (const request of requests) {
-        const [[fast], [slow]] = [await exchangeRaw(page.baseUrl, request, 1), await exchangeRaw(plain.baseUrl, request, 1)];
-        expect(withoutDate(fast.head)).toBe(withoutDate(slow.head));
-        expect(fast.body).toBe(slow.body);
-      }
-      expect(await metric(page)).toBe(answeredBefore + requests.length);
-      expect(await metric(plain)).toBe(0);
-    } finally {
-      await plain.close();
-    }
-  });
-
-  it('makes gzip and br ahead of demand when visitors asked for them lately, and answers identity meanwhile', async () => {
-    // Its own clock, moved by hand: the demand window (60 s) and the first minute of making everything are clock time.
-    const leanClock = new FixedClock(new Date());
-    const lean = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600', STATUS_PAGE_DEMAND_WINDOW_S: '60' }, clock: leanClock });
-    try {
-      const metrics = async () => {
-        const text = (await lean.http.get('/metrics').expect(200)).text;
-        const value = (pattern: string) => Number(new RegExp(`^${pattern} (\\d+)$`, 'm').exec(text)?.[1]);
-        return { made: value('status_page_snapshot_routes\\{state="made"\\}'), renders: value('status_page_on_demand_renders_total'), fast: value('status_page_fast_path_requests_total') };
-      };
-      const get = async (path: string, acceptEncoding?: string) => {
-        const [response] = await exchangeRaw(lean.baseUrl, `GET ${path} HTTP/1.1\r\nHost: status.test\r\n${acceptEncoding ? `Accept-Encoding: ${acceptEncoding}\r\n` : ''}\r\n`, 1);
-        const bytes = Buffer.from(response.body, 'latin1');
-        const encoding = /\r\nContent-Encoding: (\w+)/.exec(response.head)?.[1] ?? 'identity';
-        const text = (encoding === 'gzip' ? gunzipSync(bytes) : encoding === 'br' ? brotliDecompressSync(bytes) : bytes).toString('utf8');
-        return { head: response.head, encoding, text };
-      };
-      // A public update, then the page (identity) polled until it shows it.
-      const change = async (label: string) => {
-        const text = `Demand check ${label} at ${Date.now()}`;
-        await fixtures.addEvent({ incidentId: seeded.publicIncidentId, kind: 'public_update', body: text, public: true, status: 'monitoring', occurredAt: new Date() });
-        await eventually(async () => expect((await get('/')).text).toContain(text), 5000, 25);
-        return text;
-      };
-      const latestUpdate = (summary: { text: string }) => JSON.parse(summary.text).incidents[0].incident_updates[0].body;
-
-      // The first minute: every likely route in every encoding.
-      await eventually(async () => expect((await lean.http.get('/health').expect(200)).body.database.listening).toBe(true), 5000);
-      const start = await metrics();
-      expect(start.made).toBeGreaterThan(10);
-      expect((await get('/history.atom', 'gzip')).encoding).toBe('gzip');
-      expect((await metrics()).renders).toBe(start.renders);
-      leanClock.advance(61_000);
-
-      // Since then only `/` in identity was asked for: the next snapshot still holds every likely route (feeds included), in identity only.
-      const first = await change('one');
-      const afterOne = await metrics();
-      expect(afterOne.made).toBe(start.made);
-      const rss = await get('/history.rss', 'gzip');
-      expect(rss.encoding).toBe('identity');
-      expect(rss.text).toContain(first);
-      // summary.json in gzip: answered at once in identity (on the fast path), while the worker makes the gzip once for the next visitors.
-      const plain = await get('/api/v2/summary.json', 'gzip');
-      expect(plain.encoding).toBe('identity');
-      expect(latestUpdate(plain)).toBe(first);
-      expect((await metrics()).fast).toBeGreaterThan(afterOne.fast);
-      await eventually(async () => expect((await get('/api/v2/summary.json', 'gzip')).encoding).toBe('gzip'), 5000, 25);
-      expect(latestUpdate(await get('/api/v2/summary.json', 'gzip'))).toBe(first);
-      // `/` in br likewise: identity first, then the same page in br.
-      const identity = await get('/');
-      expect((await get('/', 'gzip, deflate, br, zstd')).encoding).toBe('identity');
-      await eventually(async () => expect((await get('/', 'gzip, deflate, br, zstd')).encoding).toBe('br'), 5000, 25);
-      expect((await get('/', 'br')).text).toBe(identity.text);
-      const made = await metrics();
-      // summary.json gzip, `/` br, and the RSS feed's gzip asked for above.
-      expect(made.renders).toBe(afterOne.renders + 3);
-
-      // Asked for within the window: the next snapshot makes both ahead, no render on request.
-      const second = await change('two');
-      const summary = await get('/api/v2/summary.json', 'gzip');
-      expect(summary.encoding).toBe('gzip');
-      expect(latestUpdate(summary)).toBe(second);
-      expect((await get('/', 'br')).encoding).toBe('br');
-      expect((await metrics()).renders).toBe(made.renders);
-
-      // Not asked for in br for longer than the window: the snapshot after that answers identity first again.
-      await lean.snapshots.refreshNow(); // notes what was asked until now, at the clock's time
-      leanClock.advance(61_000);
-      await change('three');
-      expect((await get('/', 'br')).encoding).toBe('identity');
-      await eventually(async () => expect((await get('/', 'br')).encoding).toBe('br'), 5000, 25);
-      expect((await metrics()).renders).toBe(made.renders + 1);
-    } finally {
-      await lean.close();
-    }
+  it('makes gzip and br of every likely route with the snapshot: the first visitor asking for one gets it, no render on request', async () => {
+    const renders = async () => Number(/^status_page_on_demand_renders_total (\d+)$/m.exec((await page.http.get('/metrics').expect(200)).text)?.[1]);
+    const before = await renders();
+    const get = async (path: string, acceptEncoding: string) => {
+      const [response] = await exchangeRaw(page.baseUrl, `GET ${path} HTTP/1.1\r\nHost: status.test\r\nAccept-Encoding: ${acceptEncoding}\r\n\r\n`, 1);
+      const bytes = Buffer.from(response.body, 'latin1');
+      const encoding = /\r\nContent-Encoding: (\w+)/.exec(response.head)?.[1] ?? 'identity';
+      return { encoding, text: (encoding === 'gzip' ? gunzipSync(bytes) : encoding === 'br' ? brotliDecompressSync(bytes) : bytes).toString('utf8') };
+    };
+    const identity = (await page.http.get('/').set('Accept-Encoding', 'identity').expect(200)).text;
+    expect(await get('/', 'gzip, deflate, br, zstd')).toEqual({ encoding: 'br', text: identity });
+    expect(await get('/', 'gzip')).toEqual({ encoding: 'gzip', text: identity });
+    expect((await get('/api/v2/summary.json', 'gzip')).encoding).toBe('gzip');
+    expect((await get('/history.rss', 'br')).encoding).toBe('br');
+    expect(await renders()).toBe(before);
   });
 
   it('tells keep-alive clients to close once the app starts shutting down', async () => {
+    // Its own app: the one the other tests share must not be left draining.
+    const own = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600' }, clock });
     const agent = new Agent({ keepAlive: true });
-    const connectionHeader = () => keepAliveConnectionHeader(agent, page.baseUrl);
+    const connectionHeader = () => keepAliveConnectionHeader(agent, own.baseUrl);
     try {
       expect(await connectionHeader()).toBe('keep-alive');
-      page.app.get(SnapshotRequestHandler).onModuleDestroy();
+      own.app.get(SnapshotRequestHandler).onModuleDestroy();
       expect(await connectionHeader()).toBe('close');
     } finally {
       agent.destroy();
+      await own.close();
     }
   });
 
@@ -699,51 +595,27 @@ describe('public status page', () => {
     expect([await served('200'), await served('304')]).toEqual([ok + 2, notModified + 1]);
   });
 
-  it('accepts a burst of new connections on its duplicate handles, and serves every one of them', async () => {
-    const handles = await page.app.get(AcceptHandlesService).ready();
-    expect(handles?.count).toBe(page.config.STATUS_PAGE_ACCEPT_HANDLES);
-    const metric = async (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec((await page.http.get('/metrics').expect(200)).text)?.[1]);
-    expect(await metric('status_page_accept_handles')).toBe(page.config.STATUS_PAGE_ACCEPT_HANDLES + 1);
-    const before = await metric('status_page_accepted_by_duplicate_handles');
-    // 64 fresh connections at once (no keep-alive agent): each a new accept.
-    const statuses = await Promise.all(
-      Array.from(
-        { length: 64 },
-        () =>
-          new Promise<number | undefined>((resolve, reject) =>
-            httpGet(`${page.baseUrl}/api/v2/status.json`, { agent: false }, (response) => {
-              response.resume();
-              resolve(response.statusCode);
-            }).once('error', reject),
-          ),
-      ),
-    );
-    expect(statuses).toEqual(Array(64).fill(200));
-    expect(await metric('status_page_accepted_by_duplicate_handles')).toBeGreaterThan(before);
-  });
-
   // Last: the shutdown signal's flag is process-wide and stays set.
-  it('tells keep-alive clients to close from the shutdown signal on, on the fast path and through Nest', async () => {
-    const fast = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600' }, clock });
-    const plain = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600', STATUS_PAGE_FAST_PATH: 'false' }, clock });
+  it('tells keep-alive clients to close from the shutdown signal on, from the snapshot and through Nest', async () => {
+    const own = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600' }, clock });
     const agent = new Agent({ keepAlive: true });
-    const connectionHeader = (baseUrl: string) => keepAliveConnectionHeader(agent, baseUrl);
     try {
-      await eventually(async () => expect([await connectionHeader(fast.baseUrl), await connectionHeader(plain.baseUrl)]).toEqual(['keep-alive', 'keep-alive']), 10_000);
+      await eventually(async () => expect(await keepAliveConnectionHeader(agent, own.baseUrl)).toBe('keep-alive'), 10_000);
       // What drainAndClose sets first on SIGTERM/SIGINT, before Nest's shutdown hooks run.
       startDraining();
-      expect([await connectionHeader(fast.baseUrl), await connectionHeader(plain.baseUrl)]).toEqual(['close', 'close']);
+      expect(await keepAliveConnectionHeader(agent, own.baseUrl)).toBe('close');
+      expect(await keepAliveConnectionHeader(agent, own.baseUrl, '/health')).toBe('close');
     } finally {
       agent.destroy();
-      await Promise.all([fast.close(), plain.close()]);
+      await own.close();
     }
   });
 });
 
 /** The Connection header of a GET of status.json over `agent` (keep-alive): what the page tells the client to do with the connection. */
-function keepAliveConnectionHeader(agent: Agent, baseUrl: string): Promise<string | undefined> {
+function keepAliveConnectionHeader(agent: Agent, baseUrl: string, path = '/api/v2/status.json'): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
-    httpGet(`${baseUrl}/api/v2/status.json`, { agent }, (response) => {
+    httpGet(`${baseUrl}${path}`, { agent }, (response) => {
       response.resume();
       response.on('end', () => resolve(response.headers.connection));
     }).on('error', reject);

@@ -61,7 +61,7 @@ export function renderReport(records: ScenarioRecord[], generatedAt: Date, run: 
 }
 
 export function writeReport(target: string): void {
-  let files: string[] = [];
+  let files: string[];
   try {
     files = readdirSync(RECORD_DIR).filter((file) => file.endsWith('.json'));
   } catch {

@@ -14,7 +14,6 @@ import { freePort } from './ports';
 export const TEMPLATE_DATABASE = 'ballast_test_template';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __BALLAST_TEST_PG__: { database: PostgresProcess; dataDir?: string } | undefined;
 }
 

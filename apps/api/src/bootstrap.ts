@@ -1,11 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import type { Server } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@app/config';
 import type { Clock } from '@app/platform';
 import { TokensService } from '@app/catalog';
-import { configureHttpApp, installRequestFastPath } from '@app/platform';
+import { configureHttpApp, installAheadOfExpress } from '@app/platform';
 import { ApiAppModule } from './app.module';
 import { SlackEventsListener } from './slack/slack-events.listener';
 
@@ -49,5 +48,5 @@ export async function createApiApp(options: CreateApiAppOptions): Promise<NestEx
  */
 function installSlackFastPath(app: NestExpressApplication): void {
   const slack = app.get(SlackEventsListener);
-  installRequestFastPath(app.getHttpServer() as Server, (request, response) => slack.handle(request, response));
+  installAheadOfExpress(app, (request, response) => slack.handle(request, response));
 }

@@ -2,7 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@app/config';
 import { Clock, LoggingModule, MetricsModule, PlatformModule } from '@app/platform';
 import { StatusPageHealthController } from './health/health.controller';
-import { AcceptHandlesService } from './http/accept-handles.service';
 import { SnapshotRequestHandler } from './http/snapshot-request-handler';
 import { StatusPageRenderer } from './render/status-page-renderer';
 import { STATUS_PAGE_DATABASE_URL, SnapshotService } from './snapshot/snapshot.service';
@@ -32,7 +31,6 @@ export class StatusPageAppModule {
         SnapshotWorkerClient,
         SnapshotService,
         SnapshotRequestHandler,
-        AcceptHandlesService,
       ],
       controllers: [StatusPageHealthController],
     };

@@ -2,11 +2,9 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { AppConfig } from '@app/config';
-import { Clock, configureHttpApp, installConnectionFastPath, installRequestFastPath } from '@app/platform';
+import { Clock, configureHttpApp, installAheadOfExpress } from '@app/platform';
 import { StatusPageAppModule } from './app.module';
-import { AcceptHandlesService } from './http/accept-handles.service';
 import { SnapshotRequestHandler } from './http/snapshot-request-handler';
 
 export interface CreateStatusPageAppOptions {
@@ -24,24 +22,23 @@ export interface CreateStatusPageAppOptions {
 export async function createStatusPageApp(options: CreateStatusPageAppOptions): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(StatusPageAppModule.forRoot(options), { bufferLogs: true, bodyParser: false });
   configureHttpApp(app, options.config);
-  installSnapshotFastPath(app, options.config);
+  installSnapshotHandler(app);
   await app.init();
   return app;
 }
 
 /**
  * Puts the snapshot handler in front of Express on the HTTP server: public
- * routes are answered from memory, everything else continues to Nest. Two
- * layers: simple keep-alive GET/HEAD requests for prepared responses are
- * answered from the connection's bytes (installConnectionFastPath, no Node
- * HTTP objects); a connection with any other request goes to Node's HTTP
- * server, where the same handler answers public routes ahead of Express.
+ * routes are answered from memory by a plain Node request handler, everything
+ * else (/health, /metrics, the subscription routes, unknown paths) continues
+ * to Express and Nest. Nest's Express adapter creates the server with the
+ * Express app as its one `request` listener; installAheadOfExpress replaces
+ * it by a listener that asks the snapshot handler first.
  */
-function installSnapshotFastPath(app: NestExpressApplication, config: AppConfig): void {
-  const server = app.getHttpServer() as Server;
+function installSnapshotHandler(app: NestExpressApplication): void {
   const handler = app.get(SnapshotRequestHandler);
   const logger = new Logger('StatusPage');
-  installRequestFastPath(server, (request, response) => {
+  installAheadOfExpress(app, (request, response) => {
     try {
       return handler.handle(request, response);
     } catch (error) {
@@ -56,6 +53,4 @@ function installSnapshotFastPath(app: NestExpressApplication, config: AppConfig)
       return true;
     }
   });
-  if (config.STATUS_PAGE_FAST_PATH) handler.observe(installConnectionFastPath(server, (request) => handler.answer(request), { draining: () => handler.isDraining }));
-  app.get(AcceptHandlesService).attach(server);
 }

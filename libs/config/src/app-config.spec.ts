@@ -40,12 +40,6 @@ describe('loadConfig', () => {
     ['REMINDER_SEV1_MIN', '-5', 'REMINDER_SEV1_MIN'],
     ['REMINDER_SEV2_MIN', 'soon', 'minutes (0 = never)'],
     ['SLACK_RETRY_INTERVAL_S', '1', 'SLACK_RETRY_INTERVAL_S'],
-    ['STATUS_PAGE_ACCEPT_HANDLES', '257', 'STATUS_PAGE_ACCEPT_HANDLES'],
-    ['STATUS_PAGE_ACCEPT_HANDLES', '-1', 'STATUS_PAGE_ACCEPT_HANDLES'],
-    ['STATUS_PAGE_ACCEPT_HANDLES', 'many', 'integer number of handles'],
-    ['STATUS_PAGE_FAST_PATH', 'fast', 'true or false'],
-    ['STATUS_PAGE_DEMAND_WINDOW_S', '86401', 'STATUS_PAGE_DEMAND_WINDOW_S'],
-    ['STATUS_PAGE_DEMAND_WINDOW_S', 'soon', 'integer number of seconds'],
   ])('fails naming %s when it is %j', (variable, value, expected) => {
     let thrown: unknown;
     try {

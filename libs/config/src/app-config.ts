@@ -264,40 +264,6 @@ export class EnvironmentSchema {
   @Max(3600)
   STATUS_PAGE_REFRESH_S: number = 15;
 
-  /**
-   * Extra handles accepting on the status page's listening socket (0: only
-   * the server's own). Node 20 accepts one connection per event-loop turn
-   * and handle, so a burst of new visitors waits for many turns of a busy
-   * loop; with 32 more, 256 connections arriving at once are taken in ~8.
-   */
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer number of handles' })
-  @Min(0)
-  @Max(256)
-  STATUS_PAGE_ACCEPT_HANDLES: number = 32;
-
-  /**
-   * Simple keep-alive GET/HEAD requests for the snapshot's responses are
-   * answered from the connection's bytes, below Node's HTTP objects (false:
-   * every request goes through Node's HTTP server, as before).
-   */
-  @Transform(toBool)
-  @IsBoolean({ message: 'must be true or false' })
-  STATUS_PAGE_FAST_PATH: boolean = true;
-
-  /**
-   * Every snapshot holds the likely public routes in identity; a gzip or br
-   * variant, or an older page, asked for within this window is made ahead
-   * with it too, anything else when first asked for. For min(60 s, window)
-   * after the first snapshot every likely route is made in every encoding.
-   * 0: always every likely route, every encoding.
-   */
-  @Transform(toInt)
-  @IsInt({ message: 'must be an integer number of seconds' })
-  @Min(0)
-  @Max(86_400)
-  STATUS_PAGE_DEMAND_WINDOW_S: number = 600;
-
   /** Where the status page keeps its last snapshot, to serve it after a restart while PostgreSQL is down. */
   @IsOptional()
   @Transform(emptyToUndefined)

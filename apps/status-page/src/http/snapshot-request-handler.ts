@@ -2,18 +2,18 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter } from 'prom-client';
-import { type ConnectionFastPath, isDraining, MetricsRegistry, type ResponseBytes, type SimpleRequest } from '@app/platform';
+import { isDraining, MetricsRegistry } from '@app/platform';
 import { StatusPageRenderer } from '../render/status-page-renderer';
-import { type ContentEncoding, ENCODING_BIT, HTML_SECURITY_HEADERS, IMMUTABLE_CACHE_CONTROL, matchesIfNoneMatch, PreparedResponse, preferredEncoding, type ResponseVariant, SVG_SECURITY_HEADERS } from '../snapshot/prepared-response';
-import { matchRoute, routeKey, type SnapshotRoute } from '../snapshot/routes';
-import type { ServedSnapshot } from '../snapshot/served-snapshot';
+import { HTML_SECURITY_HEADERS, IMMUTABLE_CACHE_CONTROL, matchesIfNoneMatch, PreparedResponse, preferredEncoding, SVG_SECURITY_HEADERS } from '../snapshot/prepared-response';
+import { matchRoute, type SnapshotRoute } from '../snapshot/routes';
 import { SnapshotService } from '../snapshot/snapshot.service';
 
 const ALLOWED_METHODS = 'GET, HEAD, OPTIONS';
 
 /**
  * Serves every public route straight from the in-memory snapshot, ahead of
- * Express and Nest (installed as the HTTP server's first request listener).
+ * Express and Nest (the HTTP server's request listener calls it first; see
+ * bootstrap.ts).
  * The page is hit hardest exactly when everything else is struggling, so a
  * request here costs a map lookup and a socket write of bytes the snapshot
  * worker prepared (bodies in the encodings visitors ask for, ETags,
@@ -33,7 +33,6 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
   private readonly served = new Map<SnapshotRoute['kind'], Map<number, number>>();
   private readonly assets = new Map<string, PreparedResponse>();
   private readonly unavailable: { html: PreparedResponse; json: PreparedResponse; svg: PreparedResponse };
-  private fastPath: ConnectionFastPath | null = null;
 
   constructor(
     private readonly snapshots: SnapshotService,
@@ -52,44 +51,10 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
         for (const [route, byCode] of served) for (const [code, count] of byCode) this.inc({ route, code: String(code) }, count);
       },
     });
-    metrics.sampledCounter(
-      'status_page_fast_path_requests_total',
-      'Requests answered by the connection fast path (simple GET/HEAD of a prepared response, no Node HTTP objects)',
-      () => this.fastPath?.answered ?? 0,
-    );
-    metrics.sampledCounter(
-      'status_page_connections_handed_over_total',
-      'Connections the fast path handed to the HTTP server (Nest) on a request it does not answer itself',
-      () => this.fastPath?.handedOver ?? 0,
-    );
-    metrics.sampledGauge('status_page_fast_path_connections', 'Connections the connection fast path is serving now', () => this.fastPath?.connections ?? 0);
     for (const asset of renderer.assets.values()) {
       this.assets.set(asset.path, PreparedResponse.of(asset.body, { contentType: asset.contentType, cacheControl: IMMUTABLE_CACHE_CONTROL, compressible: true }));
     }
     this.unavailable = this.unavailableResponses();
-  }
-
-  /** The connection fast path in front of this handler, for its metrics. */
-  observe(fastPath: ConnectionFastPath): void {
-    this.fastPath = fastPath;
-  }
-
-  /**
-   * The connection fast path's question (see installConnectionFastPath): the
-   * bytes answering a simple GET/HEAD when the snapshot holds them, or
-   * undefined for everything else (other routes, routes made on first
-   * request), which then goes through {@link handle} or Nest.
-   */
-  answer(request: SimpleRequest): ResponseBytes | undefined {
-    const route = routeOf(request.target);
-    if (!route) return undefined;
-    const prepared = this.prepared(route);
-    if (!prepared) return undefined;
-    const { variant, notModified } = this.select(route, prepared, request.acceptEncoding, request.ifNoneMatch);
-    // Made (and their headers checked) first: if that throws, the request goes to handle() and is counted there once.
-    const bytes = notModified ? variant.notModifiedBytes : variant.bytes;
-    this.count(route, notModified ? 304 : variant.status);
-    return bytes;
   }
 
   /** True when the request was answered here. */
@@ -121,46 +86,18 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
       this.write(request, response, route, prepared);
       return true;
     }
-    // The long tail (older incident, maintenance and history pages nobody asked for lately): the worker makes it once, then it is kept
+    // The long tail (older incident, completed maintenance and history pages): the worker makes it once, then it is kept
     // (a 503 with Retry-After while the worker restarts).
     this.snapshots
-      .renderOnDemand(route, ENCODING_BIT[preferredEncoding(request.headers['accept-encoding'])])
+      .renderOnDemand(route)
       .then((rendered) => this.write(request, response, route, rendered))
       .catch((error: unknown) => this.failed(request, response, error));
     return true;
   }
 
-  /**
-   * The variant this client gets and whether its copy is current (304).
-   * Notes the encoding asked for, so the next snapshot makes it ahead of
-   * demand; one not made yet is answered with identity (always acceptable)
-   * while the worker makes it for the next visitors, or with a 304 when the
-   * client revalidates its copy of that variant (its ETag is known).
-   */
-  private select(route: SnapshotRoute, prepared: PreparedResponse, acceptEncoding: string | undefined, ifNoneMatch: string | undefined): { variant: ResponseVariant; notModified: boolean } {
-    const encoding = prepared.compressible ? preferredEncoding(acceptEncoding) : 'identity';
-    prepared.demand |= ENCODING_BIT[encoding];
-    if (!prepared.has(encoding)) this.makeSoon(route, encoding);
-    const variant = prepared.variant(encoding);
-    if (ifNoneMatch === undefined || variant.status !== 200) return { variant, notModified: false };
-    // The client's copy of the variant it asks for, made yet or not (its ETag is known either way), or of the identity served meanwhile.
-    const asked = prepared.notModifiedVariant(encoding);
-    if (matchesIfNoneMatch(ifNoneMatch, asked.etag)) return { variant: asked, notModified: true };
-    return { variant, notModified: matchesIfNoneMatch(ifNoneMatch, variant.etag) };
-  }
-
-  /**
-   * Has the worker add an encoding to a made response: one render per
-   * snapshot, route and encoding at a time; none while no worker runs (the
-   * next visitor after it is back asks again).
-   */
-  private makeSoon(route: SnapshotRoute, encoding: ContentEncoding): void {
-    if (!this.snapshots.canRenderOnDemand) return;
-    this.snapshots.renderOnDemand(route, ENCODING_BIT[encoding]).catch((error: Error) => this.logger.debug(`cannot make ${encoding} of ${routeKey(route)} now: ${error.message}`));
-  }
-
   private write(request: IncomingMessage, response: ServerResponse, route: SnapshotRoute, prepared: PreparedResponse): void {
-    const { variant, notModified } = this.select(route, prepared, request.headers['accept-encoding'], request.headers['if-none-match']);
+    const variant = prepared.variant(prepared.compressible ? preferredEncoding(request.headers['accept-encoding']) : 'identity');
+    const notModified = variant.status === 200 && matchesIfNoneMatch(request.headers['if-none-match'], variant.etag);
     if (notModified) {
       response.writeHead(304, this.isDraining ? [...variant.notModifiedHeaders, 'Connection', 'close'] : variant.notModifiedHeaders);
       response.end();

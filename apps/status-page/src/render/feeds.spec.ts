@@ -78,7 +78,7 @@ function feedPackageFeeds(model: PublicStatus, page: PageInfo, descriptions: Rea
   return { rss: feed.rss2(), atom: feed.atom1() };
 }
 
-type Json = Record<string, any>;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const parse = (xml: string) => xml2js(xml, { compact: true }) as Json;
 const asList = (value: unknown): Json[] => (value === undefined ? [] : Array.isArray(value) ? value : [value as Json]);
 

@@ -1,14 +1,14 @@
-import { ENCODING_BIT, PreparedResponse, ResponseArenaBuilder } from './prepared-response';
+import { PreparedResponse, ResponseArenaBuilder } from './prepared-response';
 import { ServedSnapshot } from './served-snapshot';
 import type { WireSnapshot } from './snapshot-protocol';
 
 const PAGE = '<p>status</p>'.repeat(200);
 const OLD_INCIDENT = { kind: 'incident', id: '0b6f4a4e-5f1b-4c8e-9a55-0a7c1bd3e2f1' } as const;
 
-/** A snapshot as the worker sends it: `/` made in identity only, the 404s, and one incident page made on request. */
+/** A snapshot as the worker sends it: `/`, the 404s, and one incident page made on request. */
 function snapshot(): { served: ServedSnapshot; home: PreparedResponse } {
   const arena = new ResponseArenaBuilder();
-  const home = PreparedResponse.of(PAGE, { contentType: 'text/html', compressible: true }, undefined, ENCODING_BIT.identity);
+  const home = PreparedResponse.of(PAGE, { contentType: 'text/html', compressible: true });
   const notFound = (family: string) => PreparedResponse.of(`no such ${family}`, { status: 404, contentType: 'text/plain' });
   const responses: WireSnapshot['responses'] = [
     ['home', home.toWire(arena)],
@@ -32,13 +32,11 @@ describe('ServedSnapshot', () => {
     expect(served.counts).toEqual({ made: 4, onDemand: 1 });
   });
 
-  it('keeps what the worker made on request: tail routes it lists, and more variants of the same body', () => {
-    const { served, home } = snapshot();
+  it('keeps what the worker made on request: only tail routes it lists, never replacing a made one', () => {
+    const { served } = snapshot();
     const arena = new ResponseArenaBuilder();
     const incident = PreparedResponse.of('<p>old</p>', { contentType: 'text/html' }).toWire(arena);
-    const withBr = home.including(ENCODING_BIT.br).toWire(arena);
-    const withGzip = home.including(ENCODING_BIT.gzip).toWire(arena);
-    const otherBody = PreparedResponse.of(`${PAGE}!`, { contentType: 'text/html', compressible: true }).toWire(arena);
+    const otherHome = PreparedResponse.of(`${PAGE}!`, { contentType: 'text/html', compressible: true }).toWire(arena);
     const bytes = arena.build();
 
     served.remember(OLD_INCIDENT, PreparedResponse.fromWire(incident, bytes));
@@ -47,27 +45,8 @@ describe('ServedSnapshot', () => {
     // Not a route of this snapshot: not kept.
     served.remember({ kind: 'incident', id: '9b6f4a4e-5f1b-4c8e-9a55-0a7c1bd3e2f1' }, PreparedResponse.fromWire(incident, bytes));
     expect(served.counts.made).toBe(5);
-
-    // Variants made one after another add up; a different body (another model) is not mixed in.
-    served.remember({ kind: 'home' }, PreparedResponse.fromWire(withBr, bytes));
-    served.remember({ kind: 'home' }, PreparedResponse.fromWire(withGzip, bytes));
-    served.remember({ kind: 'home' }, PreparedResponse.fromWire(otherBody, bytes));
-    const held = served.lookup({ kind: 'home' }) as PreparedResponse;
-    expect([held.has('gzip'), held.has('br')]).toEqual([true, true]);
-    expect(held.body.toString()).toBe(PAGE);
-  });
-
-  it('hands over what visitors asked for once, and keeps it across a remembered variant', () => {
-    const { served, home } = snapshot();
-    (served.lookup({ kind: 'home' }) as PreparedResponse).demand |= ENCODING_BIT.br;
-    (served.lookup({ kind: 'not_found', family: 'json' }) as PreparedResponse).demand |= ENCODING_BIT.identity;
-    const arena = new ResponseArenaBuilder();
-    const withBr = home.including(ENCODING_BIT.br).toWire(arena);
-    served.remember({ kind: 'home' }, PreparedResponse.fromWire(withBr, arena.build()));
-    expect(served.takeDemand().sort()).toEqual([
-      ['404:json', ENCODING_BIT.identity],
-      ['home', ENCODING_BIT.br],
-    ]);
-    expect(served.takeDemand()).toEqual([]);
+    // A made route keeps its response.
+    served.remember({ kind: 'home' }, PreparedResponse.fromWire(otherHome, bytes));
+    expect(served.lookup({ kind: 'home' })?.body.toString()).toBe(PAGE);
   });
 });

@@ -12,8 +12,7 @@ const NOT_FOUND_SVG = routeKey({ kind: 'not_found', family: 'svg' });
  * The snapshot as the serving thread holds it: finished responses (bodies are
  * views into the buffer the worker transferred) and the keys of the routes
  * the worker renders on first request. Looking a route up never renders,
- * compresses or hashes anything; what visitors asked for is noted on the
- * responses (see {@link takeDemand}).
+ * compresses or hashes anything.
  */
 export class ServedSnapshot {
   private readonly responses: Map<string, PreparedResponse>;
@@ -55,30 +54,10 @@ export class ServedSnapshot {
     return this.responses.has(key) || this.onDemand.has(key) ? route : { kind: 'not_found', family: notFoundFamily(route) };
   }
 
-  /**
-   * Keeps what the worker made on request for the next visitors: a route
-   * made on first request, or more variants of a made response (bounded:
-   * only keys the snapshot lists, and only the same body).
-   */
+  /** Keeps a route the worker made on first request for the next visitors (bounded: only keys the snapshot lists). */
   remember(route: SnapshotRoute, response: PreparedResponse): void {
     const key = routeKey(route);
-    const held = this.responses.get(key);
-    if (!held) {
-      if (this.onDemand.has(key)) this.responses.set(key, response);
-    } else if (held.etag === response.etag && held.status === response.status) {
-      this.responses.set(key, held.withVariantsOf(response));
-    }
-  }
-
-  /** What visitors asked for since the last call: route key and encodings (flags), reset. */
-  takeDemand(): Array<[string, number]> {
-    const demand: Array<[string, number]> = [];
-    for (const [key, response] of this.responses) {
-      if (response.demand === 0) continue;
-      demand.push([key, response.demand]);
-      response.demand = 0;
-    }
-    return demand;
+    if (!this.responses.has(key) && this.onDemand.has(key)) this.responses.set(key, response);
   }
 
   /** How many routes the snapshot holds made, and how many it makes on first request. */

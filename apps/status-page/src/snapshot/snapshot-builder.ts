@@ -5,7 +5,7 @@ import { StatusPageDatabase, UPTIME_DAYS } from '../database/status-page-databas
 import { ResponseArenaBuilder } from './prepared-response';
 import type { SnapshotRoute } from './routes';
 import { type SnapshotRenderingKit, SnapshotRendering } from './snapshot-rendering';
-import type { DemandList, LoadPersistedReply, RefreshReply, RenderReply, RenderRouteReply, WireSnapshot } from './snapshot-protocol';
+import type { LoadPersistedReply, RefreshReply, RenderReply, RenderRouteReply, WireSnapshot } from './snapshot-protocol';
 import type { SnapshotStore } from './snapshot-store';
 
 /**
@@ -30,7 +30,7 @@ export class SnapshotBuilder {
     private readonly kit: SnapshotRenderingKit,
   ) {}
 
-  async refresh(now: Date, force: boolean, demand: DemandList | null): Promise<RefreshReply> {
+  async refresh(now: Date, force: boolean): Promise<RefreshReply> {
     const started = performance.now();
     let model: PublicStatus;
     let read: number;
@@ -53,7 +53,7 @@ export class SnapshotBuilder {
     const changed = hash !== this.current?.hash;
     if (!changed && !force) return { kind: 'unchanged', timings: { ...timings, renderMs: 0 } };
     this.install(model, json, hash, false);
-    const snapshot = this.wire(demand);
+    const snapshot = this.wire();
     return { kind: 'changed', snapshot, timings: { ...timings, renderMs: performance.now() - built } };
   }
 
@@ -65,16 +65,15 @@ export class SnapshotBuilder {
     const hash = createHash('sha256').update(json).digest('base64url');
     this.persistedHash = hash;
     this.install(model, json, hash, now.getTime() - Date.parse(model.generatedAt) > staleAfterMs);
-    // A process's first snapshot: nothing is known about demand yet.
-    return { kind: 'loaded', snapshot: this.wire(null) };
+    return { kind: 'loaded', snapshot: this.wire() };
   }
 
   /** The current model rendered again (e.g. now marked stale). */
-  render(stale: boolean, demand: DemandList | null): RenderReply {
+  render(stale: boolean): RenderReply {
     if (!this.current) return { kind: 'no-model' };
     const { model, json, hash } = this.current;
     this.install(model, json, hash, stale);
-    return { kind: 'rendered', snapshot: this.wire(demand) };
+    return { kind: 'rendered', snapshot: this.wire() };
   }
 
   /** Takes over the model a previous worker built (after a crash), without touching the disk copy. */
@@ -83,12 +82,12 @@ export class SnapshotBuilder {
     this.install(JSON.parse(json.toString('utf8')) as PublicStatus, json, createHash('sha256').update(json).digest('base64url'), stale);
   }
 
-  /** One route of the current model with at least the variants in `encodings` (flags). */
-  renderRoute(route: SnapshotRoute, encodings: number): RenderRouteReply {
+  /** One route of the current model made on first request, in every encoding. */
+  renderRoute(route: SnapshotRoute): RenderRouteReply {
     const rendering = this.current?.rendering;
     if (!rendering) throw new Error('no snapshot to render from yet');
     const arena = new ResponseArenaBuilder();
-    const response = rendering.respond(route, encodings).toWire(arena);
+    const response = rendering.respond(route).toWire(arena);
     return { hash: this.current?.hash ?? null, stale: rendering.context.stale, arena: arena.build(), response };
   }
 
@@ -102,9 +101,9 @@ export class SnapshotBuilder {
     this.current = { model, json, hash, rendering: new SnapshotRendering(model, { stale }, this.kit, this.current?.rendering.responses) };
   }
 
-  private wire(demand: DemandList | null): WireSnapshot {
+  private wire(): WireSnapshot {
     const current = this.current as NonNullable<SnapshotBuilder['current']>;
-    const rendered = current.rendering.renderAll(demand);
+    const rendered = current.rendering.renderAll();
     const arena = new ResponseArenaBuilder();
     const responses = [...rendered.responses].map(([key, response]) => [key, response.toWire(arena)] as const);
     const modelJson = new ArrayBuffer(current.json.length);

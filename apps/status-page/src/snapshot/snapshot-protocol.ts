@@ -14,8 +14,6 @@ export interface SnapshotWorkerData {
   readonly databaseUrl: string;
   readonly snapshotFile: string;
   readonly page: PageInfo;
-  /** Nice value for the worker thread (Linux: per thread), so serving wins the CPU when both want it. */
-  readonly niceness: number;
 }
 
 /** A rendered snapshot as it crosses threads: response bodies in one transferred ArrayBuffer. */
@@ -26,20 +24,13 @@ export interface WireSnapshot {
   readonly stale: boolean;
   /** Bodies of every response, referenced by offset. */
   readonly arena: ArrayBuffer;
-  /** Route key → response, for every route rendered ahead of demand. */
+  /** Route key → response, for every route rendered with the snapshot. */
   readonly responses: ReadonlyArray<readonly [string, WireResponse]>;
-  /** Route keys that exist but are made on first request (older incident, maintenance and history pages nobody asked for lately). */
+  /** Route keys that exist but are made on first request (older incident, completed maintenance and history pages). */
   readonly onDemand: readonly string[];
   /** The model as JSON (opaque to the serving thread), handed back to a restarted worker. */
   readonly modelJson: ArrayBuffer;
 }
-
-/**
- * What visitors asked for lately, sent with every request that renders a
- * snapshot: route key and encodings (ENCODING_BIT flags). null = nothing is
- * known yet (render every likely route in every encoding).
- */
-export type DemandList = ReadonlyArray<readonly [string, number]>;
 
 export interface RefreshTimings {
   readonly readMs: number;
@@ -50,15 +41,15 @@ export interface RefreshTimings {
 
 export type WorkerRequest =
   /** Reads and builds; renders when the model changed or `force` is set. */
-  | { readonly type: 'refresh'; readonly now: string; readonly force: boolean; readonly demand: DemandList | null }
+  | { readonly type: 'refresh'; readonly now: string; readonly force: boolean }
   /** Loads the snapshot persisted to disk (first start), rendered with `stale` as decided from its age. */
   | { readonly type: 'load-persisted'; readonly now: string; readonly staleAfterMs: number }
   /** Renders the current model again, e.g. marked stale. */
-  | { readonly type: 'render'; readonly stale: boolean; readonly demand: DemandList | null }
+  | { readonly type: 'render'; readonly stale: boolean }
   /** A restarted worker takes over the model the serving thread is showing. */
   | { readonly type: 'adopt'; readonly modelJson: Uint8Array; readonly stale: boolean }
-  /** One route of the current model, with at least these variants (ENCODING_BIT flags): a route or an encoding asked for first. */
-  | { readonly type: 'render-route'; readonly route: SnapshotRoute; readonly encodings: number }
+  /** One route of the current model made on first request (the long tail), in every encoding. */
+  | { readonly type: 'render-route'; readonly route: SnapshotRoute }
   /** Flush the disk copy, close the database connections. */
   | { readonly type: 'close' };
 

@@ -4,9 +4,8 @@ import { historyFeeds } from '../render/feeds';
 import type { HtmlRenderer, RenderContext } from '../render/html-renderer';
 import type { PageInfo } from '../render/page-info';
 import { StatuspageV2 } from '../render/statuspage-v2';
-import { ALL_ENCODINGS, ENCODING_BIT, HTML_SECURITY_HEADERS, PreparedResponse, SVG_SECURITY_HEADERS } from './prepared-response';
+import { HTML_SECURITY_HEADERS, PreparedResponse, SVG_SECURITY_HEADERS } from './prepared-response';
 import { routeKey, type SnapshotRoute, V2_DOCUMENTS, type V2Document } from './routes';
-import type { DemandList } from './snapshot-protocol';
 
 /** What rendering needs besides the model: the page's identity and the compiled templates. */
 export interface SnapshotRenderingKit {
@@ -40,7 +39,7 @@ const FIXED_ROUTES: readonly SnapshotRoute[] = [
   { kind: 'feed', format: 'atom' },
 ];
 
-/** The snapshot's responses: rendered ahead of demand, and the routes rendered on first request. */
+/** The snapshot's responses: rendered with it, and the routes rendered on first request. */
 export interface RenderedSnapshot {
   readonly responses: ReadonlyMap<string, PreparedResponse>;
   readonly onDemand: readonly string[];
@@ -51,18 +50,15 @@ export interface RenderedSnapshot {
  * Every route a visitor is likely to hit — the page, the first history page,
  * all Statuspage v2 documents, the feeds, badges, the pages of current and
  * recent incidents and of current and upcoming maintenances, the 404s — is
- * made ahead of demand with each snapshot, in identity and in the encodings
- * visitors asked it for lately, so none of them ever waits on the worker; the
- * long tail (older incident, completed maintenance and history pages) too
- * when asked for lately. Everything else — a tail page or an encoding nobody
- * asked for lately — is made on first request and then kept for this model.
- * Before anything is known about demand (a process's first minute, or no
- * demand window) the likely routes are made in every encoding.
+ * made with each snapshot, in identity, gzip and br, so none of them ever
+ * waits on the worker. The long tail (older incident, completed maintenance
+ * and history pages) is made on first request, in every encoding, and then
+ * kept for this model.
  */
 export class SnapshotRendering {
   private v2Presenter: StatuspageV2 | null = null;
   private feeds: { rss: string; atom: string } | null = null;
-  /** Every response made for this model so far, by route key (ahead of demand and on request). */
+  /** Every response made for this model so far, by route key (with the snapshot and on request). */
   private readonly made = new Map<string, PreparedResponse>();
 
   constructor(
@@ -78,9 +74,7 @@ export class SnapshotRendering {
     return this.made;
   }
 
-  /** `asked`: what visitors asked for lately (null: not known, so every likely route in every encoding). */
-  renderAll(asked: DemandList | null = null): RenderedSnapshot {
-    const demand = asked && new Map(asked);
+  renderAll(): RenderedSnapshot {
     const likely: SnapshotRoute[] = [...FIXED_ROUTES];
     const tail: SnapshotRoute[] = [];
     for (const component of this.model.components) likely.push({ kind: 'badge', id: component.id });
@@ -93,36 +87,26 @@ export class SnapshotRendering {
 
     const responses = new Map<string, PreparedResponse>();
     const onDemand: string[] = [];
-    for (const route of [...NOT_FOUND_ROUTES, ...likely]) {
-      const key = routeKey(route);
-      responses.set(key, this.respond(route, demand ? ENCODING_BIT.identity | (demand.get(key) ?? 0) : ALL_ENCODINGS));
-    }
-    for (const route of tail) {
-      const key = routeKey(route);
-      const asked = demand?.get(key);
-      if (asked === undefined) onDemand.push(key);
-      else responses.set(key, this.respond(route, ENCODING_BIT.identity | asked));
-    }
+    for (const route of [...NOT_FOUND_ROUTES, ...likely]) responses.set(routeKey(route), this.respond(route));
+    for (const route of tail) onDemand.push(routeKey(route));
     return { responses, onDemand };
   }
 
-  /**
-   * The response for a route with at least the variants in `encodings`
-   * (flags), made once per model: later calls add only missing variants.
-   */
-  respond(route: SnapshotRoute, encodings: number): PreparedResponse {
+  /** The response for a route, made once per model. */
+  respond(route: SnapshotRoute): PreparedResponse {
     const key = routeKey(route);
     const made = this.made.get(key);
-    const response = made ? made.including(encodings) : this.render(route, this.previous.get(key), encodings);
+    if (made) return made;
+    const response = this.render(route, this.previous.get(key));
     this.made.set(key, response);
     return response;
   }
 
   /** One route of this model; a route that does not exist renders its family's 404. */
-  private render(route: SnapshotRoute, previous: PreparedResponse | undefined, encodings: number): PreparedResponse {
+  private render(route: SnapshotRoute, previous: PreparedResponse | undefined): PreparedResponse {
     const html = this.renderer.html;
-    const htmlResponse = (body: string) => PreparedResponse.of(body, { contentType: HTML, headers: HTML_SECURITY_HEADERS, compressible: true }, previous, encodings);
-    const notFound = (family: 'html' | 'json' | 'svg'): PreparedResponse => this.notFound(family, previous, encodings);
+    const htmlResponse = (body: string) => PreparedResponse.of(body, { contentType: HTML, headers: HTML_SECURITY_HEADERS, compressible: true }, previous);
+    const notFound = (family: 'html' | 'json' | 'svg'): PreparedResponse => this.notFound(family, previous);
     switch (route.kind) {
       case 'home':
         return htmlResponse(html.home(this.model, this.context));
@@ -139,12 +123,12 @@ export class SnapshotRendering {
         return body ? htmlResponse(body) : notFound('html');
       }
       case 'v2':
-        return PreparedResponse.of(safeJson(this.v2Document(route.document)), { contentType: JSON_TYPE, compressible: true }, previous, encodings);
+        return PreparedResponse.of(safeJson(this.v2Document(route.document)), { contentType: JSON_TYPE, compressible: true }, previous);
       case 'feed': {
         this.feeds ??= historyFeeds(this.model, this.renderer.page);
         return route.format === 'rss'
-          ? PreparedResponse.of(this.feeds.rss, { contentType: 'application/rss+xml; charset=utf-8', compressible: true }, previous, encodings)
-          : PreparedResponse.of(this.feeds.atom, { contentType: 'application/atom+xml; charset=utf-8', compressible: true }, previous, encodings);
+          ? PreparedResponse.of(this.feeds.rss, { contentType: 'application/rss+xml; charset=utf-8', compressible: true }, previous)
+          : PreparedResponse.of(this.feeds.atom, { contentType: 'application/atom+xml; charset=utf-8', compressible: true }, previous);
       }
       case 'badge': {
         const svg = componentBadge(this.model, route.id);
@@ -158,11 +142,11 @@ export class SnapshotRendering {
     }
   }
 
-  private notFound(family: 'html' | 'json' | 'svg', previous: PreparedResponse | undefined, encodings: number): PreparedResponse {
+  private notFound(family: 'html' | 'json' | 'svg', previous: PreparedResponse | undefined): PreparedResponse {
     if (family === 'json') return PreparedResponse.of(safeJson({ error: 'not_found', message: 'No such resource' }), { status: 404, contentType: JSON_TYPE }, previous);
     if (family === 'svg') return PreparedResponse.of(unknownBadge(), { status: 404, contentType: SVG, headers: SVG_SECURITY_HEADERS }, previous);
     const page = this.renderer.html.message('Page not found', 'There is nothing at this address.', { model: this.model, context: this.context });
-    return PreparedResponse.of(page, { status: 404, contentType: HTML, headers: HTML_SECURITY_HEADERS, compressible: true }, previous, encodings);
+    return PreparedResponse.of(page, { status: 404, contentType: HTML, headers: HTML_SECURITY_HEADERS, compressible: true }, previous);
   }
 
   private v2Document(document: V2Document): unknown {

@@ -3,8 +3,6 @@
 // rendering; answers the serving thread's requests as they come (a
 // render-route request may run while a refresh waits on PostgreSQL: it renders
 // from the model installed at that moment, and its reply names that model's hash).
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { StatusPageDatabase } from '../database/status-page-database';
 import { HtmlRenderer } from '../render/html-renderer';
@@ -30,18 +28,6 @@ function logger(context: string): WorkerLog {
   return { debug: (message) => send('debug', message), log: (message) => send('log', message), warn: (message, error) => send('warn', message, error) };
 }
 
-/** Linux schedules threads individually: a higher nice value for this one lets the serving thread win the CPU. */
-function lowerOwnPriority(log: WorkerLog): void {
-  try {
-    const threadId = Number(/task\/(\d+)$/.exec(readlinkSync('/proc/thread-self'))?.[1]);
-    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, data.niceness);
-  } catch (error) {
-    log.debug(`cannot lower the snapshot worker's priority: ${(error as Error).message}`);
-  }
-}
-
-const workerLog = logger('SnapshotWorker');
-lowerOwnPriority(workerLog);
 const database = new StatusPageDatabase(data.databaseUrl, logger('StatusPageDatabase'));
 const store = new SnapshotStore(data.snapshotFile, logger('SnapshotStore'));
 const builder = new SnapshotBuilder(database, store, { page: data.page, html: new HtmlRenderer(loadViewFiles(), data.page) });
@@ -57,16 +43,16 @@ function transferables(value: unknown): ArrayBuffer[] {
 async function handle({ request }: Envelope): Promise<unknown> {
   switch (request.type) {
     case 'refresh':
-      return builder.refresh(new Date(request.now), request.force, request.demand);
+      return builder.refresh(new Date(request.now), request.force);
     case 'load-persisted':
       return builder.loadPersisted(new Date(request.now), request.staleAfterMs);
     case 'render':
-      return builder.render(request.stale, request.demand);
+      return builder.render(request.stale);
     case 'adopt':
       builder.adopt(request.modelJson, request.stale);
       return { kind: 'adopted' };
     case 'render-route':
-      return builder.renderRoute(request.route, request.encodings);
+      return builder.renderRoute(request.route);
     case 'close':
       await builder.close();
       return { kind: 'closed' };

@@ -1,7 +1,7 @@
 import { loadConfig } from '@app/config';
 import { FixedClock, MetricsRegistry } from '@app/platform';
 import type { StatusPageRenderer } from '../render/status-page-renderer';
-import { ENCODING_BIT, PreparedResponse, ResponseArenaBuilder } from './prepared-response';
+import { PreparedResponse, ResponseArenaBuilder } from './prepared-response';
 import type { SnapshotRoute } from './routes';
 import type { RenderRouteReply, WireSnapshot, WorkerRequest } from './snapshot-protocol';
 import type { SnapshotWorkerClient } from './snapshot-worker-client';
@@ -10,12 +10,12 @@ import { SnapshotService } from './snapshot.service';
 const OLD_INCIDENT: SnapshotRoute = { kind: 'incident', id: '0b6f4a4e-5f1b-4c8e-9a55-0a7c1bd3e2f1' };
 const HTML = { contentType: 'text/html; charset=utf-8', compressible: true } as const;
 
-/** A snapshot as the worker sends it: `/` in identity, the 404s, and one old incident page left to be made on request. */
+/** A snapshot as the worker sends it: `/`, the 404s, and one old incident page left to be made on request. */
 function wireSnapshot(hash: string): WireSnapshot {
   const arena = new ResponseArenaBuilder();
   const notFound = (family: string) => PreparedResponse.of(`no such ${family}`, { status: 404, contentType: 'text/plain' }).toWire(arena);
   const responses: WireSnapshot['responses'] = [
-    ['home', PreparedResponse.of(`<p>home ${hash}</p>`.repeat(100), HTML, undefined, ENCODING_BIT.identity).toWire(arena)],
+    ['home', PreparedResponse.of(`<p>home ${hash}</p>`.repeat(100), HTML).toWire(arena)],
     ['404:html', notFound('page')],
     ['404:json', notFound('document')],
     ['404:svg', notFound('badge')],
@@ -49,7 +49,7 @@ class FakeWorker {
             request,
             answer: (hash, body) => {
               const arena = new ResponseArenaBuilder();
-              const response = PreparedResponse.of(body, HTML, undefined, request.encodings).toWire(arena);
+              const response = PreparedResponse.of(body, HTML).toWire(arena);
               const reply: RenderRouteReply = { hash, stale: false, arena: arena.build(), response };
               resolve(reply);
             },
@@ -82,43 +82,37 @@ describe('SnapshotService.renderOnDemand', () => {
     running = null;
   });
 
-  it('asks the worker once for concurrent requests of the same route and encodings, and keeps what it made in the served snapshot', async () => {
+  it('asks the worker once for concurrent requests of the same route, and keeps what it made in the served snapshot', async () => {
     const { service, worker } = await startService();
     running = service;
     expect(service.current()?.lookup(OLD_INCIDENT)).toBeNull();
-    const first = service.renderOnDemand(OLD_INCIDENT, ENCODING_BIT.identity);
-    const second = service.renderOnDemand(OLD_INCIDENT, ENCODING_BIT.identity);
+    const first = service.renderOnDemand(OLD_INCIDENT);
+    const second = service.renderOnDemand(OLD_INCIDENT);
     expect(second).toBe(first);
-    // Another encoding of the same route is another render.
-    const gzip = service.renderOnDemand(OLD_INCIDENT, ENCODING_BIT.identity | ENCODING_BIT.gzip);
-    expect(gzip).not.toBe(first);
-    expect(worker.renders.map((render) => [render.request.route, render.request.encodings])).toEqual([
-      [OLD_INCIDENT, ENCODING_BIT.identity],
-      [OLD_INCIDENT, ENCODING_BIT.identity | ENCODING_BIT.gzip],
-    ]);
+    expect(worker.renders.map((render) => render.request.route)).toEqual([OLD_INCIDENT]);
 
-    worker.renders[0].answer('first', '<p>old incident</p>');
-    expect((await first).body.toString()).toBe('<p>old incident</p>');
-    expect(service.current()?.lookup(OLD_INCIDENT)?.body.toString()).toBe('<p>old incident</p>');
-    worker.renders[1].answer('first', '<p>old incident</p>');
-    expect((await gzip).has('gzip')).toBe(true);
-    expect((service.current()?.lookup(OLD_INCIDENT) as PreparedResponse).has('gzip')).toBe(true);
+    worker.renders[0].answer('first', '<p>old incident</p>'.repeat(100));
+    const made = await first;
+    expect(made.body.toString()).toBe('<p>old incident</p>'.repeat(100));
+    // Made in every encoding at once.
+    expect(made.variant('br').headers).toContain('br');
+    expect(service.current()?.lookup(OLD_INCIDENT)?.body.toString()).toBe('<p>old incident</p>'.repeat(100));
 
     // Settled renders are forgotten: a later request asks again.
-    void service.renderOnDemand(OLD_INCIDENT, ENCODING_BIT.identity);
-    expect(worker.renders).toHaveLength(3);
-    worker.renders[2].answer('first', '<p>old incident</p>');
+    void service.renderOnDemand(OLD_INCIDENT);
+    expect(worker.renders).toHaveLength(2);
+    worker.renders[1].answer('first', '<p>old incident</p>');
   });
 
   it('does not put a page made from an older model into the snapshot that replaced it, and renders again for the new one', async () => {
     const { service, worker } = await startService();
     running = service;
-    const before = service.renderOnDemand(OLD_INCIDENT, ENCODING_BIT.identity);
+    const before = service.renderOnDemand(OLD_INCIDENT);
     worker.next = wireSnapshot('second');
     await service.refreshNow();
     expect(service.current()?.hash).toBe('second');
-    // Same route and encodings, another snapshot: not the render still running for the old one.
-    const after = service.renderOnDemand(OLD_INCIDENT, ENCODING_BIT.identity);
+    // Same route, another snapshot: not the render still running for the old one.
+    const after = service.renderOnDemand(OLD_INCIDENT);
     expect(after).not.toBe(before);
     expect(worker.renders).toHaveLength(2);
 
@@ -134,7 +128,7 @@ describe('SnapshotService.renderOnDemand', () => {
     const worker = new FakeWorker();
     const config = loadConfig({ PUBLIC_STATUS_URL: 'https://status.example.com' });
     const service = new SnapshotService(config, new FixedClock(new Date()), worker as unknown as SnapshotWorkerClient, { page: {} } as unknown as StatusPageRenderer, 'postgres://unused', new MetricsRegistry());
-    await expect(service.renderOnDemand(OLD_INCIDENT, ENCODING_BIT.identity)).rejects.toThrow('no snapshot yet');
+    await expect(service.renderOnDemand(OLD_INCIDENT)).rejects.toThrow('no snapshot yet');
     expect(worker.renders).toEqual([]);
   });
 });

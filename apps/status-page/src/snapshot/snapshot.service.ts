@@ -3,10 +3,10 @@ import { AppConfig } from '@app/config';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { Clock, MetricsRegistry } from '@app/platform';
 import { StatusPageRenderer } from '../render/status-page-renderer';
-import { ENCODING_BIT, PreparedResponse } from './prepared-response';
+import { PreparedResponse } from './prepared-response';
 import { routeKey, type SnapshotRoute } from './routes';
 import { ServedSnapshot, type SnapshotSource } from './served-snapshot';
-import type { DemandList, RefreshFailure, WireSnapshot } from './snapshot-protocol';
+import type { RefreshFailure, WireSnapshot } from './snapshot-protocol';
 import { SnapshotWorkerClient } from './snapshot-worker-client';
 
 /** Coalesces bursts of notifications (a transaction touching several tables) into one rebuild. */
@@ -16,25 +16,6 @@ const STARTUP_REFRESH_TIMEOUT_MS = 5000;
 
 /** The database the status page reads (provided by the app module). */
 export const STATUS_PAGE_DATABASE_URL = Symbol('STATUS_PAGE_DATABASE_URL');
-
-/**
- * Nice value of the worker thread (and of the process's other helper
- * threads): under saturation the serving thread gets ~90% of a shared core,
- * the rebuild the rest, in short slices. With the connection fast path the
- * serving thread's tail is set by how long it is kept off the core: six
- * paired lab rows with a public update every second, nice 10 against 5:
- * p99 18.4–22.8 vs 19.9–24.4 ms, max 30–46 vs 31–54 ms. Updates show later
- * (a rebuild stretches to ~0.5 s under full load), still well inside the 5 s
- * the page promises. (Before the fast path, with the serving thread's own
- * cost twice as high, nice 10 gained nothing and 5 was kept.)
- */
-export const WORKER_NICENESS = 10;
-
-/** How long after its first snapshot a process renders every likely route in every encoding (at most the demand window). */
-export const DEMAND_LEARNING_MS = 60_000;
-/** How often what visitors asked for is noted (at most a quarter of the demand window). */
-const DEMAND_NOTE_INTERVAL_MS = 5000;
-const ENCODING_BITS = Object.values(ENCODING_BIT);
 
 export interface SnapshotHealth {
   readonly snapshot: { readonly generatedAt: string; readonly ageSeconds: number; readonly source: SnapshotSource; readonly stale: boolean } | null;
@@ -46,13 +27,11 @@ export interface SnapshotHealth {
  * of a rebuild — reading PostgreSQL, deriving, rendering, compressing,
  * persisting — happens in the snapshot worker; this service decides when
  * (a NOTIFY, debounced; every LISTEN (re)connect; every STATUS_PAGE_REFRESH_S
- * as a safety net), passes the clock's time and what visitors asked for
- * lately (routes and encodings, made ahead with the next snapshot), and swaps
- * in the finished responses. When refreshing fails it keeps serving the last
+ * as a safety net), passes the clock's time, and swaps in the finished
+ * responses. When refreshing fails it keeps serving the last
  * snapshot — marked stale once it is older than {@link staleAfterMs} —
  * instead of an error; when the worker crashes it keeps serving while a new
- * one starts (an encoding not made yet is answered with identity; only a
- * long-tail page nobody asked for lately needs the new worker).
+ * one starts (only a long-tail page not made yet needs the new worker).
  */
 @Injectable()
 export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -67,14 +46,8 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
   private periodicTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private failuresLogged = 0;
-  /** On-demand renders in flight, shared by concurrent visitors of the same route and encodings. */
+  /** On-demand renders in flight, shared by concurrent visitors of the same route. */
   private readonly rendering = new Map<string, Promise<PreparedResponse>>();
-  /** Route key → ENCODING_BIT → when it was last asked for (clock ms); what is older than the window is dropped. */
-  private readonly asked = new Map<string, Map<number, number>>();
-  private demandTimer: NodeJS.Timeout | null = null;
-  private readonly demandWindowMs: number;
-  /** Until then every likely route is rendered in every encoding (null: no snapshot yet). */
-  private learningUntil: number | null = null;
   readonly staleAfterMs: number;
   private readonly builds: Counter<'result'>;
   private readonly buildSeconds: Histogram<'phase'>;
@@ -89,7 +62,6 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     metrics: MetricsRegistry,
   ) {
     this.staleAfterMs = Math.max(60_000, 3 * config.STATUS_PAGE_REFRESH_S * 1000);
-    this.demandWindowMs = config.STATUS_PAGE_DEMAND_WINDOW_S * 1000;
     this.builds = new Counter({
       name: 'status_page_snapshot_refreshes_total',
       help: 'Snapshot refreshes by result: changed (new snapshot served), unchanged, failed (database unreachable or error)',
@@ -98,20 +70,20 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     });
     this.buildSeconds = new Histogram({
       name: 'status_page_snapshot_refresh_seconds',
-      help: 'Time the snapshot worker spent per successful refresh, by phase: read (database), build (model), render (the likely routes, and the routes and encodings asked for lately)',
+      help: 'Time the snapshot worker spent per successful refresh, by phase: read (database), build (model), render (the likely routes in every encoding)',
       labelNames: ['phase'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [metrics.registry],
     });
     this.onDemandRenders = new Counter({
       name: 'status_page_on_demand_renders_total',
-      help: 'Routes, or encodings of them, the snapshot worker made when first asked for (not asked for lately, so not made ahead of demand)',
+      help: 'Long-tail routes (older incident, completed maintenance and history pages) the snapshot worker made when first asked for',
       registers: [metrics.registry],
     });
     const service = this;
     new Gauge({
       name: 'status_page_snapshot_routes',
-      help: 'Routes of the served snapshot: made (ahead of demand or since asked for), on_demand (made when first asked for)',
+      help: 'Routes of the served snapshot: made (with the snapshot or since asked for), on_demand (made when first asked for)',
       labelNames: ['state'],
       registers: [metrics.registry],
       collect() {
@@ -130,7 +102,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
 
   async onApplicationBootstrap(): Promise<void> {
     await this.worker.start(
-      { databaseUrl: this.databaseUrl, snapshotFile: this.config.statusPageSnapshotFile, page: this.renderer.page, niceness: WORKER_NICENESS },
+      { databaseUrl: this.databaseUrl, snapshotFile: this.config.statusPageSnapshotFile, page: this.renderer.page },
       {
         onChanged: () => this.requestRefresh(),
         onListening: (listening) => {
@@ -151,18 +123,12 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     await Promise.race([this.refreshNow(), new Promise((resolve) => setTimeout(resolve, STARTUP_REFRESH_TIMEOUT_MS).unref())]);
     this.periodicTimer = setInterval(() => this.requestRefresh(), this.config.STATUS_PAGE_REFRESH_S * 1000);
     this.periodicTimer.unref();
-    if (this.demandWindowMs > 0 && !this.closed) {
-      // Demand is stamped when noted: noting it every few seconds keeps the window true to its length.
-      this.demandTimer = setInterval(() => this.noteDemand(), Math.min(DEMAND_NOTE_INTERVAL_MS, this.demandWindowMs / 4));
-      this.demandTimer.unref();
-    }
   }
 
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     if (this.debounceTimer) clearTimeout(this.debounceTimer);
     if (this.periodicTimer) clearInterval(this.periodicTimer);
-    if (this.demandTimer) clearInterval(this.demandTimer);
     await this.refreshing?.catch(() => undefined);
     await this.worker.close();
   }
@@ -196,27 +162,21 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     return this.refreshing;
   }
 
-  /** Whether a worker is running to make routes or encodings on request (none while it restarts). */
-  get canRenderOnDemand(): boolean {
-    return this.worker.thread !== null;
-  }
-
   /**
-   * A route of the served snapshot made on first request (the long tail
-   * nobody asked for lately), or an encoding of a made one: made by the
-   * worker, then kept in the snapshot, if that is still the one served.
-   * Rejects while no worker runs (a tail page then gets a 503 with
-   * Retry-After; every likely route is in every snapshot).
+   * A route of the served snapshot made on first request (the long tail):
+   * made by the worker, in every encoding, then kept in the snapshot, if that
+   * is still the one served. Rejects while no worker runs (a tail page then
+   * gets a 503 with Retry-After; every likely route is in every snapshot).
    */
-  renderOnDemand(asked: SnapshotRoute, encodings: number): Promise<PreparedResponse> {
+  renderOnDemand(asked: SnapshotRoute): Promise<PreparedResponse> {
     const snapshot = this.snapshot;
     if (!snapshot) return Promise.reject(new Error('no snapshot yet'));
     const route = snapshot.answering(asked);
-    const key = `${snapshot.hash} ${snapshot.stale} ${routeKey(route)} ${encodings}`;
+    const key = `${snapshot.hash} ${snapshot.stale} ${routeKey(route)}`;
     const running = this.rendering.get(key);
     if (running) return running;
     const render = this.worker
-      .request({ type: 'render-route', route, encodings })
+      .request({ type: 'render-route', route })
       .then((reply) => {
         this.onDemandRenders.inc();
         const response = PreparedResponse.fromWire(reply.response, reply.arena);
@@ -247,7 +207,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     const current = this.snapshot;
     let reply;
     try {
-      reply = await this.worker.request({ type: 'refresh', now: now.toISOString(), force: !current || current.source !== 'database' || current.stale, demand: this.demand() });
+      reply = await this.worker.request({ type: 'refresh', now: now.toISOString(), force: !current || current.source !== 'database' || current.stale });
     } catch (error) {
       // The worker crashed or is being replaced: says nothing about the database; keep serving what we have.
       this.builds.inc({ result: 'failed' });
@@ -284,7 +244,7 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     this.failuresLogged++;
     const current = this.snapshot;
     if (current && !current.stale && this.isStale(this.freshAt(current))) {
-      const rendered = await this.worker.request({ type: 'render', stale: true, demand: this.demand() }).catch(() => null);
+      const rendered = await this.worker.request({ type: 'render', stale: true }).catch(() => null);
       // Only if nothing newer arrived meanwhile.
       if (rendered?.kind === 'rendered' && this.snapshot === current) this.install(rendered.snapshot, current.source);
     }
@@ -310,36 +270,6 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private install(wire: WireSnapshot, source: SnapshotSource): void {
-    this.noteDemand();
     this.snapshot = new ServedSnapshot(wire, source);
-    this.learningUntil ??= this.clock.now().getTime() + Math.min(DEMAND_LEARNING_MS, this.demandWindowMs);
-  }
-
-  /** Notes what visitors asked the served snapshot for (before it is replaced, before each render, and every few seconds). */
-  private noteDemand(): void {
-    const snapshot = this.snapshot;
-    if (!snapshot || this.demandWindowMs === 0) return;
-    const now = this.clock.now().getTime();
-    for (const [key, encodings] of snapshot.takeDemand()) {
-      const times = this.asked.get(key) ?? new Map<number, number>();
-      for (const bit of ENCODING_BITS) if (encodings & bit) times.set(bit, now);
-      this.asked.set(key, times);
-    }
-    for (const [key, times] of this.asked) {
-      for (const [bit, at] of times) if (now - at > this.demandWindowMs) times.delete(bit);
-      if (times.size === 0) this.asked.delete(key);
-    }
-  }
-
-  /**
-   * What to render ahead with the next snapshot besides identity: each route
-   * with the encodings asked for within STATUS_PAGE_DEMAND_WINDOW_S; null
-   * (every likely route in every encoding) during the process's first
-   * minute, or with a window of 0.
-   */
-  private demand(): DemandList | null {
-    this.noteDemand();
-    if (this.demandWindowMs === 0 || this.learningUntil === null || this.clock.now().getTime() < this.learningUntil) return null;
-    return [...this.asked].map(([key, times]) => [key, [...times.keys()].reduce((encodings, bit) => encodings | bit, 0)] as const);
   }
 }

@@ -59,7 +59,7 @@ function promtool(...args: string[]): string {
     return execFileSync('promtool', args, { cwd: workDir, encoding: 'utf8', stdio: 'pipe' });
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string };
-    throw new Error(`promtool ${args.join(' ')} failed:\n${failure.stdout ?? ''}${failure.stderr ?? ''}`);
+    throw new Error(`promtool ${args.join(' ')} failed:\n${failure.stdout ?? ''}${failure.stderr ?? ''}`, { cause: error });
   }
 }
 

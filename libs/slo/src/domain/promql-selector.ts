@@ -15,7 +15,6 @@ export interface SeriesSelector {
   readonly matchers: readonly LabelMatcher[];
 }
 
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const MAX_SELECTOR_LENGTH = 4096;
 
