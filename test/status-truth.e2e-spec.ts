@@ -7,6 +7,9 @@ import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { StatuspageUpdates, Statuspage } from 'statuspage.js';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
 import { loadConfig } from '@app/config';
 import { Clock, configureHttpApp, FixedClock } from '@app/platform';
 import { type SloStateReading, SloStateSource, StatusRecorder } from '@app/status';
@@ -50,7 +53,8 @@ describe('status a person controls, and public incidents that say something', ()
     http = request(app.getHttpServer());
     await http.post('/api/v1/teams').set(admin).send({ slug: 'payments', name: 'Payments' }).expect(201);
     await http.post('/api/v1/services').set(admin).send({ slug: 'checkout', name: 'Checkout', team: 'payments' }).expect(201);
-    page = await startStatusPage({ databaseUrl: database.url });
+    // The page derives statuses at its clock's time: the same clock as the API's, so manualStatusUntil passes for both at once.
+    page = await startStatusPage({ databaseUrl: database.url, clock });
   }, 120_000);
 
   afterAll(async () => {
@@ -193,6 +197,42 @@ describe('status a person controls, and public incidents that say something', ()
     }, 'the incident without summary', 20_000);
     expect(shown.incident_updates.map((update: Json) => update.body)).toEqual(['We are currently investigating this issue.']);
   });
+
+  it("shows a resolved incident's component back to Operational, with how long it lasted (screenshot in bench/screens)", async () => {
+    clock.set(new Date(START.getTime() + 4 * 3600_000));
+    const created = (await http.post('/api/v1/status/components').set(admin).send({ name: 'Card payments', position: 0 }).expect(201)).body;
+    const incident = (
+      await http
+        .post('/api/v1/incidents')
+        .set(admin)
+        .send({ title: 'Card payments failing', summary: 'Some card payments are declined by mistake.', severity: 'SEV2', team: 'payments', type: 'deploy', visibility: 'public', affectedComponents: [{ componentId: created.id, status: 'major_outage' }] })
+        .expect(201)
+    ).body;
+    await publicShows(created.id, 'major_outage');
+    clock.set(new Date(START.getTime() + 4 * 3600_000 + 47 * 60_000));
+    await http.post(`/api/v1/incidents/${incident.id}/updates`).set(admin).send({ body: 'Card payments work again.', public: true, status: 'resolved' }).expect(201);
+    await publicShows(created.id, 'operational');
+
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const tab = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      await tab.goto(`${page.baseUrl}/`);
+      const card = tab.locator(`#component-${created.id}`);
+      expect(await card.locator('.component-status').textContent()).toContain('Operational');
+      const recent = await tab.locator('section[aria-labelledby="recent-heading"]').textContent();
+      expect(recent).toContain('Card payments failing');
+      expect(recent).toContain('Lasted 47 min');
+      const screens = resolve(__dirname, '../bench/screens');
+      mkdirSync(screens, { recursive: true });
+      await tab.screenshot({ path: join(screens, 'resolved-incident-component-operational.png'), fullPage: true });
+    } finally {
+      await browser.close();
+      clock.set(START);
+    }
+  }, 60_000);
 });
 
 /**
