@@ -161,6 +161,8 @@ describe('Slack: declaring and running an incident', () => {
     expect(after.resolved_at).not.toBeNull();
     expect((await timeline(incident.id)).map((event) => [event.kind, event.body, event.public])).toEqual([
       ['declared', '', false],
+      // Declared public: the summary is the first public update.
+      ['public_update', 'Card payments <@U02BOB> fail', true],
       ['status_changed', '', false],
       ['public_update', 'Rolled back <!here> the deploy', true],
       ['severity_changed', '', false],
