@@ -8,5 +8,16 @@ import { WeeklyDigest1795489146135 } from './1795489146135-WeeklyDigest';
 import { IncidentInsightsRollup1795500000000 } from './1795500000000-IncidentInsightsRollup';
 import { DigestRetries1795600000000 } from './1795600000000-DigestRetries';
 import { IsolationAndAudit1795700000000 } from './1795700000000-IsolationAndAudit';
+import { StatusPersonsWord1795720000000 } from './1795720000000-StatusPersonsWord';
 
-export const MIGRATIONS: Function[] = [Foundation1795484075858, Incidents1795484267715, StatusPage1795485057196, SloEngine1795485941871, WeeklyDigest1795489146135, IncidentInsightsRollup1795500000000, DigestRetries1795600000000, IsolationAndAudit1795700000000];
+export const MIGRATIONS: Function[] = [
+  Foundation1795484075858,
+  Incidents1795484267715,
+  StatusPage1795485057196,
+  SloEngine1795485941871,
+  WeeklyDigest1795489146135,
+  IncidentInsightsRollup1795500000000,
+  DigestRetries1795600000000,
+  IsolationAndAudit1795700000000,
+  StatusPersonsWord1795720000000,
+];

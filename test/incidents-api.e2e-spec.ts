@@ -70,6 +70,8 @@ describe('incidents REST API', () => {
     expect(timeline.status).toBe(200);
     expect(timeline.body.items.map((event: { kind: string }) => event.kind)).toEqual([
       'declared',
+      // A public incident's summary is its first public update.
+      'public_update',
       'status_changed',
       'public_update',
       'internal_note',

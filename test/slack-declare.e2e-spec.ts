@@ -117,6 +117,9 @@ describe('Slack: declaring and running an incident', () => {
     expect(incident).toMatchObject({ source: 'slack', declared_by: `slack:${ALICE.id}`, status: 'investigating', severity: 'SEV2', slack_sync_state: 'synced', slack_sync_error: null });
     expect(incident.idempotency_key).toBe(`slack:view:T0BALLAST:${form.viewId}`);
     expect(incident.acknowledged_at).not.toBeNull();
+    // Declared public from Slack: its summary is its first public update (the status page never shows it silent).
+    const published = await sql<{ body: string; status_at_event: string }>(api.database.url, `SELECT body, status_at_event FROM incident_timeline_events WHERE incident_id = $1 AND kind = 'public_update' AND public`, [incident.id]);
+    expect(published).toEqual([{ body: 'Card payments <@U02BOB> fail', status_at_event: 'investigating' }]);
 
     const channelName = incidentChannelName(incident.number, title);
     expect(channelName).toMatch(new RegExp(`^inc-${incident.number}-checkout-fails-for-eu-channel-more$`));
@@ -158,6 +161,8 @@ describe('Slack: declaring and running an incident', () => {
     expect(after.resolved_at).not.toBeNull();
     expect((await timeline(incident.id)).map((event) => [event.kind, event.body, event.public])).toEqual([
       ['declared', '', false],
+      // Declared public: the summary is the first public update.
+      ['public_update', 'Card payments <@U02BOB> fail', true],
       ['status_changed', '', false],
       ['public_update', 'Rolled back <!here> the deploy', true],
       ['severity_changed', '', false],

@@ -101,7 +101,14 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
     }, 'the SLO incident');
     expect(incident).toMatchObject({ source: 'slo', team: 'payments', severity: 'SEV2', visibility: 'public', services: ['checkout'], status: 'investigating', acknowledgedAt: null });
     expect(incident.affectedComponents).toEqual([{ componentId, status: expect.stringMatching(/partial_outage|major_outage/) }]);
-    expect(String(incident.summary)).toMatch(/error budget remaining .*Burn rates/);
+    // Public: customer-facing words from the policy's default template, never the SLO's name or figures (those stay internal).
+    expect(incident.title).toBe('Elevated error rates on Checkout');
+    expect(incident.summary).toBe('We are seeing elevated error rates on Checkout and are investigating.');
+    const burnStarted = await eventually(
+      async () => (await api.http.get(`/api/v1/incidents/${incident.id}/timeline`).set(api.admin)).body.items.find((event: { kind: string }) => event.kind === 'slo_burn_started'),
+      'the burn on the internal timeline',
+    );
+    expect(String(burnStarted.body)).toMatch(/error budget remaining .*Burn rates/);
     await eventually(async () => (notifications.some((note) => note.text.includes('is burning its error budget')) ? true : undefined), 'the team notification');
 
     // The same burn evaluated again: no twin, no second notification.
@@ -235,7 +242,7 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
       const title = await page.locator('svg[role=img] title').first().textContent();
       expect(title).toContain('Error budget remaining: checkout-availability');
       expect(await page.locator('svg .marker').count()).toBeGreaterThan(0);
-      expect(await page.textContent('main')).toMatch(/INC-\d+ — SLO checkout-availability is burning its error budget \(resolved/);
+      expect(await page.textContent('main')).toMatch(/INC-\d+ — Elevated error rates on Checkout \(resolved/);
       await page.screenshot({ path: resolve(artifacts, 'dashboard-slo.png'), fullPage: true });
 
       // The dashboards' CSP forbids every script; axe is injected by the test itself, so this page bypasses CSP.

@@ -64,11 +64,13 @@ describe('status page admin API', () => {
       groupId: group.id,
       onlyShowIfDegraded: false,
       manualStatus: null,
+      manualStatusUntil: null,
       services: ['payments-svc'],
       sloIds: ['slo-1'],
-      slos: [{ sloId: 'slo-1', state: null, stateChangedAt: null }],
+      slos: [{ sloId: 'slo-1', state: null, stateChangedAt: null, componentStatusOn: 'page' }],
       status: 'operational',
       statusReasons: [],
+      overriddenReasons: [],
       createdAt: START.toISOString(),
       updatedAt: START.toISOString(),
     });
@@ -287,7 +289,8 @@ describe('SLO-derived component status (SloStateSource port)', () => {
   it('maps a burning page tier to partial_outage and a ticket tier to degraded, never no_data, and never publishes SLO ids', async () => {
     const admin = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
     slos.states.set('slo-page', { state: 'critical' });
-    slos.states.set('slo-ticket', { state: 'warning' });
+    // The ticket tier moves a component only when the SLO's policy says componentStatusOn: ticket.
+    slos.states.set('slo-ticket', { state: 'warning', componentStatusOn: 'ticket' });
     slos.states.set('slo-nodata', { state: 'no_data' });
     const burning = (await http.post('/api/v1/status/components').set(admin).send({ name: 'Checkout', sloIds: ['slo-page', 'slo-ticket', 'slo-nodata', 'slo-unknown'] }).expect(201)).body;
     expect(burning.status).toBe('partial_outage');

@@ -114,6 +114,7 @@ export {
   validateObjective,
 } from './domain/slo-math';
 export { DEFAULT_SLO_POLICY, SLO_POLICY_SEVERITIES, type SloPolicy, type SloPolicySeverity, validatePolicy } from './domain/slo-policy';
+export { DEFAULT_PUBLIC_INCIDENT_MESSAGE, DEFAULT_PUBLIC_INCIDENT_TITLE, publicIncidentText, SLO_COMPONENT_STATUS_TIERS, type SloComponentStatusTier } from './domain/slo-policy';
 export {
   evaluateSloStatus,
   type PrometheusFailure,

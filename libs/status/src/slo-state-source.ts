@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { SloHealthState } from './domain/component-status';
+import type { ComponentStatusTier, SloHealthState } from './domain/component-status';
 
 export interface SloStateReading {
   readonly state: SloHealthState;
   /** When the SLO engine last evaluated it, if known. */
   readonly evaluatedAt?: Date | null;
+  /** The tier that moves linked components (the SLO policy's componentStatusOn); `page` when absent. */
+  readonly componentStatusOn?: ComponentStatusTier;
 }
 
 /**

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { IncidentsService, TimelineAuthor } from '@app/incidents';
 import { Clock } from '@app/platform';
-import { SLO_EVALUATED, SloEvaluatedEvent } from '@app/slo';
+import { publicIncidentText, SLO_EVALUATED, SloEvaluatedEvent } from '@app/slo';
 import { StatusComponentsService } from '@app/status';
 import { TeamNotifier } from '../notifications/team-notifier';
 import { decideBudgetPolicyActions, describeBurn, formatBurnRate, formatPercent } from './budget-policy';
@@ -51,10 +51,15 @@ export class BudgetPolicyListener {
           let reference = '';
           if (slo.policy.openIncident) {
             const componentStatus = (action.burnRate ?? 0) >= 14 ? 'major_outage' : 'partial_outage';
+            // A public incident speaks to customers: a title and first update from the policy's templates, never the SLO's name or figures
+            // (those go to the internal timeline with the burn event below).
+            const wording = slo.policy.publicIncident
+              ? publicIncidentText(slo.policy, { component: await this.componentName(slo.policy.statusComponentId, slo.service.name), service: slo.service.name })
+              : { title: `SLO ${slo.name} is burning its error budget`.slice(0, 120), message: `${figures}\nPage tier ${action.longWindow}/${action.shortWindow} fired at ${formatBurnRate(action.burnRate)}.` };
             const { incident, created } = await this.incidents.declareIncident(
               {
-                title: `SLO ${slo.name} is burning its error budget`.slice(0, 120),
-                summary: `${figures}\nPage tier ${action.longWindow}/${action.shortWindow} fired at ${formatBurnRate(action.burnRate)}.`,
+                title: wording.title,
+                summary: wording.message,
                 severity: slo.policy.severity,
                 team: slo.team.slug,
                 type: 'other',
@@ -82,6 +87,7 @@ export class BudgetPolicyListener {
           break;
         }
         case 'ticket_burn_started':
+          if (slo.policy.componentStatusOn === 'ticket') await this.followComponent(event);
           await this.notifier.notifyTeam(slo.team, `:warning: ${slo.name} (${slo.service.name}) is slowly burning its error budget: ${formatBurnRate(action.burnRate)} over ${action.longWindow}. No incident opened (ticket tier). ${figures}`);
           break;
         case 'budget_exhausted': {
@@ -109,12 +115,23 @@ export class BudgetPolicyListener {
     const componentId = event.slo.policy.statusComponentId;
     if (!componentId) return;
     try {
-      if (!(await this.statusComponents.followSloState(componentId, event.slo.id, event.status.state, this.clock.now()))) {
+      if (!(await this.statusComponents.followSloState(componentId, event.slo.id, event.status.state, this.clock.now(), event.slo.policy.componentStatusOn ?? 'page'))) {
         this.logger.warn({ slo: event.slo.id, componentId }, 'the status component named by the SLO policy does not exist; no component moves');
       }
     } catch (error) {
       // The incident and the team's message matter more; the status job syncs linked SLOs' states anyway.
       this.logger.warn({ err: error, slo: event.slo.id, componentId }, 'could not move the status component named by the SLO policy');
+    }
+  }
+
+  /** The name customers know the component by; the service's name when there is none (or it cannot be read). */
+  private async componentName(componentId: string | undefined, fallback: string): Promise<string> {
+    if (!componentId) return fallback;
+    try {
+      return (await this.statusComponents.getComponent(componentId)).component.name;
+    } catch (error) {
+      this.logger.warn({ err: error, componentId }, 'could not read the status component named by the SLO policy; the public incident names the service');
+      return fallback;
     }
   }
 

@@ -13,7 +13,7 @@ export class EngineSloStateSource extends SloStateSource {
     const states = await this.slos.latestStates(sloIds);
     const readings = new Map<string, SloStateReading>();
     for (const [id, latest] of states) {
-      if (latest.state) readings.set(id, { state: latest.state, evaluatedAt: latest.evaluatedAt });
+      if (latest.state) readings.set(id, { state: latest.state, evaluatedAt: latest.evaluatedAt, componentStatusOn: latest.componentStatusOn ?? 'page' });
     }
     return readings;
   }

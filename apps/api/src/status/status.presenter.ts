@@ -24,11 +24,14 @@ export function presentComponent(view: ComponentView) {
     groupId: component.groupId,
     onlyShowIfDegraded: component.onlyShowIfDegraded,
     manualStatus: component.manualStatus,
+    manualStatusUntil: component.manualStatusUntil,
     services: view.services.map((service) => service.slug),
     sloIds: view.slos.map((slo) => slo.sloId),
-    slos: view.slos.map((slo) => ({ sloId: slo.sloId, state: slo.state, stateChangedAt: slo.stateChangedAt })),
+    slos: view.slos.map((slo) => ({ sloId: slo.sloId, state: slo.state, stateChangedAt: slo.stateChangedAt, componentStatusOn: slo.statusOn })),
     status: view.derived.status,
     statusReasons: view.derived.reasons.map(presentReason),
+    // Burning SLOs the manual status overrides: shown so that nobody wonders why the page says otherwise.
+    overriddenReasons: (view.derived.overridden ?? []).map(presentReason),
     createdAt: component.createdAt,
     updatedAt: component.updatedAt,
   };

@@ -1,42 +1,47 @@
 import type { PublicIncident, PublicMaintenance, PublicStatus } from '@app/status/core';
 import { escapeMarkup } from './escape';
-import { impactLabel, incidentStatusLabel, maintenanceLabel, utcTime } from './format';
+import { durationText, impactLabel, incidentStatusLabel, maintenanceLabel, utcTime } from './format';
 import { historyEntries } from './html-renderer';
+import { incidentDurationSeconds, lastPublicChangeAt, maintenanceDurationSeconds } from './last-change';
 import type { PageInfo } from './page-info';
 import { V2_LIST_LIMIT } from './statuspage-v2';
 
 /**
  * RSS 2.0 and Atom 1.0 feeds of the history — public incidents and completed
- * maintenances, newest first. Titles and content are HTML (readers treat
- * both as HTML), escaped and then written as CDATA; an escaped text has no
- * `>` and so cannot close a CDATA section.
+ * maintenances, newest first. Everything is escaped exactly once: titles are
+ * plain text (XML-escaped, `<title type="text">` in Atom), so a reader shows
+ * `Checkout <!channel> errors & timeouts` as written; the entry's HTML (each
+ * value HTML-escaped inside it) is the one thing written as CDATA, in RSS
+ * `<description>` and Atom `<content type="html">`, and like Statuspage's it
+ * starts with the latest status. An escaped text has no `>` and so cannot
+ * close a CDATA section.
  *
- * Written as two fixed documents rather than through the `feed` package
- * (whose output these are, element for element: the test suite parses both
- * and compares them): the feeds change with every public incident update,
- * and building them through `feed` and xml-js's object-to-XML conversion cost
- * 5.1 ms of CPU per call on the benchmark's page (12–14 ms of a 46–50 ms
- * rebuild with hashing and garbage); written directly they cost 1.2 ms.
+ * Written as two fixed documents rather than through the `feed` package: the
+ * feeds change with every public incident update, and building them through
+ * `feed` and xml-js cost 5.1 ms of CPU per call on the benchmark's page;
+ * written directly they cost 1.2 ms. The tests read them with rss-parser and
+ * an XML parser.
  */
 export function historyFeeds(model: PublicStatus, page: PageInfo): { rss: string; atom: string } {
   const site = url(page.url);
   const title = text(`${page.name} status - incident history`);
   const description = text(`Incidents reported on the ${page.name} status page`);
-  const updated = new Date(model.generatedAt);
+  // The last public change, not the time of the snapshot: a feed that did not change says so.
+  const updated = new Date(lastPublicChangeAt(model));
   const rssItems: string[] = [];
   const atomEntries: string[] = [];
   for (const entry of historyEntries(model).slice(0, V2_LIST_LIMIT)) {
     const item =
       entry.kind === 'incident'
         ? {
-            title: escapeMarkup(entry.incident.name),
+            title: text(entry.incident.name),
             link: url(`${page.url}/incidents/${entry.incident.id}`),
             date: new Date(entry.incident.updatedAt),
             published: new Date(entry.incident.startedAt),
             html: incidentHtml(entry.incident),
           }
         : {
-            title: escapeMarkup(`Maintenance: ${entry.maintenance.name}`),
+            title: text(`Maintenance: ${entry.maintenance.name}`),
             link: url(`${page.url}/maintenances/${entry.maintenance.id}`),
             date: new Date(entry.maintenance.completedAt ?? entry.maintenance.updatedAt),
             published: new Date(entry.at),
@@ -44,7 +49,7 @@ export function historyFeeds(model: PublicStatus, page: PageInfo): { rss: string
           };
     rssItems.push(
       `        <item>\n` +
-        `            <title>${cdata(item.title)}</title>\n` +
+        `            <title>${item.title}</title>\n` +
         `            <link>${item.link}</link>\n` +
         `            <guid isPermaLink="false">${item.link}</guid>\n` +
         `            <pubDate>${item.published.toUTCString()}</pubDate>\n` +
@@ -53,11 +58,11 @@ export function historyFeeds(model: PublicStatus, page: PageInfo): { rss: string
     );
     atomEntries.push(
       `    <entry>\n` +
-        `        <title type="html">${cdata(item.title)}</title>\n` +
+        `        <title type="text">${item.title}</title>\n` +
         `        <id>${item.link}</id>\n` +
         `        <link href="${item.link}"/>\n` +
         `        <updated>${item.date.toISOString()}</updated>\n` +
-        `        <summary type="html">${cdata(item.html)}</summary>\n` +
+        `        <content type="html">${cdata(item.html)}</content>\n` +
         `        <published>${item.published.toISOString()}</published>\n` +
         `    </entry>\n`,
     );
@@ -118,20 +123,32 @@ function cdata(html: string): string {
   return `<![CDATA[${html.replace(NOT_XML, '').replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
 }
 
+/** One update as Statuspage writes it: the status first, then the text, then when. */
+function updateHtml(status: string, body: string, at: string): string {
+  const text = body ? ` - ${escapeMarkup(body).replace(/\r?\n/g, '<br>')}` : '';
+  return `<p><strong>${escapeMarkup(status)}</strong>${text}<br><small>${escapeMarkup(utcTime(at).text)}</small></p>`;
+}
+
 function incidentHtml(incident: PublicIncident): string {
-  const header = `<p><strong>${escapeMarkup(impactLabel(incident.impact))}</strong> · ${escapeMarkup(incidentStatusLabel(incident.status))} · started ${escapeMarkup(utcTime(incident.startedAt).text)}</p>`;
-  const updates = incident.updates.map(
-    (update) =>
-      `<p><small>${escapeMarkup(utcTime(update.createdAt).text)}</small><br><strong>${escapeMarkup(incidentStatusLabel(update.status))}</strong> - ${escapeMarkup(update.body).replace(/\r?\n/g, '<br>')}</p>`,
-  );
-  return [header, ...updates].join('');
+  const updates = incident.updates.map((update) => updateHtml(incidentStatusLabel(update.status), update.body, update.createdAt));
+  // An incident without a public update still starts with its status.
+  if (updates.length === 0) updates.push(updateHtml(incidentStatusLabel(incident.status), '', incident.startedAt));
+  const duration = incidentDurationSeconds(incident);
+  const footer =
+    `<p>${escapeMarkup(impactLabel(incident.impact))} · started ${escapeMarkup(utcTime(incident.startedAt).text)}` +
+    (incident.resolvedAt ? ` · resolved ${escapeMarkup(utcTime(incident.resolvedAt).text)}` : '') +
+    (duration !== null ? ` · duration ${escapeMarkup(durationText(duration))}` : '') +
+    `</p>`;
+  return [...updates, footer].join('');
 }
 
 function maintenanceHtml(maintenance: PublicMaintenance): string {
-  const header = `<p><strong>Scheduled maintenance</strong> · ${escapeMarkup(maintenanceLabel(maintenance.status))} · scheduled ${escapeMarkup(utcTime(maintenance.scheduledFor).text)} to ${escapeMarkup(utcTime(maintenance.scheduledUntil).text)}</p>`;
-  const body = maintenance.body ? `<p>${escapeMarkup(maintenance.body).replace(/\r?\n/g, '<br>')}</p>` : '';
-  const updates = maintenance.updates.map(
-    (update) => `<p><small>${escapeMarkup(utcTime(update.createdAt).text)}</small><br><strong>${escapeMarkup(maintenanceLabel(update.status))}</strong>${update.body ? ` - ${escapeMarkup(update.body).replace(/\r?\n/g, '<br>')}` : ''}</p>`,
-  );
-  return [header, body, ...updates].join('');
+  const updates = maintenance.updates.map((update) => updateHtml(maintenanceLabel(update.status), update.body, update.createdAt));
+  if (updates.length === 0) updates.push(updateHtml(maintenanceLabel(maintenance.status), maintenance.body, maintenance.createdAt));
+  const duration = maintenanceDurationSeconds(maintenance);
+  const footer =
+    `<p>Scheduled maintenance · scheduled ${escapeMarkup(utcTime(maintenance.scheduledFor).text)} to ${escapeMarkup(utcTime(maintenance.scheduledUntil).text)}` +
+    (duration !== null ? ` · duration ${escapeMarkup(durationText(duration))}` : '') +
+    `</p>`;
+  return [...updates, footer].join('');
 }

@@ -3,6 +3,7 @@ import type { ComponentStatus } from '@app/incidents/core';
 import { formatUptimePercent, isMaintenanceActive, type PublicComponent, type PublicIncident, type PublicMaintenance, type PublicStatus } from '@app/status/core';
 import { BoundedMemo } from './bounded-memo';
 import { dayLabel, durationText, impactLabel, incidentStatusLabel, maintenanceLabel, monthOf, statusForIndicator, statusLabel, type TimeView, utcTime, utcTimeOrNull } from './format';
+import { incidentDurationSeconds, maintenanceDurationSeconds } from './last-change';
 import type { PageInfo } from './page-info';
 import type { ViewFiles } from './views';
 
@@ -174,10 +175,7 @@ export class HtmlRenderer {
       nested,
       status: component.status,
       statusLabel: statusLabel(component.status),
-      uptimeCaption:
-        component.uptime === null
-          ? `no uptime data yet for the last ${component.uptimeDays.length} days`
-          : `${formatUptimePercent(component.uptime)} uptime over the last ${component.uptimeDays.length} days`,
+      uptimeCaption: uptimeCaption(component),
       uptimeDayCount: component.uptimeDays.length,
       uptimeStrip: new this.handlebars.SafeString(this.stripHtml(component)),
     };
@@ -203,6 +201,7 @@ export class HtmlRenderer {
       impactStatus: statusForIndicator(incident.impact),
       started: utcTime(incident.startedAt),
       resolved: utcTimeOrNull(incident.resolvedAt),
+      duration: optionalDuration(incidentDurationSeconds(incident)),
       affectedText: incident.components.map((component) => names.get(component.componentId)).filter(Boolean).join(', '),
       affected: incident.components.map((component) => ({ name: names.get(component.componentId) ?? component.componentId, statusLabel: statusLabel(component.status) })),
       updates: updates.map((update) => ({
@@ -225,9 +224,28 @@ export class HtmlRenderer {
       statusLabel: maintenanceLabel(maintenance.status),
       from: utcTime(maintenance.scheduledFor),
       until: utcTime(maintenance.scheduledUntil),
+      duration: optionalDuration(maintenanceDurationSeconds(maintenance)),
       affectedText: maintenance.componentIds.map((id) => names.get(id)).filter(Boolean).join(', '),
     };
   }
+}
+
+function optionalDuration(seconds: number | null): string | null {
+  return seconds === null ? null : durationText(seconds);
+}
+
+/**
+ * "99.95% uptime over the last 90 days" only for a component that existed all
+ * 90 days; a younger one says since when (the days before it are "no data",
+ * not downtime, and not part of the figure).
+ */
+export function uptimeCaption(component: Pick<PublicComponent, 'uptime' | 'uptimeDays' | 'createdAt'>): string {
+  const days = component.uptimeDays.length;
+  const firstDay = component.uptimeDays[0]?.date;
+  const created = component.createdAt.slice(0, 10);
+  const younger = firstDay !== undefined && created > firstDay;
+  if (component.uptime === null) return younger ? `no uptime data yet (listed since ${dayLabel(created)})` : `no uptime data yet for the last ${days} days`;
+  return younger ? `${formatUptimePercent(component.uptime)} uptime since ${dayLabel(created)}, when it was listed` : `${formatUptimePercent(component.uptime)} uptime over the last ${days} days`;
 }
 
 export type HistoryEntry =

@@ -1,5 +1,6 @@
 import type { ComponentStatus, IncidentStatus } from '@app/incidents/core';
 import { isMaintenanceActive, type MaintenanceStatus, type PublicComponent, type PublicGroup, type PublicIncident, type PublicMaintenance, type PublicStatus, type StatusIndicator } from '@app/status/core';
+import { lastPublicChangeAt } from './last-change';
 import type { PageInfo } from './page-info';
 
 /**
@@ -104,7 +105,8 @@ export class StatuspageV2 {
     private readonly model: PublicStatus,
     private readonly page: PageInfo,
   ) {
-    this.pageObject = { id: page.id, name: page.name, url: page.url, time_zone: page.timeZone, updated_at: model.generatedAt };
+    // updated_at is the last public change (Statuspage's meaning), so a document that did not change keeps its ETag.
+    this.pageObject = { id: page.id, name: page.name, url: page.url, time_zone: page.timeZone, updated_at: lastPublicChangeAt(model) };
     const groupOf = new Map<string, string>();
     for (const group of model.groups) for (const componentId of group.componentIds) groupOf.set(componentId, group.id);
     this.components = [
@@ -240,7 +242,7 @@ export class StatuspageV2 {
       monitoring_at: null,
       resolved_at: maintenance.completedAt,
       impact: 'maintenance',
-      shortlink: `${this.page.url}/#maintenance-${maintenance.id}`,
+      shortlink: `${this.page.url}/maintenances/${maintenance.id}`,
       started_at: maintenance.startedAt ?? maintenance.scheduledFor,
       page_id: this.page.id,
       incident_updates: maintenance.updates.map((update) => ({

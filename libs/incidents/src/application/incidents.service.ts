@@ -6,6 +6,7 @@ import { Principal, ReferenceOwnership, ServiceEntity, TeamEntity } from '@app/c
 import { Clock, ConflictError, isUniqueViolation, NotFoundError, Page, PageRequest, ValidationFailedError } from '@app/platform';
 import { applyClockEvent, changeIncidentStatus, ClockActor, IncidentClock, openIncidentClock } from '../domain/incident-clock';
 import type { ComponentStatus, IncidentSource, IncidentStatus, Severity, Visibility } from '../domain/incident-enums';
+import { firstPublicUpdateBody } from '../domain/first-public-update';
 import { formatIncidentReference, parseIncidentReference } from '../domain/incident-reference';
 import { TimelineAuthor, TimelineEventKind, TimelinePayloads } from '../domain/timeline-event';
 import { IncidentAffectedComponentEntity } from '../persistence/incident-affected-component.entity';
@@ -187,6 +188,8 @@ export class IncidentsService {
         if (affected.length > 0) {
           await this.appendEvent(manager, saved, 'components_changed', author, now, { changes: affected.map((component) => ({ componentId: component.componentId, from: null, to: component.status })) });
         }
+        // Every public incident says something: its summary is its first public update (from the API, Slack or an SLO alike).
+        if (saved.visibility === 'public') await this.publishSummary(manager, saved, author, now);
         return saved.id;
       });
     } catch (error) {
@@ -254,6 +257,11 @@ export class IncidentsService {
         const from = incident.visibility;
         incident.visibility = changes.visibility;
         kinds.push(await this.appendEvent(manager, incident, 'visibility_changed', author, now, { from, to: changes.visibility }));
+        // Made public without a public update yet: its summary becomes the first one, as at declaration.
+        if (changes.visibility === 'public' && !(await manager.exists(IncidentTimelineEventEntity, { where: { incidentId: incident.id, kind: 'public_update', public: true } }))) {
+          await this.publishSummary(manager, incident, author, now);
+          kinds.push('public_update');
+        }
       }
       if (affected) {
         const previous = new Map(incident.affectedComponents.map((component) => [component.componentId, component.status]));
@@ -477,6 +485,11 @@ export class IncidentsService {
     setClock(result.clock);
     // A resolved incident frees its dedup key for the next occurrence.
     return this.appendEvent(manager, incident, 'status_changed', author, now, { from, to: result.status, reopened: result.transition.kind === 'reopen' });
+  }
+
+  private async publishSummary(manager: EntityManager, incident: IncidentEntity, author: TimelineAuthor, at: Date): Promise<void> {
+    const body = firstPublicUpdateBody(incident.summary);
+    await this.insertEvent(manager, incident, 'public_update', author, at, { body, status: incident.status }, { body });
   }
 
   private async appendEvent<K extends TimelineEventKind>(manager: EntityManager, incident: IncidentEntity, kind: K, author: TimelineAuthor, occurredAt: Date, payload: TimelinePayloads[K]): Promise<K> {

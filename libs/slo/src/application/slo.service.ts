@@ -10,7 +10,7 @@ import { renderPrometheusRules } from '../domain/prometheus-rules';
 import { SloIndicator, validateIndicator } from '../domain/slo-indicator';
 import { historyStepSeconds, worstSloState } from '../domain/slo-health';
 import { validateObjective } from '../domain/slo-math';
-import { DEFAULT_SLO_POLICY, SloPolicy, validatePolicy } from '../domain/slo-policy';
+import { DEFAULT_SLO_POLICY, type SloComponentStatusTier, SloPolicy, validatePolicy } from '../domain/slo-policy';
 import type { SloState, SloStatus } from '../domain/slo-status';
 import { EVALUATION_WINDOWS, parseWindow } from '../domain/slo-window';
 import { SloEntity } from '../persistence/slo.entity';
@@ -63,6 +63,8 @@ export interface SloLatestState {
   readonly evaluatedAt: Date | null;
   readonly sli: number | null;
   readonly errorBudgetRemaining: number | null;
+  /** The policy's componentStatusOn, when the SLO's policy was read (latestStates reads it). */
+  readonly componentStatusOn?: SloComponentStatusTier;
 }
 
 /** An SLO with its key figures, for rollups and insights. */
@@ -384,11 +386,11 @@ export class SloService {
     if (ids.length === 0) return new Map();
     const rows = await this.slos.find({
       where: { id: In(ids) },
-      select: { id: true, state: true, evaluatedAt: true, sli: true, errorBudgetRemaining: true },
+      select: { id: true, state: true, evaluatedAt: true, sli: true, errorBudgetRemaining: true, policy: true },
       relations: { service: false },
       loadEagerRelations: false,
     });
-    return new Map(rows.map((row) => [row.id, latestState(row)]));
+    return new Map(rows.map((row) => [row.id, { ...latestState(row), componentStatusOn: row.policy?.componentStatusOn ?? 'page' }]));
   }
 
   /** The SLOs with the least error budget left (evaluated ones only), optionally of one team. */

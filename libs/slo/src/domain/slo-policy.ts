@@ -18,6 +18,36 @@ export interface SloPolicy {
   readonly publicIncident?: boolean;
   /** Resolve the opened incident after the SLO has been healthy this long. */
   readonly autoResolveAfterMinutes?: number;
+  /** Which burning tier moves the status component: `page` (default) or `ticket` (a ticket tier too). */
+  readonly componentStatusOn?: SloComponentStatusTier;
+  /**
+   * Customer-facing title of a public incident the SLO opens (never the SLO's name):
+   * `{component}` and `{service}` are replaced. Default "Elevated error rates on {component}".
+   */
+  readonly publicTitle?: string;
+  /** Customer-facing first update of that incident, same placeholders. */
+  readonly publicMessage?: string;
+}
+
+export const SLO_COMPONENT_STATUS_TIERS = ['page', 'ticket'] as const;
+export type SloComponentStatusTier = (typeof SLO_COMPONENT_STATUS_TIERS)[number];
+
+export const DEFAULT_PUBLIC_INCIDENT_TITLE = 'Elevated error rates on {component}';
+export const DEFAULT_PUBLIC_INCIDENT_MESSAGE = 'We are seeing elevated error rates on {component} and are investigating.';
+const MAX_PUBLIC_TITLE = 120;
+const MAX_PUBLIC_MESSAGE = 2000;
+
+/**
+ * The customer-facing title and first update of a public incident an SLO
+ * opens, from the policy's templates (or the defaults). `component` is the
+ * status component's name (the service's name when there is none).
+ */
+export function publicIncidentText(policy: SloPolicy, names: { readonly component: string; readonly service: string }): { title: string; message: string } {
+  const fill = (template: string) => template.replace(/\{(component|service)\}/g, (_match, key: 'component' | 'service') => names[key]);
+  return {
+    title: fill(policy.publicTitle ?? DEFAULT_PUBLIC_INCIDENT_TITLE).slice(0, MAX_PUBLIC_TITLE),
+    message: fill(policy.publicMessage ?? DEFAULT_PUBLIC_INCIDENT_MESSAGE).slice(0, MAX_PUBLIC_MESSAGE),
+  };
 }
 
 export const DEFAULT_SLO_POLICY: SloPolicy = { openIncident: false, severity: 'SEV3' };
@@ -25,6 +55,8 @@ export const DEFAULT_SLO_POLICY: SloPolicy = { openIncident: false, severity: 'S
 const COMPONENT_ID = /^[a-z0-9]{12}$/;
 const MAX_AUTO_RESOLVE_MINUTES = 7 * 24 * 60;
 const POLICY_FIELDS = ['openIncident', 'severity', 'statusComponentId', 'publicIncident', 'autoResolveAfterMinutes'];
+// The status page's fields (a line of their own: other policy fields are added beside them).
+POLICY_FIELDS.push('componentStatusOn', 'publicTitle', 'publicMessage');
 
 /** Checks a policy object; absent optional fields stay absent. */
 export function validatePolicy(input: unknown, field = 'policy'): SloPolicy {
@@ -68,6 +100,20 @@ export function validatePolicy(input: unknown, field = 'policy'): SloPolicy {
       );
     }
     policy.autoResolveAfterMinutes = minutes;
+  }
+  if (fields.componentStatusOn !== undefined && fields.componentStatusOn !== null) {
+    if (!SLO_COMPONENT_STATUS_TIERS.includes(fields.componentStatusOn as SloComponentStatusTier)) {
+      throw new SloValidationError(`${field}.componentStatusOn`, `${field}.componentStatusOn must be one of ${SLO_COMPONENT_STATUS_TIERS.join(', ')}, got ${describeValue(fields.componentStatusOn)}`);
+    }
+    policy.componentStatusOn = fields.componentStatusOn as SloComponentStatusTier;
+  }
+  for (const [key, max] of [['publicTitle', MAX_PUBLIC_TITLE], ['publicMessage', MAX_PUBLIC_MESSAGE]] as const) {
+    const value = fields[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) {
+      throw new SloValidationError(`${field}.${key}`, `${field}.${key} must be a text of 1 to ${max} characters ({component} and {service} are filled in), got ${describeValue(value)}`);
+    }
+    policy[key] = value;
   }
   return policy;
 }

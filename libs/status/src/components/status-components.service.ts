@@ -5,7 +5,7 @@ import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { type Principal, ReferenceOwnership, ServicesService } from '@app/catalog';
 import type { ComponentStatus } from '@app/incidents';
 import { Clock, isUniqueViolation, NotFoundError, type Page, type PageRequest, ValidationFailedError } from '@app/platform';
-import type { DerivedComponentStatus, SloHealthState } from '../domain/component-status';
+import type { ComponentStatusTier, DerivedComponentStatus, SloHealthState } from '../domain/component-status';
 import { generatePublicId } from '../domain/public-id';
 import { StatusRecorder } from '../jobs/status-recorder';
 import { StatusComponentGroupEntity } from '../persistence/status-component-group.entity';
@@ -22,6 +22,8 @@ export interface CreateComponentInput {
   groupId?: string | null;
   onlyShowIfDegraded?: boolean;
   manualStatus?: ComponentStatus | null;
+  /** When the manual status stops applying; null = until cleared. Only with a manual status. */
+  manualStatusUntil?: Date | null;
   /** Service slugs. */
   services?: string[];
   sloIds?: string[];
@@ -38,6 +40,18 @@ export interface ComponentView {
 }
 
 const ID_ATTEMPTS = 5;
+
+/** Checks `manualStatusUntil` against the status it bounds and the time now. */
+function manualStatusUntil(manualStatus: ComponentStatus | null, until: Date | null, now: Date): Date | null {
+  if (until === null) return null;
+  if (manualStatus === null) {
+    throw new ValidationFailedError('manualStatusUntil needs a manualStatus to end', { field: 'manualStatusUntil', code: 'manual_status_until_without_status' });
+  }
+  if (until.getTime() <= now.getTime()) {
+    throw new ValidationFailedError(`manualStatusUntil must be in the future, got ${until.toISOString()}`, { field: 'manualStatusUntil', code: 'manual_status_until_past' });
+  }
+  return until;
+}
 
 @Injectable()
 export class StatusComponentsService {
@@ -69,6 +83,7 @@ export class StatusComponentsService {
             groupId: input.groupId ?? null,
             onlyShowIfDegraded: input.onlyShowIfDegraded ?? false,
             manualStatus: input.manualStatus ?? null,
+            manualStatusUntil: manualStatusUntil(input.manualStatus ?? null, input.manualStatusUntil ?? null, now),
             createdAt: now,
             updatedAt: now,
           });
@@ -103,15 +118,16 @@ export class StatusComponentsService {
    * hears of it through the table's NOTIFY trigger. Returns false when the
    * component does not exist (nothing to move).
    */
-  async followSloState(componentId: string, sloId: string, state: SloHealthState, at: Date): Promise<boolean> {
+  async followSloState(componentId: string, sloId: string, state: SloHealthState, at: Date, statusOn: ComponentStatusTier = 'page'): Promise<boolean> {
     // One statement: the insert is guarded by the component's existence, and an unchanged state keeps its state_changed_at.
     const linked: unknown[] = await this.dataSource.query(
-      `INSERT INTO status_component_slos (component_id, slo_id, state, state_changed_at)
-       SELECT id, $2, $3, $4 FROM status_components WHERE id = $1
-       ON CONFLICT (component_id, slo_id) DO UPDATE SET state = EXCLUDED.state, state_changed_at = EXCLUDED.state_changed_at
-        WHERE status_component_slos.state IS DISTINCT FROM EXCLUDED.state
+      `INSERT INTO status_component_slos (component_id, slo_id, state, state_changed_at, status_on)
+       SELECT id, $2, $3, $4, $5 FROM status_components WHERE id = $1
+       ON CONFLICT (component_id, slo_id) DO UPDATE SET state = EXCLUDED.state, status_on = EXCLUDED.status_on,
+              state_changed_at = CASE WHEN status_component_slos.state IS DISTINCT FROM EXCLUDED.state THEN EXCLUDED.state_changed_at ELSE status_component_slos.state_changed_at END
+        WHERE status_component_slos.state IS DISTINCT FROM EXCLUDED.state OR status_component_slos.status_on IS DISTINCT FROM EXCLUDED.status_on
        RETURNING component_id`,
-      [componentId, sloId, state, at],
+      [componentId, sloId, state, at, statusOn],
     );
     if (linked.length > 0) return true;
     return this.components.exists({ where: { id: componentId } });
@@ -141,7 +157,13 @@ export class StatusComponentsService {
       if (changes.position !== undefined) patch.position = changes.position;
       if (changes.groupId !== undefined) patch.groupId = changes.groupId;
       if (changes.onlyShowIfDegraded !== undefined) patch.onlyShowIfDegraded = changes.onlyShowIfDegraded;
-      if (changes.manualStatus !== undefined) patch.manualStatus = changes.manualStatus;
+      if (changes.manualStatus !== undefined || changes.manualStatusUntil !== undefined) {
+        const manual = changes.manualStatus !== undefined ? changes.manualStatus : current.component.manualStatus;
+        // A new manual status without an end applies until cleared; clearing the status clears its end.
+        const until = changes.manualStatusUntil !== undefined ? changes.manualStatusUntil : changes.manualStatus !== undefined ? null : current.component.manualStatusUntil;
+        patch.manualStatus = manual;
+        patch.manualStatusUntil = manualStatusUntil(manual, until, now);
+      }
       patch.updatedAt = now;
       await manager.update(StatusComponentEntity, { id }, patch);
       if (serviceIds !== undefined || changes.sloIds !== undefined) {

@@ -1,5 +1,5 @@
 import type { ComponentStatus } from '@app/incidents';
-import { type DerivedComponentStatus, deriveComponentStatus, groupStatus } from './component-status';
+import { type DerivedComponentStatus, deriveComponentStatus, groupStatus, manualStatusInForce } from './component-status';
 import { effectiveMaintenanceStatus, isMaintenanceActive } from './maintenance-status';
 import type { StatusSource } from './status-source';
 
@@ -33,7 +33,7 @@ export function deriveStatuses(source: Pick<StatusSource, 'components' | 'groups
     components.set(
       component.id,
       deriveComponentStatus({
-        manualStatus: component.manualStatus,
+        manualStatus: manualStatusInForce(component.manualStatus, component.manualStatusUntil ?? null, now),
         incidents: incidentsByComponent.get(component.id) ?? [],
         maintenances: maintenancesByComponent.get(component.id) ?? [],
         slos: component.slos,

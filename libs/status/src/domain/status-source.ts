@@ -1,5 +1,5 @@
 import type { ComponentStatus, IncidentStatus, Severity } from '@app/incidents';
-import type { SloHealthState } from './component-status';
+import type { ComponentStatusTier, SloHealthState } from './component-status';
 import type { MaintenanceStatus } from './maintenance-status';
 
 /**
@@ -35,10 +35,12 @@ export interface ComponentRecord {
   readonly groupId: string | null;
   readonly onlyShowIfDegraded: boolean;
   readonly manualStatus: ComponentStatus | null;
+  /** The manual status no longer applies from this time on; null = until cleared. */
+  readonly manualStatusUntil?: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   /** Linked SLOs with their last synced state (null = unknown). Never published. */
-  readonly slos: ReadonlyArray<{ readonly sloId: string; readonly state: SloHealthState | null }>;
+  readonly slos: ReadonlyArray<{ readonly sloId: string; readonly state: SloHealthState | null; readonly statusOn?: ComponentStatusTier }>;
 }
 
 export interface PublicIncidentRecord {

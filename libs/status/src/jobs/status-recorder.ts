@@ -57,7 +57,7 @@ export class StatusRecorder {
     const rows = (await this.dataSource.query(`SELECT DISTINCT slo_id FROM status_component_slos ORDER BY slo_id`)) as Array<{ slo_id: string }>;
     if (rows.length === 0) return 0;
     const sloIds = rows.map((row) => row.slo_id);
-    let readings: ReadonlyMap<string, { state: string }>;
+    let readings: ReadonlyMap<string, { state: string; componentStatusOn?: string }>;
     try {
       readings = await this.sloStates.getStates(sloIds);
     } catch (error) {
@@ -66,12 +66,15 @@ export class StatusRecorder {
       return 0;
     }
     const states = sloIds.map((sloId) => readings.get(sloId)?.state ?? null);
+    const tiers = sloIds.map((sloId) => readings.get(sloId)?.componentStatusOn ?? 'page');
     const changed = (await this.dataSource.query(
-      `UPDATE status_component_slos AS link SET state = given.state, state_changed_at = $3
-         FROM (SELECT unnest($1::varchar[]) AS slo_id, unnest($2::varchar[]) AS state) AS given
-        WHERE link.slo_id = given.slo_id AND link.state IS DISTINCT FROM given.state
+      `UPDATE status_component_slos AS link
+          SET state = given.state, status_on = given.status_on,
+              state_changed_at = CASE WHEN link.state IS DISTINCT FROM given.state THEN $3 ELSE link.state_changed_at END
+         FROM (SELECT unnest($1::varchar[]) AS slo_id, unnest($2::varchar[]) AS state, unnest($4::varchar[]) AS status_on) AS given
+        WHERE link.slo_id = given.slo_id AND (link.state IS DISTINCT FROM given.state OR link.status_on IS DISTINCT FROM given.status_on)
         RETURNING link.component_id`,
-      [sloIds, states, now],
+      [sloIds, states, now, tiers],
     )) as [unknown[], number];
     return affectedRows(changed);
   }

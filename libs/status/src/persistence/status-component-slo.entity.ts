@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import type { SloHealthState } from '../domain/component-status';
+import type { ComponentStatusTier, SloHealthState } from '../domain/component-status';
 import { StatusComponentEntity } from './status-component.entity';
 
 /**
@@ -23,6 +23,10 @@ export class StatusComponentSloEntity {
 
   @Column({ name: 'state_changed_at', type: 'timestamptz', nullable: true })
   stateChangedAt: Date | null;
+
+  /** Which burning tier moves the component (the SLO policy's componentStatusOn), synced with the state. */
+  @Column({ name: 'status_on', type: 'varchar', length: 8, default: 'page' })
+  statusOn: ComponentStatusTier;
 
   @ManyToOne(() => StatusComponentEntity, (component) => component.sloLinks, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'component_id' })

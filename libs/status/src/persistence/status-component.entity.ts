@@ -32,9 +32,13 @@ export class StatusComponentEntity {
   @Column({ name: 'only_show_if_degraded', type: 'boolean', default: false })
   onlyShowIfDegraded: boolean;
 
-  /** Admin override; the shown status is the worst of this and the derived sources. */
+  /** A person's status: wins over what the SLOs imply (both ways); incidents and maintenance still count. */
   @Column({ name: 'manual_status', type: 'varchar', length: 32, nullable: true })
   manualStatus: ComponentStatus | null;
+
+  /** The manual status stops applying at this time; null = until someone clears it. */
+  @Column({ name: 'manual_status_until', type: 'timestamptz', nullable: true })
+  manualStatusUntil: Date | null;
 
   @OneToMany(() => StatusComponentServiceEntity, (link) => link.component)
   serviceLinks: StatusComponentServiceEntity[];

@@ -1,5 +1,5 @@
 import { isComponentStatus, isIncidentStatus, isSeverity, type ComponentStatus } from '@app/incidents/core';
-import { isSloHealthState } from '../domain/component-status';
+import { isComponentStatusTier, isSloHealthState } from '../domain/component-status';
 import { isMaintenanceStatus } from '../domain/maintenance-status';
 import type { ComponentRecord, GroupRecord, HistoryRecord, MaintenanceRecord, PublicIncidentRecord, StatusSource } from '../domain/status-source';
 import type { SqlRunner } from './sql-runner';
@@ -41,15 +41,15 @@ export async function readStatusSource(db: SqlRunner, options: ReadStatusSourceO
     }),
   );
 
-  const sloRows = (await db.query(`SELECT component_id, slo_id, state FROM status_component_slos ORDER BY slo_id`)) as Row[];
-  const slosByComponent = new Map<string, Array<{ sloId: string; state: ReturnType<typeof parseSloState> }>>();
+  const sloRows = (await db.query(`SELECT component_id, slo_id, state, status_on FROM status_component_slos ORDER BY slo_id`)) as Row[];
+  const slosByComponent = new Map<string, Array<{ sloId: string; state: ReturnType<typeof parseSloState>; statusOn: 'page' | 'ticket' }>>();
   for (const row of sloRows) {
     const list = slosByComponent.get(String(row.component_id)) ?? [];
-    list.push({ sloId: String(row.slo_id), state: parseSloState(row.state) });
+    list.push({ sloId: String(row.slo_id), state: parseSloState(row.state), statusOn: isComponentStatusTier(row.status_on) ? row.status_on : 'page' });
     slosByComponent.set(String(row.component_id), list);
   }
   const components = ((await db.query(
-    `SELECT id, name, description, position, group_id, only_show_if_degraded, manual_status, created_at, updated_at FROM status_components`,
+    `SELECT id, name, description, position, group_id, only_show_if_degraded, manual_status, manual_status_until, created_at, updated_at FROM status_components`,
   )) as Row[]).map(
     (row): ComponentRecord => ({
       id: String(row.id),
@@ -59,6 +59,7 @@ export async function readStatusSource(db: SqlRunner, options: ReadStatusSourceO
       groupId: row.group_id === null ? null : String(row.group_id),
       onlyShowIfDegraded: Boolean(row.only_show_if_degraded),
       manualStatus: isComponentStatus(row.manual_status) ? row.manual_status : null,
+      manualStatusUntil: asDateOrNull(row.manual_status_until),
       createdAt: asDate(row.created_at),
       updatedAt: asDate(row.updated_at),
       slos: slosByComponent.get(String(row.id)) ?? [],

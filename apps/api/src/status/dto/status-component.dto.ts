@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDate, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { COMPONENT_STATUSES, type ComponentStatus } from '@app/incidents';
 import { PUBLIC_ID_PATTERN } from '@app/status';
+import { isoDate } from '../../common/iso-date';
 import { SLUG_MESSAGE, SLUG_PATTERN } from '../../common/slug';
 
 export const SLO_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
@@ -39,11 +41,18 @@ export class CreateStatusComponentDto {
   @IsBoolean()
   onlyShowIfDegraded?: boolean;
 
-  @ApiPropertyOptional({ enum: COMPONENT_STATUSES, nullable: true, description: 'manual override; the shown status is the worst of this and the derived sources' })
+  @ApiPropertyOptional({ enum: COMPONENT_STATUSES, nullable: true, description: "a person's status: wins over what linked SLOs imply (both ways); incidents and maintenance still count" })
   @IsOptional()
   @ValidateIf((_object, value) => value !== null)
   @IsIn(COMPONENT_STATUSES)
   manualStatus?: ComponentStatus | null;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'the manual status stops applying at this time (future); null = until cleared' })
+  @IsOptional()
+  @ValidateIf((_object, value) => value !== null)
+  @Transform(isoDate())
+  @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
+  manualStatusUntil?: Date | null;
 
   @ApiPropertyOptional({ type: [String], example: ['checkout'], description: 'slugs of the catalog services this component stands for' })
   @IsOptional()
@@ -94,11 +103,18 @@ export class UpdateStatusComponentDto {
   @IsBoolean()
   onlyShowIfDegraded?: boolean;
 
-  @ApiPropertyOptional({ enum: COMPONENT_STATUSES, nullable: true })
+  @ApiPropertyOptional({ enum: COMPONENT_STATUSES, nullable: true, description: "a person's status (wins over the SLOs, both ways); null clears it" })
   @IsOptional()
   @ValidateIf((_object, value) => value !== null)
   @IsIn(COMPONENT_STATUSES)
   manualStatus?: ComponentStatus | null;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'the manual status stops applying at this time; a new manualStatus without it applies until cleared' })
+  @IsOptional()
+  @ValidateIf((_object, value) => value !== null)
+  @Transform(isoDate())
+  @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
+  manualStatusUntil?: Date | null;
 
   @ApiPropertyOptional({ type: [String], description: 'replaces the linked services' })
   @ValidateIf((_object, value) => value !== undefined)
