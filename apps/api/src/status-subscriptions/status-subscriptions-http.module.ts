@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { StatusSubscriptionsModule, SubscriptionsSql } from '@app/status';
 import { StatusSubscribersController } from './status-subscribers.controller';
+import { TypeOrmSubscriptionsSql } from './typeorm-subscriptions-sql';
 
 /**
  * Status page subscriptions on the API side: admin management of subscribers
@@ -9,7 +9,7 @@ import { StatusSubscribersController } from './status-subscribers.controller';
  * the scheduler of replicas with SCHEDULER_ENABLED.
  */
 @Module({
-  imports: [StatusSubscriptionsModule.forRoot({ sql: { provide: SubscriptionsSql, useExisting: DataSource }, sender: true })],
+  imports: [StatusSubscriptionsModule.forRoot({ sql: { provide: SubscriptionsSql, useClass: TypeOrmSubscriptionsSql }, sender: true })],
   controllers: [StatusSubscribersController],
 })
 export class StatusSubscriptionsHttpModule {}
