@@ -261,6 +261,21 @@ describe('status page subscriptions', () => {
     expect(outbox[0]).toEqual({ n: 3, events: 3 });
   });
 
+  it('an incident made non-public before its notification went out is never sent', async () => {
+    const email = 'olivia@example.com';
+    await subscribeConfirmed(email);
+    const id = await declarePublic('Briefly public', 'x', [checkout]);
+    await api.http.patch(`/api/v1/incidents/${id}`).set(api.admin).send({ visibility: 'internal' }).expect(200);
+    await sender.runOnce();
+    await sender.runOnce();
+    expect(smtp.mailsTo(email).filter((mail) => mail.subject.includes('Briefly public'))).toHaveLength(0);
+    const rows = (await db.query(
+      `SELECT o.state FROM status_notification_outbox o JOIN status_notification_events e ON e.id = o.event_id JOIN status_subscribers s ON s.id = o.subscriber_id WHERE s.email = $1 AND e.subject_id = $2`,
+      [email, id],
+    )) as Array<{ state: string }>;
+    expect(rows).toEqual([{ state: 'cancelled' }]);
+  });
+
   it('one-click unsubscribe: GET shows a button and changes nothing, POST unsubscribes, the link then says it is used', async () => {
     const email = 'grace@example.com';
     await subscribeConfirmed(email);
