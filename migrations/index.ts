@@ -9,6 +9,7 @@ import { IncidentInsightsRollup1795500000000 } from './1795500000000-IncidentIns
 import { DigestRetries1795600000000 } from './1795600000000-DigestRetries';
 import { IsolationAndAudit1795700000000 } from './1795700000000-IsolationAndAudit';
 import { StatusPersonsWord1795720000000 } from './1795720000000-StatusPersonsWord';
+import { StatusSubscriptions1795725000000 } from './1795725000000-StatusSubscriptions';
 
 export const MIGRATIONS: Function[] = [
   Foundation1795484075858,
@@ -20,4 +21,5 @@ export const MIGRATIONS: Function[] = [
   DigestRetries1795600000000,
   IsolationAndAudit1795700000000,
   StatusPersonsWord1795720000000,
+  StatusSubscriptions1795725000000,
 ];

@@ -20,6 +20,7 @@ import { SloHttpModule } from './slo/slo-http.module';
 import { SlackModule } from './slack/slack.module';
 import { StatusHttpModule } from './status/status-http.module';
 import { AdminHttpModule } from './admin/admin-http.module';
+import { StatusSubscriptionsHttpModule } from './status-subscriptions/status-subscriptions-http.module';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -56,6 +57,7 @@ export class ApiAppModule {
         DigestModule,
         DashboardModule,
         AdminHttpModule,
+        StatusSubscriptionsHttpModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
     };

@@ -6,6 +6,7 @@ import { SnapshotRequestHandler } from './http/snapshot-request-handler';
 import { StatusPageRenderer } from './render/status-page-renderer';
 import { STATUS_PAGE_DATABASE_URL, SnapshotService } from './snapshot/snapshot.service';
 import { SnapshotWorkerClient } from './snapshot/snapshot-worker-client';
+import { StatusPageSubscriptionsModule } from './subscriptions/status-page-subscriptions.module';
 
 export interface StatusPageModuleOptions {
   config: AppConfig;
@@ -24,7 +25,7 @@ export class StatusPageAppModule {
   static forRoot(options: StatusPageModuleOptions): DynamicModule {
     return {
       module: StatusPageAppModule,
-      imports: [ConfigModule.forRoot(options.config), PlatformModule.forRoot({ clock: options.clock }), LoggingModule.forRoot('status-page', { requestContext: false }), MetricsModule],
+      imports: [ConfigModule.forRoot(options.config), PlatformModule.forRoot({ clock: options.clock }), LoggingModule.forRoot('status-page', { requestContext: false }), MetricsModule, StatusPageSubscriptionsModule.forRoot(options.databaseUrl)],
       providers: [
         { provide: STATUS_PAGE_DATABASE_URL, useValue: options.databaseUrl },
         StatusPageRenderer,

@@ -269,6 +269,57 @@ export class EnvironmentSchema {
   @Transform(emptyToUndefined)
   @IsString()
   STATUS_PAGE_SNAPSHOT_FILE?: string;
+
+  /** SMTP server for status page e-mail subscriptions (`smtp://user:pass@host:port`, `smtps://...`); unset: no e-mail subscriptions are offered. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'must be an smtp:// or smtps:// URL such as smtp://user:pass@host:587' })
+  SMTP_URL?: string;
+
+  /** Sender of status page e-mails (`Name <address>` or an address). */
+  @Transform(emptyToUndefined)
+  @Matches(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, { message: 'must be an e-mail address, optionally as "Name <address>"' })
+  MAIL_FROM: string = 'Ballast status <status@localhost>';
+
+  /** Webhook subscribers may target loopback and private addresses (tests, internal receivers). */
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  SUBSCRIBER_WEBHOOK_ALLOW_PRIVATE: boolean = false;
+
+  /** Consecutive failed deliveries after which a webhook subscriber is disabled. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of failures' })
+  @Min(1)
+  @Max(1000)
+  SUBSCRIBER_WEBHOOK_MAX_FAILURES: number = 10;
+
+  /** First retry delay of a notification that did not deliver; doubles with each attempt (capped at one hour). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(10)
+  @Max(3_600_000)
+  SUBSCRIBER_RETRY_BASE_MS: number = 30_000;
+
+  /** Delivery attempts of one notification before it is given up and counted as failed. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of attempts' })
+  @Min(1)
+  @Max(100)
+  SUBSCRIBER_MAX_ATTEMPTS: number = 12;
+
+  /** How often the scheduler looks for status notifications to fan out and send. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(50)
+  @Max(600_000)
+  SUBSCRIBER_SEND_INTERVAL_MS: number = 1000;
+
+  /** Subscription requests (POST /subscribe) one client IP may make per 10 minutes. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of requests' })
+  @Min(1)
+  @Max(100_000)
+  SUBSCRIBE_RATE_LIMIT: number = 10;
 }
 
 export type AppConfigValues = Readonly<Omit<EnvironmentSchema, never>>;
@@ -300,7 +351,7 @@ function describe(errors: ValidationError[]): InvalidConfigError['problems'] {
 export function loadConfig(environment: Record<string, string | undefined>): AppConfig {
   const known = Object.keys(new EnvironmentSchema());
   const relevant: Record<string, string | undefined> = {};
-  for (const key of [...known, 'ALERTMANAGER_DEFAULT_TEAM', 'DATABASE_URL', 'API_ADMIN_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PUBLIC_STATUS_URL', 'STATUS_PAGE_SNAPSHOT_FILE']) {
+  for (const key of [...known, 'ALERTMANAGER_DEFAULT_TEAM', 'DATABASE_URL', 'API_ADMIN_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PUBLIC_STATUS_URL', 'STATUS_PAGE_SNAPSHOT_FILE', 'SMTP_URL']) {
     if (environment[key] !== undefined) relevant[key] = environment[key];
   }
   const parsed = plainToInstance(EnvironmentSchema, relevant, { exposeDefaultValues: true });

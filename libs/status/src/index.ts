@@ -72,3 +72,14 @@ export { assertAdminForStatusPage, assertMayEditComponent, isTeamOwnedBy } from 
 export { STATUS_CHANGED_CHANNEL } from './status-channel';
 export { StatusEvaluator } from './status-evaluator';
 export { StatusModule, type StatusModuleOptions } from './status.module';
+export { CONFIRMATION_MAIL_INTERVAL_MS, CONFIRMATION_TOKEN_TTL_MS, nextAttemptAt, subscriberWantsEvent } from './subscriptions/delivery-policy';
+export { MailTransport, type OutgoingMail } from './subscriptions/mail-transport';
+export { escapeHtml, NOTIFICATION_KINDS, type NotificationEvent, type NotificationKind, type PageIdentity, renderConfirmationEmail, renderNotificationEmail, renderWebhookBody } from './subscriptions/notification-message';
+export { NotificationSender, type SendRoundResult } from './subscriptions/notification-sender';
+export { SubscriberNotFoundError, SubscriptionInputError, SubscriptionsUnavailableError } from './subscriptions/subscription-errors';
+export { hashLinkToken, webhookSignature } from './subscriptions/subscription-tokens';
+export { type SubscriberRecord, type SubscriberType, SubscriptionsRepository, SubscriptionsSql } from './subscriptions/subscriptions.repository';
+export { type LinkOutcome, type SubscribeOutcome, SubscriptionsService } from './subscriptions/subscriptions.service';
+export { StatusSubscriptionsModule, type StatusSubscriptionsModuleOptions } from './subscriptions/subscriptions.module';
+export { type CreateSubscriberInput, WebhookSubscribersService } from './subscriptions/webhook-subscribers.service';
+export { WebhookTransport } from './subscriptions/webhook-transport';

@@ -97,6 +97,7 @@ export class HtmlRenderer {
       items,
       recentIncidents: recent.map((incident) => this.incidentView(incident, model)),
       recentDays: RECENT_DAYS,
+      subscriptionsOffered: this.page.subscriptionsOffered === true,
     });
     return this.wrap(content, { title: `${this.page.name} status`, description: `${this.page.name} status: ${model.overall.description}`, current: { home: true }, model, context });
   }

@@ -9,6 +9,8 @@ export interface PageInfo {
   /** Public base URL without a trailing slash (feeds and shortlinks are absolute). */
   readonly url: string;
   readonly timeZone: string;
+  /** E-mail subscriptions are offered (SMTP_URL is set): the home page shows the subscribe form. */
+  readonly subscriptionsOffered?: boolean;
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -19,5 +21,5 @@ export function pageInfoFrom(config: AppConfig): PageInfo {
   const digest = createHash('sha256').update(url).digest();
   let id = '';
   for (let index = 0; index < 12; index++) id += ALPHABET[digest[index] % ALPHABET.length];
-  return { id, name: config.STATUS_PAGE_NAME, url, timeZone: 'Etc/UTC' };
+  return { id, name: config.STATUS_PAGE_NAME, url, timeZone: 'Etc/UTC', subscriptionsOffered: Boolean(config.SMTP_URL) };
 }
