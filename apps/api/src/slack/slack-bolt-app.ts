@@ -11,6 +11,8 @@ import { SlackGateway } from './slack-gateway';
 import { SlackHttpReceiver } from './slack-http.receiver';
 import { slackLogger } from './slack-logger';
 import { SlackTimelineCapture } from './slack-timeline.service';
+import { PageClick, SlackPager } from './slack-pager.service';
+import { ACKNOWLEDGE_ACTION_ID, ESCALATE_ACTION_ID, parsePageButtonValue } from './slack-page-messages';
 
 const SOCKET_CLOSE_TIMEOUT_MS = 3000;
 
@@ -34,6 +36,7 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
     private readonly declare: SlackDeclareFlow,
     private readonly timeline: SlackTimelineCapture,
     private readonly work: SlackBackgroundWork,
+    private readonly pager: SlackPager,
   ) {}
 
   onModuleInit(): void {
@@ -115,6 +118,22 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
       // The Slack side (channel, invite, headlines) waits for a turn: other submissions being acknowledged go first.
       if (outcome.after) this.work.defer('declare from Slack', outcome.after);
     });
+
+    // Page and headline buttons: acknowledged at once, the change made after (a double click or a redelivery changes things once).
+    const pageButton = (actionId: string, handle: (click: PageClick) => Promise<void>) =>
+      app.action({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action }) => {
+        await ack();
+        const target = parsePageButtonValue((action as { value?: unknown }).value);
+        const user = body.user;
+        const reply = { userId: user.id, responseUrl: 'response_url' in body ? (body.response_url as string) : null, channelId: body.channel?.id ?? null };
+        if (!target) {
+          this.work.run(actionId, () => this.gateway.tellUser(reply, 'That button does not name an incident; nothing was changed.'));
+          return;
+        }
+        this.work.run(`${actionId} ${target.incidentId}`, () => handle({ ...target, userId: user.id, userName: ('username' in user ? (user.username as string) : null) || user.name || null, reply }));
+      });
+    pageButton(ACKNOWLEDGE_ACTION_ID, (click) => this.pager.acknowledge(click));
+    pageButton(ESCALATE_ACTION_ID, (click) => this.pager.escalate(click));
 
     app.event('pin_added', async ({ event }) => {
       const message = event.item?.message;

@@ -14,13 +14,17 @@ import { SlackJobLock } from './slack-job-lock';
 import { SlackReminders } from './slack-reminders.service';
 import { SlackScheduler } from './slack-scheduler';
 import { SlackTimelineCapture } from './slack-timeline.service';
+import { OncallModule } from '../oncall/oncall.module';
+import { SlackPager } from './slack-pager.service';
+import { SlackPagingScheduler } from './slack-paging-scheduler';
+import { SlackResolution } from './slack-resolution.service';
 
 /**
  * The Slack bot. Loaded always; with Slack disabled (no SLACK_BOT_TOKEN) its
  * route answers 404 with the reason and its listeners and jobs do nothing.
  */
 @Module({
-  imports: [CatalogModule, IncidentsModule],
+  imports: [CatalogModule, IncidentsModule, OncallModule],
   controllers: [SlackEventsController],
   providers: [
     SlackGateway,
@@ -35,7 +39,10 @@ import { SlackTimelineCapture } from './slack-timeline.service';
     SlackTimelineCapture,
     SlackReminders,
     SlackScheduler,
+    SlackPager,
+    SlackResolution,
+    SlackPagingScheduler,
   ],
-  exports: [SlackGateway, SlackIncidentSync, SlackReminders, SlackBackgroundWork, SlackEventsListener],
+  exports: [SlackGateway, SlackIncidentSync, SlackReminders, SlackBackgroundWork, SlackEventsListener, SlackPager, SlackResolution],
 })
 export class SlackModule {}
