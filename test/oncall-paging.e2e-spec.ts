@@ -8,7 +8,7 @@ import { SlackResolution } from '../apps/api/src/slack/slack-resolution.service'
 import { RunningApi, startApi } from './support/api-app';
 import { FakeSlack, FakeSlackMessage } from './support/fake-slack';
 import { postToSlackEndpoint, SLACK_SIGNING_SECRET, slackEnv, slackIdle } from './support/slack-harness';
-import { blockActionsRequest } from './support/slack-payloads';
+import { blockActionsRequest, slashCommandRequest } from './support/slack-payloads';
 import { sql } from './support/sql';
 
 const ALICE = 'U01ALICE';
@@ -334,7 +334,17 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     await first.http
       .put('/api/v1/teams/payments/oncall')
       .set(first.admin)
-      .send({ members: [ALICE, BOB, CAROL], rotationStart: '2026-12-01T09:00:00Z', shiftHours: 24, pageSeverities: ['SEV1', 'SEV2'], pagerdutyRoutingKey: 'R0UTINGKEY0123456789' })
+      .send({
+        members: [ALICE, BOB, CAROL],
+        rotationStart: '2026-12-01T09:00:00Z',
+        shiftHours: 24,
+        escalation: [
+          { afterMinutes: 0, notify: 'oncall' },
+          { afterMinutes: 10, notify: 'next' },
+        ],
+        pageSeverities: ['SEV1', 'SEV2'],
+        pagerdutyRoutingKey: 'R0UTINGKEY0123456789',
+      })
       .expect(200);
     clock.set(new Date('2026-12-03T12:00:00Z'));
     pagerduty.script.push({ status: 429, headers: { 'retry-after': '0' } });
@@ -356,5 +366,41 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     await first.http.patch(`/api/v1/incidents/${incident.id}`).set(first.admin).send({ status: 'resolved' }).expect(200);
     await idle();
     expect(pagerduty.events.filter((event) => event.dedup_key === incident.id).map((event) => event.event_action)).toEqual(['trigger', 'trigger', 'acknowledge', 'resolve']);
+  });
+
+  it('slash commands: oncall anywhere; ack stops paging once; sev, title, type and resolve as aliases', async () => {
+    clock.set(new Date('2026-12-04T10:00:00Z'));
+    const command = (text: string, channelId: string, userId = ALICE) =>
+      postToSlackEndpoint(first, slashCommandRequest(SLACK_SIGNING_SECRET, { text, channelId, userId, responseUrl: fake.responseUrl(`cmd-${text}`) }, { now: clock.now() }));
+    const oncall = await command('oncall', teamChannel);
+    expect(oncall.status).toBe(200);
+    expect(oncall.body.text).toContain(`*payments*: <@${ALICE}>, then <@${BOB}> from 2026-12-05T09:00:00Z`);
+    expect(oncall.body.text).toContain(`*search*: <@${CAROL}>`);
+
+    const incident = await declareViaApi('Basket empty after login', 'SEV1');
+    expect(pagesFor(ALICE, incident.id)).toHaveLength(1);
+    const [row] = await sql<{ slack_channel_id: string }>(first.database.url, 'SELECT slack_channel_id FROM incidents WHERE id = $1', [incident.id]);
+    clock.set(new Date('2026-12-04T10:02:00Z'));
+    const ack = await command('ack', row.slack_channel_id);
+    expect(ack.body).toMatchObject({ response_type: 'in_channel' });
+    expect(ack.body.text).toContain('paging stopped');
+    expect((await command('ack', row.slack_channel_id, BOB)).body.text).toContain(`already acknowledged by <@${ALICE}>`);
+    await idle();
+    await tick(new Date('2026-12-04T11:00:00Z'));
+    expect(pagesFor(BOB, incident.id)).toHaveLength(0);
+    const [paging] = await sql<{ acknowledged_by: string }>(first.database.url, 'SELECT acknowledged_by FROM incident_paging WHERE incident_id = $1', [incident.id]);
+    expect(paging.acknowledged_by).toBe(ALICE);
+    const steps = await sql<{ state: string }>(first.database.url, 'SELECT state FROM incident_page_steps WHERE incident_id = $1 ORDER BY step_index', [incident.id]);
+    expect(steps.map((step) => step.state)).toEqual(['sent', 'cancelled']);
+    expect((await timeline(incident.id, 'acknowledged')).map((event) => event.data.via)).toEqual(['slash_command']);
+
+    expect((await command('sev2', row.slack_channel_id)).status).toBe(200);
+    expect((await command('title Basket emptied for EU users', row.slack_channel_id)).body.text).toContain('renamed');
+    expect((await command('type deploy', row.slack_channel_id)).body.text).toContain('`deploy`');
+    expect((await command('resolve Rolled back', row.slack_channel_id)).body.response_type).toBe('in_channel');
+    await idle();
+    const [after] = await sql<{ severity: string; title: string; type: string; status: string }>(first.database.url, 'SELECT severity, title, type, status FROM incidents WHERE id = $1', [incident.id]);
+    expect(after).toEqual({ severity: 'SEV2', title: 'Basket emptied for EU users', type: 'deploy', status: 'resolved' });
+    expect((await command('ack', row.slack_channel_id)).body.text).toContain('already resolved');
   });
 });

@@ -217,23 +217,29 @@ export class SlackPager {
   async acknowledge(click: PageClick): Promise<void> {
     const incident = await this.findIncident(click);
     if (!incident) return;
-    const now = this.clock.now();
-    const won = await this.store.claimAcknowledgement(incident.id, incident.teamId, click.userId, now);
-    if (!won) {
-      const paging = await this.store.getPaging(incident.id);
-      await this.gateway.tellUser(click.reply, `${formatIncidentReference(incident.number)} was already acknowledged${paging?.acknowledgedBy ? ` by <@${paging.acknowledgedBy}>` : ''}.`);
-      return;
-    }
-    const author: TimelineAuthor = { kind: 'slack_user', slackUserId: click.userId, ...(click.userName ? { name: click.userName } : {}) };
-    await this.incidents.acknowledgeIncident(incident.id, author, 'slack_button');
-    if (incident.slackChannelId) await this.gateway.inviteToChannel(incident.slackChannelId, [click.userId]).catch(() => undefined);
-    const acknowledged = buildAcknowledgedPageMessage(subjectOf(incident), click.userId);
+    const outcome = await this.acknowledgeByPerson(incident, click.userId, click.userName, 'slack_button');
+    if (!outcome.won) await this.gateway.tellUser(click.reply, `${formatIncidentReference(incident.number)} was already acknowledged${outcome.by ? ` by <@${outcome.by}>` : ''}.`);
+  }
+
+  /**
+   * A person acknowledges `incident` (button or `/incident ack`): the first
+   * one wins (a compare-and-set), sets acknowledgedAt when still unset, stops
+   * the escalation, marks the sent pages and tells PagerDuty.
+   */
+  async acknowledgeByPerson(incident: IncidentEntity, userId: string, userName: string | null, via: string): Promise<{ won: boolean; by: string | null }> {
+    const won = await this.store.claimAcknowledgement(incident.id, incident.teamId, userId, this.clock.now());
+    if (!won) return { won: false, by: (await this.store.getPaging(incident.id))?.acknowledgedBy ?? null };
+    const author: TimelineAuthor = { kind: 'slack_user', slackUserId: userId, ...(userName ? { name: userName } : {}) };
+    await this.incidents.acknowledgeIncident(incident.id, author, via);
+    if (incident.slackChannelId && this.gateway.enabled) await this.gateway.inviteToChannel(incident.slackChannelId, [userId]).catch(() => undefined);
+    const acknowledged = buildAcknowledgedPageMessage(subjectOf(incident), userId);
     for (const message of await this.store.sentMessages(incident.id)) {
       await this.gateway.updateMessage(message.channelId, message.ts, acknowledged).catch((error: unknown) => {
         this.logger.warn({ incidentId: incident.id, slackError: slackErrorCode(error) }, 'could not mark a page acknowledged');
       });
     }
     await this.tellPagerDuty(incident, 'acknowledge');
+    return { won: true, by: userId };
   }
 
   /** The Escalate button: the step after the page's own runs now (a double click still escalates one step). */
