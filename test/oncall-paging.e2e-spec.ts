@@ -8,7 +8,7 @@ import { SlackResolution } from '../apps/api/src/slack/slack-resolution.service'
 import { RunningApi, startApi } from './support/api-app';
 import { FakeSlack, FakeSlackMessage } from './support/fake-slack';
 import { postToSlackEndpoint, SLACK_SIGNING_SECRET, slackEnv, slackIdle } from './support/slack-harness';
-import { blockActionsRequest, slashCommandRequest } from './support/slack-payloads';
+import { blockActionsRequest, slashCommandRequest, viewSubmissionRequest } from './support/slack-payloads';
 import { sql } from './support/sql';
 
 const ALICE = 'U01ALICE';
@@ -402,5 +402,87 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     const [after] = await sql<{ severity: string; title: string; type: string; status: string }>(first.database.url, 'SELECT severity, title, type, status FROM incidents WHERE id = $1', [incident.id]);
     expect(after).toEqual({ severity: 'SEV2', title: 'Basket emptied for EU users', type: 'deploy', status: 'resolved' });
     expect((await command('ack', row.slack_channel_id)).body.text).toContain('already resolved');
+  });
+
+  it('headline buttons: Update, Resolve and Edit open their modals; submissions change the incident once', async () => {
+    clock.set(new Date('2026-12-05T10:00:00Z'));
+    const incident = await declareViaApi('Search results stale', 'SEV3', { services: ['checkout'] });
+    const [row] = await sql<{ slack_channel_id: string; slack_headline_ts: string }>(first.database.url, 'SELECT slack_channel_id, slack_headline_ts FROM incidents WHERE id = $1', [incident.id]);
+    const headline = fake.findMessage(row.slack_channel_id, row.slack_headline_ts);
+    const buttons = (headline?.blocks as Array<{ type: string; elements?: Array<{ action_id: string }> }>).find((block) => block.type === 'actions');
+    expect(buttons?.elements?.map((element) => element.action_id)).toEqual(['incident_acknowledge', 'incident_update_open', 'incident_resolve_open', 'incident_edit_open']);
+
+    const press = async (actionId: string) => {
+      const opened = fake.calls('views.open').length;
+      const answer = await postToSlackEndpoint(
+        first,
+        blockActionsRequest(SLACK_SIGNING_SECRET, { actions: [{ action_id: actionId, block_id: `headline:${incident.id}`, value: `${incident.id}:0` }], userId: BOB, channelId: row.slack_channel_id, messageTs: row.slack_headline_ts }, { now: clock.now() }),
+      );
+      expect(answer.status).toBe(200);
+      await idle();
+      const call = fake.calls('views.open')[opened];
+      const view = call.args.view as { callback_id: string; private_metadata: string; blocks: Array<{ block_id?: string; text?: { text: string } }> };
+      return { viewId: (call.response?.body as { view: { id: string } }).view.id, view };
+    };
+    const submit = (callbackId: string, viewId: string, values: Record<string, Record<string, unknown>>) =>
+      postToSlackEndpoint(first, viewSubmissionRequest(SLACK_SIGNING_SECRET, { callbackId, viewId, privateMetadata: incident.id, userId: BOB, values: values as never }, { now: clock.now() }));
+
+    const update = await press('incident_update_open');
+    expect(update.view.callback_id).toBe('incident_update');
+    expect(update.view.blocks.map((block) => block.block_id)).toEqual(expect.arrayContaining(['status', 'public_text', 'internal_text', 'severity']));
+    const updated = await submit('incident_update', update.viewId, {
+      status: { value: { type: 'static_select', selected_option: { value: 'identified' } } },
+      public_text: { value: { type: 'plain_text_input', value: 'We found the cause.' } },
+      internal_text: { value: { type: 'plain_text_input', value: 'Index rebuild stuck on node 3' } },
+      severity: { value: { type: 'static_select', selected_option: { value: 'SEV2' } } },
+    });
+    expect(updated.status).toBe(200);
+    await idle();
+    const [afterUpdate] = await sql<{ status: string; severity: string }>(first.database.url, 'SELECT status, severity FROM incidents WHERE id = $1', [incident.id]);
+    expect(afterUpdate).toEqual({ status: 'identified', severity: 'SEV2' });
+    const notes = await sql<{ kind: string; body: string; public: boolean }>(first.database.url, "SELECT kind, body, public FROM incident_timeline_events WHERE incident_id = $1 AND kind IN ('public_update', 'internal_note') ORDER BY created_at", [incident.id]);
+    expect(notes).toEqual([
+      { kind: 'public_update', body: 'We found the cause.', public: true },
+      { kind: 'internal_note', body: 'Index rebuild stuck on node 3', public: false },
+    ]);
+
+    const edit = await press('incident_edit_open');
+    expect(edit.view.callback_id).toBe('incident_edit');
+    const refused = await submit('incident_edit', edit.viewId, {
+      title: { value: { type: 'plain_text_input', value: 'Search results stale in EU' } },
+      type: { value: { type: 'static_select', selected_option: { value: 'no-such-type' } } },
+      visibility: { value: { type: 'static_select', selected_option: { value: 'internal' } } },
+    });
+    expect(refused.body).toMatchObject({ response_action: 'errors', errors: { type: expect.any(String) } });
+    const edited = await submit('incident_edit', edit.viewId, {
+      title: { value: { type: 'plain_text_input', value: 'Search results stale in EU' } },
+      type: { value: { type: 'static_select', selected_option: { value: 'capacity' } } },
+      services: { value: { type: 'multi_static_select', selected_options: [] } },
+      visibility: { value: { type: 'static_select', selected_option: { value: 'private' } } },
+    });
+    expect(edited.status).toBe(200);
+    await idle();
+    const [afterEdit] = await sql<{ title: string; type: string; visibility: string }>(first.database.url, 'SELECT title, type, visibility FROM incidents WHERE id = $1', [incident.id]);
+    expect(afterEdit).toEqual({ title: 'Search results stale in EU', type: 'capacity', visibility: 'private' });
+    expect(await sql(first.database.url, 'SELECT 1 FROM incident_services WHERE incident_id = $1', [incident.id])).toHaveLength(0);
+
+    clock.set(new Date('2026-12-05T10:45:00Z'));
+    const resolve = await press('incident_resolve_open');
+    expect(resolve.view.callback_id).toBe('incident_resolve');
+    expect(resolve.view.blocks[0].text?.text).toContain('45 min');
+    const resolving = { type: { value: { type: 'static_select', selected_option: { value: 'capacity' } } }, resolution_note: { value: { type: 'plain_text_input', value: 'Rebuilt the index' } } };
+    const both = await Promise.all([submit('incident_resolve', resolve.viewId, resolving), submit('incident_resolve', resolve.viewId, resolving)]);
+    expect(both.map((answer) => answer.status)).toEqual([200, 200]);
+    await idle();
+    const [afterResolve] = await sql<{ status: string }>(first.database.url, 'SELECT status FROM incidents WHERE id = $1', [incident.id]);
+    expect(afterResolve.status).toBe('resolved');
+    expect(await timeline(incident.id, 'status_changed').then((rows) => rows.filter((event) => event.data.to === 'resolved'))).toHaveLength(1);
+    const pressLate = await postToSlackEndpoint(
+      first,
+      blockActionsRequest(SLACK_SIGNING_SECRET, { actions: [{ action_id: 'incident_update_open', block_id: `headline:${incident.id}`, value: `${incident.id}:0` }], userId: BOB, channelId: row.slack_channel_id, responseUrl: fake.responseUrl('late-update') }, { now: clock.now() }),
+    );
+    expect(pressLate.status).toBe(200);
+    await idle();
+    expect(fake.calls('response_url').some((call) => call.responseUrlId === 'late-update' && String(call.args.text).includes('already resolved'))).toBe(true);
   });
 });

@@ -13,6 +13,8 @@ import { slackLogger } from './slack-logger';
 import { SlackTimelineCapture } from './slack-timeline.service';
 import { PageClick, SlackPager } from './slack-pager.service';
 import { ACKNOWLEDGE_ACTION_ID, ESCALATE_ACTION_ID, parsePageButtonValue } from './slack-page-messages';
+import { HeadlineButton, ModalSubmission, SlackHeadlineActions } from './slack-headline-actions.service';
+import { EDIT_BUTTON_ACTION_ID, EDIT_MODAL_CALLBACK_ID, RESOLVE_BUTTON_ACTION_ID, RESOLVE_MODAL_CALLBACK_ID, UPDATE_BUTTON_ACTION_ID, UPDATE_MODAL_CALLBACK_ID } from './slack-incident-modals';
 
 const SOCKET_CLOSE_TIMEOUT_MS = 3000;
 
@@ -37,6 +39,7 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
     private readonly timeline: SlackTimelineCapture,
     private readonly work: SlackBackgroundWork,
     private readonly pager: SlackPager,
+    private readonly headline: SlackHeadlineActions,
   ) {}
 
   onModuleInit(): void {
@@ -134,6 +137,26 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
       });
     pageButton(ACKNOWLEDGE_ACTION_ID, (click) => this.pager.acknowledge(click));
     pageButton(ESCALATE_ACTION_ID, (click) => this.pager.escalate(click));
+
+    // Headline buttons that open a modal: views.open must follow the ack at once (the trigger_id lives 3 s).
+    for (const button of [UPDATE_BUTTON_ACTION_ID, RESOLVE_BUTTON_ACTION_ID, EDIT_BUTTON_ACTION_ID] as HeadlineButton[]) {
+      app.action({ type: 'block_actions', action_id: button }, async ({ ack, body, action }) => {
+        await ack();
+        const target = parsePageButtonValue((action as { value?: unknown }).value);
+        const reply = { userId: body.user.id, responseUrl: 'response_url' in body ? (body.response_url as string) : null, channelId: body.channel?.id ?? null };
+        if (!target) return;
+        this.work.run(`${button} ${target.incidentId}`, () => this.headline.openModal(button, target.incidentId, body.trigger_id, reply));
+      });
+    }
+    const modal = (callbackId: string, submit: (submission: ModalSubmission) => Promise<unknown>) =>
+      app.view({ callback_id: callbackId, type: 'view_submission' }, async ({ body, view, ack }) => {
+        const answer = await submit({ incidentId: view.private_metadata ?? '', userId: body.user.id, userName: body.user.name || null, values: view.state.values as unknown as ViewStateValues });
+        if (answer) await ack(answer as never);
+        else await ack();
+      });
+    modal(UPDATE_MODAL_CALLBACK_ID, (submission) => this.headline.submitUpdate(submission));
+    modal(RESOLVE_MODAL_CALLBACK_ID, (submission) => this.headline.submitResolve(submission));
+    modal(EDIT_MODAL_CALLBACK_ID, (submission) => this.headline.submitEdit(submission));
 
     app.event('pin_added', async ({ event }) => {
       const message = event.item?.message;

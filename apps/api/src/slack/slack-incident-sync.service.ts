@@ -20,6 +20,7 @@ import { SlackCallError, slackErrorCode, SlackGateway, SlackReplyTarget } from '
 import { SlackJobLock } from './slack-job-lock';
 import { headlineInputOf, slackUserOfAuthorLabel } from './slack-replies';
 import { buildPrivateIncidentAnnouncement } from './slack-page-messages';
+import { withHeadlineButtons } from './slack-incident-modals';
 
 /** The team channel's copy of the headline: a private incident's only says that it exists. */
 function teamAnnouncementOf(incident: IncidentEntity, headline: SlackMessage): SlackMessage {
@@ -155,7 +156,7 @@ export class SlackIncidentSync {
 
   private async updateHeadlineMessages(incidentId: string): Promise<void> {
     const incident = await this.incidents.getIncidentById(incidentId);
-    const headline = buildIncidentHeadline(headlineInputOf(incident));
+    const headline = withHeadlineButtons(buildIncidentHeadline(headlineInputOf(incident)), incident);
     const targets: Array<[string, string]> = [];
     if (incident.slackChannelId && incident.slackHeadlineTs) targets.push([incident.slackChannelId, incident.slackHeadlineTs]);
     if (incident.team?.slackChannelId && incident.slackTeamMessageTs) targets.push([incident.team.slackChannelId, incident.slackTeamMessageTs]);
@@ -192,7 +193,7 @@ export class SlackIncidentSync {
         await this.unlessPermanent(step, problems, () => this.gateway.inviteToChannel(channelId, [declarer]));
       }
 
-      const headline = buildIncidentHeadline(headlineInputOf(incident));
+      const headline = withHeadlineButtons(buildIncidentHeadline(headlineInputOf(incident)), incident);
       if (!incident.slackHeadlineTs) {
         step = `post the headline of ${reference} in its channel`;
         const ts = await this.gateway.postMessage(channelId, headline);

@@ -18,6 +18,7 @@ import { OncallModule } from '../oncall/oncall.module';
 import { SlackPager } from './slack-pager.service';
 import { SlackPagingScheduler } from './slack-paging-scheduler';
 import { SlackResolution } from './slack-resolution.service';
+import { SlackHeadlineActions } from './slack-headline-actions.service';
 
 /**
  * The Slack bot. Loaded always; with Slack disabled (no SLACK_BOT_TOKEN) its
@@ -42,6 +43,7 @@ import { SlackResolution } from './slack-resolution.service';
     SlackPager,
     SlackResolution,
     SlackPagingScheduler,
+    SlackHeadlineActions,
   ],
   exports: [SlackGateway, SlackIncidentSync, SlackReminders, SlackBackgroundWork, SlackEventsListener, SlackPager, SlackResolution],
 })
