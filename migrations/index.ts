@@ -10,6 +10,7 @@ import { DigestRetries1795600000000 } from './1795600000000-DigestRetries';
 import { IsolationAndAudit1795700000000 } from './1795700000000-IsolationAndAudit';
 import { StatusPersonsWord1795720000000 } from './1795720000000-StatusPersonsWord';
 import { StatusSubscriptions1795725000000 } from './1795725000000-StatusSubscriptions';
+import { OncallPaging1795730000000 } from './1795730000000-OncallPaging';
 
 export const MIGRATIONS: Function[] = [
   Foundation1795484075858,
@@ -22,4 +23,5 @@ export const MIGRATIONS: Function[] = [
   IsolationAndAudit1795700000000,
   StatusPersonsWord1795720000000,
   StatusSubscriptions1795725000000,
+  OncallPaging1795730000000,
 ];

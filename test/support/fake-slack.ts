@@ -785,6 +785,40 @@ export class FakeSlack {
       return { channel: this.renderChannel(channel), ...(alreadyMember ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}) };
     },
 
+    // A direct message with one person: the same D… channel every time, with the bot and that person in it.
+    'conversations.open': (args) => {
+      const users = str(args.users).split(',').map((user) => user.trim()).filter((user) => user !== '');
+      if (users.length === 0) throw new SlackApiError('users_list_not_supplied');
+      if (users.length > 1) throw new SlackApiError('not_implemented_in_fake');
+      const user = users[0];
+      if (!this.users.has(user)) throw new SlackApiError('user_not_found');
+      const id = `D${user.slice(1)}`;
+      let channel = this.channels.get(id);
+      if (!channel) {
+        channel = { id, name: `dm-${user.toLowerCase()}`, isPrivate: true, created: Math.floor(this.now() / 1000), creator: user, members: new Set([FAKE_SLACK_BOT.userId, user]), topic: '', purpose: '', isArchived: false };
+        this.channels.set(id, channel);
+        this.messages.set(id, []);
+      }
+      return { channel: { id } };
+    },
+
+    // Newest first, `limit` messages (Slack: default 100, at most 999).
+    'conversations.history': (args) => {
+      const channel = this.visibleChannel(args.channel);
+      if (!channel.members.has(FAKE_SLACK_BOT.userId)) throw new SlackApiError('not_in_channel');
+      const limit = Math.min(999, Math.max(1, Number(str(args.limit)) || 100));
+      const messages = [...this.messagesOf(channel.id)].reverse().slice(0, limit);
+      return { messages: messages.map((message) => this.renderMessage(message)), has_more: this.messagesOf(channel.id).length > limit };
+    },
+
+    'conversations.archive': (args) => {
+      const channel = this.visibleChannel(args.channel);
+      if (channel.isArchived) throw new SlackApiError('already_archived');
+      if (!channel.members.has(FAKE_SLACK_BOT.userId)) throw new SlackApiError('not_in_channel');
+      channel.isArchived = true;
+      return {};
+    },
+
     'conversations.info': (args) => ({ channel: this.renderChannel(this.visibleChannel(args.channel)) }),
 
     // Public channels, and private ones the bot is in; `limit` per page (Slack: at most 1000), `cursor` for the next page.

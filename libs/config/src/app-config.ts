@@ -320,6 +320,25 @@ export class EnvironmentSchema {
   @Min(1)
   @Max(100_000)
   SUBSCRIBE_RATE_LIMIT: number = 10;
+
+  /** How often the scheduler sends due escalation steps of unacknowledged pages and posts on-call handoffs. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of seconds' })
+  @Min(1)
+  @Max(3600)
+  PAGING_CHECK_INTERVAL_S: number = 15;
+
+  /** Hours after resolution before an incident's Slack channel is archived (0 = never); re-opening cancels it. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of hours (0 = never)' })
+  @Min(0)
+  @Max(8760)
+  SLACK_ARCHIVE_AFTER_HOURS: number = 24;
+
+  /** Base URL of the PagerDuty Events API v2 (teams with a pagerdutyRoutingKey trigger/acknowledge/resolve there). */
+  @Transform(emptyToUndefined)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  PAGERDUTY_EVENTS_URL: string = 'https://events.pagerduty.com';
 }
 
 export type AppConfigValues = Readonly<Omit<EnvironmentSchema, never>>;

@@ -16,6 +16,8 @@ export {
   type SectionBlock,
   type SelectOption,
   type SlackBlock,
+  type ActionsBlock,
+  type ButtonElement,
   type SlackMessage,
   type StaticSelectElement,
   type TextObject,

@@ -11,6 +11,10 @@ import { SlackGateway } from './slack-gateway';
 import { SlackHttpReceiver } from './slack-http.receiver';
 import { slackLogger } from './slack-logger';
 import { SlackTimelineCapture } from './slack-timeline.service';
+import { PageClick, SlackPager } from './slack-pager.service';
+import { ACKNOWLEDGE_ACTION_ID, ESCALATE_ACTION_ID, parsePageButtonValue } from './slack-page-messages';
+import { HeadlineButton, ModalSubmission, SlackHeadlineActions } from './slack-headline-actions.service';
+import { EDIT_BUTTON_ACTION_ID, EDIT_MODAL_CALLBACK_ID, RESOLVE_BUTTON_ACTION_ID, RESOLVE_MODAL_CALLBACK_ID, UPDATE_BUTTON_ACTION_ID, UPDATE_MODAL_CALLBACK_ID } from './slack-incident-modals';
 
 const SOCKET_CLOSE_TIMEOUT_MS = 3000;
 
@@ -34,6 +38,8 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
     private readonly declare: SlackDeclareFlow,
     private readonly timeline: SlackTimelineCapture,
     private readonly work: SlackBackgroundWork,
+    private readonly pager: SlackPager,
+    private readonly headline: SlackHeadlineActions,
   ) {}
 
   onModuleInit(): void {
@@ -115,6 +121,42 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
       // The Slack side (channel, invite, headlines) waits for a turn: other submissions being acknowledged go first.
       if (outcome.after) this.work.defer('declare from Slack', outcome.after);
     });
+
+    // Page and headline buttons: acknowledged at once, the change made after (a double click or a redelivery changes things once).
+    const pageButton = (actionId: string, handle: (click: PageClick) => Promise<void>) =>
+      app.action({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action }) => {
+        await ack();
+        const target = parsePageButtonValue((action as { value?: unknown }).value);
+        const user = body.user;
+        const reply = { userId: user.id, responseUrl: 'response_url' in body ? (body.response_url as string) : null, channelId: body.channel?.id ?? null };
+        if (!target) {
+          this.work.run(actionId, () => this.gateway.tellUser(reply, 'That button does not name an incident; nothing was changed.'));
+          return;
+        }
+        this.work.run(`${actionId} ${target.incidentId}`, () => handle({ ...target, userId: user.id, userName: ('username' in user ? (user.username as string) : null) || user.name || null, reply }));
+      });
+    pageButton(ACKNOWLEDGE_ACTION_ID, (click) => this.pager.acknowledge(click));
+    pageButton(ESCALATE_ACTION_ID, (click) => this.pager.escalate(click));
+
+    // Headline buttons that open a modal: views.open must follow the ack at once (the trigger_id lives 3 s).
+    for (const button of [UPDATE_BUTTON_ACTION_ID, RESOLVE_BUTTON_ACTION_ID, EDIT_BUTTON_ACTION_ID] as HeadlineButton[]) {
+      app.action({ type: 'block_actions', action_id: button }, async ({ ack, body, action }) => {
+        await ack();
+        const target = parsePageButtonValue((action as { value?: unknown }).value);
+        const reply = { userId: body.user.id, responseUrl: 'response_url' in body ? (body.response_url as string) : null, channelId: body.channel?.id ?? null };
+        if (!target) return;
+        this.work.run(`${button} ${target.incidentId}`, () => this.headline.openModal(button, target.incidentId, body.trigger_id, reply));
+      });
+    }
+    const modal = (callbackId: string, submit: (submission: ModalSubmission) => Promise<unknown>) =>
+      app.view({ callback_id: callbackId, type: 'view_submission' }, async ({ body, view, ack }) => {
+        const answer = await submit({ incidentId: view.private_metadata ?? '', userId: body.user.id, userName: body.user.name || null, values: view.state.values as unknown as ViewStateValues });
+        if (answer) await ack(answer as never);
+        else await ack();
+      });
+    modal(UPDATE_MODAL_CALLBACK_ID, (submission) => this.headline.submitUpdate(submission));
+    modal(RESOLVE_MODAL_CALLBACK_ID, (submission) => this.headline.submitResolve(submission));
+    modal(EDIT_MODAL_CALLBACK_ID, (submission) => this.headline.submitEdit(submission));
 
     app.event('pin_added', async ({ event }) => {
       const message = event.item?.message;

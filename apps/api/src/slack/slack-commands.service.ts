@@ -1,11 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@app/config';
-import { IncidentCommand, IncidentDomainError, IncidentEntity, incidentHelpText, IncidentsService, invalidCommandReply, parseIncidentCommand, TimelineAuthor } from '@app/incidents';
+import { escapeMrkdwn, formatIncidentReference, IncidentCommand, IncidentDomainError, IncidentEntity, incidentHelpText, IncidentsService, invalidCommandReply, parseIncidentCommand, TimelineAuthor } from '@app/incidents';
 import { DomainError } from '@app/platform';
 import { ACK_BUDGET_MS, withinAckWindow } from './slack-ack-window';
 import { SlackDeclareFlow, SlackFlowOutcome, SlashCommandInput } from './slack-declare.service';
 import { slackErrorCode, SlackGateway } from './slack-gateway';
+import { OncallService } from '../oncall/oncall.service';
+import { buildOncallReply } from './slack-page-messages';
+import { SlackPager } from './slack-pager.service';
 import {
   ephemeral,
   failedReply,
@@ -22,7 +25,7 @@ import {
   updatePostedReply,
 } from './slack-replies';
 
-type ChannelCommand = Extract<IncidentCommand, { kind: 'status' | 'severity' | 'lead' | 'update' | 'note' }>;
+type ChannelCommand = Extract<IncidentCommand, { kind: 'status' | 'severity' | 'lead' | 'update' | 'note' | 'ack' | 'type' | 'title' }>;
 
 const USER_ERROR_KINDS = new Set(['validation', 'conflict', 'not_found', 'forbidden', 'unprocessable']);
 
@@ -40,7 +43,14 @@ export class SlackCommandFlow {
     private readonly incidents: IncidentsService,
     private readonly declare: SlackDeclareFlow,
     private readonly gateway: SlackGateway,
+    private readonly pager: SlackPager,
+    private readonly oncall: OncallService,
   ) {}
+
+  private async oncallReply(): Promise<SlashReply> {
+    const rows = await this.oncall.everyTeamNow();
+    return ephemeral(buildOncallReply(rows.map((row) => ({ team: row.team.slug, current: row.state.current, next: row.state.next, shiftEndsAt: row.state.shiftEndsAt }))));
+  }
 
   /** `ackDeadline` (epoch ms): when Slack stops waiting for the answer, minus a margin. */
   async onCommand(command: SlashCommandInput, ackDeadline: number = Date.now() + ACK_BUDGET_MS): Promise<SlackFlowOutcome<SlashReply>> {
@@ -53,6 +63,12 @@ export class SlackCommandFlow {
         return { ack: ephemeral(incidentHelpText(this.config.SLACK_COMMAND)) };
       case 'invalid':
         return { ack: ephemeral(invalidCommandReply(parsed, this.config.SLACK_COMMAND)) };
+      case 'oncall': {
+        const settled = await withinAckWindow(this.oncallReply(), ackDeadline - Date.now());
+        if (settled.state === 'fulfilled') return { ack: settled.value };
+        if (settled.state === 'rejected') return { ack: this.unexpected(settled.error) };
+        return { ack: STILL_WORKING_REPLY, after: () => this.replyLate(command, settled.promise) };
+      }
       default: {
         const settled = await withinAckWindow(this.applyInChannel(command, parsed), ackDeadline - Date.now());
         if (settled.state === 'fulfilled') return { ack: settled.value };
@@ -112,6 +128,20 @@ export class SlackCommandFlow {
       case 'note':
         await this.incidents.postUpdate(incident.id, { body: parsed.text, public: false }, author);
         return notePostedReply(userId, incident.number, parsed.text);
+      case 'ack': {
+        if (incident.resolvedAt !== null) return refusedReply(`${formatIncidentReference(incident.number)} is already resolved.`);
+        const outcome = await this.pager.acknowledgeByPerson(incident, userId, author.kind === 'slack_user' ? (author.name ?? null) : null, 'slash_command');
+        return outcome.won
+          ? { response_type: 'in_channel', text: `<@${userId}> acknowledged ${formatIncidentReference(incident.number)}; paging stopped.` }
+          : ephemeral(`${formatIncidentReference(incident.number)} was already acknowledged${outcome.by ? ` by <@${outcome.by}>` : ''}.`);
+      }
+      case 'type':
+        if (parsed.type === incident.type) return ephemeral(`${formatIncidentReference(incident.number)} already has type \`${parsed.type}\`.`);
+        await this.incidents.updateIncident(incident.id, { type: parsed.type }, author);
+        return { response_type: 'in_channel', text: `<@${userId}> set the type of ${formatIncidentReference(incident.number)} to \`${escapeMrkdwn(parsed.type)}\`.` };
+      case 'title':
+        await this.incidents.updateIncident(incident.id, { title: parsed.title }, author);
+        return { response_type: 'in_channel', text: `<@${userId}> renamed ${formatIncidentReference(incident.number)} to *${escapeMrkdwn(parsed.title)}*.` };
     }
   }
 

@@ -196,6 +196,8 @@ export class SlackDeclareFlow {
         type: command.type ?? 'other',
         services: command.services,
         visibility: command.visibility,
+        // The form has no commander field: whoever declares leads until `/incident lead` says otherwise.
+        commander: input.userId,
         source: 'slack',
         idempotencyKey: declareIdempotencyKey(input),
       },

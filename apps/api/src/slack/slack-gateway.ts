@@ -96,6 +96,8 @@ export class SlackGateway implements OnApplicationBootstrap {
   private readonly logger = new Logger(SlackGateway.name);
   readonly mode: SlackMode;
   private readonly client: WebClient | null;
+  /** The same client without transport retries: for posts that must not go out twice (pages), which check Slack themselves before trying again. */
+  private readonly singleShotClient: WebClient | null;
   private identityValue: SlackIdentity | null = null;
   private health: SlackHealth;
   private healthCheckedAt = 0;
@@ -111,6 +113,17 @@ export class SlackGateway implements OnApplicationBootstrap {
         : new WebClient(config.SLACK_BOT_TOKEN, {
             ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
             retryConfig: TRANSPORT_RETRY,
+            fetch: keepAliveSlackFetch(),
+            rejectRateLimitedCalls: true,
+            timeout: REQUEST_TIMEOUT_MS,
+            logger: slackLogger('SlackWebClient', config.LOG_LEVEL),
+          });
+    this.singleShotClient =
+      this.mode === 'disabled'
+        ? null
+        : new WebClient(config.SLACK_BOT_TOKEN, {
+            ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+            retryConfig: { retries: 0 },
             fetch: keepAliveSlackFetch(),
             rejectRateLimitedCalls: true,
             timeout: REQUEST_TIMEOUT_MS,
@@ -217,10 +230,43 @@ export class SlackGateway implements OnApplicationBootstrap {
     }
   }
 
+  /** The direct-message channel with a person (conversations.open; the same id every time). */
+  async openDirectMessage(userId: string): Promise<string> {
+    const result = await this.call('conversations.open', { users: userId, return_im: false });
+    return String(((result.channel ?? {}) as { id?: string }).id ?? '');
+  }
+
+  /** The latest messages of a channel, newest first: the buttons' values tell which page a message is. */
+  async recentMessages(channelId: string, limit: number): Promise<Array<{ ts: string; text: string; blocks: unknown[] }>> {
+    const result = await this.call('conversations.history', { channel: channelId, limit });
+    const messages = (result.messages ?? []) as Array<{ ts?: string; text?: string; blocks?: unknown[] }>;
+    return messages.map((message) => ({ ts: String(message.ts ?? ''), text: message.text ?? '', blocks: Array.isArray(message.blocks) ? message.blocks : [] }));
+  }
+
+  /** Archives a channel; one already archived is not an error. */
+  async archiveChannel(channelId: string): Promise<void> {
+    try {
+      await this.call('conversations.archive', { channel: channelId });
+    } catch (error) {
+      if (error instanceof SlackCallError && error.code === 'already_archived') return;
+      throw error;
+    }
+  }
+
   // ------------------------------------------------------------------ messages
 
   async postMessage(channelId: string, message: Pick<SlackMessage, 'text'> & Partial<SlackMessage>): Promise<string> {
     const result = await this.call('chat.postMessage', { channel: channelId, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}), unfurl_links: false, unfurl_media: false });
+    return String(result.ts ?? '');
+  }
+
+  /**
+   * chat.postMessage tried once (429s still wait for Retry-After: Slack did
+   * nothing then). A transport failure may have posted it anyway: the caller
+   * looks at the channel before trying again.
+   */
+  async postMessageOnce(channelId: string, message: SlackMessage): Promise<string> {
+    const result = await this.call('chat.postMessage', { channel: channelId, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false }, this.singleShotClient);
     return String(result.ts ?? '');
   }
 
@@ -286,8 +332,8 @@ export class SlackGateway implements OnApplicationBootstrap {
 
   // ------------------------------------------------------------------ transport
 
-  private async call(method: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const client = this.client;
+  private async call(method: string, args: Record<string, unknown>, via: WebClient | null = this.client): Promise<Record<string, unknown>> {
+    const client = via;
     if (!client) throw new SlackCallError(method, 'slack_disabled', false);
     for (let attempt = 0; ; attempt += 1) {
       try {

@@ -12,12 +12,20 @@ import {
   IncidentEntity,
   incidentChannelName,
   IncidentsService,
+  SlackMessage,
   TimelineEventKind,
 } from '@app/incidents';
 import { SlackBackgroundWork } from './slack-background-work';
 import { SlackCallError, slackErrorCode, SlackGateway, SlackReplyTarget } from './slack-gateway';
 import { SlackJobLock } from './slack-job-lock';
 import { headlineInputOf, slackUserOfAuthorLabel } from './slack-replies';
+import { buildPrivateIncidentAnnouncement } from './slack-page-messages';
+import { withHeadlineButtons } from './slack-incident-modals';
+
+/** The team channel's copy of the headline: a private incident's only says that it exists. */
+function teamAnnouncementOf(incident: IncidentEntity, headline: SlackMessage): SlackMessage {
+  return incident.visibility === 'private' ? buildPrivateIncidentAnnouncement(incident) : headline;
+}
 
 /** Channel names tried after `name_taken`: `inc-42-x`, `inc-42-x-2`, ... `inc-42-x-10`. */
 const MAX_CHANNEL_NAME_ATTEMPTS = 10;
@@ -37,6 +45,10 @@ const KINDS_NOT_IN_HEADLINE: ReadonlySet<TimelineEventKind> = new Set<TimelineEv
   'reminder_sent',
   'components_changed',
   'started_at_changed',
+  'paged',
+  'page_failed',
+  'escalated',
+  'pagerduty',
 ]);
 
 interface StepProblem {
@@ -144,13 +156,13 @@ export class SlackIncidentSync {
 
   private async updateHeadlineMessages(incidentId: string): Promise<void> {
     const incident = await this.incidents.getIncidentById(incidentId);
-    const headline = buildIncidentHeadline(headlineInputOf(incident));
+    const headline = withHeadlineButtons(buildIncidentHeadline(headlineInputOf(incident)), incident);
     const targets: Array<[string, string]> = [];
     if (incident.slackChannelId && incident.slackHeadlineTs) targets.push([incident.slackChannelId, incident.slackHeadlineTs]);
     if (incident.team?.slackChannelId && incident.slackTeamMessageTs) targets.push([incident.team.slackChannelId, incident.slackTeamMessageTs]);
     for (const [channelId, ts] of targets) {
       try {
-        await this.gateway.updateMessage(channelId, ts, headline);
+        await this.gateway.updateMessage(channelId, ts, channelId === incident.slackChannelId ? headline : teamAnnouncementOf(incident, headline));
       } catch (error) {
         this.logger.warn({ incident: formatIncidentReference(incident.number), channelId, slackError: slackErrorCode(error) }, 'could not update the incident headline');
       }
@@ -181,7 +193,7 @@ export class SlackIncidentSync {
         await this.unlessPermanent(step, problems, () => this.gateway.inviteToChannel(channelId, [declarer]));
       }
 
-      const headline = buildIncidentHeadline(headlineInputOf(incident));
+      const headline = withHeadlineButtons(buildIncidentHeadline(headlineInputOf(incident)), incident);
       if (!incident.slackHeadlineTs) {
         step = `post the headline of ${reference} in its channel`;
         const ts = await this.gateway.postMessage(channelId, headline);
@@ -193,7 +205,7 @@ export class SlackIncidentSync {
       if (teamChannelId && !incident.slackTeamMessageTs) {
         step = `announce ${reference} in the team channel`;
         await this.unlessPermanent(step, problems, async () => {
-          done.slackTeamMessageTs = await this.gateway.postMessage(teamChannelId, headline);
+          done.slackTeamMessageTs = await this.gateway.postMessage(teamChannelId, teamAnnouncementOf(incident, headline));
         });
       }
 

@@ -15,13 +15,18 @@ import { SlackJobLock } from './slack-job-lock';
 import { SlackReminders } from './slack-reminders.service';
 import { SlackScheduler } from './slack-scheduler';
 import { SlackTimelineCapture } from './slack-timeline.service';
+import { OncallModule } from '../oncall/oncall.module';
+import { SlackPager } from './slack-pager.service';
+import { SlackPagingScheduler } from './slack-paging-scheduler';
+import { SlackResolution } from './slack-resolution.service';
+import { SlackHeadlineActions } from './slack-headline-actions.service';
 
 /**
  * The Slack bot. Loaded always; with Slack disabled (no SLACK_BOT_TOKEN) its
  * route answers 404 with the reason and its listeners and jobs do nothing.
  */
 @Module({
-  imports: [CatalogModule, IncidentsModule],
+  imports: [CatalogModule, IncidentsModule, OncallModule],
   controllers: [SlackEventsController],
   providers: [
     SlackGateway,
@@ -37,7 +42,11 @@ import { SlackTimelineCapture } from './slack-timeline.service';
     SlackTimelineCapture,
     SlackReminders,
     SlackScheduler,
+    SlackPager,
+    SlackResolution,
+    SlackPagingScheduler,
+    SlackHeadlineActions,
   ],
-  exports: [SlackGateway, SlackIncidentSync, SlackReminders, SlackBackgroundWork, SlackEventsListener],
+  exports: [SlackGateway, SlackIncidentSync, SlackReminders, SlackBackgroundWork, SlackEventsListener, SlackPager, SlackResolution],
 })
 export class SlackModule {}

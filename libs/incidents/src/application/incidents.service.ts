@@ -321,6 +321,26 @@ export class IncidentsService {
   }
 
   /**
+   * A person acknowledged the incident (a page's button, `/incident ack`):
+   * sets acknowledgedAt when it is still unset (MTTA) and records who, on the
+   * timeline. Callers that must acknowledge once (pages) claim that first.
+   */
+  async acknowledgeIncident(id: string, author: TimelineAuthor, via: string): Promise<{ incident: IncidentEntity; firstAcknowledgement: boolean }> {
+    let first = false;
+    await this.dataSource.transaction(async (manager) => {
+      const incident = await this.lockIncident(manager, id);
+      const now = this.clock.now();
+      first = incident.acknowledgedAt === null;
+      applyClock(incident, applyClockEvent(clockOf(incident), { kind: 'acknowledged', at: now, actor: actorOf(author) }));
+      await this.appendEvent(manager, incident, 'acknowledged', author, now, { by: authorLabel(author), via });
+      await manager.save(IncidentEntity, stripRelations(incident));
+    });
+    const incident = await this.getIncidentById(id);
+    this.emit<IncidentChangedEvent>(INCIDENT_CHANGED, { incident, kinds: ['acknowledged'] });
+    return { incident, firstAcknowledgement: first };
+  }
+
+  /**
    * Appends an event that does not change the incident's fields (Slack pin or
    * reaction, alert fired/resolved, SLO burn, reminder). Replays with the same
    * `sourceRef` are ignored; returns false then.

@@ -95,7 +95,23 @@ export interface InputBlock {
   readonly optional?: boolean;
 }
 
-export type SlackBlock = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | InputBlock;
+export interface ButtonElement {
+  readonly type: 'button';
+  readonly action_id: string;
+  readonly text: PlainText;
+  readonly value?: string;
+  readonly style?: 'primary' | 'danger';
+  readonly url?: string;
+}
+
+/** Buttons in a message (block_actions carry the block and action ids back). */
+export interface ActionsBlock {
+  readonly type: 'actions';
+  readonly block_id?: string;
+  readonly elements: ButtonElement[];
+}
+
+export type SlackBlock = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | InputBlock | ActionsBlock;
 
 export interface ModalView {
   readonly type: 'modal';

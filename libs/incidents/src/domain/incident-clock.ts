@@ -73,6 +73,8 @@ export type ClockEvent =
   | { readonly kind: 'role_assigned'; readonly at: Date; readonly actor: ClockActor }
   | { readonly kind: 'severity_changed'; readonly at: Date; readonly actor: ClockActor }
   | { readonly kind: 'update_posted'; readonly at: Date; readonly actor: ClockActor }
+  /** a person acknowledged it explicitly (page button, `/incident ack`) */
+  | { readonly kind: 'acknowledged'; readonly at: Date; readonly actor: ClockActor }
   | { readonly kind: 'started_at_edited'; readonly startedAt: Date };
 
 /**
@@ -89,6 +91,7 @@ export function applyClockEvent(clock: IncidentClock, event: ClockEvent): Incide
     case 'role_assigned':
     case 'severity_changed':
     case 'update_posted':
+    case 'acknowledged':
       return acknowledge(clock, event.at, event.actor);
     case 'status_changed':
       return applyTransition(clock, planStatusTransition(event.from, event.to), event.at, event.actor);

@@ -132,6 +132,9 @@ export function incidentHelpText(command = '/incident'): string {
     `• \`${c} lead @someone\`: assign the incident commander (\`${c} lead me\` to take it)`,
     `• \`${c} update &lt;text&gt;\`: post a public update (reaches the status page when the incident is public)`,
     `• \`${c} note &lt;text&gt;\`: add an internal note to the timeline`,
+    `• \`${c} ack\`: acknowledge the incident (stops paging) · \`${c} resolve [text]\` · \`${c} sev1\`…\`sev4\``,
+    `• \`${c} type &lt;type&gt;\`, \`${c} title &lt;title&gt;\`: change the type or the title`,
+    `• \`${c} oncall\`: who is on call for each team (anywhere)`,
     `• \`${c} help\`: show this help`,
     'Pin a message or react with :pushpin: to add it to the timeline.',
   ].join('\n');

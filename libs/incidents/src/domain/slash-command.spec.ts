@@ -92,3 +92,24 @@ describe('invalidCommandReply', () => {
     expect(reply).toContain('`/inc note &lt;text&gt;`');
   });
 });
+
+describe('paging and one-handed aliases', () => {
+  it.each([
+    ['oncall', { kind: 'oncall' }],
+    ['on-call', { kind: 'oncall' }],
+    ['ack', { kind: 'ack' }],
+    ['Acknowledge', { kind: 'ack' }],
+    ['resolve', { kind: 'status', status: 'resolved', text: null }],
+    ['resolve Rolled back v42', { kind: 'status', status: 'resolved', text: 'Rolled back v42' }],
+    ['sev1', { kind: 'severity', severity: 'SEV1' }],
+    ['SEV4', { kind: 'severity', severity: 'SEV4' }],
+    ['type Deploy', { kind: 'type', type: 'deploy' }],
+    ['title Checkout &amp; cart down', { kind: 'title', title: 'Checkout & cart down' }],
+  ])('parses %s', (text, expected) => {
+    expect(parseIncidentCommand(text)).toEqual(expected);
+  });
+
+  it.each(['sev1 now', 'type', 'type not a slug', 'title', 'sev5'])('rejects %s with a reason', (text) => {
+    expect(parseIncidentCommand(text).kind).toBe('invalid');
+  });
+});

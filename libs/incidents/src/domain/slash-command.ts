@@ -16,6 +16,12 @@ export type IncidentCommand =
   | { readonly kind: 'update'; readonly text: string }
   | { readonly kind: 'note'; readonly text: string }
   | { readonly kind: 'help' }
+  /** who is on call for each team */
+  | { readonly kind: 'oncall' }
+  /** acknowledge the incident (stops its page's escalation) */
+  | { readonly kind: 'ack' }
+  | { readonly kind: 'type'; readonly type: string }
+  | { readonly kind: 'title'; readonly title: string }
   | { readonly kind: 'invalid'; readonly subcommand: string | null; readonly reason: string };
 
 export type LeadAssignee =
@@ -23,7 +29,7 @@ export type LeadAssignee =
   | { readonly kind: 'slack_user'; readonly slackUserId: string; readonly name: string | null }
   | { readonly kind: 'name'; readonly name: string };
 
-export const INCIDENT_SUBCOMMANDS = ['declare', 'status', 'severity', 'lead', 'update', 'note', 'help'] as const;
+export const INCIDENT_SUBCOMMANDS = ['declare', 'status', 'severity', 'lead', 'update', 'note', 'help', 'oncall', 'ack', 'resolve', 'type', 'title'] as const;
 
 const ALIASES: Readonly<Record<string, (typeof INCIDENT_SUBCOMMANDS)[number]>> = {
   declare: 'declare',
@@ -38,6 +44,13 @@ const ALIASES: Readonly<Record<string, (typeof INCIDENT_SUBCOMMANDS)[number]>> =
   '?': 'help',
   '-h': 'help',
   '--help': 'help',
+  oncall: 'oncall',
+  'on-call': 'oncall',
+  ack: 'ack',
+  acknowledge: 'ack',
+  resolve: 'resolve',
+  type: 'type',
+  title: 'title',
 };
 
 export function parseIncidentCommand(text: string): IncidentCommand {
@@ -46,7 +59,24 @@ export function parseIncidentCommand(text: string): IncidentCommand {
   const word = match[1].toLowerCase();
   const rest = (match[2] ?? '').trim();
   const subcommand = ALIASES[word];
+  const severityAlias = /^sev([1-4])$/.exec(word);
+  if (severityAlias) return rest === '' ? { kind: 'severity', severity: `SEV${severityAlias[1]}` as Severity } : invalid('severity', `\`${word}\` takes nothing after it.`);
   switch (subcommand) {
+    case 'oncall':
+      return { kind: 'oncall' };
+    case 'ack':
+      return { kind: 'ack' };
+    case 'resolve':
+      return { kind: 'status', status: 'resolved', text: rest === '' ? null : decodeSlackText(rest) };
+    case 'type': {
+      const type = rest.toLowerCase();
+      return /^[a-z0-9][a-z0-9-]{0,62}$/.test(type) ? { kind: 'type', type } : invalid('type', '`type` needs an incident type, e.g. `type deploy`.');
+    }
+    case 'title': {
+      const title = decodeSlackText(rest).trim();
+      if (title === '') return invalid('title', '`title` needs the new title, e.g. `title Checkout errors in EU`.');
+      return title.length > 200 ? invalid('title', 'A title has at most 200 characters.') : { kind: 'title', title };
+    }
     case 'declare':
       return { kind: 'declare', title: rest === '' ? null : decodeSlackText(rest) };
     case 'status':

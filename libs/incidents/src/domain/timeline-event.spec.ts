@@ -49,6 +49,11 @@ describe('timeline event kinds', () => {
       slo_burn_stopped: true,
       budget_exhausted: true,
       reminder_sent: true,
+      paged: true,
+      page_failed: true,
+      escalated: true,
+      acknowledged: true,
+      pagerduty: true,
     };
     expect([...TIMELINE_EVENT_KINDS].sort()).toEqual(Object.keys(kinds).sort());
     expect(new Set(TIMELINE_EVENT_KINDS).size).toBe(TIMELINE_EVENT_KINDS.length);

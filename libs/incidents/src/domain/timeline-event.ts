@@ -35,6 +35,16 @@ export interface TimelinePayloads {
   slo_burn_stopped: SloBurnRef;
   budget_exhausted: { readonly sloId: string; readonly sloName: string; readonly errorBudgetRemaining: number };
   reminder_sent: { readonly silentForMinutes: number; readonly channelId: string | null };
+  /** a page went out: a direct message to a person (step `oncall`/`next`) or `@here` in the team channel */
+  paged: { readonly step: number; readonly notify: string; readonly slackUserId: string | null; readonly channelId: string | null };
+  /** a page could not be delivered (after its retries) */
+  page_failed: { readonly step: number; readonly notify: string; readonly slackUserId: string | null; readonly error: string };
+  /** someone asked for the next escalation step now */
+  escalated: { readonly toStep: number; readonly by: string | null };
+  /** a person acknowledged the page: escalation stops */
+  acknowledged: { readonly by: string; readonly via: string };
+  /** PagerDuty Events API v2 answered (or did not) */
+  pagerduty: { readonly action: string; readonly outcome: string };
 }
 
 export type TimelineEventKind = keyof TimelinePayloads;
@@ -57,6 +67,11 @@ export const TIMELINE_EVENT_KINDS = [
   'slo_burn_stopped',
   'budget_exhausted',
   'reminder_sent',
+  'paged',
+  'page_failed',
+  'escalated',
+  'acknowledged',
+  'pagerduty',
 ] as const satisfies readonly TimelineEventKind[];
 
 export const INCIDENT_ROLES = ['commander'] as const;

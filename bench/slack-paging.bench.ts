@@ -1,0 +1,227 @@
+// Paging benchmark (`npm run bench -- slack-paging`; `npm run bench -- slack` runs it after slack.bench.ts).
+//
+// Starts a private PostgreSQL, the real API (apps/api/src/main.ts under
+// ts-node, its own process, logs at warn) and the fake Slack Web API in this
+// process. 50 teams each have a rotation of one person (50 people), paging
+// SEV1. Then:
+//  1. a burst of 50 SEV1 incidents created at the same moment through the API:
+//     page delivered = incident POST sent → the fake received the page's
+//     chat.postMessage in that person's DM (the call's time at the fake);
+//  2. the 50 people press Acknowledge at the same moment (signed block_actions,
+//     each press sent twice, as a double click): ack latency = the HTTP answer
+//     to the press;
+//  3. duplicates: DMs per incident (must be exactly 1), `paged` and
+//     `acknowledged` timeline events per incident (exactly 1 each).
+// Figures go to stdout and to the "Slack paging" section of bench/RESULTS.md.
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { FakeSlack } from '../test/support/fake-slack';
+import { startPostgresProcess } from '../test/support/pg-process';
+import { freePort } from '../test/support/ports';
+import { blockActionsRequest } from '../test/support/slack-payloads';
+
+const ROOT = resolve(__dirname, '..');
+const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
+const BOT_TOKEN = 'xoxb-bench-token';
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+const INCIDENTS = 50;
+const PAGE_TARGET_P99_MS = 2000;
+const ACK_TARGET_P99_MS = 100;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function summary(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const round = (value: number) => Math.round(value * 10) / 10;
+  return { count: sorted.length, p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1]) };
+}
+
+async function query<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 10));
+  }
+}
+
+async function startApiProcess(env: Record<string, string>, baseUrl: string): Promise<{ stop: () => Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'apps/api/src/main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  const stop = () => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM'))));
+  try {
+    await waitFor('the API to answer /health/live', async () => {
+      if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}:\n${output}`);
+      return fetch(`${baseUrl}/health/live`).then((response) => response.ok, () => false);
+    }, 300_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
+}
+
+async function timedPost(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; ms: number; sentAt: number; text: string }> {
+  const sentAt = Date.now();
+  const started = performance.now();
+  const response = await fetch(url, { method: 'POST', headers, body });
+  const text = await response.text();
+  return { status: response.status, ms: performance.now() - started, sentAt, text };
+}
+
+async function main(): Promise<void> {
+  const loadBefore = loadavg();
+  const dataDir = mkdtempSync(join(tmpdir(), 'ballast-bench-paging-'));
+  const pg = await startPostgresProcess(dataDir, await freePort());
+  const fake = await FakeSlack.start();
+  let api: { stop: () => Promise<void> } | null = null;
+  try {
+    await query(pg.url, 'CREATE DATABASE ballast_bench');
+    const databaseUrl = new URL(pg.url);
+    databaseUrl.pathname = '/ballast_bench';
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    api = await startApiProcess(
+      {
+        DATABASE_URL: databaseUrl.toString(),
+        API_PORT: String(port),
+        HOST: '127.0.0.1',
+        API_ADMIN_TOKEN: ADMIN_TOKEN,
+        LOG_LEVEL: 'warn',
+        SCHEDULER_ENABLED: 'false',
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: fake.url,
+      },
+      baseUrl,
+    );
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    const people = Array.from({ length: INCIDENTS }, (_unused, i) => fake.addUser({ id: `U9${String(i).padStart(4, '0')}`, name: `oncall${i}` }).id);
+    for (let i = 0; i < INCIDENTS; i += 1) {
+      const channel = fake.addChannel({ name: `team-${i}`, members: [people[i]] });
+      await timedPost(`${baseUrl}/api/v1/teams`, JSON.stringify({ slug: `team-${i}`, name: `Team ${i}`, slackChannelId: channel.id }), admin);
+      const put = await fetch(`${baseUrl}/api/v1/teams/team-${i}/oncall`, {
+        method: 'PUT',
+        headers: admin,
+        body: JSON.stringify({ members: [people[i]], rotationStart: '2026-01-05T09:00:00Z', shiftHours: 168, escalation: [{ afterMinutes: 0, notify: 'oncall' }, { afterMinutes: 10, notify: 'channel' }], pageSeverities: ['SEV1'] }),
+      });
+      if (put.status !== 200) throw new Error(`PUT oncall answered ${put.status}: ${await put.text()}`);
+    }
+    // Warm-up: one incident paged and acknowledged, so V8 has compiled the paths being timed.
+    const warm = await timedPost(`${baseUrl}/api/v1/incidents`, JSON.stringify({ title: 'Warm-up', severity: 'SEV1', team: 'team-0', type: 'other' }), admin);
+    const warmId = (JSON.parse(warm.text) as { id: string }).id;
+    await waitFor('the warm-up page', () => fake.calls('chat.postMessage').some((call) => JSON.stringify(call.args.blocks ?? '').includes(`page:${warmId}:0`)));
+    const warmAck = blockActionsRequest(SIGNING_SECRET, { actions: [{ action_id: 'incident_acknowledge', block_id: `page:${warmId}:0`, value: `${warmId}:0` }], userId: people[0], channelId: `D${people[0].slice(1)}` });
+    await timedPost(`${baseUrl}/slack/events`, warmAck.body, warmAck.headers);
+    await waitFor('the warm-up acknowledgement', async () => (await query(databaseUrl.toString(), "SELECT 1 FROM incident_timeline_events WHERE incident_id = $1 AND kind = 'acknowledged'", [warmId])).length === 1);
+
+    // ------------------------------------------------------------ 1. burst of 50 paging incidents
+    const callsBefore = fake.calls().length;
+    const created = await Promise.all(
+      people.map((_person, i) => timedPost(`${baseUrl}/api/v1/incidents`, JSON.stringify({ title: `Burst ${i}`, severity: 'SEV1', team: `team-${i}`, type: 'other' }), admin)),
+    );
+    if (created.some((response) => response.status !== 201)) throw new Error(`incident POST failed: ${created.find((response) => response.status !== 201)?.text}`);
+    const ids = created.map((response) => (JSON.parse(response.text) as { id: string }).id);
+    const pageCall = (id: string) => fake.calls('chat.postMessage').find((call) => call.response?.status === 200 && JSON.stringify(call.args.blocks ?? '').includes(`page:${id}:0`));
+    await waitFor('every page', () => ids.every((id) => pageCall(id) !== undefined), 60_000);
+    const pageLatency = ids.map((id, i) => (pageCall(id)?.at.getTime() ?? NaN) - created[i].sentAt);
+    const pageCalls = fake.calls().length - callsBefore;
+
+    // ------------------------------------------------------------ 2. Acknowledge, everyone at once, each pressed twice
+    const presses = ids.flatMap((id, i) =>
+      [0, 1].map(() => blockActionsRequest(SIGNING_SECRET, { actions: [{ action_id: 'incident_acknowledge', block_id: `page:${id}:0`, value: `${id}:0` }], userId: people[i], channelId: `D${people[i].slice(1)}` })),
+    );
+    const answers = await Promise.all(presses.map((press) => timedPost(`${baseUrl}/slack/events`, press.body, press.headers)));
+    if (answers.some((answer) => answer.status !== 200)) throw new Error(`a press answered ${answers.find((answer) => answer.status !== 200)?.status}`);
+    await waitFor(
+      'every acknowledgement',
+      async () => Number((await query<{ count: string }>(databaseUrl.toString(), "SELECT count(*) FROM incident_paging WHERE acknowledged_at IS NOT NULL AND incident_id = ANY($1)", [ids]))[0].count) === INCIDENTS,
+    );
+    // let the background work (page updates, timeline) settle before counting
+    await new Promise((done) => setTimeout(done, 1000));
+
+    // ------------------------------------------------------------ 3. duplicates
+    const pagesPosted = ids.map((id) => fake.calls('chat.postMessage').filter((call) => JSON.stringify(call.args.blocks ?? '').includes(`page:${id}:0`)).length);
+    const events = await query<{ incident_id: string; kind: string; count: string }>(
+      databaseUrl.toString(),
+      "SELECT incident_id, kind, count(*) FROM incident_timeline_events WHERE incident_id = ANY($1) AND kind IN ('paged', 'acknowledged') GROUP BY incident_id, kind",
+      [ids],
+    );
+    const eventCount = (kind: string) => ids.map((id) => Number(events.find((row) => row.incident_id === id && row.kind === kind)?.count ?? 0));
+    const duplicatePages = pagesPosted.filter((count) => count > 1).length + eventCount('paged').filter((count) => count > 1).length;
+    const missingPages = pagesPosted.filter((count) => count === 0).length;
+    const duplicateAcks = eventCount('acknowledged').filter((count) => count > 1).length;
+
+    const results = {
+      machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`,
+      load: `load average before ${loadBefore.map((value) => value.toFixed(2)).join(' / ')}, after ${loadavg().map((value) => value.toFixed(2)).join(' / ')}`,
+      pageDelivered: summary(pageLatency),
+      acknowledgeAck: summary(answers.map((answer) => answer.ms)),
+      slackCallsDuringBurst: pageCalls,
+      duplicatePages,
+      missingPages,
+      duplicateAcknowledgements: duplicateAcks,
+    };
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+    writeSection(
+      [
+        '## Slack paging',
+        '',
+        `Run by \`npm run bench -- slack-paging\` on ${new Date().toISOString().slice(0, 10)}: ${results.machine}; ${results.load}. Method: the real API (\`apps/api/src/main.ts\` under ts-node, own process, logs at warn) on a private PostgreSQL, the fake Slack Web API (\`test/support/fake-slack.ts\`, answering at once) and the senders in the benchmark process, all on 127.0.0.1. 50 teams, each with a one-person rotation paging SEV1 (50 people); one warm-up incident first.`,
+        '',
+        '| figure | count | p50 ms | p90 ms | p99 ms | max ms | target |',
+        '|---|---|---|---|---|---|---|',
+        `| page delivered (incident POST sent → the page's chat.postMessage at the fake), burst of 50 | ${results.pageDelivered.count} | ${results.pageDelivered.p50} | ${results.pageDelivered.p90} | ${results.pageDelivered.p99} | ${results.pageDelivered.max} | p99 ≤ ${PAGE_TARGET_P99_MS} ms: ${verdict(results.pageDelivered.p99 <= PAGE_TARGET_P99_MS)} |`,
+        `| Acknowledge answered (signed block_actions → HTTP answer), 50 people × double click at once | ${results.acknowledgeAck.count} | ${results.acknowledgeAck.p50} | ${results.acknowledgeAck.p90} | ${results.acknowledgeAck.p99} | ${results.acknowledgeAck.max} | p99 ≤ ${ACK_TARGET_P99_MS} ms: ${verdict(results.acknowledgeAck.p99 <= ACK_TARGET_P99_MS)} |`,
+        '',
+        `Duplicates: ${duplicatePages} incidents with more than one page (posts or \`paged\` events), ${missingPages} without a page, ${duplicateAcks} with more than one \`acknowledged\` event (100 presses for 50 incidents). Slack calls during the burst: ${pageCalls}.`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await api?.stop();
+    await fake.close();
+    await pg.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Replaces (or adds) the "## Slack paging" section of bench/RESULTS.md, leaving the other sections alone. */
+function writeSection(section: string): void {
+  const file = join(__dirname, 'RESULTS.md');
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
+  const start = current.indexOf('\n## Slack paging\n');
+  if (start === -1) {
+    writeFileSync(file, `${current.trimEnd()}\n\n${section}`);
+    return;
+  }
+  const next = current.indexOf('\n## ', start + 1);
+  writeFileSync(file, `${current.slice(0, start)}\n${section}${next === -1 ? '' : current.slice(next)}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
