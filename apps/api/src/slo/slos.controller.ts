@@ -2,18 +2,23 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Qu
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@app/catalog';
 import { ValidationFailedError } from '@app/platform';
-import { SloService } from '@app/slo';
+import { SloService, SloSpecApplyService } from '@app/slo';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { toPageRequest } from '../common/pagination.dto';
 import { uuidParam } from '../common/uuid-param.pipe';
 import { CreateSloDto, ListSlosQueryDto, SloHistoryQueryDto, SloRulesQueryDto, UpdateSloDto } from './dto/slo.dto';
 import { presentHistory, presentSlo, presentStatus } from './slo.presenter';
+import { ImportSlosQueryDto } from './dto/slo-import.dto';
+import { presentSpecApply } from './slo-spec.presenter';
 
 @ApiTags('slos')
 @ApiBearerAuth()
 @Controller('api/v1/slos')
 export class SlosController {
-  constructor(private readonly slos: SloService) {}
+  constructor(
+    private readonly slos: SloService,
+    private readonly specs: SloSpecApplyService,
+  ) {}
 
   @Post()
   async createSlo(@CurrentPrincipal() principal: Principal, @Body() body: CreateSloDto) {
@@ -34,13 +39,20 @@ export class SlosController {
     return this.slos.renderRules({ team: query.team, service: query.service });
   }
 
-  /** OpenSLO v1 YAML, sent as text/yaml (or application/yaml, text/plain), or as JSON `{ "yaml": "..." }`. */
+  /**
+   * OpenSLO v1/v1alpha, Sloth or Pyrra YAML (apply semantics: create, update,
+   * ?prune=true deletes; ?dryRun=true answers the plan), sent as text/yaml (or application/yaml, text/plain), or as JSON `{ "yaml": "..." }`. */
   @Post('import')
   @ApiConsumes('text/yaml', 'application/json')
   @ApiBody({ schema: { oneOf: [{ type: 'string' }, { type: 'object', properties: { yaml: { type: 'string' } }, required: ['yaml'] }] } })
-  async importOpenSlo(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
-    const imported = await this.slos.importOpenSlo(principal, openSloText(body));
-    return { items: imported.map(({ slo, action, warnings }) => ({ action, ...presentSlo(slo, warnings) })) };
+  async importOpenSlo(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Query() query: ImportSlosQueryDto) {
+    const result = await this.specs.apply(principal, openSloText(body), {
+      team: query.team,
+      service: query.service,
+      dryRun: query.dryRun === 'true',
+      prune: query.prune === 'true',
+    });
+    return presentSpecApply(result);
   }
 
   @Get(':id')

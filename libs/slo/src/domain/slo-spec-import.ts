@@ -44,6 +44,8 @@ export interface SpecSloDefinition {
   readonly policy?: { readonly openIncident: boolean; readonly severity?: SloPolicySeverity };
   /** Sloth alert name and extra labels, kept for the Sloth rule export. */
   readonly alerting?: SloAlertingSpec;
+  /** Where each indicator field (`total`, `badQuery`, `histogram`…) and the service came from in the document. */
+  readonly sourcePaths: Readonly<Record<string, string>>;
 }
 
 /** Per-SLO alert naming for exported rules (Sloth's `alerting` block). */
@@ -142,6 +144,8 @@ class SpecReader {
   private readonly alertPolicies = new Map<string, Named<JsonObject>>();
   private readonly alertConditions = new Map<string, Named<JsonObject>>();
   private readonly services: SpecServiceDefinition[] = [];
+  /** Source paths of the indicator fields read last (set by ratioIndicator/pyrraLatency). */
+  private lastPaths: Record<string, string> = {};
 
   constructor(
     private readonly objects: readonly Json[],
@@ -285,6 +289,7 @@ class SpecReader {
     const window = this.openSloV1Window(spec.timeWindow);
     this.budgetingMethod(spec.budgetingMethod, 'spec.budgetingMethod');
     const sloIndicator = spec.indicator !== undefined || spec.indicatorRef !== undefined ? this.v1Indicator(spec, 'spec') : undefined;
+    const sloPaths = this.lastPaths;
     const policy = this.v1AlertPolicies(spec.alertPolicies);
     const objectives = this.list(spec.objectives, 'spec.objectives');
     if (objectives === undefined) return [];
@@ -307,8 +312,10 @@ class SpecReader {
       if (objective.compositeWeight !== undefined) {
         this.report(`${path}.compositeWeight`, 'composite SLOs are not supported');
       }
-      const indicator =
-        objective.indicator !== undefined || objective.indicatorRef !== undefined ? this.v1Indicator(objective, path) : sloIndicator;
+      const ownIndicator = objective.indicator !== undefined || objective.indicatorRef !== undefined;
+      this.lastPaths = sloPaths;
+      const indicator = ownIndicator ? this.v1Indicator(objective, path) : sloIndicator;
+      const sourcePaths = { ...this.lastPaths, service: 'spec.service' };
       if (indicator === undefined && spec.indicator === undefined && spec.indicatorRef === undefined && objective.indicator === undefined && objective.indicatorRef === undefined) {
         this.report('spec.indicator', 'is required (or spec.indicatorRef, or an indicator per objective)');
       }
@@ -326,6 +333,7 @@ class SpecReader {
         window,
         indicator,
         ...(policy !== undefined ? { policy } : {}),
+        sourcePaths,
       });
     });
     return slos;
@@ -590,6 +598,7 @@ class SpecReader {
       const ratioPath = `${path}.ratioMetrics`;
       const ratio = this.object(objective.ratioMetrics, ratioPath);
       let indicator: SloIndicator | undefined;
+      let sourcePaths: Record<string, string> = {};
       if (ratio !== undefined) {
         this.checkFields(ratio, ratioPath, ['good', 'bad', 'total', 'incremental', 'counter']);
         if ((ratio.good === undefined) === (ratio.bad === undefined)) {
@@ -600,6 +609,7 @@ class SpecReader {
           const part = this.v1alphaSource(ratio[goodOrBad], `${ratioPath}.${goodOrBad}`);
           if (total !== undefined && part !== undefined) {
             indicator = this.ratioIndicator(total, part, goodOrBad, ratio.incremental !== false && ratio.counter !== false, ratioPath);
+            sourcePaths = { ...this.lastPaths, service: 'spec.service' };
           }
         }
       }
@@ -614,6 +624,7 @@ class SpecReader {
         objective: target,
         window,
         indicator,
+        sourcePaths,
       });
     });
     return slos;
@@ -712,6 +723,7 @@ class SpecReader {
       }
       const labels = { ...sharedLabels, ...this.labels(slo.labels, `${path}.labels`) };
       const indicator = this.slothSli(slo.sli, `${path}.sli`);
+      const sourcePaths = { ...this.lastPaths, service: at('service') };
       const alerting = this.slothAlerting(slo.alerting, `${path}.alerting`, labels);
       if (name === undefined || service === undefined || objective === undefined || indicator === undefined) return;
       slos.push({
@@ -726,6 +738,7 @@ class SpecReader {
         indicator,
         ...(alerting.policy !== undefined ? { policy: alerting.policy } : {}),
         alerting: alerting.spec,
+        sourcePaths,
       });
     });
     return slos;
@@ -824,6 +837,7 @@ class SpecReader {
     const windowText = this.requiredString(spec.window, 'spec.window');
     const window = windowText === undefined ? undefined : this.rollingDays(windowText, 'spec.window');
     const indicator = this.pyrraIndicator(spec.indicator, 'spec.indicator');
+    const sourcePaths = { ...this.lastPaths, service: 'metadata.labels' };
     let policy: SpecSloDefinition['policy'];
     if (isObject(spec.alerting)) {
       if (spec.alerting.disabled === true) policy = { openIncident: false };
@@ -844,6 +858,7 @@ class SpecReader {
         indicator,
         ...(policy !== undefined ? { policy } : {}),
         ...(alertName !== undefined ? { alerting: { name: alertName } } : {}),
+        sourcePaths,
       },
     ];
   }
@@ -896,6 +911,7 @@ class SpecReader {
     this.grouping(gauge.grouping, `${gaugePath}.grouping`);
     const text = this.requiredString(gauge.metric, `${gaugePath}.metric`);
     if (text === undefined) return undefined;
+    this.lastPaths = { totalQuery: `${gaugePath}.metric`, goodQuery: `${gaugePath}.metric` };
     const selector = this.selector({ text: text.trim(), path: `${gaugePath}.metric` });
     if (selector === undefined) return undefined;
     // A 0/1 gauge: each series counts one event per second, good while it reads 1
@@ -929,6 +945,7 @@ class SpecReader {
       this.report(total.path, `must be ${base}_count (or ${metricName} with le="+Inf") of the same histogram, got ${describeValue(total.text)}`);
       return undefined;
     }
+    this.lastPaths = { histogram: success.path, threshold: success.path };
     return this.validated(() => validateIndicator({ kind: 'latency', histogram, threshold: le.value }), success.path);
   }
 
@@ -952,6 +969,9 @@ class SpecReader {
       this.report(selectorOne.path, `write both queries the same way: both counter selectors, or both PromQL templates with [{{.window}}] (got ${describeValue(selectorOne.text)})`);
       return undefined;
     }
+    this.lastPaths = templates[0]
+      ? { totalQuery: total.path, [`${goodOrBad}Query`]: part.path }
+      : { total: total.path, [goodOrBad]: part.path };
     if (templates[0]) {
       return this.validated(
         () => validateIndicator({ kind: 'ratio', totalQuery: total.text, [`${goodOrBad}Query`]: part.text }, 'indicator'),
