@@ -174,3 +174,6 @@ export {
 export { expandTemplate, isPromqlTemplate, validatePromqlTemplate } from './domain/promql-template';
 export { isTemplateIndicator, type RatioTemplateIndicator } from './domain/slo-indicator';
 export { type AppliedSlo, type ApplySloSpecsOptions, SloSpecApplyService, type SloSpecApplyResult } from './application/slo-spec-apply.service';
+export { type SloExportFilter, SloSpecExportService } from './application/slo-spec-export.service';
+export { buildOpenSloDocuments, type OpenSloExportSource, renderOpenSlo } from './domain/openslo-export';
+export { buildSlothRules, renderSlothRules, type SlothRuleSource } from './domain/sloth-rules';

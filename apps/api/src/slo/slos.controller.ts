@@ -2,13 +2,13 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Qu
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@app/catalog';
 import { ValidationFailedError } from '@app/platform';
-import { SloService, SloSpecApplyService } from '@app/slo';
+import { SloService, SloSpecApplyService, SloSpecExportService } from '@app/slo';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { toPageRequest } from '../common/pagination.dto';
 import { uuidParam } from '../common/uuid-param.pipe';
 import { CreateSloDto, ListSlosQueryDto, SloHistoryQueryDto, SloRulesQueryDto, UpdateSloDto } from './dto/slo.dto';
 import { presentHistory, presentSlo, presentStatus } from './slo.presenter';
-import { ImportSlosQueryDto } from './dto/slo-import.dto';
+import { ImportSlosQueryDto, SloExportQueryDto } from './dto/slo-import.dto';
 import { presentSpecApply } from './slo-spec.presenter';
 
 @ApiTags('slos')
@@ -18,6 +18,7 @@ export class SlosController {
   constructor(
     private readonly slos: SloService,
     private readonly specs: SloSpecApplyService,
+    private readonly exports: SloSpecExportService,
   ) {}
 
   @Post()
@@ -36,7 +37,15 @@ export class SlosController {
   @Get('rules')
   @Header('Content-Type', 'application/yaml; charset=utf-8')
   async getRules(@Query() query: SloRulesQueryDto): Promise<string> {
+    if (query.format === 'sloth') return this.exports.slothRules({ team: query.team, service: query.service });
     return this.slos.renderRules({ team: query.team, service: query.service });
+  }
+
+  /** OpenSLO v1 (a YAML list: Service and SLO documents) that re-imports to the same SLOs. */
+  @Get('openslo')
+  @Header('Content-Type', 'application/yaml; charset=utf-8')
+  async getOpenSlo(@Query() query: SloExportQueryDto): Promise<string> {
+    return this.exports.openSlo({ team: query.team, service: query.service });
   }
 
   /**

@@ -986,11 +986,34 @@ class SpecReader {
     for (const query of [total, part]) {
       if (this.selector(query) === undefined) return undefined;
     }
+    const latency = goodOrBad === 'good' ? this.histogramBuckets(total, part) : undefined;
+    if (latency !== undefined) {
+      this.lastPaths = { histogram: part.path, threshold: part.path };
+      return this.validated(() => validateIndicator(latency), part.path);
+    }
     return this.validated(
       () => validateIndicator({ kind: 'ratio', total: total.text, [goodOrBad]: part.text }, 'indicator'),
       path,
       (field) => (field.endsWith('.total') ? total.path : part.path),
     );
+  }
+
+  /**
+   * good = `h_bucket{…,le="X"}` and total = `h_bucket{…,le="+Inf"}` of the same
+   * series is a latency indicator (what Ballast exports latency SLOs as).
+   */
+  private histogramBuckets(total: Located, good: Located): { kind: 'latency'; histogram: string; threshold: string } | undefined {
+    const totalSelector = parseSeriesSelector(total.text, total.path);
+    const goodSelector = parseSeriesSelector(good.text, good.path);
+    const name = selectorMetricName(goodSelector);
+    const leOf = (selector: typeof totalSelector) => selector.matchers.filter((matcher) => matcher.name === 'le');
+    const [totalLe] = leOf(totalSelector);
+    const [goodLe] = leOf(goodSelector);
+    if (name === undefined || !name.endsWith('_bucket') || selectorMetricName(totalSelector) !== name) return undefined;
+    if (leOf(totalSelector).length !== 1 || leOf(goodSelector).length !== 1 || totalLe.operator !== '=' || goodLe.operator !== '=' || totalLe.value !== '+Inf') return undefined;
+    const withoutLe = (selector: typeof totalSelector) => formatSeriesSelector({ ...selector, matchers: selector.matchers.filter((matcher) => matcher.name !== 'le') });
+    const histogram = withoutLe(goodSelector);
+    return histogram === withoutLe(totalSelector) ? { kind: 'latency', histogram, threshold: goodLe.value } : undefined;
   }
 
   private selector(query: Located): string | undefined {

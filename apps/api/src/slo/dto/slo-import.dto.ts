@@ -26,3 +26,18 @@ export class ImportSlosQueryDto {
   @IsIn(['true', 'false'])
   prune?: 'true' | 'false';
 }
+
+/** Query of GET /api/v1/slos/openslo. */
+export class SloExportQueryDto {
+  @ApiPropertyOptional({ description: 'only SLOs of this team (slug)' })
+  @IsOptional()
+  @IsString()
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  team?: string;
+
+  @ApiPropertyOptional({ description: 'only SLOs of this service (slug)' })
+  @IsOptional()
+  @IsString()
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  service?: string;
+}
