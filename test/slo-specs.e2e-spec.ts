@@ -2,8 +2,12 @@
 // PromQL template indicators, through the API against a real Prometheus holding
 // generated traffic. Expected figures come from the generated events
 // (test/support/synthetic-traffic.ts), never from Prometheus or stored buckets.
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parse, stringify } from 'yaml';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '@app/platform';
 import { SloStatus } from '@app/slo';
@@ -13,6 +17,7 @@ import { RunningPrometheus, startPrometheus } from './support/prometheus';
 import { expectedStatus, expectSameStatus } from './support/slo-expectations';
 import { buildSyntheticHistory, SyntheticHistory, TrafficScenario } from './support/synthetic-traffic';
 
+const execFileAsync = promisify(execFile);
 const NOW_SECONDS = Date.parse('2025-03-03T12:00:00Z') / 1000;
 const NOW = new Date(NOW_SECONDS * 1000);
 const HISTORY_DAYS = 31;
@@ -303,5 +308,154 @@ slos:
     expect(response.body.message).toContain('document 2 spec.budgetingMethod');
     expect(await sloCount()).toBe(before);
     expect((await api.http.get('/api/v1/services/web').set(api.admin)).status).toBe(404);
+  });
+});
+
+describe('export', () => {
+  it('OpenSLO export → delete → import gives identical SLOs and identical figures', async () => {
+    expect((await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'roundtrip', name: 'Round trip' })).status).toBe(201);
+    expect((await api.http.post('/api/v1/services').set(api.admin).send({ slug: 'rt-web', name: 'RT web', team: 'roundtrip' })).status).toBe(201);
+    const definitions = [
+      { name: 'rt-selectors', objective: 0.995, window: '28d', description: 'selectors', indicator: scenarioNamed('steady').indicator },
+      {
+        name: 'rt-templates',
+        objective: 0.99,
+        window: '7d',
+        indicator: {
+          kind: 'ratio',
+          totalQuery: 'sum(rate(http_requests_total{scenario="burst"}[{{.window}}]))',
+          goodQuery: 'sum(rate(http_requests_total{scenario="burst",code=~"2.."}[{{.window}}]))',
+        },
+      },
+      { name: 'rt-latency', objective: 0.99, window: '30d', indicator: scenarioNamed('day-night').indicator },
+    ];
+    const originals = [];
+    for (const definition of definitions) {
+      const created = await api.http.post('/api/v1/slos').set(api.admin).send({ service: 'rt-web', ...definition });
+      expect(created.status).toBe(201);
+      originals.push(created.body);
+    }
+    const exported = await api.http.get('/api/v1/slos/openslo').query({ team: 'roundtrip' }).set(bearer(paymentsToken));
+    expect(exported.status).toBe(200);
+    expect(exported.headers['content-type']).toMatch(/yaml/);
+    // Applying the export to the same data changes nothing.
+    const again = await importYaml(exported.text, { team: 'roundtrip' });
+    expect(again.body.items.map((item: { action: string }) => item.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+
+    for (const original of originals) expect((await api.http.delete(`/api/v1/slos/${original.id}`).set(api.admin)).status).toBe(204);
+    const reimported = await importYaml(exported.text, { team: 'roundtrip' });
+    expect(reimported.status).toBe(201);
+    const shape = (slo: Record<string, unknown>) => ({
+      service: slo.service,
+      team: slo.team,
+      name: slo.name,
+      description: slo.description,
+      objective: slo.objective,
+      window: slo.window,
+      indicator: slo.indicator,
+      policy: slo.policy,
+    });
+    const byName = (items: Array<Record<string, unknown>>) => [...items].sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    expect(byName(reimported.body.items).map(shape)).toEqual(byName(originals).map(shape));
+    for (const original of originals) {
+      const copy = reimported.body.items.find((item: { name: string }) => item.name === original.name);
+      expectSameStatus(copy.status as SloStatus, { ...(original.status as SloStatus), sloId: copy.id });
+    }
+  });
+
+  it('Sloth rules pass promtool check rules and promtool test rules (metadata values, named alerts)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ballast-sloth-'));
+    try {
+      expect((await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'slothy', name: 'Slothy' })).status).toBe(201);
+      const yaml = `version: prometheus/v1
+service: sloth-api
+labels:
+  owner: slothy
+slos:
+  - name: requests-availability
+    objective: 98
+    sli:
+      events:
+        error_query: sum(rate(promtool_requests_total{code="500"}[{{.window}}]))
+        total_query: sum(rate(promtool_requests_total[{{.window}}]))
+    alerting:
+      name: SlothApiHighErrorRate
+      page_alert:
+        labels:
+          severity: pageteam
+`;
+      expect((await importYaml(yaml, { team: 'slothy' })).status).toBe(201);
+      const rules = await api.http.get('/api/v1/slos/rules').query({ format: 'sloth', service: 'sloth-api' }).set(api.admin);
+      expect(rules.status).toBe(200);
+      writeFileSync(join(dir, 'rules.yml'), rules.text);
+      const checked = await execFileAsync('promtool', ['check', 'rules', join(dir, 'rules.yml')]);
+      expect(checked.stdout).toMatch(/SUCCESS/);
+      const id = 'sloth-api-requests-availability';
+      const alertRules = (parse(rules.text) as { groups: Array<{ rules: Array<{ alert?: string; labels: Record<string, string>; annotations: Record<string, string> }> }> }).groups
+        .flatMap((group) => group.rules)
+        .filter((rule) => rule.alert === 'SlothApiHighErrorRate');
+      expect(alertRules.map((rule) => `${rule.labels.sloth_severity} ${rule.labels.long_window}/${rule.labels.short_window} ${rule.labels.severity ?? '-'}`)).toEqual([
+        'page 1h/5m pageteam',
+        'page 6h/30m pageteam',
+        'ticket 1d/2h -',
+        'ticket 3d/6h -',
+      ]);
+      const sample = (expr: string, value: number, at = '100m') => ({
+        // Rounded: rates are floating point (0.019999999999999997 for 0.02).
+        expr: `round(sum by (sloth_id) (${expr}{sloth_id="${id}"}), 0.0001)`,
+        eval_time: at,
+        exp_samples: [{ labels: `{sloth_id="${id}"}`, value }],
+      });
+      const test = {
+        rule_files: ['rules.yml'],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [
+              { series: 'promtool_requests_total{code="200"}', values: '0+98x400' },
+              { series: 'promtool_requests_total{code="500"}', values: '0+2x400' },
+            ],
+            promql_expr_test: [
+              sample('slo:objective:ratio', 0.98),
+              sample('slo:time_period:days', 30),
+              sample('slo:sli_error:ratio_rate5m', 0.02),
+              sample('slo:sli_error:ratio_rate1h', 0.02),
+              sample('slo:sli_error:ratio_rate30d', 0.02, '200m'),
+              sample('slo:period_burn_rate:ratio', 1, '200m'),
+              sample('slo:period_error_budget_remaining:ratio', 0, '200m'),
+              sample('sloth_slo_info', 1),
+            ],
+            // Burn rate 1: no tier fires.
+            alert_rule_test: [{ eval_time: '400m', alertname: 'SlothApiHighErrorRate', exp_alerts: [] }],
+          },
+          {
+            // Half the requests fail: burn rate 25, every tier fires under the SLO's own alert name and labels.
+            interval: '1m',
+            input_series: [
+              { series: 'promtool_requests_total{code="200"}', values: '0+50x400' },
+              { series: 'promtool_requests_total{code="500"}', values: '0+50x400' },
+            ],
+            alert_rule_test: [
+              {
+                eval_time: '400m',
+                alertname: 'SlothApiHighErrorRate',
+                exp_alerts: alertRules.map((rule) => ({
+                  exp_labels: { owner: 'slothy', sloth_id: id, sloth_service: 'sloth-api', sloth_slo: 'requests-availability', ...rule.labels },
+                  exp_annotations: rule.annotations,
+                })),
+              },
+            ],
+          },
+        ],
+      };
+      writeFileSync(join(dir, 'test.yml'), stringify(test));
+      const tested = await execFileAsync('promtool', ['test', 'rules', join(dir, 'test.yml')]).catch((error: { stdout?: string; stderr?: string }) => {
+        throw new Error(`promtool test rules failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+      });
+      expect(tested.stdout).toMatch(/SUCCESS/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
