@@ -10,12 +10,12 @@ import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '@app/platform';
-import { SloStatus } from '@app/slo';
+import { evaluateSloStatus, EVALUATION_WINDOWS, SloStatus, StatusWindowKey, statusWindowSeconds } from '@app/slo';
 import { startApi, RunningApi } from './support/api-app';
 import { renderOpenMetrics } from './support/openmetrics';
 import { RunningPrometheus, startPrometheus } from './support/prometheus';
 import { expectedStatus, expectSameStatus } from './support/slo-expectations';
-import { buildSyntheticHistory, SyntheticHistory, TrafficScenario } from './support/synthetic-traffic';
+import { buildSyntheticHistory, expectedEvents, SyntheticHistory, TrafficScenario } from './support/synthetic-traffic';
 
 const execFileAsync = promisify(execFile);
 const NOW_SECONDS = Date.parse('2025-03-03T12:00:00Z') / 1000;
@@ -457,5 +457,53 @@ slos:
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('history from day one', () => {
+  it('a new SLO\'s /history covers its whole window from the backfilled buckets, each step as it was then', async () => {
+    const scenario = scenarioNamed('burst');
+    const created = await api.http
+      .post('/api/v1/slos')
+      .set(api.admin)
+      .send({ service: 'edge', name: 'history-day-one', objective: 0.999, window: '7d', indicator: scenario.indicator });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const response = await api.http.get(`/api/v1/slos/${id}/history`).set(api.admin);
+    expect(response.status).toBe(200);
+    const step = response.body.stepSeconds as number;
+    expect(step).toBe(1800); // 7 days in at most 500 points
+    const points = response.body.points as Array<{ time: string; evaluations: number; source: string; sli: number | null; errorBudgetRemaining: number | null; state: string }>;
+    // 7 days of half-hour steps: the first bin starts at the window's start, the last holds the creation's evaluation.
+    expect(points).toHaveLength(7 * 48 + 1);
+    expect(points[0].time).toBe(new Date(NOW.getTime() - 7 * 86_400_000).toISOString());
+    expect(points[points.length - 1]).toMatchObject({ time: NOW.toISOString(), source: 'evaluation', evaluations: 1 });
+    expect(points.filter((point) => point.source === 'buckets').length).toBe(points.length - 1);
+
+    // Every derived point equals the status computed from the generated events over the part of its window the buckets cover.
+    const coverageStart = NOW_SECONDS - 7 * 86_400;
+    for (const point of points.filter((candidate) => candidate.source === 'buckets')) {
+      const binStart = Date.parse(point.time) / 1000;
+      const asOf = Math.min(binStart + step - 300, NOW_SECONDS);
+      const counts: Record<string, { bad: number; total: number }> = {};
+      for (const key of [...EVALUATION_WINDOWS, '7d'] as StatusWindowKey[]) {
+        counts[key] = expectedEvents(scenario, asOf, Math.min(statusWindowSeconds(key), asOf - coverageStart));
+      }
+      const expected = evaluateSloStatus({ sloId: id, objective: 0.999, window: '7d', now: new Date(asOf * 1000), counts });
+      expect(point.state).toBe(expected.state);
+      for (const field of ['sli', 'errorBudgetRemaining'] as const) {
+        if (expected[field] === null) expect(point[field]).toBeNull();
+        else expect(Math.abs((point[field] as number) - (expected[field] as number))).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(expected[field] as number)));
+      }
+    }
+    // The burst shows as it happened: the budget dropped within the last hour, not across the whole chart.
+    const budgets = points.map((point) => point.errorBudgetRemaining as number);
+    expect(budgets[budgets.length - 1]).toBeLessThan(budgets[budgets.length - 3]);
+
+    // After thinning (evaluations deleted), the chart is the same from the buckets.
+    await sql('DELETE FROM slo_evaluations WHERE slo_id = $1', [id]);
+    const thinned = await api.http.get(`/api/v1/slos/${id}/history`).set(api.admin);
+    expect(thinned.body.points).toHaveLength(points.length);
+    expect(thinned.body.points.every((point: { source: string }) => point.source === 'buckets')).toBe(true);
   });
 });
