@@ -11,6 +11,7 @@ import { IsolationAndAudit1795700000000 } from './1795700000000-IsolationAndAudi
 import { StatusPersonsWord1795720000000 } from './1795720000000-StatusPersonsWord';
 import { StatusSubscriptions1795725000000 } from './1795725000000-StatusSubscriptions';
 import { OncallPaging1795730000000 } from './1795730000000-OncallPaging';
+import { SloAlerting1795740000000 } from './1795740000000-SloAlerting';
 
 export const MIGRATIONS: Function[] = [
   Foundation1795484075858,
@@ -24,4 +25,5 @@ export const MIGRATIONS: Function[] = [
   StatusPersonsWord1795720000000,
   StatusSubscriptions1795725000000,
   OncallPaging1795730000000,
+  SloAlerting1795740000000,
 ];

@@ -163,3 +163,18 @@ export { SloEventBucketEntity } from './persistence/slo-event-bucket.entity';
 export { SloEvaluationEntity } from './persistence/slo-evaluation.entity';
 export { SloEntity } from './persistence/slo.entity';
 export { PrometheusClient, type PrometheusWorkStats } from './prometheus/prometheus-client';
+
+// SLO specs from other tools (OpenSLO, Sloth, Pyrra), PromQL templates.
+export {
+  importSloSpecs,
+  type SloAlertingSpec,
+  SloSpecImportError,
+  type SpecImport,
+  type SpecSloDefinition,
+} from './domain/slo-spec-import';
+export { expandTemplate, isPromqlTemplate, validatePromqlTemplate } from './domain/promql-template';
+export { isTemplateIndicator, type RatioTemplateIndicator } from './domain/slo-indicator';
+export { type AppliedSlo, type ApplySloSpecsOptions, SloSpecApplyService, type SloSpecApplyResult } from './application/slo-spec-apply.service';
+export { type SloExportFilter, SloSpecExportService } from './application/slo-spec-export.service';
+export { buildOpenSloDocuments, type OpenSloExportSource, renderOpenSlo } from './domain/openslo-export';
+export { buildSlothRules, renderSlothRules, type SlothRuleSource } from './domain/sloth-rules';

@@ -7,6 +7,8 @@ import { SloEvaluator } from './application/slo-evaluator';
 import { SloMetrics } from './application/slo-metrics';
 import { SloSelectorCheck } from './application/slo-selector-check';
 import { SloService } from './application/slo.service';
+import { SloSpecApplyService } from './application/slo-spec-apply.service';
+import { SloSpecExportService } from './application/slo-spec-export.service';
 import { SLO_ENTITIES } from './persistence/entities';
 import { PrometheusClient } from './prometheus/prometheus-client';
 
@@ -17,7 +19,7 @@ import { PrometheusClient } from './prometheus/prometheus-client';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([...SLO_ENTITIES, ServiceEntity]), CatalogModule],
-  providers: [PrometheusClient, SloEvaluationStore, SloEvaluator, SloEvaluationScheduler, SloSelectorCheck, SloService, SloMetrics],
-  exports: [SloService, SloEvaluator, PrometheusClient],
+  providers: [PrometheusClient, SloEvaluationStore, SloEvaluator, SloEvaluationScheduler, SloSelectorCheck, SloService, SloMetrics, SloSpecApplyService, SloSpecExportService],
+  exports: [SloService, SloEvaluator, PrometheusClient, SloSpecApplyService, SloSpecExportService],
 })
 export class SloModule {}

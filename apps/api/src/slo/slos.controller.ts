@@ -3,12 +3,14 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@app/catalog';
 import { ValidationFailedError, isUnsafeText } from '@app/platform';
 import { EvaluateRateLimit } from './evaluate-rate-limit';
-import { SloService } from '@app/slo';
+import { SloService, SloSpecApplyService, SloSpecExportService } from '@app/slo';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { toPageRequest } from '../common/pagination.dto';
 import { uuidParam } from '../common/uuid-param.pipe';
 import { CreateSloDto, ListSlosQueryDto, SloHistoryQueryDto, SloRulesQueryDto, UpdateSloDto } from './dto/slo.dto';
 import { presentHistory, presentSlo, presentStatus } from './slo.presenter';
+import { ImportSlosQueryDto, SloExportQueryDto } from './dto/slo-import.dto';
+import { presentSpecApply } from './slo-spec.presenter';
 
 @ApiTags('slos')
 @ApiBearerAuth()
@@ -17,6 +19,8 @@ export class SlosController {
   constructor(
     private readonly slos: SloService,
     private readonly evaluateRateLimit: EvaluateRateLimit,
+    private readonly specs: SloSpecApplyService,
+    private readonly exports: SloSpecExportService,
   ) {}
 
   @Post()
@@ -35,16 +39,31 @@ export class SlosController {
   @Get('rules')
   @Header('Content-Type', 'application/yaml; charset=utf-8')
   async getRules(@Query() query: SloRulesQueryDto): Promise<string> {
+    if (query.format === 'sloth') return this.exports.slothRules({ team: query.team, service: query.service });
     return this.slos.renderRules({ team: query.team, service: query.service });
   }
 
-  /** OpenSLO v1 YAML, sent as text/yaml (or application/yaml, text/plain), or as JSON `{ "yaml": "..." }`. */
+  /** OpenSLO v1 (a YAML list: Service and SLO documents) that re-imports to the same SLOs. */
+  @Get('openslo')
+  @Header('Content-Type', 'application/yaml; charset=utf-8')
+  async getOpenSlo(@Query() query: SloExportQueryDto): Promise<string> {
+    return this.exports.openSlo({ team: query.team, service: query.service });
+  }
+
+  /**
+   * OpenSLO v1/v1alpha, Sloth or Pyrra YAML (apply semantics: create, update,
+   * ?prune=true deletes; ?dryRun=true answers the plan), sent as text/yaml (or application/yaml, text/plain), or as JSON `{ "yaml": "..." }`. */
   @Post('import')
   @ApiConsumes('text/yaml', 'application/json')
   @ApiBody({ schema: { oneOf: [{ type: 'string' }, { type: 'object', properties: { yaml: { type: 'string' } }, required: ['yaml'] }] } })
-  async importOpenSlo(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
-    const imported = await this.slos.importOpenSlo(principal, openSloText(body));
-    return { items: imported.map(({ slo, action, warnings }) => ({ action, ...presentSlo(slo, warnings) })) };
+  async importOpenSlo(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Query() query: ImportSlosQueryDto) {
+    const result = await this.specs.apply(principal, openSloText(body), {
+      team: query.team,
+      service: query.service,
+      dryRun: query.dryRun === 'true',
+      prune: query.prune === 'true',
+    });
+    return presentSpecApply(result);
   }
 
   @Get(':id')

@@ -2,7 +2,12 @@ import { Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { PrometheusQueryError, PrometheusResultError, PrometheusUnavailableError, SloValidationError } from '../domain/errors';
 import { parseSeriesSelector, quotePromqlString } from '../domain/promql-selector';
-import type { SloIndicator } from '../domain/slo-indicator';
+import { isTemplateIndicator, type SloIndicator } from '../domain/slo-indicator';
+import { leSpellings } from '../domain/promql-queries';
+import { expandTemplate, isPromqlTemplate } from '../domain/promql-template';
+
+/** A template is checked over the bucket length, the range Ballast reads it at most. */
+const EVALUATION_CHECK_RANGE_SECONDS = 300;
 import { PrometheusClient } from '../prometheus/prometheus-client';
 
 /** Something accepted that the user should know about. */
@@ -35,16 +40,26 @@ export class SloSelectorCheck {
   ) {}
 
   async check(indicator: SloIndicator, now: Date, fieldPrefix = 'indicator'): Promise<SloWarning[]> {
-    const checks =
-      indicator.kind === 'ratio'
+    const checks = isTemplateIndicator(indicator)
+      ? [
+          { field: `${fieldPrefix}.totalQuery`, selector: indicator.totalQuery },
+          indicator.badQuery !== undefined
+            ? { field: `${fieldPrefix}.badQuery`, selector: indicator.badQuery }
+            : { field: `${fieldPrefix}.goodQuery`, selector: indicator.goodQuery },
+        ]
+      : indicator.kind === 'ratio'
         ? [
             { field: `${fieldPrefix}.total`, selector: indicator.total },
-            indicator.bad !== undefined ? { field: `${fieldPrefix}.bad`, selector: indicator.bad } : { field: `${fieldPrefix}.good`, selector: indicator.good },
+            indicator.bad !== undefined ? { field: `${fieldPrefix}.bad`, selector: indicator.bad } : { field: `${fieldPrefix}.good`, selector: indicator.good as string },
           ]
         : [{ field: `${fieldPrefix}.histogram`, selector: indicator.histogram }];
     const outcomes = await Promise.all(
       checks.map(async ({ field, selector }) => {
-        const query = indicator.kind === 'latency' ? `count by (le) (${selector})` : `count(${selector})`;
+        const query = isPromqlTemplate(selector)
+          ? `sum(${expandTemplate(selector, EVALUATION_CHECK_RANGE_SECONDS)})`
+          : indicator.kind === 'latency'
+            ? `count by (le) (${selector})`
+            : `count(${selector})`;
         try {
           return { field, selector, result: await this.prometheus.instantQuery(query, now) };
         } catch (error) {
@@ -90,7 +105,7 @@ export class SloSelectorCheck {
       }
       if (indicator.kind === 'latency') {
         const bounds = outcome.result.map((sample) => sample.metric.le).filter((le): le is string => typeof le === 'string');
-        if (!bounds.includes(indicator.threshold)) {
+        if (!leSpellings(indicator.threshold).some((spelling) => bounds.includes(spelling))) {
           const metric = parseSeriesSelector(indicator.histogram).metricName ?? 'the histogram';
           throw new SloValidationError(
             `${fieldPrefix}.threshold`,

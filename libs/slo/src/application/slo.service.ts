@@ -9,6 +9,7 @@ import { ImportedSloDefinition, importOpenSlo } from '../domain/openslo-import';
 import { renderPrometheusRules } from '../domain/prometheus-rules';
 import { SloIndicator, validateIndicator } from '../domain/slo-indicator';
 import { historyStepSeconds, worstSloState } from '../domain/slo-health';
+import { historyFromBuckets, RunningTotalRow } from '../domain/slo-history';
 import { validateObjective } from '../domain/slo-math';
 import { DEFAULT_SLO_POLICY, type SloComponentStatusTier, SloPolicy, validatePolicy } from '../domain/slo-policy';
 import type { SloState, SloStatus } from '../domain/slo-status';
@@ -95,6 +96,8 @@ export interface SloHistoryPoint {
   readonly errorBudgetRemaining: number | null;
   /** The highest burn rate per window in the step, so short spikes stay visible. */
   readonly burnRates: Readonly<Record<string, number | null>>;
+  /** `evaluation`: stored evaluations of the step; `buckets`: derived from the backfilled buckets (no evaluation in the step). */
+  readonly source?: 'evaluation' | 'buckets';
 }
 
 export interface SloHistory {
@@ -269,20 +272,40 @@ export class SloService {
        GROUP BY 1 ORDER BY 1`,
       [id, from.toISOString(), to.toISOString(), stepSeconds],
     )) as Array<Record<string, unknown>>;
+    const evaluated: SloHistoryPoint[] = rows.map((row) => ({
+      time: row.time as Date,
+      evaluations: row.evaluations as number,
+      state: row.state as SloState,
+      sli: row.sli as number | null,
+      errorBudgetRemaining: row.errorBudgetRemaining as number | null,
+      burnRates: Object.fromEntries(burnRateColumns.map(([key], index) => [key, row[`burn${index}`] as number | null])),
+      source: 'evaluation',
+    }));
+    // Steps without an evaluation (before the SLO existed, or thinned) are derived from its backfilled buckets.
+    const bucketRows = (await this.dataSource.query(
+      `SELECT bucket_start AS start, bad, total, cum_bad AS "cumBad", cum_total AS "cumTotal"
+       FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start < $2 ORDER BY bucket_start`,
+      [id, to.toISOString()],
+    )) as RunningTotalRow[];
+    const evaluatedTimes = new Set(evaluated.map((point) => point.time.getTime()));
+    const derived: SloHistoryPoint[] = historyFromBuckets({ sloId: id, objective: slo.objective, window, from, to, stepSeconds, rows: bucketRows })
+      .filter((point) => !evaluatedTimes.has(point.time.getTime()))
+      .map((point) => ({
+        time: point.time,
+        evaluations: 0,
+        state: point.status.state,
+        sli: point.status.sli,
+        errorBudgetRemaining: point.status.errorBudgetRemaining,
+        burnRates: Object.fromEntries(Object.entries(point.status.windows).map(([key, value]) => [key, value.burnRate])),
+        source: 'buckets',
+      }));
     return {
       sloId: id,
       window,
       from,
       to,
       stepSeconds,
-      points: rows.map((row) => ({
-        time: row.time as Date,
-        evaluations: row.evaluations as number,
-        state: row.state as SloState,
-        sli: row.sli as number | null,
-        errorBudgetRemaining: row.errorBudgetRemaining as number | null,
-        burnRates: Object.fromEntries(burnRateColumns.map(([key], index) => [key, row[`burn${index}`] as number | null])),
-      })),
+      points: [...evaluated, ...derived].sort((a, b) => a.time.getTime() - b.time.getTime()),
     };
   }
 

@@ -14,6 +14,7 @@ import {
   tagged,
   WINDOW_LABEL,
 } from './promql-queries';
+import { isPromqlTemplate, templateIncreaseQuery } from './promql-template';
 import { EventCounts } from './slo-math';
 import { SloIndicator } from './slo-indicator';
 import { EVALUATION_WINDOWS, EvaluationWindow, formatPromqlDuration, SloWindow, StatusWindowKey, statusWindowSeconds } from './slo-window';
@@ -192,6 +193,9 @@ function buildInstantQuery(indicator: SloIndicator, now: Date, tailSeconds: numb
 
 /** Events of the bucket ending `offsetSeconds` before the evaluation time. */
 function bucketIncrease(selector: string, offsetSeconds: number): string {
+  if (isPromqlTemplate(selector)) {
+    return templateIncreaseQuery(selector, EVENT_BUCKET_SECONDS, offsetSeconds);
+  }
   const range = formatPromqlDuration(EVENT_BUCKET_SECONDS);
   const offset = offsetSeconds > 0 ? ` offset ${formatPromqlDuration(offsetSeconds)}` : '';
   return `sum(increase(${selector}[${range}]${offset}))`;

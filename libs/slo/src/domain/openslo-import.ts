@@ -536,3 +536,37 @@ function isObject(value: Json | undefined): value is JsonObject {
 function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
+
+/** Bounds of the multi-format importer: a file of 1,000 SLOs is about 1 MB of YAML. */
+export const SPEC_MAX_CHARACTERS = 4 * 1024 * 1024;
+export const SPEC_MAX_DOCUMENTS = 5000;
+
+/**
+ * The documents of a YAML text, bounded like importOpenSlo (size, nesting,
+ * document count, aliases) with the multi-format importer's limits.
+ */
+export function readYamlDocuments(text: string): unknown[] {
+  const reject = (message: string): never => {
+    throw new OpenSloImportError([{ document: 0, path: '', message }]);
+  };
+  if (text.length > SPEC_MAX_CHARACTERS) reject(`the file is larger than ${SPEC_MAX_CHARACTERS} characters`);
+  const depth = estimatedNestingDepth(text);
+  if (depth.depth > OPENSLO_MAX_NESTING) reject(`the YAML is nested deeper than ${OPENSLO_MAX_NESTING} levels (line ${depth.line})`);
+  const documents = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true });
+  if (documents.length > SPEC_MAX_DOCUMENTS) reject(`the file has more than ${SPEC_MAX_DOCUMENTS} YAML documents`);
+  const issues: OpenSloImportIssue[] = [];
+  const contents = documents.map((document, index) => {
+    for (const error of document.errors) {
+      issues.push({ document: index, path: '', message: `invalid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}` });
+    }
+    if (document.errors.length > 0) return undefined;
+    try {
+      return document.toJS({ maxAliasCount: OPENSLO_MAX_ALIAS_COUNT }) as unknown;
+    } catch (error) {
+      issues.push({ document: index, path: '', message: `YAML aliases expand too much or cannot be resolved (${error instanceof Error ? error.message : String(error)})` });
+      return undefined;
+    }
+  });
+  if (issues.length > 0) throw new OpenSloImportError(issues);
+  return contents;
+}

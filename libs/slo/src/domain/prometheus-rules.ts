@@ -3,6 +3,7 @@ import { alertTiersForSlo, roundSignificant, ScaledBurnRateAlertTier } from './b
 import { describeValue, SloValidationError } from './errors';
 import { indicatorCounters, IndicatorCounters } from './promql-queries';
 import { quotePromqlString } from './promql-selector';
+import { expandTemplate, isPromqlTemplate } from './promql-template';
 import { SloIndicator, validateIndicator } from './slo-indicator';
 import { errorBudget, validateObjective } from './slo-math';
 import { EVALUATION_WINDOWS, EvaluationWindow, evaluationWindowSeconds, formatPromqlDuration, parseWindow, SloWindow } from './slo-window';
@@ -209,6 +210,9 @@ function badEventsRate(counters: IndicatorCounters, window: EvaluationWindow): s
 }
 
 function rateSum(selector: string, window: EvaluationWindow): string {
+  if (isPromqlTemplate(selector)) {
+    return `sum(${expandTemplate(selector, evaluationWindowSeconds(window))})`;
+  }
   return `sum(rate(${selector}[${formatPromqlDuration(evaluationWindowSeconds(window))}]))`;
 }
 

@@ -2,7 +2,8 @@ import { PrometheusResultError } from './errors';
 import { EVENT_BUCKET_SECONDS, EventBucket } from './event-buckets';
 import { formatSeriesSelector, parseSeriesSelector, quotePromqlString, withLabelMatchers } from './promql-selector';
 import { EventCounts } from './slo-math';
-import { SloIndicator } from './slo-indicator';
+import { isTemplateIndicator, SloIndicator } from './slo-indicator';
+import { isPromqlTemplate, templateIncreaseQuery } from './promql-template';
 import { formatPromqlDuration, StatusWindowKey, statusWindowSeconds } from './slo-window';
 
 /*
@@ -86,17 +87,49 @@ export function indicatorCounters(indicator: SloIndicator): IndicatorCounters {
     const histogram = parseSeriesSelector(indicator.histogram, 'indicator.histogram');
     return {
       total: withLabelMatchers(histogram, [{ name: 'le', operator: '=', value: '+Inf' }]),
-      good: withLabelMatchers(histogram, [{ name: 'le', operator: '=', value: indicator.threshold }]),
+      good: withLabelMatchers(histogram, [leMatcher(indicator.threshold)]),
     };
+  }
+  if (isTemplateIndicator(indicator)) {
+    return indicator.badQuery !== undefined
+      ? { total: indicator.totalQuery, bad: indicator.badQuery }
+      : { total: indicator.totalQuery, good: indicator.goodQuery };
   }
   const canonical = (text: string, field: string): string => formatSeriesSelector(parseSeriesSelector(text, field));
   return indicator.bad !== undefined
     ? { total: canonical(indicator.total, 'indicator.total'), bad: canonical(indicator.bad, 'indicator.bad') }
-    : { total: canonical(indicator.total, 'indicator.total'), good: canonical(indicator.good, 'indicator.good') };
+    : { total: canonical(indicator.total as string, 'indicator.total'), good: canonical(indicator.good as string, 'indicator.good') };
+}
+
+/**
+ * Spellings of one `le` bound: Prometheus 3 normalises classic histogram bounds
+ * to floats (`le="1"` becomes `le="1.0"`), so a threshold written either way
+ * matches the series of both Prometheus versions (only one exists at a time).
+ */
+export function leSpellings(threshold: string): string[] {
+  const value = Number(threshold);
+  if (!Number.isFinite(value)) {
+    return [threshold];
+  }
+  const spellings = new Set([threshold, String(value)]);
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) {
+    spellings.add(`${value}.0`);
+  }
+  return [...spellings];
+}
+
+function leMatcher(threshold: string): { name: string; operator: '=' | '=~'; value: string } {
+  const spellings = leSpellings(threshold);
+  return spellings.length === 1
+    ? { name: 'le', operator: '=', value: threshold }
+    : { name: 'le', operator: '=~', value: spellings.map((spelling) => spelling.replace(/[.+]/g, (char) => `\\${char}`)).join('|') };
 }
 
 /** `sum(increase(<selector>[<range>]))`: events in (t - range, t], counter resets handled. */
 export function increaseQuery(selector: string, rangeSeconds: number): string {
+  if (isPromqlTemplate(selector)) {
+    return templateIncreaseQuery(selector, rangeSeconds);
+  }
   return `sum(increase(${selector}[${formatPromqlDuration(rangeSeconds)}]))`;
 }
 

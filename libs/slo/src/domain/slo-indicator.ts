@@ -1,5 +1,6 @@
 import { describeValue, SloValidationError } from './errors';
 import { parseSeriesSelector, selectorMetricName } from './promql-selector';
+import { validatePromqlTemplate } from './promql-template';
 
 /**
  * Counter-based indicator: `total` events and either the `bad` or the `good`
@@ -7,7 +8,37 @@ import { parseSeriesSelector, selectorMetricName } from './promql-selector';
  */
 export type RatioIndicator =
   | { readonly kind: 'ratio'; readonly total: string; readonly bad: string; readonly good?: undefined }
-  | { readonly kind: 'ratio'; readonly total: string; readonly good: string; readonly bad?: undefined };
+  | { readonly kind: 'ratio'; readonly total: string; readonly good: string; readonly bad?: undefined }
+  | RatioTemplateIndicator;
+
+/**
+ * Ratio indicator from PromQL templates (Sloth's convention): `totalQuery` and
+ * one of `badQuery`/`goodQuery`, each an expression returning a per-second
+ * rate with `[{{.window}}]` as the range of its range selectors.
+ */
+export type RatioTemplateIndicator =
+  | {
+      readonly kind: 'ratio';
+      readonly totalQuery: string;
+      readonly badQuery: string;
+      readonly goodQuery?: undefined;
+      readonly total?: undefined;
+      readonly bad?: undefined;
+      readonly good?: undefined;
+    }
+  | {
+      readonly kind: 'ratio';
+      readonly totalQuery: string;
+      readonly goodQuery: string;
+      readonly badQuery?: undefined;
+      readonly total?: undefined;
+      readonly bad?: undefined;
+      readonly good?: undefined;
+    };
+
+export function isTemplateIndicator(indicator: SloIndicator): indicator is RatioTemplateIndicator {
+  return indicator.kind === 'ratio' && 'totalQuery' in indicator && indicator.totalQuery !== undefined;
+}
 
 /**
  * Histogram-based indicator: requests faster than `threshold` seconds are good.
@@ -36,6 +67,10 @@ export function validateIndicator(input: unknown, field = 'indicator'): SloIndic
   const fields = input as Record<string, unknown>;
   switch (fields.kind) {
     case 'ratio':
+      if (fields.totalQuery !== undefined || fields.badQuery !== undefined || fields.goodQuery !== undefined) {
+        rejectUnknownFields(fields, ['kind', 'totalQuery', 'badQuery', 'goodQuery'], field);
+        return validateRatioTemplateIndicator(fields, field);
+      }
       rejectUnknownFields(fields, ['kind', 'total', 'bad', 'good'], field);
       return validateRatioIndicator(fields, field);
     case 'latency':
@@ -50,6 +85,9 @@ export function validateIndicator(input: unknown, field = 'indicator'): SloIndic
 }
 
 function validateRatioIndicator(fields: Record<string, unknown>, field: string): RatioIndicator {
+  if (fields.total === undefined) {
+    throw new SloValidationError(`${field}.total`, `${field}.total is required (or give totalQuery with badQuery/goodQuery templates)`);
+  }
   const total = validSelectorText(fields.total, `${field}.total`);
   const hasBad = fields.bad !== undefined;
   const hasGood = fields.good !== undefined;
@@ -62,6 +100,21 @@ function validateRatioIndicator(fields: Record<string, unknown>, field: string):
   return hasBad
     ? { kind: 'ratio', total, bad: validSelectorText(fields.bad, `${field}.bad`) }
     : { kind: 'ratio', total, good: validSelectorText(fields.good, `${field}.good`) };
+}
+
+function validateRatioTemplateIndicator(fields: Record<string, unknown>, field: string): RatioTemplateIndicator {
+  const totalQuery = validatePromqlTemplate(fields.totalQuery, `${field}.totalQuery`);
+  const hasBad = fields.badQuery !== undefined;
+  const hasGood = fields.goodQuery !== undefined;
+  if (hasBad === hasGood) {
+    throw new SloValidationError(
+      hasBad ? `${field}.goodQuery` : `${field}.badQuery`,
+      `${field} needs exactly one of "badQuery" or "goodQuery" besides "totalQuery"`,
+    );
+  }
+  return hasBad
+    ? { kind: 'ratio', totalQuery, badQuery: validatePromqlTemplate(fields.badQuery, `${field}.badQuery`) }
+    : { kind: 'ratio', totalQuery, goodQuery: validatePromqlTemplate(fields.goodQuery, `${field}.goodQuery`) };
 }
 
 function validateLatencyIndicator(fields: Record<string, unknown>, field: string): LatencyIndicator {

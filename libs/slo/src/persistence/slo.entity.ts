@@ -3,6 +3,7 @@ import { ServiceEntity } from '@app/catalog';
 import type { SloIndicator } from '../domain/slo-indicator';
 import type { EventCounts } from '../domain/slo-math';
 import type { SloPolicy } from '../domain/slo-policy';
+import type { SloAlertingSpec } from '../domain/slo-spec-import';
 import type { SloState, SloStatus } from '../domain/slo-status';
 
 /**
@@ -40,6 +41,10 @@ export class SloEntity {
 
   @Column({ type: 'jsonb' })
   policy: SloPolicy;
+
+  /** Alert name and extra labels of the exported rules (Sloth's `alerting`); null: Ballast's defaults. */
+  @Column({ type: 'jsonb', nullable: true })
+  alerting: SloAlertingSpec | null;
 
   /** Latest state; null until the first evaluation. */
   @Index('IDX_slos_state')

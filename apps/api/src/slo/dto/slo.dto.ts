@@ -113,6 +113,11 @@ export class SloRulesQueryDto {
   @IsString()
   @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
   service?: string;
+
+  @ApiPropertyOptional({ enum: ['ballast', 'sloth'], description: "sloth: adds Sloth's metadata recording rules and per-SLO alert names and labels" })
+  @IsOptional()
+  @IsIn(['ballast', 'sloth'])
+  format?: 'ballast' | 'sloth';
 }
 
 export class SloHistoryQueryDto {

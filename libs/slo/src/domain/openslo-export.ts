@@ -1,0 +1,76 @@
+import { Document } from 'yaml';
+import { leSpellings } from './promql-queries';
+import { parseSeriesSelector, withLabelMatchers } from './promql-selector';
+import { isTemplateIndicator, SloIndicator } from './slo-indicator';
+
+/** What the OpenSLO export needs to know about one SLO. */
+export interface OpenSloExportSource {
+  readonly name: string;
+  readonly description: string | null;
+  readonly service: string;
+  readonly serviceName: string;
+  readonly objective: number;
+  readonly window: string;
+  readonly indicator: SloIndicator;
+}
+
+/**
+ * OpenSLO v1 documents for a set of SLOs: one Service per service and one SLO
+ * per SLO with an inline ratioMetric of Prometheus queries (selectors as they
+ * are, templates as they are, a latency indicator as good = its `le` bucket and
+ * total = its `+Inf` bucket), a rolling window and Occurrences budgeting.
+ * Re-importing the output gives the same SLOs (see importSloSpecs).
+ */
+export function buildOpenSloDocuments(slos: readonly OpenSloExportSource[]): Array<Record<string, unknown>> {
+  const services = new Map<string, string>();
+  for (const slo of slos) services.set(slo.service, slo.serviceName);
+  return [
+    ...[...services].map(([slug, name]) => ({
+      apiVersion: 'openslo/v1',
+      kind: 'Service',
+      metadata: { name: slug, displayName: name },
+      spec: {},
+    })),
+    ...slos.map((slo) => ({
+      apiVersion: 'openslo/v1',
+      kind: 'SLO',
+      metadata: { name: slo.name },
+      spec: {
+        ...(slo.description !== null ? { description: slo.description } : {}),
+        service: slo.service,
+        indicator: { metadata: { name: `${slo.name}-sli` }, spec: { ratioMetric: ratioMetric(slo.indicator) } },
+        timeWindow: [{ duration: slo.window, isRolling: true }],
+        budgetingMethod: 'Occurrences',
+        objectives: [{ target: slo.objective }],
+      },
+    })),
+  ];
+}
+
+/** The documents as one YAML list (the form oslo and the OpenSLO Go SDK read). */
+export function renderOpenSlo(slos: readonly OpenSloExportSource[]): string {
+  const document = new Document(buildOpenSloDocuments(slos), { aliasDuplicateObjects: false });
+  document.commentBefore = ' OpenSLO v1, exported by Ballast.';
+  return document.toString({ lineWidth: 0 });
+}
+
+function ratioMetric(indicator: SloIndicator): Record<string, unknown> {
+  const source = (query: string) => ({ metricSource: { type: 'Prometheus', spec: { query } } });
+  if (indicator.kind === 'latency') {
+    const histogram = parseSeriesSelector(indicator.histogram);
+    const spellings = leSpellings(indicator.threshold);
+    return {
+      counter: true,
+      good: source(withLabelMatchers(histogram, [{ name: 'le', operator: '=', value: spellings[0] }])),
+      total: source(withLabelMatchers(histogram, [{ name: 'le', operator: '=', value: '+Inf' }])),
+    };
+  }
+  if (isTemplateIndicator(indicator)) {
+    return indicator.badQuery !== undefined
+      ? { counter: true, bad: source(indicator.badQuery), total: source(indicator.totalQuery) }
+      : { counter: true, good: source(indicator.goodQuery), total: source(indicator.totalQuery) };
+  }
+  return indicator.bad !== undefined
+    ? { counter: true, bad: source(indicator.bad), total: source(indicator.total) }
+    : { counter: true, good: source(indicator.good as string), total: source(indicator.total) };
+}
