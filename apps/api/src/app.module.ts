@@ -19,6 +19,9 @@ import { InsightsHttpModule } from './insights/insights-http.module';
 import { SloHttpModule } from './slo/slo-http.module';
 import { SlackModule } from './slack/slack.module';
 import { StatusHttpModule } from './status/status-http.module';
+import { BreachIncidentsModule } from './breach-incidents/breach-incidents.module';
+import { DeployGateModule } from './deploy-gate/deploy-gate.module';
+import { PostmortemsModule } from './postmortems/postmortems.module';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -54,6 +57,9 @@ export class ApiAppModule {
         BudgetPolicyModule,
         DigestModule,
         DashboardModule,
+        PostmortemsModule,
+        DeployGateModule,
+        BreachIncidentsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
     };

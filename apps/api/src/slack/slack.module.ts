@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '@app/catalog';
 import { IncidentsModule } from '@app/incidents';
+import { FollowUpsModule } from '../follow-ups/follow-ups.module';
 import { SlackBackgroundWork } from './slack-background-work';
 import { SlackBoltApp } from './slack-bolt-app';
 import { SlackCommandFlow } from './slack-commands.service';
@@ -20,7 +21,7 @@ import { SlackTimelineCapture } from './slack-timeline.service';
  * route answers 404 with the reason and its listeners and jobs do nothing.
  */
 @Module({
-  imports: [CatalogModule, IncidentsModule],
+  imports: [CatalogModule, IncidentsModule, FollowUpsModule],
   controllers: [SlackEventsController],
   providers: [
     SlackGateway,

@@ -132,6 +132,7 @@ export function incidentHelpText(command = '/incident'): string {
     `• \`${c} lead @someone\`: assign the incident commander (\`${c} lead me\` to take it)`,
     `• \`${c} update &lt;text&gt;\`: post a public update (reaches the status page when the incident is public)`,
     `• \`${c} note &lt;text&gt;\`: add an internal note to the timeline`,
+    `• \`${c} followup [P0|P1|P2|P3] &lt;title&gt;\`: add a follow-up action to the incident (default P2)`,
     `• \`${c} help\`: show this help`,
     'Pin a message or react with :pushpin: to add it to the timeline.',
   ].join('\n');

@@ -92,3 +92,14 @@ describe('invalidCommandReply', () => {
     expect(reply).toContain('`/inc note &lt;text&gt;`');
   });
 });
+
+describe('parseIncidentCommand: followup', () => {
+  it.each([
+    ['followup Add a canary stage', { kind: 'followup', title: 'Add a canary stage', priority: null }],
+    ['follow-up p0 Page on 5xx &amp; timeouts', { kind: 'followup', title: 'Page on 5xx & timeouts', priority: 'P0' }],
+    ['FOLLOWUP P3', { kind: 'invalid', subcommand: 'followup', reason: expect.stringContaining('needs a title') }],
+    ['followup', { kind: 'invalid', subcommand: 'followup', reason: expect.stringContaining('needs a title') }],
+  ])('%s', (text, expected) => {
+    expect(parseIncidentCommand(text)).toEqual(expected);
+  });
+});
