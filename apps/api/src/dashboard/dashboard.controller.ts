@@ -7,6 +7,7 @@ import { DASHBOARD_COOKIE } from '../auth/bearer-auth.guard';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { DashboardViews } from './dashboard-views';
 import { DashboardService } from './dashboard.service';
+import { IncidentPageService } from '../postmortems/incident-page.service';
 
 /** A browser without a valid token is sent to the sign-in form instead of a JSON 401. */
 @Catch()
@@ -31,6 +32,7 @@ export class DashboardController {
     private readonly dashboards: DashboardService,
     private readonly views: DashboardViews,
     private readonly tokens: TokensService,
+    private readonly incidentPages: IncidentPageService,
   ) {}
 
   @Public()
@@ -66,7 +68,8 @@ export class DashboardController {
   @Header('Cache-Control', 'no-store')
   async team(@Param('slug') slug: string): Promise<string> {
     const data = await this.dashboards.team(slug);
-    return this.views.render('team', data.team.name, data);
+    const afterIncident = await this.incidentPages.teamSection(slug);
+    return this.views.render('team', data.team.name, { ...data, afterIncident });
   }
 
   @Get('slos/:id')
@@ -75,5 +78,13 @@ export class DashboardController {
   async slo(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<string> {
     const data = await this.dashboards.slo(principal, id);
     return this.views.render('slo', data.slo.name, data);
+  }
+
+  @Get('incidents/:id')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  async incident(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<string> {
+    const data = await this.incidentPages.incidentPage(principal, id);
+    return this.views.render('incident', `${data.incident.reference} ${data.incident.title}`, data);
   }
 }

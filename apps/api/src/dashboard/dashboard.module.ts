@@ -5,6 +5,7 @@ import { SloModule } from '@app/slo';
 import { DashboardViews } from './dashboard-views';
 import { DashboardController } from './dashboard.controller';
 import { DashboardService } from './dashboard.service';
+import { PostmortemsModule } from '../postmortems/postmortems.module';
 
-@Module({ imports: [CatalogModule, IncidentsModule, SloModule], providers: [DashboardService, DashboardViews], controllers: [DashboardController] })
+@Module({ imports: [CatalogModule, IncidentsModule, SloModule, PostmortemsModule], providers: [DashboardService, DashboardViews], controllers: [DashboardController] })
 export class DashboardModule {}

@@ -3,9 +3,17 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { assertCanActOnTeam, canActOnTeam, Principal, TeamsService } from '@app/catalog';
 import { IncidentEntity, IncidentsService } from '@app/incidents';
-import { Clock, ForbiddenError, isUniqueViolation, NotFoundError, ValidationFailedError } from '@app/platform';
+import { Clock, DomainError, ForbiddenError, isUniqueViolation, NotFoundError, ValidationFailedError } from '@app/platform';
 import { FollowUpFields, FollowUpInput, FollowUpStatus, validateFollowUpFields } from './domain/follow-up-rules';
 import { FollowUpEntity } from './follow-up.entity';
+
+/** 403 naming the `team` filter: a team token asked for another team's follow-ups. */
+export class ForeignTeamFilterError extends DomainError {
+  readonly kind = 'forbidden' as const;
+  constructor() {
+    super('forbidden', "team names another team: this token only reads its own team's follow-ups", { field: 'team' });
+  }
+}
 
 export interface ListFollowUpsFilter {
   /** Team slug. */
@@ -85,7 +93,7 @@ export class FollowUpsService {
     if (filter.team !== undefined) {
       const [team] = await this.teams.findTeams([filter.team]);
       if (!team) throw new ValidationFailedError(`team '${filter.team}' does not exist`, { field: 'team', code: 'unknown_team' });
-      if (!canActOnTeam(principal, team.id)) throw new ForbiddenError("team names another team: this token only reads its own team's follow-ups");
+      if (!canActOnTeam(principal, team.id)) throw new ForeignTeamFilterError();
       query.andWhere('followUp.teamId = :teamId', { teamId: team.id });
     } else if (principal.kind === 'team') {
       query.andWhere('followUp.teamId = :teamId', { teamId: principal.teamId });

@@ -10,12 +10,13 @@ import { PostmortemReminders } from './postmortem-reminders.service';
 import { PostmortemsController } from './postmortems.controller';
 import { PostmortemsService } from './postmortems.service';
 import { SloBudgetImpactReader } from './slo-budget-impact.reader';
+import { IncidentPageService } from './incident-page.service';
 
 /** Postmortems (draft, versions, Markdown export), their reminders, and the per-team figures for dashboards and the digest. */
 @Module({
   imports: [TypeOrmModule.forFeature([PostmortemEntity, PostmortemVersionEntity, PostmortemReminderEntity]), CatalogModule, IncidentsModule, FollowUpsModule, SlackModule],
   controllers: [PostmortemsController],
-  providers: [PostmortemsService, PostmortemReminders, SloBudgetImpactReader, AfterIncidentFiguresService],
-  exports: [PostmortemsService, PostmortemReminders, AfterIncidentFiguresService, SloBudgetImpactReader, FollowUpsModule],
+  providers: [PostmortemsService, PostmortemReminders, SloBudgetImpactReader, AfterIncidentFiguresService, IncidentPageService],
+  exports: [IncidentPageService, PostmortemsService, PostmortemReminders, AfterIncidentFiguresService, SloBudgetImpactReader, FollowUpsModule],
 })
 export class PostmortemsModule {}
