@@ -121,6 +121,7 @@ describe('postmortems and follow-ups', () => {
       const page = await first.http.get(`/dashboard/incidents/${id}`).set(first.admin).expect(200);
       expect(page.text).toContain('public-update-alpha');
       expect(page.text).toContain('Postmortem');
+      expect((await first.http.get(`/dashboard/incidents/${id}`).set(searchToken)).status).toBe(404);
     });
 
     it('keeps every previous text as a version and enforces draft → in_review → published', async () => {
@@ -220,6 +221,13 @@ describe('postmortems and follow-ups', () => {
       const overdue = (await first.http.get('/api/v1/follow-ups?team=payments&overdue=true').set(paymentsToken).expect(200)).body.items;
       expect(overdue.map((item: { id: string }) => item.id)).toEqual([late.body.id]);
       expect(overdue[0].overdue).toBe(true);
+      const teamPage = await first.http.get('/dashboard/teams/payments').set(paymentsToken).expect(200);
+      const afterSection = teamPage.text.slice(teamPage.text.indexOf('After the incident'));
+      expect(afterSection).toContain('Overdue follow-ups');
+      expect(afterSection).toContain('Document the rollback');
+      expect(afterSection).toMatch(/Postmortems required<\/th><td class="num">\d+/);
+      const foreignPage = await first.http.get('/dashboard/teams/payments').set(searchToken).expect(200);
+      expect(foreignPage.text).not.toContain('Document the rollback');
       const done = await first.http.patch(`/api/v1/follow-ups/${late.body.id}`).set(paymentsToken).send({ status: 'done' }).expect(200);
       expect(done.body).toMatchObject({ status: 'done', overdue: false, completedAt: expect.any(String) });
       expect((await first.http.get('/api/v1/follow-ups?team=payments&overdue=true').set(paymentsToken).expect(200)).body.items).toEqual([]);

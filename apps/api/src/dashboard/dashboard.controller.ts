@@ -66,9 +66,10 @@ export class DashboardController {
   @Get('teams/:slug')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  async team(@Param('slug') slug: string): Promise<string> {
+  async team(@Param('slug') slug: string, @CurrentPrincipal() principal: Principal): Promise<string> {
     const data = await this.dashboards.team(slug);
-    const afterIncident = await this.incidentPages.teamSection(slug);
+    // Postmortems and follow-ups are the team's own business: shown to its tokens and the admin only.
+    const afterIncident = await this.incidentPages.teamSection(slug, principal);
     return this.views.render('team', data.team.name, { ...data, afterIncident });
   }
 

@@ -51,8 +51,9 @@ export class IncidentPageService {
   }
 
   /** The team page's section: last 90 days, like the rest of the page. */
-  async teamSection(teamSlug: string) {
+  async teamSection(teamSlug: string, principal: Principal) {
     const team = await this.teams.getTeam(teamSlug);
+    if (!canActOnTeam(principal, team.id)) return null;
     const to = this.clock.now();
     const figures = await this.figures.teamFigures(team.id, { from: new Date(to.getTime() - 90 * 86_400_000), to });
     return {
