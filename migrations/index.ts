@@ -12,6 +12,7 @@ import { StatusPersonsWord1795720000000 } from './1795720000000-StatusPersonsWor
 import { StatusSubscriptions1795725000000 } from './1795725000000-StatusSubscriptions';
 import { OncallPaging1795730000000 } from './1795730000000-OncallPaging';
 import { SloAlerting1795740000000 } from './1795740000000-SloAlerting';
+import { AfterIncident1795750000000 } from './1795750000000-AfterIncident';
 
 export const MIGRATIONS: Function[] = [
   Foundation1795484075858,
@@ -26,4 +27,5 @@ export const MIGRATIONS: Function[] = [
   StatusSubscriptions1795725000000,
   OncallPaging1795730000000,
   SloAlerting1795740000000,
+  AfterIncident1795750000000,
 ];

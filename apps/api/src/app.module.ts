@@ -21,6 +21,9 @@ import { SlackModule } from './slack/slack.module';
 import { StatusHttpModule } from './status/status-http.module';
 import { AdminHttpModule } from './admin/admin-http.module';
 import { StatusSubscriptionsHttpModule } from './status-subscriptions/status-subscriptions-http.module';
+import { BreachIncidentsModule } from './breach-incidents/breach-incidents.module';
+import { DeployGateModule } from './deploy-gate/deploy-gate.module';
+import { PostmortemsModule } from './postmortems/postmortems.module';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -58,6 +61,9 @@ export class ApiAppModule {
         DashboardModule,
         AdminHttpModule,
         StatusSubscriptionsHttpModule,
+        PostmortemsModule,
+        DeployGateModule,
+        BreachIncidentsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
     };

@@ -4,6 +4,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -339,6 +340,25 @@ export class EnvironmentSchema {
   @Transform(emptyToUndefined)
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
   PAGERDUTY_EVENTS_URL: string = 'https://events.pagerduty.com';
+  /** A postmortem is required when an incident consumed at least this share of any SLO's error budget (SRE Workbook policy: 0.2). */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value))
+  @IsNumber({}, { message: 'must be a share between 0 and 1, e.g. 0.2' })
+  @Min(0.001, { message: 'must be a share between 0 and 1, e.g. 0.2' })
+  @Max(1, { message: 'must be a share between 0 and 1, e.g. 0.2' })
+  POSTMORTEM_BUDGET_SHARE: number = 0.2;
+
+  /** Hours between reminders of a required postmortem that is not yet published with a P0 follow-up. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of hours' })
+  @Min(1)
+  @Max(720)
+  POSTMORTEM_REMINDER_HOURS: number = 24;
+
+  /** Base URL of the api app as people reach it (links in Slack to the dashboard); unset: links are paths. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  PUBLIC_API_URL?: string;
 }
 
 export type AppConfigValues = Readonly<Omit<EnvironmentSchema, never>>;
@@ -369,6 +389,7 @@ function describe(errors: ValidationError[]): InvalidConfigError['problems'] {
  */
 export function loadConfig(environment: Record<string, string | undefined>): AppConfig {
   const known = Object.keys(new EnvironmentSchema());
+  known.push('PUBLIC_API_URL');
   const relevant: Record<string, string | undefined> = {};
   for (const key of [...known, 'ALERTMANAGER_DEFAULT_TEAM', 'DATABASE_URL', 'API_ADMIN_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PUBLIC_STATUS_URL', 'STATUS_PAGE_SNAPSHOT_FILE', 'SMTP_URL']) {
     if (environment[key] !== undefined) relevant[key] = environment[key];

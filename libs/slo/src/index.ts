@@ -115,6 +115,18 @@ export {
 } from './domain/slo-math';
 export { DEFAULT_SLO_POLICY, SLO_POLICY_SEVERITIES, type SloPolicy, type SloPolicySeverity, validatePolicy } from './domain/slo-policy';
 export { DEFAULT_PUBLIC_INCIDENT_MESSAGE, DEFAULT_PUBLIC_INCIDENT_TITLE, publicIncidentText, SLO_COMPONENT_STATUS_TIERS, type SloComponentStatusTier } from './domain/slo-policy';
+export { budgetImpact, type BudgetImpact, budgetImpactBucketRange, type BudgetImpactInput } from './domain/budget-impact';
+export {
+  BREACH_WINDOWS,
+  type BreachWindow,
+  findSustainedBreach,
+  formatMissedDuration,
+  isBreachWindow,
+  MAX_BREACH_AFTER_HOURS,
+  MIN_BREACH_AFTER_HOURS,
+  type SustainedBreach,
+  type SustainedBreachInput,
+} from './domain/sustained-breach';
 export {
   evaluateSloStatus,
   type PrometheusFailure,

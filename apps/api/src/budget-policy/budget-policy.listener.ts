@@ -96,7 +96,10 @@ export class BudgetPolicyListener {
             await this.incidents.recordEvent(open.id, 'budget_exhausted', { sloId: slo.id, sloName: slo.name, errorBudgetRemaining: action.errorBudgetRemaining }, AUTHOR, { body: figures, sourceRef: `budget-exhausted:${status.evaluatedAt}` });
           }
           this.logger.warn({ slo: slo.id, team: slo.team.slug, errorBudgetRemaining: action.errorBudgetRemaining }, 'error budget exhausted');
-          await this.notifier.notifyTeam(slo.team, `:octagonal_sign: ${slo.name} has exhausted its error budget (${formatPercent(action.errorBudgetRemaining)} remaining over ${slo.window}). Per the error budget policy: freeze risky changes until it recovers.`);
+          const freeze = slo.policy.freezeDeploys
+            ? ` Deploys of ${slo.service.slug} are frozen: its deploy gate (GET /api/v1/services/${slo.service.slug}/deploy-gate) says no until the budget recovers, except security and P0 fixes (override with a reason).`
+            : ' Per the error budget policy: freeze risky changes until it recovers.';
+          await this.notifier.notifyTeam(slo.team, `:octagonal_sign: ${slo.name} has exhausted its error budget (${formatPercent(action.errorBudgetRemaining)} remaining over ${slo.window}).${freeze}`);
           break;
         }
         case 'quiet':

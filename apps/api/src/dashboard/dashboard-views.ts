@@ -24,6 +24,7 @@ export class DashboardViews implements OnModuleInit {
     const compile = (name: string) => this.handlebars.compile(readFileSync(join(directory, `${name}.hbs`), 'utf8'), { strict: false });
     this.layout = compile('layout');
     for (const page of ['overview', 'team', 'slo', 'login']) this.pages.set(page, compile(page));
+    this.pages.set('incident', compile('incident'));
   }
 
   /** `session.csrf`: shows the sign-out form (signed-in pages). */

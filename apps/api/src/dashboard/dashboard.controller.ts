@@ -9,6 +9,7 @@ import { uuidParam } from '../common/uuid-param.pipe';
 import { DashboardViews } from './dashboard-views';
 import { csrfMatches, csrfTokenFor, dashboardCookieOptions } from './dashboard-security';
 import { DashboardService } from './dashboard.service';
+import { IncidentPageService } from '../postmortems/incident-page.service';
 
 /** A browser without a valid token is sent to the sign-in form instead of a JSON 401. */
 @Catch()
@@ -33,6 +34,7 @@ export class DashboardController {
     private readonly dashboards: DashboardService,
     private readonly views: DashboardViews,
     private readonly tokens: TokensService,
+    private readonly incidentPages: IncidentPageService,
   ) {}
 
   @Public()
@@ -87,7 +89,9 @@ export class DashboardController {
   @Header('Cache-Control', 'no-store')
   async team(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<string> {
     const data = await this.dashboards.team(principal, slug);
-    return this.views.render('team', data.team.name, data, { csrf: csrfTokenFor(request, response) });
+    // Postmortems and follow-ups are the team's own business: shown to its tokens and the admin only.
+    const afterIncident = await this.incidentPages.teamSection(slug, principal);
+    return this.views.render('team', data.team.name, { ...data, afterIncident }, { csrf: csrfTokenFor(request, response) });
   }
 
   @Get('slos/:id')
@@ -96,5 +100,13 @@ export class DashboardController {
   async slo(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<string> {
     const data = await this.dashboards.slo(principal, id);
     return this.views.render('slo', data.slo.name, data, { csrf: csrfTokenFor(request, response) });
+  }
+
+  @Get('incidents/:id')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  async incident(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<string> {
+    const data = await this.incidentPages.incidentPage(principal, id);
+    return this.views.render('incident', `${data.incident.reference} ${data.incident.title}`, data);
   }
 }

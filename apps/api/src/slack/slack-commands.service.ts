@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@app/config';
 import { escapeMrkdwn, formatIncidentReference, IncidentCommand, IncidentDomainError, IncidentEntity, incidentHelpText, IncidentsService, invalidCommandReply, parseIncidentCommand, TimelineAuthor } from '@app/incidents';
 import { DomainError } from '@app/platform';
+import { validateFollowUpFields } from '../follow-ups/domain/follow-up-rules';
+import { FollowUpsService } from '../follow-ups/follow-ups.service';
 import { ACK_BUDGET_MS, withinAckWindow } from './slack-ack-window';
 import { SlackDeclareFlow, SlackFlowOutcome, SlashCommandInput } from './slack-declare.service';
 import { slackErrorCode, SlackGateway } from './slack-gateway';
@@ -12,6 +14,7 @@ import { SlackPager } from './slack-pager.service';
 import {
   ephemeral,
   failedReply,
+  followUpAddedReply,
   leadChangedReply,
   notePostedReply,
   notInIncidentChannelReply,
@@ -25,7 +28,7 @@ import {
   updatePostedReply,
 } from './slack-replies';
 
-type ChannelCommand = Extract<IncidentCommand, { kind: 'status' | 'severity' | 'lead' | 'update' | 'note' | 'ack' | 'type' | 'title' }>;
+type ChannelCommand = Extract<IncidentCommand, { kind: 'status' | 'severity' | 'lead' | 'update' | 'note' | 'ack' | 'type' | 'title' | 'followup' }>;
 
 const USER_ERROR_KINDS = new Set(['validation', 'conflict', 'not_found', 'forbidden', 'unprocessable']);
 
@@ -45,6 +48,7 @@ export class SlackCommandFlow {
     private readonly gateway: SlackGateway,
     private readonly pager: SlackPager,
     private readonly oncall: OncallService,
+    private readonly followUps: FollowUpsService,
   ) {}
 
   private async oncallReply(): Promise<SlashReply> {
@@ -91,14 +95,14 @@ export class SlackCommandFlow {
     if (!incident) return notInIncidentChannelReply(this.config.SLACK_COMMAND);
     const author: TimelineAuthor = { kind: 'slack_user', slackUserId: command.userId, ...(command.userName ? { name: command.userName } : {}) };
     try {
-      return await this.apply(incident, parsed, command.userId, author);
+      return await this.apply(incident, parsed, command.userId, author, command.triggerId);
     } catch (error) {
       if (error instanceof IncidentDomainError || (error instanceof DomainError && USER_ERROR_KINDS.has(error.kind))) return refusedReply(error.message);
       return this.unexpected(error);
     }
   }
 
-  private async apply(incident: IncidentEntity, parsed: ChannelCommand, userId: string, author: TimelineAuthor): Promise<SlashReply> {
+  private async apply(incident: IncidentEntity, parsed: ChannelCommand, userId: string, author: TimelineAuthor, triggerId: string): Promise<SlashReply> {
     switch (parsed.kind) {
       case 'status': {
         const from = incident.status;
@@ -142,6 +146,12 @@ export class SlackCommandFlow {
       case 'title':
         await this.incidents.updateIncident(incident.id, { title: parsed.title }, author);
         return { response_type: 'in_channel', text: `<@${userId}> renamed ${formatIncidentReference(incident.number)} to *${escapeMrkdwn(parsed.title)}*.` };
+      case 'followup': {
+        const fields = validateFollowUpFields({ title: parsed.title, priority: parsed.priority ?? undefined }, { partial: false });
+        // The trigger id is the same for Slack's retries of one command: a retry does not add a second follow-up.
+        const { followUp } = await this.followUps.createForIncident(incident, fields, userId, `slack:${incident.id}:${triggerId}`);
+        return followUpAddedReply(userId, incident.number, followUp.priority, followUp.title);
+      }
     }
   }
 

@@ -158,3 +158,7 @@ export function formUnavailableModal(privateMetadata: string | undefined): Modal
 export function declareFailedErrors(message: string): { response_action: 'errors'; errors: Record<string, string> } {
   return { response_action: 'errors', errors: { [DECLARE_MODAL_FIELDS.title.blockId]: message } };
 }
+
+export function followUpAddedReply(userId: string, number: number, priority: string, title: string): SlashReply {
+  return inChannel(`${userMention(userId)} added a ${priority} follow-up to ${formatIncidentReference(number)}: ${escapeMrkdwn(title)}`);
+}

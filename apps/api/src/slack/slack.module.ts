@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '@app/catalog';
 import { IncidentsModule } from '@app/incidents';
+import { FollowUpsModule } from '../follow-ups/follow-ups.module';
 import { SlackBackgroundWork } from './slack-background-work';
 import { SlackBoltApp } from './slack-bolt-app';
 import { SlackCommandFlow } from './slack-commands.service';
@@ -26,7 +27,7 @@ import { SlackHeadlineActions } from './slack-headline-actions.service';
  * route answers 404 with the reason and its listeners and jobs do nothing.
  */
 @Module({
-  imports: [CatalogModule, IncidentsModule, OncallModule],
+  imports: [CatalogModule, IncidentsModule, OncallModule, FollowUpsModule],
   controllers: [SlackEventsController],
   providers: [
     SlackGateway,

@@ -113,3 +113,14 @@ describe('paging and one-handed aliases', () => {
     expect(parseIncidentCommand(text).kind).toBe('invalid');
   });
 });
+
+describe('parseIncidentCommand: followup', () => {
+  it.each([
+    ['followup Add a canary stage', { kind: 'followup', title: 'Add a canary stage', priority: null }],
+    ['follow-up p0 Page on 5xx &amp; timeouts', { kind: 'followup', title: 'Page on 5xx & timeouts', priority: 'P0' }],
+    ['FOLLOWUP P3', { kind: 'invalid', subcommand: 'followup', reason: expect.stringContaining('needs a title') }],
+    ['followup', { kind: 'invalid', subcommand: 'followup', reason: expect.stringContaining('needs a title') }],
+  ])('%s', (text, expected) => {
+    expect(parseIncidentCommand(text)).toEqual(expected);
+  });
+});

@@ -22,6 +22,7 @@ export type IncidentCommand =
   | { readonly kind: 'ack' }
   | { readonly kind: 'type'; readonly type: string }
   | { readonly kind: 'title'; readonly title: string }
+  | { readonly kind: 'followup'; readonly title: string; readonly priority: 'P0' | 'P1' | 'P2' | 'P3' | null }
   | { readonly kind: 'invalid'; readonly subcommand: string | null; readonly reason: string };
 
 export type LeadAssignee =
@@ -29,7 +30,7 @@ export type LeadAssignee =
   | { readonly kind: 'slack_user'; readonly slackUserId: string; readonly name: string | null }
   | { readonly kind: 'name'; readonly name: string };
 
-export const INCIDENT_SUBCOMMANDS = ['declare', 'status', 'severity', 'lead', 'update', 'note', 'help', 'oncall', 'ack', 'resolve', 'type', 'title'] as const;
+export const INCIDENT_SUBCOMMANDS = ['declare', 'status', 'severity', 'lead', 'update', 'note', 'help', 'oncall', 'ack', 'resolve', 'type', 'title', 'followup'] as const;
 
 const ALIASES: Readonly<Record<string, (typeof INCIDENT_SUBCOMMANDS)[number]>> = {
   declare: 'declare',
@@ -51,6 +52,8 @@ const ALIASES: Readonly<Record<string, (typeof INCIDENT_SUBCOMMANDS)[number]>> =
   resolve: 'resolve',
   type: 'type',
   title: 'title',
+  followup: 'followup',
+  'follow-up': 'followup',
 };
 
 export function parseIncidentCommand(text: string): IncidentCommand {
@@ -92,6 +95,8 @@ export function parseIncidentCommand(text: string): IncidentCommand {
         : { kind: subcommand, text: decodeSlackText(rest) };
     case 'help':
       return { kind: 'help' };
+    case 'followup':
+      return parseFollowUp(rest);
     default: {
       const typed = decodeSlackText(match[1]);
       const suggestion = closestSubcommand(word);
@@ -131,6 +136,14 @@ function parseLead(rest: string): IncidentCommand {
   const name = decodeSlackText(rest).replace(/^@/, '');
   if (name === '') return invalid('lead', '`lead` needs a person, e.g. `lead @alice` or `lead me`.');
   return { kind: 'lead', assignee: { kind: 'name', name } };
+}
+
+function parseFollowUp(rest: string): IncidentCommand {
+  const match = /^(P[0-3])(?:\s+([\s\S]*))?$/i.exec(rest);
+  const priority = match ? (match[1].toUpperCase() as 'P0' | 'P1' | 'P2' | 'P3') : null;
+  const title = decodeSlackText(match ? (match[2] ?? '').trim() : rest);
+  if (title === '') return invalid('followup', '`followup` needs a title, e.g. `followup P0 Add a canary stage to checkout deploys`.');
+  return { kind: 'followup', title, priority };
 }
 
 function invalid(subcommand: string | null, reason: string): IncidentCommand {

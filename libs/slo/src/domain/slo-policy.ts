@@ -1,4 +1,5 @@
 import { describeValue, SloValidationError } from './errors';
+import { BREACH_WINDOWS, BreachWindow, isBreachWindow, MAX_BREACH_AFTER_HOURS, MIN_BREACH_AFTER_HOURS } from './sustained-breach';
 
 /** Incident severities an SLO policy may ask for (the incidents lib's SEV1..SEV4). */
 export const SLO_POLICY_SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
@@ -18,6 +19,10 @@ export interface SloPolicy {
   readonly publicIncident?: boolean;
   /** Resolve the opened incident after the SLO has been healthy this long. */
   readonly autoResolveAfterMinutes?: number;
+  /** Open one incident per sustained miss: every `window`-long stretch of the last `afterHours` hours missed the objective. */
+  readonly breachIncident?: { readonly window: BreachWindow; readonly afterHours: number };
+  /** While the budget is exhausted, the service's deploy gate says no. */
+  readonly freezeDeploys?: boolean;
   /** Which burning tier moves the status component: `page` (default) or `ticket` (a ticket tier too). */
   readonly componentStatusOn?: SloComponentStatusTier;
   /**
@@ -57,6 +62,7 @@ const MAX_AUTO_RESOLVE_MINUTES = 7 * 24 * 60;
 const POLICY_FIELDS = ['openIncident', 'severity', 'statusComponentId', 'publicIncident', 'autoResolveAfterMinutes'];
 // The status page's fields (a line of their own: other policy fields are added beside them).
 POLICY_FIELDS.push('componentStatusOn', 'publicTitle', 'publicMessage');
+POLICY_FIELDS.push('breachIncident', 'freezeDeploys');
 
 /** Checks a policy object; absent optional fields stay absent. */
 export function validatePolicy(input: unknown, field = 'policy'): SloPolicy {
@@ -114,6 +120,34 @@ export function validatePolicy(input: unknown, field = 'policy'): SloPolicy {
       throw new SloValidationError(`${field}.${key}`, `${field}.${key} must be a text of 1 to ${max} characters ({component} and {service} are filled in), got ${describeValue(value)}`);
     }
     policy[key] = value;
+  if (fields.breachIncident !== undefined && fields.breachIncident !== null) {
+    policy.breachIncident = validateBreachIncident(fields.breachIncident, `${field}.breachIncident`);
+  }
+  if (fields.freezeDeploys !== undefined && fields.freezeDeploys !== null) {
+    if (typeof fields.freezeDeploys !== 'boolean') {
+      throw new SloValidationError(`${field}.freezeDeploys`, `${field}.freezeDeploys must be true or false, got ${describeValue(fields.freezeDeploys)}`);
+    }
+    policy.freezeDeploys = fields.freezeDeploys;
   }
   return policy;
+}
+
+function validateBreachIncident(input: unknown, field: string): { readonly window: BreachWindow; readonly afterHours: number } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new SloValidationError(field, `${field} must be an object { window, afterHours }, got ${describeValue(input)}`);
+  }
+  const fields = input as Record<string, unknown>;
+  const unknown = Object.keys(fields).find((key) => key !== 'window' && key !== 'afterHours');
+  if (unknown !== undefined) throw new SloValidationError(`${field}.${unknown}`, `${field}.${unknown} is not a field of ${field} (window, afterHours)`);
+  if (!isBreachWindow(fields.window)) {
+    throw new SloValidationError(`${field}.window`, `${field}.window must be one of ${Object.keys(BREACH_WINDOWS).join(', ')}, got ${describeValue(fields.window)}`);
+  }
+  const hours = fields.afterHours;
+  if (typeof hours !== 'number' || !Number.isInteger(hours) || hours < MIN_BREACH_AFTER_HOURS || hours > MAX_BREACH_AFTER_HOURS) {
+    throw new SloValidationError(`${field}.afterHours`, `${field}.afterHours must be a whole number of hours between ${MIN_BREACH_AFTER_HOURS} and ${MAX_BREACH_AFTER_HOURS}, got ${describeValue(hours)}`);
+  }
+  if (BREACH_WINDOWS[fields.window] > hours * 3600) {
+    throw new SloValidationError(`${field}.window`, `${field}.window (${fields.window}) must not be longer than afterHours (${hours}h)`);
+  }
+  return { window: fields.window, afterHours: hours };
 }
