@@ -2,11 +2,14 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IncidentsService } from './application/incidents.service';
 import { InsightsService } from './application/insights.service';
+import { DeliveryInsightsService } from './application/delivery-insights.service';
+import { DeploymentsService } from './application/deployments.service';
+import { IncidentImportService } from './application/incident-import.service';
 import { INCIDENT_ENTITIES } from './persistence/entities';
 
 @Module({
   imports: [TypeOrmModule.forFeature(INCIDENT_ENTITIES)],
-  providers: [IncidentsService, InsightsService],
-  exports: [IncidentsService, InsightsService],
+  providers: [IncidentsService, InsightsService, DeploymentsService, DeliveryInsightsService, IncidentImportService],
+  exports: [IncidentsService, InsightsService, DeploymentsService, DeliveryInsightsService, IncidentImportService],
 })
 export class IncidentsModule {}
