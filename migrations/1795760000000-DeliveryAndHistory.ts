@@ -48,6 +48,9 @@ export class DeliveryAndHistory1795760000000 implements MigrationInterface {
         await queryRunner.query(`ALTER TABLE "incidents" ADD CONSTRAINT "FK_incidents_duplicate_of" FOREIGN KEY ("duplicate_of_id") REFERENCES "incidents"("id") ON DELETE SET NULL`);
         await queryRunner.query(`ALTER TABLE "incidents" ADD CONSTRAINT "FK_incidents_caused_by_deployment" FOREIGN KEY ("caused_by_deployment_id") REFERENCES "deployments"("id") ON DELETE SET NULL`);
 
+        // The weekly digest's Block Kit message, stored with its text so a retry sends the same.
+        await queryRunner.query(`ALTER TABLE "team_digests" ADD "blocks" jsonb`);
+
         // Same triggers as IncidentInsightsRollup, counting only incidents that are not duplicates.
         await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_insights_after_insert"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -121,5 +124,6 @@ END $$`);
         await queryRunner.query(`ALTER TABLE "incidents" DROP COLUMN "announce"`);
         await queryRunner.query(`ALTER TABLE "incidents" DROP COLUMN "external_id"`);
         await queryRunner.query(`DROP TABLE "deployments"`);
+        await queryRunner.query(`ALTER TABLE "team_digests" DROP COLUMN "blocks"`);
     }
 }

@@ -207,6 +207,12 @@ export class EnvironmentSchema {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
   PUBLIC_STATUS_URL?: string;
 
+  /** Public base URL of the API app (its dashboards), for links in Slack such as the weekly digest's; unset: no link. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  PUBLIC_API_URL?: string;
+
   @Transform(emptyToUndefined)
   @IsString()
   STATUS_PAGE_NAME: string = 'Ballast';
@@ -311,7 +317,7 @@ function describe(errors: ValidationError[]): InvalidConfigError['problems'] {
 export function loadConfig(environment: Record<string, string | undefined>): AppConfig {
   const known = Object.keys(new EnvironmentSchema());
   const relevant: Record<string, string | undefined> = {};
-  for (const key of [...known, 'ALERTMANAGER_DEFAULT_TEAM', 'DATABASE_URL', 'API_ADMIN_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PUBLIC_STATUS_URL', 'STATUS_PAGE_SNAPSHOT_FILE']) {
+  for (const key of [...known, 'ALERTMANAGER_DEFAULT_TEAM', 'DATABASE_URL', 'API_ADMIN_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PUBLIC_STATUS_URL', 'STATUS_PAGE_SNAPSHOT_FILE', 'PUBLIC_API_URL']) {
     if (environment[key] !== undefined) relevant[key] = environment[key];
   }
   const parsed = plainToInstance(EnvironmentSchema, relevant, { exposeDefaultValues: true });
