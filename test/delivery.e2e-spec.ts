@@ -324,6 +324,26 @@ describe('incident history, deployments and delivery insights', () => {
       });
     });
 
+    it('shows the delivery panel and the incidents linked to deployments on the team dashboard', async () => {
+      clock.set(new Date('2026-11-08T00:00:00Z'));
+      try {
+        const orders = { Authorization: `Bearer ${(await api.http.post('/api/v1/teams/orders/tokens').set(api.admin).send({ name: 'dash' })).body.token}` };
+        const page = await api.http.get('/dashboard/teams/orders').set(orders);
+        expect(page.status).toBe(200);
+        expect(page.text).toContain('Delivery (DORA)');
+        // The last 90 days: the six production deployments of the fixed data set, nothing before.
+        expect(page.text).toMatch(/Change failure rate<\/th><td class="num">50\.0%<\/td><td class="num">–<\/td><td>–/);
+        expect(page.text).toMatch(/Deployment rework rate<\/th><td class="num">16\.7%/);
+        expect(page.text).toMatch(/Deployments per day<\/th><td class="num">0\.07 \(6\)/);
+        expect(page.text).toContain('Basket broken by d1');
+        // Another team sees the figures but not the incident's title.
+        const other = await api.http.get('/dashboard/teams/orders').set(search);
+        expect(other.text).not.toContain('Basket broken by d1');
+      } finally {
+        clock.set(new Date('2026-12-01T12:00:00Z'));
+      }
+    });
+
     it.each([
       ['from=2026-11-10&to=2026-11-01', 'to'],
       ['from=last-week', 'from'],

@@ -64,8 +64,8 @@ export class DashboardController {
   @Get('teams/:slug')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  async team(@Param('slug') slug: string): Promise<string> {
-    const data = await this.dashboards.team(slug);
+  async team(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string): Promise<string> {
+    const data = await this.dashboards.team(slug, principal);
     return this.views.render('team', data.team.name, data);
   }
 

@@ -156,6 +156,40 @@ export class DeploymentsService {
       .getMany();
   }
 
+  /** A team's deployments (its services', any environment unless given) that finished in [from, to), newest first. */
+  async deploymentsOfTeam(teamId: string, from: Date, to: Date, options: { environment?: string; limit?: number } = {}): Promise<DeploymentEntity[]> {
+    const query = this.deployments
+      .createQueryBuilder('deployment')
+      .innerJoinAndSelect('deployment.service', 'service')
+      .innerJoinAndSelect('service.team', 'team')
+      .where('service.teamId = :teamId', { teamId })
+      .andWhere('deployment.finishedAt >= :from AND deployment.finishedAt < :to', { from, to })
+      .orderBy('deployment.finishedAt', 'DESC')
+      .take(options.limit ?? 200);
+    if (options.environment) query.andWhere('deployment.environment = :environment', { environment: options.environment });
+    return query.getMany();
+  }
+
+  /** A team's incidents started in [from, to) that name the deployment that caused them, with that deployment. */
+  async incidentsLinkedToDeployments(teamId: string, from: Date, to: Date, limit = 50): Promise<Array<{ incident: IncidentEntity; deployment: DeploymentEntity }>> {
+    const incidents = await this.dataSource
+      .getRepository(IncidentEntity)
+      .createQueryBuilder('incident')
+      .where('incident.teamId = :teamId', { teamId })
+      .andWhere('incident.causedByDeploymentId IS NOT NULL')
+      .andWhere('incident.startedAt >= :from AND incident.startedAt < :to', { from, to })
+      .orderBy('incident.startedAt', 'DESC')
+      .take(limit)
+      .getMany();
+    if (incidents.length === 0) return [];
+    const deployments = await this.deployments.find({ where: incidents.map((incident) => ({ id: incident.causedByDeploymentId as string })), relations: { service: { team: true } } });
+    const byId = new Map(deployments.map((deployment) => [deployment.id, deployment]));
+    return incidents.flatMap((incident) => {
+      const deployment = byId.get(incident.causedByDeploymentId as string);
+      return deployment ? [{ incident, deployment }] : [];
+    });
+  }
+
   /** The incident a deployment fixes: unknown → 400, another team's → 403, naming the field. */
   private async incidentForReference(principal: Principal, reference: string, field: string): Promise<IncidentEntity> {
     let incident: IncidentEntity;
