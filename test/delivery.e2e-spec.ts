@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { WeeklyDigestService } from '../apps/api/src/digest/weekly-digest.service';
 import { buildDeliveryInsights, DeliveryDeployment, DeliveryIncidentLink, DEPLOYMENT_STATUSES } from '@app/incidents';
 import { FixedClock } from '@app/platform';
 import { RunningApi, startApi } from './support/api-app';
@@ -28,7 +29,7 @@ describe('incident history, deployments and delivery insights', () => {
 
   beforeAll(async () => {
     slack = await FakeSlack.start();
-    api = await startApi({ clock, env: slackEnv(slack) });
+    api = await startApi({ clock, env: { ...slackEnv(slack), DIGEST_DAY: 'monday', DIGEST_HOUR_UTC: '9', PUBLIC_API_URL: 'https://ballast.example.com/' } });
     for (const slug of ['payments', 'search']) {
       await api.http.post('/api/v1/teams').set(api.admin).send({ slug, name: slug }).expect(201);
     }
@@ -322,6 +323,30 @@ describe('incident history, deployments and delivery insights', () => {
           { team: 'orders', service: 'billing', deployments: 2, deploymentsPerDay: 2 / 7, changeFailureRate: 1 / 2, failedDeploymentRecoveryTimeSeconds: { median: 86400, p90: 86400 }, leadTimeForChangesSeconds: { median: 3600, p90: 3600 }, deploymentReworkRate: 0, previous: none },
         ],
       });
+    });
+
+    it("posts the weekly digest as Block Kit with the team's DORA five and a dashboard link", async () => {
+      const channel = slack.addChannel({ name: 'orders-team', botIsMember: true });
+      await api.http.patch('/api/v1/teams/orders').set(api.admin).send({ slackChannelId: channel.id }).expect(200);
+      clock.set(new Date('2026-11-09T09:30:00Z'));
+      try {
+        const result = await api.app.get(WeeklyDigestService).sendDueDigests();
+        expect(result.sent).toContain('orders');
+        const posted = slack.calls('chat.postMessage').filter((call) => call.args.channel === channel.id);
+        expect(posted).toHaveLength(1);
+        const blocks = posted[0].args.blocks as Array<{ type: string; text?: { text: string }; fields?: Array<{ text: string }> }>;
+        expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Weekly reliability digest: orders' } });
+        const text = JSON.stringify(blocks);
+        // The week 2026-11-02 to 11-09 holds d1..d5 of the fixed data set; the week before, one deployment.
+        expect(text).toContain('*Deployments per day*\\n0.71 ↑ (5, was 1)');
+        expect(text).toContain('*Change failure rate*\\n60.0% ↑ (was 0.0%)');
+        expect(text).toContain('*Deployment rework rate*\\n20.0%');
+        expect(text).toContain('*Follow-ups overdue*\\nNone.');
+        expect(text).toContain('<https://ballast.example.com/dashboard/teams/orders|Open the orders dashboard>');
+        expect(String(posted[0].args.text)).toContain('Weekly reliability digest for orders');
+      } finally {
+        clock.set(new Date('2026-12-01T12:00:00Z'));
+      }
     });
 
     it('shows the delivery panel and the incidents linked to deployments on the team dashboard', async () => {
