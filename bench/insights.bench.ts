@@ -9,11 +9,15 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, migrateDatabase, startEmbeddedPostgres } from '@app/database';
-import { InsightsService } from '@app/incidents';
+import { DeliveryInsightsService, InsightsService } from '@app/incidents';
 import { MIGRATIONS } from '../migrations';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
 const RUNS = 40;
+// Issue 24: deployments of 200 services (4 per team) over the same two years, 6% failed or rolled
+// back, 85% with a commit time, 2% fixing an incident; 2% of incidents name the deployment that
+// caused them and 1% are duplicates (left out of the rollup by its triggers).
+const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 1_000_000);
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -53,11 +57,37 @@ async function main(): Promise<void> {
       [INCIDENTS],
     );
     const loadMs = performance.now() - loadStarted;
+    const deploymentsStarted = performance.now();
+    await loader.query(`INSERT INTO services (slug, name, team_id) SELECT 'service-' || n, 'Service ' || n, (SELECT id FROM teams WHERE slug = 'team-' || (1 + n % 50)) FROM generate_series(1, 200) n`);
+    await loader.query(
+      `INSERT INTO deployments (service_id, environment, version, status, started_at, finished_at, commit_at)
+       SELECT service_ids.ids[1 + (g % 200)],
+              CASE WHEN g % 10 = 0 THEN 'staging' ELSE 'production' END,
+              'v' || g,
+              CASE WHEN g % 50 = 7 THEN 'failed' WHEN g % 50 = 13 OR g % 50 = 29 THEN 'rolled_back' ELSE 'succeeded' END,
+              s.finished - interval '4 minutes', s.finished,
+              CASE WHEN g % 7 = 0 THEN NULL ELSE s.finished - (interval '1 second' * (600 + (g * 104729) % 259200)) END
+         FROM generate_series(1::bigint, $1::bigint) g
+         CROSS JOIN (SELECT array_agg(id ORDER BY slug) AS ids FROM services) service_ids
+         CROSS JOIN LATERAL (SELECT timestamptz '2026-11-23' - (interval '1 second' * ((g * 2246822519) % (730 * 86400))) AS finished) s`,
+      [DEPLOYMENTS],
+    );
+    // Links: an incident of the deployment's team started within the hour after it; fixes: the next deployment.
+    await loader.query(
+      `UPDATE incidents i SET caused_by_deployment_id = d.id
+         FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM deployments WHERE environment = 'production') d
+        WHERE i.number % 50 = 3 AND d.n = 1 + (i.number * 31) % GREATEST(1, $1::bigint * 9 / 10)`,
+      [DEPLOYMENTS],
+    );
+    await loader.query(`UPDATE deployments d SET fixes_incident_id = i.id FROM incidents i WHERE i.caused_by_deployment_id IS NOT NULL AND i.number % 100 = 53 AND d.id = i.caused_by_deployment_id`);
+    await loader.query(`UPDATE incidents d SET duplicate_of_id = o.id FROM incidents o WHERE d.number % 100 = 41 AND o.number = d.number - 1`);
+    const deploymentsMs = performance.now() - deploymentsStarted;
     // What autovacuum does shortly after a bulk load: statistics, and the visibility map that
     // lets the percentile scans stay index-only.
-    await loader.query('VACUUM ANALYZE incidents, incident_counts, incident_insight_facts');
+    await loader.query('VACUUM ANALYZE incidents, incident_counts, incident_insight_facts, deployments, services, teams');
     await loader.release();
     const insights = new InsightsService(dataSource);
+    const delivery = new DeliveryInsightsService(dataSource);
     const aligned = { from: new Date('2026-08-25T00:00:00Z'), to: new Date('2026-11-23T00:00:00Z') };
     // The API's default period: the 90 days up to "now", which starts and ends inside a day.
     const ragged = { from: new Date('2026-08-24T14:27:31.250Z'), to: new Date('2026-11-22T14:27:31.250Z') };
@@ -67,8 +97,9 @@ async function main(): Promise<void> {
       ['all teams, ragged', ragged, false],
       ['one team, ragged', ragged, true],
     ] as const;
-    const results: Record<string, number[]> = Object.fromEntries(cases.map(([label]) => [label, []]));
+    const results: Record<string, number[]> = Object.fromEntries(cases.flatMap(([label]) => [[label, []], [`delivery: ${label}`, []]]));
     let rows = 0;
+    let deliveryRows = 0;
     const loadBefore = loadavg();
     for (let run = 0; run < RUNS + 5; run++) {
       for (const [label, period, oneTeam] of cases) {
@@ -77,6 +108,11 @@ async function main(): Promise<void> {
         const elapsed = performance.now() - started;
         if (run >= 5) results[label].push(elapsed);
         rows = Math.max(rows, result.byTeamAndType.length);
+        const deliveryStarted = performance.now();
+        const figures = await delivery.deliveryInsights(period, oneTeam ? { team: `team-${1 + (run % 50)}` } : {});
+        const deliveryElapsed = performance.now() - deliveryStarted;
+        if (run >= 5) results[`delivery: ${label}`].push(deliveryElapsed);
+        deliveryRows = Math.max(deliveryRows, figures.byService.length);
       }
     }
     const loadAfter = loadavg();
@@ -88,9 +124,11 @@ async function main(): Promise<void> {
       [
         `incidents: ${INCIDENTS}, loaded in ${(loadMs / 1000).toFixed(1)} s (rollup triggers included); team x type rows (all teams): ${rows}; ${RUNS} measured runs after 5 warm-up runs`,
         `load average (1/5/15 min) before: ${loadBefore.map((value) => value.toFixed(2)).join(' / ')}, after: ${loadAfter.map((value) => value.toFixed(2)).join(' / ')}`,
+        `deployments: ${DEPLOYMENTS} (200 services), loaded and linked in ${(deploymentsMs / 1000).toFixed(1)} s; service rows (all teams): ${deliveryRows}`,
         '| query (90 days + previous 90 days) | p50 ms | p95 ms | max ms |',
         '|---|---|---|---|',
         ...cases.map(([label]) => line(label)),
+        ...cases.map(([label]) => line(`delivery: ${label}`)),
         '',
       ].join('\n'),
     );

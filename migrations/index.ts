@@ -13,6 +13,7 @@ import { StatusSubscriptions1795725000000 } from './1795725000000-StatusSubscrip
 import { OncallPaging1795730000000 } from './1795730000000-OncallPaging';
 import { SloAlerting1795740000000 } from './1795740000000-SloAlerting';
 import { AfterIncident1795750000000 } from './1795750000000-AfterIncident';
+import { DeliveryAndHistory1795760000000 } from './1795760000000-DeliveryAndHistory';
 
 export const MIGRATIONS: Function[] = [
   Foundation1795484075858,
@@ -28,4 +29,5 @@ export const MIGRATIONS: Function[] = [
   OncallPaging1795730000000,
   SloAlerting1795740000000,
   AfterIncident1795750000000,
+  DeliveryAndHistory1795760000000,
 ];

@@ -21,14 +21,15 @@ const DAY = 86_400_000;
 const RECOMPUTED_FACTS = `SELECT id, team_id, type, severity, source, started_at, resolved_at,
        CASE WHEN acknowledged_at IS NULL THEN NULL ELSE greatest(0, extract(epoch FROM acknowledged_at - detected_at))::float8 END,
        CASE WHEN resolved_at IS NULL THEN NULL ELSE greatest(0, extract(epoch FROM resolved_at - started_at))::float8 END
-  FROM incidents`;
+  FROM incidents WHERE duplicate_of_id IS NULL`;
 const STORED_FACTS = `SELECT incident_id, team_id, type, severity, source, started_at, resolved_at, ack_seconds, resolve_seconds FROM incident_insight_facts`;
 
-/** What the rollup must always equal: the incidents as they are now, aggregated in TypeScript. */
+/** What the rollup must always equal: the incidents as they are now (duplicates flagged), aggregated in TypeScript. */
 async function incidentsInDatabase(dataSource: DataSource): Promise<InsightIncident[]> {
-  const rows: Array<{ team: string; type: string; severity: InsightIncident['severity']; source: InsightIncident['source']; started_at: Date; detected_at: Date; acknowledged_at: Date | null; resolved_at: Date | null }> =
-    await dataSource.query(`SELECT t.slug AS team, i.type, i.severity, i.source, i.started_at, i.detected_at, i.acknowledged_at, i.resolved_at FROM incidents i JOIN teams t ON t.id = i.team_id`);
+  const rows: Array<{ team: string; type: string; severity: InsightIncident['severity']; source: InsightIncident['source']; started_at: Date; detected_at: Date; acknowledged_at: Date | null; resolved_at: Date | null; duplicate: boolean }> =
+    await dataSource.query(`SELECT t.slug AS team, i.type, i.severity, i.source, i.started_at, i.detected_at, i.acknowledged_at, i.resolved_at, i.duplicate_of_id IS NOT NULL AS duplicate FROM incidents i JOIN teams t ON t.id = i.team_id`);
   return rows.map((row) => ({
+    duplicate: row.duplicate,
     team: row.team,
     type: row.type,
     severity: row.severity,
@@ -143,10 +144,12 @@ describe('incident insights', () => {
                    EXCEPT
                    SELECT b.bucket_days, team_id, b.bucket_start, type, severity, source, count(*)::int FROM incidents
                     CROSS JOIN LATERAL (VALUES (1::smallint, (started_at AT TIME ZONE 'UTC')::date), (7::smallint, date_trunc('week', started_at AT TIME ZONE 'UTC')::date)) b(bucket_days, bucket_start)
+                    WHERE duplicate_of_id IS NULL
                     GROUP BY 1, 2, 3, 4, 5, 6)
                   UNION ALL
                   (SELECT b.bucket_days, team_id, b.bucket_start, type, severity, source, count(*)::int FROM incidents
                     CROSS JOIN LATERAL (VALUES (1::smallint, (started_at AT TIME ZONE 'UTC')::date), (7::smallint, date_trunc('week', started_at AT TIME ZONE 'UTC')::date)) b(bucket_days, bucket_start)
+                    WHERE duplicate_of_id IS NULL
                     GROUP BY 1, 2, 3, 4, 5, 6
                    EXCEPT
                    SELECT bucket_days, team_id, bucket_start, type, severity, source, incidents FROM incident_counts WHERE incidents <> 0)) AS differences)::int AS counts,
@@ -178,6 +181,47 @@ describe('incident insights', () => {
         expect([change, response.status]).toEqual([change, 200]);
       }
       await expectExact();
+    });
+
+    it('stays exact through history imports with real times and duplicates marked, unmarked and orphaned', async () => {
+      const dataSource = api.app.get(DataSource);
+      const next = random(2424);
+      // 60 incidents of history, as JSON lines, with real times across day, week and period boundaries.
+      const lines = Array.from({ length: 60 }, (_, index) => {
+        const started = Date.parse('2026-11-22T00:00:00Z') - Math.floor(next() * 120 * DAY);
+        const detected = started + Math.floor(next() * 1800) * 1000;
+        const resolved = next() < 0.8 ? Math.min(detected + Math.floor(next() * 5 * DAY), clock.now().getTime()) : null;
+        return {
+          externalId: `hist-${index}`,
+          title: `Imported ${index}`,
+          severity: SEVERITIES[Math.floor(next() * SEVERITIES.length)],
+          team: TEAMS[Math.floor(next() * TEAMS.length)],
+          type: TYPES[Math.floor(next() * TYPES.length)],
+          startedAt: new Date(started).toISOString(),
+          detectedAt: new Date(detected).toISOString(),
+          ...(next() < 0.7 ? { acknowledgedAt: new Date(detected + Math.floor(next() * 900) * 1000).toISOString() } : {}),
+          ...(resolved !== null ? { status: 'resolved', resolvedAt: new Date(resolved).toISOString() } : {}),
+        };
+      });
+      const imported = await api.http.post('/api/v1/incidents/import').set(api.admin).set('Content-Type', 'application/x-ndjson').send(lines.map((line) => JSON.stringify(line)).join('\n'));
+      expect([imported.status, imported.body.imported]).toEqual([200, 60]);
+      await expectExact();
+
+      // Duplicates through the API (each resolves the duplicate), then in bulk SQL, then undone and orphaned.
+      const ids = (imported.body.items as Array<{ id: string; reference: string }>);
+      for (let index = 1; index < 16; index += 3) {
+        const response = await api.http.patch(`/api/v1/incidents/${ids[index].id}`).set(api.admin).send({ duplicateOf: ids[0].reference });
+        expect(response.status).toBe(200);
+      }
+      await expectExact();
+      await dataSource.query(`UPDATE incidents SET duplicate_of_id = (SELECT id FROM incidents WHERE external_id = 'hist-20'), started_at = started_at - interval '3 days', detected_at = detected_at - interval '3 days' WHERE external_id IN ('hist-21', 'hist-22', 'hist-23') OR number % 23 = 4`);
+      await expectExact();
+      await api.http.patch(`/api/v1/incidents/${ids[4].id}`).set(api.admin).send({ duplicateOf: null }).expect(200);
+      // Deleting an original frees its duplicates (ON DELETE SET NULL): they count again.
+      await dataSource.query(`DELETE FROM incidents WHERE external_id = 'hist-20'`);
+      await expectExact();
+      const [{ duplicates }] = await dataSource.query(`SELECT count(*)::int AS duplicates FROM incidents WHERE duplicate_of_id IS NOT NULL`);
+      expect(duplicates).toBeGreaterThan(2);
     });
 
     it('stays exact through team changes, reopenings, acknowledgement edits, deletes, bulk and concurrent writes in SQL', async () => {

@@ -24,6 +24,7 @@ import { StatusSubscriptionsHttpModule } from './status-subscriptions/status-sub
 import { BreachIncidentsModule } from './breach-incidents/breach-incidents.module';
 import { DeployGateModule } from './deploy-gate/deploy-gate.module';
 import { PostmortemsModule } from './postmortems/postmortems.module';
+import { DeliveryHttpModule } from './delivery/delivery-http.module';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -64,6 +65,7 @@ export class ApiAppModule {
         PostmortemsModule,
         DeployGateModule,
         BreachIncidentsModule,
+        DeliveryHttpModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
     };

@@ -231,6 +231,12 @@ export class EnvironmentSchema {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
   PUBLIC_STATUS_URL?: string;
 
+  /** Public base URL of the API app (its dashboards), for links in Slack such as the weekly digest's; unset: no link. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
+  PUBLIC_API_URL?: string;
+
   @Transform(emptyToUndefined)
   @IsString()
   STATUS_PAGE_NAME: string = 'Ballast';
@@ -392,6 +398,7 @@ export function loadConfig(environment: Record<string, string | undefined>): App
   known.push('PUBLIC_API_URL');
   const relevant: Record<string, string | undefined> = {};
   for (const key of [...known, 'ALERTMANAGER_DEFAULT_TEAM', 'DATABASE_URL', 'API_ADMIN_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PUBLIC_STATUS_URL', 'STATUS_PAGE_SNAPSHOT_FILE', 'SMTP_URL']) {
+  for (const key of [...known, 'ALERTMANAGER_DEFAULT_TEAM', 'DATABASE_URL', 'API_ADMIN_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PUBLIC_STATUS_URL', 'STATUS_PAGE_SNAPSHOT_FILE', 'PUBLIC_API_URL']) {
     if (environment[key] !== undefined) relevant[key] = environment[key];
   }
   const parsed = plainToInstance(EnvironmentSchema, relevant, { exposeDefaultValues: true });

@@ -198,3 +198,27 @@ export { IncidentTimelineEventEntity } from './persistence/incident-timeline-eve
 export { IncidentTypeEntity } from './persistence/incident-type.entity';
 export { IncidentEntity } from './persistence/incident.entity';
 export type { SlackSyncState } from './persistence/incident.entity';
+
+// Incident history, deployments and delivery insights (issue 24).
+export {
+  buildDeliveryInsights,
+  type DeliveryDeployment,
+  type DeliveryFigures,
+  type DeliveryIncidentLink,
+  type DeliveryInsights,
+  DEPLOYMENT_STATUSES,
+  deploymentOutcome,
+  type DeploymentOutcome,
+  type DeploymentStatus,
+  isDeploymentStatus,
+  PRODUCTION_ENVIRONMENT,
+  summarizeDelivery,
+} from './domain/delivery-insights';
+export { applyRealTimes, type RealTimes } from './domain/incident-real-times';
+export { DeliveryInsightsService } from './application/delivery-insights.service';
+export { DeploymentsService, SUGGESTION_WINDOW_MS } from './application/deployments.service';
+export type { ListDeploymentsFilter, RecordDeploymentInput } from './application/deployments.service';
+export { IncidentImportService } from './application/incident-import.service';
+export type { ImportedIncident, ImportResult } from './application/incident-import.service';
+export { ForbiddenReferenceError } from './application/reference-errors';
+export { DeploymentEntity } from './persistence/deployment.entity';

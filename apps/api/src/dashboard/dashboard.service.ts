@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Principal, TeamsService } from '@app/catalog';
-import { formatIncidentReference, IncidentsService, InsightsService } from '@app/incidents';
+import { canActOnTeam, Principal, TeamsService } from '@app/catalog';
+import { DeliveryInsightsService, DeploymentsService, formatIncidentReference, IncidentsService, InsightsService, PRODUCTION_ENVIRONMENT } from '@app/incidents';
 import { Clock } from '@app/platform';
 import { SloService, SloState } from '@app/slo';
 import { formatDuration } from '../common/format-duration';
 import { renderLineChart, thinSeries } from './charts/svg-chart';
+import { deliveryPanelRows, deploymentMarkers } from './delivery-panel';
 
 const DAY_MS = 86_400_000;
 const STATE_ICON: Record<string, string> = { ok: '✓', warning: '▲', critical: '✖', no_data: '○', stale: '◌', error: '!', none: '–' };
@@ -33,6 +34,8 @@ export class DashboardService {
     private readonly incidents: IncidentsService,
     private readonly insights: InsightsService,
     private readonly clock: Clock,
+    private readonly delivery: DeliveryInsightsService,
+    private readonly deployments: DeploymentsService,
   ) {}
 
   async overview(principal: Principal) {
@@ -65,6 +68,16 @@ export class DashboardService {
     const from = new Date(to.getTime() - 90 * DAY_MS);
     const insights = await this.insights.incidentInsights({ from, to }, { team: team.slug, viewerTeamId: principal.kind === 'team' ? principal.teamId : undefined });
     const teamRow = insights.byTeam.find((row) => row.team === team.slug);
+    const delivery = await this.delivery.deliveryInsights({ from, to }, { team: team.slug });
+    // Production deployments as markers on the SLO charts (the charts cover up to 90 days).
+    const deployed = (await this.deployments.deploymentsOfTeam(team.id, new Date(to.getTime() - 91 * DAY_MS), to, { environment: PRODUCTION_ENVIRONMENT, limit: 500 })).map((deployment) => ({
+      finishedAt: deployment.finishedAt,
+      version: deployment.version,
+      status: deployment.status,
+      service: deployment.service.slug,
+      url: deployment.url,
+    }));
+    const linked = await this.deployments.incidentsLinkedToDeployments(team.id, from, to);
     const charts = [];
     for (const slo of rollup.slos.slice(0, 8)) {
       const history = await this.slos.getHistory(slo.sloId, {});
@@ -82,6 +95,7 @@ export class DashboardService {
           formatValue: (value) => `${Math.round(value * 100)}%`,
           thresholds: [{ value: 0, label: 'budget exhausted' }],
           series: [{ name: 'budget remaining', className: 'series-budget', points }],
+          markers: deploymentMarkers(deployed, slo.service),
           height: 160,
         }),
       });
@@ -95,6 +109,15 @@ export class DashboardService {
       types: insights.byTeamAndType.map((row) => ({ ...row, trend: row.count > row.previousCount ? '↑ more' : row.count < row.previousCount ? '↓ fewer' : '→ same' })),
       mtta: { median: formatDuration(teamRow?.mttaSeconds.median ?? null), p90: formatDuration(teamRow?.mttaSeconds.p90 ?? null) },
       mttr: { median: formatDuration(teamRow?.mttrSeconds.median ?? null), p90: formatDuration(teamRow?.mttrSeconds.p90 ?? null) },
+      delivery: deliveryPanelRows(delivery.byTeam.find((row) => row.team === team.slug) ?? null),
+      deployedIncidents: linked.map(({ incident, deployment }) => ({
+        reference: formatIncidentReference(incident.number),
+        title: principal && canActOnTeam(principal, team.id) ? incident.title : '(title visible to the team)',
+        service: deployment.service.slug,
+        version: deployment.version,
+        deployedAt: when(deployment.finishedAt),
+        startedAt: when(incident.startedAt),
+      })),
     };
   }
 

@@ -15,6 +15,10 @@ export class TeamDigestEntity {
   @Column({ type: 'text' })
   body: string;
 
+  /** The Block Kit blocks sent with `body` as their text fallback (null: text only). */
+  @Column({ type: 'jsonb', nullable: true })
+  blocks: unknown[] | null;
+
   /** Sends tried so far (the claim is the first). */
   @Column({ type: 'integer', default: 1 })
   attempts: number;

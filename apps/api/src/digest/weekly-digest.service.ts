@@ -4,12 +4,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { TeamEntity } from '@app/catalog';
-import { type IncidentInsights, InsightsService } from '@app/incidents';
+import { type DeliveryInsights, DeliveryInsightsService, type IncidentInsights, InsightsService, type SlackBlock } from '@app/incidents';
 import { Clock, registerSkippingInterval, type SkippingInterval } from '@app/platform';
 import { SloService } from '@app/slo';
 import { TeamNotifier } from '../notifications/team-notifier';
 import { DigestDay, latestDigestSlot, renderWeeklyDigest } from './weekly-digest';
 import { TeamDigestEntity } from './team-digest.entity';
+import { DigestFollowUpsProvider } from './digest-follow-ups.provider';
+import { buildWeeklyDigestBlocks } from './weekly-digest-blocks';
 
 const DIGEST_JOB = 'weekly-digest';
 
@@ -24,6 +26,12 @@ export const DIGEST_MAX_ATTEMPTS = 6;
  * DIGEST_MAX_ATTEMPTS, $3 the latest last claim that may be retried.
  */
 const RETRYABLE = `(NOT delivered AND failure IS DISTINCT FROM 'undeliverable' AND attempts < $2 AND last_attempt_at <= $3)`;
+
+/** A digest as stored with its claim: the text, and the Block Kit blocks (null for rows stored before blocks existed). */
+interface StoredDigest {
+  body: string;
+  blocks: unknown[] | null;
+}
 
 export interface DigestRunResult {
   scheduledAt: Date;
@@ -58,6 +66,8 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
     @InjectRepository(TeamDigestEntity) private readonly digests: Repository<TeamDigestEntity>,
     @InjectRepository(TeamEntity) private readonly teams: Repository<TeamEntity>,
     private readonly insights: InsightsService,
+    private readonly delivery: DeliveryInsightsService,
+    private readonly followUps: DigestFollowUpsProvider,
     private readonly slos: SloService,
     private readonly notifier: TeamNotifier,
     private readonly config: AppConfig,
@@ -102,18 +112,20 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
     if (due.length === 0) return result;
     // Only a first send renders (and reads the week's insights, once): a retry sends the body stored with the first claim.
     let insights: IncidentInsights | null = null;
+    let delivery: DeliveryInsights | null = null;
     for (const team of due) {
-      let body: string | null;
-      if (retryable.has(team.id)) body = await this.claimAgain(team.id, retry, now);
+      let digest: StoredDigest | null;
+      if (retryable.has(team.id)) digest = await this.claimAgain(team.id, retry, now);
       else {
         insights ??= await this.insights.incidentInsights(period);
-        body = await this.claimFirst(team.id, scheduledAt, await this.render(team.slug, insights), now);
+        delivery ??= await this.delivery.deliveryInsights(period);
+        digest = await this.claimFirst(team.id, scheduledAt, await this.render(team, insights, delivery, now), now);
       }
-      if (body === null) {
+      if (digest === null) {
         result.alreadySent.push(team.slug);
         continue;
       }
-      const outcome = await this.notifier.notifyTeam({ id: team.id, slug: team.slug }, body);
+      const outcome = await this.notifier.notifyTeam({ id: team.id, slug: team.slug }, digest.body, digest.blocks ? { blocks: digest.blocks as SlackBlock[] } : {});
       await this.digests.update({ teamId: team.id, scheduledAt }, { delivered: outcome === 'delivered', failure: outcome === 'delivered' ? null : outcome });
       if (outcome === 'delivered') result.sent.push(team.slug);
       else if (outcome === 'failed') result.failed.push(team.slug);
@@ -124,10 +136,22 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
     return result;
   }
 
-  private async render(teamSlug: string, insights: IncidentInsights): Promise<string> {
-    const slos = await this.slos.leastBudget({ team: teamSlug, limit: 5 });
-    const atRisk = slos.filter((slo) => slo.errorBudgetRemaining !== null && slo.errorBudgetRemaining < 0.5);
-    return renderWeeklyDigest(teamSlug, insights, atRisk.map((slo) => ({ name: slo.name, service: slo.service, state: slo.state ?? 'ok', errorBudgetRemaining: slo.errorBudgetRemaining })));
+  /** The digest's text (the notification fallback) and its Block Kit message. */
+  private async render(team: TeamEntity, insights: IncidentInsights, delivery: DeliveryInsights, now: Date): Promise<StoredDigest> {
+    const slos = await this.slos.leastBudget({ team: team.slug, limit: 5 });
+    const atRisk = slos
+      .filter((slo) => slo.errorBudgetRemaining !== null && slo.errorBudgetRemaining < 0.5)
+      .map((slo) => ({ name: slo.name, service: slo.service, state: slo.state ?? 'ok', errorBudgetRemaining: slo.errorBudgetRemaining }));
+    const base = this.config.PUBLIC_API_URL?.replace(/\/+$/, '');
+    const blocks = buildWeeklyDigestBlocks({
+      team: team.slug,
+      insights,
+      slosAtRisk: atRisk,
+      delivery: delivery.byTeam.find((row) => row.team === team.slug) ?? null,
+      followUpsOverdue: await this.followUps.overdueFollowUps({ id: team.id, slug: team.slug }, now),
+      dashboardUrl: base ? `${base}/dashboard/teams/${team.slug}` : null,
+    });
+    return { body: renderWeeklyDigest(team.slug, insights, atRisk), blocks };
   }
 
   /**
@@ -135,12 +159,12 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
    * another replica claimed it first. RETURNING tells whether this replica's
    * row went in; TypeORM's identifiers would echo the values either way.
    */
-  private async claimFirst(teamId: string, scheduledAt: Date, body: string, now: Date): Promise<string | null> {
-    const inserted: Array<{ body: string }> = await this.digests.query(
-      `INSERT INTO team_digests (team_id, scheduled_at, body, delivered, attempts, last_attempt_at) VALUES ($1, $2, $3, false, 1, $4) ON CONFLICT DO NOTHING RETURNING body`,
-      [teamId, scheduledAt, body, now],
+  private async claimFirst(teamId: string, scheduledAt: Date, digest: StoredDigest, now: Date): Promise<StoredDigest | null> {
+    const inserted: StoredDigest[] = await this.digests.query(
+      `INSERT INTO team_digests (team_id, scheduled_at, body, blocks, delivered, attempts, last_attempt_at) VALUES ($1, $2, $3, $5::jsonb, false, 1, $4) ON CONFLICT DO NOTHING RETURNING body, blocks`,
+      [teamId, scheduledAt, digest.body, now, digest.blocks ? JSON.stringify(digest.blocks) : null],
     );
-    return inserted[0]?.body ?? null;
+    return inserted[0] ?? null;
   }
 
   /**
@@ -149,16 +173,16 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
    * it meanwhile. `retry` is [slot, DIGEST_MAX_ATTEMPTS, the latest last claim
    * that may be retried], the parameters of {@link RETRYABLE}.
    */
-  private async claimAgain(teamId: string, retry: readonly unknown[], now: Date): Promise<string | null> {
-    const reclaimed: Array<{ body: string }> = await this.digests.query(
+  private async claimAgain(teamId: string, retry: readonly unknown[], now: Date): Promise<StoredDigest | null> {
+    const reclaimed: StoredDigest[] = await this.digests.query(
       // As a CTE: TypeORM answers a bare UPDATE with [rows, count], a SELECT with its rows.
       `WITH reclaimed AS (
          UPDATE team_digests SET attempts = attempts + 1, last_attempt_at = $5, failure = NULL
           WHERE scheduled_at = $1 AND team_id = $4 AND ${RETRYABLE}
-          RETURNING body)
-       SELECT body FROM reclaimed`,
+          RETURNING body, blocks)
+       SELECT body, blocks FROM reclaimed`,
       [...retry, teamId, now],
     );
-    return reclaimed[0]?.body ?? null;
+    return reclaimed[0] ?? null;
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Re
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { assertCanActOnTeam, canActOnTeam, Principal, TeamsService } from '@app/catalog';
-import { IncidentEntity, IncidentsService, TimelineAuthor } from '@app/incidents';
+import { DeploymentsService, ForbiddenReferenceError, IncidentEntity, IncidentsService, TimelineAuthor } from '@app/incidents';
 import { NotFoundError, ValidationFailedError } from '@app/platform';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { toPageRequest } from '../common/pagination.dto';
@@ -24,6 +24,7 @@ export class IncidentsController {
   constructor(
     private readonly incidents: IncidentsService,
     private readonly teams: TeamsService,
+    private readonly deployments: DeploymentsService,
   ) {}
 
   @Post()
@@ -40,6 +41,7 @@ export class IncidentsController {
     const [team] = await this.teams.findTeams([body.team]);
     if (team) assertCanActOnTeam(principal, team.id);
     const scope = principal.kind === 'team' ? principal.teamId : 'admin';
+    if (body.causedByDeploymentId) await this.deployments.deploymentForReference(principal, body.causedByDeploymentId, 'causedByDeploymentId');
     const result = await this.incidents.declareIncident(
       {
         title: body.title,
@@ -52,6 +54,12 @@ export class IncidentsController {
         affectedComponents: body.affectedComponents,
         commander: body.commander,
         startedAt: body.startedAt,
+        detectedAt: body.detectedAt,
+        acknowledgedAt: body.acknowledgedAt,
+        resolvedAt: body.resolvedAt,
+        status: body.status,
+        announce: body.announce,
+        causedByDeploymentId: body.causedByDeploymentId ?? null,
         source: 'api',
         idempotencyKey: idempotencyKey ? `api:${scope}:${idempotencyKey}` : null,
         principal,
@@ -70,14 +78,18 @@ export class IncidentsController {
 
   @Get(':id')
   async getIncident(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
-    return presentIncident(await this.visibleIncident(principal, id));
+    const incident = await this.visibleIncident(principal, id);
+    return { ...presentIncident(incident), duplicates: await this.duplicatesOf(incident) };
   }
 
   @Patch(':id')
   async updateIncident(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: UpdateIncidentDto) {
     const incident = await this.visibleIncident(principal, id);
     assertCanActOnTeam(principal, incident.teamId);
-    return presentIncident(await this.incidents.updateIncident(incident.id, { ...body, principal }, authorOf(principal)));
+    if (body.causedByDeploymentId) await this.deployments.deploymentForReference(principal, body.causedByDeploymentId, 'causedByDeploymentId');
+    if (body.duplicateOf) await this.assertCanReferenceIncident(principal, body.duplicateOf, 'duplicateOf');
+    const updated = await this.incidents.updateIncident(incident.id, { ...body, principal }, authorOf(principal));
+    return { ...presentIncident(updated), duplicates: await this.duplicatesOf(updated) };
   }
 
   @Post(':id/updates')
@@ -93,6 +105,17 @@ export class IncidentsController {
   async getTimeline(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const incident = await this.visibleIncident(principal, id);
     return { incident: incident.id, reference: presentIncident(incident).reference, items: (await this.incidents.getTimeline(incident.id)).map(presentTimelineEvent) };
+  }
+
+  /** The other side of duplicateOf: the incidents resolved as duplicates of this one. */
+  private async duplicatesOf(incident: IncidentEntity) {
+    return (await this.incidents.listDuplicates(incident.id)).map((duplicate) => ({ id: duplicate.id, reference: presentIncident(duplicate).reference }));
+  }
+
+  /** A reference to another team's incident is refused (403 naming the field); an unknown one is left to the service (400). */
+  private async assertCanReferenceIncident(principal: Principal, reference: string, field: string): Promise<void> {
+    const target = await this.incidents.getIncident(reference).catch(() => null);
+    if (target && !canActOnTeam(principal, target.teamId)) throw new ForbiddenReferenceError(field, `incident '${reference}' belongs to another team`);
   }
 
   /** Private incidents do not exist for other teams: 404, not 403, so their existence does not leak. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TeamsService } from '@app/catalog';
 import { NotFoundError } from '@app/platform';
-import { escapeMrkdwn } from '@app/incidents';
+import { escapeMrkdwn, type SlackBlock } from '@app/incidents';
 import { SlackGateway } from '../slack/slack-gateway';
 import { type TeamNotification, TeamNotifier, TeamRef } from './team-notifier';
 
@@ -17,7 +17,7 @@ export class SlackTeamNotifier extends TeamNotifier {
     super();
   }
 
-  async notifyTeam(team: TeamRef, text: string): Promise<TeamNotification> {
+  async notifyTeam(team: TeamRef, text: string, options: { blocks?: SlackBlock[] } = {}): Promise<TeamNotification> {
     if (!this.slack.enabled) {
       this.logger.log({ team: team.slug }, `team notification (Slack off): ${text}`);
       return 'undeliverable';
@@ -35,7 +35,7 @@ export class SlackTeamNotifier extends TeamNotifier {
       return 'undeliverable';
     }
     try {
-      await this.slack.postMessage(slackChannelId, { text: escapeMrkdwn(text) });
+      await this.slack.postMessage(slackChannelId, { text: escapeMrkdwn(text), ...(options.blocks && options.blocks.length > 0 ? { blocks: options.blocks } : {}) });
       return 'delivered';
     } catch (error) {
       this.logger.warn({ err: error, team: team.slug }, 'could not post the team notification to Slack');

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { SlackBlock } from '@app/incidents';
 
 export interface TeamRef {
   id: string;
@@ -20,7 +21,7 @@ export type TeamNotification = 'delivered' | 'failed' | 'undeliverable';
  */
 export abstract class TeamNotifier {
   /** `text` is plain text; implementations escape it for their medium. Never throws: the outcome says what happened. */
-  abstract notifyTeam(team: TeamRef, text: string, options?: { dedupKey?: string }): Promise<TeamNotification>;
+  abstract notifyTeam(team: TeamRef, text: string, options?: { dedupKey?: string; blocks?: SlackBlock[] }): Promise<TeamNotification>;
 }
 
 @Injectable()

@@ -119,6 +119,7 @@ export class SlackIncidentSync {
   onIncidentDeclared(event: IncidentDeclaredEvent): void {
     // Slack declarations are set up by the submission flow, which can tell the declarer about failures.
     if (!this.gateway.enabled || event.incident.source === 'slack') return;
+    if (event.announce === false || event.incident.announce === false) return;
     this.work.run(`set up Slack for ${formatIncidentReference(event.incident.number)}`, () => this.setUpNewIncident(event.incident));
   }
 

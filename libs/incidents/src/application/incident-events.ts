@@ -7,6 +7,8 @@ export const INCIDENT_CHANGED = 'incident.changed';
 
 export interface IncidentDeclaredEvent {
   incident: IncidentEntity;
+  /** false: stored history (import, `announce: false`): no Slack channel, posts, paging or notifications. */
+  announce?: boolean;
 }
 
 export interface IncidentChangedEvent {

@@ -7,6 +7,7 @@ import { Clock, ConflictError, isUniqueViolation, NotFoundError, Page, PageReque
 import { applyClockEvent, changeIncidentStatus, ClockActor, IncidentClock, openIncidentClock } from '../domain/incident-clock';
 import type { ComponentStatus, IncidentSource, IncidentStatus, Severity, Visibility } from '../domain/incident-enums';
 import { firstPublicUpdateBody } from '../domain/first-public-update';
+import { applyRealTimes } from '../domain/incident-real-times';
 import { formatIncidentReference, parseIncidentReference } from '../domain/incident-reference';
 import { TimelineAuthor, TimelineEventKind, TimelinePayloads } from '../domain/timeline-event';
 import { IncidentAffectedComponentEntity } from '../persistence/incident-affected-component.entity';
@@ -47,6 +48,14 @@ export interface DeclareIncidentInput {
    * `affectedComponents`. Omitted for system sources (SLO policy, Slack).
    */
   principal?: Principal;
+  /** initial status (history import); default investigating */
+  status?: IncidentStatus;
+  /** real times (DESIGN "Incidents: real times"); resolvedAt only with status resolved */
+  acknowledgedAt?: Date | null;
+  resolvedAt?: Date | null;
+  /** false: no Slack channel, posts, paging or notifications (imported history); default true */
+  announce?: boolean;
+  causedByDeploymentId?: string | null;
 }
 
 export interface DeclareIncidentResult {
@@ -67,6 +76,13 @@ export interface UpdateIncidentInput {
   affectedComponents?: AffectedComponentInput[];
   /** Who asks, when a token does: the ownership rule then holds for `affectedComponents`. */
   principal?: Principal;
+  detectedAt?: Date;
+  acknowledgedAt?: Date | null;
+  resolvedAt?: Date;
+  /** a deployment id (checked by the caller for the principal), or null to unlink */
+  causedByDeploymentId?: string | null;
+  /** id or INC-n of the original: resolves this one as its duplicate; null undoes the link */
+  duplicateOf?: string | null;
 }
 
 export interface PostUpdateInput {
@@ -147,7 +163,7 @@ export class IncidentsService {
     await this.assertTypeExists(input.type, team.id);
     const affected = await this.resolveComponents(input.affectedComponents ?? []);
     const now = this.clock.now();
-    const clock = openIncidentClock({ now, declaredBy: actorOf(author), startedAt: input.startedAt ?? null, detectedAt: input.detectedAt ?? null });
+    const clock = initialClock(input, actorOf(author), now);
 
     let incidentId: string;
     try {
@@ -156,7 +172,7 @@ export class IncidentsService {
           title: input.title,
           summary: input.summary ?? '',
           severity: input.severity,
-          status: 'investigating',
+          status: input.status ?? 'investigating',
           type: input.type,
           teamId: team.id,
           visibility: input.visibility ?? 'internal',
@@ -167,6 +183,8 @@ export class IncidentsService {
           idempotencyKey: input.idempotencyKey ?? null,
           slackSyncState: 'none',
           lastUpdateAt: now,
+          announce: input.announce ?? true,
+          causedByDeploymentId: input.causedByDeploymentId ?? null,
           ...clock,
         });
         const saved = await manager.save(IncidentEntity, incident);
@@ -201,7 +219,7 @@ export class IncidentsService {
       throw error;
     }
     const incident = await this.getIncidentById(incidentId);
-    this.emit<IncidentDeclaredEvent>(INCIDENT_DECLARED, { incident });
+    this.emit<IncidentDeclaredEvent>(INCIDENT_DECLARED, { incident, announce: incident.announce });
     return { incident, created: true };
   }
 
@@ -282,8 +300,32 @@ export class IncidentsService {
           );
         }
       }
+      if (changes.duplicateOf !== undefined) {
+        const original = changes.duplicateOf === null ? null : await this.resolveDuplicateTarget(manager, incident, changes.duplicateOf);
+        if ((original?.id ?? null) !== incident.duplicateOfId) {
+          incident.duplicateOfId = original?.id ?? null;
+          describedChanged = true;
+          if (original) {
+            const reference = `INC-${original.number}`;
+            const note = `Resolved as a duplicate of ${reference}`;
+            kinds.push((await this.insertEvent(manager, incident, 'internal_note', author, now, { body: note }, { body: note })).kind as TimelineEventKind);
+            await this.insertEvent(manager, original, 'internal_note', author, now, { body: `INC-${incident.number} was resolved as a duplicate of this incident` }, { body: `INC-${incident.number} was resolved as a duplicate of this incident` });
+            if (incident.status !== 'resolved' && changes.status === undefined) {
+              kinds.push(await this.applyStatusChange(manager, incident, 'resolved', author, now, clock, (next) => (clock = next)));
+            }
+          }
+        }
+      }
       if (changes.status !== undefined && changes.status !== incident.status) {
         kinds.push(await this.applyStatusChange(manager, incident, changes.status, author, now, clock, (next) => (clock = next)));
+      }
+      if (changes.detectedAt !== undefined || changes.acknowledgedAt !== undefined || changes.resolvedAt !== undefined) {
+        clock = applyRealTimes(clock, incident.status, { detectedAt: changes.detectedAt, acknowledgedAt: changes.acknowledgedAt, resolvedAt: changes.resolvedAt }, now);
+        describedChanged = true;
+      }
+      if (changes.causedByDeploymentId !== undefined && changes.causedByDeploymentId !== incident.causedByDeploymentId) {
+        incident.causedByDeploymentId = changes.causedByDeploymentId;
+        describedChanged = true;
       }
       applyClock(incident, clock);
       if (kinds.some((kind) => kind === 'status_changed' || kind === 'severity_changed')) incident.lastUpdateAt = now;
@@ -486,6 +528,11 @@ export class IncidentsService {
     return (result.affected ?? 0) === 1;
   }
 
+  /** The incidents resolved as duplicates of this one (the other side of duplicateOf). */
+  async listDuplicates(id: string): Promise<IncidentEntity[]> {
+    return this.incidents.find({ where: { duplicateOfId: id }, order: { number: 'ASC' } });
+  }
+
   async openIncidents(): Promise<IncidentEntity[]> {
     return this.incidents.find({ where: { resolvedAt: IsNull() }, relations: RELATIONS, order: { startedAt: 'ASC' } });
   }
@@ -547,6 +594,25 @@ export class IncidentsService {
     if (!locked) throw new NotFoundError('Incident', id);
     locked.affectedComponents = await manager.find(IncidentAffectedComponentEntity, { where: { incidentId: id } });
     return locked;
+  }
+
+  private async resolveDuplicateTarget(manager: EntityManager, incident: IncidentEntity, reference: string): Promise<IncidentEntity> {
+    let original: IncidentEntity;
+    try {
+      original = await this.getIncident(reference);
+    } catch (error) {
+      if (error instanceof NotFoundError || error instanceof ValidationFailedError) {
+        throw new ValidationFailedError(`duplicateOf '${reference}' is not an existing incident`, { field: 'duplicateOf', code: 'unknown_incident' });
+      }
+      throw error;
+    }
+    if (original.id === incident.id) throw new ValidationFailedError('an incident cannot be a duplicate of itself', { field: 'duplicateOf' });
+    if (original.duplicateOfId !== null) {
+      throw new ValidationFailedError(`INC-${original.number} is itself a duplicate; name the original incident`, { field: 'duplicateOf' });
+    }
+    const duplicatesOfThis = await manager.count(IncidentEntity, { where: { duplicateOfId: incident.id } });
+    if (duplicatesOfThis > 0) throw new ValidationFailedError('other incidents are duplicates of this one; it cannot become a duplicate itself', { field: 'duplicateOf' });
+    return original;
   }
 
   private async findByKeys(idempotencyKey?: string | null, dedupKey?: string | null): Promise<IncidentEntity | null> {
@@ -629,6 +695,17 @@ export class IncidentsService {
       this.logger.error({ err: error }, `listener of ${event} failed`);
     }
   }
+}
+
+/** The clock of a new incident: the usual opening rules, then its initial status and any real times given. */
+export function initialClock(input: DeclareIncidentInput, actor: ClockActor, now: Date): IncidentClock {
+  let clock = openIncidentClock({ now, declaredBy: actor, startedAt: input.startedAt ?? null, detectedAt: input.detectedAt ?? null });
+  // Imported history: nobody acknowledged it now; only a given acknowledgedAt counts.
+  if (input.announce === false) clock = { ...clock, acknowledgedAt: null };
+  const status = input.status ?? 'investigating';
+  if (status === 'monitoring') clock = { ...clock, mitigatedAt: now };
+  if (status === 'resolved') clock = { ...clock, mitigatedAt: now, resolvedAt: now };
+  return applyRealTimes(clock, status, { acknowledgedAt: input.acknowledgedAt ?? undefined, resolvedAt: input.resolvedAt ?? undefined }, now);
 }
 
 function personRef(value: string): { slackUserId?: string; name?: string } {

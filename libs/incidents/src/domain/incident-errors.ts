@@ -40,7 +40,7 @@ export class InvalidClockError extends IncidentDomainError {
   readonly kind = 'validation' as const;
 
   constructor(
-    override readonly field: 'startedAt' | 'detectedAt',
+    override readonly field: 'startedAt' | 'detectedAt' | 'acknowledgedAt' | 'resolvedAt',
     message: string,
   ) {
     super(message, field);

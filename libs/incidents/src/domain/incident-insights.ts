@@ -77,6 +77,8 @@ export interface InsightIncident {
   readonly severity: Severity;
   readonly source: IncidentSource;
   readonly clock: Pick<IncidentClock, 'startedAt' | 'detectedAt' | 'acknowledgedAt' | 'resolvedAt'>;
+  /** resolved as a duplicate of another incident: counted nowhere */
+  readonly duplicate?: boolean;
 }
 
 export interface CountWithPrevious {
@@ -105,6 +107,7 @@ export interface IncidentInsights {
  *   previousCount uses the previous period of equal length.
  * - MTTA (detectedAt → acknowledgedAt) and MTTR (startedAt → resolvedAt) are
  *   taken over incidents resolved in the period, wherever they started.
+ * - Duplicates (resolved as a duplicate of another incident) count nowhere.
  * - Rows outside both periods are ignored, so the caller may pass a superset:
  *   it must include every incident started in [previous.from, to) or resolved
  *   in [from, to).
@@ -117,6 +120,7 @@ export function buildIncidentInsights(incidents: Iterable<InsightIncident>, peri
   const before: InsightIncident[] = [];
   const resolved: InsightIncident[] = [];
   for (const incident of incidents) {
+    if (incident.duplicate) continue;
     if (isWithinPeriod(incident.clock.startedAt, period)) current.push(incident);
     else if (isWithinPeriod(incident.clock.startedAt, previous)) before.push(incident);
     if (isWithinPeriod(incident.clock.resolvedAt, period)) resolved.push(incident);

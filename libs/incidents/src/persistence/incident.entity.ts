@@ -106,6 +106,22 @@ export class IncidentEntity {
   @Column({ name: 'last_reminder_at', type: 'timestamptz', nullable: true })
   lastReminderAt: Date | null;
 
+  /** Id in the tool the incident was imported from; an import with the same id (per team) changes nothing. */
+  @Column({ name: 'external_id', type: 'varchar', length: 200, nullable: true })
+  externalId: string | null;
+
+  /** false: stored without a Slack channel, posts, paging or notifications (imported history). */
+  @Column({ type: 'boolean', default: true })
+  announce: boolean;
+
+  /** Set when resolved as a duplicate of another incident: left out of insights counts and MTTx. */
+  @Column({ name: 'duplicate_of_id', type: 'uuid', nullable: true })
+  duplicateOfId: string | null;
+
+  /** The deployment that caused it (delivery insights: change failure rate, recovery time). */
+  @Column({ name: 'caused_by_deployment_id', type: 'uuid', nullable: true })
+  causedByDeploymentId: string | null;
+
   @OneToMany(() => IncidentServiceLinkEntity, (link) => link.incident, { cascade: true })
   services: IncidentServiceLinkEntity[];
 

@@ -92,6 +92,40 @@ export class CreateIncidentDto {
   @Transform(toDate)
   @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
   startedAt?: Date;
+
+  @ApiPropertyOptional({ description: 'when Ballast (or the tool it came from) learned of it; defaults to now' })
+  @IsOptional()
+  @Transform(toDate)
+  @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
+  detectedAt?: Date;
+
+  @ApiPropertyOptional({ description: 'first acknowledgement by a person (MTTA = detectedAt → acknowledgedAt)' })
+  @IsOptional()
+  @Transform(toDate)
+  @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
+  acknowledgedAt?: Date;
+
+  @ApiPropertyOptional({ description: 'only with status resolved (MTTR = startedAt → resolvedAt)' })
+  @IsOptional()
+  @Transform(toDate)
+  @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
+  resolvedAt?: Date;
+
+  @ApiPropertyOptional({ enum: INCIDENT_STATUSES, default: 'investigating', description: 'initial status (history)' })
+  @IsOptional()
+  @IsIn(INCIDENT_STATUSES)
+  status?: IncidentStatus;
+
+  @ApiPropertyOptional({ default: true, description: 'false: store only (imported history): no Slack channel, posts, paging or notifications' })
+  @IsOptional()
+  @IsBoolean()
+  announce?: boolean;
+
+  @ApiPropertyOptional({ description: 'id of the deployment that caused it' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  causedByDeploymentId?: string;
 }
 
 export class UpdateIncidentDto {
@@ -149,6 +183,38 @@ export class UpdateIncidentDto {
   @ValidateNested({ each: true })
   @Type(() => AffectedComponentDto)
   affectedComponents?: AffectedComponentDto[];
+
+  @ApiPropertyOptional({ description: 'when Ballast (or the tool it came from) learned of it; defaults to now' })
+  @IsOptional()
+  @Transform(toDate)
+  @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
+  detectedAt?: Date;
+
+  @ApiPropertyOptional({ description: 'first acknowledgement by a person (MTTA = detectedAt → acknowledgedAt)' })
+  @IsOptional()
+  @Transform(toDate)
+  @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
+  acknowledgedAt?: Date;
+
+  @ApiPropertyOptional({ description: 'only with status resolved (MTTR = startedAt → resolvedAt)' })
+  @IsOptional()
+  @Transform(toDate)
+  @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
+  resolvedAt?: Date;
+
+  @ApiPropertyOptional({ nullable: true, description: 'id of the deployment that caused it; null unlinks' })
+  @IsOptional()
+  @ValidateIf((_object, value) => value !== null)
+  @IsString()
+  @Length(1, 64)
+  causedByDeploymentId?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, description: 'id or INC-n of the original: resolves this incident as its duplicate (left out of insights); null undoes it' })
+  @IsOptional()
+  @ValidateIf((_object, value) => value !== null)
+  @IsString()
+  @Length(1, 64)
+  duplicateOf?: string | null;
 }
 
 export class PostIncidentUpdateDto {

@@ -1,0 +1,25 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { DeliveryInsightsService } from '@app/incidents';
+import { Clock } from '@app/platform';
+import { InsightsQueryDto } from '../insights/insights.controller';
+
+const DAY_MS = 86_400_000;
+
+@ApiTags('insights')
+@ApiBearerAuth()
+@Controller('api/v1/insights')
+export class DeliveryInsightsController {
+  constructor(
+    private readonly delivery: DeliveryInsightsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** DORA's five per team and service with the previous period (production deployments). Default: the last 90 days. */
+  @Get('delivery')
+  async deliveryInsights(@Query() query: InsightsQueryDto) {
+    const to = query.to ?? this.clock.now();
+    const from = query.from ?? new Date(to.getTime() - 90 * DAY_MS);
+    return this.delivery.deliveryInsights({ from, to }, { team: query.team });
+  }
+}
