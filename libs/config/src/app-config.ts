@@ -359,12 +359,6 @@ export class EnvironmentSchema {
   @Min(1)
   @Max(720)
   POSTMORTEM_REMINDER_HOURS: number = 24;
-
-  /** Base URL of the api app as people reach it (links in Slack to the dashboard); unset: links are paths. */
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http(s) URL' })
-  PUBLIC_API_URL?: string;
 }
 
 export type AppConfigValues = Readonly<Omit<EnvironmentSchema, never>>;
@@ -397,8 +391,7 @@ export function loadConfig(environment: Record<string, string | undefined>): App
   const known = Object.keys(new EnvironmentSchema());
   known.push('PUBLIC_API_URL');
   const relevant: Record<string, string | undefined> = {};
-  for (const key of [...known, 'ALERTMANAGER_DEFAULT_TEAM', 'DATABASE_URL', 'API_ADMIN_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PUBLIC_STATUS_URL', 'STATUS_PAGE_SNAPSHOT_FILE', 'SMTP_URL']) {
-  for (const key of [...known, 'ALERTMANAGER_DEFAULT_TEAM', 'DATABASE_URL', 'API_ADMIN_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PUBLIC_STATUS_URL', 'STATUS_PAGE_SNAPSHOT_FILE', 'PUBLIC_API_URL']) {
+  for (const key of [...known, 'ALERTMANAGER_DEFAULT_TEAM', 'DATABASE_URL', 'API_ADMIN_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PUBLIC_STATUS_URL', 'STATUS_PAGE_SNAPSHOT_FILE', 'SMTP_URL', 'PUBLIC_API_URL']) {
     if (environment[key] !== undefined) relevant[key] = environment[key];
   }
   const parsed = plainToInstance(EnvironmentSchema, relevant, { exposeDefaultValues: true });

@@ -120,6 +120,7 @@ export function validatePolicy(input: unknown, field = 'policy'): SloPolicy {
       throw new SloValidationError(`${field}.${key}`, `${field}.${key} must be a text of 1 to ${max} characters ({component} and {service} are filled in), got ${describeValue(value)}`);
     }
     policy[key] = value;
+  }
   if (fields.breachIncident !== undefined && fields.breachIncident !== null) {
     policy.breachIncident = validateBreachIncident(fields.breachIncident, `${field}.breachIncident`);
   }
