@@ -5,7 +5,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { loadConfig } from '@app/config';
-import { migrateDatabase, provideDatabase } from '@app/database';
+import { explainStartupError, migrateDatabase, provideDatabase } from '@app/database';
 import { MIGRATIONS } from '../migrations';
 
 const APPS = [
@@ -63,6 +63,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Ballast failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`Ballast failed to start: ${explainStartupError(error)}\n`);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '@app/config';
-import { migrateDatabase, provideDatabase } from '@app/database';
+import { explainStartupError, migrateDatabase, provideDatabase } from '@app/database';
 import { handleShutdownSignals } from '@app/platform';
 import { MIGRATIONS } from '../../../migrations';
 import { createApiApp } from './bootstrap';
@@ -23,6 +23,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Ballast API failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`Ballast API failed to start: ${explainStartupError(error)}\n`);
   process.exit(1);
 });

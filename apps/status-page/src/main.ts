@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '@app/config';
-import { provideDatabase } from '@app/database';
+import { explainStartupError, provideDatabase } from '@app/database';
 import { handleShutdownSignals } from '@app/platform';
 import { createStatusPageApp } from './bootstrap';
 import { probeSchema, waitForSchema } from './database/wait-for-schema';
@@ -27,6 +27,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Ballast status page failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`Ballast status page failed to start: ${explainStartupError(error)}\n`);
   process.exit(1);
 });

