@@ -19,6 +19,7 @@ import { InsightsHttpModule } from './insights/insights-http.module';
 import { SloHttpModule } from './slo/slo-http.module';
 import { SlackModule } from './slack/slack.module';
 import { StatusHttpModule } from './status/status-http.module';
+import { HomeModule } from './home/home.module';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -54,6 +55,7 @@ export class ApiAppModule {
         BudgetPolicyModule,
         DigestModule,
         DashboardModule,
+        HomeModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
     };
