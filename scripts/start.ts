@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   const ready = new Set<string>();
   for (const app of APPS) {
     const child = spawn(process.execPath, ['--enable-source-maps', app.entry], {
-      env: { ...process.env, DATABASE_URL: database.url },
+      // The children's stdout is a pipe: pass on whether ours is a terminal (human-readable logs) unless LOG_FORMAT says otherwise.
+      env: { ...process.env, DATABASE_URL: database.url, LOG_FORMAT: config.LOG_FORMAT !== 'auto' ? config.LOG_FORMAT : process.stdout.isTTY ? 'pretty' : 'json' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     child.stdout?.on('data', (chunk: Buffer) => {

@@ -13,7 +13,8 @@ import { startApi } from './support/api-app';
 import { PostgresProcess, startPostgresProcess } from './support/pg-process';
 import { freePort } from './support/ports';
 import { IncidentFixtures } from './support/status-fixtures';
-import { eventually, RunningStatusPage, startStatusPage } from './support/status-page-app';
+import { RunningStatusPage, startStatusPage } from './support/status-page-app';
+import { eventually } from './support/poll';
 
 describe('status page during a database outage', () => {
   let pgDir: string;

@@ -4,11 +4,13 @@
 // completes hold shutdown for the grace at most, then are closed, and every
 // shutdown hook still runs. Real PostgreSQL (migrated), the real app, raw
 // sockets as the clients.
+import type { Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { drainAndClose } from '@app/platform';
 import { SnapshotWorkerClient } from '../apps/status-page/src/snapshot/snapshot-worker-client';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { eventually, type RunningStatusPage, startStatusPage } from './support/status-page-app';
+import { type RunningStatusPage, startStatusPage } from './support/status-page-app';
+import { eventually } from './support/poll';
 
 const GRACE_MS = 1500;
 
@@ -56,8 +58,14 @@ describe('status page shutdown', () => {
     slowReader.socket.write('GET / HTTP/1.1\r\nHost: status.test\r\nAccept-Encoding: identity\r\n\r\n'.repeat(400));
     const unfinished = await open();
     unfinished.socket.write('GET / HTTP/1.1\r\nHost: status.te');
-    // Both have reached the server before shutdown begins.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Both have reached the server before shutdown begins: the server answers the slow reader (its first responses sit unread in
+    // the client's buffer) and holds all three connections.
+    const server = page.app.getHttpServer() as Server;
+    const connections = () => new Promise<number>((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+    await eventually(async () => {
+      expect(slowReader.socket.readableLength).toBeGreaterThan(0);
+      expect(await connections()).toBe(3);
+    }, 5000, 10);
 
     const worker = page.app.get(SnapshotWorkerClient);
     expect(worker.thread).not.toBeNull();

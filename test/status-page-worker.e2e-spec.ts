@@ -13,7 +13,8 @@ import { SnapshotWorkerClient } from '../apps/status-page/src/snapshot/snapshot-
 import { RunningApi, startApi } from './support/api-app';
 import { sql } from './support/sql';
 import { IncidentFixtures, SeededScenario, seedStatusScenario } from './support/status-fixtures';
-import { eventually, RunningStatusPage, startStatusPage } from './support/status-page-app';
+import { RunningStatusPage, startStatusPage } from './support/status-page-app';
+import { eventually } from './support/poll';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -12,7 +12,8 @@ import { SnapshotRequestHandler } from '../apps/status-page/src/http/snapshot-re
 import { sql } from './support/sql';
 import { RunningApi, startApi } from './support/api-app';
 import { IncidentFixtures, SCRIPT, SECRETS, SeededScenario, seedStatusScenario } from './support/status-fixtures';
-import { eventually, RunningStatusPage, startStatusPage } from './support/status-page-app';
+import { RunningStatusPage, startStatusPage } from './support/status-page-app';
+import { eventually } from './support/poll';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 const COMPONENT_STATUSES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'];

@@ -47,17 +47,3 @@ export async function startStatusPage(options: StartStatusPageOptions): Promise<
     },
   };
 }
-
-/** Polls until `check` passes (returns without throwing) or the time is up; returns the elapsed milliseconds. */
-export async function eventually(check: () => Promise<void>, timeoutMs: number, intervalMs = 50): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      await check();
-      return Date.now() - started;
-    } catch (error) {
-      if (Date.now() - started > timeoutMs) throw error;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  }
-}

@@ -25,6 +25,7 @@ import { BreachIncidentsModule } from './breach-incidents/breach-incidents.modul
 import { DeployGateModule } from './deploy-gate/deploy-gate.module';
 import { PostmortemsModule } from './postmortems/postmortems.module';
 import { DeliveryHttpModule } from './delivery/delivery-http.module';
+import { HomeModule } from './home/home.module';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -66,6 +67,7 @@ export class ApiAppModule {
         DeployGateModule,
         BreachIncidentsModule,
         DeliveryHttpModule,
+        HomeModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: BearerAuthGuard }],
     };

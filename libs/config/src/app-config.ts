@@ -271,6 +271,11 @@ export class EnvironmentSchema {
   @Max(3600)
   STATUS_PAGE_REFRESH_S: number = 15;
 
+  /** Log lines: `pretty` (human-readable, pino-pretty), `json` (one JSON object per line), or `auto` (pretty on a terminal, JSON otherwise). */
+  @Transform(emptyToUndefined)
+  @IsIn(['auto', 'pretty', 'json'], { message: 'must be auto, pretty or json' })
+  LOG_FORMAT: string = 'auto';
+
   /** Where the status page keeps its last snapshot, to serve it after a restart while PostgreSQL is down. */
   @IsOptional()
   @Transform(emptyToUndefined)

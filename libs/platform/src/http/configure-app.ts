@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
+import { WiringQuietLogger } from '../logging/wiring-quiet-logger';
 import { isDraining } from './draining';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth';
 import { createValidationPipe } from './validation';
@@ -13,7 +14,7 @@ import { findUnsafeText, unsafePathSegment } from './text-hygiene';
  * validation pipe and the one exception filter.
  */
 export function configureHttpApp(app: NestExpressApplication, config: AppConfig): INestApplication {
-  app.useLogger(app.get(Logger));
+  app.useLogger(new WiringQuietLogger(app.get(Logger)));
   app.disable('x-powered-by');
   app.use((_request: unknown, response: { setHeader(name: string, value: string): void }, next: () => void) => {
     if (isDraining()) response.setHeader('Connection', 'close');

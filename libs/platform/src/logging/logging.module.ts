@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp, type Options as PinoHttpOptions } from 'pino-http';
 import { AppConfig } from '@app/config';
+import { prettyTransport } from './wiring-quiet-logger';
 
 export interface LoggingOptions {
   /**
@@ -45,6 +46,7 @@ export function requestLogOptions(config: AppConfig, appName: string): PinoHttpO
   return {
     level: config.LOG_LEVEL,
     base: { app: appName },
+    transport: prettyTransport(config.LOG_FORMAT, Boolean(process.stdout.isTTY)),
     genReqId: (request: IncomingMessage) => {
       const header = request.headers['x-request-id'];
       return typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
