@@ -267,7 +267,6 @@ describe('status a person controls, and public incidents that say something', ()
     const after = await page.http.get('/api/v2/status.json').expect(200);
     expect(after.body.page.updated_at).toBe(before.body.page.updated_at);
     expect(after.headers.etag).toBe(before.headers.etag);
-    expect(Date.parse(before.body.page.updated_at)).toBeLessThanOrEqual(clock.now().getTime() - 3 * 60_000);
     clock.set(START);
   });
 });
