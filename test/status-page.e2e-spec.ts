@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { xml2js } from 'xml-js';
+import Parser from 'rss-parser';
 import { FixedClock, startDraining } from '@app/platform';
 import { SnapshotRequestHandler } from '../apps/status-page/src/http/snapshot-request-handler';
 import { sql } from './support/sql';
@@ -304,7 +305,8 @@ describe('public status page', () => {
     // Uptime from the recorded history: no data before the component existed, the outage day in words.
     expect(html).toMatch(/<li tabindex="0" class="u-nd n\d+"><span>\d{1,2} \w{3} \d{4} to \d{1,2} \w{3} \d{4}: no data \(\d+ days\)<\/span><\/li>/);
     expect(html).toMatch(/<li tabindex="0" class="u-mo"><span>\d{1,2} \w{3} \d{4}: 95\.83% uptime, major outage for 1 h<\/span><\/li>/);
-    expect(html).toMatch(/Public API: 100% uptime over the last 90 days/);
+    // Listed 3 days ago: its uptime is over those 3 days, and says so (not "over the last 90 days").
+    expect(html).toMatch(/Public API: 100% uptime since \d{1,2} \w{3} \d{4}, when it was listed/);
     expect(html).not.toMatch(/<link[^>]+href="https?:/);
     expect(html).not.toMatch(/<script[^>]+src="https?:/);
   });
@@ -331,7 +333,10 @@ describe('public status page', () => {
     expect(rss.headers['content-type']).toBe('application/rss+xml; charset=utf-8');
     const rssDocument = xml2js(rss.text, { compact: true }) as Json;
     const items = rssDocument.rss.channel.item;
-    expect(items.map((item: Json) => item.title._cdata)).toEqual(['Checkout errors &lt;script&gt;alert(1)&lt;/script&gt;', 'Slow webhooks']);
+    // Titles are text escaped once: a reader shows them exactly as written.
+    expect(items.map((item: Json) => item.title._text)).toEqual(['Checkout errors <script>alert(1)</script>', 'Slow webhooks']);
+    const parser = new Parser();
+    expect((await parser.parseString(rss.text)).items.map((item) => item.title)).toEqual(['Checkout errors <script>alert(1)</script>', 'Slow webhooks']);
     expect(items[0].link._text).toBe(`https://status.example.com/incidents/${seeded.publicIncidentId}`);
     expect(items[0].description._cdata).toContain('We are investigating &lt;script&gt;alert(1)&lt;/script&gt; errors at checkout.');
 
@@ -345,8 +350,12 @@ describe('public status page', () => {
     for (const entry of entries) {
       expect(entry.id._text).toMatch(/^https:\/\/status\.example\.com\/incidents\/[0-9a-f-]{36}$/);
       expect(entry.updated._text).toMatch(ISO);
-      expect(entry.title._attributes.type).toBe('html');
+      expect(entry.title._attributes.type).toBe('text');
+      // Like Statuspage: the update in <content type="html">, status first.
+      expect(entry.content._attributes.type).toBe('html');
+      expect(entry.content._cdata).toMatch(/^<p><strong>(Investigating|Identified|Monitoring|Resolved)<\/strong> - /);
     }
+    expect((await parser.parseString(atom.text)).items.map((item) => item.title)).toEqual(['Checkout errors <script>alert(1)</script>', 'Slow webhooks']);
   });
 
   it('serves status badges with the status in text', async () => {
@@ -511,7 +520,7 @@ describe('public status page', () => {
 
     const rss = xml2js((await page.http.get('/history.rss').expect(200)).text, { compact: true }) as Json;
     const items = rss.rss.channel.item as Json[];
-    expect(items.map((item) => item.title._cdata)).toEqual(['Renamed by SQL', 'Maintenance: Cache migration &lt;script&gt;alert(1)&lt;/script&gt;', 'Slow webhooks']);
+    expect(items.map((item) => item.title._text)).toEqual(['Renamed by SQL', 'Maintenance: Cache migration <script>alert(1)</script>', 'Slow webhooks']);
     expect(items[1].link._text).toBe(`https://status.example.com/maintenances/${maintenanceId}`);
     expect(items[1].description._cdata).toContain('Completed');
     expect(items[1].description._cdata).toContain('Reads were slower &lt;script&gt;alert(1)&lt;/script&gt;.<br>No data was lost.');

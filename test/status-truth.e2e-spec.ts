@@ -55,6 +55,8 @@ describe('status a person controls, and public incidents that say something', ()
     await http.post('/api/v1/services').set(admin).send({ slug: 'checkout', name: 'Checkout', team: 'payments' }).expect(201);
     // The page derives statuses at its clock's time: the same clock as the API's, so manualStatusUntil passes for both at once.
     page = await startStatusPage({ databaseUrl: database.url, clock });
+    // Until its first snapshot the page answers 503 (Retry-After): wait for it.
+    await eventually(async () => ((await page.http.get('/api/v2/status.json')).status === 200 ? true : undefined), 'the first snapshot', 60_000, 100);
   }, 120_000);
 
   afterAll(async () => {
@@ -238,6 +240,35 @@ describe('status a person controls, and public incidents that say something', ()
       clock.set(START);
     }
   }, 60_000);
+
+  it('v2: page.updated_at is the last public change (same ETag while nothing public changes); a maintenance links to its own page', async () => {
+    clock.set(new Date(START.getTime() + 6 * 3600_000));
+    const created = (await http.post('/api/v1/status/components').set(admin).send({ name: 'Reports' }).expect(201)).body;
+    const maintenance = (
+      await http
+        .post('/api/v1/status/maintenances')
+        .set(admin)
+        .send({ name: 'Reports database upgrade', components: [created.id], scheduledFor: new Date(START.getTime() + 30 * 3600_000).toISOString(), scheduledUntil: new Date(START.getTime() + 31 * 3600_000).toISOString() })
+        .expect(201)
+    ).body;
+    const listed = await eventually(async () => {
+      const body = (await page.http.get('/api/v2/scheduled-maintenances.json').expect(200)).body;
+      return body.scheduled_maintenances.find((candidate: Json) => candidate.id === maintenance.id);
+    }, 'the maintenance on the page', 20_000);
+    expect(listed.shortlink).toBe(`https://status.example.com/maintenances/${maintenance.id}`);
+    await page.http.get(`/maintenances/${maintenance.id}`).expect(200);
+
+    const before = await page.http.get('/api/v2/status.json').expect(200);
+    const homeBefore = (await page.http.get('/').expect(200)).text;
+    // Minutes later a write that changes nothing public (an internal incident): the page rebuilds, its documents do not change.
+    clock.set(new Date(START.getTime() + 6 * 3600_000 + 3 * 60_000));
+    await http.post('/api/v1/incidents').set(admin).send({ title: 'Internal only', summary: 'not for customers', severity: 'SEV4', team: 'payments', type: 'deploy', visibility: 'internal' }).expect(201);
+    await eventually(async () => ((await page.http.get('/').expect(200)).text !== homeBefore ? true : undefined), 'the page to rebuild at the later time', 20_000, 100);
+    const after = await page.http.get('/api/v2/status.json').expect(200);
+    expect(after.body.page.updated_at).toBe(before.body.page.updated_at);
+    expect(after.headers.etag).toBe(before.headers.etag);
+    clock.set(START);
+  });
 });
 
 /**

@@ -15,6 +15,7 @@ export {
   type SloHealthState,
   type StatusReason,
 } from './domain/component-status';
+export { COMPONENT_STATUS_TIERS, type ComponentStatusTier, isComponentStatusTier, manualStatusInForce } from './domain/component-status';
 export { type DerivedStatuses, deriveStatuses } from './domain/derive-statuses';
 export {
   canMoveMaintenance,
