@@ -47,8 +47,7 @@ describe('status page subscriptions in a browser', () => {
     try {
       const tab = await context.newPage();
       await eventually(async () => ((await tab.goto(`${page.baseUrl}/`))?.status() === 200 && (await tab.locator('#subscribe-heading').count()) === 1 ? true : undefined), 'the home page with the form', 20_000, 200);
-      await tab.locator('#subscribe-heading').scrollIntoViewIfNeeded();
-      await tab.screenshot({ path: join(SCREENS, 'subscribe-home-form.png') });
+      await tab.screenshot({ path: join(SCREENS, 'subscribe-home-form.png'), fullPage: true });
 
       await tab.goto(`${page.baseUrl}/subscribe`);
       await tab.fill('#subscribe-email', 'ada@example.com');

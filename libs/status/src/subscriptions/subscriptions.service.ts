@@ -41,17 +41,18 @@ export class SubscriptionsService {
   }
 
   /**
-   * Validates first (400 naming `email` / `components`), then counts against
-   * the client's rate limit, then records the choice. The answer never says
+   * Counts every request against the client's rate limit (valid or not: a
+   * flood costs no database work once limited), then validates (400 naming
+   * `email` / `components`), then records the choice. The answer never says
    * whether the address was known.
    */
   async subscribe(client: string, input: { email?: unknown; components?: unknown }): Promise<SubscribeOutcome> {
     this.assertOffered();
-    const email = normalizeEmail(input.email);
-    const componentIds = parseComponentChoice(input.components, await this.repository.existingComponentIds());
     const now = this.clock.now();
     const retryAfterSeconds = this.rateLimit.take(client, now);
     if (retryAfterSeconds > 0) return { accepted: false, retryAfterSeconds };
+    const email = normalizeEmail(input.email);
+    const componentIds = parseComponentChoice(input.components, await this.repository.existingComponentIds());
     const subscriber = await this.repository.upsertEmailSubscriber(email, componentIds, now);
     if (subscriber.needsConfirmation) await this.repository.queueConfirmationMail(subscriber.id, now, CONFIRMATION_MAIL_INTERVAL_MS);
     return { accepted: true };
