@@ -144,7 +144,13 @@ async function main(): Promise<void> {
     if (created.some((response) => response.status !== 201)) throw new Error(`incident POST failed: ${created.find((response) => response.status !== 201)?.text}`);
     const ids = created.map((response) => (JSON.parse(response.text) as { id: string }).id);
     const pageCall = (id: string) => fake.calls('chat.postMessage').find((call) => call.response?.status === 200 && JSON.stringify(call.args.blocks ?? '').includes(`page:${id}:0`));
-    await waitFor('every page', () => ids.every((id) => pageCall(id) !== undefined), 60_000);
+    try {
+      await waitFor('every page', () => ids.every((id) => pageCall(id) !== undefined), 180_000);
+    } catch (error) {
+      const states = await query<{ state: string; error: string | null; count: string }>(databaseUrl.toString(), 'SELECT state, error, count(*) FROM incident_page_steps WHERE incident_id = ANY($1) AND step_index = 0 GROUP BY state, error', [ids]);
+      process.stderr.write(`pages seen: ${ids.filter((id) => pageCall(id) !== undefined).length}/${INCIDENTS}; steps: ${JSON.stringify(states)}\n`);
+      throw error;
+    }
     const pageLatency = ids.map((id, i) => (pageCall(id)?.at.getTime() ?? NaN) - created[i].sentAt);
     const pageCalls = fake.calls().length - callsBefore;
 
