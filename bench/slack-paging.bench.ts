@@ -138,13 +138,28 @@ async function main(): Promise<void> {
 
     // ------------------------------------------------------------ 1. burst of 50 paging incidents
     const callsBefore = fake.calls().length;
-    const created = await Promise.all(
-      people.map((_person, i) => timedPost(`${baseUrl}/api/v1/incidents`, JSON.stringify({ title: `Burst ${i}`, severity: 'SEV1', team: `team-${i}`, type: 'other' }), admin)),
-    );
-    if (created.some((response) => response.status !== 201)) throw new Error(`incident POST failed: ${created.find((response) => response.status !== 201)?.text}`);
+    // Each POST carries an Idempotency-Key; one the API answers 503 (no database connection free in time) is sent again,
+    // as a client would, and its page is still timed from the first send.
+    let retriedPosts = 0;
+    const createOne = async (i: number) => {
+      const firstSentAt = Date.now();
+      for (let attempt = 0; ; attempt += 1) {
+        const answer = await timedPost(`${baseUrl}/api/v1/incidents`, JSON.stringify({ title: `Burst ${i}`, severity: 'SEV1', team: `team-${i}`, type: 'other' }), { ...admin, 'idempotency-key': `burst-${i}` });
+        if (answer.status !== 503 || attempt >= 5) return { ...answer, sentAt: firstSentAt };
+        retriedPosts += 1;
+      }
+    };
+    const created = await Promise.all(people.map((_person, i) => createOne(i)));
+    if (created.some((response) => response.status !== 201 && response.status !== 200)) throw new Error(`incident POST failed: ${created.find((response) => response.status !== 201 && response.status !== 200)?.text}`);
     const ids = created.map((response) => (JSON.parse(response.text) as { id: string }).id);
     const pageCall = (id: string) => fake.calls('chat.postMessage').find((call) => call.response?.status === 200 && JSON.stringify(call.args.blocks ?? '').includes(`page:${id}:0`));
-    await waitFor('every page', () => ids.every((id) => pageCall(id) !== undefined), 60_000);
+    try {
+      await waitFor('every page', () => ids.every((id) => pageCall(id) !== undefined), 180_000);
+    } catch (error) {
+      const states = await query<{ state: string; error: string | null; count: string }>(databaseUrl.toString(), 'SELECT state, error, count(*) FROM incident_page_steps WHERE incident_id = ANY($1) AND step_index = 0 GROUP BY state, error', [ids]);
+      process.stderr.write(`pages seen: ${ids.filter((id) => pageCall(id) !== undefined).length}/${INCIDENTS}; steps: ${JSON.stringify(states)}\n`);
+      throw error;
+    }
     const pageLatency = ids.map((id, i) => (pageCall(id)?.at.getTime() ?? NaN) - created[i].sentAt);
     const pageCalls = fake.calls().length - callsBefore;
 
@@ -179,6 +194,7 @@ async function main(): Promise<void> {
       pageDelivered: summary(pageLatency),
       acknowledgeAck: summary(answers.map((answer) => answer.ms)),
       slackCallsDuringBurst: pageCalls,
+      retriedPosts,
       duplicatePages,
       missingPages,
       duplicateAcknowledgements: duplicateAcks,
@@ -196,7 +212,7 @@ async function main(): Promise<void> {
         `| page delivered (incident POST sent → the page's chat.postMessage at the fake), burst of 50 | ${results.pageDelivered.count} | ${results.pageDelivered.p50} | ${results.pageDelivered.p90} | ${results.pageDelivered.p99} | ${results.pageDelivered.max} | p99 ≤ ${PAGE_TARGET_P99_MS} ms: ${verdict(results.pageDelivered.p99 <= PAGE_TARGET_P99_MS)} |`,
         `| Acknowledge answered (signed block_actions → HTTP answer), 50 people × double click at once | ${results.acknowledgeAck.count} | ${results.acknowledgeAck.p50} | ${results.acknowledgeAck.p90} | ${results.acknowledgeAck.p99} | ${results.acknowledgeAck.max} | p99 ≤ ${ACK_TARGET_P99_MS} ms: ${verdict(results.acknowledgeAck.p99 <= ACK_TARGET_P99_MS)} |`,
         '',
-        `Duplicates: ${duplicatePages} incidents with more than one page (posts or \`paged\` events), ${missingPages} without a page, ${duplicateAcks} with more than one \`acknowledged\` event (100 presses for 50 incidents). Slack calls during the burst: ${pageCalls}.`,
+        `Duplicates: ${duplicatePages} incidents with more than one page (posts or \`paged\` events), ${missingPages} without a page, ${duplicateAcks} with more than one \`acknowledged\` event (100 presses for 50 incidents). Slack calls during the burst: ${pageCalls}. Incident POSTs answered 503 and sent again (same Idempotency-Key): ${retriedPosts}.`,
         '',
       ].join('\n'),
     );

@@ -485,4 +485,41 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     await idle();
     expect(fake.calls('response_url').some((call) => call.responseUrlId === 'late-update' && String(call.args.text).includes('already resolved'))).toBe(true);
   });
+
+  it('status text stays internal until someone publishes it through the Publish update modal, which shows the exact public text', async () => {
+    clock.set(new Date('2026-12-05T12:00:00Z'));
+    const incident = await declareViaApi('Checkout slow', 'SEV3', { visibility: 'public' });
+    const [row] = await sql<{ slack_channel_id: string }>(first.database.url, 'SELECT slack_channel_id FROM incidents WHERE id = $1', [incident.id]);
+    const status = await postToSlackEndpoint(
+      first,
+      slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'status identified Rolled back v42', channelId: row.slack_channel_id, userId: BOB, responseUrl: fake.responseUrl('status-note') }, { now: clock.now() }),
+    );
+    expect(status.body.response_type).toBe('in_channel');
+    expect(status.body.text).toContain('Internal note: not on the status page');
+    expect(JSON.stringify(status.body.blocks)).toContain('incident_publish_open');
+    const kinds = async () => (await sql<{ kind: string; body: string }>(first.database.url, "SELECT kind, body FROM incident_timeline_events WHERE incident_id = $1 AND kind IN ('public_update', 'internal_note') ORDER BY created_at", [incident.id])).map((event) => `${event.kind}: ${event.body}`);
+    expect(await kinds()).toEqual(['internal_note: Rolled back v42']);
+
+    const opened = fake.calls('views.open').length;
+    await postToSlackEndpoint(
+      first,
+      blockActionsRequest(SLACK_SIGNING_SECRET, { actions: [{ action_id: 'incident_publish_open', block_id: `publish:${incident.id}`, value: `${incident.id}:0` }], userId: BOB, channelId: row.slack_channel_id }, { now: clock.now() }),
+    ).expect(200);
+    await idle();
+    const call = fake.calls('views.open')[opened];
+    const view = call.args.view as { callback_id: string; blocks: unknown[] };
+    expect(view.callback_id).toBe('incident_publish');
+    expect(JSON.stringify(view.blocks)).toContain('This text goes to the public status page');
+    expect(JSON.stringify(view.blocks)).toContain('"initial_value":"Rolled back v42"');
+    expect(JSON.stringify(view.blocks)).toContain('No component is marked affected');
+    const viewId = (call.response?.body as { view: { id: string } }).view.id;
+    const published = await postToSlackEndpoint(
+      first,
+      viewSubmissionRequest(SLACK_SIGNING_SECRET, { callbackId: 'incident_publish', viewId, privateMetadata: incident.id, userId: BOB, values: { public_text: { value: { type: 'plain_text_input', value: 'We rolled back the release; checkout is recovering.' } } } as never }, { now: clock.now() }),
+    );
+    expect(published.status).toBe(200);
+    await idle();
+    expect(await kinds()).toEqual(['internal_note: Rolled back v42', 'public_update: We rolled back the release; checkout is recovering.']);
+    expect(fake.messagesIn(row.slack_channel_id).some((message) => message.text.includes('public: on the status page now'))).toBe(true);
+  });
 });

@@ -164,7 +164,8 @@ describe('Slack: declaring and running an incident', () => {
       // Declared public: the summary is the first public update.
       ['public_update', 'Card payments <@U02BOB> fail', true],
       ['status_changed', '', false],
-      ['public_update', 'Rolled back <!here> the deploy', true],
+      // `status <state> <text>` records the text as an internal note (issue 20: public only when published).
+      ['internal_note', 'Rolled back <!here> the deploy', false],
       ['severity_changed', '', false],
       ['role_changed', '', false],
       ['internal_note', 'Rollback owner is bob', false],

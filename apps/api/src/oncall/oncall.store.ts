@@ -126,26 +126,21 @@ export class OncallStore {
     ]);
   }
 
-  /** Starts paging an incident with its planned steps; false when it was already paged. */
+  /** Starts paging an incident with its planned steps (one statement); false when it was already paged. */
   async startPaging(incidentId: string, teamId: string, startedAt: Date, steps: readonly PlannedStep[]): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const inserted = (await manager.query('INSERT INTO incident_paging (incident_id, team_id, started_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING incident_id', [
-        incidentId,
-        teamId,
-        startedAt,
-      ])) as unknown[];
-      if (inserted.length === 0) return false;
-      for (const step of steps) {
-        await manager.query('INSERT INTO incident_page_steps (incident_id, step_index, notify, user_id, due_at) VALUES ($1, $2, $3, $4, $5)', [
-          incidentId,
-          step.stepIndex,
-          step.notify,
-          step.userId,
-          step.dueAt,
-        ]);
-      }
-      return true;
-    });
+    const rows = (await this.dataSource.query(
+      `WITH paging AS (
+         INSERT INTO incident_paging (incident_id, team_id, started_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING incident_id
+       ), steps AS (
+         INSERT INTO incident_page_steps (incident_id, step_index, notify, user_id, due_at)
+         SELECT paging.incident_id, step.step_index, step.notify, step.user_id, step.due_at
+           FROM paging, unnest($4::int[], $5::text[], $6::text[], $7::timestamptz[]) AS step(step_index, notify, user_id, due_at)
+         RETURNING incident_id
+       )
+       SELECT incident_id FROM paging`,
+      [incidentId, teamId, startedAt, steps.map((step) => step.stepIndex), steps.map((step) => step.notify), steps.map((step) => step.userId), steps.map((step) => step.dueAt)],
+    )) as unknown[];
+    return rows.length === 1;
   }
 
   async getPaging(incidentId: string): Promise<PagingRow | null> {

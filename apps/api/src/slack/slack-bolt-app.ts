@@ -14,7 +14,7 @@ import { SlackTimelineCapture } from './slack-timeline.service';
 import { PageClick, SlackPager } from './slack-pager.service';
 import { ACKNOWLEDGE_ACTION_ID, ESCALATE_ACTION_ID, parsePageButtonValue } from './slack-page-messages';
 import { HeadlineButton, ModalSubmission, SlackHeadlineActions } from './slack-headline-actions.service';
-import { EDIT_BUTTON_ACTION_ID, EDIT_MODAL_CALLBACK_ID, RESOLVE_BUTTON_ACTION_ID, RESOLVE_MODAL_CALLBACK_ID, UPDATE_BUTTON_ACTION_ID, UPDATE_MODAL_CALLBACK_ID } from './slack-incident-modals';
+import { PUBLISH_BUTTON_ACTION_ID, PUBLISH_MODAL_CALLBACK_ID, EDIT_BUTTON_ACTION_ID, EDIT_MODAL_CALLBACK_ID, RESOLVE_BUTTON_ACTION_ID, RESOLVE_MODAL_CALLBACK_ID, UPDATE_BUTTON_ACTION_ID, UPDATE_MODAL_CALLBACK_ID } from './slack-incident-modals';
 
 const SOCKET_CLOSE_TIMEOUT_MS = 3000;
 
@@ -157,6 +157,13 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
     modal(UPDATE_MODAL_CALLBACK_ID, (submission) => this.headline.submitUpdate(submission));
     modal(RESOLVE_MODAL_CALLBACK_ID, (submission) => this.headline.submitResolve(submission));
     modal(EDIT_MODAL_CALLBACK_ID, (submission) => this.headline.submitEdit(submission));
+    app.action({ type: 'block_actions', action_id: PUBLISH_BUTTON_ACTION_ID }, async ({ ack, body, action }) => {
+      await ack();
+      const target = parsePageButtonValue((action as { value?: unknown }).value);
+      const reply = { userId: body.user.id, responseUrl: 'response_url' in body ? (body.response_url as string) : null, channelId: body.channel?.id ?? null };
+      if (target) this.work.run(`publish ${target.incidentId}`, () => this.headline.openPublish(target.incidentId, body.trigger_id, reply));
+    });
+    modal(PUBLISH_MODAL_CALLBACK_ID, (submission) => this.headline.submitPublish(submission));
 
     app.event('pin_added', async ({ event }) => {
       const message = event.item?.message;

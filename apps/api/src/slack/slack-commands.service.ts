@@ -10,6 +10,16 @@ import { SlackDeclareFlow, SlackFlowOutcome, SlashCommandInput } from './slack-d
 import { slackErrorCode, SlackGateway } from './slack-gateway';
 import { OncallService } from '../oncall/oncall.service';
 import { buildOncallReply } from './slack-page-messages';
+import { publishButtonBlock } from './slack-incident-modals';
+
+/** A status change's note is internal: said so, with a Publish update button when the incident is public. */
+function withPublishOffer(reply: SlashReply, incident: IncidentEntity): SlashReply {
+  const note = incident.visibility === 'public' ? '_Internal note: not on the status page. Publish it with the button, or `update <text>`._' : `_Internal note (${incident.visibility} incident: nothing reaches the status page)._`;
+  const text = `${reply.text}\n${note}`;
+  if (incident.visibility !== 'public') return { ...reply, text };
+  const withBlocks = { ...reply, text, blocks: [{ type: 'section', block_id: 'reply', text: { type: 'mrkdwn', text } }, publishButtonBlock(incident.id)] };
+  return withBlocks;
+}
 import { SlackPager } from './slack-pager.service';
 import {
   ephemeral,
@@ -108,8 +118,10 @@ export class SlackCommandFlow {
         const from = incident.status;
         if (parsed.status === from && parsed.text === null) return statusUnchangedReply(incident.number, from);
         if (parsed.text !== null) {
-          const { incident: updated } = await this.incidents.postUpdate(incident.id, { body: parsed.text, public: true, status: parsed.status }, author);
-          return parsed.status === from ? updatePostedReply(userId, incident.number, updated.visibility, parsed.text) : statusChangedReply(userId, incident.number, from, updated.status, parsed.text);
+          // The text is an internal note: it reaches customers only when someone publishes it (the button below, or `update`).
+          const { incident: updated } = await this.incidents.postUpdate(incident.id, { body: parsed.text, public: false, status: parsed.status }, author);
+          const reply = parsed.status === from ? notePostedReply(userId, incident.number, parsed.text) : statusChangedReply(userId, incident.number, from, updated.status, parsed.text);
+          return withPublishOffer(reply, updated);
         }
         const updated = await this.incidents.updateIncident(incident.id, { status: parsed.status }, author);
         return statusChangedReply(userId, incident.number, from, updated.status, null);

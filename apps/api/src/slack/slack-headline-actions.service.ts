@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DomainError } from '@app/platform';
-import { formatIncidentReference, IncidentDomainError, IncidentEntity, IncidentsService, TimelineAuthor, ViewStateValues } from '@app/incidents';
+import { DomainError, ValidationFailedError } from '@app/platform';
+import { escapeMrkdwn, formatIncidentReference, IncidentDomainError, IncidentEntity, IncidentsService, TimelineAuthor, ViewStateValues } from '@app/incidents';
 import { SlackGateway, SlackReplyTarget } from './slack-gateway';
 import {
   buildEditModal,
+  buildPublishModal,
   buildResolveModal,
   buildUpdateModal,
   EDIT_BUTTON_ACTION_ID,
@@ -83,6 +84,39 @@ export class SlackHeadlineActions {
     await this.gateway.openView(triggerId, view);
   }
 
+  /** "Publish update": the latest internal note as the draft, the exact public text and the components shown before it goes out. */
+  async openPublish(incidentId: string, triggerId: string, reply: SlackReplyTarget): Promise<void> {
+    let incident: IncidentEntity;
+    try {
+      incident = await this.incidents.getIncidentById(incidentId);
+    } catch {
+      await this.gateway.tellUser(reply, 'That incident no longer exists; nothing was published.');
+      return;
+    }
+    if (incident.visibility !== 'public') {
+      await this.gateway.tellUser(reply, `${formatIncidentReference(incident.number)} is ${incident.visibility}: nothing of it reaches the status page.`);
+      return;
+    }
+    const notes = (await this.incidents.getTimeline(incident.id)).filter((event) => event.kind === 'internal_note');
+    const draft = notes.length > 0 ? notes[notes.length - 1].body : null;
+    const names = new Map((await this.choices(incident.teamId)).components.map((component) => [component.id, component.name] as const));
+    await this.gateway.openView(triggerId, buildPublishModal(modalIncidentOf(incident), draft, names));
+  }
+
+  async submitPublish(submission: ModalSubmission): Promise<ModalAck> {
+    return this.guarded(async (author) => {
+      const body = readUpdateSubmission(submission.values).publicText;
+      if (!body) throw new ValidationFailedError('Write the text customers will read.', { field: 'public_text' });
+      const incident = await this.incidents.getIncidentById(submission.incidentId);
+      if (incident.visibility !== 'public') throw new ValidationFailedError(`${formatIncidentReference(incident.number)} is not public: nothing can be published.`, { field: 'public_text' });
+      await this.incidents.postUpdate(incident.id, { body, public: true }, author);
+      if (incident.slackChannelId) {
+        const text = `:globe_with_meridians: <@${submission.userId}> published an update on *${formatIncidentReference(incident.number)}* (public: on the status page now)\n${body.split('\n').map((line) => `> ${escapeMrkdwn(line)}`).join('\n')}`;
+        await this.gateway.postMessage(incident.slackChannelId, { text }).catch(() => undefined);
+      }
+    }, submission);
+  }
+
   async submitUpdate(submission: ModalSubmission): Promise<ModalAck> {
     return this.guarded(async (author) => {
       const form = readUpdateSubmission(submission.values);
@@ -136,7 +170,7 @@ export class SlackHeadlineActions {
     } catch (error) {
       if (error instanceof IncidentDomainError || (error instanceof DomainError && USER_ERROR_KINDS.has(error.kind))) {
         const field = (error as { field?: unknown }).field;
-        const block = field === 'type' ? 'type' : field === 'affectedComponents' ? 'components' : field === 'title' ? 'title' : 'status';
+        const block = field === 'type' ? 'type' : field === 'affectedComponents' ? 'components' : field === 'title' ? 'title' : field === 'public_text' ? 'public_text' : 'status';
         return { response_action: 'errors', errors: { [block]: (error as Error).message.slice(0, 150) } };
       }
       this.logger.error({ err: error }, 'a headline modal submission failed');

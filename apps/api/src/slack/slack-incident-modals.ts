@@ -205,3 +205,40 @@ export function readEditSubmission(values: ViewStateValues): { title: string | n
     visibility: oneOf(VISIBILITIES, valueOf(values, 'visibility')),
   };
 }
+
+/** The "Publish update" button under an internal status note, and its modal. */
+export const PUBLISH_BUTTON_ACTION_ID = 'incident_publish_open';
+export const PUBLISH_MODAL_CALLBACK_ID = 'incident_publish';
+
+export function publishButtonBlock(incidentId: string): SlackBlock {
+  return {
+    type: 'actions',
+    block_id: `publish:${incidentId}`,
+    elements: [{ type: 'button', action_id: PUBLISH_BUTTON_ACTION_ID, text: plain('Publish update'), value: `${incidentId}:0` }],
+  };
+}
+
+/**
+ * Shows exactly what customers will read (the text, editable) and which
+ * components it touches, before anything is published.
+ */
+export function buildPublishModal(incident: ModalIncident, draft: string | null, componentNames: ReadonlyMap<string, string>): ModalView {
+  const reference = formatIncidentReference(incident.number);
+  const touched =
+    incident.affectedComponents.length === 0
+      ? 'No component is marked affected: the page shows the incident, every component keeps its status.'
+      : `Components it touches: ${incident.affectedComponents.map((component) => `${componentNames.get(component.componentId) ?? component.componentId} (${component.status.replace(/_/g, ' ')})`).join(', ')}`;
+  return {
+    type: 'modal',
+    callback_id: PUBLISH_MODAL_CALLBACK_ID,
+    private_metadata: incident.id,
+    title: plain(`Publish ${reference}`.slice(0, 24)),
+    submit: plain('Publish'),
+    close: plain('Cancel'),
+    blocks: [
+      { type: 'section', block_id: 'publish_warning', text: { type: 'mrkdwn', text: `:globe_with_meridians: *This text goes to the public status page* of ${reference}, and to its subscribers, exactly as written below (status: ${incident.status}).` } },
+      text('public_text', 'Public update', draft, { multiline: true, optional: false }),
+      { type: 'context', block_id: 'publish_components', elements: [{ type: 'mrkdwn', text: touched }] },
+    ],
+  };
+}

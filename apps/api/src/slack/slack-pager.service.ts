@@ -109,7 +109,10 @@ export class SlackPager {
     const steps = planEscalation(stored.config, now);
     if (!(await this.store.startPaging(incident.id, incident.teamId, now, steps))) return false;
     if (stored.pagerdutyRoutingKey) this.work.run(`PagerDuty trigger ${formatIncidentReference(incident.number)}`, () => this.tellPagerDuty(incident, 'trigger'));
-    await this.runDueSteps(incident.id);
+    if (!this.gateway.enabled) return true;
+    // The steps due at once (usually the first) go out now, without a round trip to find them.
+    const context = { stepCount: steps.length, startedAt: now, incident };
+    await Promise.all(steps.filter((step) => step.dueAt.getTime() <= now.getTime()).map((step) => this.sendStep(incident.id, step.stepIndex, context).catch((error: unknown) => this.failedUnexpectedly({ incidentId: incident.id, stepIndex: step.stepIndex }, error))));
     return true;
   }
 
@@ -119,7 +122,7 @@ export class SlackPager {
     const now = this.clock.now();
     const due = await this.store.dueSteps(now, DUE_BATCH, incidentId);
     const sent = await Promise.all(due.map((step) => this.sendStep(step.incidentId, step.stepIndex).catch((error: unknown) => this.failedUnexpectedly(step, error))));
-    await this.deliverOwedInvites();
+    if (incidentId === undefined) await this.deliverOwedInvites();
     return sent.filter(Boolean).length;
   }
 
@@ -128,14 +131,14 @@ export class SlackPager {
     return false;
   }
 
-  private async sendStep(incidentId: string, stepIndex: number): Promise<boolean> {
+  private async sendStep(incidentId: string, stepIndex: number, known?: { stepCount: number; startedAt: Date; incident: IncidentEntity }): Promise<boolean> {
     const now = this.clock.now();
     const step = await this.store.claimStep(incidentId, stepIndex, now);
     if (!step) return false;
-    const incident = await this.incidents.getIncidentById(incidentId);
+    const incident = known?.incident ?? (await this.incidents.getIncidentById(incidentId));
     const subject = subjectOf(incident);
-    const stepCount = (await this.store.steps(incidentId)).length;
-    const afterMinutes = Math.max(0, (step.dueAt.getTime() - (await this.pagingStart(incidentId, now)).getTime()) / 60_000);
+    const stepCount = known?.stepCount ?? (await this.store.steps(incidentId)).length;
+    const afterMinutes = Math.max(0, (step.dueAt.getTime() - (known?.startedAt ?? (await this.pagingStart(incidentId, now))).getTime()) / 60_000);
     const value = pageButtonValue(incidentId, stepIndex);
     try {
       let channelId: string;
