@@ -506,4 +506,32 @@ describe('history from day one', () => {
     expect(thinned.body.points).toHaveLength(points.length);
     expect(thinned.body.points.every((point: { source: string }) => point.source === 'buckets')).toBe(true);
   });
+
+  it('the SLO page tells the truth: verdicts from the window numbers, what it measures, a period picker, incident links', async () => {
+    // The steady scenario's errors are far above a 99.99% objective: budget spent over the window.
+    const created = await api.http
+      .post('/api/v1/slos')
+      .set(api.admin)
+      .send({ service: 'edge', name: 'page-truth', description: 'Edge answers without 5xx', objective: 0.9999, window: '7d', indicator: scenarioNamed('steady').indicator });
+    expect(created.status).toBe(201);
+    expect(created.body.status.errorBudgetRemaining).toBeLessThan(0);
+    const page = await api.http.get(`/dashboard/slos/${created.body.id}`).set(api.admin);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('✖ budget exhausted');
+    expect(page.text).toContain('✖ objective missed');
+    expect(page.text).toContain('Edge answers without 5xx');
+    expect(page.text).toContain('http_requests_total{scenario=&quot;steady&quot;,code=~&quot;5..&quot;}');
+    for (const period of ['7d', '28d', '90d']) expect(page.text).toContain(`?period=${period}`);
+    const ninety = await api.http.get(`/dashboard/slos/${created.body.id}`).query({ period: '90d' }).set(api.admin);
+    expect(ninety.status).toBe(200);
+    expect(ninety.text).toContain('aria-current="page">90d');
+    expect((await api.http.get(`/dashboard/slos/${created.body.id}`).query({ period: '5y' }).set(api.admin)).status).toBe(400);
+    // A healthy SLO shows no verdict.
+    const healthy = await api.http
+      .post('/api/v1/slos')
+      .set(api.admin)
+      .send({ service: 'edge', name: 'page-healthy', objective: 0.9, window: '7d', indicator: scenarioNamed('steady').indicator });
+    const healthyPage = await api.http.get(`/dashboard/slos/${healthy.body.id}`).set(api.admin);
+    expect(healthyPage.text).not.toContain('budget exhausted');
+  });
 });

@@ -1,8 +1,8 @@
-import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Get, Header, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Get, Header, HttpCode, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Principal, TokensService } from '@app/catalog';
-import { AllExceptionsFilter, Public, UnauthorizedError } from '@app/platform';
+import { AllExceptionsFilter, Public, UnauthorizedError, ValidationFailedError } from '@app/platform';
 import { DASHBOARD_COOKIE } from '../auth/bearer-auth.guard';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { uuidParam } from '../common/uuid-param.pipe';
@@ -10,6 +10,7 @@ import { DashboardViews } from './dashboard-views';
 import { csrfMatches, csrfTokenFor, dashboardCookieOptions } from './dashboard-security';
 import { DashboardService } from './dashboard.service';
 import { IncidentPageService } from '../postmortems/incident-page.service';
+import { DASHBOARD_PERIODS, DashboardPeriod } from './slo-verdict';
 
 /** A browser without a valid token is sent to the sign-in form instead of a JSON 401. */
 @Catch()
@@ -97,8 +98,17 @@ export class DashboardController {
   @Get('slos/:id')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  async slo(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<string> {
-    const data = await this.dashboards.slo(principal, id);
+  async slo(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuidParam('id')) id: string,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+    @Query('period') period?: string,
+  ): Promise<string> {
+    if (period !== undefined && !(DASHBOARD_PERIODS as readonly string[]).includes(period)) {
+      throw new ValidationFailedError(`period must be one of ${DASHBOARD_PERIODS.join(', ')}`, { field: 'period' });
+    }
+    const data = await this.dashboards.slo(principal, id, period as DashboardPeriod | undefined);
     return this.views.render('slo', data.slo.name, data, { csrf: csrfTokenFor(request, response) });
   }
 

@@ -8,6 +8,7 @@ import { SloService, SloState } from '@app/slo';
 import { formatDuration } from '../common/format-duration';
 import { renderLineChart, thinSeries } from './charts/svg-chart';
 import { deliveryPanelRows, deploymentMarkers } from './delivery-panel';
+import { DASHBOARD_PERIODS, DashboardPeriod, indicatorRows, sliAxis, sloVerdicts } from './slo-verdict';
 
 const DAY_MS = 86_400_000;
 const STATE_ICON: Record<string, string> = { ok: '✓', warning: '▲', critical: '✖', no_data: '○', stale: '◌', error: '!', none: '–' };
@@ -104,7 +105,7 @@ export class DashboardService {
       team: { slug: team.slug, name: team.name },
       rollup: stateView(rollup.state),
       period: { from: when(from), to: when(to) },
-      slos: rollup.slos.map((slo) => ({ id: slo.sloId, name: slo.name, service: slo.service, ...stateView(slo.state), objective: percent(slo.objective, 3), sli: percent(slo.sli, 3), budget: percent(slo.errorBudgetRemaining, 1) })),
+      slos: rollup.slos.map((slo) => ({ id: slo.sloId, name: slo.name, service: slo.service, ...stateView(slo.state), verdicts: sloVerdicts(slo), objective: percent(slo.objective, 3), sli: percent(slo.sli, 3), budget: percent(slo.errorBudgetRemaining, 1) })),
       charts,
       types: insights.byTeamAndType.map((row) => ({ ...row, trend: row.count > row.previousCount ? '↑ more' : row.count < row.previousCount ? '↓ fewer' : '→ same' })),
       mtta: { median: formatDuration(teamRow?.mttaSeconds.median ?? null), p90: formatDuration(teamRow?.mttaSeconds.p90 ?? null) },
@@ -121,10 +122,11 @@ export class DashboardService {
     };
   }
 
-  async slo(principal: Principal, id: string) {
+  async slo(principal: Principal, id: string, period?: DashboardPeriod) {
     const slo = await this.slos.getSlo(id);
     const status = slo.status;
-    const history = await this.slos.getHistory(id, {});
+    const now = this.clock.now();
+    const history = await this.slos.getHistory(id, period === undefined ? {} : { from: new Date(now.getTime() - Number(period.slice(0, -1)) * DAY_MS), to: now });
     const linked = (await this.incidents.listIncidents(principal, { dedupKey: `slo:${id}` }, { limit: 50, offset: 0 })).items;
     const markers = linked.map((incident) => ({ at: incident.startedAt, label: `${formatIncidentReference(incident.number)}: ${incident.title}` }));
     const budgetPoints = thinSeries(history.points.map((point) => ({ at: new Date(point.time), value: point.errorBudgetRemaining })), 400);
@@ -141,7 +143,14 @@ export class DashboardService {
         ...stateView(slo.state),
         sli: percent(status?.sli, 3),
         budget: percent(status?.errorBudgetRemaining, 1),
+        description: slo.description,
+        verdicts: sloVerdicts({ errorBudgetRemaining: status?.errorBudgetRemaining, sli: status?.sli, objective: slo.objective }),
       },
+      indicator: indicatorRows(slo.indicator),
+      periods: [
+        { label: `SLO window (${window})`, href: `/dashboard/slos/${slo.id}`, current: period === undefined },
+        ...DASHBOARD_PERIODS.map((key) => ({ label: key, href: `/dashboard/slos/${slo.id}?period=${key}`, current: period === key })),
+      ],
       budgetChart: renderLineChart({
         id: 'budget',
         title: `Error budget remaining: ${slo.name}`,
@@ -161,6 +170,7 @@ export class DashboardService {
         from: history.from,
         to: history.to,
         formatValue: (value) => `${(value * 100).toFixed(2)}%`,
+        ...sliAxis(slo.objective, sliPoints.map((point) => point.value)),
         thresholds: [{ value: slo.objective, label: `objective ${percent(slo.objective, 3)}` }],
         series: [{ name: 'SLI', className: 'series-sli', points: sliPoints }],
         markers,
@@ -171,7 +181,7 @@ export class DashboardService {
         .filter((key, index, all) => all.indexOf(key) === index && status?.windows[key])
         .map((key) => ({ window: key, errorRatio: ratio(status?.windows[key].errorRatio), burnRate: rate(status?.windows[key].burnRate) })),
       alerts: (status?.alerts ?? []).map((alert) => ({ ...alert, factor: alert.factor.toFixed(2), firing: alert.firing ? '✖ firing' : '✓ not firing' })),
-      incidents: linked.map((incident) => ({ reference: formatIncidentReference(incident.number), title: incident.title, status: incident.status, startedAt: when(incident.startedAt) })),
+      incidents: linked.map((incident) => ({ id: incident.id, reference: formatIncidentReference(incident.number), title: incident.title, status: incident.status, startedAt: when(incident.startedAt) })),
     };
   }
 }

@@ -8,6 +8,8 @@ import { TeamSlosController } from './team-slos.controller';
 
 /** YAML content types accepted by the OpenSLO import. */
 const YAML_CONTENT_TYPES = ['text/yaml', 'application/yaml', 'application/x-yaml', 'text/x-yaml', 'text/plain'];
+/** An import carries whole SLO repositories (1,000 SLOs are about 1 MB of YAML); the importer bounds the text itself. */
+const IMPORT_BODY_LIMIT = '4mb';
 
 @Module({ imports: [SloModule], controllers: [SlosController, TeamSlosController], providers: [EvaluateRateLimit] })
 export class SloHttpModule implements NestModule {
@@ -15,7 +17,7 @@ export class SloHttpModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer): void {
     consumer
-      .apply(text({ type: YAML_CONTENT_TYPES, limit: this.config.HTTP_BODY_LIMIT }))
+      .apply(text({ type: YAML_CONTENT_TYPES, limit: IMPORT_BODY_LIMIT }))
       .forRoutes({ path: 'api/v1/slos/import', method: RequestMethod.POST });
   }
 }
