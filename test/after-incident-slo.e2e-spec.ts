@@ -8,6 +8,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { FixedClock } from '@app/platform';
 import type { SloStatus } from '@app/slo';
 import { BreachIncidentListener } from '../apps/api/src/breach-incidents/breach-incident.listener';
+import { AfterIncidentFiguresService } from '../apps/api/src/postmortems/after-incident-figures.service';
 import { DEPLOY_GATE_OVERRIDDEN, DeployGateOverriddenEvent } from '../apps/api/src/deploy-gate/deploy-gate';
 import { TeamNotifier } from '../apps/api/src/notifications/team-notifier';
 import { RunningApi, startApi } from './support/api-app';
@@ -159,6 +160,14 @@ describe('error budget policy: sustained breach, deploy gate, budget impact', ()
     expect(postmortem.body.budgetImpact[0].budgetConsumed).toBeCloseTo(2.5, 1);
     expect(postmortem.body).toMatchObject({ required: true, requiredBecause: expect.stringContaining('of the error budget of checkout-availability') });
     expect(postmortem.body.markdown).toMatch(/\| checkout-availability \| checkout \| 99% over 1d \| 36\d\d \| 2\d\d\.\d% \|/);
+
+    // The per-team figures the weekly digest and the team dashboard show.
+    const [team] = await sql<{ id: string }>(first.database.url, "SELECT id FROM teams WHERE slug = 'payments'");
+    const figures = await first.app.get(AfterIncidentFiguresService).teamFigures(team.id, { from: new Date(NOW - 7 * 24 * HOUR), to: new Date(NOW) });
+    expect(figures.postmortems).toMatchObject({ required: 1, published: 0, requiredPublished: 0, requiredMissing: [expect.objectContaining({ title: 'Checkout 5xx burst' })] });
+    expect(figures.incidentsByBudgetConsumed).toEqual([expect.objectContaining({ incidentId: incident.body.id, sloName: 'checkout-availability', postmortemStatus: 'draft' })]);
+    expect(figures.incidentsByBudgetConsumed[0].budgetConsumed).toBeCloseTo(2.5, 1);
+    expect(figures.followUps).toMatchObject({ open: 0, overdue: 0 });
   });
 
   it('a 50-hour miss of the objective opens exactly one incident, with two replicas evaluating', async () => {
