@@ -76,11 +76,14 @@ describe('isolation and hostile-input attacks against the running system (issue 
     const component = JSON.parse((await call('/api/v1/status/components', { method: 'POST', body: JSON.stringify({ name: 'Beta checkout', services: ['beta-api'] }) })).text);
     const secret = JSON.parse((await call('/api/v1/incidents', { method: 'POST', headers: beta, body: JSON.stringify({ title: 'BETA-PRIVATE-SECRET', severity: 'SEV1', team: 'beta', visibility: 'private' }) })).text);
 
-    // 1. Quadratic YAML: five 255 KB documents of 28,000 keys, two at a time.
+    // 0. The same probe with no attack, for comparison on this (shared, busy) machine.
+    const idleRun = await healthLatencyDuring(system.api.url, () => new Promise((resolve) => setTimeout(resolve, 2000)));
+
+    // 1. Quadratic YAML: 255 KB documents of 28,000 keys, two at a time.
     const yaml = quadraticYaml();
     const yamlStatuses: number[] = [];
     const yamlRun = await healthLatencyDuring(system.api.url, async () => {
-      for (let round = 0; round < 3; round++) {
+      for (let round = 0; round < 10; round++) {
         const answers = await Promise.all([0, 1].map(() => call('/api/v1/slos/import', { method: 'POST', headers: { ...alpha, 'Content-Type': 'text/yaml' }, body: yaml })));
         yamlStatuses.push(...answers.map((answer) => answer.status));
       }
@@ -100,7 +103,7 @@ describe('isolation and hostile-input attacks against the running system (issue 
     const attempts: Array<[string, string, string, object | undefined]> = [
       ['affectedComponents on POST', 'POST', '/api/v1/incidents', { title: 'x', severity: 'SEV1', team: 'alpha', visibility: 'public', affectedComponents: [{ componentId: component.id, status: 'major_outage' }] }],
       ['services on POST', 'POST', '/api/v1/incidents', { title: 'x', severity: 'SEV3', team: 'alpha', services: ['beta-api'] }],
-      ['policy.statusComponentId', 'POST', '/api/v1/slos', { service: 'alpha-api', name: 'hijack', objective: 0.99, window: '28d', indicator: { kind: 'ratio', total: 'http_requests_total{service="a"}', bad: 'http_requests_total{service="a",code="500"}' }, policy: { statusComponentId: component.id } }],
+      ['policy.statusComponentId', 'POST', '/api/v1/slos', { service: 'alpha-api', name: 'hijack', objective: 0.99, window: '28d', indicator: { kind: 'ratio', total: 'http_requests_total{service="a"}', bad: 'http_requests_total{service="a",code="500"}' }, policy: { openIncident: false, statusComponentId: component.id } }],
       ['private incident read', 'GET', `/api/v1/incidents/${secret.id}`, undefined],
       ['private incident update', 'POST', `/api/v1/incidents/${secret.id}/updates`, { body: 'x', public: true }],
       ['mint a token', 'POST', '/api/v1/teams/alpha/tokens', { name: 'sibling' }],
@@ -138,10 +141,11 @@ describe('isolation and hostile-input attacks against the running system (issue 
     const worst = Math.max(yamlRun.worstMs, broadRun.worstMs);
     recordScenario({
       scenario: 'Isolation and hostile input (issue 18)',
-      injected: `6 OpenSLO imports of a ${Math.round(yaml.length / 1024)} KB document with 28,000 keys (2 concurrent); 4 SLOs on broad selectors ({__name__=~".+"} and friends); ${attempts.length} cross-team attempts with team alpha's token on team beta (foreign component, service and SLO policy component, beta's private incident, minting/revoking tokens, admin token, beta's Alertmanager group); ${textAttacks.length} NUL / lone-surrogate / malformed-escape inputs`,
+      injected: `20 OpenSLO imports of a ${Math.round(yaml.length / 1024)} KB document with 28,000 keys (2 concurrent); 4 SLOs on broad selectors ({__name__=~".+"} and friends); ${attempts.length} cross-team attempts with team alpha's token on team beta (foreign component, service and SLO policy component, beta's private incident, minting/revoking tokens, admin token, beta's Alertmanager group); ${textAttacks.length} NUL / lone-surrogate / malformed-escape inputs`,
       usersSaw: `YAML imports: ${yamlStatuses.join(',')}; broad selectors: ${broadStatuses.join(',')}; cross-team: ${Object.entries(crossTeam).map(([name, status]) => `${name} ${status}`).join('; ')}; text: ${textStatuses.join(',')}`,
       stored: `table contents unchanged by the cross-team attempts (md5 per table); no answer or insight revealed beta's private incident`,
       figures: {
+        'worst GET /health/live with no attack, 2 s (ms)': Math.round(idleRun.worstMs),
         'worst GET /health/live during YAML flood (ms)': Math.round(yamlRun.worstMs),
         'health probes during YAML flood': yamlRun.probes,
         'worst GET /health/live during broad selectors (ms)': Math.round(broadRun.worstMs),
@@ -156,6 +160,6 @@ describe('isolation and hostile-input attacks against the running system (issue 
     expect(Object.entries(crossTeam).filter(([, status]) => status !== 403 && status !== 404)).toEqual([]);
     expect(after).toBe(before);
     expect(leaks).toBe(0);
-    expect(textStatuses.every((status) => status >= 300 && status < 500)).toBe(true);
+    expect(textStatuses.every((status) => status < 500)).toBe(true);
   }, 180_000);
 });
