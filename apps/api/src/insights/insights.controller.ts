@@ -1,11 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDate, IsOptional, Matches } from 'class-validator';
 import { Clock } from '@app/platform';
 import { isoDate } from '../common/iso-date';
 import { SLUG_MESSAGE, SLUG_PATTERN } from '../common/slug';
 import { IncidentInsightsReport } from './incident-insights-report';
+import { ApiErrorResponses } from '../common/api-error-responses';
 
 const DAY_MS = 86_400_000;
 const toDate = isoDate({ allowDateOnly: true });
@@ -28,6 +29,7 @@ export class InsightsQueryDto {
 
 @ApiTags('insights')
 @ApiBearerAuth()
+@ApiErrorResponses()
 @Controller('api/v1/insights')
 export class InsightsController {
   constructor(
@@ -36,6 +38,7 @@ export class InsightsController {
   ) {}
 
   /** Per team x type counts with the previous period, MTTA/MTTR, by severity and source, and the SLOs with the least budget. Default: the last 90 days. */
+  @ApiOperation({ summary: 'Incident insights: recurring kinds, durations, trends' })
   @Get('incidents')
   async incidentInsights(@Query() query: InsightsQueryDto) {
     const to = query.to ?? this.clock.now();
