@@ -1,5 +1,5 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '@app/platform';
@@ -16,6 +16,7 @@ export class HealthController {
   ) {}
 
   /** The process is up and its event loop answers. */
+  @ApiOperation({ summary: 'Liveness: the process answers' })
   @Get('live')
   live() {
     return { status: 'ok' };
@@ -26,6 +27,7 @@ export class HealthController {
    * Slack is reported (mode, and whether auth.test last succeeded) but never
    * makes the API unready: incidents are stored without it.
    */
+  @ApiOperation({ summary: 'Readiness: the database answers (503 otherwise); Slack state reported' })
   @Get('ready')
   async ready(@Res({ passthrough: true }) response: Response) {
     response.setHeader('Cache-Control', 'no-store');

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { assertCanActOnTeam, Principal, TeamsService } from '@app/catalog';
 import { IncidentsService, IncidentTypeEntity } from '@app/incidents';
 import { ValidationFailedError } from '@app/platform';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { SLUG_PATTERN } from '../common/slug';
 import { CreateIncidentTypeDto } from './dto/incident.dto';
+import { ApiErrorResponses } from '../common/api-error-responses';
 
 function presentType(type: IncidentTypeEntity, teamSlug: string | null) {
   return { slug: type.slug, label: type.label, team: type.teamId ? teamSlug : null };
@@ -13,6 +14,7 @@ function presentType(type: IncidentTypeEntity, teamSlug: string | null) {
 
 @ApiTags('incidents')
 @ApiBearerAuth()
+@ApiErrorResponses()
 @Controller('api/v1')
 export class IncidentTypesController {
   constructor(
@@ -21,6 +23,7 @@ export class IncidentTypesController {
   ) {}
 
   /** The global incident types, plus the given team's own. */
+  @ApiOperation({ summary: 'List incident types' })
   @Get('incident-types')
   @ApiQuery({ name: 'team', required: false })
   async listTypes(@Query('team') teamSlug?: string) {
@@ -29,6 +32,7 @@ export class IncidentTypesController {
     return { items: (await this.incidents.listIncidentTypes(team?.id ?? null)).map((type) => presentType(type, team?.slug ?? null)) };
   }
 
+  @ApiOperation({ summary: 'Add an incident type for a team' })
   @Post('teams/:slug/incident-types')
   async addTeamType(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Body() body: CreateIncidentTypeDto) {
     const team = await this.teams.getTeam(slug);

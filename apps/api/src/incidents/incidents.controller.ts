@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { assertCanActOnTeam, canActOnTeam, Principal, TeamsService } from '@app/catalog';
 import { DeploymentsService, ForbiddenReferenceError, IncidentEntity, IncidentsService, TimelineAuthor } from '@app/incidents';
@@ -8,6 +8,7 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { toPageRequest } from '../common/pagination.dto';
 import { CreateIncidentDto, ListIncidentsQueryDto, PostIncidentUpdateDto, UpdateIncidentDto } from './dto/incident.dto';
 import { presentIncident, presentTimelineEvent } from './incident.presenter';
+import { ApiErrorResponses } from '../common/api-error-responses';
 
 function authorOf(principal: Principal): TimelineAuthor {
   return principal.kind === 'team'
@@ -19,6 +20,7 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,100}$/;
 
 @ApiTags('incidents')
 @ApiBearerAuth()
+@ApiErrorResponses()
 @Controller('api/v1/incidents')
 export class IncidentsController {
   constructor(
@@ -27,6 +29,7 @@ export class IncidentsController {
     private readonly deployments: DeploymentsService,
   ) {}
 
+  @ApiOperation({ summary: 'Declare an incident (idempotent with Idempotency-Key)' })
   @Post()
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the same incident (200) instead of creating another' })
   async declareIncident(
@@ -70,18 +73,21 @@ export class IncidentsController {
     return presentIncident(result.incident);
   }
 
+  @ApiOperation({ summary: 'List incidents' })
   @Get()
   async listIncidents(@CurrentPrincipal() principal: Principal, @Query() query: ListIncidentsQueryDto) {
     const page = await this.incidents.listIncidents(principal, { team: query.team, status: query.status, severity: query.severity, source: query.source, open: query.open }, toPageRequest(query));
     return { ...page, items: page.items.map(presentIncident) };
   }
 
+  @ApiOperation({ summary: 'Get an incident' })
   @Get(':id')
   async getIncident(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const incident = await this.visibleIncident(principal, id);
     return { ...presentIncident(incident), duplicates: await this.duplicatesOf(incident) };
   }
 
+  @ApiOperation({ summary: 'Update an incident (status, severity, commander, …)' })
   @Patch(':id')
   async updateIncident(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: UpdateIncidentDto) {
     const incident = await this.visibleIncident(principal, id);
@@ -92,6 +98,7 @@ export class IncidentsController {
     return { ...presentIncident(updated), duplicates: await this.duplicatesOf(updated) };
   }
 
+  @ApiOperation({ summary: 'Post an update to an incident (public or internal)' })
   @Post(':id/updates')
   @HttpCode(201)
   async postUpdate(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: PostIncidentUpdateDto) {
@@ -101,6 +108,7 @@ export class IncidentsController {
     return { incident: presentIncident(result.incident), event: presentTimelineEvent(result.event) };
   }
 
+  @ApiOperation({ summary: "Get an incident's timeline" })
   @Get(':id/timeline')
   async getTimeline(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const incident = await this.visibleIncident(principal, id);

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDate, IsOptional, Matches } from 'class-validator';
 import { Principal } from '@app/catalog';
@@ -8,6 +8,7 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { isoDate } from '../common/iso-date';
 import { SLUG_MESSAGE, SLUG_PATTERN } from '../common/slug';
 import { IncidentInsightsReport } from './incident-insights-report';
+import { ApiErrorResponses } from '../common/api-error-responses';
 
 const DAY_MS = 86_400_000;
 const toDate = isoDate({ allowDateOnly: true });
@@ -30,6 +31,7 @@ export class InsightsQueryDto {
 
 @ApiTags('insights')
 @ApiBearerAuth()
+@ApiErrorResponses()
 @Controller('api/v1/insights')
 export class InsightsController {
   constructor(
@@ -38,6 +40,7 @@ export class InsightsController {
   ) {}
 
   /** Per team x type counts with the previous period, MTTA/MTTR, by severity and source, and the SLOs with the least budget. Default: the last 90 days. */
+  @ApiOperation({ summary: 'Incident insights: recurring kinds, durations, trends' })
   @Get('incidents')
   async incidentInsights(@CurrentPrincipal() principal: Principal, @Query() query: InsightsQueryDto) {
     const to = query.to ?? this.clock.now();

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@app/catalog';
 import { ValidationFailedError, isUnsafeText } from '@app/platform';
 import { EvaluateRateLimit } from './evaluate-rate-limit';
@@ -11,9 +11,11 @@ import { CreateSloDto, ListSlosQueryDto, SloHistoryQueryDto, SloRulesQueryDto, U
 import { presentHistory, presentSlo, presentStatus } from './slo.presenter';
 import { ImportSlosQueryDto, SloExportQueryDto } from './dto/slo-import.dto';
 import { presentSpecApply } from './slo-spec.presenter';
+import { ApiErrorResponses } from '../common/api-error-responses';
 
 @ApiTags('slos')
 @ApiBearerAuth()
+@ApiErrorResponses()
 @Controller('api/v1/slos')
 export class SlosController {
   constructor(
@@ -23,12 +25,14 @@ export class SlosController {
     private readonly exports: SloSpecExportService,
   ) {}
 
+  @ApiOperation({ summary: 'Create an SLO' })
   @Post()
   async createSlo(@CurrentPrincipal() principal: Principal, @Body() body: CreateSloDto) {
     const { slo, warnings } = await this.slos.createSlo(principal, body);
     return presentSlo(slo, warnings);
   }
 
+  @ApiOperation({ summary: 'List SLOs' })
   @Get()
   async listSlos(@Query() query: ListSlosQueryDto) {
     const page = await this.slos.listSlos({ team: query.team, service: query.service, state: query.state }, toPageRequest(query));
@@ -36,6 +40,7 @@ export class SlosController {
   }
 
   /** Prometheus rule file: recording rules and multi-window multi-burn-rate alerts. */
+  @ApiOperation({ summary: 'Export Prometheus recording and alerting rules for the SLOs' })
   @Get('rules')
   @Header('Content-Type', 'application/yaml; charset=utf-8')
   async getRules(@Query() query: SloRulesQueryDto): Promise<string> {
@@ -43,6 +48,7 @@ export class SlosController {
     return this.slos.renderRules({ team: query.team, service: query.service });
   }
 
+  @ApiOperation({ summary: 'Export SLOs as OpenSLO v1 YAML' })
   /** OpenSLO v1 (a YAML list: Service and SLO documents) that re-imports to the same SLOs. */
   @Get('openslo')
   @Header('Content-Type', 'application/yaml; charset=utf-8')
@@ -53,6 +59,7 @@ export class SlosController {
   /**
    * OpenSLO v1/v1alpha, Sloth or Pyrra YAML (apply semantics: create, update,
    * ?prune=true deletes; ?dryRun=true answers the plan), sent as text/yaml (or application/yaml, text/plain), or as JSON `{ "yaml": "..." }`. */
+  @ApiOperation({ summary: 'Import SLOs from OpenSLO, Sloth or Pyrra YAML' })
   @Post('import')
   @ApiConsumes('text/yaml', 'application/json')
   @ApiBody({ schema: { oneOf: [{ type: 'string' }, { type: 'object', properties: { yaml: { type: 'string' } }, required: ['yaml'] }] } })
@@ -66,17 +73,20 @@ export class SlosController {
     return presentSpecApply(result);
   }
 
+  @ApiOperation({ summary: 'Get an SLO' })
   @Get(':id')
   async getSlo(@Param('id', uuidParam('id')) id: string) {
     return presentSlo(await this.slos.getSlo(id));
   }
 
+  @ApiOperation({ summary: 'Update an SLO' })
   @Patch(':id')
   async updateSlo(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string, @Body() body: UpdateSloDto) {
     const { slo, warnings } = await this.slos.updateSlo(principal, id, body);
     return presentSlo(slo, warnings);
   }
 
+  @ApiOperation({ summary: 'Delete an SLO' })
   @Delete(':id')
   @HttpCode(204)
   async deleteSlo(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string): Promise<void> {
@@ -84,11 +94,13 @@ export class SlosController {
   }
 
   /** The latest stored status; never queries Prometheus. */
+  @ApiOperation({ summary: "Get an SLO's current status and error budget" })
   @Get(':id/status')
   async getStatus(@Param('id', uuidParam('id')) id: string) {
     return presentStatus(await this.slos.getStatus(id));
   }
 
+  @ApiOperation({ summary: "Get an SLO's history" })
   @Get(':id/history')
   async getHistory(@Param('id', uuidParam('id')) id: string, @Query() query: SloHistoryQueryDto) {
     return presentHistory(
@@ -99,6 +111,7 @@ export class SlosController {
     );
   }
 
+  @ApiOperation({ summary: 'Evaluate an SLO now' })
   @Post(':id/evaluate')
   @HttpCode(200)
   async evaluateSlo(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string) {

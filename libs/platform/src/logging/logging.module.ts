@@ -46,7 +46,8 @@ export function requestLogOptions(config: AppConfig, appName: string): PinoHttpO
   return {
     level: config.LOG_LEVEL,
     base: { app: appName },
-    transport: prettyTransport(config.LOG_FORMAT, Boolean(process.stdout.isTTY)),
+    // No pino-pretty thread for a silent logger (the tests' apps, even when run from a terminal).
+    transport: config.LOG_LEVEL === 'silent' ? undefined : prettyTransport(config.LOG_FORMAT, Boolean(process.stdout.isTTY)),
     genReqId: (request: IncomingMessage) => {
       const header = request.headers['x-request-id'];
       return typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
