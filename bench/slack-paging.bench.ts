@@ -169,10 +169,13 @@ async function main(): Promise<void> {
     );
     const answers = await Promise.all(presses.map((press) => timedPost(`${baseUrl}/slack/events`, press.body, press.headers)));
     if (answers.some((answer) => answer.status !== 200)) throw new Error(`a press answered ${answers.find((answer) => answer.status !== 200)?.status}`);
-    await waitFor(
-      'every acknowledgement',
-      async () => Number((await query<{ count: string }>(databaseUrl.toString(), "SELECT count(*) FROM incident_paging WHERE acknowledged_at IS NOT NULL AND incident_id = ANY($1)", [ids]))[0].count) === INCIDENTS,
-    );
+    const acknowledgedCount = async () => Number((await query<{ count: string }>(databaseUrl.toString(), 'SELECT count(*) FROM incident_paging WHERE acknowledged_at IS NOT NULL AND incident_id = ANY($1)', [ids]))[0].count);
+    try {
+      await waitFor('every acknowledgement', async () => (await acknowledgedCount()) === INCIDENTS, 180_000);
+    } catch (error) {
+      process.stderr.write(`acknowledged: ${await acknowledgedCount()}/${INCIDENTS}\n`);
+      throw error;
+    }
     // let the background work (page updates, timeline) settle before counting
     await new Promise((done) => setTimeout(done, 1000));
 

@@ -17,7 +17,42 @@ export interface AlertGroupInput {
   groupLabels: Record<string, string>;
   commonLabels: Record<string, string>;
   commonAnnotations: Record<string, string>;
-  alerts: { labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; status: string }[];
+  alerts: { labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; status: string; generatorURL?: string }[];
+  /** Alertmanager's own URL (webhook v4 `externalURL`): the silence link points there */
+  externalURL?: string;
+}
+
+const HTTP_URL = /^https?:\/\/[^\s<>|]+$/;
+
+/**
+ * What responders need first, from the group (issue 21, item 7): the alerts'
+ * summary and description annotations, links to the graph (generatorURL), the
+ * runbook (runbook_url) and a prefilled Alertmanager silence (externalURL),
+ * and the group's labels. Plain text: Slack links bare URLs itself.
+ */
+export function alertContext(group: AlertGroupInput): string {
+  const firstAnnotation = (name: string) => group.commonAnnotations[name] ?? group.alerts.find((alert) => alert.annotations[name])?.annotations[name];
+  const lines: string[] = [];
+  const summary = firstAnnotation('summary');
+  const description = firstAnnotation('description');
+  if (summary) lines.push(summary);
+  if (description && description !== summary) lines.push(description);
+  const links: string[] = [];
+  const graph = group.alerts.find((alert) => alert.generatorURL && HTTP_URL.test(alert.generatorURL))?.generatorURL;
+  if (graph) links.push(`Graph: ${graph}`);
+  const runbook = firstAnnotation('runbook_url');
+  if (runbook && HTTP_URL.test(runbook)) links.push(`Runbook: ${runbook}`);
+  if (group.externalURL && HTTP_URL.test(group.externalURL)) {
+    const matchers = Object.entries(group.commonLabels)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, value]) => `${name}="${value.replace(/(["\\])/g, '\\$1')}"`)
+      .join(',');
+    links.push(`Silence: ${group.externalURL.replace(/\/+$/, '')}/#/silences/new?filter=${encodeURIComponent(`{${matchers}}`)}`);
+  }
+  if (links.length > 0) lines.push(links.join('\n'));
+  const labels = Object.entries(group.commonLabels).sort(([a], [b]) => a.localeCompare(b));
+  if (labels.length > 0) lines.push(`Labels: ${labels.map(([name, value]) => `${name}=${value}`).join(' · ')}`);
+  return lines.join('\n\n');
 }
 
 /**
@@ -53,7 +88,6 @@ export function mapAlertGroup(group: AlertGroupInput, defaults: { team: string |
   const severityLabel = label(group, 'severity')?.toLowerCase();
   const services = [...new Set(group.alerts.map((alert) => alert.labels.service).filter((service): service is string => Boolean(service)))].sort();
   const summary = group.commonAnnotations.summary ?? group.alerts.find((alert) => alert.annotations.summary)?.annotations.summary;
-  const description = group.commonAnnotations.description ?? '';
   const starts = group.alerts.map((alert) => Date.parse(alert.startsAt)).filter((time) => Number.isFinite(time) && time > 0);
   const earliest = starts.length > 0 ? Math.min(...starts) : now.getTime();
   const team = label(group, 'team') ?? defaults.team;
@@ -63,7 +97,7 @@ export function mapAlertGroup(group: AlertGroupInput, defaults: { team: string |
     services,
     type: label(group, 'incident_type') ?? 'other',
     title: (summary ? `${alertname}: ${summary}` : `${alertname} firing${services.length ? ` on ${services.join(', ')}` : ''}`).slice(0, 120),
-    summary: [description, `Alertmanager group ${group.groupKey}`].filter(Boolean).join('\n\n').slice(0, 3000),
+    summary: (alertContext(group) || `${alertname} firing`).slice(0, 3000),
     dedupKey: alertDedupKey(team ?? '', group.groupKey),
     detectedAt: new Date(Math.min(earliest, now.getTime())),
   };

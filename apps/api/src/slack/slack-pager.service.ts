@@ -11,7 +11,8 @@ import {
   TimelineAuthor,
 } from '@app/incidents';
 import { TeamsService } from '@app/catalog';
-import { Clock, NotFoundError } from '@app/platform';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Clock, isDatabaseUnavailable, NotFoundError } from '@app/platform';
 import { handoffsBetween, oncallAt, planEscalation } from '../oncall/domain/rotation';
 import { OncallStore, PageStepRow } from '../oncall/oncall.store';
 import { PagerDutyAction, PagerDutyEvents } from '../oncall/pagerduty-events';
@@ -30,6 +31,8 @@ import {
 const MAX_STEP_ATTEMPTS = 6;
 const RETRY_BACKOFF_SECONDS = [5, 15, 30, 60, 120];
 const DUE_BATCH = 200;
+/** Attempts of a button's change when no database connection was free in time. */
+const DATABASE_ATTEMPTS = 5;
 const HISTORY_LOOKBACK = 50;
 /** Handoffs older than this when first noticed (configuration just set, scheduler was down) are not announced. */
 const HANDOFF_ANNOUNCE_WINDOW_MS = 60 * 60_000;
@@ -218,6 +221,19 @@ export class SlackPager {
 
   /** The Acknowledge button (of a page or a headline): once, whoever is first; escalation stops. */
   async acknowledge(click: PageClick): Promise<void> {
+    // A press must not be lost to a moment without a free database connection (a burst of presses): tried again, and
+    // safe to try again, since the acknowledgement is a compare-and-set.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.acknowledgeOnce(click);
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || attempt >= DATABASE_ATTEMPTS) throw error;
+        await sleep(200 * attempt);
+      }
+    }
+  }
+
+  private async acknowledgeOnce(click: PageClick): Promise<void> {
     const incident = await this.findIncident(click);
     if (!incident) return;
     const outcome = await this.acknowledgeByPerson(incident, click.userId, click.userName, 'slack_button');
