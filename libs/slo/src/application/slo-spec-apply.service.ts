@@ -51,6 +51,8 @@ const SERVICE_SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const MAX_NAME_LENGTH = 200;
 /** Prometheus checks of an import run this many at a time. */
 const CHECK_CONCURRENCY = 8;
+/** Backfills after an import run this many at a time (each is one range query per 10,000 buckets). */
+const EVALUATION_CONCURRENCY = 4;
 
 /**
  * Applies SLO specs (OpenSLO, Sloth, Pyrra) as a whole, like `kubectl apply`:
@@ -212,14 +214,15 @@ export class SloSpecApplyService {
       return ids;
     });
 
-    const applied: AppliedSlo[] = [];
-    for (const [index, { slo, action }] of planned.entries()) {
+    // Backfill and evaluate what changed before answering, a few SLOs at a time.
+    const applied: AppliedSlo[] = new Array(planned.length);
+    await forEachLimited([...planned.entries()], EVALUATION_CONCURRENCY, async ([index, { slo, action }]) => {
       const id = written[index];
       if (action !== 'unchanged' && (await this.evaluator.evaluateNow(id)) === 'not_found') throw new SloNotFoundError(id);
       const stored = await this.slos.findOne({ where: { id } });
       if (!stored) throw new SloNotFoundError(id);
-      applied.push({ action, service: slo.service, name: slo.name, document: slo.document, id, slo: stored, warnings: warnings.get(slo) ?? [] });
-    }
+      applied[index] = { action, service: slo.service, name: slo.name, document: slo.document, id, slo: stored, warnings: warnings.get(slo) ?? [] };
+    });
     for (const slo of pruned) {
       applied.push({ action: 'deleted', service: slo.service.slug, name: slo.name, id: slo.id, warnings: [] });
     }
