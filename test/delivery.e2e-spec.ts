@@ -117,6 +117,16 @@ describe('incident history, deployments and delivery insights', () => {
       expect(slack.calls('conversations.create')).toEqual([]);
     });
 
+    it('two concurrent imports of the same history store it once', async () => {
+      const before = await countRows('incidents');
+      const twins = lines.map((line) => ({ ...line, externalId: `${line.externalId}-twin` }));
+      const [first, second] = await Promise.all([0, 1].map(() => api.http.post('/api/v1/incidents/import').set(search).send(twins)));
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(first.body.imported + second.body.imported).toBe(5);
+      expect(first.body.unchanged + second.body.unchanged).toBe(5);
+      expect(await countRows('incidents')).toBe(before + 5);
+    });
+
     it('announce:false on POST stores without Slack, while an announced incident gets its channel', async () => {
       const quiet = await api.http.post('/api/v1/incidents').set(payments).send({ title: 'Old outage', severity: 'SEV2', team: 'payments', announce: false, startedAt: '2026-11-01T10:00:00Z', detectedAt: '2026-11-01T10:02:00Z', status: 'resolved', resolvedAt: '2026-11-01T11:00:00Z' });
       expect(quiet.status).toBe(201);

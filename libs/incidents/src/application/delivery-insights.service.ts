@@ -19,10 +19,10 @@ const DAY_MS = 86_400_000;
 const ROUND = (value: number | null | undefined): number | null => (value === null || value === undefined ? null : Math.round(Number(value)));
 
 /**
- * GET /api/v1/insights/delivery in one statement: each production deployment
+ * GET /api/v1/insights/delivery: each production deployment
  * finished in the period or the one before gets its outcome (failed, recovery,
  * lead time, rework: the same rules as the pure `deploymentOutcome`), then
- * counts and exact percentile_cont per team and per service (GROUPING SETS).
+ * counts and exact percentile_cont per team and per service (two statements side by side).
  * Rates are divided here from the counts, so they equal the pure
  * `buildDeliveryInsights` to the last bit (the e2e test checks it).
  */
@@ -35,19 +35,22 @@ export class DeliveryInsightsService {
     const previous = previousPeriod(period);
     const parameters: unknown[] = [previous.from, period.to, period.from, PRODUCTION_ENVIRONMENT];
     if (filter.team) parameters.push(filter.team);
-    const rows: GroupRow[] = await this.dataSource.query(
-      `WITH d AS (
-         SELECT d.id, d.service_id, d.status, d.finished_at, d.commit_at, d.fixes_incident_id, s.slug AS service, t.slug AS team,
-                CASE WHEN d.finished_at >= $3 THEN 'current' ELSE 'previous' END AS period
-           FROM deployments d JOIN services s ON s.id = d.service_id JOIN teams t ON t.id = s.team_id
-          WHERE d.environment = $4 AND d.finished_at >= $1 AND d.finished_at < $2 ${filter.team ? 'AND t.slug = $5' : ''}
+    // Two statements side by side on separate pool connections (one GROUPING SETS statement re-sorts the
+    // input for each set, and runs on one core): per team, and per team and service. Grouped by ids
+    // (a uuid sort, not a collation-aware text sort), slugs joined to the few result rows. A team filter
+    // narrows the scan to its services' index ranges.
+    const statement = (perService: boolean) => `WITH d AS (
+         SELECT d.id, d.service_id, s.team_id, d.status, d.finished_at, d.commit_at, d.fixes_incident_id, d.finished_at >= $3 AS current
+           FROM deployments d JOIN services s ON s.id = d.service_id
+          WHERE d.environment = $4 AND d.finished_at >= $1 AND d.finished_at < $2
+            ${filter.team ? 'AND d.service_id IN (SELECT ts.id FROM services ts JOIN teams tt ON tt.id = ts.team_id WHERE tt.slug = $5)' : ''}
        ), caused AS (
          SELECT i.caused_by_deployment_id AS deployment_id, count(*) AS incidents, count(i.resolved_at) AS resolved, max(i.resolved_at) AS last_resolved
            FROM incidents i
           WHERE i.caused_by_deployment_id IS NOT NULL AND i.duplicate_of_id IS NULL
           GROUP BY 1
        ), o AS (
-         SELECT d.team, d.service, d.period,
+         SELECT d.team_id, d.service_id, d.current,
                 (d.status <> 'succeeded' OR c.incidents IS NOT NULL) AS failed,
                 d.fixes_incident_id IS NOT NULL AS rework,
                 CASE WHEN c.incidents IS NOT NULL THEN CASE WHEN c.incidents = c.resolved THEN incident_seconds_between(d.finished_at, c.last_resolved) END
@@ -58,14 +61,21 @@ export class DeliveryInsightsService {
                 END AS recovery,
                 CASE WHEN d.status = 'succeeded' AND d.commit_at IS NOT NULL THEN incident_seconds_between(d.commit_at, d.finished_at) END AS lead
            FROM d LEFT JOIN caused c ON c.deployment_id = d.id
+       ), g AS (
+         SELECT team_id, ${perService ? 'service_id' : 'NULL::uuid AS service_id'}, current, count(*) AS deployments, count(*) FILTER (WHERE failed) AS failed, count(*) FILTER (WHERE rework) AS rework,
+                percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY recovery) AS recovery,
+                percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY lead) AS lead
+           FROM o
+          GROUP BY team_id, ${perService ? 'service_id, ' : ''}current
        )
-       SELECT team, service, period, count(*) AS deployments, count(*) FILTER (WHERE failed) AS failed, count(*) FILTER (WHERE rework) AS rework,
-              percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY recovery) AS recovery,
-              percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY lead) AS lead
-         FROM o
-        GROUP BY GROUPING SETS ((team, period), (team, service, period))`,
-      parameters,
-    );
+       SELECT t.slug AS team, ${perService ? 's.slug' : 'NULL::text'} AS service, CASE WHEN g.current THEN 'current' ELSE 'previous' END AS period,
+              g.deployments, g.failed, g.rework, g.recovery, g.lead
+         FROM g JOIN teams t ON t.id = g.team_id ${perService ? 'JOIN services s ON s.id = g.service_id' : ''}`;
+    const [byTeam, byService] = await Promise.all([
+      this.dataSource.query(statement(false), parameters) as Promise<GroupRow[]>,
+      this.dataSource.query(statement(true), parameters) as Promise<GroupRow[]>,
+    ]);
+    const rows = [...byTeam, ...byService];
     const length = period.to.getTime() - period.from.getTime();
     const figures = (row: GroupRow | undefined): DeliveryFigures => {
       const deployments = Number(row?.deployments ?? 0);

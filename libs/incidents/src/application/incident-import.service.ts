@@ -3,7 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager } from 'typeorm';
 import { canActOnTeam, Principal, ServiceEntity, TeamEntity } from '@app/catalog';
-import { Clock, DomainError, ValidationFailedError } from '@app/platform';
+import { Clock, DomainError, isUniqueViolation, ValidationFailedError } from '@app/platform';
 import type { IncidentStatus, Severity, Visibility } from '../domain/incident-enums';
 import { IncidentDomainError } from '../domain/incident-errors';
 import { formatIncidentReference } from '../domain/incident-reference';
@@ -58,6 +58,16 @@ export class IncidentImportService {
 
   /** `lineNumbers[i]`: the request line of `lines[i]` (JSON lines may skip blank ones); default i + 1. */
   async importIncidents(principal: Principal, lines: readonly ImportedIncident[], author: TimelineAuthor, lineNumbers?: readonly number[]): Promise<ImportResult> {
+    try {
+      return await this.importOnce(principal, lines, author, lineNumbers);
+    } catch (error) {
+      // A concurrent import of the same external ids committed first: this one rolled back; once more, they are "unchanged".
+      if (isUniqueViolation(error) || isUniqueViolation((error as { cause?: unknown } | null)?.cause)) return this.importOnce(principal, lines, author, lineNumbers);
+      throw error;
+    }
+  }
+
+  private async importOnce(principal: Principal, lines: readonly ImportedIncident[], author: TimelineAuthor, lineNumbers?: readonly number[]): Promise<ImportResult> {
     const now = this.clock.now();
     const created: string[] = [];
     const result = await this.dataSource.transaction(async (manager) => {
