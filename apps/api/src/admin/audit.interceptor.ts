@@ -1,9 +1,9 @@
 import { CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { from, Observable } from 'rxjs';
+import { from, Observable, throwError } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
 import { AuditLog, Principal } from '@app/catalog';
-import { asDomainError, STATUS_BY_KIND } from '@app/platform';
+import { asDomainError, isDatabaseUnavailable, STATUS_BY_KIND } from '@app/platform';
 
 const AUDITED_PREFIXES = ['/api/v1/', '/webhooks/'];
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -58,7 +58,8 @@ export class AuditInterceptor implements NestInterceptor {
     };
     return next.handle().pipe(
       mergeMap((answer: unknown) => from(record(response.statusCode, answer).then(() => answer))),
-      catchError((error: unknown) => from(record(statusOf(error), null).then(() => Promise.reject(error)))),
+      // With the database unreachable nothing was written and no record could be: answer at once.
+      catchError((error: unknown) => (isDatabaseUnavailable(error) ? throwError(() => error) : from(record(statusOf(error), null).then(() => Promise.reject(error))))),
     );
   }
 }

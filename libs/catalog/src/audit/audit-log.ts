@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { Pool } from 'pg';
+import { DataSource, Repository } from 'typeorm';
 import { Clock, Page, PageRequest } from '@app/platform';
 import type { Principal } from '../access';
 import { AuditRecordEntity } from './audit-record.entity';
@@ -45,18 +46,30 @@ export interface AuditQuery {
  * calls `record` itself. Records are only ever inserted.
  */
 @Injectable()
-export class AuditLog {
+export class AuditLog implements OnModuleDestroy {
   private readonly logger = new Logger(AuditLog.name);
+  /**
+   * Audit inserts use a small pool of their own, so that a burst of writes
+   * (each followed by its audit record) never makes the requests themselves
+   * wait longer for a connection of the main pool.
+   */
+  private pool: Pool | undefined;
 
   constructor(
     @InjectRepository(AuditRecordEntity) private readonly records: Repository<AuditRecordEntity>,
     private readonly clock: Clock,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
+
+  async onModuleDestroy(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end();
+  }
 
   async record(entry: AuditEntry): Promise<void> {
     const actor = entry.actor;
-    await this.records.save(
-      this.records.create({
+    const row = this.records.create({
       occurredAt: this.clock.now(),
       channel: entry.channel,
       actorKind: actor.kind === 'principal' ? actor.principal.kind : actor.kind,
@@ -70,8 +83,21 @@ export class AuditLog {
       changedFields: [...(entry.changedFields ?? [])],
       outcome: entry.outcome ?? null,
       details: entry.details ?? null,
-      }),
+    });
+    await this.auditPool().query(
+      `INSERT INTO audit_log (occurred_at, channel, actor_kind, actor_token_id, actor_team, actor_slack_user, action, target_type, target_id, request_id, changed_fields, outcome, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13::jsonb)`,
+      [row.occurredAt, row.channel, row.actorKind, row.actorTokenId, row.actorTeam, row.actorSlackUser, row.action, row.targetType, row.targetId, row.requestId, JSON.stringify(row.changedFields), row.outcome, row.details === null ? null : JSON.stringify(row.details)],
     );
+  }
+
+  private auditPool(): Pool {
+    if (!this.pool) {
+      const url = (this.dataSource.options as { url?: string }).url;
+      this.pool = new Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 2000, idleTimeoutMillis: 10000, application_name: 'ballast-audit' });
+      this.pool.on('error', (error) => this.logger.warn({ err: error }, 'audit pool connection failed'));
+    }
+    return this.pool;
   }
 
   /** `record` for places where the write already happened: a failure is logged, never thrown. */
