@@ -109,7 +109,9 @@ async function main(): Promise<void> {
         HOST: '127.0.0.1',
         API_ADMIN_TOKEN: ADMIN_TOKEN,
         LOG_LEVEL: 'warn',
-        SCHEDULER_ENABLED: 'false',
+        // As in production: the scheduler sends escalation steps and retries (every second here).
+        SCHEDULER_ENABLED: 'true',
+        PAGING_CHECK_INTERVAL_S: '1',
         SLACK_BOT_TOKEN: BOT_TOKEN,
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: fake.url,

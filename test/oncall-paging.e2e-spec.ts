@@ -7,8 +7,8 @@ import { SlackPager } from '../apps/api/src/slack/slack-pager.service';
 import { SlackResolution } from '../apps/api/src/slack/slack-resolution.service';
 import { RunningApi, startApi } from './support/api-app';
 import { FakeSlack, FakeSlackMessage } from './support/fake-slack';
-import { postToSlackEndpoint, SLACK_SIGNING_SECRET, slackEnv, slackIdle } from './support/slack-harness';
-import { blockActionsRequest, slashCommandRequest, viewSubmissionRequest } from './support/slack-payloads';
+import { openDeclareForm, postToSlackEndpoint, SLACK_SIGNING_SECRET, slackEnv, slackIdle } from './support/slack-harness';
+import { blockActionsRequest, declareViewValues, slashCommandRequest, viewSubmissionRequest } from './support/slack-payloads';
 import { sql } from './support/sql';
 
 const ALICE = 'U01ALICE';
@@ -521,5 +521,27 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     await idle();
     expect(await kinds()).toEqual(['internal_note: Rolled back v42', 'public_update: We rolled back the release; checkout is recovering.']);
     expect(fake.messagesIn(row.slack_channel_id).some((message) => message.text.includes('public: on the status page now'))).toBe(true);
+  });
+
+  it('the declare modal names affected components and their status; the Slack declarer leads and is paged for a paging severity', async () => {
+    clock.set(new Date('2026-12-05T14:00:00Z'));
+    const component = await first.http.post('/api/v1/status/components').set(first.admin).send({ name: 'Checkout API' }).expect(201);
+    const form = await openDeclareForm(first, fake, { userId: CAROL, channelId: teamChannel }, { now: clock.now() });
+    const view = fake.views.get(form.viewId)?.view as { blocks: Array<{ block_id?: string }> };
+    expect(view.blocks.map((block) => block.block_id)).toEqual(expect.arrayContaining(['declare_components', 'declare_component_status']));
+    const values = {
+      ...declareViewValues({ title: 'Checkout API timing out', severity: 'SEV2', team: 'payments', type: 'other' }),
+      declare_components: { components: { type: 'multi_static_select', selected_options: [{ value: component.body.id }] } },
+      declare_component_status: { component_status: { type: 'static_select', selected_option: { value: 'major_outage' } } },
+    };
+    const submitted = await postToSlackEndpoint(first, viewSubmissionRequest(SLACK_SIGNING_SECRET, { viewId: form.viewId, privateMetadata: form.privateMetadata, userId: CAROL, values: values as never }, { now: clock.now() }));
+    expect(submitted.status).toBe(200);
+    await idle();
+    const [incident] = await sql<{ id: string; commander: string }>(first.database.url, "SELECT id, commander FROM incidents WHERE title = 'Checkout API timing out'");
+    expect(incident.commander).toBe(CAROL);
+    const affected = await sql<{ component_id: string; status: string }>(first.database.url, 'SELECT component_id, status FROM incident_affected_components WHERE incident_id = $1', [incident.id]);
+    expect(affected).toEqual([{ component_id: component.body.id, status: 'major_outage' }]);
+    // A Slack declaration pages the on-call like any other source (2026-12-05 14:00 is Bob's shift).
+    expect(pagesFor(BOB, incident.id)).toHaveLength(1);
   });
 });

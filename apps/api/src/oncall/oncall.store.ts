@@ -143,6 +143,24 @@ export class OncallStore {
     return rows.length === 1;
   }
 
+  /**
+   * Open incidents of a paging severity of a team with a rotation that have no
+   * page yet (their paging was interrupted before it was stored: the database
+   * or the process went away right after the incident was declared).
+   */
+  async incidentsOwedAPage(declaredSince: Date, limit: number): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT i.id FROM incidents i
+         JOIN team_oncall t ON t.team_id = i.team_id
+         LEFT JOIN incident_paging p ON p.incident_id = i.id
+        WHERE p.incident_id IS NULL AND i.resolved_at IS NULL AND i.created_at >= $1
+          AND i.severity IN (SELECT jsonb_array_elements_text(t.config -> 'pageSeverities'))
+        ORDER BY i.created_at LIMIT $2`,
+      [declaredSince, limit],
+    )) as Array<{ id: string }>;
+    return rows.map((row) => row.id);
+  }
+
   async getPaging(incidentId: string): Promise<PagingRow | null> {
     const rows = (await this.dataSource.query('SELECT * FROM incident_paging WHERE incident_id = $1', [incidentId])) as Array<{
       incident_id: string;

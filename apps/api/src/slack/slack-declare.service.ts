@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { ServicesService, TeamsService } from '@app/catalog';
 import {
   buildDeclareLoadingModal,
@@ -86,6 +88,7 @@ export class SlackDeclareFlow {
     private readonly teams: TeamsService,
     private readonly services: ServicesService,
     private readonly sync: SlackIncidentSync,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /**
@@ -198,6 +201,7 @@ export class SlackDeclareFlow {
         visibility: command.visibility,
         // The form has no commander field: whoever declares leads until `/incident lead` says otherwise.
         commander: input.userId,
+        ...(command.affectedComponents ? { affectedComponents: command.affectedComponents.map((component) => ({ ...component })) } : {}),
         source: 'slack',
         idempotencyKey: declareIdempotencyKey(input),
       },
@@ -245,11 +249,17 @@ export class SlackDeclareFlow {
 
   private async loadChoices(): Promise<DeclareModalChoices> {
     const page = { limit: FORM_CHOICES_LIMIT, offset: 0 };
-    const [teams, services, types] = await Promise.all([this.teams.listTeams(page), this.services.listServices(page), this.incidents.listIncidentTypes(null)]);
+    const [teams, services, types, components] = await Promise.all([
+      this.teams.listTeams(page),
+      this.services.listServices(page),
+      this.incidents.listIncidentTypes(null),
+      this.dataSource.query('SELECT id, name FROM status_components ORDER BY name LIMIT 100') as Promise<Array<{ id: string; name: string }>>,
+    ]);
     return {
       teams: teams.items.map((team) => ({ slug: team.slug, name: team.name })),
       services: services.items.map((service) => ({ slug: service.slug, name: service.name })),
       types: types.map((type) => ({ slug: type.slug, label: type.label })),
+      components,
     };
   }
 }

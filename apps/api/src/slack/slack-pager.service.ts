@@ -31,6 +31,8 @@ import {
 const MAX_STEP_ATTEMPTS = 6;
 const RETRY_BACKOFF_SECONDS = [5, 15, 30, 60, 120];
 const DUE_BATCH = 200;
+/** Incidents declared this recently without a stored page are paged by the scheduler. */
+const OWED_PAGE_WINDOW_MS = 60 * 60_000;
 /** Attempts of a button's change when no database connection was free in time. */
 const DATABASE_ATTEMPTS = 5;
 const HISTORY_LOOKBACK = 50;
@@ -88,7 +90,19 @@ export class SlackPager {
 
   @OnEvent(INCIDENT_DECLARED)
   onIncidentDeclared(event: IncidentDeclaredEvent): void {
-    this.work.run(`page for ${formatIncidentReference(event.incident.number)}`, () => this.startPaging(event.incident));
+    this.work.run(`page for ${formatIncidentReference(event.incident.number)}`, () => this.withDatabaseRetries(() => this.startPaging(event.incident)));
+  }
+
+  /** A burst can leave no database connection free in time: tried again (every step is a claim, so this is safe). */
+  private async withDatabaseRetries<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || attempt >= DATABASE_ATTEMPTS) throw error;
+        await sleep(200 * attempt);
+      }
+    }
   }
 
   @OnEvent(INCIDENT_CHANGED)
@@ -122,11 +136,23 @@ export class SlackPager {
   /** Sends every step due now (one incident's, or all); returns how many this replica sent. */
   async runDueSteps(incidentId?: string): Promise<number> {
     if (!this.gateway.enabled) return 0;
+    if (incidentId === undefined) await this.startOwedPages();
     const now = this.clock.now();
     const due = await this.store.dueSteps(now, DUE_BATCH, incidentId);
     const sent = await Promise.all(due.map((step) => this.sendStep(step.incidentId, step.stepIndex).catch((error: unknown) => this.failedUnexpectedly(step, error))));
     if (incidentId === undefined) await this.deliverOwedInvites();
     return sent.filter(Boolean).length;
+  }
+
+  /** Pages that should have started but did not get stored (see OncallStore.incidentsOwedAPage). */
+  private async startOwedPages(): Promise<void> {
+    const since = new Date(this.clock.now().getTime() - OWED_PAGE_WINDOW_MS);
+    for (const incidentId of await this.store.incidentsOwedAPage(since, DUE_BATCH)) {
+      await this.incidents
+        .getIncidentById(incidentId)
+        .then((incident) => this.startPaging(incident))
+        .catch((error: unknown) => this.logger.error({ err: error, incidentId }, 'could not start an owed page'));
+    }
   }
 
   private failedUnexpectedly(step: { incidentId: string; stepIndex: number }, error: unknown): false {
@@ -223,14 +249,7 @@ export class SlackPager {
   async acknowledge(click: PageClick): Promise<void> {
     // A press must not be lost to a moment without a free database connection (a burst of presses): tried again, and
     // safe to try again, since the acknowledgement is a compare-and-set.
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.acknowledgeOnce(click);
-      } catch (error) {
-        if (!isDatabaseUnavailable(error) || attempt >= DATABASE_ATTEMPTS) throw error;
-        await sleep(200 * attempt);
-      }
-    }
+    return this.withDatabaseRetries(() => this.acknowledgeOnce(click));
   }
 
   private async acknowledgeOnce(click: PageClick): Promise<void> {

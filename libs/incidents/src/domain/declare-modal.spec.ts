@@ -318,3 +318,34 @@ describe('declareErrorsResponse', () => {
     });
   });
 });
+
+describe('declare modal: affected components', () => {
+  const choices = { teams: [{ slug: 'payments', name: 'Payments' }], services: [], types: [{ slug: 'other', label: 'Other' }] };
+  const base = {
+    declare_title: { title: { type: 'plain_text_input', value: 'Checkout down' } },
+    declare_severity: { severity: { type: 'static_select', selected_option: { value: 'SEV2' } } },
+    declare_team: { team: { type: 'static_select', selected_option: { value: 'payments' } } },
+  };
+
+  it('offers components and their status only when the status page has components', () => {
+    expect(buildDeclareModal({ choices, metadata: { channelId: null } }).blocks.map((block) => block.block_id)).not.toContain('declare_components');
+    const withComponents = buildDeclareModal({ choices: { ...choices, components: [{ id: 'k3j2h1g0f9d8', name: 'Checkout' }] }, metadata: { channelId: null } });
+    expect(withComponents.blocks.map((block) => block.block_id).slice(-2)).toEqual(['declare_components', 'declare_component_status']);
+  });
+
+  it('reads the chosen components with the chosen status (partial outage when none is chosen)', () => {
+    const parsed = parseDeclareSubmission({
+      ...base,
+      declare_components: { components: { type: 'multi_static_select', selected_options: [{ value: 'k3j2h1g0f9d8' }, { value: 'a1b2c3d4e5f6' }] } },
+      declare_component_status: { component_status: { type: 'static_select', selected_option: { value: 'major_outage' } } },
+    });
+    expect(parsed.ok && parsed.command.affectedComponents).toEqual([
+      { componentId: 'k3j2h1g0f9d8', status: 'major_outage' },
+      { componentId: 'a1b2c3d4e5f6', status: 'major_outage' },
+    ]);
+    const defaulted = parseDeclareSubmission({ ...base, declare_components: { components: { type: 'multi_static_select', selected_options: [{ value: 'k3j2h1g0f9d8' }] } } });
+    expect(defaulted.ok && defaulted.command.affectedComponents).toEqual([{ componentId: 'k3j2h1g0f9d8', status: 'partial_outage' }]);
+    const none = parseDeclareSubmission(base);
+    expect(none.ok && none.command.affectedComponents).toBeUndefined();
+  });
+});

@@ -1,5 +1,7 @@
 import { BLOCK_KIT_LIMITS, ModalView, SelectOption, SlackBlock } from './block-kit';
 import {
+  COMPONENT_STATUSES,
+  ComponentStatus,
   INCIDENT_TEXT_MAX_LENGTH,
   INCIDENT_TITLE_MAX_LENGTH,
   isSeverity,
@@ -29,6 +31,12 @@ export const DECLARE_MODAL_FIELDS = {
 } as const;
 export type DeclareField = keyof typeof DECLARE_MODAL_FIELDS;
 
+/** Affected status-page components and their status: offered when the status page has components. */
+export const DECLARE_COMPONENT_BLOCKS = {
+  components: { blockId: 'declare_components', actionId: 'components' },
+  status: { blockId: 'declare_component_status', actionId: 'component_status' },
+} as const;
+
 export const SEVERITY_DESCRIPTIONS: Readonly<Record<Severity, string>> = {
   SEV1: 'Critical: most customers cannot use a core product',
   SEV2: 'Major: a key feature is down or badly degraded',
@@ -49,6 +57,8 @@ export interface DeclareModalChoices {
   readonly teams: ReadonlyArray<{ readonly slug: string; readonly name: string }>;
   readonly services: ReadonlyArray<{ readonly slug: string; readonly name: string }>;
   readonly types: ReadonlyArray<{ readonly slug: string; readonly label: string }>;
+  /** status-page components people may mark affected (optional: no field without them) */
+  readonly components?: ReadonlyArray<{ readonly id: string; readonly name: string }>;
 }
 
 /** Carried through the modal in `private_metadata` and returned on submission. */
@@ -240,6 +250,25 @@ export function buildDeclareModal(input: DeclareModalInput): ModalView {
     },
   });
 
+  const componentOptions = selectOptions((input.choices.components ?? []).map((component) => ({ value: component.id, label: component.name })));
+  if (componentOptions.length > 0) {
+    blocks.push({
+      type: 'input',
+      block_id: DECLARE_COMPONENT_BLOCKS.components.blockId,
+      optional: true,
+      label: plainText('Affected components (status page)'),
+      element: { type: 'multi_static_select', action_id: DECLARE_COMPONENT_BLOCKS.components.actionId, options: componentOptions, placeholder: plainText('Choose components') },
+    });
+    const statusOptions = COMPONENT_STATUSES.filter((status) => status !== 'under_maintenance').map((status) => option(status, status.replace(/_/g, ' ')));
+    blocks.push({
+      type: 'input',
+      block_id: DECLARE_COMPONENT_BLOCKS.status.blockId,
+      optional: true,
+      label: plainText('Their status'),
+      element: { type: 'static_select', action_id: DECLARE_COMPONENT_BLOCKS.status.actionId, options: statusOptions, initial_option: statusOptions.find((candidate) => candidate.value === 'partial_outage') ?? statusOptions[0] },
+    });
+  }
+
   return {
     type: 'modal',
     callback_id: DECLARE_INCIDENT_CALLBACK_ID,
@@ -284,6 +313,8 @@ export interface DeclareIncidentCommand {
   readonly team: string | null;
   readonly services: string[];
   readonly summary: string | null;
+  /** components named affected in the form, with the one status chosen for them */
+  readonly affectedComponents?: ReadonlyArray<{ readonly componentId: string; readonly status: ComponentStatus }>;
 }
 
 export interface DeclareFieldError {
@@ -349,7 +380,11 @@ export function parseDeclareSubmission(values: ViewStateValues, choices?: Declar
   if (errors.length > 0 || title === null || !isSeverity(severity) || !isVisibility(visibility)) {
     return { ok: false, errors };
   }
-  return { ok: true, command: { title, severity, visibility, type, team, services, summary } };
+  const componentIds = [...new Set((values[DECLARE_COMPONENT_BLOCKS.components.blockId]?.[DECLARE_COMPONENT_BLOCKS.components.actionId]?.selected_options ?? []).map((selectedOption) => selectedOption.value))];
+  const componentStatus = values[DECLARE_COMPONENT_BLOCKS.status.blockId]?.[DECLARE_COMPONENT_BLOCKS.status.actionId]?.selected_option?.value;
+  const status: ComponentStatus = componentStatus && (COMPONENT_STATUSES as readonly string[]).includes(componentStatus) ? (componentStatus as ComponentStatus) : 'partial_outage';
+  const affectedComponents = componentIds.map((componentId) => ({ componentId, status }));
+  return { ok: true, command: { title, severity, visibility, type, team, services, summary, ...(affectedComponents.length > 0 ? { affectedComponents } : {}) } };
 }
 
 /** The ack body that makes Slack show the errors under their fields. */
