@@ -64,7 +64,7 @@ async function main(): Promise<void> {
        SELECT service_ids.ids[1 + (g % 200)],
               CASE WHEN g % 10 = 0 THEN 'staging' ELSE 'production' END,
               'v' || g,
-              CASE WHEN g % 50 = 7 THEN 'failed' WHEN g % 50 = 13 OR g % 50 = 29 THEN 'rolled_back' ELSE 'succeeded' END,
+              CASE WHEN (g / 200) % 50 = 7 THEN 'failed' WHEN (g / 200) % 50 IN (13, 29) THEN 'rolled_back' ELSE 'succeeded' END,
               s.finished - interval '4 minutes', s.finished,
               CASE WHEN g % 7 = 0 THEN NULL ELSE s.finished - (interval '1 second' * (600 + (g * 104729) % 259200)) END
          FROM generate_series(1::bigint, $1::bigint) g

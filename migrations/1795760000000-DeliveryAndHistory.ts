@@ -35,6 +35,8 @@ export class DeliveryAndHistory1795760000000 implements MigrationInterface {
         await queryRunner.query(`CREATE INDEX "IDX_deployments_service_finished" ON "deployments" ("service_id", "environment", "finished_at") INCLUDE ("status", "commit_at", "fixes_incident_id")`);
         await queryRunner.query(`CREATE INDEX "IDX_deployments_environment_finished" ON "deployments" ("environment", "finished_at") INCLUDE ("id", "service_id", "status", "commit_at", "fixes_incident_id")`);
         await queryRunner.query(`CREATE INDEX "IDX_deployments_fixes_incident" ON "deployments" ("fixes_incident_id") WHERE "fixes_incident_id" IS NOT NULL`);
+        // "The service's next succeeded deployment" (recovery time): one index seek, even for a service whose deployments keep failing.
+        await queryRunner.query(`CREATE INDEX "IDX_deployments_succeeded" ON "deployments" ("service_id", "environment", "finished_at") WHERE "status" = 'succeeded'`);
         await queryRunner.query(`ALTER TABLE "deployments" ADD CONSTRAINT "FK_deployments_service" FOREIGN KEY ("service_id") REFERENCES "services"("id") ON DELETE CASCADE`);
         await queryRunner.query(`ALTER TABLE "deployments" ADD CONSTRAINT "FK_deployments_fixes_incident" FOREIGN KEY ("fixes_incident_id") REFERENCES "incidents"("id") ON DELETE SET NULL`);
 

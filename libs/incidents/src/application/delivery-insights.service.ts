@@ -71,10 +71,13 @@ export class DeliveryInsightsService {
        SELECT t.slug AS team, ${perService ? 's.slug' : 'NULL::text'} AS service, CASE WHEN g.current THEN 'current' ELSE 'previous' END AS period,
               g.deployments, g.failed, g.rework, g.recovery, g.lead
          FROM g JOIN teams t ON t.id = g.team_id ${perService ? 'JOIN services s ON s.id = g.service_id' : ''}`;
-    const [byTeam, byService] = await Promise.all([
-      this.dataSource.query(statement(false), parameters) as Promise<GroupRow[]>,
-      this.dataSource.query(statement(true), parameters) as Promise<GroupRow[]>,
-    ]);
+    // The per-group sorts of a long period exceed the default 4 MB of work_mem and spill to disk; this statement may use more.
+    const run = (perService: boolean) =>
+      this.dataSource.transaction(async (manager) => {
+        await manager.query(`SET LOCAL work_mem = '64MB'`);
+        return (await manager.query(statement(perService), parameters)) as GroupRow[];
+      });
+    const [byTeam, byService] = await Promise.all([run(false), run(true)]);
     const rows = [...byTeam, ...byService];
     const length = period.to.getTime() - period.from.getTime();
     const figures = (row: GroupRow | undefined): DeliveryFigures => {
