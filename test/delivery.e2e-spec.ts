@@ -85,9 +85,13 @@ describe('incident history, deployments and delivery insights', () => {
       const notJson = await api.http.post('/api/v1/incidents/import').set(search).set('Content-Type', 'application/x-ndjson').send(`${JSON.stringify(lines[0])}\n\n{oops`);
       expect(notJson.status).toBe(400);
       expect(notJson.body.message).toMatch(/^line 3: /);
-      const otherTeam = await api.http.post('/api/v1/incidents/import').set(payments).send([{ ...lines[0], team: 'payments' }, lines[1]]);
+      const otherTeam = await api.http.post('/api/v1/incidents/import').set(payments).send([{ ...lines[0], team: 'payments', services: undefined }, lines[1]]);
       expect(otherTeam.status).toBe(403);
       expect(otherTeam.body).toMatchObject({ field: 'team', message: expect.stringMatching(/^line 2: /) });
+      // Its own team, but another team's services: the ownership rule names the field (issue 18).
+      const otherServices = await api.http.post('/api/v1/incidents/import').set(payments).send([{ ...lines[0], team: 'payments' }]);
+      expect(otherServices.status).toBe(403);
+      expect(otherServices.body).toMatchObject({ field: 'services', message: expect.stringMatching(/^line 1: /) });
       expect(await countRows('incidents')).toBe(before);
     });
 

@@ -33,6 +33,8 @@ interface Attempt {
   anonymous?: boolean;
   /** the field a 403 must name */
   field?: string;
+  /** this attempt's expectation when it differs from its route's (e.g. a list that may be read, with a filter naming B that may not) */
+  expect?: Expectation;
 }
 
 interface World {
@@ -49,6 +51,12 @@ interface World {
   alphaComponentId: string;
   betaMaintenanceId: string;
   groupId: string;
+  betaInternalFollowUpId: string;
+  betaPrivateFollowUpId: string;
+  betaDeploymentId: string;
+  betaSubscriberId: string;
+  /** B's things no answer to A may contain: follow-up titles, deployment versions, on-call members */
+  betaSecrets: string[];
 }
 
 type Case = { expect: Expectation; attempts: (world: World) => Attempt[] };
@@ -61,6 +69,16 @@ const SLO_BODY = (service: string, extra: object = {}) => ({
   indicator: { kind: 'ratio', total: `http_requests_total{service="${service}"}`, bad: `http_requests_total{service="${service}",code=~"5.."}` },
   ...extra,
 });
+
+const ONCALL_BODY = {
+  members: ['U0ALPHA01', 'U0ALPHA02'],
+  rotationStart: '2026-11-30T09:00:00Z',
+  shiftHours: 168,
+  escalation: [{ afterMinutes: 0, notify: 'oncall' }],
+  pageSeverities: ['SEV1'],
+};
+const FOLLOW_UP_BODY = { title: 'Planted follow-up', owner: 'U0ALPHA01', dueDate: '2026-12-31', priority: 'P2' };
+const PAST = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
 const CASES: Record<string, Case> = {
   // catalog
@@ -91,6 +109,16 @@ const CASES: Record<string, Case> = {
   'GET /api/v1/incident-types': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/incident-types' }] },
   'POST /api/v1/teams/:slug/incident-types': { expect: 'denied', attempts: () => [{ method: 'post', path: '/api/v1/teams/beta/incident-types', body: { slug: 'planted', label: 'Planted' } }] },
   'GET /api/v1/teams/:slug/slos': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/teams/beta/slos' }] },
+  'PUT /api/v1/teams/:slug/oncall': { expect: 'denied', attempts: () => [{ method: 'put', path: '/api/v1/teams/beta/oncall', body: ONCALL_BODY }] },
+  'GET /api/v1/teams/:slug/oncall': { expect: 'denied', attempts: () => [{ method: 'get', path: '/api/v1/teams/beta/oncall' }, { method: 'get', path: '/api/v1/teams/beta/oncall?at=2026-12-01T00:00:00Z' }] },
+  'GET /api/v1/services/:slug/deploy-gate': {
+    expect: 'denied',
+    attempts: () => [
+      { method: 'get', path: '/api/v1/services/beta-api/deploy-gate' },
+      // an override writes a row and an audit record: not for another team's service
+      { method: 'get', path: '/api/v1/services/beta-api/deploy-gate?override=security&reason=planted' },
+    ],
+  },
 
   // incidents
   'POST /api/v1/incidents': {
@@ -110,6 +138,9 @@ const CASES: Record<string, Case> = {
       { method: 'patch', path: `/api/v1/incidents/${w.betaInternalId}`, body: { severity: 'SEV4' } },
       { method: 'patch', path: `/api/v1/incidents/${w.betaPublicId}`, body: { affectedComponents: [] } },
       { method: 'patch', path: `/api/v1/incidents/${w.alphaIncidentId}`, body: { visibility: 'public', affectedComponents: [{ componentId: w.betaComponentId, status: 'major_outage' }] }, field: 'affectedComponents' },
+      { method: 'patch', path: `/api/v1/incidents/${w.alphaIncidentId}`, body: { causedByDeploymentId: w.betaDeploymentId }, field: 'causedByDeploymentId' },
+      { method: 'patch', path: `/api/v1/incidents/${w.alphaIncidentId}`, body: { duplicateOf: w.betaInternalId }, field: 'duplicateOf' },
+      { method: 'patch', path: `/api/v1/incidents/${w.alphaIncidentId}`, body: { duplicateOf: w.betaPrivate.id }, field: 'duplicateOf' },
     ],
   },
   'POST /api/v1/incidents/:id/updates': {
@@ -120,6 +151,105 @@ const CASES: Record<string, Case> = {
     ],
   },
   'GET /api/v1/incidents/:id/timeline': { expect: 'denied', attempts: (w) => [{ method: 'get', path: `/api/v1/incidents/${w.betaPrivate.id}/timeline` }] },
+  'POST /api/v1/incidents/import': {
+    expect: 'denied',
+    attempts: () => [
+      { method: 'post', path: '/api/v1/incidents/import', body: [{ externalId: 'planted-1', title: 'Planted', severity: 'SEV3', team: 'beta', status: 'resolved', startedAt: PAST(120), resolvedAt: PAST(60) }], field: 'team' },
+      { method: 'post', path: '/api/v1/incidents/import', body: [{ externalId: 'planted-2', title: 'Planted', severity: 'SEV3', team: 'alpha', services: ['beta-api'], status: 'resolved', startedAt: PAST(120), resolvedAt: PAST(60) }], field: 'services' },
+    ],
+  },
+
+  // after the incident: postmortems and follow-ups
+  'POST /api/v1/incidents/:id/postmortem': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'post', path: `/api/v1/incidents/${w.betaPrivate.id}/postmortem?draft=early` },
+      { method: 'post', path: `/api/v1/incidents/INC-${w.betaPrivate.number}/postmortem?draft=early` },
+      { method: 'post', path: `/api/v1/incidents/${w.betaInternalId}/postmortem?draft=early` },
+    ],
+  },
+  'GET /api/v1/incidents/:id/postmortem': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'get', path: `/api/v1/incidents/${w.betaPrivate.id}/postmortem` },
+      { method: 'get', path: `/api/v1/incidents/INC-${w.betaPrivate.number}/postmortem` },
+      { method: 'get', path: `/api/v1/incidents/${w.betaInternalId}/postmortem` },
+    ],
+  },
+  'PATCH /api/v1/incidents/:id/postmortem': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'patch', path: `/api/v1/incidents/${w.betaPrivate.id}/postmortem`, body: { markdown: '# owned' } },
+      { method: 'patch', path: `/api/v1/incidents/${w.betaPrivate.id}/postmortem`, body: { status: 'in_review' } },
+      { method: 'patch', path: `/api/v1/incidents/${w.betaInternalId}/postmortem`, body: { markdown: '# owned' } },
+    ],
+  },
+  'GET /api/v1/incidents/:id/postmortem/versions': { expect: 'denied', attempts: (w) => [{ method: 'get', path: `/api/v1/incidents/${w.betaPrivate.id}/postmortem/versions` }] },
+  'GET /api/v1/incidents/:id/postmortem.md': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'get', path: `/api/v1/incidents/${w.betaPrivate.id}/postmortem.md` },
+      { method: 'get', path: `/api/v1/incidents/INC-${w.betaPrivate.number}/postmortem.md` },
+    ],
+  },
+  'POST /api/v1/incidents/:id/follow-ups': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'post', path: `/api/v1/incidents/${w.betaPrivate.id}/follow-ups`, body: FOLLOW_UP_BODY },
+      { method: 'post', path: `/api/v1/incidents/${w.betaInternalId}/follow-ups`, body: FOLLOW_UP_BODY },
+      { method: 'post', path: `/api/v1/incidents/${w.betaPublicId}/follow-ups`, body: FOLLOW_UP_BODY },
+    ],
+  },
+  'GET /api/v1/incidents/:id/follow-ups': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'get', path: `/api/v1/incidents/${w.betaPrivate.id}/follow-ups` },
+      { method: 'get', path: `/api/v1/incidents/${w.betaInternalId}/follow-ups` },
+    ],
+  },
+  'GET /api/v1/follow-ups': {
+    expect: 'read',
+    attempts: () => [
+      { method: 'get', path: '/api/v1/follow-ups' },
+      { method: 'get', path: '/api/v1/follow-ups?status=open&overdue=true' },
+      { method: 'get', path: '/api/v1/follow-ups?team=beta', expect: 'denied', field: 'team' },
+    ],
+  },
+  'GET /api/v1/follow-ups/:id': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'get', path: `/api/v1/follow-ups/${w.betaPrivateFollowUpId}` },
+      { method: 'get', path: `/api/v1/follow-ups/${w.betaInternalFollowUpId}` },
+    ],
+  },
+  'PATCH /api/v1/follow-ups/:id': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'patch', path: `/api/v1/follow-ups/${w.betaPrivateFollowUpId}`, body: { status: 'done' } },
+      { method: 'patch', path: `/api/v1/follow-ups/${w.betaInternalFollowUpId}`, body: { owner: 'U0ALPHA01', dueDate: '2027-01-31' } },
+    ],
+  },
+
+  // deployments
+  'POST /api/v1/deployments': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'post', path: '/api/v1/deployments', body: { service: 'beta-api', environment: 'production', version: 'planted', status: 'failed', startedAt: PAST(30), finishedAt: PAST(20) }, field: 'service' },
+      { method: 'post', path: '/api/v1/deployments', body: { service: 'alpha-api', environment: 'production', version: 'planted', status: 'succeeded', startedAt: PAST(30), finishedAt: PAST(20), fixesIncidentId: w.betaPrivate.id }, field: 'fixesIncidentId' },
+      { method: 'post', path: '/api/v1/deployments', body: { service: 'alpha-api', environment: 'production', version: 'planted', status: 'succeeded', startedAt: PAST(30), finishedAt: PAST(20), fixesIncidentId: w.betaInternalId }, field: 'fixesIncidentId' },
+    ],
+  },
+  'GET /api/v1/deployments': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/deployments' }, { method: 'get', path: '/api/v1/deployments?service=beta-api' }] },
+  'GET /api/v1/deployments/:id': { expect: 'denied', attempts: (w) => [{ method: 'get', path: `/api/v1/deployments/${w.betaDeploymentId}` }] },
+  'GET /api/v1/incidents/:id/suggested-deployments': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'get', path: `/api/v1/incidents/${w.betaPrivate.id}/suggested-deployments` },
+      // B's internal and public incidents may be read, but never list B's deployments
+      { method: 'get', path: `/api/v1/incidents/${w.betaInternalId}/suggested-deployments`, expect: 'read' },
+      { method: 'get', path: `/api/v1/incidents/${w.betaPublicId}/suggested-deployments`, expect: 'read' },
+    ],
+  },
 
   // SLOs
   'POST /api/v1/slos': {
@@ -131,6 +261,7 @@ const CASES: Record<string, Case> = {
   },
   'GET /api/v1/slos': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/slos' }] },
   'GET /api/v1/slos/rules': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/slos/rules' }] },
+  'GET /api/v1/slos/openslo': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/slos/openslo' }, { method: 'get', path: '/api/v1/slos/openslo?team=beta' }] },
   'POST /api/v1/slos/import': {
     expect: 'denied',
     attempts: () => [
@@ -158,6 +289,7 @@ const CASES: Record<string, Case> = {
 
   // insights (counts checked separately below as well)
   'GET /api/v1/insights/incidents': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/insights/incidents?team=beta' }, { method: 'get', path: '/api/v1/insights/incidents' }] },
+  'GET /api/v1/insights/delivery': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/insights/delivery?team=beta' }, { method: 'get', path: '/api/v1/insights/delivery' }] },
 
   // status page admin
   'POST /api/v1/status/components': { expect: 'denied', attempts: () => [{ method: 'post', path: '/api/v1/status/components', body: { name: 'Planted', services: ['alpha-api'] } }] },
@@ -192,6 +324,11 @@ const CASES: Record<string, Case> = {
   'GET /api/v1/status/maintenances/:id': { expect: 'read', attempts: (w) => [{ method: 'get', path: `/api/v1/status/maintenances/${w.betaMaintenanceId}` }] },
   'PATCH /api/v1/status/maintenances/:id': { expect: 'denied', attempts: (w) => [{ method: 'patch', path: `/api/v1/status/maintenances/${w.betaMaintenanceId}`, body: { status: 'in_progress' } }] },
   'DELETE /api/v1/status/maintenances/:id': { expect: 'denied', attempts: (w) => [{ method: 'delete', path: `/api/v1/status/maintenances/${w.betaMaintenanceId}` }] },
+  // subscribers are the admin's (the status page's audience, not a team's)
+  'POST /api/v1/status/subscribers': { expect: 'denied', attempts: (w) => [{ method: 'post', path: '/api/v1/status/subscribers', body: { type: 'webhook', url: 'http://127.0.0.1:9/planted', components: [w.alphaComponentId] } }] },
+  'GET /api/v1/status/subscribers': { expect: 'denied', attempts: () => [{ method: 'get', path: '/api/v1/status/subscribers' }, { method: 'get', path: '/api/v1/status/subscribers?type=webhook' }] },
+  'GET /api/v1/status/subscribers/:id': { expect: 'denied', attempts: (w) => [{ method: 'get', path: `/api/v1/status/subscribers/${w.betaSubscriberId}` }] },
+  'DELETE /api/v1/status/subscribers/:id': { expect: 'denied', attempts: (w) => [{ method: 'delete', path: `/api/v1/status/subscribers/${w.betaSubscriberId}` }] },
 
   // admin
   'POST /api/v1/admin/tokens': { expect: 'denied', attempts: () => [{ method: 'post', path: '/api/v1/admin/tokens', body: { name: 'escalate' } }] },
@@ -227,6 +364,14 @@ const CASES: Record<string, Case> = {
   'GET /dashboard': { expect: 'read', attempts: () => [{ method: 'get', path: '/dashboard' }] },
   'GET /dashboard/teams/:slug': { expect: 'read', attempts: () => [{ method: 'get', path: '/dashboard/teams/beta' }] },
   'GET /dashboard/slos/:id': { expect: 'read', attempts: (w) => [{ method: 'get', path: `/dashboard/slos/${w.betaSloId}` }] },
+  'GET /dashboard/incidents/:id': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'get', path: `/dashboard/incidents/${w.betaPrivate.id}` },
+      { method: 'get', path: `/dashboard/incidents/INC-${w.betaPrivate.number}` },
+      { method: 'get', path: `/dashboard/incidents/${w.betaInternalId}` },
+    ],
+  },
 };
 
 const METHOD_NAMES: Partial<Record<RequestMethod, string>> = {
@@ -298,7 +443,8 @@ describe('team isolation matrix: team A against team B on every route', () => {
   }
 
   beforeAll(async () => {
-    api = await startApi();
+    // Webhook subscribers on 127.0.0.1 (never called: nothing is published in this test).
+    api = await startApi({ env: { SUBSCRIBER_WEBHOOK_ALLOW_PRIVATE: 'true' } });
     dataSource = api.app.get(DataSource);
     await post('/api/v1/teams', { slug: 'alpha', name: 'Alpha' });
     await post('/api/v1/teams', { slug: 'beta', name: 'Beta' });
@@ -325,6 +471,20 @@ describe('team isolation matrix: team A against team B on every route', () => {
     const internalIncident = await post('/api/v1/incidents', { title: 'Beta internal', severity: 'SEV3', team: 'beta', visibility: 'internal' }, beta);
     const publicIncident = await post('/api/v1/incidents', { title: 'Beta public', severity: 'SEV3', team: 'beta', visibility: 'public', affectedComponents: [{ componentId: betaComponent.id, status: 'degraded_performance' }] }, beta);
     const alphaIncident = await post('/api/v1/incidents', { title: 'Alpha own', severity: 'SEV3', team: 'alpha', visibility: 'internal' }, alpha);
+    // B's after-incident work, deployments, on-call and a subscriber.
+    const secretFollowUp = `Beta private follow-up ${Math.random().toString(36).slice(2)}`;
+    const secretVersion = `beta-secret-version-${Math.random().toString(36).slice(2)}`;
+    const secretMember = `U0BETA${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
+    await post(`/api/v1/incidents/${privateIncident.id}/postmortem?draft=early`, {}, beta);
+    const privateFollowUp = await post(`/api/v1/incidents/${privateIncident.id}/follow-ups`, { title: secretFollowUp, owner: secretMember, dueDate: '2026-01-15', priority: 'P1' }, beta);
+    const internalFollowUp = await post(`/api/v1/incidents/${internalIncident.id}/follow-ups`, { title: 'Beta internal follow-up', owner: secretMember, dueDate: '2026-01-15', priority: 'P2' }, beta);
+    const deployment = await post('/api/v1/deployments', { service: 'beta-api', environment: 'production', version: secretVersion, status: 'succeeded', startedAt: PAST(240), finishedAt: PAST(230), commitAt: PAST(300) }, beta);
+    // B's private incident names B's deployment as its cause, and a fix deployment names the private incident.
+    const linked = await api.http.patch(`/api/v1/incidents/${privateIncident.id}`).set(beta).send({ causedByDeploymentId: deployment.id });
+    if (linked.status !== 200) throw new Error(`linking the deployment: ${linked.status} ${linked.text}`);
+    await post('/api/v1/deployments', { service: 'beta-api', environment: 'production', version: `${secretVersion}-fix`, status: 'succeeded', startedAt: PAST(200), finishedAt: PAST(190), fixesIncidentId: privateIncident.id }, beta);
+    await api.http.put('/api/v1/teams/beta/oncall').set(beta).send({ ...ONCALL_BODY, members: [secretMember, 'U0BETA0002'] }).expect(200);
+    const subscriber = await post('/api/v1/status/subscribers', { type: 'webhook', url: 'http://127.0.0.1:9/beta', components: [betaComponent.id] });
     world = {
       alphaToken,
       betaToken: betaIssued.token,
@@ -339,6 +499,11 @@ describe('team isolation matrix: team A against team B on every route', () => {
       alphaComponentId: alphaComponent.id,
       betaMaintenanceId: maintenance.id,
       groupId: group.id,
+      betaPrivateFollowUpId: privateFollowUp.id,
+      betaInternalFollowUpId: internalFollowUp.id,
+      betaDeploymentId: deployment.id,
+      betaSubscriberId: subscriber.id,
+      betaSecrets: [secretFollowUp, secretVersion, secretMember, deployment.id],
     };
   }, 120_000);
 
@@ -360,7 +525,7 @@ describe('team isolation matrix: team A against team B on every route', () => {
   it('refuses every cross-team attempt, changes nothing, and leaks nothing private', async () => {
     const statusBefore = await publicStatusInputs();
     const before = await snapshot();
-    const privateMarks = [world.betaPrivate.id, world.betaPrivate.title, world.betaPrivate.summary];
+    const privateMarks = [world.betaPrivate.id, world.betaPrivate.title, world.betaPrivate.summary, ...world.betaSecrets];
     const privateReference = new RegExp(`INC-${world.betaPrivate.number}(?!\\d)`);
     const failures: string[] = [];
     for (const [route, testCase] of Object.entries(CASES)) {
@@ -372,7 +537,8 @@ describe('team isolation matrix: team A against team B on every route', () => {
         const label = `${route} (${attempt.method.toUpperCase()} ${attempt.path})`;
         const text = response.text ?? '';
         if (response.status >= 500) failures.push(`${label}: ${response.status} ${text.slice(0, 200)}`);
-        if (testCase.expect === 'denied' && response.status !== 403 && response.status !== 404) failures.push(`${label}: expected 403/404, got ${response.status} ${text.slice(0, 200)}`);
+        const expectation = attempt.expect ?? testCase.expect;
+        if (expectation === 'denied' && response.status !== 403 && response.status !== 404) failures.push(`${label}: expected 403/404, got ${response.status} ${text.slice(0, 200)}`);
         if (attempt.field && (response.status !== 403 || response.body?.field !== attempt.field)) failures.push(`${label}: expected 403 naming ${attempt.field}, got ${response.status} ${text.slice(0, 200)}`);
         // A 404 may echo the id the caller sent; anything else about the private incident is a leak.
         const sent = `${attempt.path} ${JSON.stringify(attempt.body ?? {})}`;
@@ -403,5 +569,14 @@ describe('team isolation matrix: team A against team B on every route', () => {
     const dashboardFor = async (headers: Record<string, string>) => (await api.http.get('/dashboard/teams/beta').set(headers).expect(200)).text;
     expect(await dashboardFor(asAlpha)).not.toContain('beta-secret-kind');
     expect(await dashboardFor(asBeta)).toContain('beta-secret-kind');
+    // Delivery insights: B's private incident neither fails B's deployment nor makes the fix rework, except for B and the admin.
+    const deliveryFor = async (headers: Record<string, string>) => {
+      const body = (await api.http.get('/api/v1/insights/delivery?team=beta').set(headers).expect(200)).body;
+      const row = body.byTeam.find((item: { team: string }) => item.team === 'beta');
+      return { deployments: row?.deployments, changeFailureRate: row?.changeFailureRate, deploymentReworkRate: row?.deploymentReworkRate };
+    };
+    expect(await deliveryFor(asAlpha)).toEqual({ deployments: 2, changeFailureRate: 0, deploymentReworkRate: 0 });
+    expect(await deliveryFor(asBeta)).toEqual({ deployments: 2, changeFailureRate: 0.5, deploymentReworkRate: 0.5 });
+    expect(await deliveryFor(api.admin)).toEqual({ deployments: 2, changeFailureRate: 0.5, deploymentReworkRate: 0.5 });
   });
 });

@@ -69,16 +69,19 @@ export class DashboardService {
     const from = new Date(to.getTime() - 90 * DAY_MS);
     const insights = await this.insights.incidentInsights({ from, to }, { team: team.slug, viewerTeamId: principal.kind === 'team' ? principal.teamId : undefined });
     const teamRow = insights.byTeam.find((row) => row.team === team.slug);
-    const delivery = await this.delivery.deliveryInsights({ from, to }, { team: team.slug });
+    const delivery = await this.delivery.deliveryInsights({ from, to }, { team: team.slug, viewerTeamId: principal.kind === 'team' ? principal.teamId : undefined });
+    // Another team's deployments do not exist for a team token (as in GET /api/v1/deployments), nor do
+    // the incidents they caused (which may be private): no markers, no list.
+    const ownTeam = canActOnTeam(principal, team.id);
     // Production deployments as markers on the SLO charts (the charts cover up to 90 days).
-    const deployed = (await this.deployments.deploymentsOfTeam(team.id, new Date(to.getTime() - 91 * DAY_MS), to, { environment: PRODUCTION_ENVIRONMENT, limit: 500 })).map((deployment) => ({
+    const deployed = !ownTeam ? [] : (await this.deployments.deploymentsOfTeam(team.id, new Date(to.getTime() - 91 * DAY_MS), to, { environment: PRODUCTION_ENVIRONMENT, limit: 500 })).map((deployment) => ({
       finishedAt: deployment.finishedAt,
       version: deployment.version,
       status: deployment.status,
       service: deployment.service.slug,
       url: deployment.url,
     }));
-    const linked = await this.deployments.incidentsLinkedToDeployments(team.id, from, to);
+    const linked = ownTeam ? await this.deployments.incidentsLinkedToDeployments(team.id, from, to) : [];
     const charts = [];
     for (const slo of rollup.slos.slice(0, 8)) {
       const history = await this.slos.getHistory(slo.sloId, {});

@@ -1,7 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import type { Principal } from '@app/catalog';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { DeliveryInsightsService } from '@app/incidents';
 import { Clock } from '@app/platform';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { InsightsQueryDto } from '../insights/insights.controller';
 
 const DAY_MS = 86_400_000;
@@ -17,9 +19,9 @@ export class DeliveryInsightsController {
 
   /** DORA's five per team and service with the previous period (production deployments). Default: the last 90 days. */
   @Get('delivery')
-  async deliveryInsights(@Query() query: InsightsQueryDto) {
+  async deliveryInsights(@CurrentPrincipal() principal: Principal, @Query() query: InsightsQueryDto) {
     const to = query.to ?? this.clock.now();
     const from = query.from ?? new Date(to.getTime() - 90 * DAY_MS);
-    return this.delivery.deliveryInsights({ from, to }, { team: query.team });
+    return this.delivery.deliveryInsights({ from, to }, { team: query.team, viewerTeamId: principal.kind === 'team' ? principal.teamId : undefined });
   }
 }

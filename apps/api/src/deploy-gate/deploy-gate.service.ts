@@ -55,8 +55,10 @@ export class DeployGateService {
       reason: override.reason,
       blockedBy: reasons,
       at: this.clock.now(),
+      principal,
     };
-    this.events.emit(DEPLOY_GATE_OVERRIDDEN, event);
+    // Awaited so the override is in the audit log (DeployGateAuditListener) before the answer.
+    await this.events.emitAsync(DEPLOY_GATE_OVERRIDDEN, event);
     return { service: service.slug, allowed: true, reasons, override: { id: saved.id, kind: override.kind, reason: override.reason } };
   }
 

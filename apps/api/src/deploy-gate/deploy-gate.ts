@@ -1,3 +1,4 @@
+import type { Principal } from '@app/catalog';
 /** Pure deploy-gate decision: closed while an SLO of the service with `freezeDeploys` has no budget left. */
 export const DEPLOY_GATE_OVERRIDES = ['security', 'p0'] as const;
 export type DeployGateOverride = (typeof DEPLOY_GATE_OVERRIDES)[number];
@@ -15,6 +16,8 @@ export interface DeployGateOverriddenEvent {
   readonly reason: string;
   readonly blockedBy: readonly DeployGateReason[];
   readonly at: Date;
+  /** The token that overrode (the audit log's actor). */
+  readonly principal?: Principal;
 }
 
 export interface DeployGateSlo {

@@ -30,11 +30,20 @@ const ROUND = (value: number | null | undefined): number | null => (value === nu
 export class DeliveryInsightsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async deliveryInsights(period: Period, filter: { team?: string } = {}): Promise<DeliveryInsights> {
+  /**
+   * `viewerTeamId`: the team of the token asking. Other teams' private
+   * incidents do not exist for it: they neither fail a deployment nor make
+   * one rework (issue 18: insights count private incidents for their own team
+   * and admins only).
+   */
+  async deliveryInsights(period: Period, filter: { team?: string; viewerTeamId?: string } = {}): Promise<DeliveryInsights> {
     assertValidPeriod(period);
     const previous = previousPeriod(period);
     const parameters: unknown[] = [previous.from, period.to, period.from, PRODUCTION_ENVIRONMENT];
     if (filter.team) parameters.push(filter.team);
+    if (filter.viewerTeamId) parameters.push(filter.viewerTeamId);
+    const viewer = filter.viewerTeamId ? `$${parameters.length}::uuid` : null;
+    const visible = (alias: string) => (viewer ? `AND (${alias}.visibility <> 'private' OR ${alias}.team_id = ${viewer})` : '');
     // Two statements side by side on separate pool connections (one GROUPING SETS statement re-sorts the
     // input for each set, and runs on one core): per team, and per team and service. Grouped by ids
     // (a uuid sort, not a collation-aware text sort), slugs joined to the few result rows. A team filter
@@ -47,12 +56,12 @@ export class DeliveryInsightsService {
        ), caused AS (
          SELECT i.caused_by_deployment_id AS deployment_id, count(*) AS incidents, count(i.resolved_at) AS resolved, max(i.resolved_at) AS last_resolved
            FROM incidents i
-          WHERE i.caused_by_deployment_id IS NOT NULL AND i.duplicate_of_id IS NULL
+          WHERE i.caused_by_deployment_id IS NOT NULL AND i.duplicate_of_id IS NULL ${visible('i')}
           GROUP BY 1
        ), o AS (
          SELECT d.team_id, d.service_id, d.current,
                 (d.status <> 'succeeded' OR c.incidents IS NOT NULL) AS failed,
-                d.fixes_incident_id IS NOT NULL AS rework,
+                ${viewer ? `EXISTS (SELECT 1 FROM incidents fi WHERE fi.id = d.fixes_incident_id ${visible('fi')})` : 'd.fixes_incident_id IS NOT NULL'} AS rework,
                 CASE WHEN c.incidents IS NOT NULL THEN CASE WHEN c.incidents = c.resolved THEN incident_seconds_between(d.finished_at, c.last_resolved) END
                      WHEN d.status <> 'succeeded' THEN incident_seconds_between(d.finished_at,
                        (SELECT n.finished_at FROM deployments n

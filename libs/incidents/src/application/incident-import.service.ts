@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager } from 'typeorm';
-import { canActOnTeam, Principal, ServiceEntity, TeamEntity } from '@app/catalog';
-import { Clock, DomainError, isUniqueViolation, ValidationFailedError } from '@app/platform';
+import { canActOnTeam, Principal, ReferenceOwnership, ServiceEntity, TeamEntity } from '@app/catalog';
+import { Clock, DomainError, ForbiddenError, isUniqueViolation, ValidationFailedError } from '@app/platform';
 import type { IncidentStatus, Severity, Visibility } from '../domain/incident-enums';
 import { IncidentDomainError } from '../domain/incident-errors';
 import { formatIncidentReference } from '../domain/incident-reference';
@@ -54,6 +54,7 @@ export class IncidentImportService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly events: EventEmitter2,
+    private readonly ownership: ReferenceOwnership,
   ) {}
 
   /** `lineNumbers[i]`: the request line of `lines[i]` (JSON lines may skip blank ones); default i + 1. */
@@ -79,6 +80,8 @@ export class IncidentImportService {
         try {
           const team = teams.get(line.team) ?? (await this.resolveTeam(manager, principal, line.team));
           teams.set(line.team, team);
+          // The one ownership rule (issue 18): a team token imports history of its own services only.
+          await this.ownership.assertOwnsServices(principal, line.services ?? [], 'services');
           const key = `${team.id}\u0000${line.externalId}`;
           if (seen.has(key)) throw new ValidationFailedError(`externalId '${line.externalId}' appears twice in this import`, { field: 'externalId' });
           seen.add(key);
@@ -185,6 +188,7 @@ export class IncidentImportService {
 /** The same error, its message prefixed with the line and `details.line` set, so the caller can find it. */
 function withLine(error: unknown, line: number): unknown {
   if (error instanceof ForbiddenReferenceError) return new ForbiddenReferenceError(error.field ?? 'team', `line ${line}: ${error.message}`);
+  if (error instanceof ForbiddenError) return new ForbiddenError(`line ${line}: ${error.message}`, { field: error.field });
   if (error instanceof ValidationFailedError) return new ValidationFailedError(`line ${line}: ${error.message}`, { field: error.field, code: error.code, details: { line }, cause: error });
   if (error instanceof IncidentDomainError && error.kind === 'validation') {
     return new ValidationFailedError(`line ${line}: ${error.message}`, { field: error.field, code: error.code, details: { line }, cause: error });
