@@ -24,7 +24,12 @@ export class StatusPageAppModule {
   static forRoot(options: StatusPageModuleOptions): DynamicModule {
     return {
       module: StatusPageAppModule,
-      imports: [ConfigModule.forRoot(options.config), PlatformModule.forRoot({ clock: options.clock }), LoggingModule.forRoot('status-page', { requestContext: false }), MetricsModule],
+      imports: [
+        ConfigModule.forRoot(options.config),
+        PlatformModule.forRoot({ clock: options.clock }),
+        LoggingModule.forRoot('status-page', { requestContext: false }),
+        MetricsModule,
+      ],
       providers: [
         { provide: STATUS_PAGE_DATABASE_URL, useValue: options.databaseUrl },
         StatusPageRenderer,

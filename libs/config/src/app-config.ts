@@ -1,22 +1,8 @@
 import { join } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-  ValidationError,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync, ValidationError } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value);
 const toBool = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
   const normalized = value.trim().toLowerCase();
@@ -24,8 +10,7 @@ const toBool = ({ value }: { value: unknown }): unknown => {
   if (['0', 'false', 'no', 'off'].includes(normalized)) return false;
   return value;
 };
-const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const emptyToUndefined = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /**
  * The one validated configuration schema. Every variable Ballast reads is a
@@ -258,10 +243,7 @@ export type AppConfigValues = Readonly<Omit<EnvironmentSchema, never>>;
 export class InvalidConfigError extends Error {
   constructor(readonly problems: { variable: string; expected: string; received: unknown }[]) {
     super(
-      'Invalid configuration: ' +
-        problems
-          .map((problem) => `${problem.variable} ${problem.expected} (got ${JSON.stringify(problem.received)})`)
-          .join('; '),
+      'Invalid configuration: ' + problems.map((problem) => `${problem.variable} ${problem.expected} (got ${JSON.stringify(problem.received)})`).join('; '),
     );
     this.name = 'InvalidConfigError';
   }
@@ -270,7 +252,9 @@ export class InvalidConfigError extends Error {
 function describe(errors: ValidationError[]): InvalidConfigError['problems'] {
   return errors.map((error) => ({
     variable: error.property,
-    expected: Object.values(error.constraints ?? {}).map((text) => text.replace(`${error.property} `, '')).join(', '),
+    expected: Object.values(error.constraints ?? {})
+      .map((text) => text.replace(`${error.property} `, ''))
+      .join(', '),
     received: error.value,
   }));
 }
@@ -282,7 +266,18 @@ function describe(errors: ValidationError[]): InvalidConfigError['problems'] {
 export function loadConfig(environment: Record<string, string | undefined>): AppConfig {
   const known = Object.keys(new EnvironmentSchema());
   const relevant: Record<string, string | undefined> = {};
-  for (const key of [...known, 'ALERTMANAGER_DEFAULT_TEAM', 'DATABASE_URL', 'API_ADMIN_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PUBLIC_STATUS_URL', 'STATUS_PAGE_SNAPSHOT_FILE']) {
+  for (const key of [
+    ...known,
+    'ALERTMANAGER_DEFAULT_TEAM',
+    'DATABASE_URL',
+    'API_ADMIN_TOKEN',
+    'SLACK_BOT_TOKEN',
+    'SLACK_SIGNING_SECRET',
+    'SLACK_APP_TOKEN',
+    'SLACK_API_URL',
+    'PUBLIC_STATUS_URL',
+    'STATUS_PAGE_SNAPSHOT_FILE',
+  ]) {
     if (environment[key] !== undefined) relevant[key] = environment[key];
   }
   const parsed = plainToInstance(EnvironmentSchema, relevant, { exposeDefaultValues: true });

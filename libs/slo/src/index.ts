@@ -47,13 +47,7 @@ export {
   pruneBuckets,
   sumBucketsInWindow,
 } from './domain/event-buckets';
-export {
-  type ImportedSloDefinition,
-  importOpenSlo,
-  OPENSLO_MAX_ALIAS_COUNT,
-  OPENSLO_MAX_CHARACTERS,
-  OPENSLO_MAX_DOCUMENTS,
-} from './domain/openslo-import';
+export { type ImportedSloDefinition, importOpenSlo, OPENSLO_MAX_ALIAS_COUNT, OPENSLO_MAX_CHARACTERS, OPENSLO_MAX_DOCUMENTS } from './domain/openslo-import';
 export {
   BURN_RATE_ALERT_NAME,
   buildPrometheusRules,
@@ -94,25 +88,9 @@ export {
   type SeriesSelector,
   withLabelMatchers,
 } from './domain/promql-selector';
-export {
-  historyStepSeconds,
-  isSloState,
-  MAX_HISTORY_POINTS,
-  prometheusFailureState,
-  SLO_STATES_WORST_FIRST,
-  worstSloState,
-} from './domain/slo-health';
+export { historyStepSeconds, isSloState, MAX_HISTORY_POINTS, prometheusFailureState, SLO_STATES_WORST_FIRST, worstSloState } from './domain/slo-health';
 export { type LatencyIndicator, type RatioIndicator, type SloIndicator, validateIndicator } from './domain/slo-indicator';
-export {
-  burnRate,
-  errorBudget,
-  errorBudgetRemaining,
-  errorRatio,
-  errorRatioOfCounts,
-  type EventCounts,
-  sli,
-  validateObjective,
-} from './domain/slo-math';
+export { burnRate, errorBudget, errorBudgetRemaining, errorRatio, errorRatioOfCounts, type EventCounts, sli, validateObjective } from './domain/slo-math';
 export { DEFAULT_SLO_POLICY, SLO_POLICY_SEVERITIES, type SloPolicy, type SloPolicySeverity, validatePolicy } from './domain/slo-policy';
 export {
   evaluateSloStatus,

@@ -60,7 +60,8 @@ export class BudgetPolicyListener {
                 type: 'other',
                 services: [slo.service.slug],
                 visibility: slo.policy.publicIncident ? 'public' : 'internal',
-                affectedComponents: slo.policy.publicIncident && slo.policy.statusComponentId ? [{ componentId: slo.policy.statusComponentId, status: componentStatus }] : [],
+                affectedComponents:
+                  slo.policy.publicIncident && slo.policy.statusComponentId ? [{ componentId: slo.policy.statusComponentId, status: componentStatus }] : [],
                 source: 'slo',
                 dedupKey: sloDedupKey(slo.id),
               },
@@ -69,28 +70,52 @@ export class BudgetPolicyListener {
             await this.incidents.recordEvent(incident.id, 'slo_burn_started', burn, AUTHOR, { body: figures, sourceRef: `slo-burn:${status.evaluatedAt}` });
             reference = ` ${created ? 'Opened' : 'Updated'} INC-${incident.number}.`;
           }
-          await this.notifier.notifyTeam(slo.team, `:rotating_light: ${slo.name} (${slo.service.name}) is burning its error budget at ${formatBurnRate(action.burnRate)} (page tier ${action.longWindow}/${action.shortWindow}).${reference} ${figures}`);
+          await this.notifier.notifyTeam(
+            slo.team,
+            `:rotating_light: ${slo.name} (${slo.service.name}) is burning its error budget at ${formatBurnRate(action.burnRate)} (page tier ${action.longWindow}/${action.shortWindow}).${reference} ${figures}`,
+          );
           break;
         }
         case 'page_burn_stopped': {
           await this.followComponent(event);
           const open = await this.incidents.findOpenByDedupKey(sloDedupKey(slo.id));
           if (open) {
-            await this.incidents.recordEvent(open.id, 'slo_burn_stopped', { sloId: slo.id, sloName: slo.name, tier: 'page', burnRate: action.burnRate }, AUTHOR, { body: figures, sourceRef: `slo-burn-stopped:${status.evaluatedAt}` });
+            await this.incidents.recordEvent(
+              open.id,
+              'slo_burn_stopped',
+              { sloId: slo.id, sloName: slo.name, tier: 'page', burnRate: action.burnRate },
+              AUTHOR,
+              { body: figures, sourceRef: `slo-burn-stopped:${status.evaluatedAt}` },
+            );
           }
-          await this.notifier.notifyTeam(slo.team, `${slo.name} stopped burning its error budget (1h burn rate ${formatBurnRate(action.burnRate)}).${open ? ` INC-${open.number} stays open until someone resolves it.` : ''}`);
+          await this.notifier.notifyTeam(
+            slo.team,
+            `${slo.name} stopped burning its error budget (1h burn rate ${formatBurnRate(action.burnRate)}).${open ? ` INC-${open.number} stays open until someone resolves it.` : ''}`,
+          );
           break;
         }
         case 'ticket_burn_started':
-          await this.notifier.notifyTeam(slo.team, `:warning: ${slo.name} (${slo.service.name}) is slowly burning its error budget: ${formatBurnRate(action.burnRate)} over ${action.longWindow}. No incident opened (ticket tier). ${figures}`);
+          await this.notifier.notifyTeam(
+            slo.team,
+            `:warning: ${slo.name} (${slo.service.name}) is slowly burning its error budget: ${formatBurnRate(action.burnRate)} over ${action.longWindow}. No incident opened (ticket tier). ${figures}`,
+          );
           break;
         case 'budget_exhausted': {
           const open = await this.incidents.findOpenByDedupKey(sloDedupKey(slo.id));
           if (open) {
-            await this.incidents.recordEvent(open.id, 'budget_exhausted', { sloId: slo.id, sloName: slo.name, errorBudgetRemaining: action.errorBudgetRemaining }, AUTHOR, { body: figures, sourceRef: `budget-exhausted:${status.evaluatedAt}` });
+            await this.incidents.recordEvent(
+              open.id,
+              'budget_exhausted',
+              { sloId: slo.id, sloName: slo.name, errorBudgetRemaining: action.errorBudgetRemaining },
+              AUTHOR,
+              { body: figures, sourceRef: `budget-exhausted:${status.evaluatedAt}` },
+            );
           }
           this.logger.warn({ slo: slo.id, team: slo.team.slug, errorBudgetRemaining: action.errorBudgetRemaining }, 'error budget exhausted');
-          await this.notifier.notifyTeam(slo.team, `:octagonal_sign: ${slo.name} has exhausted its error budget (${formatPercent(action.errorBudgetRemaining)} remaining over ${slo.window}). Per the error budget policy: freeze risky changes until it recovers.`);
+          await this.notifier.notifyTeam(
+            slo.team,
+            `:octagonal_sign: ${slo.name} has exhausted its error budget (${formatPercent(action.errorBudgetRemaining)} remaining over ${slo.window}). Per the error budget policy: freeze risky changes until it recovers.`,
+          );
           break;
         }
         case 'quiet':
@@ -129,6 +154,14 @@ export class BudgetPolicyListener {
     const started = timeline.filter((entry) => entry.kind === 'slo_burn_started').at(-1);
     if (!stopped || (started && started.occurredAt > stopped.occurredAt)) return;
     if (this.clock.now().getTime() - stopped.occurredAt.getTime() < minutes * 60_000) return;
-    await this.incidents.postUpdate(open.id, { body: `Resolved automatically: ${event.slo.name} has not burned its budget for ${minutes} minutes.`, public: open.visibility === 'public', status: 'resolved' }, AUTHOR);
+    await this.incidents.postUpdate(
+      open.id,
+      {
+        body: `Resolved automatically: ${event.slo.name} has not burned its budget for ${minutes} minutes.`,
+        public: open.visibility === 'public',
+        status: 'resolved',
+      },
+      AUTHOR,
+    );
   }
 }

@@ -47,7 +47,10 @@ export class DashboardController {
   async login(@Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
     const token = typeof body.token === 'string' ? body.token.trim() : '';
     if (!token || !(await this.tokens.authenticate(token))) {
-      response.status(401).type('text/html; charset=utf-8').send(this.views.render('login', 'Sign in', { error: 'That token is not valid.' }));
+      response
+        .status(401)
+        .type('text/html; charset=utf-8')
+        .send(this.views.render('login', 'Sign in', { error: 'That token is not valid.' }));
       return;
     }
     response.cookie(DASHBOARD_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/dashboard', maxAge: 12 * 3600 * 1000, secure: false });

@@ -10,7 +10,15 @@ import { renderLineChart, thinSeries } from './charts/svg-chart';
 
 const DAY_MS = 86_400_000;
 const STATE_ICON: Record<string, string> = { ok: '✓', warning: '▲', critical: '✖', no_data: '○', stale: '◌', error: '!', none: '–' };
-const STATE_LABEL: Record<string, string> = { ok: 'OK', warning: 'Warning (ticket tier)', critical: 'Critical (page tier)', no_data: 'No data', stale: 'Stale', error: 'Prometheus error', none: 'Not evaluated' };
+const STATE_LABEL: Record<string, string> = {
+  ok: 'OK',
+  warning: 'Warning (ticket tier)',
+  critical: 'Critical (page tier)',
+  no_data: 'No data',
+  stale: 'Stale',
+  error: 'Prometheus error',
+  none: 'Not evaluated',
+};
 
 /** State shown with an icon and words, never colour alone. */
 export function stateView(state: SloState | null | undefined) {
@@ -68,7 +76,10 @@ export class DashboardService {
     const charts = [];
     for (const slo of rollup.slos.slice(0, 8)) {
       const history = await this.slos.getHistory(slo.sloId, {});
-      const points = thinSeries(history.points.map((point) => ({ at: new Date(point.time), value: point.errorBudgetRemaining })), 400);
+      const points = thinSeries(
+        history.points.map((point) => ({ at: new Date(point.time), value: point.errorBudgetRemaining })),
+        400,
+      );
       const last = points.at(-1)?.value ?? null;
       charts.push({
         caption: `Error budget burn-down of ${slo.name}`,
@@ -90,9 +101,20 @@ export class DashboardService {
       team: { slug: team.slug, name: team.name },
       rollup: stateView(rollup.state),
       period: { from: when(from), to: when(to) },
-      slos: rollup.slos.map((slo) => ({ id: slo.sloId, name: slo.name, service: slo.service, ...stateView(slo.state), objective: percent(slo.objective, 3), sli: percent(slo.sli, 3), budget: percent(slo.errorBudgetRemaining, 1) })),
+      slos: rollup.slos.map((slo) => ({
+        id: slo.sloId,
+        name: slo.name,
+        service: slo.service,
+        ...stateView(slo.state),
+        objective: percent(slo.objective, 3),
+        sli: percent(slo.sli, 3),
+        budget: percent(slo.errorBudgetRemaining, 1),
+      })),
       charts,
-      types: insights.byTeamAndType.map((row) => ({ ...row, trend: row.count > row.previousCount ? '↑ more' : row.count < row.previousCount ? '↓ fewer' : '→ same' })),
+      types: insights.byTeamAndType.map((row) => ({
+        ...row,
+        trend: row.count > row.previousCount ? '↑ more' : row.count < row.previousCount ? '↓ fewer' : '→ same',
+      })),
       mtta: { median: formatDuration(teamRow?.mttaSeconds.median ?? null), p90: formatDuration(teamRow?.mttaSeconds.p90 ?? null) },
       mttr: { median: formatDuration(teamRow?.mttrSeconds.median ?? null), p90: formatDuration(teamRow?.mttrSeconds.p90 ?? null) },
     };
@@ -104,8 +126,14 @@ export class DashboardService {
     const history = await this.slos.getHistory(id, {});
     const linked = (await this.incidents.listIncidents(principal, { dedupKey: `slo:${id}` }, { limit: 50, offset: 0 })).items;
     const markers = linked.map((incident) => ({ at: incident.startedAt, label: `${formatIncidentReference(incident.number)}: ${incident.title}` }));
-    const budgetPoints = thinSeries(history.points.map((point) => ({ at: new Date(point.time), value: point.errorBudgetRemaining })), 400);
-    const sliPoints = thinSeries(history.points.map((point) => ({ at: new Date(point.time), value: point.sli })), 400);
+    const budgetPoints = thinSeries(
+      history.points.map((point) => ({ at: new Date(point.time), value: point.errorBudgetRemaining })),
+      400,
+    );
+    const sliPoints = thinSeries(
+      history.points.map((point) => ({ at: new Date(point.time), value: point.sli })),
+      400,
+    );
     const window = `${slo.windowDays}d`;
     return {
       slo: {
@@ -142,13 +170,23 @@ export class DashboardService {
         series: [{ name: 'SLI', className: 'series-sli', points: sliPoints }],
         markers,
       }),
-      history: budgetPoints.map((point, index) => ({ time: when(point.at), budget: percent(point.value, 1), sli: percent(sliPoints[index]?.value, 3), state: history.points.find((candidate) => new Date(candidate.time).getTime() === point.at.getTime())?.state ?? '' })),
+      history: budgetPoints.map((point, index) => ({
+        time: when(point.at),
+        budget: percent(point.value, 1),
+        sli: percent(sliPoints[index]?.value, 3),
+        state: history.points.find((candidate) => new Date(candidate.time).getTime() === point.at.getTime())?.state ?? '',
+      })),
       // jsonb does not keep key order: list the windows shortest first.
       windows: ['5m', '30m', '1h', '2h', '6h', '1d', '3d', window]
         .filter((key, index, all) => all.indexOf(key) === index && status?.windows[key])
         .map((key) => ({ window: key, errorRatio: ratio(status?.windows[key].errorRatio), burnRate: rate(status?.windows[key].burnRate) })),
       alerts: (status?.alerts ?? []).map((alert) => ({ ...alert, factor: alert.factor.toFixed(2), firing: alert.firing ? '✖ firing' : '✓ not firing' })),
-      incidents: linked.map((incident) => ({ reference: formatIncidentReference(incident.number), title: incident.title, status: incident.status, startedAt: when(incident.startedAt) })),
+      incidents: linked.map((incident) => ({
+        reference: formatIncidentReference(incident.number),
+        title: incident.title,
+        status: incident.status,
+        startedAt: when(incident.startedAt),
+      })),
     };
   }
 }

@@ -95,7 +95,10 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
     const now = this.clock.now();
     const retry = [scheduledAt, DIGEST_MAX_ATTEMPTS, new Date(now.getTime() - DIGEST_RETRY_AFTER_MS)];
     // Which teams already have this slot's digest, and whether it may be sent again now (one query, before any work per team).
-    const started: Array<{ team_id: string; retryable: boolean }> = await this.digests.query(`SELECT team_id, (${RETRYABLE}) AS retryable FROM team_digests WHERE scheduled_at = $1`, retry);
+    const started: Array<{ team_id: string; retryable: boolean }> = await this.digests.query(
+      `SELECT team_id, (${RETRYABLE}) AS retryable FROM team_digests WHERE scheduled_at = $1`,
+      retry,
+    );
     const retryable = new Map(started.map((row) => [row.team_id, row.retryable]));
     const due = teams.filter((team) => retryable.get(team.id) !== false);
     result.alreadySent.push(...teams.filter((team) => retryable.get(team.id) === false).map((team) => team.slug));
@@ -118,7 +121,11 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
       if (outcome === 'delivered') result.sent.push(team.slug);
       else if (outcome === 'failed') result.failed.push(team.slug);
       else result.undeliverable.push(team.slug);
-      if (outcome === 'failed') this.logger.warn({ team: team.slug }, `weekly digest not delivered; tried again at a check from ${new Date(now.getTime() + DIGEST_RETRY_AFTER_MS).toISOString()}`);
+      if (outcome === 'failed')
+        this.logger.warn(
+          { team: team.slug },
+          `weekly digest not delivered; tried again at a check from ${new Date(now.getTime() + DIGEST_RETRY_AFTER_MS).toISOString()}`,
+        );
     }
     result.alreadySent.sort();
     return result;
@@ -127,7 +134,11 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
   private async render(teamSlug: string, insights: IncidentInsights): Promise<string> {
     const slos = await this.slos.leastBudget({ team: teamSlug, limit: 5 });
     const atRisk = slos.filter((slo) => slo.errorBudgetRemaining !== null && slo.errorBudgetRemaining < 0.5);
-    return renderWeeklyDigest(teamSlug, insights, atRisk.map((slo) => ({ name: slo.name, service: slo.service, state: slo.state ?? 'ok', errorBudgetRemaining: slo.errorBudgetRemaining })));
+    return renderWeeklyDigest(
+      teamSlug,
+      insights,
+      atRisk.map((slo) => ({ name: slo.name, service: slo.service, state: slo.state ?? 'ok', errorBudgetRemaining: slo.errorBudgetRemaining })),
+    );
   }
 
   /**

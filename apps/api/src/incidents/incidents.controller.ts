@@ -67,7 +67,11 @@ export class IncidentsController {
   @ApiOperation({ summary: 'List incidents' })
   @Get()
   async listIncidents(@CurrentPrincipal() principal: Principal, @Query() query: ListIncidentsQueryDto) {
-    const page = await this.incidents.listIncidents(principal, { team: query.team, status: query.status, severity: query.severity, source: query.source, open: query.open }, toPageRequest(query));
+    const page = await this.incidents.listIncidents(
+      principal,
+      { team: query.team, status: query.status, severity: query.severity, source: query.source, open: query.open },
+      toPageRequest(query),
+    );
     return { ...page, items: page.items.map(presentIncident) };
   }
 
@@ -99,7 +103,11 @@ export class IncidentsController {
   @Get(':id/timeline')
   async getTimeline(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const incident = await this.visibleIncident(principal, id);
-    return { incident: incident.id, reference: presentIncident(incident).reference, items: (await this.incidents.getTimeline(incident.id)).map(presentTimelineEvent) };
+    return {
+      incident: incident.id,
+      reference: presentIncident(incident).reference,
+      items: (await this.incidents.getTimeline(incident.id)).map(presentTimelineEvent),
+    };
   }
 
   /** Private incidents do not exist for other teams: 404, not 403, so their existence does not leak. */

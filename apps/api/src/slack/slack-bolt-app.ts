@@ -84,33 +84,42 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
   /** Closes the Socket Mode connection with its close handshake (Bolt's stop() does not wait for it), a few seconds at most. */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.socketMode) return;
-    const closed = this.socketMode.client.disconnect().then(() => true, () => true);
+    const closed = this.socketMode.client.disconnect().then(
+      () => true,
+      () => true,
+    );
     if (!(await Promise.race([closed, sleep(SOCKET_CLOSE_TIMEOUT_MS, false, { ref: false })]))) this.logger.warn('Slack Socket Mode did not close in time');
   }
 
   private registerListeners(app: App): void {
     app.command(this.config.SLACK_COMMAND, async ({ command, ack, context }) => {
-      const outcome = await this.commands.onCommand({
-        text: command.text ?? '',
-        userId: command.user_id,
-        userName: command.user_name || null,
-        channelId: command.channel_id,
-        triggerId: command.trigger_id,
-        responseUrl: command.response_url || null,
-      }, ackDeadline(receivedAtOf(context)));
+      const outcome = await this.commands.onCommand(
+        {
+          text: command.text ?? '',
+          userId: command.user_id,
+          userName: command.user_name || null,
+          channelId: command.channel_id,
+          triggerId: command.trigger_id,
+          responseUrl: command.response_url || null,
+        },
+        ackDeadline(receivedAtOf(context)),
+      );
       await ack(outcome.ack);
       if (outcome.after) this.work.run(`${this.config.SLACK_COMMAND} ${command.text ?? ''}`.trim(), outcome.after);
     });
 
     app.view({ callback_id: DECLARE_INCIDENT_CALLBACK_ID, type: 'view_submission' }, async ({ body, view, ack, context }) => {
-      const outcome = await this.declare.submit({
-        viewId: view.id,
-        teamId: body.team?.id ?? view.team_id ?? null,
-        userId: body.user.id,
-        userName: body.user.name || null,
-        values: view.state.values as unknown as ViewStateValues,
-        privateMetadata: view.private_metadata ?? null,
-      }, ackDeadline(receivedAtOf(context)));
+      const outcome = await this.declare.submit(
+        {
+          viewId: view.id,
+          teamId: body.team?.id ?? view.team_id ?? null,
+          userId: body.user.id,
+          userName: body.user.name || null,
+          values: view.state.values as unknown as ViewStateValues,
+          privateMetadata: view.private_metadata ?? null,
+        },
+        ackDeadline(receivedAtOf(context)),
+      );
       await ack(outcome.ack);
       // The Slack side (channel, invite, headlines) waits for a turn: other submissions being acknowledged go first.
       if (outcome.after) this.work.defer('declare from Slack', outcome.after);

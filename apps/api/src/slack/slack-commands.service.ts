@@ -1,7 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@app/config';
-import { IncidentCommand, IncidentDomainError, IncidentEntity, incidentHelpText, IncidentsService, invalidCommandReply, parseIncidentCommand, TimelineAuthor } from '@app/incidents';
+import {
+  IncidentCommand,
+  IncidentDomainError,
+  IncidentEntity,
+  incidentHelpText,
+  IncidentsService,
+  invalidCommandReply,
+  parseIncidentCommand,
+  TimelineAuthor,
+} from '@app/incidents';
 import { DomainError } from '@app/platform';
 import { ACK_BUDGET_MS, withinAckWindow } from './slack-ack-window';
 import { SlackDeclareFlow, SlackFlowOutcome, SlashCommandInput } from './slack-declare.service';
@@ -89,7 +98,9 @@ export class SlackCommandFlow {
         if (parsed.status === from && parsed.text === null) return statusUnchangedReply(incident.number, from);
         if (parsed.text !== null) {
           const { incident: updated } = await this.incidents.postUpdate(incident.id, { body: parsed.text, public: true, status: parsed.status }, author);
-          return parsed.status === from ? updatePostedReply(userId, incident.number, updated.visibility, parsed.text) : statusChangedReply(userId, incident.number, from, updated.status, parsed.text);
+          return parsed.status === from
+            ? updatePostedReply(userId, incident.number, updated.visibility, parsed.text)
+            : statusChangedReply(userId, incident.number, from, updated.status, parsed.text);
         }
         const updated = await this.incidents.updateIncident(incident.id, { status: parsed.status }, author);
         return statusChangedReply(userId, incident.number, from, updated.status, null);

@@ -12,7 +12,23 @@ const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolve
 const IMPACTS = ['none', 'minor', 'major', 'critical'] as const;
 const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'verifying', 'completed'] as const;
 /** Pieces of text that markup must survive: quotes, ampersands, tags, a CDATA end, entities, line breaks, non-ASCII. */
-const WORDS = ['checkout', 'errors', '<script>alert(1)</script>', 'a & b', '"quoted"', "it's", ']]>', '&amp;', 'line\nbreak', 'crlf\r\nbreak', 'Zürich', '日本', '🚀', '<img src=x onerror=1>', 'x > y'];
+const WORDS = [
+  'checkout',
+  'errors',
+  '<script>alert(1)</script>',
+  'a & b',
+  '"quoted"',
+  "it's",
+  ']]>',
+  '&amp;',
+  'line\nbreak',
+  'crlf\r\nbreak',
+  'Zürich',
+  '日本',
+  '🚀',
+  '<img src=x onerror=1>',
+  'x > y',
+];
 
 function randomModel(seed: number, incidentCount?: number): PublicStatus {
   const random = seededRandom(seed);
@@ -32,7 +48,13 @@ function randomModel(seed: number, incidentCount?: number): PublicStatus {
       monitoringAt: null,
       resolvedAt: random(2) ? at() : null,
       components: [],
-      updates: Array.from({ length: random(4) }, (__, update) => ({ id: `u${index}-${update}`, status: INCIDENT_STATUSES[random(4)], body: text(), createdAt: at(), affectedComponents: null })),
+      updates: Array.from({ length: random(4) }, (__, update) => ({
+        id: `u${index}-${update}`,
+        status: INCIDENT_STATUSES[random(4)],
+        body: text(),
+        createdAt: at(),
+        affectedComponents: null,
+      })),
     };
   });
   const maintenances: PublicMaintenance[] = Array.from({ length: random(8) }, (_, index) => ({
@@ -47,9 +69,22 @@ function randomModel(seed: number, incidentCount?: number): PublicStatus {
     createdAt: at(),
     updatedAt: at(),
     componentIds: [],
-    updates: Array.from({ length: random(3) }, (__, update) => ({ id: `mu${index}-${update}`, status: MAINTENANCE_STATUSES[random(4)], body: random(2) ? text() : '', createdAt: at() })),
+    updates: Array.from({ length: random(3) }, (__, update) => ({
+      id: `mu${index}-${update}`,
+      status: MAINTENANCE_STATUSES[random(4)],
+      body: random(2) ? text() : '',
+      createdAt: at(),
+    })),
   }));
-  return { formatVersion: 1, generatedAt: at(), overall: { indicator: 'none', description: 'All Systems Operational' }, groups: [], components: [], incidents, maintenances };
+  return {
+    formatVersion: 1,
+    generatedAt: at(),
+    overall: { indicator: 'none', description: 'All Systems Operational' },
+    groups: [],
+    components: [],
+    incidents,
+    maintenances,
+  };
 }
 
 /** The same feeds written through the `feed` package (what Ballast used before), from the same items. */
@@ -68,11 +103,25 @@ function feedPackageFeeds(model: PublicStatus, page: PageInfo, descriptions: Rea
   for (const entry of historyEntries(model).slice(0, 50)) {
     if (entry.kind === 'incident') {
       const link = `${page.url}/incidents/${entry.incident.id}`;
-      feed.addItem({ title: escapeMarkup(entry.incident.name), id: link, link, date: new Date(entry.incident.updatedAt), published: new Date(entry.incident.startedAt), description: descriptions.get(link) ?? '' });
+      feed.addItem({
+        title: escapeMarkup(entry.incident.name),
+        id: link,
+        link,
+        date: new Date(entry.incident.updatedAt),
+        published: new Date(entry.incident.startedAt),
+        description: descriptions.get(link) ?? '',
+      });
     } else {
       const link = `${page.url}/maintenances/${entry.maintenance.id}`;
       const date = new Date(entry.maintenance.completedAt ?? entry.maintenance.updatedAt);
-      feed.addItem({ title: escapeMarkup(`Maintenance: ${entry.maintenance.name}`), id: link, link, date, published: new Date(entry.at), description: descriptions.get(link) ?? '' });
+      feed.addItem({
+        title: escapeMarkup(`Maintenance: ${entry.maintenance.name}`),
+        id: link,
+        link,
+        date,
+        published: new Date(entry.at),
+        description: descriptions.get(link) ?? '',
+      });
     }
   }
   return { rss: feed.rss2(), atom: feed.atom1() };
@@ -104,7 +153,11 @@ describe('historyFeeds', () => {
     const links = asList(parse(rss).rss.channel.item).map((item) => item.link._text);
     const expected = historyEntries(model)
       .slice(0, 50)
-      .map((entry) => (entry.kind === 'incident' ? `https://status.example.com/incidents/${entry.incident.id}` : `https://status.example.com/maintenances/${entry.maintenance.id}`));
+      .map((entry) =>
+        entry.kind === 'incident'
+          ? `https://status.example.com/incidents/${entry.incident.id}`
+          : `https://status.example.com/maintenances/${entry.maintenance.id}`,
+      );
     expect(links).toEqual(expected);
     expect(asList(parse(atom).feed.entry).map((entry) => entry.id._text)).toEqual(expected);
     const incident = model.incidents.find((candidate) => candidate.updates.some((update) => update.body.includes('<script>')));
@@ -122,7 +175,15 @@ describe('historyFeeds', () => {
     const first = model.incidents[0];
     const hostile: PublicStatus = {
       ...model,
-      incidents: [{ ...first, startedAt: '2026-12-31T00:00:00.000Z', name: 'bell\u0007 nul\u0000 lone\uD800 surrogate ok🚀', updates: [{ id: 'x', status: 'identified', body: 'form\u000Cfeed \uFFFE end', createdAt: first.startedAt, affectedComponents: null }] }, ...model.incidents.slice(1)],
+      incidents: [
+        {
+          ...first,
+          startedAt: '2026-12-31T00:00:00.000Z',
+          name: 'bell\u0007 nul\u0000 lone\uD800 surrogate ok🚀',
+          updates: [{ id: 'x', status: 'identified', body: 'form\u000Cfeed \uFFFE end', createdAt: first.startedAt, affectedComponents: null }],
+        },
+        ...model.incidents.slice(1),
+      ],
     };
     const { rss, atom } = historyFeeds(hostile, PAGE);
     for (const document of [rss, atom]) {

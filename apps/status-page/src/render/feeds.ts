@@ -131,7 +131,8 @@ function maintenanceHtml(maintenance: PublicMaintenance): string {
   const header = `<p><strong>Scheduled maintenance</strong> · ${escapeMarkup(maintenanceLabel(maintenance.status))} · scheduled ${escapeMarkup(utcTime(maintenance.scheduledFor).text)} to ${escapeMarkup(utcTime(maintenance.scheduledUntil).text)}</p>`;
   const body = maintenance.body ? `<p>${escapeMarkup(maintenance.body).replace(/\r?\n/g, '<br>')}</p>` : '';
   const updates = maintenance.updates.map(
-    (update) => `<p><small>${escapeMarkup(utcTime(update.createdAt).text)}</small><br><strong>${escapeMarkup(maintenanceLabel(update.status))}</strong>${update.body ? ` - ${escapeMarkup(update.body).replace(/\r?\n/g, '<br>')}` : ''}</p>`,
+    (update) =>
+      `<p><small>${escapeMarkup(utcTime(update.createdAt).text)}</small><br><strong>${escapeMarkup(maintenanceLabel(update.status))}</strong>${update.body ? ` - ${escapeMarkup(update.body).replace(/\r?\n/g, '<br>')}` : ''}</p>`,
   );
   return [header, body, ...updates].join('');
 }

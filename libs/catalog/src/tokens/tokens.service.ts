@@ -41,10 +41,10 @@ export class TokensService {
     const existing = await this.tokens.count({ where: { teamId: IsNull(), revokedAt: IsNull() } });
     if (existing > 0) return undefined;
     const token = generateToken();
-    await this.tokens.save(this.tokens.create({ teamId: null, name: 'admin (generated at first start)', tokenHash: hashToken(token), tokenPrefix: token.slice(0, 12) }));
-    print(
-      `\n  Ballast admin token (shown once, store it now):\n\n    ${token}\n\n  Set API_ADMIN_TOKEN to use your own instead.\n`,
+    await this.tokens.save(
+      this.tokens.create({ teamId: null, name: 'admin (generated at first start)', tokenHash: hashToken(token), tokenPrefix: token.slice(0, 12) }),
     );
+    print(`\n  Ballast admin token (shown once, store it now):\n\n    ${token}\n\n  Set API_ADMIN_TOKEN to use your own instead.\n`);
     return token;
   }
 

@@ -160,10 +160,16 @@ export class IncidentsService {
         });
         const saved = await manager.save(IncidentEntity, incident);
         if (services.length > 0) {
-          await manager.insert(IncidentServiceLinkEntity, services.map((service) => ({ incidentId: saved.id, serviceId: service.id })));
+          await manager.insert(
+            IncidentServiceLinkEntity,
+            services.map((service) => ({ incidentId: saved.id, serviceId: service.id })),
+          );
         }
         if (affected.length > 0) {
-          await manager.insert(IncidentAffectedComponentEntity, affected.map((component) => ({ incidentId: saved.id, componentId: component.componentId, status: component.status })));
+          await manager.insert(
+            IncidentAffectedComponentEntity,
+            affected.map((component) => ({ incidentId: saved.id, componentId: component.componentId, status: component.status })),
+          );
         }
         await this.appendEvent(manager, saved, 'declared', author, now, {
           title: saved.title,
@@ -175,7 +181,9 @@ export class IncidentsService {
           summary: saved.summary || null,
         });
         if (affected.length > 0) {
-          await this.appendEvent(manager, saved, 'components_changed', author, now, { changes: affected.map((component) => ({ componentId: component.componentId, from: null, to: component.status })) });
+          await this.appendEvent(manager, saved, 'components_changed', author, now, {
+            changes: affected.map((component) => ({ componentId: component.componentId, from: null, to: component.status })),
+          });
         }
         return saved.id;
       });
@@ -251,12 +259,19 @@ export class IncidentsService {
         if (changed.length > 0 || removed.length > 0) {
           await manager.delete(IncidentAffectedComponentEntity, { incidentId: incident.id });
           if (affected.length > 0) {
-            await manager.insert(IncidentAffectedComponentEntity, affected.map((component) => ({ incidentId: incident.id, componentId: component.componentId, status: component.status })));
+            await manager.insert(
+              IncidentAffectedComponentEntity,
+              affected.map((component) => ({ incidentId: incident.id, componentId: component.componentId, status: component.status })),
+            );
           }
           kinds.push(
             await this.appendEvent(manager, incident, 'components_changed', author, now, {
               changes: [
-                ...changed.map((component) => ({ componentId: component.componentId, from: previous.get(component.componentId) ?? null, to: component.status })),
+                ...changed.map((component) => ({
+                  componentId: component.componentId,
+                  from: previous.get(component.componentId) ?? null,
+                  to: component.status,
+                })),
                 ...removed.map((componentId) => ({ componentId, from: previous.get(componentId) ?? null, to: 'operational' as const })),
               ],
             }),
@@ -306,7 +321,13 @@ export class IncidentsService {
    * reaction, alert fired/resolved, SLO burn, reminder). Replays with the same
    * `sourceRef` are ignored; returns false then.
    */
-  async recordEvent<K extends TimelineEventKind>(id: string, kind: K, payload: TimelinePayloads[K], author: TimelineAuthor, options: RecordEventOptions = {}): Promise<boolean> {
+  async recordEvent<K extends TimelineEventKind>(
+    id: string,
+    kind: K,
+    payload: TimelinePayloads[K],
+    author: TimelineAuthor,
+    options: RecordEventOptions = {},
+  ): Promise<boolean> {
     const incident = await this.getIncidentById(id);
     const occurredAt = options.occurredAt ?? this.clock.now();
     const result = await this.timeline
@@ -370,7 +391,9 @@ export class IncidentsService {
       .orderBy('incident.startedAt', 'DESC')
       .addOrderBy('incident.number', 'DESC');
     if (principal.kind === 'team') {
-      query.andWhere(new Brackets((where) => where.where("incident.visibility <> 'private'").orWhere('incident.teamId = :ownTeam', { ownTeam: principal.teamId })));
+      query.andWhere(
+        new Brackets((where) => where.where("incident.visibility <> 'private'").orWhere('incident.teamId = :ownTeam', { ownTeam: principal.teamId })),
+      );
     }
     if (filter.team) query.andWhere('team.slug = :team', { team: filter.team });
     if (filter.status) query.andWhere('incident.status = :status', { status: filter.status });
@@ -395,7 +418,11 @@ export class IncidentsService {
 
   /** A team's own incident type, next to the global list. */
   async addTeamIncidentType(teamId: string, slug: string, label: string): Promise<IncidentTypeEntity> {
-    const clash = await this.types.createQueryBuilder('type').where('type.slug = :slug', { slug }).andWhere(new Brackets((where) => where.where('type.teamId IS NULL').orWhere('type.teamId = :teamId', { teamId }))).getCount();
+    const clash = await this.types
+      .createQueryBuilder('type')
+      .where('type.slug = :slug', { slug })
+      .andWhere(new Brackets((where) => where.where('type.teamId IS NULL').orWhere('type.teamId = :teamId', { teamId })))
+      .getCount();
     if (clash > 0) throw new ConflictError('incident_type_exists', `incident type '${slug}' already exists`, { field: 'slug' });
     try {
       return await this.types.save(this.types.create({ teamId, slug, label }));
@@ -408,7 +435,10 @@ export class IncidentsService {
   /** Slack bookkeeping: channel, headline messages and the state of the Slack side. */
   async updateSlackState(
     id: string,
-    changes: Partial<Pick<IncidentEntity, 'slackChannelId' | 'slackChannelName' | 'slackHeadlineTs' | 'slackTeamMessageTs'>> & { state?: SlackSyncState; error?: string | null },
+    changes: Partial<Pick<IncidentEntity, 'slackChannelId' | 'slackChannelName' | 'slackHeadlineTs' | 'slackTeamMessageTs'>> & {
+      state?: SlackSyncState;
+      error?: string | null;
+    },
   ): Promise<void> {
     const { state, error, ...columns } = changes;
     await this.incidents.update(
@@ -440,7 +470,12 @@ export class IncidentsService {
    * last_reminder_at, so exactly one replica sends it.
    */
   async claimReminder(id: string, previousReminderAt: Date | null, now: Date): Promise<boolean> {
-    const query = this.incidents.createQueryBuilder().update(IncidentEntity).set({ lastReminderAt: now }).where('id = :id', { id }).andWhere('resolved_at IS NULL');
+    const query = this.incidents
+      .createQueryBuilder()
+      .update(IncidentEntity)
+      .set({ lastReminderAt: now })
+      .where('id = :id', { id })
+      .andWhere('resolved_at IS NULL');
     if (previousReminderAt) query.andWhere('last_reminder_at = :previous', { previous: previousReminderAt });
     else query.andWhere('last_reminder_at IS NULL');
     const result = await query.execute();
@@ -468,7 +503,14 @@ export class IncidentsService {
     return this.appendEvent(manager, incident, 'status_changed', author, now, { from, to: result.status, reopened: result.transition.kind === 'reopen' });
   }
 
-  private async appendEvent<K extends TimelineEventKind>(manager: EntityManager, incident: IncidentEntity, kind: K, author: TimelineAuthor, occurredAt: Date, payload: TimelinePayloads[K]): Promise<K> {
+  private async appendEvent<K extends TimelineEventKind>(
+    manager: EntityManager,
+    incident: IncidentEntity,
+    kind: K,
+    author: TimelineAuthor,
+    occurredAt: Date,
+    payload: TimelinePayloads[K],
+  ): Promise<K> {
     await this.insertEvent(manager, incident, kind, author, occurredAt, payload);
     return kind;
   }
@@ -523,7 +565,11 @@ export class IncidentsService {
   private async resolveServices(slugs: string[]): Promise<ServiceEntity[]> {
     const unique = [...new Set(slugs)];
     if (unique.length === 0) return [];
-    const found = await this.dataSource.getRepository(ServiceEntity).createQueryBuilder('service').where('service.slug IN (:...slugs)', { slugs: unique }).getMany();
+    const found = await this.dataSource
+      .getRepository(ServiceEntity)
+      .createQueryBuilder('service')
+      .where('service.slug IN (:...slugs)', { slugs: unique })
+      .getMany();
     const missing = unique.filter((slug) => !found.some((service) => service.slug === slug));
     if (missing.length > 0) throw new ValidationFailedError(`unknown services: ${missing.join(', ')}`, { field: 'services', code: 'unknown_service' });
     return found;
@@ -544,7 +590,8 @@ export class IncidentsService {
     if (byId.size === 0) return [];
     const existing = this.components ? await this.components.existingComponentIds([...byId.keys()]) : new Set<string>();
     const missing = [...byId.keys()].filter((componentId) => !existing.has(componentId));
-    if (missing.length > 0) throw new ValidationFailedError(`unknown status components: ${missing.join(', ')}`, { field: 'affectedComponents', code: 'unknown_component' });
+    if (missing.length > 0)
+      throw new ValidationFailedError(`unknown status components: ${missing.join(', ')}`, { field: 'affectedComponents', code: 'unknown_component' });
     return [...byId.values()];
   }
 

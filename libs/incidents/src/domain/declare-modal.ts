@@ -106,8 +106,7 @@ export function decodeDeclareMetadata(raw: string | null | undefined): DeclareMo
   return { channelId: null };
 }
 
-const plainText = (text: string, max: number = BLOCK_KIT_LIMITS.optionText) =>
-  ({ type: 'plain_text', text: truncateText(text, max), emoji: true }) as const;
+const plainText = (text: string, max: number = BLOCK_KIT_LIMITS.optionText) => ({ type: 'plain_text', text: truncateText(text, max), emoji: true }) as const;
 
 const option = (value: string, label: string, description?: string): SelectOption => ({
   text: plainText(label),
@@ -293,8 +292,7 @@ export interface DeclareFieldError {
 }
 
 export type DeclareSubmissionResult =
-  | { readonly ok: true; readonly command: DeclareIncidentCommand }
-  | { readonly ok: false; readonly errors: DeclareFieldError[] };
+  { readonly ok: true; readonly command: DeclareIncidentCommand } | { readonly ok: false; readonly errors: DeclareFieldError[] };
 
 /**
  * Reads a declare view_submission's `view.state.values` into a command.
@@ -307,8 +305,7 @@ export function parseDeclareSubmission(values: ViewStateValues, choices?: Declar
   const fail = (field: DeclareField, message: string): void => {
     errors.push({ field, blockId: DECLARE_MODAL_FIELDS[field].blockId, message });
   };
-  const state = (field: DeclareField): ViewStateValue | undefined =>
-    values[DECLARE_MODAL_FIELDS[field].blockId]?.[DECLARE_MODAL_FIELDS[field].actionId];
+  const state = (field: DeclareField): ViewStateValue | undefined => values[DECLARE_MODAL_FIELDS[field].blockId]?.[DECLARE_MODAL_FIELDS[field].actionId];
   const text = (field: DeclareField): string | null => {
     const raw = state(field)?.value;
     const trimmed = typeof raw === 'string' ? raw.trim() : '';

@@ -1,14 +1,6 @@
 import { IncidentSource, Severity } from './incident-enums';
 import { InvalidPeriodError } from './incident-errors';
-import {
-  buildIncidentInsights,
-  InsightIncident,
-  isWithinPeriod,
-  median,
-  percentile,
-  previousPeriod,
-  summarizeDurations,
-} from './incident-insights';
+import { buildIncidentInsights, InsightIncident, isWithinPeriod, median, percentile, previousPeriod, summarizeDurations } from './incident-insights';
 
 describe('percentile (linear interpolation, as PostgreSQL percentile_cont)', () => {
   it.each<[number[], number, number | null]>([

@@ -56,15 +56,11 @@ interface SliDocument {
  */
 export function importOpenSlo(text: string): ImportedSloDefinition[] {
   if (text.length > OPENSLO_MAX_CHARACTERS) {
-    throw new OpenSloImportError([
-      { document: 0, path: '', message: `the file is larger than ${OPENSLO_MAX_CHARACTERS} characters` },
-    ]);
+    throw new OpenSloImportError([{ document: 0, path: '', message: `the file is larger than ${OPENSLO_MAX_CHARACTERS} characters` }]);
   }
   const depth = estimatedNestingDepth(text);
   if (depth.depth > OPENSLO_MAX_NESTING) {
-    throw new OpenSloImportError([
-      { document: 0, path: '', message: `the YAML is nested deeper than ${OPENSLO_MAX_NESTING} levels (line ${depth.line})` },
-    ]);
+    throw new OpenSloImportError([{ document: 0, path: '', message: `the YAML is nested deeper than ${OPENSLO_MAX_NESTING} levels (line ${depth.line})` }]);
   }
   const contents = parseYamlDocuments(text);
   const importer = new OpenSloImporter();
@@ -82,9 +78,7 @@ function parseYamlDocuments(text: string): Array<Json | undefined> {
   const documents = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true });
   const issues: OpenSloImportIssue[] = [];
   if (documents.length > OPENSLO_MAX_DOCUMENTS) {
-    throw new OpenSloImportError([
-      { document: 0, path: '', message: `the file has more than ${OPENSLO_MAX_DOCUMENTS} YAML documents` },
-    ]);
+    throw new OpenSloImportError([{ document: 0, path: '', message: `the file has more than ${OPENSLO_MAX_DOCUMENTS} YAML documents` }]);
   }
   const contents = documents.map((document, index) => {
     for (const error of document.errors) {
@@ -189,7 +183,14 @@ class OpenSloImporter {
     this.budgetingMethod(spec.budgetingMethod);
     const objective = this.objective(spec.objectives);
 
-    if (this.issues.length > issuesBefore || name === undefined || service === undefined || indicator === undefined || window === undefined || objective === undefined) {
+    if (
+      this.issues.length > issuesBefore ||
+      name === undefined ||
+      service === undefined ||
+      indicator === undefined ||
+      window === undefined ||
+      objective === undefined
+    ) {
       return undefined;
     }
     return {
@@ -315,10 +316,7 @@ class OpenSloImporter {
     try {
       parseSeriesSelector(query, `${sourcePath}.spec.query`);
     } catch (error) {
-      this.report(
-        `${sourcePath}.spec.query`,
-        `must be a counter series selector; Ballast applies increase() and rate() itself (${validationMessage(error)})`,
-      );
+      this.report(`${sourcePath}.spec.query`, `must be a counter series selector; Ballast applies increase() and rate() itself (${validationMessage(error)})`);
       return undefined;
     }
     return { query: query.trim() };
@@ -353,10 +351,7 @@ class OpenSloImporter {
       return parseWindow(days === undefined ? duration : `${days}d`, `${path}.duration`).label;
     } catch (error) {
       validationMessage(error);
-      this.report(
-        `${path}.duration`,
-        `must be a whole number of days between 1 and ${MAX_WINDOW_DAYS} (e.g. 28d, 4w), got ${describeValue(duration)}`,
-      );
+      this.report(`${path}.duration`, `must be a whole number of days between 1 and ${MAX_WINDOW_DAYS} (e.g. 28d, 4w), got ${describeValue(duration)}`);
       return undefined;
     }
   }
@@ -376,9 +371,9 @@ class OpenSloImporter {
       this.report('spec.objectives', 'one objective is required');
       return undefined;
     }
-    objectives.slice(1).forEach((_, index) =>
-      this.report(`spec.objectives[${index + 1}]`, 'only one objective per SLO is supported; split it into several SLOs'),
-    );
+    objectives
+      .slice(1)
+      .forEach((_, index) => this.report(`spec.objectives[${index + 1}]`, 'only one objective per SLO is supported; split it into several SLOs'));
     const path = 'spec.objectives[0]';
     const objective = this.object(objectives[0], path);
     if (objective === undefined) {
@@ -411,12 +406,7 @@ class OpenSloImporter {
   }
 
   /** Reports every key that is neither supported nor known-unsupported (with its reason). */
-  private checkFields(
-    value: JsonObject,
-    path: string,
-    supported: readonly string[],
-    unsupportedReasons: Readonly<Record<string, string>> = {},
-  ): void {
+  private checkFields(value: JsonObject, path: string, supported: readonly string[], unsupportedReasons: Readonly<Record<string, string>> = {}): void {
     for (const key of Object.keys(value)) {
       if (supported.includes(key)) {
         continue;

@@ -118,7 +118,10 @@ export class StatusComponentsService {
 
   async updateComponent(principal: Principal, id: string, changes: UpdateComponentInput): Promise<ComponentView> {
     const current = await this.getComponent(id);
-    assertMayEditComponent(principal, current.services.map((service) => service.teamId));
+    assertMayEditComponent(
+      principal,
+      current.services.map((service) => service.teamId),
+    );
     const serviceIds = changes.services === undefined ? undefined : await this.resolveServices(changes.services);
     if (changes.services !== undefined && principal.kind === 'team') {
       const teams = (await this.services.findServices(changes.services)).map((service) => service.teamId);
@@ -138,12 +141,7 @@ export class StatusComponentsService {
       patch.updatedAt = now;
       await manager.update(StatusComponentEntity, { id }, patch);
       if (serviceIds !== undefined || changes.sloIds !== undefined) {
-        await this.replaceLinks(
-          manager,
-          id,
-          serviceIds ?? (await this.currentServiceIds(manager, id)),
-          changes.sloIds ?? current.slos.map((slo) => slo.sloId),
-        );
+        await this.replaceLinks(manager, id, serviceIds ?? (await this.currentServiceIds(manager, id)), changes.sloIds ?? current.slos.map((slo) => slo.sloId));
       }
     });
     await this.recorder.refreshAfterWrite(now);
@@ -199,13 +197,21 @@ export class StatusComponentsService {
 
   private async replaceLinks(manager: EntityManager, componentId: string, serviceIds: readonly string[], sloIds: readonly string[]): Promise<void> {
     await manager.delete(StatusComponentServiceEntity, { componentId });
-    if (serviceIds.length > 0) await manager.insert(StatusComponentServiceEntity, serviceIds.map((serviceId) => ({ componentId, serviceId })));
+    if (serviceIds.length > 0)
+      await manager.insert(
+        StatusComponentServiceEntity,
+        serviceIds.map((serviceId) => ({ componentId, serviceId })),
+      );
     const keep = [...new Set(sloIds)];
     const existing = await manager.find(StatusComponentSloEntity, { where: { componentId } });
     const removed = existing.filter((link) => !keep.includes(link.sloId)).map((link) => link.sloId);
     if (removed.length > 0) await manager.delete(StatusComponentSloEntity, { componentId, sloId: In(removed) });
     const added = keep.filter((sloId) => !existing.some((link) => link.sloId === sloId));
-    if (added.length > 0) await manager.insert(StatusComponentSloEntity, added.map((sloId) => ({ componentId, sloId, state: null, stateChangedAt: null })));
+    if (added.length > 0)
+      await manager.insert(
+        StatusComponentSloEntity,
+        added.map((sloId) => ({ componentId, sloId, state: null, stateChangedAt: null })),
+      );
   }
 
   private async assertGroupExists(manager: EntityManager, groupId: string): Promise<void> {

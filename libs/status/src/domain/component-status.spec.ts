@@ -45,19 +45,35 @@ describe('deriveComponentStatus', () => {
   });
 
   it('lets a major outage from an incident win over a page-tier SLO burn', () => {
-    const derived = deriveComponentStatus({ ...none, incidents: [{ incidentId: 'i', title: 'Down', status: 'major_outage' }], slos: [{ sloId: 's', state: 'critical' }] });
+    const derived = deriveComponentStatus({
+      ...none,
+      incidents: [{ incidentId: 'i', title: 'Down', status: 'major_outage' }],
+      slos: [{ sloId: 's', state: 'critical' }],
+    });
     expect(derived.status).toBe('major_outage');
     expect(derived.reasons.map((reason) => reason.source)).toEqual(['incident', 'slo']);
   });
 
   it('treats a manual "operational" as no override: it cannot hide an incident', () => {
-    const derived = deriveComponentStatus({ ...none, manualStatus: 'operational', incidents: [{ incidentId: 'i', title: 't', status: 'degraded_performance' }] });
+    const derived = deriveComponentStatus({
+      ...none,
+      manualStatus: 'operational',
+      incidents: [{ incidentId: 'i', title: 't', status: 'degraded_performance' }],
+    });
     expect(derived.status).toBe('degraded_performance');
     expect(derived.reasons).toHaveLength(1);
   });
 
   it('does not count SLOs without data, stale or failing evaluations', () => {
-    const derived = deriveComponentStatus({ ...none, slos: [{ sloId: 'a', state: 'no_data' }, { sloId: 'b', state: 'stale' }, { sloId: 'c', state: 'error' }, { sloId: 'd', state: null }] });
+    const derived = deriveComponentStatus({
+      ...none,
+      slos: [
+        { sloId: 'a', state: 'no_data' },
+        { sloId: 'b', state: 'stale' },
+        { sloId: 'c', state: 'error' },
+        { sloId: 'd', state: null },
+      ],
+    });
     expect(derived).toEqual({ status: 'operational', reasons: [] });
   });
 });

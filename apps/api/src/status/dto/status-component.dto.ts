@@ -39,7 +39,11 @@ export class CreateStatusComponentDto {
   @IsBoolean()
   onlyShowIfDegraded?: boolean;
 
-  @ApiPropertyOptional({ enum: COMPONENT_STATUSES, nullable: true, description: 'manual override; the shown status is the worst of this and the derived sources' })
+  @ApiPropertyOptional({
+    enum: COMPONENT_STATUSES,
+    nullable: true,
+    description: 'manual override; the shown status is the worst of this and the derived sources',
+  })
   @IsOptional()
   @ValidateIf((_object, value) => value !== null)
   @IsIn(COMPONENT_STATUSES)
