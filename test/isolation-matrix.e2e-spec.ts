@@ -352,6 +352,8 @@ const CASES: Record<string, Case> = {
   },
 
   // public
+  // The API's home page: static links only.
+  'GET /': { expect: 'public', attempts: () => [{ method: 'get', path: '/', anonymous: true }, { method: 'get', path: '/' }] },
   'GET /health/live': { expect: 'public', attempts: () => [{ method: 'get', path: '/health/live', anonymous: true }] },
   'GET /health/ready': { expect: 'public', attempts: () => [{ method: 'get', path: '/health/ready', anonymous: true }] },
   'GET /metrics': { expect: 'public', attempts: () => [{ method: 'get', path: '/metrics', anonymous: true }] },
