@@ -11,7 +11,6 @@ import { slashCommandRequest } from './support/slack-payloads';
 import { sql } from './support/sql';
 
 const T0 = new Date('2026-11-20T10:00:00Z');
-const HOUR = 3_600_000;
 
 describe('postmortems and follow-ups', () => {
   let fake: FakeSlack;

@@ -225,7 +225,8 @@ describe('status page subscriptions', () => {
 
     // An internal incident is nobody's news.
     await api.http.post('/api/v1/incidents').set(api.admin).send({ title: 'Internal only', severity: 'SEV3', team: 'payments', visibility: 'internal' }).expect(201);
-    const id = await declarePublic('Checkout errors', 'SECRET-SUMMARY db-7 is on fire', [checkout]);
+    // The summary is the incident's first public update (DESIGN: a public incident always says something).
+    const id = await declarePublic('Checkout errors', 'Some payments fail at checkout.', [checkout]);
     await api.http.post(`/api/v1/incidents/${id}/updates`).set(api.admin).send({ body: 'SECRET-NOTE rolling back build 42', public: false }).expect(201);
     await api.http.post(`/api/v1/incidents/${id}/updates`).set(api.admin).send({ body: 'We found the cause and are rolling back.', public: true, status: 'identified' }).expect(201);
 
@@ -240,6 +241,8 @@ describe('status page subscriptions', () => {
     expect(update.text).toContain('We found the cause and are rolling back.');
     expect(update.html).toContain('We found the cause and are rolling back.');
     expect(update.text).toContain('https://status.acme.test/incidents/' + id);
+    const created = mails.find((mail) => mail.subject.includes('Investigating'))!;
+    expect(created.text).toContain('Some payments fail at checkout.');
     for (const mail of mails) {
       expect(mail.raw).not.toContain('SECRET');
       expect(mail.raw).not.toContain('Internal only');
@@ -397,7 +400,8 @@ describe('status page subscriptions', () => {
     const listed = await api.http.get('/api/v1/status/subscribers?type=webhook').set(api.admin).expect(200);
     expect(listed.body.items.map((item: { id: string }) => item.id)).toContain(id);
 
-    const incidentId = await declarePublic('Webhook check', 'SECRET summary', [checkout]);
+    const incidentId = await declarePublic('Webhook check', 'Checking webhooks.', [checkout]);
+    await api.http.post(`/api/v1/incidents/${incidentId}/updates`).set(api.admin).send({ body: 'SECRET internal note', public: false }).expect(201);
     const hook = await deliverUntil(() => hooks.received.find((candidate) => (candidate.json.incident as { id?: string } | undefined)?.id === incidentId), 'the webhook delivery');
     expect(hook.signature).toBe(`sha256=${createHmac('sha256', secret).update(hook.body).digest('hex')}`);
     expect(hook.event).toBe('incident.created');

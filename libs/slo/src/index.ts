@@ -54,6 +54,7 @@ export {
   OPENSLO_MAX_CHARACTERS,
   OPENSLO_MAX_DOCUMENTS,
 } from './domain/openslo-import';
+export { YAML_MAX_KEYS } from './domain/yaml-bounds';
 export {
   BURN_RATE_ALERT_NAME,
   buildPrometheusRules,

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { AppConfig } from '@app/config';
 import { Clock, MetricsRegistry } from '@app/platform';
-import { CONFIRMATION_TOKEN_TTL_MS, isGivenUp, nextAttemptAt, shouldDisableWebhook } from './delivery-policy';
+import { CONFIRMATION_TOKEN_TTL_MS, isGivenUp, nextAttemptAt } from './delivery-policy';
 import { MailTransport } from './mail-transport';
 import { type PageIdentity, renderConfirmationEmail, renderNotificationEmail, renderWebhookBody } from './notification-message';
 import { generateLinkToken, hashLinkToken, webhookSignature } from './subscription-tokens';

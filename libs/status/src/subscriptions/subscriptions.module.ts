@@ -2,7 +2,7 @@ import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { MailTransport } from './mail-transport';
 import { NotificationJobs } from './notification-jobs';
 import { NotificationSender } from './notification-sender';
-import { SubscriptionsRepository, SubscriptionsSql } from './subscriptions.repository';
+import { SubscriptionsRepository } from './subscriptions.repository';
 import { SubscriptionsService } from './subscriptions.service';
 import { WebhookSubscribersService } from './webhook-subscribers.service';
 import { WebhookTransport } from './webhook-transport';

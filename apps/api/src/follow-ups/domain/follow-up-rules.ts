@@ -79,7 +79,7 @@ export function validateFollowUpFields(input: FollowUpInput, options: { readonly
   if (input.url !== undefined) {
     if (input.url === null) fields.url = null;
     else {
-      let url: URL | null = null;
+      let url: URL | null;
       try {
         url = typeof input.url === 'string' && input.url.length <= 2000 ? new URL(input.url) : null;
       } catch {
