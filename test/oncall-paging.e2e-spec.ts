@@ -498,7 +498,9 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     expect(status.body.text).toContain('Internal note: not on the status page');
     expect(JSON.stringify(status.body.blocks)).toContain('incident_publish_open');
     const kinds = async () => (await sql<{ kind: string; body: string }>(first.database.url, "SELECT kind, body FROM incident_timeline_events WHERE incident_id = $1 AND kind IN ('public_update', 'internal_note') ORDER BY created_at", [incident.id])).map((event) => `${event.kind}: ${event.body}`);
-    expect(await kinds()).toEqual(['internal_note: Rolled back v42']);
+    // A public incident's first public update is its summary (the default wording when it has none); the status text is internal.
+    const FIRST = 'public_update: We are currently investigating this issue.';
+    expect(await kinds()).toEqual([FIRST, 'internal_note: Rolled back v42']);
 
     const opened = fake.calls('views.open').length;
     await postToSlackEndpoint(
@@ -519,7 +521,7 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     );
     expect(published.status).toBe(200);
     await idle();
-    expect(await kinds()).toEqual(['internal_note: Rolled back v42', 'public_update: We rolled back the release; checkout is recovering.']);
+    expect(await kinds()).toEqual([FIRST, 'internal_note: Rolled back v42', 'public_update: We rolled back the release; checkout is recovering.']);
     expect(fake.messagesIn(row.slack_channel_id).some((message) => message.text.includes('public: on the status page now'))).toBe(true);
   });
 
