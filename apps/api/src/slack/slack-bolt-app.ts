@@ -133,7 +133,8 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
           this.work.run(actionId, () => this.gateway.tellUser(reply, 'That button does not name an incident; nothing was changed.'));
           return;
         }
-        this.work.run(`${actionId} ${target.incidentId}`, () => handle({ ...target, userId: user.id, userName: ('username' in user ? (user.username as string) : null) || user.name || null, reply }));
+        // Deferred: presses arriving together are all answered before their changes start (each is a few database round trips).
+        this.work.defer(`${actionId} ${target.incidentId}`, () => handle({ ...target, userId: user.id, userName: ('username' in user ? (user.username as string) : null) || user.name || null, reply }));
       });
     pageButton(ACKNOWLEDGE_ACTION_ID, (click) => this.pager.acknowledge(click));
     pageButton(ESCALATE_ACTION_ID, (click) => this.pager.escalate(click));
