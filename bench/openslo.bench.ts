@@ -208,8 +208,19 @@ async function main(): Promise<void> {
     const unchanged = dryRun.body.items.filter((item: { action: string }) => item.action === 'unchanged').length;
     log(`dry run of the same file: ${(dryRunMs / 1000).toFixed(1)} s, ${unchanged} unchanged`);
 
-    // 2. Template vs selector.
-    const items = imported.body.items as Array<{ id: string; name: string; status: { sli: number | null; errorBudgetRemaining: number | null; windows: Record<string, { errorRatio: number | null }> } }>;
+    // 2. Template vs selector. An SLO whose evaluation could not be stored during the import (a loaded
+    // machine: PostgreSQL connection timeouts) is evaluated again first, as the scheduler would.
+    const items = imported.body.items as Array<{ id: string; name: string; status: { sli: number | null; errorBudgetRemaining: number | null; windows: Record<string, { errorRatio: number | null }> } | null }>;
+    let reevaluated = 0;
+    for (const item of items) {
+      if (item.status === null) {
+        const evaluated = await request(baseUrl, 'POST', `/api/v1/slos/${item.id}/evaluate`);
+        if (evaluated.status !== 200) throw new Error(`evaluate ${item.name}: ${evaluated.status}`);
+        item.status = evaluated.body;
+        reevaluated += 1;
+      }
+    }
+    log(`${reevaluated} SLOs had no stored evaluation after the import and were evaluated again`);
     const byName = new Map(items.map((item) => [item.name, item]));
     let maxRelative = 0;
     let compared = 0;
@@ -217,9 +228,9 @@ async function main(): Promise<void> {
       const selector = byName.get(`slo-${index}`);
       const template = byName.get(`slo-${HALF + index}`);
       if (!selector || !template) throw new Error(`missing pair ${index}`);
-      for (const [key, value] of Object.entries(selector.status.windows)) {
+      for (const [key, value] of Object.entries(selector.status?.windows ?? {})) {
         const a = value.errorRatio;
-        const b = template.status.windows[key]?.errorRatio ?? null;
+        const b = template.status?.windows[key]?.errorRatio ?? null;
         if ((a === null) !== (b === null)) throw new Error(`slo-${index} ${key}: ${a} vs ${b}`);
         if (a !== null && b !== null) {
           maxRelative = Math.max(maxRelative, Math.abs(a - b) / Math.max(Math.abs(a), 1e-12));
@@ -256,6 +267,7 @@ async function main(): Promise<void> {
       maxStallMs,
       dryRunMs,
       unchanged,
+      reevaluated,
       compared,
       maxRelative,
       history: historyFigures,
@@ -275,6 +287,7 @@ function writeResults(results: {
   maxStallMs: number;
   dryRunMs: number;
   unchanged: number;
+  reevaluated: number;
   compared: number;
   maxRelative: number;
   history: { p50: number; p95: number; p99: number; points: number };
@@ -290,7 +303,8 @@ function writeResults(results: {
     '|---|---|',
     `| import of ${SLOS} SLOs from one OpenSLO v1 file (YAML list, ${results.yamlMiB.toFixed(2)} MiB), \`?team=\` creating ${SERVICES} services | ${(results.importMs / 1000).toFixed(1)} s, all checked, backfilled (28/30 days of 5-minute buckets) and evaluated before answering |`,
     `| Prometheus queries of that import | ${results.importWork.instantQueries} instant (2 checks + evaluation per SLO), ${results.importWork.rangeQueries} range (backfill), ${results.importWork.samples.toLocaleString('en-US')} samples loaded, ${results.importWork.prometheusSeconds.toFixed(1)} s of Prometheus time |`,
-    `| longest event-loop stall during the import | ${ms(results.maxStallMs)} |`,
+    `| longest event-loop stall during the import | ${ms(results.maxStallMs)} (parsing and validating the YAML and PromQL is synchronous) |`,
+    `| SLOs whose evaluation could not be stored during the import (PostgreSQL connection timeouts on the loaded machine), evaluated again | ${results.reevaluated} |`,
     `| dry run of the same file again | ${(results.dryRunMs / 1000).toFixed(1)} s, ${results.unchanged} of ${SLOS} unchanged |`,
     `| template vs selector (${HALF} pairs: the same SLO as \`sum(rate(…[{{.window}}]))\` templates and as counter selectors) | largest relative difference of ${results.compared} window error ratios: ${results.maxRelative.toExponential(2)} |`,
     `| GET /api/v1/slos/:id/history, 30 days (${results.history.points} points), sequential, ${HISTORY_REQUESTS} requests over 100 SLOs (target p95 ≤ ${HISTORY_P95_TARGET_MS} ms) | p50 ${ms(results.history.p50)}, p95 ${ms(results.history.p95)}, p99 ${ms(results.history.p99)} |`,
