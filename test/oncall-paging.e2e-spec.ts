@@ -293,6 +293,12 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     clock.set(minutes(140));
     const quiet = await declareViaApi('Typo in receipts', 'SEV4');
     expect(pagesFor(ALICE, quiet.id)).toHaveLength(0);
+    // Imported history (announce: false) pages nobody, neither at once nor when the scheduler looks for owed pages.
+    const imported = await declareViaApi('Outage from last month', 'SEV1', { announce: false });
+    await Promise.all([first.app.get(SlackPager).runDueSteps(), second.app.get(SlackPager).runDueSteps()]);
+    await idle();
+    expect(pagesFor(ALICE, imported.id)).toHaveLength(0);
+    expect(await sql(first.database.url, 'SELECT 1 FROM incident_paging WHERE incident_id = $1', [imported.id])).toHaveLength(0);
     const gone = await click(first, 'incident_acknowledge', '00000000-0000-4000-8000-0000000000ff:0', ALICE, 'gone');
     expect(gone.status).toBe(200);
     await idle();

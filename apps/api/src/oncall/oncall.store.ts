@@ -153,7 +153,7 @@ export class OncallStore {
       `SELECT i.id FROM incidents i
          JOIN team_oncall t ON t.team_id = i.team_id
          LEFT JOIN incident_paging p ON p.incident_id = i.id
-        WHERE p.incident_id IS NULL AND i.resolved_at IS NULL AND i.created_at >= $1
+        WHERE p.incident_id IS NULL AND i.resolved_at IS NULL AND i.announce AND i.created_at >= $1
           AND i.severity IN (SELECT jsonb_array_elements_text(t.config -> 'pageSeverities'))
         ORDER BY i.created_at LIMIT $2`,
       [declaredSince, limit],

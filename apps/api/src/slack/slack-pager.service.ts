@@ -118,7 +118,8 @@ export class SlackPager {
 
   /** Starts paging `incident` when its team pages for its severity; false when it does not (or it already is). */
   async startPaging(incident: IncidentEntity): Promise<boolean> {
-    if (incident.resolvedAt !== null) return false;
+    // Imported history (`announce: false`) pages nobody.
+    if (incident.resolvedAt !== null || !incident.announce) return false;
     const stored = await this.store.getOncall(incident.teamId);
     if (!stored || !stored.config.pageSeverities.includes(incident.severity)) return false;
     if (!this.gateway.enabled && !stored.pagerdutyRoutingKey) return false;
