@@ -9,7 +9,7 @@ import { ImportedSloDefinition, importOpenSlo } from '../domain/openslo-import';
 import { renderPrometheusRules } from '../domain/prometheus-rules';
 import { SloIndicator, validateIndicator } from '../domain/slo-indicator';
 import { historyStepSeconds, worstSloState } from '../domain/slo-health';
-import { historyFromBuckets, RunningTotalRow } from '../domain/slo-history';
+import { historyBucketStartsNeeded, historyFromBuckets, RunningTotalRow } from '../domain/slo-history';
 import { validateObjective } from '../domain/slo-math';
 import { DEFAULT_SLO_POLICY, type SloComponentStatusTier, SloPolicy, validatePolicy } from '../domain/slo-policy';
 import type { SloState, SloStatus } from '../domain/slo-status';
@@ -282,11 +282,7 @@ export class SloService {
       source: 'evaluation',
     }));
     // Steps without an evaluation (before the SLO existed, or thinned) are derived from its backfilled buckets.
-    const bucketRows = (await this.dataSource.query(
-      `SELECT bucket_start AS start, bad, total, cum_bad AS "cumBad", cum_total AS "cumTotal"
-       FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start < $2 ORDER BY bucket_start`,
-      [id, to.toISOString()],
-    )) as RunningTotalRow[];
+    const bucketRows = await this.historyBucketRows(id, { window, from, to, stepSeconds });
     const evaluatedTimes = new Set(evaluated.map((point) => point.time.getTime()));
     const derived: SloHistoryPoint[] = historyFromBuckets({ sloId: id, objective: slo.objective, window, from, to, stepSeconds, rows: bucketRows })
       .filter((point) => !evaluatedTimes.has(point.time.getTime()))
@@ -307,6 +303,35 @@ export class SloService {
       stepSeconds,
       points: [...evaluated, ...derived].sort((a, b) => a.time.getTime() - b.time.getTime()),
     };
+  }
+
+  /**
+   * The buckets a history needs: the first one and those at the steps' instants
+   * (a few hundred index lookups instead of a window of rows); all of them
+   * when one of those is missing (a gap), so the points are the same either way.
+   */
+  private async historyBucketRows(
+    id: string,
+    range: { readonly window: string; readonly from: Date; readonly to: Date; readonly stepSeconds: number },
+  ): Promise<RunningTotalRow[]> {
+    const columns = `bucket_start AS start, bad, total, cum_bad AS "cumBad", cum_total AS "cumTotal"`;
+    const [first] = (await this.dataSource.query(
+      `SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 ORDER BY bucket_start LIMIT 1`,
+      [id],
+    )) as RunningTotalRow[];
+    if (!first) return [];
+    const needed = historyBucketStartsNeeded({ ...range, firstStart: first.start });
+    const found = (await this.dataSource.query(
+      `SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start = ANY($2::timestamptz[]) ORDER BY bucket_start`,
+      [id, needed.map((start) => start.toISOString())],
+    )) as RunningTotalRow[];
+    if (found.length === needed.length) {
+      return found.length > 0 && found[0].start.getTime() === first.start.getTime() ? found : [first, ...found];
+    }
+    return (await this.dataSource.query(
+      `SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start < $2 ORDER BY bucket_start`,
+      [id, range.to.toISOString()],
+    )) as RunningTotalRow[];
   }
 
   /**

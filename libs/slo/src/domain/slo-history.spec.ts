@@ -1,4 +1,4 @@
-import { historyFromBuckets, RunningTotalRow } from './slo-history';
+import { historyBucketStartsNeeded, historyFromBuckets, RunningTotalRow } from './slo-history';
 import { evaluateSloStatus } from './slo-status';
 import { EVALUATION_WINDOWS, StatusWindowKey, statusWindowSeconds } from './slo-window';
 
@@ -60,5 +60,17 @@ describe('historyFromBuckets', () => {
     const minutes = historyFromBuckets({ sloId: 's', objective: 0.99, window: '1d', from: new Date(START + 86_400_000), to: new Date(START + 86_400_000 + 600_000), stepSeconds: 60, rows: buckets });
     expect(minutes.map((point) => (point.time.getTime() - START - 86_400_000) / 60_000)).toEqual([0, 5, 10]);
     expect(historyFromBuckets({ sloId: 's', objective: 0.99, window: '1d', from: new Date(START), to: new Date(START + 86_400_000), stepSeconds: 3600, rows: [] })).toEqual([]);
+  });
+});
+
+describe('historyBucketStartsNeeded', () => {
+  it('reading only the needed buckets (and the first) gives the same points as reading all', () => {
+    const all = rows(4 * 288, 3 * 288);
+    const range = { window: '1d', from: new Date(START + 3_600_000), to: new Date(START + 4 * 86_400_000), stepSeconds: 3 * 3600 };
+    const needed = new Set(historyBucketStartsNeeded({ ...range, firstStart: all[0].start }).map((date) => date.getTime()));
+    const sparse = all.filter((row, index) => index === 0 || needed.has(row.start.getTime()));
+    expect(sparse.length).toBeLessThan(all.length / 3);
+    const input = { sloId: 's', objective: 0.99, ...range };
+    expect(historyFromBuckets({ ...input, rows: sparse })).toEqual(historyFromBuckets({ ...input, rows: all }));
   });
 });

@@ -106,3 +106,34 @@ export function historyFromBuckets(input: {
   }
   return points;
 }
+
+/**
+ * The bucket starts historyFromBuckets reads for these steps: for every
+ * instant T it needs (each step's `asOf`, and `asOf` minus each window) the
+ * bucket (T - 5m, T], when T lies after `firstStart`. Reading only these rows
+ * (plus the first one) gives the same points as reading all of them, as long
+ * as none of them is missing.
+ */
+export function historyBucketStartsNeeded(input: {
+  readonly window: string;
+  readonly from: Date;
+  readonly to: Date;
+  readonly stepSeconds: number;
+  readonly firstStart: Date;
+}): Date[] {
+  const window = parseWindow(input.window);
+  const keys: StatusWindowKey[] = [...EVALUATION_WINDOWS, window.label];
+  const stepMs = input.stepSeconds * 1000;
+  const firstMs = input.firstStart.getTime();
+  const needed = new Set<number>();
+  const firstBinMs = Math.floor(input.from.getTime() / stepMs) * stepMs;
+  for (let binMs = firstBinMs; binMs <= input.to.getTime(); binMs += stepMs) {
+    const binEndMs = Math.min(binMs + stepMs, input.to.getTime() + 1);
+    const asOfMs = Math.floor((binEndMs - 1) / BUCKET_MS) * BUCKET_MS;
+    if (asOfMs < binMs || asOfMs < input.from.getTime() || asOfMs <= firstMs) continue;
+    for (const timeMs of [asOfMs, ...keys.map((key) => asOfMs - statusWindowSeconds(key) * 1000)]) {
+      if (timeMs - BUCKET_MS >= firstMs) needed.add(timeMs - BUCKET_MS);
+    }
+  }
+  return [...needed].sort((a, b) => a - b).map((ms) => new Date(ms));
+}
