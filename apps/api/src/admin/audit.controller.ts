@@ -1,11 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDate, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { assertAdmin, AuditLog, AuditRecordEntity, Principal } from '@app/catalog';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { isoDate } from '../common/iso-date';
 import { PaginationQueryDto, toPageRequest } from '../common/pagination.dto';
+import { ApiErrorResponses } from '../common/api-error-responses';
 
 const toDate = isoDate();
 
@@ -58,11 +59,13 @@ function presentAuditRecord(record: AuditRecordEntity) {
 
 @ApiTags('admin')
 @ApiBearerAuth()
+@ApiErrorResponses()
 @Controller('api/v1/audit')
 export class AuditController {
   constructor(private readonly audit: AuditLog) {}
 
   /** Every write through the API, Slack and the webhooks, newest first (admin only). */
+  @ApiOperation({ summary: 'List audit records (admin)' })
   @Get()
   async listAudit(@CurrentPrincipal() principal: Principal, @Query() query: AuditQueryDto) {
     assertAdmin(principal);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { canActOnTeam, Principal } from '@app/catalog';
 import { DeploymentsService, IncidentsService, PRODUCTION_ENVIRONMENT } from '@app/incidents';
@@ -8,11 +8,13 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { toPageRequest } from '../common/pagination.dto';
 import { CreateDeploymentDto, ListDeploymentsQueryDto } from './dto/deployment.dto';
 import { presentDeployment } from './deployment.presenter';
+import { ApiErrorResponses } from '../common/api-error-responses';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,100}$/;
 
 @ApiTags('deployments')
 @ApiBearerAuth()
+@ApiErrorResponses()
 @Controller('api/v1')
 export class DeploymentsController {
   constructor(
@@ -21,6 +23,7 @@ export class DeploymentsController {
   ) {}
 
   /** Records a deployment (from CI). A retry with the same Idempotency-Key answers 200 with the first one. */
+  @ApiOperation({ summary: 'Record a deployment' })
   @Post('deployments')
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the same deployment (200) instead of recording another' })
   async recordDeployment(
@@ -49,6 +52,7 @@ export class DeploymentsController {
     return presentDeployment(result.deployment);
   }
 
+  @ApiOperation({ summary: 'List deployments' })
   @Get('deployments')
   async listDeployments(@CurrentPrincipal() principal: Principal, @Query() query: ListDeploymentsQueryDto) {
     const page = toPageRequest(query);
@@ -57,6 +61,7 @@ export class DeploymentsController {
     return { items: result.items.map(presentDeployment), total: result.total, limit: page.limit, offset: page.offset };
   }
 
+  @ApiOperation({ summary: 'Get a deployment' })
   @Get('deployments/:id')
   async getDeployment(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const deployment = await this.deployments.getDeployment(id);
@@ -66,6 +71,7 @@ export class DeploymentsController {
   }
 
   /** Deployments of the incident's services in the 2 hours before it started (candidates for causedByDeploymentId). */
+  @ApiOperation({ summary: 'Suggest deployments that may have caused an incident' })
   @Get('incidents/:id/suggested-deployments')
   async suggestDeployments(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const incident = await this.incidents.getIncident(id);

@@ -1,11 +1,12 @@
 import { BadRequestException, Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Principal } from '@app/catalog';
 import { ImportedIncident, IncidentImportService, TimelineAuthor } from '@app/incidents';
 import { createValidationPipe, ValidationFailedError } from '@app/platform';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { ImportIncidentLineDto } from './dto/import-incident.dto';
+import { ApiErrorResponses } from '../common/api-error-responses';
 
 /** Largest import accepted in one request (JSON lines are read here, not by the JSON body parser). */
 const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
@@ -19,6 +20,7 @@ function authorOf(principal: Principal): TimelineAuthor {
 
 @ApiTags('incidents')
 @ApiBearerAuth()
+@ApiErrorResponses()
 @Controller('api/v1/incidents/import')
 export class IncidentImportController {
   private readonly validation = createValidationPipe();
@@ -30,6 +32,7 @@ export class IncidentImportController {
    * (application/x-ndjson), one incident each. All or nothing: a failing line
    * is reported by number and nothing is stored. Re-sent external ids change nothing.
    */
+  @ApiOperation({ summary: 'Import incidents (JSON array or JSON lines)' })
   @Post()
   @HttpCode(200)
   @ApiConsumes('application/json', 'application/x-ndjson')

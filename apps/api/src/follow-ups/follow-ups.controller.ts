@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '@app/catalog';
 import { Clock, ValidationFailedError } from '@app/platform';
@@ -8,6 +8,7 @@ import { uuidParam } from '../common/uuid-param.pipe';
 import { CreateFollowUpDto, ListFollowUpsQueryDto, UpdateFollowUpDto } from './dto/follow-up.dto';
 import { presentFollowUp } from './follow-up.presenter';
 import { FollowUpsService } from './follow-ups.service';
+import { ApiErrorResponses } from '../common/api-error-responses';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -17,6 +18,7 @@ export function principalLabel(principal: Principal): string {
 
 @ApiTags('follow-ups')
 @ApiBearerAuth()
+@ApiErrorResponses()
 @Controller('api/v1')
 export class FollowUpsController {
   constructor(
@@ -24,6 +26,7 @@ export class FollowUpsController {
     private readonly clock: Clock,
   ) {}
 
+  @ApiOperation({ summary: 'Create a follow-up for an incident' })
   @Post('incidents/:id/follow-ups')
   @HttpCode(201)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the same follow-up (200)' })
@@ -43,6 +46,7 @@ export class FollowUpsController {
     return presentFollowUp(result.followUp, this.clock.now());
   }
 
+  @ApiOperation({ summary: "List an incident's follow-ups" })
   @Get('incidents/:id/follow-ups')
   async listForIncident(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const incident = await this.followUps.incidentForChange(principal, id);
@@ -50,6 +54,7 @@ export class FollowUpsController {
     return { items: (await this.followUps.forIncident(incident.id)).map((followUp) => presentFollowUp(followUp, now)) };
   }
 
+  @ApiOperation({ summary: 'List follow-ups' })
   @Get('follow-ups')
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ListFollowUpsQueryDto) {
     const now = this.clock.now();
@@ -57,11 +62,13 @@ export class FollowUpsController {
     return { items: items.map((followUp) => presentFollowUp(followUp, now)) };
   }
 
+  @ApiOperation({ summary: 'Get a follow-up' })
   @Get('follow-ups/:id')
   async get(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string) {
     return presentFollowUp(await this.followUps.get(principal, id), this.clock.now());
   }
 
+  @ApiOperation({ summary: 'Update a follow-up' })
   @Patch('follow-ups/:id')
   async update(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string, @Body() body: UpdateFollowUpDto) {
     return presentFollowUp(await this.followUps.update(principal, id, body), this.clock.now());

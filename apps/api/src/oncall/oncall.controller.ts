@@ -1,22 +1,26 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@app/catalog';
 import { ValidationFailedError } from '@app/platform';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { OncallService } from './oncall.service';
+import { ApiErrorResponses } from '../common/api-error-responses';
 
 @ApiTags('on-call')
 @ApiBearerAuth()
+@ApiErrorResponses()
 @Controller('api/v1/teams/:slug/oncall')
 export class OncallController {
   constructor(private readonly oncall: OncallService) {}
 
   /** The body is checked field by field by the rotation's own parser (nested fields are named like `overrides[1].to`). */
+  @ApiOperation({ summary: "Replace a team's on-call schedule" })
   @Put()
   async putOncall(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Body() body: unknown) {
     return this.oncall.putOncall(principal, slug, body);
   }
 
+  @ApiOperation({ summary: "Get a team's on-call schedule and who is on call" })
   @Get()
   async getOncall(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Query('at') at?: string) {
     return this.oncall.getOncall(principal, slug, at === undefined ? null : parseAt(at));
