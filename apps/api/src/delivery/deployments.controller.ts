@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { canActOnTeam, Principal } from '@app/catalog';
 import { DeploymentsService, IncidentsService, PRODUCTION_ENVIRONMENT } from '@app/incidents';
@@ -24,6 +24,8 @@ export class DeploymentsController {
 
   /** Records a deployment (from CI). A retry with the same Idempotency-Key answers 200 with the first one. */
   @ApiOperation({ summary: 'Record a deployment' })
+  @ApiCreatedResponse({ description: 'The deployment was recorded' })
+  @ApiOkResponse({ description: 'A retry with the same Idempotency-Key: the deployment recorded the first time' })
   @Post('deployments')
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the same deployment (200) instead of recording another' })
   async recordDeployment(

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '@app/catalog';
 import { Clock, ValidationFailedError } from '@app/platform';
@@ -27,6 +27,8 @@ export class FollowUpsController {
   ) {}
 
   @ApiOperation({ summary: 'Create a follow-up for an incident' })
+  @ApiCreatedResponse({ description: 'The follow-up was created' })
+  @ApiOkResponse({ description: 'A retry with the same Idempotency-Key: the follow-up created the first time' })
   @Post('incidents/:id/follow-ups')
   @HttpCode(201)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the same follow-up (200)' })

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Principal } from '@app/catalog';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -49,6 +49,8 @@ export class PostmortemsController {
   }
 
   @ApiOperation({ summary: 'Export a postmortem as Markdown' })
+  @ApiProduces('text/markdown')
+  @ApiOkResponse({ description: 'The postmortem as a Markdown document' })
   @Get('postmortem.md')
   @Header('Content-Type', 'text/markdown; charset=utf-8')
   async markdown(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<string> {
