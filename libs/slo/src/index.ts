@@ -191,3 +191,4 @@ export { type AppliedSlo, type ApplySloSpecsOptions, SloSpecApplyService, type S
 export { type SloExportFilter, SloSpecExportService } from './application/slo-spec-export.service';
 export { buildOpenSloDocuments, type OpenSloExportSource, renderOpenSlo } from './domain/openslo-export';
 export { buildSlothRules, renderSlothRules, type SlothRuleSource } from './domain/sloth-rules';
+export { DEFAULT_SPEC_PARSER_OPTIONS, SloSpecParser, SpecParserPool, type SpecParserPoolOptions } from './application/slo-spec-parser';

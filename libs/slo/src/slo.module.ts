@@ -9,6 +9,7 @@ import { SloSelectorCheck } from './application/slo-selector-check';
 import { SloService } from './application/slo.service';
 import { SloSpecApplyService } from './application/slo-spec-apply.service';
 import { SloSpecExportService } from './application/slo-spec-export.service';
+import { SloSpecParser } from './application/slo-spec-parser';
 import { SLO_ENTITIES } from './persistence/entities';
 import { PrometheusClient } from './prometheus/prometheus-client';
 
@@ -19,7 +20,7 @@ import { PrometheusClient } from './prometheus/prometheus-client';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([...SLO_ENTITIES, ServiceEntity]), CatalogModule],
-  providers: [PrometheusClient, SloEvaluationStore, SloEvaluator, SloEvaluationScheduler, SloSelectorCheck, SloService, SloMetrics, SloSpecApplyService, SloSpecExportService],
+  providers: [PrometheusClient, SloEvaluationStore, SloEvaluator, SloEvaluationScheduler, SloSelectorCheck, SloService, SloMetrics, SloSpecApplyService, SloSpecExportService, SloSpecParser],
   exports: [SloService, SloEvaluator, PrometheusClient, SloSpecApplyService, SloSpecExportService],
 })
 export class SloModule {}

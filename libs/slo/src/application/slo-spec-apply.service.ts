@@ -4,12 +4,13 @@ import { DataSource, In, Repository } from 'typeorm';
 import { assertCanActOnTeam, Principal, ServiceEntity, TeamEntity, TeamsService } from '@app/catalog';
 import { Clock } from '@app/platform';
 import { describeValue, OpenSloImportIssue, SloNotFoundError, SloValidationError } from '../domain/errors';
-import { importSloSpecs, SloAlertingSpec, SloSpecImportError, SpecSloDefinition } from '../domain/slo-spec-import';
+import { SloAlertingSpec, SloSpecImportError, SpecSloDefinition } from '../domain/slo-spec-import';
 import { DEFAULT_SLO_POLICY, SloPolicy } from '../domain/slo-policy';
 import { parseWindow } from '../domain/slo-window';
 import { SloEntity } from '../persistence/slo.entity';
 import { SloEvaluator } from './slo-evaluator';
 import { SloSelectorCheck, SloWarning } from './slo-selector-check';
+import { SloSpecParser } from './slo-spec-parser';
 
 export interface ApplySloSpecsOptions {
   /** Team slug: services named in the specs and missing in Ballast are created under it; prune acts on its SLOs. */
@@ -72,6 +73,7 @@ export class SloSpecApplyService {
     private readonly selectorCheck: SloSelectorCheck,
     private readonly evaluator: SloEvaluator,
     private readonly clock: Clock,
+    private readonly parser: SloSpecParser,
   ) {}
 
   async apply(principal: Principal, text: string, options: ApplySloSpecsOptions = {}): Promise<SloSpecApplyResult> {
@@ -85,7 +87,8 @@ export class SloSpecApplyService {
       });
       assertCanActOnTeam(principal, team.id);
     }
-    const specs = importSloSpecs(text, { defaultService: options.service });
+    // Off the event loop, within a time limit (a worker thread): see SloSpecParser.
+    const specs = await this.parser.parse(text, { defaultService: options.service });
     const issues: OpenSloImportIssue[] = [];
     const issue = (slo: SpecSloDefinition, key: string, message: string): void => {
       const path = slo.sourcePaths[key] ?? (slo.path === '' ? 'spec' : slo.path);

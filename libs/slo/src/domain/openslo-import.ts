@@ -555,6 +555,8 @@ export function readYamlDocuments(text: string): unknown[] {
   if (text.length > SPEC_MAX_CHARACTERS) reject(`the file is larger than ${SPEC_MAX_CHARACTERS} characters`);
   const depth = estimatedNestingDepth(text);
   if (depth.depth > OPENSLO_MAX_NESTING) reject(`the YAML is nested deeper than ${OPENSLO_MAX_NESTING} levels (line ${depth.line})`);
+  // O(n) before parsing: more keys than any real spec file needs are refused before they cost anything.
+  assertYamlKeyBound(text);
   const documents = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true });
   if (documents.length > SPEC_MAX_DOCUMENTS) reject(`the file has more than ${SPEC_MAX_DOCUMENTS} YAML documents`);
   const issues: OpenSloImportIssue[] = [];
