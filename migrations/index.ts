@@ -14,6 +14,7 @@ import { OncallPaging1795730000000 } from './1795730000000-OncallPaging';
 import { SloAlerting1795740000000 } from './1795740000000-SloAlerting';
 import { AfterIncident1795750000000 } from './1795750000000-AfterIncident';
 import { DeliveryAndHistory1795760000000 } from './1795760000000-DeliveryAndHistory';
+import { MttaAcknowledgedVia1795800000000 } from './1795800000000-MttaAcknowledgedVia';
 
 export const MIGRATIONS: Function[] = [
   Foundation1795484075858,
@@ -30,4 +31,5 @@ export const MIGRATIONS: Function[] = [
   SloAlerting1795740000000,
   AfterIncident1795750000000,
   DeliveryAndHistory1795760000000,
+  MttaAcknowledgedVia1795800000000,
 ];

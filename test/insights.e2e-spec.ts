@@ -19,17 +19,19 @@ const TYPES = ['deploy', 'dependency', 'capacity', 'config'];
 const DAY = 86_400_000;
 
 const RECOMPUTED_FACTS = `SELECT id, team_id, type, severity, source, started_at, resolved_at,
-       CASE WHEN acknowledged_at IS NULL THEN NULL ELSE greatest(0, extract(epoch FROM acknowledged_at - detected_at))::float8 END,
-       CASE WHEN resolved_at IS NULL THEN NULL ELSE greatest(0, extract(epoch FROM resolved_at - started_at))::float8 END
+       CASE WHEN acknowledged_at IS NULL OR acknowledged_via = 'self_declared' THEN NULL ELSE greatest(0, extract(epoch FROM acknowledged_at - detected_at))::float8 END,
+       CASE WHEN resolved_at IS NULL THEN NULL ELSE greatest(0, extract(epoch FROM resolved_at - started_at))::float8 END,
+       acknowledged_at IS NOT NULL AND acknowledged_via IS NOT DISTINCT FROM 'self_declared'
   FROM incidents WHERE duplicate_of_id IS NULL`;
-const STORED_FACTS = `SELECT incident_id, team_id, type, severity, source, started_at, resolved_at, ack_seconds, resolve_seconds FROM incident_insight_facts`;
+const STORED_FACTS = `SELECT incident_id, team_id, type, severity, source, started_at, resolved_at, ack_seconds, resolve_seconds, self_declared FROM incident_insight_facts`;
 
 /** What the rollup must always equal: the incidents as they are now (duplicates flagged), aggregated in TypeScript. */
 async function incidentsInDatabase(dataSource: DataSource): Promise<InsightIncident[]> {
-  const rows: Array<{ team: string; type: string; severity: InsightIncident['severity']; source: InsightIncident['source']; started_at: Date; detected_at: Date; acknowledged_at: Date | null; resolved_at: Date | null; duplicate: boolean }> =
-    await dataSource.query(`SELECT t.slug AS team, i.type, i.severity, i.source, i.started_at, i.detected_at, i.acknowledged_at, i.resolved_at, i.duplicate_of_id IS NOT NULL AS duplicate FROM incidents i JOIN teams t ON t.id = i.team_id`);
+  const rows: Array<{ team: string; type: string; severity: InsightIncident['severity']; source: InsightIncident['source']; started_at: Date; detected_at: Date; acknowledged_at: Date | null; resolved_at: Date | null; duplicate: boolean; acknowledged_via: InsightIncident['acknowledgedVia'] }> =
+    await dataSource.query(`SELECT t.slug AS team, i.type, i.severity, i.source, i.started_at, i.detected_at, i.acknowledged_at, i.resolved_at, i.duplicate_of_id IS NOT NULL AS duplicate, i.acknowledged_via FROM incidents i JOIN teams t ON t.id = i.team_id`);
   return rows.map((row) => ({
     duplicate: row.duplicate,
+    acknowledgedVia: row.acknowledged_via,
     team: row.team,
     type: row.type,
     severity: row.severity,
@@ -60,16 +62,19 @@ describe('incident insights', () => {
       const source = INCIDENT_SOURCES[Math.floor(next() * INCIDENT_SOURCES.length)];
       const startedAt = new Date(end - next() * 200 * DAY);
       const detectedAt = new Date(startedAt.getTime() + Math.floor(next() * 3600) * 1000);
-      const acknowledgedAt = next() < 0.8 ? new Date(detectedAt.getTime() + Math.floor(next() * 1800) * 1000) : null;
+      const drawnAcknowledgedAt = next() < 0.8 ? new Date(detectedAt.getTime() + Math.floor(next() * 1800) * 1000) : null;
+      // A quarter were declared by a person (acknowledged by declaring: self-declared, not in MTTA).
+      const acknowledgedVia = drawnAcknowledgedAt === null ? null : index % 4 === 0 ? 'self_declared' : 'person';
+      const acknowledgedAt = acknowledgedVia === 'self_declared' ? detectedAt : drawnAcknowledgedAt;
       const resolvedAt = next() < 0.9 ? new Date(detectedAt.getTime() + Math.floor(next() * 20 * DAY)) : null;
-      generated.push({ team, type, severity, source, clock: { startedAt, detectedAt, acknowledgedAt, resolvedAt } });
-      rows.push([`Incident ${index}`, severity, resolvedAt ? 'resolved' : 'investigating', type, teamIds.get(team), source, startedAt, detectedAt, acknowledgedAt, resolvedAt]);
+      generated.push({ team, type, severity, source, acknowledgedVia, clock: { startedAt, detectedAt, acknowledgedAt, resolvedAt } });
+      rows.push([`Incident ${index}`, severity, resolvedAt ? 'resolved' : 'investigating', type, teamIds.get(team), source, startedAt, detectedAt, acknowledgedAt, resolvedAt, acknowledgedVia]);
     }
     const dataSource = api.app.get(DataSource);
     for (const row of rows) {
       await dataSource.query(
-        `INSERT INTO incidents (title, severity, status, type, team_id, visibility, declared_by, source, started_at, detected_at, acknowledged_at, resolved_at, last_update_at)
-         VALUES ($1, $2, $3, $4, $5, 'internal', 'test', $6, $7, $8, $9, $10, $8)`,
+        `INSERT INTO incidents (title, severity, status, type, team_id, visibility, declared_by, source, started_at, detected_at, acknowledged_at, resolved_at, last_update_at, acknowledged_via)
+         VALUES ($1, $2, $3, $4, $5, 'internal', 'test', $6, $7, $8, $9, $10, $8, $11)`,
         row,
       );
     }
@@ -231,6 +236,8 @@ describe('incident insights', () => {
       // Reopen some resolved incidents, acknowledge or un-acknowledge others.
       await dataSource.query(`UPDATE incidents SET resolved_at = NULL, status = 'investigating' WHERE resolved_at IS NOT NULL AND number % 17 = 5`);
       await dataSource.query(`UPDATE incidents SET acknowledged_at = CASE WHEN acknowledged_at IS NULL THEN detected_at + interval '7 minutes' ELSE NULL END WHERE number % 13 = 2`);
+      // Change how some were acknowledged (self-declared ↔ person): they move out of or into MTTA.
+      await dataSource.query(`UPDATE incidents SET acknowledged_via = CASE WHEN acknowledged_via = 'self_declared' THEN 'person' ELSE 'self_declared' END WHERE acknowledged_at IS NOT NULL AND number % 23 = 6`);
       // One statement moving many incidents at once: every rollup key they leave and join changes together.
       await dataSource.query(`UPDATE incidents SET started_at = started_at - interval '2 days 5 hours', detected_at = detected_at - interval '2 days 5 hours' WHERE number % 7 = 1`);
       // Swap the teams of two incidents in one statement (same keys out and in).
@@ -238,8 +245,8 @@ describe('incident insights', () => {
       await dataSource.query(`DELETE FROM incidents WHERE number % 19 = 8`);
       // A bulk insert of copies, some spanning the period boundary.
       await dataSource.query(
-        `INSERT INTO incidents (title, severity, status, type, team_id, visibility, declared_by, source, started_at, detected_at, acknowledged_at, resolved_at, last_update_at)
-         SELECT 'Copy of ' || title, severity, status, type, team_id, visibility, declared_by, source, started_at + interval '89 days', detected_at + interval '89 days', acknowledged_at + interval '89 days', resolved_at + interval '89 days', last_update_at
+        `INSERT INTO incidents (title, severity, status, type, team_id, visibility, declared_by, source, started_at, detected_at, acknowledged_at, resolved_at, last_update_at, acknowledged_via)
+         SELECT 'Copy of ' || title, severity, status, type, team_id, visibility, declared_by, source, started_at + interval '89 days', detected_at + interval '89 days', acknowledged_at + interval '89 days', resolved_at + interval '89 days', last_update_at, acknowledged_via
            FROM incidents WHERE number % 5 = 0`,
       );
       // An update that moves nothing insights count (title only) must leave the rollup alone.

@@ -224,8 +224,10 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
     await idle();
     expect(await timeline(incident.id, 'acknowledged')).toHaveLength(1);
-    const [acknowledged] = await sql<{ acknowledged_at: Date }>(first.database.url, 'SELECT acknowledged_at FROM incidents WHERE id = $1', [incident.id]);
+    const [acknowledged] = await sql<{ acknowledged_at: Date; acknowledged_via: string; acknowledged_by: string }>(first.database.url, 'SELECT acknowledged_at, acknowledged_via, acknowledged_by FROM incidents WHERE id = $1', [incident.id]);
     expect(acknowledged.acknowledged_at.toISOString()).toBe(minutes(12).toISOString());
+    // MTTA counts this one: a person acknowledged it (issue 21 item 8).
+    expect([acknowledged.acknowledged_via, acknowledged.acknowledged_by]).toEqual(['person', `slack:${BOB}`]);
     expect(fake.findMessage(dmOf(BOB), bobPage.ts)?.text).toContain(`acknowledged by <@${BOB}>`);
 
     // Escalation stopped: no @here in the team channel at +20 min and later.

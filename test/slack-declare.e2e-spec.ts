@@ -117,6 +117,8 @@ describe('Slack: declaring and running an incident', () => {
     expect(incident).toMatchObject({ source: 'slack', declared_by: `slack:${ALICE.id}`, status: 'investigating', severity: 'SEV2', slack_sync_state: 'synced', slack_sync_error: null });
     expect(incident.idempotency_key).toBe(`slack:view:T0BALLAST:${form.viewId}`);
     expect(incident.acknowledged_at).not.toBeNull();
+    // Acknowledged by declaring it: self-declared, reported apart from MTTA (issue 21 item 8).
+    expect([incident.acknowledged_via, incident.acknowledged_by]).toEqual(['self_declared', `slack:${ALICE.id}`]);
     // Declared public from Slack: its summary is its first public update (the status page never shows it silent).
     const published = await sql<{ body: string; status_at_event: string }>(api.database.url, `SELECT body, status_at_event FROM incident_timeline_events WHERE incident_id = $1 AND kind = 'public_update' AND public`, [incident.id]);
     expect(published).toEqual([{ body: 'Card payments <@U02BOB> fail', status_at_event: 'investigating' }]);

@@ -222,3 +222,5 @@ export { IncidentImportService } from './application/incident-import.service';
 export type { ImportedIncident, ImportResult } from './application/incident-import.service';
 export { ForbiddenReferenceError } from './application/reference-errors';
 export { DeploymentEntity } from './persistence/deployment.entity';
+export { ACKNOWLEDGED_VIA, countsInMtta, nextAcknowledgement, openingAcknowledgedVia } from './domain/acknowledgement';
+export type { Acknowledgement, AcknowledgedVia } from './domain/acknowledgement';

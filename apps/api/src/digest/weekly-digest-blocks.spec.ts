@@ -8,7 +8,7 @@ const insights: IncidentInsights = {
     { team: 'payments', type: 'deploy', count: 3, previousCount: 1 },
     { team: 'search', type: 'deploy', count: 9, previousCount: 9 },
   ],
-  byTeam: [{ team: 'payments', count: 3, previousCount: 1, mttaSeconds: { median: 120, p90: 600 }, mttrSeconds: { median: 5400, p90: 90_000 } }],
+  byTeam: [{ team: 'payments', count: 3, previousCount: 1, mttaSeconds: { median: 120, p90: 600 }, mttrSeconds: { median: 5400, p90: 90_000 }, selfDeclared: 2 }],
   byType: [],
   bySeverity: [],
   bySource: [],
@@ -35,7 +35,7 @@ describe('buildWeeklyDigestBlocks', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(text).toContain('deploy: *3* ↑ (was 1)');
     expect(text).not.toContain('search');
-    expect(text).toContain('median 2 min, p90 10 min');
+    expect(text).toContain('median 2 min, p90 10 min · 2 self-declared');
     expect(text).toContain('checkout-availability (checkout): 12.5% budget left, warning');
     expect(text).toContain('*Deployments per day*\\n2 ↑ (14, was 7)');
     expect(text).toContain('*Change failure rate*\\n25.0% ↓ (was 50.0%)');

@@ -51,7 +51,7 @@ export function buildWeeklyDigestBlocks(input: WeeklyDigestInput): SlackBlock[] 
   blocks.push({
     type: 'section',
     fields: [
-      { type: 'mrkdwn', text: `*MTTA* (detected → acknowledged)\nmedian ${formatDuration(teamRow?.mttaSeconds.median ?? null, 'n/a')}, p90 ${formatDuration(teamRow?.mttaSeconds.p90 ?? null, 'n/a')}` },
+      { type: 'mrkdwn', text: `*MTTA* (detected → acknowledged by a person)\nmedian ${formatDuration(teamRow?.mttaSeconds.median ?? null, 'n/a')}, p90 ${formatDuration(teamRow?.mttaSeconds.p90 ?? null, 'n/a')} · ${teamRow?.selfDeclared ?? 0} self-declared` },
       { type: 'mrkdwn', text: `*MTTR* (started → resolved)\nmedian ${formatDuration(teamRow?.mttrSeconds.median ?? null, 'n/a')}, p90 ${formatDuration(teamRow?.mttrSeconds.p90 ?? null, 'n/a')}` },
     ],
   });

@@ -27,7 +27,7 @@ describe('renderWeeklyDigest', () => {
           { team: 'payments', type: 'config', count: 0, previousCount: 2 },
           { team: 'search', type: 'deploy', count: 9, previousCount: 9 },
         ],
-        byTeam: [{ team: 'payments', count: 3, previousCount: 3, mttaSeconds: { median: 120, p90: 600 }, mttrSeconds: { median: 5400, p90: 90_000 } }],
+        byTeam: [{ team: 'payments', count: 3, previousCount: 3, mttaSeconds: { median: 120, p90: 600 }, mttrSeconds: { median: 5400, p90: 90_000 }, selfDeclared: 2 }],
         byType: [],
         bySeverity: [],
         bySource: [],
@@ -39,6 +39,7 @@ describe('renderWeeklyDigest', () => {
     expect(text).toContain('config: 0 ↓ (was 2)');
     expect(text).not.toContain('search');
     expect(text).toContain('MTTR: median 1.5 h, p90 1.0 d');
+    expect(text).toContain('MTTA: median 2 min (2 self-declared)');
     expect(text).toContain('checkout-availability (checkout): 12.5% budget left, warning');
   });
 

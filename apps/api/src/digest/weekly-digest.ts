@@ -44,7 +44,7 @@ export function renderWeeklyDigest(team: string, insights: IncidentInsights, slo
     lines.push('By type:');
     for (const row of types) lines.push(`  • ${row.type}: ${row.count} ${trendArrow(row.count, row.previousCount)} (was ${row.previousCount})`);
   }
-  lines.push(`MTTR: median ${formatDuration(teamRow?.mttrSeconds.median ?? null, 'n/a')}, p90 ${formatDuration(teamRow?.mttrSeconds.p90 ?? null, 'n/a')} · MTTA: median ${formatDuration(teamRow?.mttaSeconds.median ?? null, 'n/a')}`);
+  lines.push(`MTTR: median ${formatDuration(teamRow?.mttrSeconds.median ?? null, 'n/a')}, p90 ${formatDuration(teamRow?.mttrSeconds.p90 ?? null, 'n/a')} · MTTA: median ${formatDuration(teamRow?.mttaSeconds.median ?? null, 'n/a')} (${teamRow?.selfDeclared ?? 0} self-declared)`);
   if (slosAtRisk.length === 0) {
     lines.push('SLOs at risk: none.');
   } else {

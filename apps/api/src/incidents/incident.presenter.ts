@@ -22,6 +22,8 @@ export function presentIncident(incident: IncidentEntity) {
     startedAt: incident.startedAt,
     detectedAt: incident.detectedAt,
     acknowledgedAt: incident.acknowledgedAt,
+    acknowledgedVia: incident.acknowledgedVia,
+    acknowledgedBy: incident.acknowledgedBy,
     mitigatedAt: incident.mitigatedAt,
     resolvedAt: incident.resolvedAt,
     announce: incident.announce,

@@ -58,5 +58,6 @@ describe('resolution summary', () => {
       ].join('\n'),
     );
     expect(resolutionSummaryText({ number: 7, startedAt: new Date(0), detectedAt: new Date(0), acknowledgedAt: null, resolvedAt: new Date(60_000) }, 0, [])).toContain('MTTA): not acknowledged');
+    expect(resolutionSummaryText({ number: 8, startedAt: new Date(0), detectedAt: new Date(0), acknowledgedAt: new Date(0), acknowledgedVia: 'self_declared', resolvedAt: new Date(60_000) }, 0, [])).toContain('MTTA): self-declared');
   });
 });

@@ -22,10 +22,13 @@ export interface IncidentResolutionLinksEvent {
 }
 
 /** Duration, MTTA and MTTR of a resolved incident as Slack mrkdwn (pure). */
-export function resolutionSummaryText(incident: Pick<IncidentEntity, 'number' | 'startedAt' | 'detectedAt' | 'acknowledgedAt' | 'resolvedAt'>, archiveAfterHours: number, links: readonly string[]): string {
+export function resolutionSummaryText(incident: Pick<IncidentEntity, 'number' | 'startedAt' | 'detectedAt' | 'acknowledgedAt' | 'resolvedAt'> & { readonly acknowledgedVia?: IncidentEntity['acknowledgedVia'] }, archiveAfterHours: number, links: readonly string[]): string {
   const seconds = (from: Date | null, to: Date | null) => (from && to ? Math.max(0, (to.getTime() - from.getTime()) / 1000) : null);
   const duration = formatDuration(seconds(incident.startedAt, incident.resolvedAt));
-  const mtta = formatDuration(seconds(incident.detectedAt, incident.acknowledgedAt), 'not acknowledged');
+  const mtta =
+    incident.acknowledgedVia === 'self_declared' && incident.acknowledgedAt
+      ? 'self-declared (acknowledged by declaring it)'
+      : formatDuration(seconds(incident.detectedAt, incident.acknowledgedAt), 'not acknowledged');
   const mttr = formatDuration(seconds(incident.startedAt, incident.resolvedAt));
   const lines = [
     `:white_check_mark: *${formatIncidentReference(incident.number)} resolved* after ${duration}.`,

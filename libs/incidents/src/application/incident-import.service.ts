@@ -14,7 +14,7 @@ import { IncidentTypeEntity } from '../persistence/incident-type.entity';
 import { IncidentEntity } from '../persistence/incident.entity';
 import { authorLabel } from './author';
 import { INCIDENT_DECLARED, IncidentDeclaredEvent } from './incident-events';
-import { initialClock } from './incidents.service';
+import { initialClock, openingAcknowledgement } from './incidents.service';
 import { ForbiddenReferenceError } from './reference-errors';
 
 /** One incident of imported history (a line of POST /api/v1/incidents/import), already shape-checked. */
@@ -157,6 +157,7 @@ export class IncidentImportService {
         slackSyncState: 'none',
         lastUpdateAt: clock.resolvedAt ?? clock.detectedAt,
         ...clock,
+        ...openingAcknowledgement({ announce: false, acknowledgedAt: line.acknowledgedAt ?? null }, clock.acknowledgedAt, authorLabel(author)),
       }),
     );
     if (services.length > 0) await manager.insert(IncidentServiceLinkEntity, services.map((service) => ({ incidentId: saved.id, serviceId: service.id })));

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { AcknowledgedVia, nextAcknowledgement, openingAcknowledgedVia } from '../domain/acknowledgement';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, IsNull, Raw, Repository } from 'typeorm';
@@ -124,7 +125,8 @@ function clockOf(incident: IncidentEntity): IncidentClock {
   };
 }
 
-function applyClock(incident: IncidentEntity, clock: IncidentClock): void {
+function applyClock(incident: IncidentEntity, clock: IncidentClock, how: { via: AcknowledgedVia; by: string | null; explicit?: boolean } = { via: 'person', by: null }): void {
+  Object.assign(incident, nextAcknowledgement(incident, clock.acknowledgedAt, how));
   incident.startedAt = clock.startedAt;
   incident.detectedAt = clock.detectedAt;
   incident.acknowledgedAt = clock.acknowledgedAt;
@@ -186,6 +188,7 @@ export class IncidentsService {
           announce: input.announce ?? true,
           causedByDeploymentId: input.causedByDeploymentId ?? null,
           ...clock,
+          ...openingAcknowledgement(input, clock.acknowledgedAt, authorLabel(author)),
         });
         const saved = await manager.save(IncidentEntity, incident);
         if (services.length > 0) {
@@ -327,7 +330,7 @@ export class IncidentsService {
         incident.causedByDeploymentId = changes.causedByDeploymentId;
         describedChanged = true;
       }
-      applyClock(incident, clock);
+      applyClock(incident, clock, { via: 'person', by: authorLabel(author), explicit: changes.acknowledgedAt !== undefined });
       if (kinds.some((kind) => kind === 'status_changed' || kind === 'severity_changed')) incident.lastUpdateAt = now;
       await manager.save(IncidentEntity, stripRelations(incident));
     }));
@@ -352,7 +355,7 @@ export class IncidentsService {
         : await this.insertEvent(manager, incident, 'internal_note', author, now, { body: input.body }, { body: input.body });
       eventId = row.id;
       kinds.push(row.kind as TimelineEventKind);
-      applyClock(incident, clock);
+      applyClock(incident, clock, { via: 'person', by: authorLabel(author) });
       if (author.kind !== 'system') incident.lastUpdateAt = now;
       await manager.save(IncidentEntity, stripRelations(incident));
     }));
@@ -373,7 +376,7 @@ export class IncidentsService {
       const incident = await this.lockIncident(manager, id);
       const now = this.clock.now();
       first = incident.acknowledgedAt === null;
-      applyClock(incident, applyClockEvent(clockOf(incident), { kind: 'acknowledged', at: now, actor: actorOf(author) }));
+      applyClock(incident, applyClockEvent(clockOf(incident), { kind: 'acknowledged', at: now, actor: actorOf(author) }), { via: 'person', by: authorLabel(author) });
       await this.appendEvent(manager, incident, 'acknowledged', author, now, { by: authorLabel(author), via });
       await manager.save(IncidentEntity, stripRelations(incident));
     });
@@ -698,6 +701,13 @@ export class IncidentsService {
 }
 
 /** The clock of a new incident: the usual opening rules, then its initial status and any real times given. */
+/** How a new incident's acknowledgedAt came about: its declarer, a given real time, or imported history. */
+export function openingAcknowledgement(input: Pick<DeclareIncidentInput, 'announce' | 'acknowledgedAt'>, acknowledgedAt: Date | null, by: string): { acknowledgedVia: AcknowledgedVia | null; acknowledgedBy: string | null } {
+  if (acknowledgedAt === null) return { acknowledgedVia: null, acknowledgedBy: null };
+  const via = openingAcknowledgedVia({ announce: input.announce !== false, acknowledgedAtGiven: input.acknowledgedAt != null });
+  return { acknowledgedVia: via, acknowledgedBy: via === 'import' ? null : by };
+}
+
 export function initialClock(input: DeclareIncidentInput, actor: ClockActor, now: Date): IncidentClock {
   let clock = openIncidentClock({ now, declaredBy: actor, startedAt: input.startedAt ?? null, detectedAt: input.detectedAt ?? null });
   // Imported history: nobody acknowledged it now; only a given acknowledgedAt counts.

@@ -18,6 +18,7 @@ interface DurationRow {
   key: string;
   ack: number[] | null;
   resolve: number[] | null;
+  self_declared: string | number;
 }
 
 const ROUND = (value: number | null): number | null => (value === null ? null : Math.round(Number(value)));
@@ -72,7 +73,7 @@ export class InsightsService {
         [...totals].filter(([key, count]) => count.count + count.previousCount > 0 || durations.has(key)).map(([key, count]) => {
           const duration = durations.get(key);
           const summary = (values: number[] | null | undefined): DurationSummary => ({ median: ROUND(values?.[0] ?? null), p90: ROUND(values?.[1] ?? null) });
-          return { key, ...count, mttaSeconds: summary(duration?.ack), mttrSeconds: summary(duration?.resolve) };
+          return { key, ...count, mttaSeconds: summary(duration?.ack), mttrSeconds: summary(duration?.resolve), selfDeclared: Number(duration?.self_declared ?? 0) };
         }),
       );
     };
@@ -169,10 +170,11 @@ export class InsightsService {
       ? `AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = incident_insight_facts.incident_id AND i.visibility = 'private' AND i.team_id <> $${parameters.length})`
       : '';
     const rows: DurationRow[] = await this.dataSource.query(
-      `SELECT ${keyColumn === 'team_id' ? 't.slug' : 'd.type'} AS key, d.ack, d.resolve
+      `SELECT ${keyColumn === 'team_id' ? 't.slug' : 'd.type'} AS key, d.ack, d.resolve, d.self_declared
          FROM (SELECT ${keyColumn},
                       percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY ack_seconds) FILTER (WHERE ack_seconds IS NOT NULL) AS ack,
-                      percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY resolve_seconds) AS resolve
+                      percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY resolve_seconds) AS resolve,
+                      count(*) FILTER (WHERE self_declared) AS self_declared
                  FROM incident_insight_facts
                 WHERE resolved_at >= $1 AND resolved_at < $2 ${team ? `AND team_id = ${TEAM_ID_OF('$3')}` : ''} ${hidePrivate}
                 GROUP BY ${keyColumn}) AS d

@@ -162,6 +162,7 @@ describe('buildIncidentInsights', () => {
         previousCount: 1,
         mttaSeconds: { median: 240, p90: 768 },
         mttrSeconds: { median: 3600, p90: 12240 },
+        selfDeclared: 0,
       },
       {
         team: 'identity',
@@ -169,8 +170,9 @@ describe('buildIncidentInsights', () => {
         previousCount: 2,
         mttaSeconds: { median: 360, p90: 552 },
         mttrSeconds: { median: 9000, p90: 10440 },
+        selfDeclared: 0,
       },
-      { team: null, count: 1, previousCount: 0, mttaSeconds: { median: 30, p90: 30 }, mttrSeconds: { median: 600, p90: 600 } },
+      { team: null, count: 1, previousCount: 0, mttaSeconds: { median: 30, p90: 30 }, mttrSeconds: { median: 600, p90: 600 }, selfDeclared: 0 },
     ]);
   });
 
@@ -204,6 +206,19 @@ describe('buildIncidentInsights', () => {
     expect(empty.byTeamAndType).toEqual([]);
     expect(empty.byTeam).toEqual([]);
     expect(empty.bySeverity.every((row) => row.count === 0)).toBe(true);
+  });
+
+  it('leaves self-declared incidents out of MTTA and counts them separately per team and type', () => {
+    const declared = (ack: number): InsightIncident => ({ ...incident('payments', 'deploy', 'SEV2', 'slack', day(3), ack, 60), acknowledgedVia: 'self_declared' });
+    const paged = (ack: number): InsightIncident => ({ ...incident('payments', 'deploy', 'SEV2', 'slo', day(4), ack, 60), acknowledgedVia: 'person' });
+    const mixed = buildIncidentInsights([declared(0), declared(0), paged(300), paged(100), incident('payments', 'deploy', 'SEV2', 'slo', day(6), null, 60)], period);
+    expect(mixed.byTeam).toEqual([
+      { team: 'payments', count: 5, previousCount: 0, mttaSeconds: { median: 200, p90: 280 }, mttrSeconds: { median: 3600, p90: 3600 }, selfDeclared: 2 },
+    ]);
+    expect(mixed.byType.map((row) => [row.type, row.mttaSeconds.median, row.selfDeclared])).toEqual([['deploy', 200, 2]]);
+    // only self-declared: no MTTA at all rather than 0
+    const onlyDeclared = buildIncidentInsights([declared(0)], period);
+    expect(onlyDeclared.byTeam[0]).toMatchObject({ mttaSeconds: { median: null, p90: null }, selfDeclared: 1 });
   });
 
   it('rejects an invalid period', () => {

@@ -1,3 +1,4 @@
+import { AcknowledgedVia, countsInMtta } from './acknowledgement';
 import { IncidentClock, timeToAcknowledgeSeconds, timeToResolveSeconds } from './incident-clock';
 import { INCIDENT_SOURCES, IncidentSource, Severity, SEVERITIES } from './incident-enums';
 import { InvalidPeriodError } from './incident-errors';
@@ -79,6 +80,8 @@ export interface InsightIncident {
   readonly clock: Pick<IncidentClock, 'startedAt' | 'detectedAt' | 'acknowledgedAt' | 'resolvedAt'>;
   /** resolved as a duplicate of another incident: counted nowhere */
   readonly duplicate?: boolean;
+  /** how it was first acknowledged: 'self_declared' ones are left out of MTTA and counted in selfDeclared */
+  readonly acknowledgedVia?: AcknowledgedVia | null;
 }
 
 export interface CountWithPrevious {
@@ -89,6 +92,8 @@ export interface CountWithPrevious {
 export interface ResponseTimes {
   readonly mttaSeconds: DurationSummary;
   readonly mttrSeconds: DurationSummary;
+  /** incidents resolved in the period whose declarer acknowledged them by declaring them (not in MTTA) */
+  readonly selfDeclared: number;
 }
 
 export interface IncidentInsights {
@@ -105,8 +110,10 @@ export interface IncidentInsights {
  * Aggregates incidents into the insights response (DESIGN.md).
  * - An incident counts in the period in which it started (startedAt);
  *   previousCount uses the previous period of equal length.
- * - MTTA (detectedAt → acknowledgedAt) and MTTR (startedAt → resolvedAt) are
+ * - MTTA (detectedAt → first acknowledgement by a person) and MTTR (startedAt → resolvedAt) are
  *   taken over incidents resolved in the period, wherever they started.
+ * - Self-declared incidents (acknowledged by declaring them) are left out of
+ *   MTTA and counted in `selfDeclared` (over the same resolved incidents).
  * - Duplicates (resolved as a duplicate of another incident) count nowhere.
  * - Rows outside both periods are ignored, so the caller may pass a superset:
  *   it must include every incident started in [previous.from, to) or resolved
@@ -170,14 +177,15 @@ function groupWithResponseTimes(
 ): Array<{ key: string | null } & CountWithPrevious & ResponseTimes> {
   const encode = (incident: InsightIncident) => JSON.stringify(keyOf(incident));
   const counts = groupCounts(current, before, encode);
-  const durations = new Map<string, { ack: number[]; resolve: number[] }>();
+  const durations = new Map<string, { ack: number[]; resolve: number[]; selfDeclared: number }>();
   for (const incident of resolved) {
     const key = encode(incident);
     if (!counts.has(key)) counts.set(key, { count: 0, previousCount: 0 });
     let found = durations.get(key);
-    if (!found) durations.set(key, (found = { ack: [], resolve: [] }));
+    if (!found) durations.set(key, (found = { ack: [], resolve: [], selfDeclared: 0 }));
     const clock = { mitigatedAt: null, ...incident.clock };
-    const ack = timeToAcknowledgeSeconds(clock);
+    const ack = countsInMtta(incident.acknowledgedVia) ? timeToAcknowledgeSeconds(clock) : null;
+    if (!countsInMtta(incident.acknowledgedVia) && clock.acknowledgedAt !== null) found.selfDeclared += 1;
     const resolve = timeToResolveSeconds(clock);
     if (ack !== null) found.ack.push(ack);
     if (resolve !== null) found.resolve.push(resolve);
@@ -187,6 +195,7 @@ function groupWithResponseTimes(
     ...count,
     mttaSeconds: summarizeDurations(durations.get(key)?.ack ?? []),
     mttrSeconds: summarizeDurations(durations.get(key)?.resolve ?? []),
+    selfDeclared: durations.get(key)?.selfDeclared ?? 0,
   }));
   return sortByCount(rows, (row) => row.key ?? '\uffff');
 }

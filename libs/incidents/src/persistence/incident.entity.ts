@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { AcknowledgedVia } from '../domain/acknowledgement';
 import { TeamEntity } from '@app/catalog';
 import type { ComponentStatus, IncidentSource, IncidentStatus, Severity, Visibility } from '../domain/incident-enums';
 import { IncidentAffectedComponentEntity } from './incident-affected-component.entity';
@@ -92,6 +93,14 @@ export class IncidentEntity {
 
   @Column({ name: 'acknowledged_at', type: 'timestamptz', nullable: true })
   acknowledgedAt: Date | null;
+
+  /** how the first acknowledgement came about (MTTA counts all but 'self_declared') */
+  @Column({ name: 'acknowledged_via', type: 'varchar', length: 16, nullable: true })
+  acknowledgedVia: AcknowledgedVia | null;
+
+  /** who acknowledged first (author label), null when unknown */
+  @Column({ name: 'acknowledged_by', type: 'varchar', length: 200, nullable: true })
+  acknowledgedBy: string | null;
 
   @Column({ name: 'mitigated_at', type: 'timestamptz', nullable: true })
   mitigatedAt: Date | null;
