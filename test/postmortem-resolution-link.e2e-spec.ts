@@ -37,7 +37,7 @@ describe('resolution message: postmortem draft link', () => {
 
   it('links the postmortem draft on the resolution message of a SEV1 (a postmortem is required)', async () => {
     const { id, summary } = await resolveAndReadSummary('SEV1', 'Checkout down');
-    expect(summary).toContain(`:memo: A postmortem is required: write the <https://ballast.example.com/dashboard/incidents/${id}|postmortem draft>`);
+    expect(summary).toContain(`:memo: A postmortem is required: <https://ballast.example.com/dashboard/incidents/${id}|open it in Ballast>`);
   });
 
   it('adds no postmortem line for a SEV4 without a postmortem', async () => {

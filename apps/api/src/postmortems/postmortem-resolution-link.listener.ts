@@ -10,10 +10,9 @@ import { PostmortemsService } from './postmortems.service';
 /** The resolution message's postmortem line (pure): null when none is required and none exists. */
 export function postmortemResolutionLine(input: { link: string; required: boolean; status: PostmortemStatus | null }): string | null {
   if (!input.required && input.status === null) return null;
-  const target = /^https?:\/\//.test(input.link) ? `<${input.link}|postmortem draft>` : `postmortem draft (${input.link} in Ballast)`;
-  if (input.status === 'published') return `:memo: Postmortem published: ${target.replace('postmortem draft', 'postmortem')}`;
-  if (input.status !== null) return `:memo: Postmortem ${input.status}: ${target}`;
-  return `:memo: A postmortem is required: write the ${target}`;
+  const target = /^https?:\/\//.test(input.link) ? `<${input.link}|open it in Ballast>` : `open ${input.link} in Ballast`;
+  if (input.status !== null) return `:memo: Postmortem (${input.status}): ${target}`;
+  return `:memo: A postmortem is required: ${target}`;
 }
 
 /**
