@@ -143,7 +143,6 @@ export class SlackHeadlineActions {
       const form = readResolveSubmission(submission.values);
       const incident = await this.incidents.getIncidentById(submission.incidentId);
       if (incident.resolvedAt !== null) return;
-      if (form.type && form.type !== incident.type) await this.incidents.updateIncident(incident.id, { type: form.type }, author);
       if (form.causedByDeploymentId) {
         // Only a deployment the modal offered (the incident's services, the 2 h before it): nothing of another team's.
         if (!(await this.suggestedDeployments(incident.id)).some((deployment) => deployment.id === form.causedByDeploymentId)) {
@@ -151,6 +150,7 @@ export class SlackHeadlineActions {
         }
         await this.incidents.updateIncident(incident.id, { causedByDeploymentId: form.causedByDeploymentId }, author);
       }
+      if (form.type && form.type !== incident.type) await this.incidents.updateIncident(incident.id, { type: form.type }, author);
       if (form.note) await this.incidents.postUpdate(incident.id, { body: form.note, public: false, status: 'resolved' }, author);
       else await this.incidents.updateIncident(incident.id, { status: 'resolved' }, author);
     }, submission);
