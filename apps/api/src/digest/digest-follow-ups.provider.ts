@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DigestFollowUp } from './weekly-digest-blocks';
+import type { DigestFollowUp, DigestPostmortems } from './weekly-digest-blocks';
 
 /**
  * Port: the follow-ups of a team that are past their due date, for the weekly
@@ -9,6 +9,10 @@ import type { DigestFollowUp } from './weekly-digest-blocks';
  */
 export abstract class DigestFollowUpsProvider {
   abstract overdueFollowUps(team: { id: string; slug: string }, now: Date): Promise<DigestFollowUp[]>;
+  /** Postmortems required and published for the team's incidents of the period; null leaves the line out. */
+  postmortemFigures(_team: { id: string; slug: string }, _period: { from: Date; to: Date }): Promise<DigestPostmortems | null> {
+    return Promise.resolve(null);
+  }
 }
 
 @Injectable()

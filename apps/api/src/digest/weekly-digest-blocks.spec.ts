@@ -57,4 +57,12 @@ describe('buildWeeklyDigestBlocks', () => {
     expect(text).toContain('Fix &lt;!channel&gt; 0 (INC-4): due 2026-11-20, U01ALICE');
     expect(text).toContain('…and 2 more');
   });
+
+  it('adds a postmortems line (required, published, missing) before the follow-ups only when figures are given', () => {
+    const text = textOf(buildWeeklyDigestBlocks(input({ postmortems: { required: 3, published: 1 } })));
+    expect(text).toContain('*Postmortems*: 1 of 3 required published (2 missing)');
+    expect(text.indexOf('*Postmortems*')).toBeLessThan(text.indexOf('*Follow-ups overdue*'));
+    expect(textOf(buildWeeklyDigestBlocks(input({ postmortems: { required: 2, published: 2 } })))).toContain('*Postmortems*: 2 of 2 required published"');
+    expect(textOf(buildWeeklyDigestBlocks(input()))).not.toContain('*Postmortems*');
+  });
 });

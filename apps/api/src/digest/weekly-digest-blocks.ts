@@ -11,6 +11,12 @@ export interface DigestFollowUp {
   url?: string | null;
 }
 
+/** Postmortems of the week's incidents: how many were required, how many of those are published. */
+export interface DigestPostmortems {
+  required: number;
+  published: number;
+}
+
 export interface WeeklyDigestInput {
   team: string;
   insights: IncidentInsights;
@@ -18,6 +24,8 @@ export interface WeeklyDigestInput {
   /** the team's DORA five for the week with the week before; null when the team deployed nothing in either */
   delivery: (DeliveryFigures & { previous: DeliveryFigures }) | null;
   followUpsOverdue: DigestFollowUp[];
+  /** postmortem figures of the week; absent or null leaves the line out */
+  postmortems?: DigestPostmortems | null;
   /** link to the team dashboard; omitted when no public URL of the API is configured */
   dashboardUrl: string | null;
 }
@@ -78,6 +86,11 @@ export function buildWeeklyDigestBlocks(input: WeeklyDigestInput): SlackBlock[] 
         { type: 'mrkdwn', text: `*Deployment rework rate*\n${percent(delivery.deploymentReworkRate)}${rateTrend(delivery.deploymentReworkRate, p.deploymentReworkRate)} (was ${percent(p.deploymentReworkRate)})` },
       ],
     });
+  }
+
+  if (input.postmortems) {
+    const { required, published } = input.postmortems;
+    blocks.push(section(`*Postmortems*: ${published} of ${required} required published${required > published ? ` (${required - published} missing)` : ''}`));
   }
 
   const followUps = input.followUpsOverdue.slice(0, 10).map((item) => {

@@ -119,7 +119,7 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
       else {
         insights ??= await this.insights.incidentInsights(period);
         delivery ??= await this.delivery.deliveryInsights(period);
-        digest = await this.claimFirst(team.id, scheduledAt, await this.render(team, insights, delivery, now), now);
+        digest = await this.claimFirst(team.id, scheduledAt, await this.render(team, insights, delivery, now, period), now);
       }
       if (digest === null) {
         result.alreadySent.push(team.slug);
@@ -137,7 +137,7 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
   }
 
   /** The digest's text (the notification fallback) and its Block Kit message. */
-  private async render(team: TeamEntity, insights: IncidentInsights, delivery: DeliveryInsights, now: Date): Promise<StoredDigest> {
+  private async render(team: TeamEntity, insights: IncidentInsights, delivery: DeliveryInsights, now: Date, period: { from: Date; to: Date }): Promise<StoredDigest> {
     const slos = await this.slos.leastBudget({ team: team.slug, limit: 5 });
     const atRisk = slos
       .filter((slo) => slo.errorBudgetRemaining !== null && slo.errorBudgetRemaining < 0.5)
@@ -149,6 +149,7 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
       slosAtRisk: atRisk,
       delivery: delivery.byTeam.find((row) => row.team === team.slug) ?? null,
       followUpsOverdue: await this.followUps.overdueFollowUps({ id: team.id, slug: team.slug }, now),
+      postmortems: await this.followUps.postmortemFigures({ id: team.id, slug: team.slug }, period),
       dashboardUrl: base ? `${base}/dashboard/teams/${team.slug}` : null,
     });
     return { body: renderWeeklyDigest(team.slug, insights, atRisk), blocks };

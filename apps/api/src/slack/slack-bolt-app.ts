@@ -13,6 +13,7 @@ import { slackLogger } from './slack-logger';
 import { SlackTimelineCapture } from './slack-timeline.service';
 import { PageClick, SlackPager } from './slack-pager.service';
 import { ACKNOWLEDGE_ACTION_ID, ESCALATE_ACTION_ID, parsePageButtonValue } from './slack-page-messages';
+import { ADD_FOLLOW_UP_ACTION_ID, FOLLOW_UP_MODAL_CALLBACK_ID, SlackFollowUpModal } from './slack-follow-up-modal';
 import { HeadlineButton, ModalSubmission, SlackHeadlineActions } from './slack-headline-actions.service';
 import { PUBLISH_BUTTON_ACTION_ID, PUBLISH_MODAL_CALLBACK_ID, EDIT_BUTTON_ACTION_ID, EDIT_MODAL_CALLBACK_ID, RESOLVE_BUTTON_ACTION_ID, RESOLVE_MODAL_CALLBACK_ID, UPDATE_BUTTON_ACTION_ID, UPDATE_MODAL_CALLBACK_ID } from './slack-incident-modals';
 
@@ -40,6 +41,7 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
     private readonly work: SlackBackgroundWork,
     private readonly pager: SlackPager,
     private readonly headline: SlackHeadlineActions,
+    private readonly followUpModal: SlackFollowUpModal,
   ) {}
 
   onModuleInit(): void {
@@ -165,6 +167,18 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
       if (target) this.work.run(`publish ${target.incidentId}`, () => this.headline.openPublish(target.incidentId, body.trigger_id, reply));
     });
     modal(PUBLISH_MODAL_CALLBACK_ID, (submission) => this.headline.submitPublish(submission));
+    // "Add follow-up" on the resolution message: the modal opens at once; the submission is idempotent by view id.
+    app.action({ type: 'block_actions', action_id: ADD_FOLLOW_UP_ACTION_ID }, async ({ ack, body, action }) => {
+      await ack();
+      const target = parsePageButtonValue((action as { value?: unknown }).value);
+      const reply = { userId: body.user.id, responseUrl: 'response_url' in body ? (body.response_url as string) : null, channelId: body.channel?.id ?? null };
+      if (target) this.work.run(`follow-up ${target.incidentId}`, () => this.followUpModal.open(target.incidentId, body.trigger_id, reply));
+    });
+    app.view({ callback_id: FOLLOW_UP_MODAL_CALLBACK_ID, type: 'view_submission' }, async ({ body, view, ack }) => {
+      const answer = await this.followUpModal.submit({ viewId: view.id, incidentId: view.private_metadata ?? '', userId: body.user.id, values: view.state.values as unknown as ViewStateValues });
+      if (answer) await ack(answer as never);
+      else await ack();
+    });
 
     app.event('pin_added', async ({ event }) => {
       const message = event.item?.message;

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@app/config';
 import { escapeMrkdwn, formatIncidentReference, IncidentCommand, IncidentDomainError, IncidentEntity, incidentHelpText, IncidentsService, invalidCommandReply, parseIncidentCommand, TimelineAuthor } from '@app/incidents';
-import { DomainError } from '@app/platform';
+import { DomainError, NotFoundError, ValidationFailedError } from '@app/platform';
 import { validateFollowUpFields } from '../follow-ups/domain/follow-up-rules';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
 import { ACK_BUDGET_MS, withinAckWindow } from './slack-ack-window';
@@ -38,7 +38,7 @@ import {
   updatePostedReply,
 } from './slack-replies';
 
-type ChannelCommand = Extract<IncidentCommand, { kind: 'status' | 'severity' | 'lead' | 'update' | 'note' | 'ack' | 'type' | 'title' | 'followup' }>;
+type ChannelCommand = Extract<IncidentCommand, { kind: 'status' | 'severity' | 'lead' | 'update' | 'note' | 'ack' | 'type' | 'title' | 'followup' | 'duplicate' }>;
 
 const USER_ERROR_KINDS = new Set(['validation', 'conflict', 'not_found', 'forbidden', 'unprocessable']);
 
@@ -164,7 +164,30 @@ export class SlackCommandFlow {
         const { followUp } = await this.followUps.createForIncident(incident, fields, userId, `slack:${incident.id}:${triggerId}`);
         return followUpAddedReply(userId, incident.number, followUp.priority, followUp.title);
       }
+      case 'duplicate':
+        return this.markDuplicate(incident, parsed.of, userId, author);
     }
+  }
+
+  /**
+   * `/incident duplicate INC-n`: resolves the channel's incident as a duplicate
+   * of INC-n (the incidents service's duplicateOf path) and points this channel
+   * at the original. Another team's private incident reads as unknown (nothing
+   * about it leaks); a retry finds it already done.
+   */
+  private async markDuplicate(incident: IncidentEntity, of: string, userId: string, author: TimelineAuthor): Promise<SlashReply> {
+    let original: IncidentEntity | null = null;
+    try {
+      original = await this.incidents.getIncident(of);
+    } catch (error) {
+      if (!(error instanceof NotFoundError || error instanceof ValidationFailedError)) throw error;
+    }
+    if (!original || (original.visibility === 'private' && original.teamId !== incident.teamId)) return refusedReply(`${of} is not an existing incident.`);
+    const reference = formatIncidentReference(incident.number);
+    if (incident.duplicateOfId === original.id) return ephemeral(`${reference} is already a duplicate of ${of}.`);
+    await this.incidents.updateIncident(incident.id, { duplicateOf: of }, author);
+    const where = original.slackChannelId ? ` The work continues in <#${original.slackChannelId}>.` : '';
+    return { response_type: 'in_channel', text: `<@${userId}> resolved ${reference} as a duplicate of *${of}* ${escapeMrkdwn(original.title)}.${where}` };
   }
 
   private unexpected(error: unknown): SlashReply {

@@ -2,9 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, ValidationFailedError } from '@app/platform';
-import { escapeMrkdwn, formatIncidentReference, IncidentDomainError, IncidentEntity, IncidentsService, TimelineAuthor, ViewStateValues } from '@app/incidents';
+import { escapeMrkdwn, formatIncidentReference, DeploymentsService, IncidentDomainError, IncidentEntity, IncidentsService, TimelineAuthor, ViewStateValues } from '@app/incidents';
 import { SlackGateway, SlackReplyTarget } from './slack-gateway';
 import {
+  type SuggestedDeployment,
   buildEditModal,
   buildPublishModal,
   buildResolveModal,
@@ -63,7 +64,14 @@ export class SlackHeadlineActions {
     private readonly incidents: IncidentsService,
     private readonly gateway: SlackGateway,
     private readonly clock: Clock,
+    private readonly deployments: DeploymentsService,
   ) {}
+
+  /** Production deployments of the incident's services in the 2 h before it started, as Resolve modal options. */
+  private async suggestedDeployments(incidentId: string): Promise<SuggestedDeployment[]> {
+    const found = await this.deployments.suggestDeploymentsForIncident(incidentId);
+    return found.map((deployment) => ({ id: deployment.id, label: `${deployment.service.slug} ${deployment.version} (finished ${deployment.finishedAt.toISOString().slice(11, 16)} UTC)` }));
+  }
 
   async openModal(button: HeadlineButton, incidentId: string, triggerId: string, reply: SlackReplyTarget): Promise<void> {
     let incident: IncidentEntity;
@@ -80,7 +88,7 @@ export class SlackHeadlineActions {
     const choices = await this.choices(incident.teamId);
     const subject = modalIncidentOf(incident);
     const view =
-      button === UPDATE_BUTTON_ACTION_ID ? buildUpdateModal(subject, choices) : button === RESOLVE_BUTTON_ACTION_ID ? buildResolveModal(subject, choices, this.clock.now()) : buildEditModal(subject, choices);
+      button === UPDATE_BUTTON_ACTION_ID ? buildUpdateModal(subject, choices) : button === RESOLVE_BUTTON_ACTION_ID ? buildResolveModal(subject, choices, this.clock.now(), await this.suggestedDeployments(incident.id)) : buildEditModal(subject, choices);
     await this.gateway.openView(triggerId, view);
   }
 
@@ -135,6 +143,13 @@ export class SlackHeadlineActions {
       const form = readResolveSubmission(submission.values);
       const incident = await this.incidents.getIncidentById(submission.incidentId);
       if (incident.resolvedAt !== null) return;
+      if (form.causedByDeploymentId) {
+        // Only a deployment the modal offered (the incident's services, the 2 h before it): nothing of another team's.
+        if (!(await this.suggestedDeployments(incident.id)).some((deployment) => deployment.id === form.causedByDeploymentId)) {
+          throw new ValidationFailedError('Pick one of the suggested deployments.', { field: 'caused_by_deployment' });
+        }
+        await this.incidents.updateIncident(incident.id, { causedByDeploymentId: form.causedByDeploymentId }, author);
+      }
       if (form.type && form.type !== incident.type) await this.incidents.updateIncident(incident.id, { type: form.type }, author);
       if (form.note) await this.incidents.postUpdate(incident.id, { body: form.note, public: false, status: 'resolved' }, author);
       else await this.incidents.updateIncident(incident.id, { status: 'resolved' }, author);
@@ -170,7 +185,7 @@ export class SlackHeadlineActions {
     } catch (error) {
       if (error instanceof IncidentDomainError || (error instanceof DomainError && USER_ERROR_KINDS.has(error.kind))) {
         const field = (error as { field?: unknown }).field;
-        const block = field === 'type' ? 'type' : field === 'affectedComponents' ? 'components' : field === 'title' ? 'title' : field === 'public_text' ? 'public_text' : 'status';
+        const block = field === 'type' ? 'type' : field === 'affectedComponents' ? 'components' : field === 'title' ? 'title' : field === 'public_text' ? 'public_text' : field === 'caused_by_deployment' ? 'caused_by_deployment' : 'status';
         return { response_action: 'errors', errors: { [block]: (error as Error).message.slice(0, 150) } };
       }
       this.logger.error({ err: error }, 'a headline modal submission failed');

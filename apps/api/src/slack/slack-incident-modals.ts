@@ -116,7 +116,13 @@ export function buildUpdateModal(incident: ModalIncident, choices: ModalChoices)
 }
 
 /** Resolve: type and an optional resolution note; shows how long it lasted. */
-export function buildResolveModal(incident: ModalIncident, choices: ModalChoices, now: Date): ModalView {
+/** A deployment the Resolve modal offers as the cause (DeploymentsService.suggestDeploymentsForIncident). */
+export interface SuggestedDeployment {
+  readonly id: string;
+  readonly label: string;
+}
+
+export function buildResolveModal(incident: ModalIncident, choices: ModalChoices, now: Date, deployments: readonly SuggestedDeployment[] = []): ModalView {
   const reference = formatIncidentReference(incident.number);
   const minutes = Math.max(0, Math.round((now.getTime() - incident.startedAt.getTime()) / 60_000));
   const duration = minutes < 120 ? `${minutes} min` : `${(minutes / 60).toFixed(1)} h`;
@@ -131,6 +137,7 @@ export function buildResolveModal(incident: ModalIncident, choices: ModalChoices
       { type: 'section', block_id: 'duration', text: { type: 'mrkdwn', text: `*${reference}* has lasted *${duration}* (since ${incident.startedAt.toISOString().replace('.000Z', 'Z')}).` } },
       select('type', 'Incident type', choices.types.map((type) => option(type.slug, type.label)), incident.type),
       text('resolution_note', 'Resolution note (internal, optional)', null, { multiline: true }),
+      ...(deployments.length > 0 ? [select('caused_by_deployment', 'Caused by deployment (optional)', deployments.slice(0, 100).map((deployment) => option(deployment.id, deployment.label.slice(0, 75))), null, true)] : []),
     ],
   };
 }
@@ -192,8 +199,8 @@ export function readUpdateSubmission(values: ViewStateValues): UpdateSubmission 
   };
 }
 
-export function readResolveSubmission(values: ViewStateValues): { type: string | null; note: string | null } {
-  return { type: valueOf(values, 'type'), note: valueOf(values, 'resolution_note') };
+export function readResolveSubmission(values: ViewStateValues): { type: string | null; note: string | null; causedByDeploymentId: string | null } {
+  return { type: valueOf(values, 'type'), note: valueOf(values, 'resolution_note'), causedByDeploymentId: valueOf(values, 'caused_by_deployment') };
 }
 
 export function readEditSubmission(values: ViewStateValues): { title: string | null; type: string | null; services: string[] | null; components: string[] | null; visibility: Visibility | null } {

@@ -8,6 +8,7 @@ import { Clock } from '@app/platform';
 import { formatDuration } from '../common/format-duration';
 import { SlackBackgroundWork } from './slack-background-work';
 import { slackErrorCode, SlackGateway } from './slack-gateway';
+import { addFollowUpButtonBlock } from './slack-follow-up-modal';
 
 /**
  * Extension point for what the resolution message links to (e.g. the
@@ -74,7 +75,7 @@ export class SlackResolution {
     const answers = (await this.events.emitAsync(INCIDENT_RESOLUTION_LINKS, { incident } satisfies IncidentResolutionLinksEvent).catch(() => [])) as unknown[];
     const links = answers.filter((line): line is string => typeof line === 'string' && line.trim() !== '');
     const text = resolutionSummaryText(incident, hours, links);
-    await this.gateway.postMessage(incident.slackChannelId, { text, blocks: [{ type: 'section', block_id: 'resolution', text: { type: 'mrkdwn', text } }] }).catch((error: unknown) => {
+    await this.gateway.postMessage(incident.slackChannelId, { text, blocks: [{ type: 'section', block_id: 'resolution', text: { type: 'mrkdwn', text } }, addFollowUpButtonBlock(incident.id)] }).catch((error: unknown) => {
       this.logger.warn({ incident: formatIncidentReference(incident.number), slackError: slackErrorCode(error) }, 'could not post the resolution summary');
     });
   }

@@ -20,6 +20,7 @@ import { OncallModule } from '../oncall/oncall.module';
 import { SlackPager } from './slack-pager.service';
 import { SlackPagingScheduler } from './slack-paging-scheduler';
 import { SlackResolution } from './slack-resolution.service';
+import { SlackFollowUpModal } from './slack-follow-up-modal';
 import { SlackHeadlineActions } from './slack-headline-actions.service';
 
 /**
@@ -31,6 +32,7 @@ import { SlackHeadlineActions } from './slack-headline-actions.service';
   controllers: [SlackEventsController],
   providers: [
     SlackGateway,
+    SlackFollowUpModal,
     SlackBackgroundWork,
     SlackJobLock,
     SlackHttpReceiver,

@@ -136,6 +136,7 @@ export function incidentHelpText(command = '/incident'): string {
     `• \`${c} type &lt;type&gt;\`, \`${c} title &lt;title&gt;\`: change the type or the title`,
     `• \`${c} oncall\`: who is on call for each team (anywhere)`,
     `• \`${c} followup [P0|P1|P2|P3] &lt;title&gt;\`: add a follow-up action to the incident (default P2)`,
+    `• \`${c} duplicate INC-n\`: resolve this incident as a duplicate of INC-n`,
     `• \`${c} help\`: show this help`,
     'Pin a message or react with :pushpin: to add it to the timeline.',
   ].join('\n');

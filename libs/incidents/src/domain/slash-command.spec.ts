@@ -124,3 +124,17 @@ describe('parseIncidentCommand: followup', () => {
     expect(parseIncidentCommand(text)).toEqual(expected);
   });
 });
+
+describe('duplicate', () => {
+  it.each([
+    ['duplicate INC-12', { kind: 'duplicate', of: 'INC-12' }],
+    ['dup inc-3', { kind: 'duplicate', of: 'INC-3' }],
+    ['DUPLICATE 7', { kind: 'duplicate', of: 'INC-7' }],
+    ['duplicate', { kind: 'invalid', subcommand: 'duplicate', reason: expect.stringContaining('needs the original incident') }],
+    ['duplicate INC-0', { kind: 'invalid', subcommand: 'duplicate', reason: expect.stringContaining('needs the original incident') }],
+    ['duplicate INC-1 INC-2', { kind: 'invalid', subcommand: 'duplicate', reason: expect.stringContaining('needs the original incident') }],
+    ['duplicate <!channel>', { kind: 'invalid', subcommand: 'duplicate', reason: expect.stringContaining('needs the original incident') }],
+  ])('%s', (text, expected) => {
+    expect(parseIncidentCommand(text)).toEqual(expected);
+  });
+});

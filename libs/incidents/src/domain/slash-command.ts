@@ -23,6 +23,8 @@ export type IncidentCommand =
   | { readonly kind: 'type'; readonly type: string }
   | { readonly kind: 'title'; readonly title: string }
   | { readonly kind: 'followup'; readonly title: string; readonly priority: 'P0' | 'P1' | 'P2' | 'P3' | null }
+  /** resolve the channel's incident as a duplicate of INC-n (reference normalised to `INC-n`) */
+  | { readonly kind: 'duplicate'; readonly of: string }
   | { readonly kind: 'invalid'; readonly subcommand: string | null; readonly reason: string };
 
 export type LeadAssignee =
@@ -30,7 +32,7 @@ export type LeadAssignee =
   | { readonly kind: 'slack_user'; readonly slackUserId: string; readonly name: string | null }
   | { readonly kind: 'name'; readonly name: string };
 
-export const INCIDENT_SUBCOMMANDS = ['declare', 'status', 'severity', 'lead', 'update', 'note', 'help', 'oncall', 'ack', 'resolve', 'type', 'title', 'followup'] as const;
+export const INCIDENT_SUBCOMMANDS = ['declare', 'status', 'severity', 'lead', 'update', 'note', 'help', 'oncall', 'ack', 'resolve', 'type', 'title', 'followup', 'duplicate'] as const;
 
 const ALIASES: Readonly<Record<string, (typeof INCIDENT_SUBCOMMANDS)[number]>> = {
   declare: 'declare',
@@ -54,6 +56,8 @@ const ALIASES: Readonly<Record<string, (typeof INCIDENT_SUBCOMMANDS)[number]>> =
   title: 'title',
   followup: 'followup',
   'follow-up': 'followup',
+  duplicate: 'duplicate',
+  dup: 'duplicate',
 };
 
 export function parseIncidentCommand(text: string): IncidentCommand {
@@ -97,6 +101,10 @@ export function parseIncidentCommand(text: string): IncidentCommand {
       return { kind: 'help' };
     case 'followup':
       return parseFollowUp(rest);
+    case 'duplicate': {
+      const reference = /^(?:inc-?)?([1-9][0-9]{0,8})$/i.exec(rest);
+      return reference ? { kind: 'duplicate', of: `INC-${reference[1]}` } : invalid('duplicate', '`duplicate` needs the original incident, e.g. `duplicate INC-12`.');
+    }
     default: {
       const typed = decodeSlackText(match[1]);
       const suggestion = closestSubcommand(word);
