@@ -6,7 +6,10 @@ import tseslint from 'typescript-eslint';
 const LIBS = ['config', 'database', 'platform', 'catalog', 'slo', 'incidents', 'status'];
 
 /** Outside a lib only its public entries are imported: `@app/x`, or `@app/x/core` (the framework-free entry, for worker threads). */
-const PUBLIC_ENTRIES_ONLY = { regex: '^@app/[a-z-]+/(?!core$)', message: 'Import a lib through its public entry (@app/x, or @app/x/core for framework-free code), not a file inside it.' };
+const PUBLIC_ENTRIES_ONLY = {
+  regex: '^@app/[a-z-]+/(?!core$)',
+  message: 'Import a lib through its public entry (@app/x, or @app/x/core for framework-free code), not a file inside it.',
+};
 /** No deep relative imports into a lib from outside it (a lib's own files use relative paths inside it). */
 const NO_RELATIVE_INTO_LIBS = { regex: '^(\\.\\./)+libs/[a-z-]+/src/.+', message: 'Import a lib through @app/x, not by a relative path into its files.' };
 
@@ -39,7 +42,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': restrict(
         { regex: '(^|/)apps/', message: 'A lib never imports an app.' },
-        { regex: `^(\\.\\./)+(${LIBS.join('|')})/`, message: "Import another lib through its entry (@app/x), not by a relative path into its files." },
+        { regex: `^(\\.\\./)+(${LIBS.join('|')})/`, message: 'Import another lib through its entry (@app/x), not by a relative path into its files.' },
       ),
     },
   },

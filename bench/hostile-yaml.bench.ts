@@ -48,7 +48,12 @@ spec:
 
 function aliasBomb(): string {
   const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-  for (let level = 1; level < 9; level++) lines.push(`${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(9).fill(`*${String.fromCharCode(96 + level)}`).join(',')}]`);
+  for (let level = 1; level < 9; level++)
+    lines.push(
+      `${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(9)
+        .fill(`*${String.fromCharCode(96 + level)}`)
+        .join(',')}]`,
+    );
   return lines.join('\n');
 }
 
@@ -71,5 +76,7 @@ for (const [name, text] of cases) {
     }
     if (run > 0) times.push(performance.now() - startedAt);
   }
-  process.stdout.write(`${name}: ${Math.round(text.length / 1024)} KB, best ${Math.min(...times).toFixed(1)} ms, worst ${Math.max(...times).toFixed(1)} ms; ${outcome}\n`);
+  process.stdout.write(
+    `${name}: ${Math.round(text.length / 1024)} KB, best ${Math.min(...times).toFixed(1)} ms, worst ${Math.max(...times).toFixed(1)} ms; ${outcome}\n`,
+  );
 }

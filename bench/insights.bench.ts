@@ -58,7 +58,9 @@ async function main(): Promise<void> {
     );
     const loadMs = performance.now() - loadStarted;
     const deploymentsStarted = performance.now();
-    await loader.query(`INSERT INTO services (slug, name, team_id) SELECT 'service-' || n, 'Service ' || n, (SELECT id FROM teams WHERE slug = 'team-' || (1 + n % 50)) FROM generate_series(1, 200) n`);
+    await loader.query(
+      `INSERT INTO services (slug, name, team_id) SELECT 'service-' || n, 'Service ' || n, (SELECT id FROM teams WHERE slug = 'team-' || (1 + n % 50)) FROM generate_series(1, 200) n`,
+    );
     await loader.query(
       `INSERT INTO deployments (service_id, environment, version, status, started_at, finished_at, commit_at)
        SELECT service_ids.ids[1 + (g % 200)],
@@ -79,7 +81,9 @@ async function main(): Promise<void> {
         WHERE i.number % 50 = 3 AND d.n = 1 + (i.number * 31) % GREATEST(1, $1::bigint * 9 / 10)`,
       [DEPLOYMENTS],
     );
-    await loader.query(`UPDATE deployments d SET fixes_incident_id = i.id FROM incidents i WHERE i.caused_by_deployment_id IS NOT NULL AND i.number % 100 = 53 AND d.id = i.caused_by_deployment_id`);
+    await loader.query(
+      `UPDATE deployments d SET fixes_incident_id = i.id FROM incidents i WHERE i.caused_by_deployment_id IS NOT NULL AND i.number % 100 = 53 AND d.id = i.caused_by_deployment_id`,
+    );
     await loader.query(`UPDATE incidents d SET duplicate_of_id = o.id FROM incidents o WHERE d.number % 100 = 41 AND o.number = d.number - 1`);
     const deploymentsMs = performance.now() - deploymentsStarted;
     // What autovacuum does shortly after a bulk load: statistics, and the visibility map that
@@ -97,7 +101,12 @@ async function main(): Promise<void> {
       ['all teams, ragged', ragged, false],
       ['one team, ragged', ragged, true],
     ] as const;
-    const results: Record<string, number[]> = Object.fromEntries(cases.flatMap(([label]) => [[label, []], [`delivery: ${label}`, []]]));
+    const results: Record<string, number[]> = Object.fromEntries(
+      cases.flatMap(([label]) => [
+        [label, []],
+        [`delivery: ${label}`, []],
+      ]),
+    );
     let rows = 0;
     let deliveryRows = 0;
     const loadBefore = loadavg();

@@ -43,7 +43,10 @@ function buildApi(workDir: string): string {
       exclude: [join(ROOT, 'node_modules'), join(ROOT, '**/*.spec.ts')],
     }),
   );
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', 'api', '-p', relative(ROOT, tsconfig)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', 'api', '-p', relative(ROOT, tsconfig)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   symlinkSync(join(ROOT, 'node_modules'), join(outDir, 'node_modules'), 'dir');
   // The dashboards' templates are looked up beside the build.
   symlinkSync(join(ROOT, 'apps/api/views'), join(outDir, 'apps/api/views'), 'dir');
@@ -125,10 +128,11 @@ async function main(): Promise<void> {
       `INSERT INTO status_subscribers (type, email, confirmed_at) SELECT 'email', 'subscriber' || n || '@bench.example', now() FROM generate_series(1, $1::int) n`,
       [EMAIL_SUBSCRIBERS],
     );
-    await db.query(
-      `INSERT INTO status_subscribers (type, url, secret) SELECT 'webhook', $2 || '/hook/' || n, $3 FROM generate_series(1, $1::int) n`,
-      [WEBHOOK_SUBSCRIBERS, hookBase, SECRET],
-    );
+    await db.query(`INSERT INTO status_subscribers (type, url, secret) SELECT 'webhook', $2 || '/hook/' || n, $3 FROM generate_series(1, $1::int) n`, [
+      WEBHOOK_SUBSCRIBERS,
+      hookBase,
+      SECRET,
+    ]);
     const [incident] = (
       await db.query(
         `INSERT INTO incidents (title, severity, status, type, team_id, visibility, declared_by, source, started_at, detected_at, last_update_at)
@@ -160,10 +164,16 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const pid = api.pid!;
-    await waitFor(async () => {
-      if (api?.exitCode !== null) throw new Error(`the API exited with ${api?.exitCode}`);
-      return fetch(`http://127.0.0.1:${apiPort}/health/live`).then((response) => response.ok).catch(() => false);
-    }, 120_000, 'the API');
+    await waitFor(
+      async () => {
+        if (api?.exitCode !== null) throw new Error(`the API exited with ${api?.exitCode}`);
+        return fetch(`http://127.0.0.1:${apiPort}/health/live`)
+          .then((response) => response.ok)
+          .catch(() => false);
+      },
+      120_000,
+      'the API',
+    );
     await new Promise((done) => setTimeout(done, 2000)); // let the process settle before the baseline is read
     const before = memoryOf(pid);
     log(`API up (pid ${pid}), RSS ${before.rssMb} MB`);
@@ -191,11 +201,18 @@ async function main(): Promise<void> {
     await new Promise((done) => setTimeout(done, 3000));
     peak = memoryOf(pid);
     const duplicates = delivered() - (mailsTo.size + hooksTo.size);
-    const outbox = (await db.query(`SELECT state, channel, count(*)::int AS n FROM status_notification_outbox GROUP BY state, channel ORDER BY channel, state`)).rows;
+    const outbox = (await db.query(`SELECT state, channel, count(*)::int AS n FROM status_notification_outbox GROUP BY state, channel ORDER BY channel, state`))
+      .rows;
     await db.end();
 
-    log(`subscribers: ${EMAIL_SUBSCRIBERS} e-mail (confirmed) + ${WEBHOOK_SUBSCRIBERS} webhooks; load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
-    log(`time from the update's commit to the last delivery: ${seconds.toFixed(1)} s (target <= ${TARGET_SECONDS} s) -> ${(expected / seconds).toFixed(0)} deliveries/s`);
+    log(
+      `subscribers: ${EMAIL_SUBSCRIBERS} e-mail (confirmed) + ${WEBHOOK_SUBSCRIBERS} webhooks; load average ${loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' ')}`,
+    );
+    log(
+      `time from the update's commit to the last delivery: ${seconds.toFixed(1)} s (target <= ${TARGET_SECONDS} s) -> ${(expected / seconds).toFixed(0)} deliveries/s`,
+    );
     log(`delivered: ${mailsTo.size} addresses, ${hooksTo.size} webhooks; duplicates: ${duplicates}; bad signatures: ${badSignatures}`);
     log(`sending process RSS: ${before.rssMb} MB before, ${peak.rssMb} MB after, peak (VmHWM) ${peak.peakRssMb} MB`);
     log(`outbox: ${JSON.stringify(outbox)}`);

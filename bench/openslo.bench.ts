@@ -140,15 +140,19 @@ function log(message: string): void {
 /** node:http rather than fetch: an import of 1,000 SLOs answers after minutes, past fetch's 300 s header timeout. */
 function request(baseUrl: string, method: string, path: string, body?: string, contentType = 'application/json'): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(`${baseUrl}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': contentType } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-      });
-      response.on('error', reject);
-    });
+    const outgoing = httpRequest(
+      `${baseUrl}${path}`,
+      { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': contentType } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+        });
+        response.on('error', reject);
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(body);
   });
@@ -198,10 +202,13 @@ async function main(): Promise<void> {
     const imported = await request(baseUrl, 'POST', '/api/v1/slos/import?team=bench', yaml, 'text/yaml');
     const importMs = performance.now() - started;
     stalls.disable();
-    if (imported.status !== 201 || imported.body.items.length !== SLOS) throw new Error(`import: ${imported.status} ${JSON.stringify(imported.body).slice(0, 2000)}`);
+    if (imported.status !== 201 || imported.body.items.length !== SLOS)
+      throw new Error(`import: ${imported.status} ${JSON.stringify(imported.body).slice(0, 2000)}`);
     const importWork = workBetween(before, client.stats());
     const maxStallMs = stalls.max / 1e6;
-    log(`imported ${SLOS} SLOs (${(yaml.length / 2 ** 20).toFixed(2)} MiB) in ${(importMs / 1000).toFixed(1)} s: ${JSON.stringify(importWork)}; longest event-loop stall ${maxStallMs.toFixed(0)} ms`);
+    log(
+      `imported ${SLOS} SLOs (${(yaml.length / 2 ** 20).toFixed(2)} MiB) in ${(importMs / 1000).toFixed(1)} s: ${JSON.stringify(importWork)}; longest event-loop stall ${maxStallMs.toFixed(0)} ms`,
+    );
     started = performance.now();
     const dryRun = await request(baseUrl, 'POST', '/api/v1/slos/import?team=bench&dryRun=true', yaml, 'text/yaml');
     const dryRunMs = performance.now() - started;
@@ -210,7 +217,11 @@ async function main(): Promise<void> {
 
     // 2. Template vs selector. An SLO whose evaluation could not be stored during the import (a loaded
     // machine: PostgreSQL connection timeouts) is evaluated again first, as the scheduler would.
-    const items = imported.body.items as Array<{ id: string; name: string; status: { sli: number | null; errorBudgetRemaining: number | null; windows: Record<string, { errorRatio: number | null }> } | null }>;
+    const items = imported.body.items as Array<{
+      id: string;
+      name: string;
+      status: { sli: number | null; errorBudgetRemaining: number | null; windows: Record<string, { errorRatio: number | null }> } | null;
+    }>;
     let reevaluated = 0;
     for (const item of items) {
       if (item.status === null) {
@@ -241,7 +252,10 @@ async function main(): Promise<void> {
     log(`template vs selector: ${compared} window error ratios of ${HALF} pairs, largest relative difference ${maxRelative.toExponential(2)}`);
 
     // 3. History for 30 days.
-    const ids = items.filter((item) => item.name.startsWith('slo-')).slice(0, 100).map((item) => item.id);
+    const ids = items
+      .filter((item) => item.name.startsWith('slo-'))
+      .slice(0, 100)
+      .map((item) => item.id);
     const from = new Date(NOW.getTime() - 30 * 86_400_000).toISOString();
     const latencies: number[] = [];
     let points = 0;

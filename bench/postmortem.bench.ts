@@ -59,7 +59,14 @@ async function main(): Promise<void> {
       const created = await http
         .post('/api/v1/incidents')
         .set(admin)
-        .send({ title: `Bench incident ${index}`, summary: 'Checkout errors', severity: 'SEV2', team: 'payments', services: ['checkout'], startedAt: new Date(now - 8 * 3_600_000).toISOString() })
+        .send({
+          title: `Bench incident ${index}`,
+          summary: 'Checkout errors',
+          severity: 'SEV2',
+          team: 'payments',
+          services: ['checkout'],
+          startedAt: new Date(now - 8 * 3_600_000).toISOString(),
+        })
         .expect(201);
       await dataSource.query(
         `INSERT INTO incident_timeline_events (incident_id, kind, author, body, public, status_at_event, data, occurred_at)
@@ -92,11 +99,16 @@ async function main(): Promise<void> {
       await http.post(`/api/v1/incidents/${id}/postmortem`).set(admin).expect(201);
       postMs.push(performance.now() - started);
     }
-    const fmt = (values: number[]) => `p50 ${percentile(values, 50).toFixed(1)} ms, p95 ${percentile(values, 95).toFixed(1)} ms, max ${Math.max(...values).toFixed(1)} ms`;
+    const fmt = (values: number[]) =>
+      `p50 ${percentile(values, 50).toFixed(1)} ms, p95 ${percentile(values, 95).toFixed(1)} ms, max ${Math.max(...values).toFixed(1)} ms`;
     process.stdout.write(`timeline entries per incident: ${timelineLength}; Markdown ${markdownLength} characters; SLO buckets read per draft: 8,064\n`);
     process.stdout.write(`buildDraft (${RUNS} runs): ${fmt(draftMs)}\n`);
     process.stdout.write(`POST /postmortem, fresh incident each (${POST_RUNS} runs): ${fmt(postMs)}\n`);
-    process.stdout.write(`load average: ${loadavg().map((value) => value.toFixed(1)).join(' / ')}\n`);
+    process.stdout.write(
+      `load average: ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' / ')}\n`,
+    );
   } finally {
     await app.close();
     await database.stop();

@@ -39,7 +39,13 @@ function percentile(sorted: number[], p: number): number {
 function summary(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 10) / 10;
-  return { count: sorted.length, p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1]) };
+  return {
+    count: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p90: round(percentile(sorted, 90)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted[sorted.length - 1]),
+  };
 }
 
 async function query<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
@@ -61,20 +67,31 @@ async function waitFor(what: string, check: () => Promise<boolean> | boolean, ti
 }
 
 async function startApiProcess(env: Record<string, string>, baseUrl: string): Promise<{ stop: () => Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'apps/api/src/main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'apps/api/src/main.ts')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   const stop = () => new Promise<void>((done) => (child.exitCode !== null ? done() : (child.once('exit', () => done()), child.kill('SIGTERM'))));
   try {
-    await waitFor('the API to answer /health/live', async () => {
-      if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}:\n${output}`);
-      return fetch(`${baseUrl}/health/live`).then((response) => response.ok, () => false);
-    }, 300_000);
+    await waitFor(
+      'the API to answer /health/live',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}:\n${output}`);
+        return fetch(`${baseUrl}/health/live`).then(
+          (response) => response.ok,
+          () => false,
+        );
+      },
+      300_000,
+    );
   } catch (error) {
     await stop();
     throw error;
@@ -126,7 +143,16 @@ async function main(): Promise<void> {
       const put = await fetch(`${baseUrl}/api/v1/teams/team-${i}/oncall`, {
         method: 'PUT',
         headers: admin,
-        body: JSON.stringify({ members: [people[i]], rotationStart: '2026-01-05T09:00:00Z', shiftHours: 168, escalation: [{ afterMinutes: 0, notify: 'oncall' }, { afterMinutes: 10, notify: 'channel' }], pageSeverities: ['SEV1'] }),
+        body: JSON.stringify({
+          members: [people[i]],
+          rotationStart: '2026-01-05T09:00:00Z',
+          shiftHours: 168,
+          escalation: [
+            { afterMinutes: 0, notify: 'oncall' },
+            { afterMinutes: 10, notify: 'channel' },
+          ],
+          pageSeverities: ['SEV1'],
+        }),
       });
       if (put.status !== 200) throw new Error(`PUT oncall answered ${put.status}: ${await put.text()}`);
     }
@@ -134,9 +160,17 @@ async function main(): Promise<void> {
     const warm = await timedPost(`${baseUrl}/api/v1/incidents`, JSON.stringify({ title: 'Warm-up', severity: 'SEV1', team: 'team-0', type: 'other' }), admin);
     const warmId = (JSON.parse(warm.text) as { id: string }).id;
     await waitFor('the warm-up page', () => fake.calls('chat.postMessage').some((call) => JSON.stringify(call.args.blocks ?? '').includes(`page:${warmId}:0`)));
-    const warmAck = blockActionsRequest(SIGNING_SECRET, { actions: [{ action_id: 'incident_acknowledge', block_id: `page:${warmId}:0`, value: `${warmId}:0` }], userId: people[0], channelId: `D${people[0].slice(1)}` });
+    const warmAck = blockActionsRequest(SIGNING_SECRET, {
+      actions: [{ action_id: 'incident_acknowledge', block_id: `page:${warmId}:0`, value: `${warmId}:0` }],
+      userId: people[0],
+      channelId: `D${people[0].slice(1)}`,
+    });
     await timedPost(`${baseUrl}/slack/events`, warmAck.body, warmAck.headers);
-    await waitFor('the warm-up acknowledgement', async () => (await query(databaseUrl.toString(), "SELECT 1 FROM incident_timeline_events WHERE incident_id = $1 AND kind = 'acknowledged'", [warmId])).length === 1);
+    await waitFor(
+      'the warm-up acknowledgement',
+      async () =>
+        (await query(databaseUrl.toString(), "SELECT 1 FROM incident_timeline_events WHERE incident_id = $1 AND kind = 'acknowledged'", [warmId])).length === 1,
+    );
 
     // ------------------------------------------------------------ 1. burst of 50 paging incidents
     const callsBefore = fake.calls().length;
@@ -146,19 +180,29 @@ async function main(): Promise<void> {
     const createOne = async (i: number) => {
       const firstSentAt = Date.now();
       for (let attempt = 0; ; attempt += 1) {
-        const answer = await timedPost(`${baseUrl}/api/v1/incidents`, JSON.stringify({ title: `Burst ${i}`, severity: 'SEV1', team: `team-${i}`, type: 'other' }), { ...admin, 'idempotency-key': `burst-${i}` });
+        const answer = await timedPost(
+          `${baseUrl}/api/v1/incidents`,
+          JSON.stringify({ title: `Burst ${i}`, severity: 'SEV1', team: `team-${i}`, type: 'other' }),
+          { ...admin, 'idempotency-key': `burst-${i}` },
+        );
         if (answer.status !== 503 || attempt >= 5) return { ...answer, sentAt: firstSentAt };
         retriedPosts += 1;
       }
     };
     const created = await Promise.all(people.map((_person, i) => createOne(i)));
-    if (created.some((response) => response.status !== 201 && response.status !== 200)) throw new Error(`incident POST failed: ${created.find((response) => response.status !== 201 && response.status !== 200)?.text}`);
+    if (created.some((response) => response.status !== 201 && response.status !== 200))
+      throw new Error(`incident POST failed: ${created.find((response) => response.status !== 201 && response.status !== 200)?.text}`);
     const ids = created.map((response) => (JSON.parse(response.text) as { id: string }).id);
-    const pageCall = (id: string) => fake.calls('chat.postMessage').find((call) => call.response?.status === 200 && JSON.stringify(call.args.blocks ?? '').includes(`page:${id}:0`));
+    const pageCall = (id: string) =>
+      fake.calls('chat.postMessage').find((call) => call.response?.status === 200 && JSON.stringify(call.args.blocks ?? '').includes(`page:${id}:0`));
     try {
       await waitFor('every page', () => ids.every((id) => pageCall(id) !== undefined), 180_000);
     } catch (error) {
-      const states = await query<{ state: string; error: string | null; count: string }>(databaseUrl.toString(), 'SELECT state, error, count(*) FROM incident_page_steps WHERE incident_id = ANY($1) AND step_index = 0 GROUP BY state, error', [ids]);
+      const states = await query<{ state: string; error: string | null; count: string }>(
+        databaseUrl.toString(),
+        'SELECT state, error, count(*) FROM incident_page_steps WHERE incident_id = ANY($1) AND step_index = 0 GROUP BY state, error',
+        [ids],
+      );
       process.stderr.write(`pages seen: ${ids.filter((id) => pageCall(id) !== undefined).length}/${INCIDENTS}; steps: ${JSON.stringify(states)}\n`);
       throw error;
     }
@@ -167,11 +211,26 @@ async function main(): Promise<void> {
 
     // ------------------------------------------------------------ 2. Acknowledge, everyone at once, each pressed twice
     const presses = ids.flatMap((id, i) =>
-      [0, 1].map(() => blockActionsRequest(SIGNING_SECRET, { actions: [{ action_id: 'incident_acknowledge', block_id: `page:${id}:0`, value: `${id}:0` }], userId: people[i], channelId: `D${people[i].slice(1)}` })),
+      [0, 1].map(() =>
+        blockActionsRequest(SIGNING_SECRET, {
+          actions: [{ action_id: 'incident_acknowledge', block_id: `page:${id}:0`, value: `${id}:0` }],
+          userId: people[i],
+          channelId: `D${people[i].slice(1)}`,
+        }),
+      ),
     );
     const answers = await Promise.all(presses.map((press) => timedPost(`${baseUrl}/slack/events`, press.body, press.headers)));
     if (answers.some((answer) => answer.status !== 200)) throw new Error(`a press answered ${answers.find((answer) => answer.status !== 200)?.status}`);
-    const acknowledgedCount = async () => Number((await query<{ count: string }>(databaseUrl.toString(), 'SELECT count(*) FROM incident_paging WHERE acknowledged_at IS NOT NULL AND incident_id = ANY($1)', [ids]))[0].count);
+    const acknowledgedCount = async () =>
+      Number(
+        (
+          await query<{ count: string }>(
+            databaseUrl.toString(),
+            'SELECT count(*) FROM incident_paging WHERE acknowledged_at IS NOT NULL AND incident_id = ANY($1)',
+            [ids],
+          )
+        )[0].count,
+      );
     // Reported, not fatal: an acknowledgement lost under load is a figure of the run.
     await waitFor('every acknowledgement', async () => (await acknowledgedCount()) === INCIDENTS, 90_000).catch(() => undefined);
     const acknowledged = await acknowledgedCount();
@@ -179,7 +238,9 @@ async function main(): Promise<void> {
     await new Promise((done) => setTimeout(done, 1000));
 
     // ------------------------------------------------------------ 3. duplicates
-    const pagesPosted = ids.map((id) => fake.calls('chat.postMessage').filter((call) => JSON.stringify(call.args.blocks ?? '').includes(`page:${id}:0`)).length);
+    const pagesPosted = ids.map(
+      (id) => fake.calls('chat.postMessage').filter((call) => JSON.stringify(call.args.blocks ?? '').includes(`page:${id}:0`)).length,
+    );
     const events = await query<{ incident_id: string; kind: string; count: string }>(
       databaseUrl.toString(),
       "SELECT incident_id, kind, count(*) FROM incident_timeline_events WHERE incident_id = ANY($1) AND kind IN ('paged', 'acknowledged') GROUP BY incident_id, kind",
@@ -192,7 +253,9 @@ async function main(): Promise<void> {
 
     const results = {
       machine: `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`,
-      load: `load average before ${loadBefore.map((value) => value.toFixed(2)).join(' / ')}, after ${loadavg().map((value) => value.toFixed(2)).join(' / ')}`,
+      load: `load average before ${loadBefore.map((value) => value.toFixed(2)).join(' / ')}, after ${loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' / ')}`,
       pageDelivered: summary(pageLatency),
       acknowledgeAck: summary(answers.map((answer) => answer.ms)),
       slackCallsDuringBurst: pageCalls,

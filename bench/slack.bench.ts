@@ -66,12 +66,18 @@ async function post(baseUrl: string, path: string, body: string, headers: Record
 function postOnce(baseUrl: string, path: string, body: string, headers: Record<string, string>, method: string): Promise<Timed> {
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
-    const req = request(`${baseUrl}${path}`, { method, agent: agent ?? undefined, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - started) / 1e6, body: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
+    const req = request(
+      `${baseUrl}${path}`,
+      { method, agent: agent ?? undefined, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolvePromise({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - started) / 1e6, body: Buffer.concat(chunks).toString() }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -186,7 +192,13 @@ function percentile(sorted: number[], p: number): number {
 function summary(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 10) / 10;
-  return { count: sorted.length, p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1]) };
+  return {
+    count: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p90: round(percentile(sorted, 90)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted[sorted.length - 1]),
+  };
 }
 
 async function query<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
@@ -210,11 +222,15 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 async function startApiProcess(env: Record<string, string>, baseUrl: string): Promise<{ stop: () => Promise<void> }> {
   // BENCH_CPU_PROF_DIR=<dir>: the API writes a V8 CPU profile there when it exits (to see where an ack's time goes).
   const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'apps/api/src/main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...profile, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(ROOT, 'apps/api/src/main.ts')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
@@ -222,7 +238,10 @@ async function startApiProcess(env: Record<string, string>, baseUrl: string): Pr
   try {
     await waitFor('the API to answer /health/live', async () => {
       if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}:\n${output}`);
-      return fetch(`${baseUrl}/health/live`).then((response) => response.ok, () => false);
+      return fetch(`${baseUrl}/health/live`).then(
+        (response) => response.ok,
+        () => false,
+      );
     });
   } catch (error) {
     await stop();
@@ -244,17 +263,20 @@ async function main(): Promise<void> {
     databaseUrl.pathname = '/ballast_bench';
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    api = await startApiProcess({
-      DATABASE_URL: databaseUrl.toString(),
-      API_PORT: String(port),
-      HOST: '127.0.0.1',
-      API_ADMIN_TOKEN: ADMIN_TOKEN,
-      LOG_LEVEL: 'warn',
-      SCHEDULER_ENABLED: 'false',
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.url,
-    }, baseUrl);
+    api = await startApiProcess(
+      {
+        DATABASE_URL: databaseUrl.toString(),
+        API_PORT: String(port),
+        HOST: '127.0.0.1',
+        API_ADMIN_TOKEN: ADMIN_TOKEN,
+        LOG_LEVEL: 'warn',
+        SCHEDULER_ENABLED: 'false',
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: fake.url,
+      },
+      baseUrl,
+    );
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
     const teamChannel = fake.addChannel({ name: 'team-payments', members: FAKE_SLACK_USERS.map((user) => user.id) });
     await post(baseUrl, '/api/v1/teams', JSON.stringify({ slug: 'payments', name: 'Payments', slackChannelId: teamChannel.id }), admin);
@@ -333,8 +355,12 @@ async function main(): Promise<void> {
     const endToEnd: number[] = [];
     for (const incident of incidents) {
       const viewId = incident.idempotency_key.split(':').pop() as string;
-      const headline = posts.find((call) => call.args.channel === incident.slack_channel_id && (call.response?.body as { ts?: string })?.ts === incident.slack_headline_ts);
-      const teamMessage = posts.find((call) => call.args.channel === teamChannel.id && (call.response?.body as { ts?: string })?.ts === incident.slack_team_message_ts);
+      const headline = posts.find(
+        (call) => call.args.channel === incident.slack_channel_id && (call.response?.body as { ts?: string })?.ts === incident.slack_headline_ts,
+      );
+      const teamMessage = posts.find(
+        (call) => call.args.channel === teamChannel.id && (call.response?.body as { ts?: string })?.ts === incident.slack_team_message_ts,
+      );
       if (!headline || !teamMessage) throw new Error(`incident ${viewId} lacks a headline`);
       endToEnd.push(Math.max(headline.at.getTime(), teamMessage.at.getTime()) - submitted.sentAt[viewId]);
     }
@@ -350,9 +376,17 @@ async function main(): Promise<void> {
 
     const results = {
       machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
-      load: `load average ${loadBeforeRun.map((value) => value.toFixed(1)).join(' / ')} (1/5/15 min) when it started, ${loadavg().map((value) => value.toFixed(1)).join(' / ')} at the end`,
+      load: `load average ${loadBeforeRun.map((value) => value.toFixed(1)).join(' / ')} (1/5/15 min) when it started, ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' / ')} at the end`,
       burst: { ...summary(burstLatencies), rounds: BURST_ROUNDS, nonOk: burstNonOk },
-      sustained: { ...summary(commands.latencies), nonOk: commands.nonOk, wallMs: commands.wallMs, perSecond: Math.round((commands.latencies.length / commands.wallMs) * 1000), formsDoneMs },
+      sustained: {
+        ...summary(commands.latencies),
+        nonOk: commands.nonOk,
+        wallMs: commands.wallMs,
+        perSecond: Math.round((commands.latencies.length / commands.wallMs) * 1000),
+        formsDoneMs,
+      },
       baseline: { ...summary(baseline.latencies), perSecond: Math.round((baseline.latencies.length / baseline.wallMs) * 1000) },
       burstFormOpen: summary(burstFormOpen),
       sustainedFormOpen: summary(sustainedFormOpen),
@@ -368,9 +402,14 @@ async function main(): Promise<void> {
     if (duplicates.incidents !== 0 || duplicates.channels !== 0 || duplicates.headlines !== 0) failures.push('duplicates');
     if (results.burst.p99 > ACK_TARGET_P99_MS) failures.push(`burst ack p99 ${results.burst.p99} ms above the ${ACK_TARGET_P99_MS} ms target`);
     if (results.sustained.p99 > ACK_TARGET_P99_MS) failures.push(`sustained ack p99 ${results.sustained.p99} ms above the ${ACK_TARGET_P99_MS} ms target`);
-    for (const [label, figures] of [['burst', results.burstFormOpen], ['sustained', results.sustainedFormOpen]] as const) {
-      if (figures.count !== (label === 'burst' ? results.burst.count : results.sustained.count)) failures.push(`${label}: ${figures.count} views.open calls for the commands sent`);
-      if (figures.max >= TRIGGER_ID_VALID_MS) failures.push(`${label}: a form opened ${figures.max} ms after its command (trigger_ids expire after ${TRIGGER_ID_VALID_MS} ms)`);
+    for (const [label, figures] of [
+      ['burst', results.burstFormOpen],
+      ['sustained', results.sustainedFormOpen],
+    ] as const) {
+      if (figures.count !== (label === 'burst' ? results.burst.count : results.sustained.count))
+        failures.push(`${label}: ${figures.count} views.open calls for the commands sent`);
+      if (figures.max >= TRIGGER_ID_VALID_MS)
+        failures.push(`${label}: a form opened ${figures.max} ms after its command (trigger_ids expire after ${TRIGGER_ID_VALID_MS} ms)`);
     }
     if (failures.length > 0) {
       process.stderr.write(`FAILED: ${failures.join('; ')}\n`);
@@ -403,7 +442,8 @@ type Results = {
 /** Replaces (or adds) the "## Slack" section of bench/RESULTS.md, leaving the other sections alone. */
 function writeResults(results: Results): void {
   const file = join(__dirname, 'RESULTS.md');
-  const row = (label: string, figures: Summary) => `| ${label} | ${figures.p50} ms | ${figures.p90} ms | ${figures.p99} ms | ${figures.max} ms | ${figures.count} |`;
+  const row = (label: string, figures: Summary) =>
+    `| ${label} | ${figures.p50} ms | ${figures.p90} ms | ${figures.p99} ms | ${figures.max} ms | ${figures.count} |`;
   const verdict = (figures: Summary) => (figures.p99 <= ACK_TARGET_P99_MS ? 'met' : '**not met**');
   const section = [
     '## Slack',
@@ -414,11 +454,20 @@ function writeResults(results: Results): void {
     '|---|---|---|---|---|---|',
     row(`\`/incident\` ack, bursts: ${SENDERS} senders at the same moment, ${results.burst.rounds} bursts`, results.burst),
     row(`\`/incident\` ack, sustained: ${SENDERS} senders in a closed loop (${results.sustained.perSecond} commands/s)`, results.sustained),
-    row(`reference: \`GET /health/live\` (no work at all), the same ${SENDERS} senders in a closed loop (${results.baseline.perSecond} requests/s)`, results.baseline),
+    row(
+      `reference: \`GET /health/live\` (no work at all), the same ${SENDERS} senders in a closed loop (${results.baseline.perSecond} requests/s)`,
+      results.baseline,
+    ),
     row('bursts: command sent → its `views.open` reached Slack (the trigger_id expires after 3 s)', results.burstFormOpen),
     row('sustained: command sent → its `views.open` reached Slack', results.sustainedFormOpen),
-    row(`declare form submission ack (the incident is stored before the ack when that takes under 1 s, otherwise right after it), ${DECLARATIONS} forms × 2 simultaneous submits`, results.submitAck),
-    row(`declaration end to end, ${DECLARATIONS} at once: submit → incident row, channel, invite, headline in the incident and the team channel`, results.endToEnd),
+    row(
+      `declare form submission ack (the incident is stored before the ack when that takes under 1 s, otherwise right after it), ${DECLARATIONS} forms × 2 simultaneous submits`,
+      results.submitAck,
+    ),
+    row(
+      `declaration end to end, ${DECLARATIONS} at once: submit → incident row, channel, invite, headline in the incident and the team channel`,
+      results.endToEnd,
+    ),
     '',
     `- Target p99 ≤ ${ACK_TARGET_P99_MS} ms for the \`/incident\` ack (Slack gives 3 s): bursts ${verdict(results.burst)}, sustained ${verdict(results.sustained)}. Non-200 answers: ${results.burst.nonOk + results.sustained.nonOk}. The reference row is the floor on this machine at that moment: the same senders against a route that does nothing (p99 ${results.baseline.p99} ms); the machine is shared, so figures vary from run to run with its load.`,
     `- How the ack stays fast: \`POST /slack/events\` is answered by a request listener in front of Express (\`SlackEventsListener\`: no routing stack, body parser middleware or per-request logger child; it still records \`http_request_duration_seconds\` for the route and writes one log line per request). It reads the body, verifies the HMAC-SHA256 signature of \`v0:timestamp:body\` (5-minute window, constant-time compare; 401 before anything else) and, for \`/incident\` / \`/incident declare …\`, writes the empty 200 before Bolt even sees the command. Bolt's dispatch and the form (\`views.open\`, directly when teams/services/types were read in the last 5 s, otherwise a placeholder, the catalog read and \`views.update\`) are deferred: started a few per turn of the event loop, so the acks of a burst go out first, and never later than 1 s after the command (trigger_ids expire after 3 s). Web API calls go over node:http keep-alive (WebClient's \`fetch\` option) with views sent as JSON text, about half the CPU per call of the default transport.`,

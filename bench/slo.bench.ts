@@ -27,7 +27,16 @@ import { Client } from 'pg';
 import { loadConfig } from '@app/config';
 import { migrateDatabase } from '@app/database';
 import { FixedClock } from '@app/platform';
-import { buildWindowEventsQuery, naiveWindowKeys, parseWindow, PrometheusClient, PrometheusWorkStats, SloCycleReport, SloEvaluator, SloIndicator } from '@app/slo';
+import {
+  buildWindowEventsQuery,
+  naiveWindowKeys,
+  parseWindow,
+  PrometheusClient,
+  PrometheusWorkStats,
+  SloCycleReport,
+  SloEvaluator,
+  SloIndicator,
+} from '@app/slo';
 import { createApiApp } from '../apps/api/src/bootstrap';
 import { MIGRATIONS } from '../migrations';
 import { startPostgresProcess } from '../test/support/pg-process';
@@ -110,7 +119,7 @@ function writeHistory(path: string): number {
         let value = code === '200' ? 1_000_000 : 1000;
         const lines: string[] = [];
         for (let time = start; time <= end; time += 60) {
-          const daylight = (1 + Math.cos((((time % 86_400) / 86_400) - 14 / 24) * 2 * Math.PI)) / 2;
+          const daylight = (1 + Math.cos(((time % 86_400) / 86_400 - 14 / 24) * 2 * Math.PI)) / 2;
           const requests = perMinute * (0.2 + 1.6 * daylight) * (0.8 + 0.4 * next());
           const share = code === '200' ? 1 - errorShare : errorShare * (0.5 + next());
           value += Math.floor(requests * share + next());
@@ -247,11 +256,12 @@ async function main(): Promise<void> {
     const database = new Client({ connectionString: databaseUrl });
     await database.connect();
     cleanup.push(() => database.end());
-    const [bucketStats] = (
-      await database.query(`SELECT count(*)::bigint AS rows, pg_total_relation_size('slo_event_buckets') AS bytes FROM slo_event_buckets`)
-    ).rows as Array<{ rows: string; bytes: string }>;
+    const [bucketStats] = (await database.query(`SELECT count(*)::bigint AS rows, pg_total_relation_size('slo_event_buckets') AS bytes FROM slo_event_buckets`))
+      .rows as Array<{ rows: string; bytes: string }>;
     createLatencies.sort((a, b) => a - b);
-    log(`created ${SLOS} SLOs in ${(createMs / 1000).toFixed(1)} s: ${JSON.stringify(createWork)}; buckets ${bucketStats.rows} rows, ${(Number(bucketStats.bytes) / 2 ** 20).toFixed(0)} MiB`);
+    log(
+      `created ${SLOS} SLOs in ${(createMs / 1000).toFixed(1)} s: ${JSON.stringify(createWork)}; buckets ${bucketStats.rows} rows, ${(Number(bucketStats.bytes) / 2 ** 20).toFixed(0)} MiB`,
+    );
 
     // 2. Steady-state cycles.
     const loadBefore = loadavg()[0];
@@ -324,7 +334,10 @@ async function main(): Promise<void> {
       },
       naive: {
         cycles: naiveCycles,
-        medianMs: percentile(naiveCycles.map((cycle) => cycle.durationMs).sort((a, b) => a - b), 50),
+        medianMs: percentile(
+          naiveCycles.map((cycle) => cycle.durationMs).sort((a, b) => a - b),
+          50,
+        ),
         queriesPerCycle: average(naiveCycles.map((cycle) => cycle.queries)),
         samplesPerCycle: theirs,
         prometheusSecondsPerCycle: average(naiveCycles.map((cycle) => cycle.prometheusSeconds)),
@@ -418,7 +431,9 @@ function writeResults(results: Results): void {
     '',
     '| cycle at | ms | queries | samples | Prometheus ms |',
     '|---|---|---|---|---|',
-    ...steady.cycles.map((cycle) => `| ${cycle.at} | ${number(cycle.durationMs)} | ${cycle.queries} | ${number(cycle.samples)} | ${number(cycle.prometheusSeconds * 1000)} |`),
+    ...steady.cycles.map(
+      (cycle) => `| ${cycle.at} | ${number(cycle.durationMs)} | ${cycle.queries} | ${number(cycle.samples)} | ${number(cycle.prometheusSeconds * 1000)} |`,
+    ),
     '',
   ].join('\n');
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';

@@ -94,7 +94,18 @@ let wrkScript = '';
 
 /** wrk (one thread, keep-alive) on the generator's core. */
 function runWrk(url: string, seconds: number, encoding: Encoding): Promise<LoadResult> {
-  const [command, args] = pinned(GENERATOR_CPU, WRK, ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--timeout', '10s', '-s', wrkScript, '-H', `Accept-Encoding: ${encoding}`, url]);
+  const [command, args] = pinned(GENERATOR_CPU, WRK, [
+    '-t1',
+    `-c${CONNECTIONS}`,
+    `-d${seconds}s`,
+    '--timeout',
+    '10s',
+    '-s',
+    wrkScript,
+    '-H',
+    `Accept-Encoding: ${encoding}`,
+    url,
+  ]);
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
@@ -180,7 +191,10 @@ function buildStatusPage(workDir: string): string {
     }),
   );
   // The Nest CLI rewrites the @app/* paths; it wants the config path relative to the workspace.
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', 'status-page', '-p', relative(ROOT, tsconfig)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/@nestjs/cli/bin/nest.js'), 'build', 'status-page', '-p', relative(ROOT, tsconfig)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   symlinkSync(join(ROOT, 'node_modules'), join(outDir, 'node_modules'), 'dir');
   return join(outDir, 'apps/status-page/src/main.js');
 }
@@ -191,13 +205,28 @@ function node24Binary(): string {
   return execFileSync('npx', ['-y', '-p', 'node@24', 'node', '-p', 'process.execPath'], { cwd: ROOT, encoding: 'utf8' }).trim();
 }
 
-async function startStatusPageProcess(node: string, mainJs: string, databaseUrl: string, dataDir: string): Promise<{ url: string; child: ChildProcess; version: string }> {
+async function startStatusPageProcess(
+  node: string,
+  mainJs: string,
+  databaseUrl: string,
+  dataDir: string,
+): Promise<{ url: string; child: ChildProcess; version: string }> {
   const port = await freePort();
   const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
   const [command, args] = pinned(SERVER_CPU, node, ['--enable-source-maps', mainJs]);
   const child = spawn(command, args, {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, STATUS_PAGE_PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', STATUS_PAGE_NAME: 'Acme', PUBLIC_STATUS_URL: 'https://status.example.com', NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      STATUS_PAGE_PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      STATUS_PAGE_NAME: 'Acme',
+      PUBLIC_STATUS_URL: 'https://status.example.com',
+      NODE_ENV: 'production',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitForPort(port, 60_000);
@@ -257,14 +286,27 @@ http {
   };
 }
 
-async function seed(api: { post: (path: string, body: unknown) => Promise<{ id: string }> }, fixtures: IncidentFixtures, db: Client): Promise<{ activeIncidentId: string }> {
+async function seed(
+  api: { post: (path: string, body: unknown) => Promise<{ id: string }> },
+  fixtures: IncidentFixtures,
+  db: Client,
+): Promise<{ activeIncidentId: string }> {
   await api.post('/api/v1/teams', { slug: 'platform', name: 'Platform' });
   const teamId = await fixtures.teamId('platform');
   const components: string[] = [];
   for (const [index, groupName] of ['Payments', 'Core platform', 'Integrations'].entries()) {
     const group = await api.post('/api/v1/status/component-groups', { name: groupName, description: `${groupName} services` });
     for (const name of ['API', 'Dashboard', 'Webhooks', 'Background jobs']) {
-      components.push((await api.post('/api/v1/status/components', { name: `${groupName} ${name}`, description: `${name} of ${groupName.toLowerCase()}`, groupId: group.id, position: index * 10 + components.length })).id);
+      components.push(
+        (
+          await api.post('/api/v1/status/components', {
+            name: `${groupName} ${name}`,
+            description: `${name} of ${groupName.toLowerCase()}`,
+            groupId: group.id,
+            position: index * 10 + components.length,
+          })
+        ).id,
+      );
     }
   }
   // 90 days of recorded history: a few outages per component.
@@ -284,15 +326,59 @@ async function seed(api: { post: (path: string, body: unknown) => Promise<{ id: 
   const day = 86_400_000;
   for (let index = 0; index < 60; index++) {
     const startedAt = new Date(Date.now() - (index + 1) * 1.4 * day);
-    const incident = await fixtures.declare({ teamId, title: `Elevated error rates on ${['checkout', 'login', 'search', 'webhooks'][index % 4]} (#${index + 1})`, visibility: index % 7 === 0 ? 'private' : 'public', severity: 'SEV3', status: 'resolved', startedAt, resolvedAt: new Date(startedAt.getTime() + 3_600_000) });
+    const incident = await fixtures.declare({
+      teamId,
+      title: `Elevated error rates on ${['checkout', 'login', 'search', 'webhooks'][index % 4]} (#${index + 1})`,
+      visibility: index % 7 === 0 ? 'private' : 'public',
+      severity: 'SEV3',
+      status: 'resolved',
+      startedAt,
+      resolvedAt: new Date(startedAt.getTime() + 3_600_000),
+    });
     for (const [offset, status] of (['investigating', 'identified', 'monitoring', 'resolved'] as const).entries()) {
-      await fixtures.addEvent({ incidentId: incident.id, kind: 'public_update', body: `Update ${offset + 1}: ${status}. We are looking into elevated error rates affecting some customers; more details to follow as we learn them.`, public: true, status, occurredAt: new Date(startedAt.getTime() + offset * 900_000) });
-      await fixtures.addEvent({ incidentId: incident.id, kind: 'internal_note', body: 'Internal: see runbook', public: false, occurredAt: new Date(startedAt.getTime() + offset * 900_000 + 60_000) });
+      await fixtures.addEvent({
+        incidentId: incident.id,
+        kind: 'public_update',
+        body: `Update ${offset + 1}: ${status}. We are looking into elevated error rates affecting some customers; more details to follow as we learn them.`,
+        public: true,
+        status,
+        occurredAt: new Date(startedAt.getTime() + offset * 900_000),
+      });
+      await fixtures.addEvent({
+        incidentId: incident.id,
+        kind: 'internal_note',
+        body: 'Internal: see runbook',
+        public: false,
+        occurredAt: new Date(startedAt.getTime() + offset * 900_000 + 60_000),
+      });
     }
   }
-  const active = await fixtures.declare({ teamId, title: 'Payments API errors', visibility: 'public', severity: 'SEV2', startedAt: new Date(Date.now() - 1_800_000), affected: [{ componentId: components[0], status: 'partial_outage' }, { componentId: components[2], status: 'degraded_performance' }] });
-  await fixtures.addEvent({ incidentId: active.id, kind: 'public_update', body: 'We are investigating errors when paying.', public: true, status: 'investigating', occurredAt: new Date(Date.now() - 1_700_000) });
-  await api.post('/api/v1/status/maintenances', { name: 'Database upgrade', body: 'Writes may pause for up to a minute.', components: components.slice(4, 8), scheduledFor: new Date(Date.now() + 2 * day).toISOString(), scheduledUntil: new Date(Date.now() + 2 * day + 3_600_000).toISOString() });
+  const active = await fixtures.declare({
+    teamId,
+    title: 'Payments API errors',
+    visibility: 'public',
+    severity: 'SEV2',
+    startedAt: new Date(Date.now() - 1_800_000),
+    affected: [
+      { componentId: components[0], status: 'partial_outage' },
+      { componentId: components[2], status: 'degraded_performance' },
+    ],
+  });
+  await fixtures.addEvent({
+    incidentId: active.id,
+    kind: 'public_update',
+    body: 'We are investigating errors when paying.',
+    public: true,
+    status: 'investigating',
+    occurredAt: new Date(Date.now() - 1_700_000),
+  });
+  await api.post('/api/v1/status/maintenances', {
+    name: 'Database upgrade',
+    body: 'Writes may pause for up to a minute.',
+    components: components.slice(4, 8),
+    scheduledFor: new Date(Date.now() + 2 * day).toISOString(),
+    scheduledUntil: new Date(Date.now() + 2 * day + 3_600_000).toISOString(),
+  });
   return { activeIncidentId: active.id };
 }
 
@@ -322,7 +408,11 @@ async function main(): Promise<void> {
     await apiApp.listen(0, '127.0.0.1');
     const apiUrl = (await apiApp.getUrl()).replace('[::1]', '127.0.0.1');
     const post = async (path: string, body: unknown) => {
-      const response = await fetch(`${apiUrl}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${apiUrl}${path}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       if (response.status !== 201) throw new Error(`${path}: ${response.status} ${await response.text()}`);
       return (await response.json()) as { id: string };
     };
@@ -333,7 +423,10 @@ async function main(): Promise<void> {
 
     const mainJs = buildStatusPage(workDir);
     const servers: Array<{ name: string; url: string }> = [];
-    for (const [label, node] of [['Node 24', node24Binary()], ['Node here', process.execPath]] as const) {
+    for (const [label, node] of [
+      ['Node 24', node24Binary()],
+      ['Node here', process.execPath],
+    ] as const) {
       const page = await startStatusPageProcess(node, mainJs, databaseUrl, join(workDir, `data-${servers.length}`));
       cleanup.push(() => stopChild(page.child));
       servers.push({ name: `Ballast, ${label === 'Node 24' ? 'Node 24' : 'Node'} ${page.version}`, url: page.url });
@@ -360,10 +453,13 @@ async function main(): Promise<void> {
     for (const server of [{ name: NGINX_SERVER, url: nginx.url }, ...servers]) {
       for (const probe of PROBES) {
         const served = await rawBody(`${server.url}${probe.path}`, { 'accept-encoding': probe.encoding });
-        if (sha(served.body) !== sha(bodies.get(`${probe.path} ${probe.encoding}`) as Buffer)) throw new Error(`${server.name} does not serve the same bytes for ${probeLabel(probe)}`);
+        if (sha(served.body) !== sha(bodies.get(`${probe.path} ${probe.encoding}`) as Buffer))
+          throw new Error(`${server.name} does not serve the same bytes for ${probeLabel(probe)}`);
       }
     }
-    log(`bodies: / ${bodies.get('/ identity')?.length} bytes (${bodies.get('/ gzip')?.length} gzipped), summary.json ${bodies.get('/api/v2/summary.json identity')?.length} bytes`);
+    log(
+      `bodies: / ${bodies.get('/ identity')?.length} bytes (${bodies.get('/ gzip')?.length} gzipped), summary.json ${bodies.get('/api/v2/summary.json identity')?.length} bytes`,
+    );
 
     const rows: Row[] = [];
     for (const probe of PROBES) {
@@ -371,11 +467,17 @@ async function main(): Promise<void> {
         for (const server of [{ name: NGINX_SERVER, url: nginx.url }, ...servers]) {
           const result = await measure(`${server.url}${probe.path}`, probe.encoding);
           rows.push({ server: server.name, path: probeLabel(probe), round, result });
-          log(`${server.name} | ${probeLabel(probe)} | round ${round}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
+          log(
+            `${server.name} | ${probeLabel(probe)} | round ${round}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
+          );
         }
       }
     }
-    writeResults(rows, servers.map((server) => server.name), { before: loadBefore, after: loadavg() });
+    writeResults(
+      rows,
+      servers.map((server) => server.name),
+      { before: loadBefore, after: loadavg() },
+    );
   } finally {
     for (const step of cleanup.reverse()) await step().catch((error) => log(`cleanup: ${String(error)}`));
     rmSync(workDir, { recursive: true, force: true });
@@ -390,7 +492,8 @@ function median(values: number[]): number {
 }
 
 function writeResults(rows: Row[], ballast: string[], load: { before: number[]; after: number[] }): void {
-  const of = (server: string, path: string, pick: (result: LoadResult) => number) => median(rows.filter((row) => row.server === server && row.path === path).map((row) => pick(row.result)));
+  const of = (server: string, path: string, pick: (result: LoadResult) => number) =>
+    median(rows.filter((row) => row.server === server && row.path === path).map((row) => pick(row.result)));
   const verdicts = ballast.map((server) => {
     const parts = PROBES.map((probe) => {
       const path = probeLabel(probe);
@@ -413,7 +516,10 @@ function writeResults(rows: Row[], ballast: string[], load: { before: number[]; 
     '',
     '| server | path | round | requests/s | p50 ms | p99 ms | max ms | non-2xx | errors |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...rows.map(({ server, path, round, result }) => `| ${server} | \`${path}\` | ${round} | ${number(result.requestsPerSecond)} | ${result.p50} | ${result.p99} | ${result.max} | ${result.non2xx} | ${result.errors} |`),
+    ...rows.map(
+      ({ server, path, round, result }) =>
+        `| ${server} | \`${path}\` | ${round} | ${number(result.requestsPerSecond)} | ${result.p50} | ${result.p99} | ${result.max} | ${result.non2xx} | ${result.errors} |`,
+    ),
     '',
     `Targets (issue 19: ≥ ${TARGET_SHARE * 100}% of nginx's requests/s and p99 ≤ ${TARGET_P99_FACTOR}× nginx's p99 on Node 24; medians of the rounds):`,
     '',

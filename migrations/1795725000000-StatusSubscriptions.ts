@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Status page subscriptions: e-mail and webhook subscribers, the public
@@ -15,10 +15,10 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * public incident, and a maintenance's public name and text.
  */
 export class StatusSubscriptions1795725000000 implements MigrationInterface {
-    name = 'StatusSubscriptions1795725000000'
+  name = 'StatusSubscriptions1795725000000';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`CREATE TABLE "status_subscribers" (
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE TABLE "status_subscribers" (
             "id" uuid NOT NULL DEFAULT gen_random_uuid(),
             "type" character varying(16) NOT NULL,
             "email" character varying(254),
@@ -37,10 +37,12 @@ export class StatusSubscriptions1795725000000 implements MigrationInterface {
             "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
             CONSTRAINT "PK_status_subscribers" PRIMARY KEY ("id"),
             CONSTRAINT "CHK_status_subscribers_type" CHECK (("type" = 'email' AND "email" IS NOT NULL) OR ("type" = 'webhook' AND "url" IS NOT NULL AND "secret" IS NOT NULL)))`);
-        await queryRunner.query(`CREATE UNIQUE INDEX "UQ_status_subscribers_email" ON "status_subscribers" ("email") WHERE "type" = 'email'`);
-        await queryRunner.query(`CREATE UNIQUE INDEX "UQ_status_subscribers_confirm_token" ON "status_subscribers" ("confirm_token_hash") WHERE "confirm_token_hash" IS NOT NULL`);
+    await queryRunner.query(`CREATE UNIQUE INDEX "UQ_status_subscribers_email" ON "status_subscribers" ("email") WHERE "type" = 'email'`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "UQ_status_subscribers_confirm_token" ON "status_subscribers" ("confirm_token_hash") WHERE "confirm_token_hash" IS NOT NULL`,
+    );
 
-        await queryRunner.query(`CREATE TABLE "status_notification_events" (
+    await queryRunner.query(`CREATE TABLE "status_notification_events" (
             "id" BIGSERIAL NOT NULL,
             "event_key" character varying(200) NOT NULL,
             "kind" character varying(32) NOT NULL,
@@ -53,11 +55,13 @@ export class StatusSubscriptions1795725000000 implements MigrationInterface {
             "fanned_out_at" TIMESTAMP WITH TIME ZONE,
             CONSTRAINT "PK_status_notification_events" PRIMARY KEY ("id"),
             CONSTRAINT "UQ_status_notification_events_key" UNIQUE ("event_key"))`);
-        await queryRunner.query(`CREATE UNIQUE INDEX "UQ_status_notification_events_update" ON "status_notification_events" ("update_id") WHERE "update_id" IS NOT NULL`);
-        await queryRunner.query(`CREATE INDEX "IDX_status_notification_events_unfanned" ON "status_notification_events" ("id") WHERE "fanned_out_at" IS NULL`);
-        await queryRunner.query(`CREATE INDEX "IDX_status_notification_events_subject" ON "status_notification_events" ("subject_type", "subject_id")`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "UQ_status_notification_events_update" ON "status_notification_events" ("update_id") WHERE "update_id" IS NOT NULL`,
+    );
+    await queryRunner.query(`CREATE INDEX "IDX_status_notification_events_unfanned" ON "status_notification_events" ("id") WHERE "fanned_out_at" IS NULL`);
+    await queryRunner.query(`CREATE INDEX "IDX_status_notification_events_subject" ON "status_notification_events" ("subject_type", "subject_id")`);
 
-        await queryRunner.query(`CREATE TABLE "status_notification_outbox" (
+    await queryRunner.query(`CREATE TABLE "status_notification_outbox" (
             "id" BIGSERIAL NOT NULL,
             "subscriber_id" uuid NOT NULL,
             "event_id" bigint,
@@ -76,12 +80,16 @@ export class StatusSubscriptions1795725000000 implements MigrationInterface {
             CONSTRAINT "CHK_status_notification_outbox_kind" CHECK (("kind" = 'notification') = ("event_id" IS NOT NULL)),
             CONSTRAINT "FK_status_notification_outbox_subscriber" FOREIGN KEY ("subscriber_id") REFERENCES "status_subscribers"("id") ON DELETE CASCADE,
             CONSTRAINT "FK_status_notification_outbox_event" FOREIGN KEY ("event_id") REFERENCES "status_notification_events"("id") ON DELETE CASCADE)`);
-        await queryRunner.query(`CREATE INDEX "IDX_status_notification_outbox_due" ON "status_notification_outbox" ("next_attempt_at", "id") WHERE "state" = 'pending'`);
-        await queryRunner.query(`CREATE INDEX "IDX_status_notification_outbox_subscriber" ON "status_notification_outbox" ("subscriber_id")`);
-        await queryRunner.query(`CREATE UNIQUE INDEX "UQ_status_notification_outbox_unsubscribe" ON "status_notification_outbox" ("unsubscribe_token_hash") WHERE "unsubscribe_token_hash" IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE INDEX "IDX_status_notification_outbox_due" ON "status_notification_outbox" ("next_attempt_at", "id") WHERE "state" = 'pending'`,
+    );
+    await queryRunner.query(`CREATE INDEX "IDX_status_notification_outbox_subscriber" ON "status_notification_outbox" ("subscriber_id")`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "UQ_status_notification_outbox_unsubscribe" ON "status_notification_outbox" ("unsubscribe_token_hash") WHERE "unsubscribe_token_hash" IS NOT NULL`,
+    );
 
-        // What an incident owes its subscribers, read at commit time (current rows, not the trigger's NEW).
-        await queryRunner.query(`CREATE FUNCTION ballast_incident_notifications(p_incident uuid, p_update uuid) RETURNS void LANGUAGE plpgsql AS $$
+    // What an incident owes its subscribers, read at commit time (current rows, not the trigger's NEW).
+    await queryRunner.query(`CREATE FUNCTION ballast_incident_notifications(p_incident uuid, p_update uuid) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   inc record;
   latest_id uuid;
@@ -137,7 +145,7 @@ BEGIN
     ON CONFLICT DO NOTHING;
   END IF;
 END $$`);
-        await queryRunner.query(`CREATE FUNCTION ballast_incident_notify_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+    await queryRunner.query(`CREATE FUNCTION ballast_incident_notify_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_TABLE_NAME = 'incident_timeline_events' THEN
     PERFORM ballast_incident_notifications(NEW.incident_id, NEW.id);
@@ -146,15 +154,15 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$`);
-        await queryRunner.query(`CREATE CONSTRAINT TRIGGER "status_notify_incident_insert" AFTER INSERT ON "incidents" DEFERRABLE INITIALLY DEFERRED
+    await queryRunner.query(`CREATE CONSTRAINT TRIGGER "status_notify_incident_insert" AFTER INSERT ON "incidents" DEFERRABLE INITIALLY DEFERRED
             FOR EACH ROW WHEN (NEW.visibility = 'public') EXECUTE FUNCTION ballast_incident_notify_trigger()`);
-        await queryRunner.query(`CREATE CONSTRAINT TRIGGER "status_notify_incident_update" AFTER UPDATE ON "incidents" DEFERRABLE INITIALLY DEFERRED
+    await queryRunner.query(`CREATE CONSTRAINT TRIGGER "status_notify_incident_update" AFTER UPDATE ON "incidents" DEFERRABLE INITIALLY DEFERRED
             FOR EACH ROW WHEN (NEW.visibility = 'public' AND (OLD.visibility IS DISTINCT FROM NEW.visibility OR OLD.status IS DISTINCT FROM NEW.status OR OLD.resolved_at IS DISTINCT FROM NEW.resolved_at))
             EXECUTE FUNCTION ballast_incident_notify_trigger()`);
-        await queryRunner.query(`CREATE CONSTRAINT TRIGGER "status_notify_public_update" AFTER INSERT OR UPDATE ON "incident_timeline_events" DEFERRABLE INITIALLY DEFERRED
+    await queryRunner.query(`CREATE CONSTRAINT TRIGGER "status_notify_public_update" AFTER INSERT OR UPDATE ON "incident_timeline_events" DEFERRABLE INITIALLY DEFERRED
             FOR EACH ROW WHEN (NEW.kind = 'public_update' AND NEW.public = true) EXECUTE FUNCTION ballast_incident_notify_trigger()`);
 
-        await queryRunner.query(`CREATE FUNCTION ballast_maintenance_notifications(p_maintenance character varying) RETURNS void LANGUAGE plpgsql AS $$
+    await queryRunner.query(`CREATE FUNCTION ballast_maintenance_notifications(p_maintenance character varying) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   m record;
   comps character varying(12)[];
@@ -180,46 +188,46 @@ BEGIN
                              'components', comp_json))
   ON CONFLICT DO NOTHING;
 END $$`);
-        await queryRunner.query(`CREATE FUNCTION ballast_maintenance_notify_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+    await queryRunner.query(`CREATE FUNCTION ballast_maintenance_notify_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM ballast_maintenance_notifications(NEW.id);
   RETURN NULL;
 END $$`);
-        await queryRunner.query(`CREATE CONSTRAINT TRIGGER "status_notify_maintenance_insert" AFTER INSERT ON "status_maintenances" DEFERRABLE INITIALLY DEFERRED
+    await queryRunner.query(`CREATE CONSTRAINT TRIGGER "status_notify_maintenance_insert" AFTER INSERT ON "status_maintenances" DEFERRABLE INITIALLY DEFERRED
             FOR EACH ROW EXECUTE FUNCTION ballast_maintenance_notify_trigger()`);
-        await queryRunner.query(`CREATE CONSTRAINT TRIGGER "status_notify_maintenance_update" AFTER UPDATE ON "status_maintenances" DEFERRABLE INITIALLY DEFERRED
+    await queryRunner.query(`CREATE CONSTRAINT TRIGGER "status_notify_maintenance_update" AFTER UPDATE ON "status_maintenances" DEFERRABLE INITIALLY DEFERRED
             FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION ballast_maintenance_notify_trigger()`);
 
-        // What exists before subscriptions did was announced, as far as the triggers are concerned: no flood at upgrade.
-        await queryRunner.query(`INSERT INTO status_notification_events (event_key, kind, subject_type, subject_id, payload, fanned_out_at)
+    // What exists before subscriptions did was announced, as far as the triggers are concerned: no flood at upgrade.
+    await queryRunner.query(`INSERT INTO status_notification_events (event_key, kind, subject_type, subject_id, payload, fanned_out_at)
             SELECT 'incident:' || id || ':created', 'incident.created', 'incident', id::text, '{}'::jsonb, now() FROM incidents WHERE visibility = 'public'
             ON CONFLICT DO NOTHING`);
-        await queryRunner.query(`INSERT INTO status_notification_events (event_key, kind, subject_type, subject_id, payload, fanned_out_at)
+    await queryRunner.query(`INSERT INTO status_notification_events (event_key, kind, subject_type, subject_id, payload, fanned_out_at)
             SELECT 'incident:' || id || ':resolved:' || coalesce(extract(epoch FROM resolved_at)::text, 'unset'), 'incident.resolved', 'incident', id::text, '{}'::jsonb, now()
               FROM incidents WHERE visibility = 'public' AND (status = 'resolved' OR resolved_at IS NOT NULL)
             ON CONFLICT DO NOTHING`);
-        await queryRunner.query(`INSERT INTO status_notification_events (event_key, kind, subject_type, subject_id, update_id, payload, fanned_out_at)
+    await queryRunner.query(`INSERT INTO status_notification_events (event_key, kind, subject_type, subject_id, update_id, payload, fanned_out_at)
             SELECT 'incident:' || incident_id || ':update:' || id, 'incident.update', 'incident', incident_id::text, id, '{}'::jsonb, now()
               FROM incident_timeline_events WHERE kind = 'public_update' AND public = true
             ON CONFLICT DO NOTHING`);
-        await queryRunner.query(`INSERT INTO status_notification_events (event_key, kind, subject_type, subject_id, payload, fanned_out_at)
+    await queryRunner.query(`INSERT INTO status_notification_events (event_key, kind, subject_type, subject_id, payload, fanned_out_at)
             SELECT 'maintenance:' || id || ':' || s.kind, 'maintenance.' || s.kind, 'maintenance', id, '{}'::jsonb, now()
               FROM status_maintenances CROSS JOIN (VALUES ('scheduled'), ('started'), ('completed')) AS s(kind)
             ON CONFLICT DO NOTHING`);
-    }
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`DROP TRIGGER "status_notify_maintenance_update" ON "status_maintenances"`);
-        await queryRunner.query(`DROP TRIGGER "status_notify_maintenance_insert" ON "status_maintenances"`);
-        await queryRunner.query(`DROP TRIGGER "status_notify_public_update" ON "incident_timeline_events"`);
-        await queryRunner.query(`DROP TRIGGER "status_notify_incident_update" ON "incidents"`);
-        await queryRunner.query(`DROP TRIGGER "status_notify_incident_insert" ON "incidents"`);
-        await queryRunner.query(`DROP FUNCTION ballast_maintenance_notify_trigger()`);
-        await queryRunner.query(`DROP FUNCTION ballast_maintenance_notifications(character varying)`);
-        await queryRunner.query(`DROP FUNCTION ballast_incident_notify_trigger()`);
-        await queryRunner.query(`DROP FUNCTION ballast_incident_notifications(uuid, uuid)`);
-        await queryRunner.query(`DROP TABLE "status_notification_outbox"`);
-        await queryRunner.query(`DROP TABLE "status_notification_events"`);
-        await queryRunner.query(`DROP TABLE "status_subscribers"`);
-    }
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TRIGGER "status_notify_maintenance_update" ON "status_maintenances"`);
+    await queryRunner.query(`DROP TRIGGER "status_notify_maintenance_insert" ON "status_maintenances"`);
+    await queryRunner.query(`DROP TRIGGER "status_notify_public_update" ON "incident_timeline_events"`);
+    await queryRunner.query(`DROP TRIGGER "status_notify_incident_update" ON "incidents"`);
+    await queryRunner.query(`DROP TRIGGER "status_notify_incident_insert" ON "incidents"`);
+    await queryRunner.query(`DROP FUNCTION ballast_maintenance_notify_trigger()`);
+    await queryRunner.query(`DROP FUNCTION ballast_maintenance_notifications(character varying)`);
+    await queryRunner.query(`DROP FUNCTION ballast_incident_notify_trigger()`);
+    await queryRunner.query(`DROP FUNCTION ballast_incident_notifications(uuid, uuid)`);
+    await queryRunner.query(`DROP TABLE "status_notification_outbox"`);
+    await queryRunner.query(`DROP TABLE "status_notification_events"`);
+    await queryRunner.query(`DROP TABLE "status_subscribers"`);
+  }
 }

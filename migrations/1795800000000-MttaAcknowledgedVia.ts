@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** As in DeliveryAndHistory: each move (+1 or -1 per incident) to the day and ISO-week buckets of its started_at. */
 const applyMoves = (moves: string) => `INSERT INTO incident_counts AS c (bucket_days, team_id, bucket_start, type, severity, source, incidents)
@@ -32,32 +32,38 @@ const TRACKED = (rows: string) =>
  *   with those facts (still in the writer's transaction, duplicates excluded).
  */
 export class MttaAcknowledgedVia1795800000000 implements MigrationInterface {
-    name = 'MttaAcknowledgedVia1795800000000'
+  name = 'MttaAcknowledgedVia1795800000000';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`ALTER TABLE "incidents" ADD "acknowledged_via" character varying(16)`);
-        await queryRunner.query(`ALTER TABLE "incidents" ADD "acknowledged_by" character varying(200)`);
-        await queryRunner.query(`ALTER TABLE "incidents" ADD CONSTRAINT "CHK_incidents_acknowledged_via" CHECK ("acknowledged_via" IN ('person', 'self_declared', 'import'))`);
-        await queryRunner.query(`ALTER TABLE "incident_insight_facts" ADD "self_declared" boolean NOT NULL DEFAULT false`);
-        await queryRunner.query(`UPDATE "incidents" SET
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "incidents" ADD "acknowledged_via" character varying(16)`);
+    await queryRunner.query(`ALTER TABLE "incidents" ADD "acknowledged_by" character varying(200)`);
+    await queryRunner.query(
+      `ALTER TABLE "incidents" ADD CONSTRAINT "CHK_incidents_acknowledged_via" CHECK ("acknowledged_via" IN ('person', 'self_declared', 'import'))`,
+    );
+    await queryRunner.query(`ALTER TABLE "incident_insight_facts" ADD "self_declared" boolean NOT NULL DEFAULT false`);
+    await queryRunner.query(`UPDATE "incidents" SET
             "acknowledged_via" = CASE WHEN NOT "announce" THEN 'import'
                                       WHEN "declared_by" NOT LIKE 'ballast:%' AND "acknowledged_at" = "detected_at" THEN 'self_declared'
                                       ELSE 'person' END,
             "acknowledged_by" = CASE WHEN "announce" AND "declared_by" NOT LIKE 'ballast:%' AND "acknowledged_at" = "detected_at" THEN "declared_by" END
           WHERE "acknowledged_at" IS NOT NULL`);
-        await queryRunner.query(`UPDATE "incident_insight_facts" f SET "self_declared" = true, "ack_seconds" = NULL
+    await queryRunner.query(`UPDATE "incident_insight_facts" f SET "self_declared" = true, "ack_seconds" = NULL
           FROM "incidents" i WHERE i.id = f.incident_id AND i.acknowledged_via = 'self_declared' AND i.acknowledged_at IS NOT NULL`);
-        await queryRunner.query(`DROP INDEX "IDX_incident_insight_facts_team_resolved"`);
-        await queryRunner.query(`DROP INDEX "IDX_incident_insight_facts_type_resolved"`);
-        await queryRunner.query(`CREATE INDEX "IDX_incident_insight_facts_team_resolved" ON "incident_insight_facts" ("team_id", "resolved_at") INCLUDE ("type", "ack_seconds", "resolve_seconds", "self_declared") WHERE "resolved_at" IS NOT NULL`);
-        await queryRunner.query(`CREATE INDEX "IDX_incident_insight_facts_type_resolved" ON "incident_insight_facts" ("type", "resolved_at") INCLUDE ("ack_seconds", "resolve_seconds", "self_declared") WHERE "resolved_at" IS NOT NULL`);
-        await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_insights_after_insert"() RETURNS trigger LANGUAGE plpgsql AS $$
+    await queryRunner.query(`DROP INDEX "IDX_incident_insight_facts_team_resolved"`);
+    await queryRunner.query(`DROP INDEX "IDX_incident_insight_facts_type_resolved"`);
+    await queryRunner.query(
+      `CREATE INDEX "IDX_incident_insight_facts_team_resolved" ON "incident_insight_facts" ("team_id", "resolved_at") INCLUDE ("type", "ack_seconds", "resolve_seconds", "self_declared") WHERE "resolved_at" IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "IDX_incident_insight_facts_type_resolved" ON "incident_insight_facts" ("type", "resolved_at") INCLUDE ("ack_seconds", "resolve_seconds", "self_declared") WHERE "resolved_at" IS NOT NULL`,
+    );
+    await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_insights_after_insert"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   ${applyMoves(`SELECT ${MOVE_COLUMNS}, 1 FROM new_rows WHERE duplicate_of_id IS NULL`)};
   INSERT INTO incident_insight_facts (${FACT_COLUMNS}) SELECT ${factsOf('new_rows')} FROM new_rows WHERE duplicate_of_id IS NULL;
   RETURN NULL;
 END $$`);
-        await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_insights_after_update"() RETURNS trigger LANGUAGE plpgsql AS $$
+    await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_insights_after_update"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   ${applyMoves(`SELECT ${MOVE_COLUMNS}, -1 FROM old_rows WHERE duplicate_of_id IS NULL UNION ALL SELECT ${MOVE_COLUMNS}, 1 FROM new_rows WHERE duplicate_of_id IS NULL`)};
   DELETE FROM incident_insight_facts f
@@ -73,21 +79,21 @@ BEGIN
      self_declared = EXCLUDED.self_declared;
   RETURN NULL;
 END $$`);
-    }
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        // Back to DeliveryAndHistory's functions: ack_seconds for every acknowledgement again.
-        const oldFacts = (rows: string) =>
-          `${rows}.id, ${rows}.team_id, ${rows}.type, ${rows}.severity, ${rows}.source, ${rows}.started_at, ${rows}.resolved_at,
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    // Back to DeliveryAndHistory's functions: ack_seconds for every acknowledgement again.
+    const oldFacts = (rows: string) =>
+      `${rows}.id, ${rows}.team_id, ${rows}.type, ${rows}.severity, ${rows}.source, ${rows}.started_at, ${rows}.resolved_at,
    incident_seconds_between(${rows}.detected_at, ${rows}.acknowledged_at), incident_seconds_between(${rows}.started_at, ${rows}.resolved_at)`;
-        const oldColumns = 'incident_id, team_id, type, severity, source, started_at, resolved_at, ack_seconds, resolve_seconds';
-        await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_insights_after_insert"() RETURNS trigger LANGUAGE plpgsql AS $$
+    const oldColumns = 'incident_id, team_id, type, severity, source, started_at, resolved_at, ack_seconds, resolve_seconds';
+    await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_insights_after_insert"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   ${applyMoves(`SELECT ${MOVE_COLUMNS}, 1 FROM new_rows WHERE duplicate_of_id IS NULL`)};
   INSERT INTO incident_insight_facts (${oldColumns}) SELECT ${oldFacts('new_rows')} FROM new_rows WHERE duplicate_of_id IS NULL;
   RETURN NULL;
 END $$`);
-        await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_insights_after_update"() RETURNS trigger LANGUAGE plpgsql AS $$
+    await queryRunner.query(`CREATE OR REPLACE FUNCTION "incident_insights_after_update"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   ${applyMoves(`SELECT ${MOVE_COLUMNS}, -1 FROM old_rows WHERE duplicate_of_id IS NULL UNION ALL SELECT ${MOVE_COLUMNS}, 1 FROM new_rows WHERE duplicate_of_id IS NULL`)};
   DELETE FROM incident_insight_facts f
@@ -104,15 +110,19 @@ BEGIN
      started_at = EXCLUDED.started_at, resolved_at = EXCLUDED.resolved_at, ack_seconds = EXCLUDED.ack_seconds, resolve_seconds = EXCLUDED.resolve_seconds;
   RETURN NULL;
 END $$`);
-        await queryRunner.query(`UPDATE "incident_insight_facts" f SET "ack_seconds" = incident_seconds_between(i.detected_at, i.acknowledged_at)
+    await queryRunner.query(`UPDATE "incident_insight_facts" f SET "ack_seconds" = incident_seconds_between(i.detected_at, i.acknowledged_at)
           FROM "incidents" i WHERE i.id = f.incident_id AND f.self_declared`);
-        await queryRunner.query(`DROP INDEX "IDX_incident_insight_facts_team_resolved"`);
-        await queryRunner.query(`DROP INDEX "IDX_incident_insight_facts_type_resolved"`);
-        await queryRunner.query(`CREATE INDEX "IDX_incident_insight_facts_team_resolved" ON "incident_insight_facts" ("team_id", "resolved_at") INCLUDE ("type", "ack_seconds", "resolve_seconds") WHERE "resolved_at" IS NOT NULL`);
-        await queryRunner.query(`CREATE INDEX "IDX_incident_insight_facts_type_resolved" ON "incident_insight_facts" ("type", "resolved_at") INCLUDE ("ack_seconds", "resolve_seconds") WHERE "resolved_at" IS NOT NULL`);
-        await queryRunner.query(`ALTER TABLE "incident_insight_facts" DROP COLUMN "self_declared"`);
-        await queryRunner.query(`ALTER TABLE "incidents" DROP CONSTRAINT "CHK_incidents_acknowledged_via"`);
-        await queryRunner.query(`ALTER TABLE "incidents" DROP COLUMN "acknowledged_by"`);
-        await queryRunner.query(`ALTER TABLE "incidents" DROP COLUMN "acknowledged_via"`);
-    }
+    await queryRunner.query(`DROP INDEX "IDX_incident_insight_facts_team_resolved"`);
+    await queryRunner.query(`DROP INDEX "IDX_incident_insight_facts_type_resolved"`);
+    await queryRunner.query(
+      `CREATE INDEX "IDX_incident_insight_facts_team_resolved" ON "incident_insight_facts" ("team_id", "resolved_at") INCLUDE ("type", "ack_seconds", "resolve_seconds") WHERE "resolved_at" IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "IDX_incident_insight_facts_type_resolved" ON "incident_insight_facts" ("type", "resolved_at") INCLUDE ("ack_seconds", "resolve_seconds") WHERE "resolved_at" IS NOT NULL`,
+    );
+    await queryRunner.query(`ALTER TABLE "incident_insight_facts" DROP COLUMN "self_declared"`);
+    await queryRunner.query(`ALTER TABLE "incidents" DROP CONSTRAINT "CHK_incidents_acknowledged_via"`);
+    await queryRunner.query(`ALTER TABLE "incidents" DROP COLUMN "acknowledged_by"`);
+    await queryRunner.query(`ALTER TABLE "incidents" DROP COLUMN "acknowledged_via"`);
+  }
 }

@@ -9,4 +9,15 @@ import { PostmortemEntity, PostmortemReminderEntity, PostmortemVersionEntity } f
 import { FollowUpEntity } from '../apps/api/src/follow-ups/follow-up.entity';
 import { DeployGateOverrideEntity } from '../apps/api/src/deploy-gate/deploy-gate-override.entity';
 
-export const ALL_ENTITIES = [...CATALOG_ENTITIES, ...INCIDENT_ENTITIES, ...STATUS_ENTITIES, ...SLO_ENTITIES, TeamDigestEntity, PostmortemEntity, PostmortemVersionEntity, PostmortemReminderEntity, FollowUpEntity, DeployGateOverrideEntity];
+export const ALL_ENTITIES = [
+  ...CATALOG_ENTITIES,
+  ...INCIDENT_ENTITIES,
+  ...STATUS_ENTITIES,
+  ...SLO_ENTITIES,
+  TeamDigestEntity,
+  PostmortemEntity,
+  PostmortemVersionEntity,
+  PostmortemReminderEntity,
+  FollowUpEntity,
+  DeployGateOverrideEntity,
+];

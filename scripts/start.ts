@@ -31,7 +31,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     for (const child of children.values()) if (child.exitCode === null) child.kill(signal);
-    const waitForChildren = [...children.values()].map((child) => (child.exitCode !== null ? Promise.resolve() : new Promise((done) => child.once('exit', done))));
+    const waitForChildren = [...children.values()].map((child) =>
+      child.exitCode !== null ? Promise.resolve() : new Promise((done) => child.once('exit', done)),
+    );
     void Promise.all(waitForChildren)
       .then(() => database.stop())
       .finally(() => process.exit(exitCode));
@@ -41,14 +43,21 @@ async function main(): Promise<void> {
   for (const app of APPS) {
     const child = spawn(process.execPath, ['--enable-source-maps', app.entry], {
       // The children's stdout is a pipe: pass on whether ours is a terminal (human-readable logs) unless LOG_FORMAT says otherwise.
-      env: { ...process.env, DATABASE_URL: database.url, LOG_FORMAT: config.LOG_FORMAT !== 'auto' ? config.LOG_FORMAT : process.stdout.isTTY ? 'pretty' : 'json' },
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        LOG_FORMAT: config.LOG_FORMAT !== 'auto' ? config.LOG_FORMAT : process.stdout.isTTY ? 'pretty' : 'json',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     child.stdout?.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
       if (!ready.has(app.name) && chunk.toString().includes('listening on')) {
         ready.add(app.name);
-        if (ready.size === APPS.length) log(`Ballast is up in ${Date.now() - startedAt} ms: API http://localhost:${config.API_PORT}, status page http://localhost:${config.STATUS_PAGE_PORT}`);
+        if (ready.size === APPS.length)
+          log(
+            `Ballast is up in ${Date.now() - startedAt} ms: API http://localhost:${config.API_PORT}, status page http://localhost:${config.STATUS_PAGE_PORT}`,
+          );
       }
     });
     child.once('exit', (code, signal) => {

@@ -16,7 +16,11 @@ describe('admin token bootstrap', () => {
       const rows: { token_hash: string; team_id: string | null }[] = await first.app.get(DataSource).query('SELECT token_hash, team_id FROM api_tokens');
       expect(rows).toHaveLength(1);
       expect(rows[0].team_id).toBeNull();
-      expect(rows[0].token_hash).toBe(createHash('sha256').update(token as string).digest('hex'));
+      expect(rows[0].token_hash).toBe(
+        createHash('sha256')
+          .update(token as string)
+          .digest('hex'),
+      );
       expect(JSON.stringify(rows)).not.toContain(token);
       await first.close();
 

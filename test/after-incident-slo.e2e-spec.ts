@@ -41,7 +41,11 @@ function serviceCounters(service: string, errorShare: (msBeforeNow: number) => n
   ];
 }
 
-const indicator = (service: string) => ({ kind: 'ratio', total: `http_requests_total{service="${service}"}`, bad: `http_requests_total{service="${service}",code=~"5.."}` });
+const indicator = (service: string) => ({
+  kind: 'ratio',
+  total: `http_requests_total{service="${service}"}`,
+  bad: `http_requests_total{service="${service}",code=~"5.."}`,
+});
 
 describe('error budget policy: sustained breach, deploy gate, budget impact', () => {
   let prometheus: RunningPrometheus;
@@ -96,7 +100,14 @@ describe('error budget policy: sustained breach, deploy gate, budget impact', ()
       const response = await first.http
         .post('/api/v1/slos')
         .set(first.admin)
-        .send({ service: 'search-api', name: 'rejected', objective: 0.99, window: '7d', indicator: indicator('search'), policy: { openIncident: false, breachIncident } });
+        .send({
+          service: 'search-api',
+          name: 'rejected',
+          objective: 0.99,
+          window: '7d',
+          indicator: indicator('search'),
+          policy: { openIncident: false, breachIncident },
+        });
       expect(response.status).toBe(400);
       expect(response.body.field).toBe(field);
     }
@@ -108,14 +119,28 @@ describe('error budget policy: sustained breach, deploy gate, budget impact', ()
     const created = await first.http
       .post('/api/v1/slos')
       .set(first.admin)
-      .send({ service: 'checkout', name: 'checkout-availability', objective: 0.99, window: '1d', indicator: indicator('checkout'), policy: { openIncident: false, freezeDeploys: true } });
+      .send({
+        service: 'checkout',
+        name: 'checkout-availability',
+        objective: 0.99,
+        window: '1d',
+        indicator: indicator('checkout'),
+        policy: { openIncident: false, freezeDeploys: true },
+      });
     expect(created.status).toBe(201);
     const sloId = created.body.id as string;
 
     const closed = await first.http.get('/api/v1/services/checkout/deploy-gate').set(first.admin).expect(200);
-    expect(closed.body).toEqual({ service: 'checkout', allowed: false, reasons: [{ sloId, name: 'checkout-availability', errorBudgetRemaining: expect.any(Number) }] });
+    expect(closed.body).toEqual({
+      service: 'checkout',
+      allowed: false,
+      reasons: [{ sloId, name: 'checkout-availability', errorBudgetRemaining: expect.any(Number) }],
+    });
     expect(closed.body.reasons[0].errorBudgetRemaining).toBeCloseTo(1 - 0.025 / 0.01, 1);
-    const freeze = await eventually(async () => notifications.find((notification) => notification.text.includes('exhausted its error budget')), 'the budget-exhausted message');
+    const freeze = await eventually(
+      async () => notifications.find((notification) => notification.text.includes('exhausted its error budget')),
+      'the budget-exhausted message',
+    );
     expect(freeze.text).toContain('Deploys of checkout are frozen');
     expect(freeze.text).toContain('deploy-gate');
 
@@ -128,11 +153,28 @@ describe('error budget policy: sustained breach, deploy gate, budget impact', ()
     expect(await sql(first.database.url, 'SELECT id FROM deploy_gate_overrides')).toHaveLength(0);
 
     const token = (await first.http.post('/api/v1/teams/payments/tokens').set(first.admin).send({ name: 'ci' }).expect(201)).body.token as string;
-    const overridden = await first.http.get('/api/v1/services/checkout/deploy-gate').query({ override: 'security', reason: 'CVE-2025-1234 patch' }).set({ Authorization: `Bearer ${token}` }).expect(200);
+    const overridden = await first.http
+      .get('/api/v1/services/checkout/deploy-gate')
+      .query({ override: 'security', reason: 'CVE-2025-1234 patch' })
+      .set({ Authorization: `Bearer ${token}` })
+      .expect(200);
     expect(overridden.body).toMatchObject({ service: 'checkout', allowed: true, override: { kind: 'security', reason: 'CVE-2025-1234 patch' } });
-    const stored = await sql<{ kind: string; reason: string; actor: string; blocked_by: unknown[] }>(first.database.url, 'SELECT kind, reason, actor, blocked_by FROM deploy_gate_overrides');
-    expect(stored).toEqual([{ kind: 'security', reason: 'CVE-2025-1234 patch', actor: expect.stringMatching(/^token:/), blocked_by: [expect.objectContaining({ sloId })] }]);
-    expect(overrides).toEqual([expect.objectContaining({ service: 'checkout', kind: 'security', reason: 'CVE-2025-1234 patch', team: 'payments', overrideId: overridden.body.override.id })]);
+    const stored = await sql<{ kind: string; reason: string; actor: string; blocked_by: unknown[] }>(
+      first.database.url,
+      'SELECT kind, reason, actor, blocked_by FROM deploy_gate_overrides',
+    );
+    expect(stored).toEqual([
+      { kind: 'security', reason: 'CVE-2025-1234 patch', actor: expect.stringMatching(/^token:/), blocked_by: [expect.objectContaining({ sloId })] },
+    ]);
+    expect(overrides).toEqual([
+      expect.objectContaining({
+        service: 'checkout',
+        kind: 'security',
+        reason: 'CVE-2025-1234 patch',
+        team: 'payments',
+        overrideId: overridden.body.override.id,
+      }),
+    ]);
 
     const searchToken = (await first.http.post('/api/v1/teams/search/tokens').set(first.admin).send({ name: 'ci' }).expect(201)).body.token as string;
     expect((await first.http.get('/api/v1/services/checkout/deploy-gate').set({ Authorization: `Bearer ${searchToken}` })).status).toBe(403);
@@ -156,7 +198,9 @@ describe('error budget policy: sustained breach, deploy gate, budget impact', ()
     const postmortem = await first.http.post(`/api/v1/incidents/${incident.body.id}/postmortem`).set(first.admin).expect(201);
     // Independent figure: 2 h × 100/min × 30% bad = 3600 bad events; the 1-day window ending at resolution
     // (NOW-10h) holds 24 h × 100/min = 144,000 events, 1% of which (1440) the budget allows: 250%.
-    expect(postmortem.body.budgetImpact).toEqual([expect.objectContaining({ name: 'checkout-availability', service: 'checkout', budgetConsumed: expect.any(Number) })]);
+    expect(postmortem.body.budgetImpact).toEqual([
+      expect.objectContaining({ name: 'checkout-availability', service: 'checkout', budgetConsumed: expect.any(Number) }),
+    ]);
     expect(postmortem.body.budgetImpact[0].budgetConsumed).toBeCloseTo(2.5, 1);
     expect(postmortem.body).toMatchObject({ required: true, requiredBecause: expect.stringContaining('of the error budget of checkout-availability') });
     expect(postmortem.body.markdown).toMatch(/\| checkout-availability \| checkout \| 99% over 1d \| 36\d\d \| 2\d\d\.\d% \|/);
@@ -164,8 +208,15 @@ describe('error budget policy: sustained breach, deploy gate, budget impact', ()
     // The per-team figures the weekly digest and the team dashboard show.
     const [team] = await sql<{ id: string }>(first.database.url, "SELECT id FROM teams WHERE slug = 'payments'");
     const figures = await first.app.get(AfterIncidentFiguresService).teamFigures(team.id, { from: new Date(NOW - 7 * 24 * HOUR), to: new Date(NOW) });
-    expect(figures.postmortems).toMatchObject({ required: 1, published: 0, requiredPublished: 0, requiredMissing: [expect.objectContaining({ title: 'Checkout 5xx burst' })] });
-    expect(figures.incidentsByBudgetConsumed).toEqual([expect.objectContaining({ incidentId: incident.body.id, sloName: 'checkout-availability', postmortemStatus: 'draft' })]);
+    expect(figures.postmortems).toMatchObject({
+      required: 1,
+      published: 0,
+      requiredPublished: 0,
+      requiredMissing: [expect.objectContaining({ title: 'Checkout 5xx burst' })],
+    });
+    expect(figures.incidentsByBudgetConsumed).toEqual([
+      expect.objectContaining({ incidentId: incident.body.id, sloName: 'checkout-availability', postmortemStatus: 'draft' }),
+    ]);
     expect(figures.incidentsByBudgetConsumed[0].budgetConsumed).toBeCloseTo(2.5, 1);
     expect(figures.followUps).toMatchObject({ open: 0, overdue: 0 });
   });
@@ -175,21 +226,35 @@ describe('error budget policy: sustained breach, deploy gate, budget impact', ()
     const created = await first.http
       .post('/api/v1/slos')
       .set(first.admin)
-      .send({ service: 'search-api', name: 'search-availability', objective: 0.99, window: '7d', indicator: indicator('search'), policy: { openIncident: false, severity: 'SEV2', breachIncident: { window: '1h', afterHours: 48 } } });
+      .send({
+        service: 'search-api',
+        name: 'search-availability',
+        objective: 0.99,
+        window: '7d',
+        indicator: indicator('search'),
+        policy: { openIncident: false, severity: 'SEV2', breachIncident: { window: '1h', afterHours: 48 } },
+      });
     expect(created.status).toBe(201);
     const sloId = created.body.id as string;
     // Both replicas evaluate the SLO at the same moment, twice.
     for (let round = 0; round < 2; round += 1) {
-      await Promise.all([first.http.post(`/api/v1/slos/${sloId}/evaluate`).set(first.admin).expect(200), second.http.post(`/api/v1/slos/${sloId}/evaluate`).set(second.admin).expect(200)]);
+      await Promise.all([
+        first.http.post(`/api/v1/slos/${sloId}/evaluate`).set(first.admin).expect(200),
+        second.http.post(`/api/v1/slos/${sloId}/evaluate`).set(second.admin).expect(200),
+      ]);
     }
-    const incidents = await eventually(async () => {
-      const rows = await sql<{ title: string; summary: string; source: string; severity: string; dedup_key: string; started_at: Date }>(
-        first.database.url,
-        `SELECT title, summary, source, severity, dedup_key, started_at FROM incidents WHERE dedup_key LIKE $1`,
-        [`slo-breach:${sloId}:%`],
-      );
-      return rows.length > 0 ? rows : undefined;
-    }, 'the breach incident', 20_000);
+    const incidents = await eventually(
+      async () => {
+        const rows = await sql<{ title: string; summary: string; source: string; severity: string; dedup_key: string; started_at: Date }>(
+          first.database.url,
+          `SELECT title, summary, source, severity, dedup_key, started_at FROM incidents WHERE dedup_key LIKE $1`,
+          [`slo-breach:${sloId}:%`],
+        );
+        return rows.length > 0 ? rows : undefined;
+      },
+      'the breach incident',
+      20_000,
+    );
     expect(incidents).toHaveLength(1);
     const [incident] = incidents;
     expect(incident).toMatchObject({ source: 'slo', severity: 'SEV2', dedup_key: `slo-breach:${sloId}:${new Date(NOW - 50 * HOUR).toISOString()}` });
@@ -199,7 +264,11 @@ describe('error budget policy: sustained breach, deploy gate, budget impact', ()
 
     // Later checks of the same breach, on both replicas at once, answer with that incident instead of opening another.
     clock.set(new Date(NOW + 5 * 60_000));
-    const [slo] = await sql<{ team_id: string; service_id: string }>(first.database.url, 'SELECT s.service_id, sv.team_id FROM slos s JOIN services sv ON sv.id = s.service_id WHERE s.id = $1', [sloId]);
+    const [slo] = await sql<{ team_id: string; service_id: string }>(
+      first.database.url,
+      'SELECT s.service_id, sv.team_id FROM slos s JOIN services sv ON sv.id = s.service_id WHERE s.id = $1',
+      [sloId],
+    );
     const event = {
       slo: {
         id: sloId,

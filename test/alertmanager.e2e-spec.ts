@@ -48,14 +48,28 @@ describe('Alertmanager webhook intake', () => {
   });
 
   it('opens one incident per group and records alert events without duplicates on re-delivery', async () => {
-    const first = await api.http.post('/webhooks/alertmanager').set(api.admin).send(payload({ groupKey: 'group-1' }));
+    const first = await api.http
+      .post('/webhooks/alertmanager')
+      .set(api.admin)
+      .send(payload({ groupKey: 'group-1' }));
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ action: 'opened', reference: expect.stringMatching(/^INC-/), eventsRecorded: 1 });
-    const again = await api.http.post('/webhooks/alertmanager').set(api.admin).send(payload({ groupKey: 'group-1' }));
+    const again = await api.http
+      .post('/webhooks/alertmanager')
+      .set(api.admin)
+      .send(payload({ groupKey: 'group-1' }));
     expect(again.body).toMatchObject({ action: 'updated', incident: first.body.incident, eventsRecorded: 0 });
 
     const incident = (await api.http.get(`/api/v1/incidents/${first.body.incident}`).set(api.admin)).body;
-    expect(incident).toMatchObject({ source: 'alertmanager', team: 'payments', severity: 'SEV2', services: ['checkout'], visibility: 'internal', acknowledgedAt: null, detectedAt: '2026-11-24T01:00:00.000Z' });
+    expect(incident).toMatchObject({
+      source: 'alertmanager',
+      team: 'payments',
+      severity: 'SEV2',
+      services: ['checkout'],
+      visibility: 'internal',
+      acknowledgedAt: null,
+      detectedAt: '2026-11-24T01:00:00.000Z',
+    });
     expect(incident.title).toBe('HighErrorRate: Checkout 5xx above 5%');
 
     clock.set(new Date('2026-11-24T01:25:00Z'));
@@ -64,14 +78,23 @@ describe('Alertmanager webhook intake', () => {
       .set(api.admin)
       .send(payload({ groupKey: 'group-1', status: 'resolved' }, { status: 'resolved', endsAt: '2026-11-24T01:20:00Z' }));
     expect(resolved.body).toMatchObject({ action: 'resolved_alerts', incident: first.body.incident, eventsRecorded: 1 });
-    const kinds = (await api.http.get(`/api/v1/incidents/${first.body.incident}/timeline`).set(api.admin)).body.items.map((event: { kind: string }) => event.kind);
+    const kinds = (await api.http.get(`/api/v1/incidents/${first.body.incident}/timeline`).set(api.admin)).body.items.map(
+      (event: { kind: string }) => event.kind,
+    );
     // In time order: the alert started before Ballast heard of it.
     expect(kinds).toEqual(['alert_fired', 'declared', 'alert_resolved']);
     expect((await api.http.get(`/api/v1/incidents/${first.body.incident}`).set(api.admin)).body.status).toBe('investigating');
   });
 
   it('creates exactly one incident from concurrent deliveries of the same group', async () => {
-    const responses = await Promise.all(Array.from({ length: 10 }, () => api.http.post('/webhooks/alertmanager').set(api.admin).send(payload({ groupKey: 'group-concurrent' }))));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        api.http
+          .post('/webhooks/alertmanager')
+          .set(api.admin)
+          .send(payload({ groupKey: 'group-concurrent' })),
+      ),
+    );
     expect(responses.every((response) => response.status === 200)).toBe(true);
     expect(new Set(responses.map((response) => response.body.incident)).size).toBe(1);
     expect(responses.filter((response) => response.body.action === 'opened')).toHaveLength(1);
@@ -80,12 +103,23 @@ describe('Alertmanager webhook intake', () => {
   });
 
   it('maps severities and falls back for unknown labels', async () => {
-    const cases: [string, string][] = [['warning', 'SEV3'], ['page', 'SEV2'], ['SEV1', 'SEV1'], ['info', 'SEV4'], ['bogus', 'SEV3']];
+    const cases: [string, string][] = [
+      ['warning', 'SEV3'],
+      ['page', 'SEV2'],
+      ['SEV1', 'SEV1'],
+      ['info', 'SEV4'],
+      ['bogus', 'SEV3'],
+    ];
     for (const [label, expected] of cases) {
       const response = await api.http
         .post('/webhooks/alertmanager')
         .set(api.admin)
-        .send(payload({ groupKey: `severity-${label}`, commonLabels: { alertname: 'X', team: 'payments', severity: label } }, { labels: { alertname: 'X', team: 'payments', severity: label } }));
+        .send(
+          payload(
+            { groupKey: `severity-${label}`, commonLabels: { alertname: 'X', team: 'payments', severity: label } },
+            { labels: { alertname: 'X', team: 'payments', severity: label } },
+          ),
+        );
       const incident = (await api.http.get(`/api/v1/incidents/${response.body.incident}`).set(api.admin)).body;
       expect([label, incident.severity]).toEqual([label, expected]);
     }
@@ -94,17 +128,30 @@ describe('Alertmanager webhook intake', () => {
   it('rejects what it cannot attribute or trust', async () => {
     expect((await api.http.post('/webhooks/alertmanager').send(payload())).status).toBe(401);
     const searchToken = (await api.http.post('/api/v1/teams/search/tokens').set(api.admin).send({ name: 'am' })).body.token;
-    expect((await api.http.post('/webhooks/alertmanager').set('Authorization', `Bearer ${searchToken}`).send(payload({ groupKey: 'foreign' }))).status).toBe(403);
+    expect(
+      (
+        await api.http
+          .post('/webhooks/alertmanager')
+          .set('Authorization', `Bearer ${searchToken}`)
+          .send(payload({ groupKey: 'foreign' }))
+      ).status,
+    ).toBe(403);
     const noTeam = await api.http
       .post('/webhooks/alertmanager')
       .set(api.admin)
       .send(payload({ groupKey: 'no-team', groupLabels: {}, commonLabels: { alertname: 'X' } }, { labels: { alertname: 'X' } }));
     expect(noTeam.status).toBe(400);
     expect(noTeam.body).toMatchObject({ error: 'missing_team', field: 'commonLabels.team' });
-    const badVersion = await api.http.post('/webhooks/alertmanager').set(api.admin).send(payload({ version: '3' }));
+    const badVersion = await api.http
+      .post('/webhooks/alertmanager')
+      .set(api.admin)
+      .send(payload({ version: '3' }));
     expect(badVersion.status).toBe(400);
     expect(badVersion.body.field).toBe('version');
-    const badLabels = await api.http.post('/webhooks/alertmanager').set(api.admin).send(payload({}, { labels: { alertname: { nested: true } } }));
+    const badLabels = await api.http
+      .post('/webhooks/alertmanager')
+      .set(api.admin)
+      .send(payload({}, { labels: { alertname: { nested: true } } }));
     expect(badLabels.status).toBe(400);
     expect(badLabels.body.details.map((problem: { field: string }) => problem.field)).toContain('alerts.0.labels');
   });
@@ -125,7 +172,10 @@ describe('Alertmanager webhook intake', () => {
         response.end(`# TYPE ballast_test_broken gauge\nballast_test_broken{service="checkout"} ${broken}\n`);
       });
       await new Promise<void>((done) => target.listen(targetPort, '127.0.0.1', done));
-      alertmanager = await startAlertmanager({ webhookUrl: `${realTimeApi.baseUrl}/webhooks/alertmanager`, bearerToken: realTimeApi.config.API_ADMIN_TOKEN as string });
+      alertmanager = await startAlertmanager({
+        webhookUrl: `${realTimeApi.baseUrl}/webhooks/alertmanager`,
+        bearerToken: realTimeApi.config.API_ADMIN_TOKEN as string,
+      });
       prometheus = await startPrometheus({
         evaluationInterval: '1s',
         ruleFiles: {
@@ -164,7 +214,13 @@ describe('Alertmanager webhook intake', () => {
         'the incident opened by Alertmanager',
         45_000,
       );
-      expect(incident).toMatchObject({ team: 'payments', severity: 'SEV2', services: ['checkout'], status: 'investigating', title: 'CheckoutBroken: Checkout is failing' });
+      expect(incident).toMatchObject({
+        team: 'payments',
+        severity: 'SEV2',
+        services: ['checkout'],
+        status: 'investigating',
+        title: 'CheckoutBroken: Checkout is failing',
+      });
 
       broken = 0;
       const timeline = await eventually(
@@ -177,7 +233,9 @@ describe('Alertmanager webhook intake', () => {
       );
       expect(timeline.map((event: { kind: string }) => event.kind).sort()).toEqual(['alert_fired', 'alert_resolved', 'declared']);
       expect(timeline.at(-1).kind).toBe('alert_resolved');
-      const total = (await api.http.get('/api/v1/incidents?source=alertmanager&limit=200').set(api.admin)).body.items.filter((item: { title: string }) => item.title.startsWith('CheckoutBroken'));
+      const total = (await api.http.get('/api/v1/incidents?source=alertmanager&limit=200').set(api.admin)).body.items.filter((item: { title: string }) =>
+        item.title.startsWith('CheckoutBroken'),
+      );
       expect(total).toHaveLength(1);
     }, 120_000);
   });

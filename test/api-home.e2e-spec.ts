@@ -42,11 +42,15 @@ describe('GET / on the API', () => {
     const document = (await api.http.get('/docs/openapi.json').expect(200)).body as {
       paths: Record<string, Record<string, { summary?: string; responses: Record<string, unknown>; security?: unknown[] }>>;
     };
-    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })));
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })),
+    );
     expect(operations.length).toBeGreaterThan(40);
     expect(operations.filter(({ operation }) => !operation.summary).map(({ route }) => route)).toEqual([]);
     const unauthenticated = new Set(['GET /', 'GET /health/live', 'GET /health/ready']);
-    const withoutErrors = operations.filter(({ route, operation }) => !unauthenticated.has(route) && !['400', '401', '403', '404'].every((code) => code in operation.responses));
+    const withoutErrors = operations.filter(
+      ({ route, operation }) => !unauthenticated.has(route) && !['400', '401', '403', '404'].every((code) => code in operation.responses),
+    );
     expect(withoutErrors.map(({ route }) => route)).toEqual([]);
   });
 });

@@ -63,7 +63,11 @@ function buildHistory(): string {
   return renderOpenMetrics([{ type: 'counter', name: 'http_requests', help: 'Requests served, by status code.', series }]);
 }
 
-const indicator = (scenario: string) => ({ kind: 'ratio', total: `http_requests_total{scenario="${scenario}"}`, bad: `http_requests_total{scenario="${scenario}",code="500"}` });
+const indicator = (scenario: string) => ({
+  kind: 'ratio',
+  total: `http_requests_total{scenario="${scenario}"}`,
+  bad: `http_requests_total{scenario="${scenario}",code="500"}`,
+});
 
 describe('error budget policy end to end (ticket warnings, freeze, status component, digest through Slack)', () => {
   let prometheus: RunningPrometheus;
@@ -100,17 +104,25 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
    * holds afterwards is everything the policy sent for them.
    */
   const policyDone = async (slo: string) => {
-    const handlingsOf = () => policyHandling.mock.calls.flatMap(([event], index) => (event.slo.id === sloIds[slo] ? [policyHandling.mock.results[index].value] : []));
-    await eventually(async () => (handlingsOf().length >= evaluationsOf[slo] ? true : undefined), `the budget policy to receive ${evaluationsOf[slo]} evaluation(s) of ${slo}`);
+    const handlingsOf = () =>
+      policyHandling.mock.calls.flatMap(([event], index) => (event.slo.id === sloIds[slo] ? [policyHandling.mock.results[index].value] : []));
+    await eventually(
+      async () => (handlingsOf().length >= evaluationsOf[slo] ? true : undefined),
+      `the budget policy to receive ${evaluationsOf[slo]} evaluation(s) of ${slo}`,
+    );
     expect(handlingsOf()).toHaveLength(evaluationsOf[slo]);
     await Promise.all(handlingsOf());
   };
-  const incidentsOf = async (team: string) => (await api.http.get(`/api/v1/incidents?team=${team}&limit=50`).set(api.admin)).body.items as Array<Record<string, unknown>>;
+  const incidentsOf = async (team: string) =>
+    (await api.http.get(`/api/v1/incidents?team=${team}&limit=50`).set(api.admin)).body.items as Array<Record<string, unknown>>;
 
   beforeAll(async () => {
     prometheus = await startPrometheus({ openMetrics: buildHistory() });
     fake = await FakeSlack.start();
-    api = await startApi({ clock, env: { ...slackEnv(fake), PROMETHEUS_URL: prometheus.url, SCHEDULER_ENABLED: 'false', DIGEST_DAY: 'monday', DIGEST_HOUR_UTC: '9' } });
+    api = await startApi({
+      clock,
+      env: { ...slackEnv(fake), PROMETHEUS_URL: prometheus.url, SCHEDULER_ENABLED: 'false', DIGEST_DAY: 'monday', DIGEST_HOUR_UTC: '9' },
+    });
     // The event emitter looks the handler up on the instance at each event, so the spy sees every evaluation.
     policyHandling = jest.spyOn(api.app.get(BudgetPolicyListener), 'onSloEvaluated');
     const teams: Array<[string, string, string]> = [
@@ -124,7 +136,10 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
       await api.http.post('/api/v1/teams').set(api.admin).send({ slug: team, name: team, slackChannelId: channels[team] }).expect(201);
       await api.http.post('/api/v1/services').set(api.admin).send({ slug: service, name: service, team }).expect(201);
       if (scenario === 'component-burn') {
-        const component = await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Search', services: [service] });
+        const component = await api.http
+          .post('/api/v1/status/components')
+          .set(api.admin)
+          .send({ name: 'Search', services: [service] });
         expect(component.status).toBe(201);
         componentId = component.body.id;
       }
@@ -166,11 +181,15 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
     clock.set(new Date(NOW - 32 * HOUR));
     const burning = await evaluate('slow-burn');
     expect(burning.state).toBe('warning');
-    expect(burning.alerts.filter((alert: { firing: boolean }) => alert.firing).map((alert: { tier: string; long: string }) => `${alert.tier} ${alert.long}`)).toEqual(expect.arrayContaining(['ticket 1d']));
+    expect(
+      burning.alerts.filter((alert: { firing: boolean }) => alert.firing).map((alert: { tier: string; long: string }) => `${alert.tier} ${alert.long}`),
+    ).toEqual(expect.arrayContaining(['ticket 1d']));
     expect(burning.alerts.some((alert: { tier: string; firing: boolean }) => alert.tier === 'page' && alert.firing)).toBe(false);
     await policyDone('slow-burn');
     expect(warnings()).toHaveLength(1);
-    expect(warnings()[0]).toMatch(/^:warning: cart-availability \(cart\) is slowly burning its error budget: 5\.0x over 1d\. No incident opened \(ticket tier\)\./);
+    expect(warnings()[0]).toMatch(
+      /^:warning: cart-availability \(cart\) is slowly burning its error budget: 5\.0x over 1d\. No incident opened \(ticket tier\)\./,
+    );
 
     // Still the same lapse five minutes later: nothing new.
     clock.set(new Date(NOW - 32 * HOUR + 5 * MINUTE));
@@ -184,7 +203,9 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
     // A second lapse: ten hours into the second burn the 3d/6h tier fires, and the team hears once more.
     clock.set(new Date(NOW));
     const again = await evaluate('slow-burn');
-    expect(again.alerts.filter((alert: { firing: boolean }) => alert.firing).map((alert: { tier: string; long: string }) => `${alert.tier} ${alert.long}`)).toEqual(['ticket 3d']);
+    expect(
+      again.alerts.filter((alert: { firing: boolean }) => alert.firing).map((alert: { tier: string; long: string }) => `${alert.tier} ${alert.long}`),
+    ).toEqual(['ticket 3d']);
     await policyDone('slow-burn');
     expect(warnings()).toHaveLength(2);
     expect(messagesTo('orders')).toHaveLength(2);
@@ -269,7 +290,8 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
     expect(first).toMatchObject({ sent: ['orders', 'payments', 'search'], failed: ['ledger'], undeliverable: [], alreadySent: [] });
     expect([digestsIn('ledger').length, deliveredTo('ledger')]).toEqual([1, []]);
     expect(await row('ledger')).toEqual({ delivered: false, attempts: 1, failure: 'failed' });
-    for (const team of ['orders', 'payments', 'search']) expect([team, deliveredTo(team).length, await row(team)]).toEqual([team, 1, { delivered: true, attempts: 1, failure: null }]);
+    for (const team of ['orders', 'payments', 'search'])
+      expect([team, deliveredTo(team).length, await row(team)]).toEqual([team, 1, { delivered: true, attempts: 1, failure: null }]);
     const [digest] = digestsIn('payments');
     expect(digest).toContain('Weekly reliability digest for payments — 2025-02-24 to 2025-03-03');
     expect(digest).toContain('SLOs at risk');
@@ -334,17 +356,30 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
     const slos = api.app.get(SloService);
     const oneByOne = await Promise.all(slugs.map((slug) => slos.teamRollup(slug)));
     expect(await slos.teamRollups(slugs)).toEqual(oneByOne);
-    expect(oneByOne.map((rollup) => [rollup.team, rollup.slos.length])).toEqual([['search', 1], ['ledger', 1], ['no-slos', 0], ['orders', 1], ['payments', 1]]);
+    expect(oneByOne.map((rollup) => [rollup.team, rollup.slos.length])).toEqual([
+      ['search', 1],
+      ['ledger', 1],
+      ['no-slos', 0],
+      ['orders', 1],
+      ['payments', 1],
+    ]);
     expect(await slos.teamRollups([])).toEqual([]);
 
     // The insights answer lists the SLOs with the least budget left, of one team or of all.
     const insights = (query: string) => api.http.get(`/api/v1/insights/incidents?${query}`).set(api.admin);
     const everyTeam = (await insights('')).body.slosWithLeastBudget as Array<{ name: string; team: string; errorBudgetRemaining: number }>;
-    expect(everyTeam.map((slo) => slo.name).slice(0, 2).sort()).toEqual(['billing-availability', 'checkout-availability']);
+    expect(
+      everyTeam
+        .map((slo) => slo.name)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['billing-availability', 'checkout-availability']);
     expect(everyTeam.map((slo) => slo.errorBudgetRemaining)).toEqual([...everyTeam.map((slo) => slo.errorBudgetRemaining)].sort((a, b) => a - b));
     expect(everyTeam).toHaveLength(4);
     const ledger = (await insights('team=ledger')).body;
-    expect(ledger.slosWithLeastBudget).toEqual([expect.objectContaining({ name: 'billing-availability', team: 'ledger', service: 'billing', state: expect.any(String) })]);
+    expect(ledger.slosWithLeastBudget).toEqual([
+      expect.objectContaining({ name: 'billing-availability', team: 'ledger', service: 'billing', state: expect.any(String) }),
+    ]);
     expect(ledger.slosWithLeastBudget[0].errorBudgetRemaining).toBeLessThanOrEqual(0);
 
     const form = await api.http.get('/dashboard/login');

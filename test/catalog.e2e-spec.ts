@@ -11,7 +11,10 @@ describe('catalog: teams, services and team tokens', () => {
   });
 
   async function createTeam(slug: string, extra: Record<string, unknown> = {}) {
-    const response = await api.http.post('/api/v1/teams').set(api.admin).send({ slug, name: `Team ${slug}`, ...extra });
+    const response = await api.http
+      .post('/api/v1/teams')
+      .set(api.admin)
+      .send({ slug, name: `Team ${slug}`, ...extra });
     expect(response.status).toBe(201);
     return response.body;
   }
@@ -106,7 +109,10 @@ describe('catalog: teams, services and team tokens', () => {
     });
 
     it('answers an oversized body with 413', async () => {
-      const response = await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'big', name: 'x'.repeat(400_000) });
+      const response = await api.http
+        .post('/api/v1/teams')
+        .set(api.admin)
+        .send({ slug: 'big', name: 'x'.repeat(400_000) });
       expect(response.status).toBe(413);
       expect(response.body.error).toBe('payload_too_large');
     });

@@ -33,10 +33,16 @@ describe('incident history, deployments and delivery insights', () => {
     for (const slug of ['payments', 'search']) {
       await api.http.post('/api/v1/teams').set(api.admin).send({ slug, name: slug }).expect(201);
     }
-    for (const [slug, team] of [['checkout', 'payments'], ['ledger', 'payments'], ['query', 'search']]) {
+    for (const [slug, team] of [
+      ['checkout', 'payments'],
+      ['ledger', 'payments'],
+      ['query', 'search'],
+    ]) {
       await api.http.post('/api/v1/services').set(api.admin).send({ slug, name: slug, team }).expect(201);
     }
-    const token = async (team: string) => ({ Authorization: `Bearer ${(await api.http.post(`/api/v1/teams/${team}/tokens`).set(api.admin).send({ name: 't' })).body.token}` });
+    const token = async (team: string) => ({
+      Authorization: `Bearer ${(await api.http.post(`/api/v1/teams/${team}/tokens`).set(api.admin).send({ name: 't' })).body.token}`,
+    });
     payments = await token('payments');
     search = await token('search');
   });
@@ -73,34 +79,64 @@ describe('incident history, deployments and delivery insights', () => {
     it('reports the failing line and field and stores nothing when one line is invalid', async () => {
       const before = await countRows('incidents');
       const bad = [lines[0], { ...lines[1], resolvedAt: '2026-12-24T00:00:00Z' }, lines[2]];
-      const response = await api.http.post('/api/v1/incidents/import').set(search).set('Content-Type', 'application/x-ndjson').send(bad.map((line) => JSON.stringify(line)).join('\n'));
+      const response = await api.http
+        .post('/api/v1/incidents/import')
+        .set(search)
+        .set('Content-Type', 'application/x-ndjson')
+        .send(bad.map((line) => JSON.stringify(line)).join('\n'));
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ field: 'resolvedAt', message: expect.stringMatching(/^line 2: /) });
-      const shape = await api.http.post('/api/v1/incidents/import').set(search).send([lines[0], { ...lines[1], acknowledgedAt: 'yesterday' }]);
+      const shape = await api.http
+        .post('/api/v1/incidents/import')
+        .set(search)
+        .send([lines[0], { ...lines[1], acknowledgedAt: 'yesterday' }]);
       expect(shape.status).toBe(400);
       expect(shape.body).toMatchObject({ field: 'acknowledgedAt', message: expect.stringMatching(/^line 2: /) });
-      const order = await api.http.post('/api/v1/incidents/import').set(search).send([lines[0], lines[1], { ...lines[2], acknowledgedAt: lines[2].startedAt }]);
+      const order = await api.http
+        .post('/api/v1/incidents/import')
+        .set(search)
+        .send([lines[0], lines[1], { ...lines[2], acknowledgedAt: lines[2].startedAt }]);
       expect(order.status).toBe(400);
       expect(order.body).toMatchObject({ field: 'acknowledgedAt', message: expect.stringMatching(/^line 3: /) });
-      const notJson = await api.http.post('/api/v1/incidents/import').set(search).set('Content-Type', 'application/x-ndjson').send(`${JSON.stringify(lines[0])}\n\n{oops`);
+      const notJson = await api.http
+        .post('/api/v1/incidents/import')
+        .set(search)
+        .set('Content-Type', 'application/x-ndjson')
+        .send(`${JSON.stringify(lines[0])}\n\n{oops`);
       expect(notJson.status).toBe(400);
       expect(notJson.body.message).toMatch(/^line 3: /);
-      const otherTeam = await api.http.post('/api/v1/incidents/import').set(payments).send([{ ...lines[0], team: 'payments', services: undefined }, lines[1]]);
+      const otherTeam = await api.http
+        .post('/api/v1/incidents/import')
+        .set(payments)
+        .send([{ ...lines[0], team: 'payments', services: undefined }, lines[1]]);
       expect(otherTeam.status).toBe(403);
       expect(otherTeam.body).toMatchObject({ field: 'team', message: expect.stringMatching(/^line 2: /) });
       // Its own team, but another team's services: the ownership rule names the field (issue 18).
-      const otherServices = await api.http.post('/api/v1/incidents/import').set(payments).send([{ ...lines[0], team: 'payments' }]);
+      const otherServices = await api.http
+        .post('/api/v1/incidents/import')
+        .set(payments)
+        .send([{ ...lines[0], team: 'payments' }]);
       expect(otherServices.status).toBe(403);
       expect(otherServices.body).toMatchObject({ field: 'services', message: expect.stringMatching(/^line 1: /) });
       expect(await countRows('incidents')).toBe(before);
     });
 
     it('imports with the real times, announces nothing, and MTTA/MTTR medians equal the imported ones', async () => {
-      const response = await api.http.post('/api/v1/incidents/import').set(search).set('Content-Type', 'application/x-ndjson').send(lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+      const response = await api.http
+        .post('/api/v1/incidents/import')
+        .set(search)
+        .set('Content-Type', 'application/x-ndjson')
+        .send(lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ imported: 5, unchanged: 0 });
       const first = await api.http.get(`/api/v1/incidents/${response.body.items[0].id}`).set(search);
-      expect(first.body).toMatchObject({ status: 'resolved', announce: false, externalId: 'PD-1000', startedAt: lines[0].startedAt, resolvedAt: lines[0].resolvedAt });
+      expect(first.body).toMatchObject({
+        status: 'resolved',
+        announce: false,
+        externalId: 'PD-1000',
+        startedAt: lines[0].startedAt,
+        resolvedAt: lines[0].resolvedAt,
+      });
       expect(first.body.slack).toEqual({ channelId: null, channelName: null, syncState: 'none' });
 
       const insights = await api.http.get('/api/v1/insights/incidents?from=2026-11-01&to=2026-12-01&team=search').set(search);
@@ -132,9 +168,23 @@ describe('incident history, deployments and delivery insights', () => {
     });
 
     it('announce:false on POST stores without Slack, while an announced incident gets its channel', async () => {
-      const quiet = await api.http.post('/api/v1/incidents').set(payments).send({ title: 'Old outage', severity: 'SEV2', team: 'payments', announce: false, startedAt: '2026-11-01T10:00:00Z', detectedAt: '2026-11-01T10:02:00Z', status: 'resolved', resolvedAt: '2026-11-01T11:00:00Z' });
+      const quiet = await api.http.post('/api/v1/incidents').set(payments).send({
+        title: 'Old outage',
+        severity: 'SEV2',
+        team: 'payments',
+        announce: false,
+        startedAt: '2026-11-01T10:00:00Z',
+        detectedAt: '2026-11-01T10:02:00Z',
+        status: 'resolved',
+        resolvedAt: '2026-11-01T11:00:00Z',
+      });
       expect(quiet.status).toBe(201);
-      expect(quiet.body).toMatchObject({ announce: false, acknowledgedAt: null, resolvedAt: '2026-11-01T11:00:00.000Z', detectedAt: '2026-11-01T10:02:00.000Z' });
+      expect(quiet.body).toMatchObject({
+        announce: false,
+        acknowledgedAt: null,
+        resolvedAt: '2026-11-01T11:00:00.000Z',
+        detectedAt: '2026-11-01T10:02:00.000Z',
+      });
       const loud = await api.http.post('/api/v1/incidents').set(payments).send({ title: 'Live outage', severity: 'SEV2', team: 'payments' });
       expect(loud.status).toBe(201);
       await slackIdle(api);
@@ -151,20 +201,33 @@ describe('incident history, deployments and delivery insights', () => {
       ['resolvedAt before startedAt', { startedAt: '2026-11-20T10:00:00Z', status: 'resolved', resolvedAt: '2026-11-20T09:00:00Z' }, 'resolvedAt'],
     ])('POST with %s → 400 naming %s, nothing written', async (_label, times, field) => {
       const before = await countRows('incidents');
-      const response = await api.http.post('/api/v1/incidents').set(payments).send({ title: 'Bad times', severity: 'SEV3', team: 'payments', announce: false, ...times });
+      const response = await api.http
+        .post('/api/v1/incidents')
+        .set(payments)
+        .send({ title: 'Bad times', severity: 'SEV3', team: 'payments', announce: false, ...times });
       expect(response.status).toBe(400);
       expect(response.body.field).toBe(field);
       expect(await countRows('incidents')).toBe(before);
     });
 
     it('PATCH sets real times with the ordering rules', async () => {
-      const created = await api.http.post('/api/v1/incidents').set(payments).send({ title: 'Edit times', severity: 'SEV3', team: 'payments', announce: false, startedAt: '2026-11-25T09:00:00Z', detectedAt: '2026-11-25T09:10:00Z' });
+      const created = await api.http.post('/api/v1/incidents').set(payments).send({
+        title: 'Edit times',
+        severity: 'SEV3',
+        team: 'payments',
+        announce: false,
+        startedAt: '2026-11-25T09:00:00Z',
+        detectedAt: '2026-11-25T09:10:00Z',
+      });
       const id = created.body.id as string;
       const early = await api.http.patch(`/api/v1/incidents/${id}`).set(payments).send({ acknowledgedAt: '2026-11-25T09:05:00Z' });
       expect([early.status, early.body.field]).toEqual([400, 'acknowledgedAt']);
       const open = await api.http.patch(`/api/v1/incidents/${id}`).set(payments).send({ resolvedAt: '2026-11-25T12:00:00Z' });
       expect([open.status, open.body.field]).toEqual([400, 'resolvedAt']);
-      const done = await api.http.patch(`/api/v1/incidents/${id}`).set(payments).send({ acknowledgedAt: '2026-11-25T09:20:00Z', status: 'resolved', resolvedAt: '2026-11-25T12:00:00Z' });
+      const done = await api.http
+        .patch(`/api/v1/incidents/${id}`)
+        .set(payments)
+        .send({ acknowledgedAt: '2026-11-25T09:20:00Z', status: 'resolved', resolvedAt: '2026-11-25T12:00:00Z' });
       expect(done.status).toBe(200);
       expect(done.body).toMatchObject({ status: 'resolved', acknowledgedAt: '2026-11-25T09:20:00.000Z', resolvedAt: '2026-11-25T12:00:00.000Z' });
       const later = await api.http.patch(`/api/v1/incidents/${id}`).set(payments).send({ resolvedAt: '2026-11-25T13:00:00Z' });
@@ -175,8 +238,30 @@ describe('incident history, deployments and delivery insights', () => {
   describe('duplicates', () => {
     it('resolves an incident as a duplicate, links both ways and leaves it out of counts and MTTx', async () => {
       const base = { severity: 'SEV2', team: 'payments', type: 'dependency', announce: false };
-      const original = (await api.http.post('/api/v1/incidents').set(payments).send({ ...base, title: 'Bank API down', startedAt: '2026-11-28T10:00:00Z', detectedAt: '2026-11-28T10:00:00Z', acknowledgedAt: '2026-11-28T10:10:00Z' })).body;
-      const duplicate = (await api.http.post('/api/v1/incidents').set(payments).send({ ...base, title: 'Payments failing', startedAt: '2026-11-28T10:01:00Z', detectedAt: '2026-11-28T10:01:00Z', acknowledgedAt: '2026-11-28T10:50:00Z' })).body;
+      const original = (
+        await api.http
+          .post('/api/v1/incidents')
+          .set(payments)
+          .send({
+            ...base,
+            title: 'Bank API down',
+            startedAt: '2026-11-28T10:00:00Z',
+            detectedAt: '2026-11-28T10:00:00Z',
+            acknowledgedAt: '2026-11-28T10:10:00Z',
+          })
+      ).body;
+      const duplicate = (
+        await api.http
+          .post('/api/v1/incidents')
+          .set(payments)
+          .send({
+            ...base,
+            title: 'Payments failing',
+            startedAt: '2026-11-28T10:01:00Z',
+            detectedAt: '2026-11-28T10:01:00Z',
+            acknowledgedAt: '2026-11-28T10:50:00Z',
+          })
+      ).body;
       const insights = () => api.http.get('/api/v1/insights/incidents?from=2026-11-28&to=2026-11-29&team=payments').set(payments);
       expect((await insights()).body.byTeam[0].count).toBe(2);
 
@@ -191,7 +276,9 @@ describe('incident history, deployments and delivery insights', () => {
       const originalNow = await api.http.get(`/api/v1/incidents/${original.id}`).set(payments);
       expect(originalNow.body.duplicates).toEqual([{ id: duplicate.id, reference: duplicate.reference }]);
       const timeline = await api.http.get(`/api/v1/incidents/${original.id}/timeline`).set(payments);
-      expect(timeline.body.items.some((event: { kind: string; body: string }) => event.kind === 'internal_note' && event.body.includes(duplicate.reference))).toBe(true);
+      expect(
+        timeline.body.items.some((event: { kind: string; body: string }) => event.kind === 'internal_note' && event.body.includes(duplicate.reference)),
+      ).toBe(true);
 
       clock.set(new Date('2026-11-28T11:00:00Z'));
       await api.http.patch(`/api/v1/incidents/${original.id}`).set(payments).send({ status: 'resolved' }).expect(200);
@@ -203,7 +290,12 @@ describe('incident history, deployments and delivery insights', () => {
       expect(after.mttrSeconds).toEqual({ median: 3600, p90: 3600 });
 
       // Another team may not name this team's incident.
-      const theirs = (await api.http.post('/api/v1/incidents').set(search).send({ ...base, team: 'search', title: 'Theirs' })).body;
+      const theirs = (
+        await api.http
+          .post('/api/v1/incidents')
+          .set(search)
+          .send({ ...base, team: 'search', title: 'Theirs' })
+      ).body;
       const forbidden = await api.http.patch(`/api/v1/incidents/${theirs.id}`).set(search).send({ duplicateOf: original.id });
       expect([forbidden.status, forbidden.body.field]).toEqual([403, 'duplicateOf']);
       expect((await api.http.get(`/api/v1/incidents/${theirs.id}`).set(search)).body.duplicateOf).toBeNull();
@@ -218,7 +310,15 @@ describe('incident history, deployments and delivery insights', () => {
     const deploy = (headers: Record<string, string>, body: Record<string, unknown>, key?: string) => {
       const request = api.http.post('/api/v1/deployments').set(headers);
       if (key) request.set('Idempotency-Key', key);
-      return request.send({ service: 'checkout', environment: 'production', version: 'v1', status: 'succeeded', startedAt: '2026-11-30T10:00:00Z', finishedAt: '2026-11-30T10:05:00Z', ...body });
+      return request.send({
+        service: 'checkout',
+        environment: 'production',
+        version: 'v1',
+        status: 'succeeded',
+        startedAt: '2026-11-30T10:00:00Z',
+        finishedAt: '2026-11-30T10:05:00Z',
+        ...body,
+      });
     };
 
     it('records once per Idempotency-Key', async () => {
@@ -251,8 +351,10 @@ describe('incident history, deployments and delivery insights', () => {
 
     it("keeps teams apart: another team's service, deployment or incident → 403 naming the field, nothing written", async () => {
       const ours = (await deploy(payments, { version: 'v-ours' })).body;
-      const incident = (await api.http.post('/api/v1/incidents').set(payments).send({ title: 'Ours', severity: 'SEV3', team: 'payments', announce: false })).body;
-      const theirIncident = (await api.http.post('/api/v1/incidents').set(search).send({ title: 'Theirs', severity: 'SEV3', team: 'search', announce: false })).body;
+      const incident = (await api.http.post('/api/v1/incidents').set(payments).send({ title: 'Ours', severity: 'SEV3', team: 'payments', announce: false }))
+        .body;
+      const theirIncident = (await api.http.post('/api/v1/incidents').set(search).send({ title: 'Theirs', severity: 'SEV3', team: 'search', announce: false }))
+        .body;
       const before = await countRows('deployments');
 
       const service = await deploy(search, { service: 'checkout' });
@@ -264,22 +366,49 @@ describe('incident history, deployments and delivery insights', () => {
       const linked = await api.http.patch(`/api/v1/incidents/${theirIncident.id}`).set(search).send({ causedByDeploymentId: ours.id });
       expect([linked.status, linked.body.field]).toEqual([403, 'causedByDeploymentId']);
       expect((await api.http.get(`/api/v1/incidents/${theirIncident.id}`).set(search)).body.causedByDeploymentId).toBeNull();
-      const declared = await api.http.post('/api/v1/incidents').set(search).send({ title: 'Theirs 2', severity: 'SEV3', team: 'search', announce: false, causedByDeploymentId: ours.id });
+      const declared = await api.http
+        .post('/api/v1/incidents')
+        .set(search)
+        .send({ title: 'Theirs 2', severity: 'SEV3', team: 'search', announce: false, causedByDeploymentId: ours.id });
       expect([declared.status, declared.body.field]).toEqual([403, 'causedByDeploymentId']);
 
       expect((await api.http.get(`/api/v1/deployments/${ours.id}`).set(search)).status).toBe(404);
       const theirList = await api.http.get('/api/v1/deployments?limit=200').set(search);
       expect(theirList.body.items.every((item: { team: string }) => item.team === 'search')).toBe(true);
-      const unknown = await api.http.patch(`/api/v1/incidents/${incident.id}`).set(payments).send({ causedByDeploymentId: '00000000-0000-4000-8000-000000000000' });
+      const unknown = await api.http
+        .patch(`/api/v1/incidents/${incident.id}`)
+        .set(payments)
+        .send({ causedByDeploymentId: '00000000-0000-4000-8000-000000000000' });
       expect([unknown.status, unknown.body.field]).toEqual([400, 'causedByDeploymentId']);
     });
 
     it("suggests the production deployments of the incident's services in the 2 hours before it started", async () => {
-      const inWindow = (await deploy(payments, { service: 'ledger', version: 'v-suggest', startedAt: '2026-11-29T08:50:00Z', finishedAt: '2026-11-29T09:00:00Z' })).body;
+      const inWindow = (
+        await deploy(payments, { service: 'ledger', version: 'v-suggest', startedAt: '2026-11-29T08:50:00Z', finishedAt: '2026-11-29T09:00:00Z' })
+      ).body;
       await deploy(payments, { service: 'ledger', version: 'v-too-old', startedAt: '2026-11-29T06:00:00Z', finishedAt: '2026-11-29T06:30:00Z' }).expect(201);
       await deploy(payments, { service: 'ledger', version: 'v-after', startedAt: '2026-11-29T10:10:00Z', finishedAt: '2026-11-29T10:20:00Z' }).expect(201);
-      await deploy(payments, { service: 'ledger', environment: 'staging', version: 'v-staging', startedAt: '2026-11-29T09:00:00Z', finishedAt: '2026-11-29T09:10:00Z' }).expect(201);
-      const incident = (await api.http.post('/api/v1/incidents').set(payments).send({ title: 'Ledger drift', severity: 'SEV3', team: 'payments', services: ['ledger'], announce: false, startedAt: '2026-11-29T10:00:00Z', detectedAt: '2026-11-29T10:05:00Z' })).body;
+      await deploy(payments, {
+        service: 'ledger',
+        environment: 'staging',
+        version: 'v-staging',
+        startedAt: '2026-11-29T09:00:00Z',
+        finishedAt: '2026-11-29T09:10:00Z',
+      }).expect(201);
+      const incident = (
+        await api.http
+          .post('/api/v1/incidents')
+          .set(payments)
+          .send({
+            title: 'Ledger drift',
+            severity: 'SEV3',
+            team: 'payments',
+            services: ['ledger'],
+            announce: false,
+            startedAt: '2026-11-29T10:00:00Z',
+            detectedAt: '2026-11-29T10:05:00Z',
+          })
+      ).body;
       const suggestions = await api.http.get(`/api/v1/incidents/${incident.reference}/suggested-deployments`).set(payments);
       expect(suggestions.status).toBe(200);
       expect(suggestions.body.items.map((item: { id: string }) => item.id)).toEqual([inWindow.id]);
@@ -293,27 +422,97 @@ describe('incident history, deployments and delivery insights', () => {
       for (const slug of ['basket', 'billing']) await api.http.post('/api/v1/services').set(api.admin).send({ slug, name: slug, team: 'orders' }).expect(201);
       const orders = { Authorization: `Bearer ${(await api.http.post('/api/v1/teams/orders/tokens').set(api.admin).send({ name: 't' })).body.token}` };
       const put = async (body: Record<string, unknown>) => {
-        const response = await api.http.post('/api/v1/deployments').set(orders).send({ environment: 'production', version: 'v', ...body });
+        const response = await api.http
+          .post('/api/v1/deployments')
+          .set(orders)
+          .send({ environment: 'production', version: 'v', ...body });
         expect(response.status).toBe(201);
         return response.body as { id: string };
       };
-      const d1 = await put({ service: 'basket', status: 'succeeded', startedAt: '2026-11-02T09:50:00Z', finishedAt: '2026-11-02T10:00:00Z', commitAt: '2026-11-02T08:00:00Z' });
-      await put({ service: 'basket', status: 'failed', startedAt: '2026-11-03T09:55:00Z', finishedAt: '2026-11-03T10:00:00Z', commitAt: '2026-11-03T09:00:00Z' });
-      const i1 = (await api.http.post('/api/v1/incidents').set(orders).send({ title: 'Basket broken by d1', severity: 'SEV2', team: 'orders', announce: false, causedByDeploymentId: d1.id, startedAt: '2026-11-02T10:30:00Z', detectedAt: '2026-11-02T10:30:00Z', status: 'resolved', resolvedAt: '2026-11-02T12:00:00Z' })).body;
+      const d1 = await put({
+        service: 'basket',
+        status: 'succeeded',
+        startedAt: '2026-11-02T09:50:00Z',
+        finishedAt: '2026-11-02T10:00:00Z',
+        commitAt: '2026-11-02T08:00:00Z',
+      });
+      await put({
+        service: 'basket',
+        status: 'failed',
+        startedAt: '2026-11-03T09:55:00Z',
+        finishedAt: '2026-11-03T10:00:00Z',
+        commitAt: '2026-11-03T09:00:00Z',
+      });
+      const i1 = (
+        await api.http.post('/api/v1/incidents').set(orders).send({
+          title: 'Basket broken by d1',
+          severity: 'SEV2',
+          team: 'orders',
+          announce: false,
+          causedByDeploymentId: d1.id,
+          startedAt: '2026-11-02T10:30:00Z',
+          detectedAt: '2026-11-02T10:30:00Z',
+          status: 'resolved',
+          resolvedAt: '2026-11-02T12:00:00Z',
+        })
+      ).body;
       expect(i1.causedByDeploymentId).toBe(d1.id);
-      await put({ service: 'basket', status: 'succeeded', startedAt: '2026-11-03T10:20:00Z', finishedAt: '2026-11-03T10:30:00Z', commitAt: '2026-11-03T09:30:00Z', fixesIncidentId: i1.reference });
+      await put({
+        service: 'basket',
+        status: 'succeeded',
+        startedAt: '2026-11-03T10:20:00Z',
+        finishedAt: '2026-11-03T10:30:00Z',
+        commitAt: '2026-11-03T09:30:00Z',
+        fixesIncidentId: i1.reference,
+      });
       await put({ service: 'billing', status: 'rolled_back', startedAt: '2026-11-04T23:50:00Z', finishedAt: '2026-11-05T00:00:00Z' });
-      const d5 = await put({ service: 'billing', status: 'succeeded', startedAt: '2026-11-05T23:50:00Z', finishedAt: '2026-11-06T00:00:00Z', commitAt: '2026-11-05T23:00:00Z' });
+      const d5 = await put({
+        service: 'billing',
+        status: 'succeeded',
+        startedAt: '2026-11-05T23:50:00Z',
+        finishedAt: '2026-11-06T00:00:00Z',
+        commitAt: '2026-11-05T23:00:00Z',
+      });
       await put({ service: 'basket', environment: 'staging', status: 'failed', startedAt: '2026-11-04T00:00:00Z', finishedAt: '2026-11-04T00:10:00Z' });
-      await put({ service: 'basket', status: 'succeeded', startedAt: '2026-10-27T23:00:00Z', finishedAt: '2026-10-28T00:00:00Z', commitAt: '2026-10-27T00:00:00Z' });
+      await put({
+        service: 'basket',
+        status: 'succeeded',
+        startedAt: '2026-10-27T23:00:00Z',
+        finishedAt: '2026-10-28T00:00:00Z',
+        commitAt: '2026-10-27T00:00:00Z',
+      });
       // An incident naming d5 that is a duplicate does not make d5 failed.
-      const i2 = (await api.http.post('/api/v1/incidents').set(orders).send({ title: 'Same as i1', severity: 'SEV2', team: 'orders', announce: false, causedByDeploymentId: d5.id, startedAt: '2026-11-06T01:00:00Z', detectedAt: '2026-11-06T01:00:00Z' })).body;
+      const i2 = (
+        await api.http.post('/api/v1/incidents').set(orders).send({
+          title: 'Same as i1',
+          severity: 'SEV2',
+          team: 'orders',
+          announce: false,
+          causedByDeploymentId: d5.id,
+          startedAt: '2026-11-06T01:00:00Z',
+          detectedAt: '2026-11-06T01:00:00Z',
+        })
+      ).body;
       await api.http.patch(`/api/v1/incidents/${i2.id}`).set(orders).send({ duplicateOf: i1.reference }).expect(200);
 
       const response = await api.http.get('/api/v1/insights/delivery?from=2026-11-01&to=2026-11-08&team=orders').set(orders);
       expect(response.status).toBe(200);
-      const none = { deployments: 0, deploymentsPerDay: 0, changeFailureRate: null, failedDeploymentRecoveryTimeSeconds: { median: null, p90: null }, leadTimeForChangesSeconds: { median: null, p90: null }, deploymentReworkRate: null };
-      const previousBasket = { deployments: 1, deploymentsPerDay: 1 / 7, changeFailureRate: 0, failedDeploymentRecoveryTimeSeconds: { median: null, p90: null }, leadTimeForChangesSeconds: { median: 86400, p90: 86400 }, deploymentReworkRate: 0 };
+      const none = {
+        deployments: 0,
+        deploymentsPerDay: 0,
+        changeFailureRate: null,
+        failedDeploymentRecoveryTimeSeconds: { median: null, p90: null },
+        leadTimeForChangesSeconds: { median: null, p90: null },
+        deploymentReworkRate: null,
+      };
+      const previousBasket = {
+        deployments: 1,
+        deploymentsPerDay: 1 / 7,
+        changeFailureRate: 0,
+        failedDeploymentRecoveryTimeSeconds: { median: null, p90: null },
+        leadTimeForChangesSeconds: { median: 86400, p90: 86400 },
+        deploymentReworkRate: 0,
+      };
       expect(response.body).toEqual({
         from: '2026-11-01T00:00:00.000Z',
         to: '2026-11-08T00:00:00.000Z',
@@ -333,8 +532,28 @@ describe('incident history, deployments and delivery insights', () => {
           },
         ],
         byService: [
-          { team: 'orders', service: 'basket', deployments: 3, deploymentsPerDay: 3 / 7, changeFailureRate: 2 / 3, failedDeploymentRecoveryTimeSeconds: { median: 4500, p90: 6660 }, leadTimeForChangesSeconds: { median: 5400, p90: 6840 }, deploymentReworkRate: 1 / 3, previous: previousBasket },
-          { team: 'orders', service: 'billing', deployments: 2, deploymentsPerDay: 2 / 7, changeFailureRate: 1 / 2, failedDeploymentRecoveryTimeSeconds: { median: 86400, p90: 86400 }, leadTimeForChangesSeconds: { median: 3600, p90: 3600 }, deploymentReworkRate: 0, previous: none },
+          {
+            team: 'orders',
+            service: 'basket',
+            deployments: 3,
+            deploymentsPerDay: 3 / 7,
+            changeFailureRate: 2 / 3,
+            failedDeploymentRecoveryTimeSeconds: { median: 4500, p90: 6660 },
+            leadTimeForChangesSeconds: { median: 5400, p90: 6840 },
+            deploymentReworkRate: 1 / 3,
+            previous: previousBasket,
+          },
+          {
+            team: 'orders',
+            service: 'billing',
+            deployments: 2,
+            deploymentsPerDay: 2 / 7,
+            changeFailureRate: 1 / 2,
+            failedDeploymentRecoveryTimeSeconds: { median: 86400, p90: 86400 },
+            leadTimeForChangesSeconds: { median: 3600, p90: 3600 },
+            deploymentReworkRate: 0,
+            previous: none,
+          },
         ],
       });
     });
@@ -397,7 +616,12 @@ describe('incident history, deployments and delivery insights', () => {
       await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'fleet', name: 'Fleet' }).expect(201);
       await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'edge', name: 'Edge' }).expect(201);
       const services = ['fleet-a', 'fleet-b', 'edge-a', 'edge-b', 'edge-c'];
-      for (const slug of services) await api.http.post('/api/v1/services').set(api.admin).send({ slug, name: slug, team: slug.split('-')[0] }).expect(201);
+      for (const slug of services)
+        await api.http
+          .post('/api/v1/services')
+          .set(api.admin)
+          .send({ slug, name: slug, team: slug.split('-')[0] })
+          .expect(201);
       const next = random(24);
       const end = Date.parse('2026-12-01T00:00:00Z');
       const environments = ['production', 'production', 'production', 'staging'];
@@ -429,17 +653,43 @@ describe('incident history, deployments and delivery insights', () => {
           [`Caused ${index}`, resolvedAt ? 'resolved' : 'investigating', deployment.team, startedAt, resolvedAt, deployment.id, duplicateOf],
         );
         if (duplicateOf === null && original === null) original = row.id;
-        if (next() < 0.3) await dataSource.query(`UPDATE deployments SET fixes_incident_id = $1 WHERE id = (SELECT id FROM deployments WHERE finished_at > $2 ORDER BY finished_at LIMIT 1)`, [row.id, startedAt]);
+        if (next() < 0.3)
+          await dataSource.query(
+            `UPDATE deployments SET fixes_incident_id = $1 WHERE id = (SELECT id FROM deployments WHERE finished_at > $2 ORDER BY finished_at LIMIT 1)`,
+            [row.id, startedAt],
+          );
       }
-      const stored: Array<{ id: string; team: string; service: string; environment: string; status: DeliveryDeployment['status']; finished_at: Date; commit_at: Date | null; fixes_incident_id: string | null }> = await dataSource.query(
+      const stored: Array<{
+        id: string;
+        team: string;
+        service: string;
+        environment: string;
+        status: DeliveryDeployment['status'];
+        finished_at: Date;
+        commit_at: Date | null;
+        fixes_incident_id: string | null;
+      }> = await dataSource.query(
         `SELECT d.id, t.slug AS team, s.slug AS service, d.environment, d.status, d.finished_at, d.commit_at, d.fixes_incident_id FROM deployments d JOIN services s ON s.id = d.service_id JOIN teams t ON t.id = s.team_id`,
       );
       const links: Array<{ caused_by_deployment_id: string; resolved_at: Date | null; duplicate: boolean }> = await dataSource.query(
         `SELECT caused_by_deployment_id, resolved_at, duplicate_of_id IS NOT NULL AS duplicate FROM incidents WHERE caused_by_deployment_id IS NOT NULL`,
       );
       expect(links.some((link) => link.duplicate)).toBe(true);
-      const all: DeliveryDeployment[] = stored.map((row) => ({ id: row.id, team: row.team, service: row.service, environment: row.environment, status: row.status, finishedAt: row.finished_at, commitAt: row.commit_at, fixesIncidentId: row.fixes_incident_id }));
-      const incidentLinks: DeliveryIncidentLink[] = links.map((link) => ({ causedByDeploymentId: link.caused_by_deployment_id, resolvedAt: link.resolved_at, duplicate: link.duplicate }));
+      const all: DeliveryDeployment[] = stored.map((row) => ({
+        id: row.id,
+        team: row.team,
+        service: row.service,
+        environment: row.environment,
+        status: row.status,
+        finishedAt: row.finished_at,
+        commitAt: row.commit_at,
+        fixesIncidentId: row.fixes_incident_id,
+      }));
+      const incidentLinks: DeliveryIncidentLink[] = links.map((link) => ({
+        causedByDeploymentId: link.caused_by_deployment_id,
+        resolvedAt: link.resolved_at,
+        duplicate: link.duplicate,
+      }));
       for (const [from, to, team] of [
         ['2026-09-02T00:00:00Z', '2026-12-01T00:00:00Z', undefined],
         ['2026-10-03T05:30:00Z', '2026-10-10T17:00:00Z', undefined],
@@ -448,9 +698,18 @@ describe('incident history, deployments and delivery insights', () => {
         const query = new URLSearchParams({ from, to, ...(team ? { team } : {}) });
         const response = await api.http.get(`/api/v1/insights/delivery?${query}`).set(api.admin);
         expect(response.status).toBe(200);
-        const expected = buildDeliveryInsights(all.filter((deployment) => !team || deployment.team === team), incidentLinks, { from: new Date(from), to: new Date(to) });
+        const expected = buildDeliveryInsights(
+          all.filter((deployment) => !team || deployment.team === team),
+          incidentLinks,
+          { from: new Date(from), to: new Date(to) },
+        );
         expect([from, response.body]).toEqual([from, JSON.parse(JSON.stringify(expected))]);
-        expect(response.body.byTeam.some((row: { changeFailureRate: number; failedDeploymentRecoveryTimeSeconds: { median: number | null } }) => row.changeFailureRate > 0 && row.failedDeploymentRecoveryTimeSeconds.median !== null)).toBe(true);
+        expect(
+          response.body.byTeam.some(
+            (row: { changeFailureRate: number; failedDeploymentRecoveryTimeSeconds: { median: number | null } }) =>
+              row.changeFailureRate > 0 && row.failedDeploymentRecoveryTimeSeconds.median !== null,
+          ),
+        ).toBe(true);
       }
     });
   });

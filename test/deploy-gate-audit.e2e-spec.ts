@@ -29,7 +29,11 @@ describe('deploy-gate overrides in the audit log', () => {
     const refused = await api.http.get(`/api/v1/services/${service}/deploy-gate`).query({ override: 'security' }).set(asTeam);
     expect([refused.status, refused.body.field]).toEqual([400, 'reason']);
 
-    const overridden = await api.http.get(`/api/v1/services/${service}/deploy-gate`).query({ override: 'security', reason: 'CVE-2026-0001 patch' }).set(asTeam).expect(200);
+    const overridden = await api.http
+      .get(`/api/v1/services/${service}/deploy-gate`)
+      .query({ override: 'security', reason: 'CVE-2026-0001 patch' })
+      .set(asTeam)
+      .expect(200);
     expect(overridden.body).toMatchObject({ service, allowed: true, override: { kind: 'security', reason: 'CVE-2026-0001 patch' } });
 
     // Awaited before the answer: the record is already there (no polling needed).
@@ -51,8 +55,14 @@ describe('deploy-gate overrides in the audit log', () => {
     // Another team's token cannot override this gate: 403, and no audit record of an override.
     const otherTeam = `other-${suffix}`;
     await api.http.post('/api/v1/teams').set(api.admin).send({ slug: otherTeam, name: 'Other team' }).expect(201);
-    const other = (await api.http.post(`/api/v1/teams/${otherTeam}/tokens`).set(api.admin).send({ name: 'ci' }).expect(201)).body as { id: string; token: string };
-    const foreign = await api.http.get(`/api/v1/services/${service}/deploy-gate`).query({ override: 'p0', reason: 'sneak' }).set({ Authorization: `Bearer ${other.token}` });
+    const other = (await api.http.post(`/api/v1/teams/${otherTeam}/tokens`).set(api.admin).send({ name: 'ci' }).expect(201)).body as {
+      id: string;
+      token: string;
+    };
+    const foreign = await api.http
+      .get(`/api/v1/services/${service}/deploy-gate`)
+      .query({ override: 'p0', reason: 'sneak' })
+      .set({ Authorization: `Bearer ${other.token}` });
     expect(foreign.status).toBe(403);
     const afterForeign = await api.http.get('/api/v1/audit').query({ targetType: 'services', targetId: service, limit: 50 }).set(api.admin).expect(200);
     expect((afterForeign.body.items as Array<{ action: string }>).filter((record) => record.action === 'deploy_gate.override')).toHaveLength(1);

@@ -26,17 +26,35 @@ describe('weekly digest: postmortems and overdue follow-ups', () => {
       channels.set(slug, channel.id);
       await api.http.patch(`/api/v1/teams/${slug}`).set(api.admin).send({ slackChannelId: channel.id }).expect(200);
     }
-    const sev1 = await api.http.post('/api/v1/incidents').set(api.admin).send({ title: 'Checkout down', severity: 'SEV1', team: 'payments', visibility: 'internal' }).expect(201);
-    await api.http.post('/api/v1/incidents').set(api.admin).send({ title: 'Slow receipts', severity: 'SEV4', team: 'payments', visibility: 'internal' }).expect(201);
-    const other = await api.http.post('/api/v1/incidents').set(api.admin).send({ title: 'Search down', severity: 'SEV1', team: 'search', visibility: 'internal' }).expect(201);
-    await api.http.post(`/api/v1/incidents/${sev1.body.id}/follow-ups`).set(api.admin).send({ title: 'Add <!channel> retry budget', owner: 'U01ALICE', dueDate: '2026-11-20', priority: 'P1' }).expect(201);
+    const sev1 = await api.http
+      .post('/api/v1/incidents')
+      .set(api.admin)
+      .send({ title: 'Checkout down', severity: 'SEV1', team: 'payments', visibility: 'internal' })
+      .expect(201);
+    await api.http
+      .post('/api/v1/incidents')
+      .set(api.admin)
+      .send({ title: 'Slow receipts', severity: 'SEV4', team: 'payments', visibility: 'internal' })
+      .expect(201);
+    const other = await api.http
+      .post('/api/v1/incidents')
+      .set(api.admin)
+      .send({ title: 'Search down', severity: 'SEV1', team: 'search', visibility: 'internal' })
+      .expect(201);
+    await api.http
+      .post(`/api/v1/incidents/${sev1.body.id}/follow-ups`)
+      .set(api.admin)
+      .send({ title: 'Add <!channel> retry budget', owner: 'U01ALICE', dueDate: '2026-11-20', priority: 'P1' })
+      .expect(201);
     await api.http.post(`/api/v1/incidents/${sev1.body.id}/follow-ups`).set(api.admin).send({ title: 'Not due yet', dueDate: '2026-12-20' }).expect(201);
     await api.http.post(`/api/v1/incidents/${other.body.id}/follow-ups`).set(api.admin).send({ title: 'Search follow-up', dueDate: '2026-11-19' }).expect(201);
 
     clock.set(new Date('2026-11-23T09:30:00Z'));
     const result = await api.app.get(WeeklyDigestService).sendDueDigests();
     expect(result.sent).toEqual(expect.arrayContaining(['payments', 'search']));
-    const posted = slack.calls('chat.postMessage').filter((call) => call.args.channel === channels.get('payments') && JSON.stringify(call.args.blocks).includes('Weekly reliability digest'));
+    const posted = slack
+      .calls('chat.postMessage')
+      .filter((call) => call.args.channel === channels.get('payments') && JSON.stringify(call.args.blocks).includes('Weekly reliability digest'));
     expect(posted).toHaveLength(1);
     const text = JSON.stringify(posted[0].args.blocks);
     expect(text).toContain('*Postmortems*: 0 of 1 required published (1 missing)');

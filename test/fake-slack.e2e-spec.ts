@@ -89,7 +89,9 @@ describe('FakeSlack (used through a real @slack/web-api WebClient)', () => {
       await client.auth.test();
       setTimeout(() => void client.auth.test(), 20);
       await expect(waiting).resolves.toHaveLength(2);
-      await expect(fake.waitForCalls('views.open', 1, 50)).rejects.toThrow('expected 1 views.open call(s) within 50 ms, got 0 (calls seen: auth.test, auth.test)');
+      await expect(fake.waitForCalls('views.open', 1, 50)).rejects.toThrow(
+        'expected 1 views.open call(s) within 50 ms, got 0 (calls seen: auth.test, auth.test)',
+      );
     });
 
     it('records posts to a response_url', async () => {
@@ -150,11 +152,15 @@ describe('FakeSlack (used through a real @slack/web-api WebClient)', () => {
       expect(await failure(client.conversations.invite({ channel: channel!.id!, users: 'U01ALICE' }))).toMatchObject({ data: { error: 'already_in_channel' } });
       expect(await failure(client.conversations.invite({ channel: channel!.id!, users: 'U404' }))).toMatchObject({ data: { error: 'user_not_found' } });
       expect(await failure(client.conversations.invite({ channel: 'C0NOPE', users: 'U01ALICE' }))).toMatchObject({ data: { error: 'channel_not_found' } });
-      expect(await failure(client.conversations.invite({ channel: FAKE_SLACK_GENERAL_CHANNEL, users: 'U01ALICE' }))).toMatchObject({ data: { error: 'not_in_channel' } });
+      expect(await failure(client.conversations.invite({ channel: FAKE_SLACK_GENERAL_CHANNEL, users: 'U01ALICE' }))).toMatchObject({
+        data: { error: 'not_in_channel' },
+      });
     });
 
     it('conversations.join, info and setTopic', async () => {
-      expect(await failure(client.conversations.setTopic({ channel: FAKE_SLACK_GENERAL_CHANNEL, topic: 'x' }))).toMatchObject({ data: { error: 'not_in_channel' } });
+      expect(await failure(client.conversations.setTopic({ channel: FAKE_SLACK_GENERAL_CHANNEL, topic: 'x' }))).toMatchObject({
+        data: { error: 'not_in_channel' },
+      });
       await expect(client.conversations.join({ channel: FAKE_SLACK_GENERAL_CHANNEL })).resolves.toMatchObject({ channel: { is_member: true } });
       await expect(client.conversations.join({ channel: FAKE_SLACK_GENERAL_CHANNEL })).resolves.toMatchObject({ warning: 'already_in_channel' });
       await client.conversations.setTopic({ channel: FAKE_SLACK_GENERAL_CHANNEL, topic: 'INC-7 SEV1 investigating' });
@@ -190,7 +196,9 @@ describe('FakeSlack (used through a real @slack/web-api WebClient)', () => {
       expect(await failure(client.chat.postMessage({ channel: 'C0MISSING', text: 'x' }))).toMatchObject({ data: { error: 'channel_not_found' } });
       const channel = fake.addChannel({ name: 'ops' });
       expect(await failure(client.apiCall('chat.postMessage', { channel: channel.id }))).toMatchObject({ data: { error: 'no_text' } });
-      expect(await failure(client.apiCall('chat.postMessage', { channel: channel.id, blocks: [{ text: 'no type' }] }))).toMatchObject({ data: { error: 'invalid_blocks' } });
+      expect(await failure(client.apiCall('chat.postMessage', { channel: channel.id, blocks: [{ text: 'no type' }] }))).toMatchObject({
+        data: { error: 'invalid_blocks' },
+      });
       await expect(client.chat.postMessage({ channel: '#ops', text: 'by name' })).resolves.toMatchObject({ channel: channel.id });
     });
 
@@ -208,7 +216,9 @@ describe('FakeSlack (used through a real @slack/web-api WebClient)', () => {
       const channel = fake.addChannel({ name: 'inc-5', members: ['U01ALICE'] });
       await expect(client.chat.postEphemeral({ channel: channel.id, user: 'U01ALICE', text: 'only you' })).resolves.toMatchObject({ ok: true });
       expect(fake.lastCall('chat.postEphemeral')?.args).toMatchObject({ user: 'U01ALICE', text: 'only you' });
-      expect(await failure(client.chat.postEphemeral({ channel: channel.id, user: 'U02BOB', text: 'x' }))).toMatchObject({ data: { error: 'user_not_in_channel' } });
+      expect(await failure(client.chat.postEphemeral({ channel: channel.id, user: 'U02BOB', text: 'x' }))).toMatchObject({
+        data: { error: 'user_not_in_channel' },
+      });
     });
 
     it('pins.list, reactions.get and users.info return seeded data', async () => {
@@ -231,7 +241,9 @@ describe('FakeSlack (used through a real @slack/web-api WebClient)', () => {
       expect(reactions.message).toMatchObject({ text: 'error rate graph', reactions: [{ name: 'pushpin', users: ['U02BOB'], count: 1 }] });
       expect(await failure(client.reactions.get({ channel: channel.id, timestamp: '1.000009' }))).toMatchObject({ data: { error: 'message_not_found' } });
 
-      await expect(client.users.info({ user: 'U01ALICE' })).resolves.toMatchObject({ user: { id: 'U01ALICE', name: 'alice', real_name: 'Alice Adams', profile: { email: 'alice@example.com' } } });
+      await expect(client.users.info({ user: 'U01ALICE' })).resolves.toMatchObject({
+        user: { id: 'U01ALICE', name: 'alice', real_name: 'Alice Adams', profile: { email: 'alice@example.com' } },
+      });
       expect(await failure(client.users.info({ user: 'U404' }))).toMatchObject({ data: { error: 'user_not_found' } });
     });
 
@@ -253,7 +265,9 @@ describe('FakeSlack (used through a real @slack/web-api WebClient)', () => {
 
       const updated = await client.views.update({ view_id: opened.view!.id!, hash: opened.view!.hash!, view: modal });
       expect(updated.view?.hash).not.toBe(opened.view?.hash);
-      expect(await failure(client.views.update({ view_id: opened.view!.id!, hash: opened.view!.hash!, view: modal }))).toMatchObject({ data: { error: 'hash_conflict' } });
+      expect(await failure(client.views.update({ view_id: opened.view!.id!, hash: opened.view!.hash!, view: modal }))).toMatchObject({
+        data: { error: 'hash_conflict' },
+      });
       expect(await failure(client.views.update({ view_id: 'V0NOPE', view: modal }))).toMatchObject({ data: { error: 'not_found' } });
     });
 
@@ -261,7 +275,11 @@ describe('FakeSlack (used through a real @slack/web-api WebClient)', () => {
       const error = await failure(
         client.views.open({
           trigger_id: '1.2.abc',
-          view: { type: 'modal', title: { type: 'plain_text', text: 'A title that is far too long for Slack' }, blocks: [{ type: 'input', block_id: 'a', label: { type: 'plain_text', text: 'A' }, element: { type: 'plain_text_input', action_id: 'a' } }] },
+          view: {
+            type: 'modal',
+            title: { type: 'plain_text', text: 'A title that is far too long for Slack' },
+            blocks: [{ type: 'input', block_id: 'a', label: { type: 'plain_text', text: 'A' }, element: { type: 'plain_text_input', action_id: 'a' } }],
+          },
         }),
       );
       expect(error).toMatchObject({ data: { error: 'invalid_arguments' } });
@@ -289,7 +307,12 @@ describe('FakeSlack (used through a real @slack/web-api WebClient)', () => {
       const names: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await client.conversations.list({ types: 'public_channel,private_channel', exclude_archived: true, limit: 2, ...(cursor ? { cursor } : {}) });
+        const page = await client.conversations.list({
+          types: 'public_channel,private_channel',
+          exclude_archived: true,
+          limit: 2,
+          ...(cursor ? { cursor } : {}),
+        });
         expect(page.channels!.length).toBeLessThanOrEqual(2);
         names.push(...page.channels!.map((channel) => channel.name!));
         cursor = page.response_metadata?.next_cursor || undefined;
@@ -467,7 +490,7 @@ describe('signed Slack payloads', () => {
       expect(signSlackRequest(DOC_SECRET, DOC_TIMESTAMP, DOC_BODY)).toBe(DOC_SIGNATURE);
     });
 
-    it("reproduces the documented slash command body byte for byte, and its signature", () => {
+    it('reproduces the documented slash command body byte for byte, and its signature', () => {
       const request = slashCommandRequest(
         DOC_SECRET,
         {
@@ -497,14 +520,19 @@ describe('signed Slack payloads', () => {
         verifySlackRequest({
           signingSecret: SECRET,
           body: request.body,
-          headers: { 'x-slack-signature': request.headers['X-Slack-Signature'], 'x-slack-request-timestamp': Number(request.headers['X-Slack-Request-Timestamp']) },
+          headers: {
+            'x-slack-signature': request.headers['X-Slack-Signature'],
+            'x-slack-request-timestamp': Number(request.headers['X-Slack-Request-Timestamp']),
+          },
           nowMilliseconds: now,
         });
       expect(() => verify(slashCommandRequest(SECRET, { text: 'status resolved' }, { now }))).not.toThrow();
       expect(() => verify(slashCommandRequest(SECRET, {}, { now, staleBySeconds: 299 }))).not.toThrow();
       expect(() => verify(slashCommandRequest(SECRET, {}, { now, signature: 'v0=deadbeef' }))).toThrow('signature mismatch');
       expect(() => verify(slashCommandRequest(SECRET, {}, { now, signWith: 'another-secret' }))).toThrow('signature mismatch');
-      expect(() => verify(slashCommandRequest(SECRET, { text: 'note a' }, { now, tamperBody: (body) => body.replace('note+a', 'note+b') }))).toThrow('signature mismatch');
+      expect(() => verify(slashCommandRequest(SECRET, { text: 'note a' }, { now, tamperBody: (body) => body.replace('note+a', 'note+b') }))).toThrow(
+        'signature mismatch',
+      );
       expect(() => verify(slashCommandRequest(SECRET, {}, { now, staleBySeconds: 301 }))).toThrow('stale');
     });
 
@@ -520,20 +548,51 @@ describe('signed Slack payloads', () => {
 
   describe('shapes', () => {
     it('slash command: form-encoded with the documented fields', () => {
-      const request = slashCommandRequest(SECRET, { text: 'lead <@U02BOB|bob>', channelId: 'C0INC', channelName: 'inc-1-x', responseUrl: 'http://127.0.0.1:1/response-url/a' });
+      const request = slashCommandRequest(SECRET, {
+        text: 'lead <@U02BOB|bob>',
+        channelId: 'C0INC',
+        channelName: 'inc-1-x',
+        responseUrl: 'http://127.0.0.1:1/response-url/a',
+      });
       expect(request.contentType).toBe('application/x-www-form-urlencoded');
       const fields = Object.fromEntries(new URLSearchParams(request.body));
       expect(Object.keys(fields)).toEqual([
-        'token', 'team_id', 'team_domain', 'channel_id', 'channel_name', 'user_id', 'user_name', 'command', 'text', 'api_app_id', 'is_enterprise_install', 'response_url', 'trigger_id',
+        'token',
+        'team_id',
+        'team_domain',
+        'channel_id',
+        'channel_name',
+        'user_id',
+        'user_name',
+        'command',
+        'text',
+        'api_app_id',
+        'is_enterprise_install',
+        'response_url',
+        'trigger_id',
       ]);
-      expect(fields).toMatchObject({ command: '/incident', text: 'lead <@U02BOB|bob>', channel_id: 'C0INC', user_id: 'U01ALICE', response_url: 'http://127.0.0.1:1/response-url/a' });
+      expect(fields).toMatchObject({
+        command: '/incident',
+        text: 'lead <@U02BOB|bob>',
+        channel_id: 'C0INC',
+        user_id: 'U01ALICE',
+        response_url: 'http://127.0.0.1:1/response-url/a',
+      });
       expect(fields.trigger_id).toMatch(/^\d+\.\d+\.[0-9a-f]{32}$/);
       expect(request.body).toContain('text=lead+%3C%40U02BOB%7Cbob%3E');
       expect(slashCommandRequest(SECRET).payload.trigger_id).not.toBe(fields.trigger_id);
     });
 
     it('view_submission: a `payload` form field holding the documented JSON, with values the domain parser reads', () => {
-      const values = declareViewValues({ title: 'Checkout errors', severity: 'SEV2', team: 'payments', services: ['checkout'], type: 'deploy', visibility: 'public', summary: '5xx' });
+      const values = declareViewValues({
+        title: 'Checkout errors',
+        severity: 'SEV2',
+        team: 'payments',
+        services: ['checkout'],
+        type: 'deploy',
+        visibility: 'public',
+        summary: '5xx',
+      });
       const request = viewSubmissionRequest(SECRET, { values, privateMetadata: '{"channelId":"C0GENERAL"}', viewId: 'V0SAME' });
       const payload = JSON.parse(new URLSearchParams(request.body).get('payload')!);
       expect(payload).toMatchObject({
@@ -548,7 +607,11 @@ describe('signed Slack payloads', () => {
     });
 
     it('block_actions: a `payload` form field, from a message or a view', () => {
-      const inMessage = blockActionsRequest(SECRET, { actions: [{ action_id: 'resolve', block_id: 'incident_actions', value: '42' }], channelId: 'C0INC', messageTs: '1712345678.000200' });
+      const inMessage = blockActionsRequest(SECRET, {
+        actions: [{ action_id: 'resolve', block_id: 'incident_actions', value: '42' }],
+        channelId: 'C0INC',
+        messageTs: '1712345678.000200',
+      });
       const payload = JSON.parse(new URLSearchParams(inMessage.body).get('payload')!);
       expect(payload).toMatchObject({
         type: 'block_actions',
@@ -556,13 +619,20 @@ describe('signed Slack payloads', () => {
         channel: { id: 'C0INC' },
         actions: [{ action_id: 'resolve', block_id: 'incident_actions', value: '42', type: 'button' }],
       });
-      const inView = blockActionsRequest(SECRET, { actions: [{ action_id: 'a', block_id: 'b', type: 'static_select', selected_option: { value: 'x' } }], viewId: 'V1' });
+      const inView = blockActionsRequest(SECRET, {
+        actions: [{ action_id: 'a', block_id: 'b', type: 'static_select', selected_option: { value: 'x' } }],
+        viewId: 'V1',
+      });
       expect(inView.payload).toMatchObject({ container: { type: 'view', view_id: 'V1' } });
       expect(inView.payload.channel).toBeUndefined();
     });
 
     it('events: JSON event_callback envelopes with pin_added and reaction_added items', () => {
-      const pin = eventCallbackRequest(SECRET, pinAddedEvent({ channelId: 'C0INC', message: { ts: '1712345678.000300', text: 'graph', user: 'U02BOB' }, user: 'U01ALICE' }), { eventId: 'Ev1' });
+      const pin = eventCallbackRequest(
+        SECRET,
+        pinAddedEvent({ channelId: 'C0INC', message: { ts: '1712345678.000300', text: 'graph', user: 'U02BOB' }, user: 'U01ALICE' }),
+        { eventId: 'Ev1' },
+      );
       expect(pin.contentType).toBe('application/json');
       expect(JSON.parse(pin.body)).toMatchObject({
         type: 'event_callback',
@@ -572,11 +642,19 @@ describe('signed Slack payloads', () => {
           type: 'pin_added',
           user: 'U01ALICE',
           channel_id: 'C0INC',
-          item: { type: 'message', channel: 'C0INC', message: { ts: '1712345678.000300', text: 'graph', user: 'U02BOB', permalink: 'https://ballast-test.slack.com/archives/C0INC/p1712345678000300' } },
+          item: {
+            type: 'message',
+            channel: 'C0INC',
+            message: { ts: '1712345678.000300', text: 'graph', user: 'U02BOB', permalink: 'https://ballast-test.slack.com/archives/C0INC/p1712345678000300' },
+          },
         },
       });
       const reaction = eventCallbackRequest(SECRET, reactionAddedEvent({ channelId: 'C0INC', ts: '1712345678.000300' }));
-      expect(reaction.payload.event).toMatchObject({ type: 'reaction_added', reaction: 'pushpin', item: { type: 'message', channel: 'C0INC', ts: '1712345678.000300' } });
+      expect(reaction.payload.event).toMatchObject({
+        type: 'reaction_added',
+        reaction: 'pushpin',
+        item: { type: 'message', channel: 'C0INC', ts: '1712345678.000300' },
+      });
       expect(reaction.payload.event_id).not.toBe(pin.payload.event_id);
     });
 
@@ -603,7 +681,10 @@ describe('signed Slack payloads', () => {
       app.command('/incident', async ({ ack, command, client, context }) => {
         await ack();
         seen.push({ kind: 'command', retryNum: context.retryNum, body: command });
-        await client.views.open({ trigger_id: command.trigger_id, view: buildDeclareModal({ choices: { teams: [], services: [], types: [] }, metadata: { channelId: command.channel_id } }) });
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: buildDeclareModal({ choices: { teams: [], services: [], types: [] }, metadata: { channelId: command.channel_id } }),
+        });
       });
       app.view('declare_incident', async ({ ack, view }) => {
         const parsed = parseDeclareSubmission(view.state.values as never);
@@ -699,7 +780,10 @@ describe('signed Slack payloads', () => {
     });
 
     it('answers apps.connections.open with a ws:// URL for an app-level token only', async () => {
-      expect(fake.calls('apps.connections.open')[0].response?.body).toMatchObject({ ok: true, url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/socket-mode\?/) });
+      expect(fake.calls('apps.connections.open')[0].response?.body).toMatchObject({
+        ok: true,
+        url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/socket-mode\?/),
+      });
       const withBotToken = new WebClient(TOKEN, { slackApiUrl: fake.url, retryConfig: noRetries });
       expect(await failure(withBotToken.apps.connections.open({}))).toMatchObject({ data: { ok: false, error: 'not_allowed_token_type' } });
       expect(fake.socketMode.opened).toBe(1);
@@ -724,7 +808,9 @@ describe('signed Slack payloads', () => {
 
     it('rejects a delivery nobody acknowledges in time', async () => {
       // no listener for this command: Bolt does not ack it
-      await expect(fake.socketMode.deliver('slash_commands', slashCommandRequest(SECRET, { command: '/other' }).payload, { timeoutMs: 300 })).rejects.toThrow('no ack');
+      await expect(fake.socketMode.deliver('slash_commands', slashCommandRequest(SECRET, { command: '/other' }).payload, { timeoutMs: 300 })).rejects.toThrow(
+        'no ack',
+      );
     });
   });
 });

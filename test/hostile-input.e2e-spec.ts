@@ -23,7 +23,18 @@ function alertGroup(team: string, groupKey: string, title: string) {
     generatorURL: 'http://prometheus/graph',
     fingerprint: `${team}-${groupKey}`,
   };
-  return { version: '4', groupKey, truncatedAlerts: 0, status: 'firing', receiver: 'ballast', groupLabels: { alertname: title }, commonLabels: { alertname: title, team }, commonAnnotations: { summary: title }, externalURL: 'http://am', alerts: [alert] };
+  return {
+    version: '4',
+    groupKey,
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'ballast',
+    groupLabels: { alertname: title },
+    commonLabels: { alertname: title, team },
+    commonAnnotations: { summary: title },
+    externalURL: 'http://am',
+    alerts: [alert],
+  };
 }
 
 describe('hostile input and isolation findings (issue 18)', () => {
@@ -36,7 +47,11 @@ describe('hostile input and isolation findings (issue 18)', () => {
     api = await startApi({ env: { SLO_EVALUATE_PER_MINUTE: '2' } });
     for (const slug of ['alpha', 'beta']) {
       await api.http.post('/api/v1/teams').set(api.admin).send({ slug, name: slug }).expect(201);
-      await api.http.post('/api/v1/services').set(api.admin).send({ slug: `${slug}-api`, name: slug, team: slug }).expect(201);
+      await api.http
+        .post('/api/v1/services')
+        .set(api.admin)
+        .send({ slug: `${slug}-api`, name: slug, team: slug })
+        .expect(201);
     }
     teamToken = {
       alpha: (await api.http.post('/api/v1/teams/alpha/tokens').set(api.admin).send({ name: 'alpha' }).expect(201)).body.token,
@@ -56,7 +71,9 @@ describe('hostile input and isolation findings (issue 18)', () => {
       // The issued admin token issues a team token and another admin token.
       const child = await api.http.post('/api/v1/teams/alpha/tokens').set(ops).send({ name: 'child' }).expect(201);
       const grandchild = await api.http.post('/api/v1/admin/tokens').set(ops).send({ name: 'grandchild' }).expect(201);
-      const siblingOfAlpha = (await api.http.get('/api/v1/teams/alpha/tokens').set(api.admin).expect(200)).body.items.find((token: { name: string }) => token.name === 'alpha');
+      const siblingOfAlpha = (await api.http.get('/api/v1/teams/alpha/tokens').set(api.admin).expect(200)).body.items.find(
+        (token: { name: string }) => token.name === 'alpha',
+      );
       expect((await api.http.delete(`/api/v1/admin/tokens/${issued.body.id}`).set(bearer(teamToken.alpha))).status).toBe(403);
       expect((await api.http.delete(`/api/v1/teams/alpha/tokens/${siblingOfAlpha.id}`).set(bearer(teamToken.alpha))).status).toBe(403);
 
@@ -93,32 +110,59 @@ describe('hostile input and isolation findings (issue 18)', () => {
 
   describe('Alertmanager', () => {
     it("deduplicates per team: another team's group with the same groupKey opens its own incident and learns nothing of the first", async () => {
-      const betaFirst = await api.http.post('/webhooks/alertmanager').set(bearer(teamToken.beta)).send(alertGroup('beta', 'shared-key', 'BetaDown')).expect(200);
+      const betaFirst = await api.http
+        .post('/webhooks/alertmanager')
+        .set(bearer(teamToken.beta))
+        .send(alertGroup('beta', 'shared-key', 'BetaDown'))
+        .expect(200);
       expect(betaFirst.body.action).toBe('opened');
       await api.http.patch(`/api/v1/incidents/${betaFirst.body.incident}`).set(bearer(teamToken.beta)).send({ visibility: 'private' }).expect(200);
-      const alpha = await api.http.post('/webhooks/alertmanager').set(bearer(teamToken.alpha)).send(alertGroup('alpha', 'shared-key', 'AlphaDown')).expect(200);
+      const alpha = await api.http
+        .post('/webhooks/alertmanager')
+        .set(bearer(teamToken.alpha))
+        .send(alertGroup('alpha', 'shared-key', 'AlphaDown'))
+        .expect(200);
       expect(alpha.body.action).toBe('opened');
       expect(alpha.body.incident).not.toBe(betaFirst.body.incident);
       expect(JSON.stringify(alpha.body)).not.toContain(betaFirst.body.reference);
       const betaTimeline = (await api.http.get(`/api/v1/incidents/${betaFirst.body.incident}/timeline`).set(api.admin).expect(200)).body.items;
       expect(JSON.stringify(betaTimeline)).not.toContain('AlphaDown');
       // The same team's re-delivery still lands in its own open incident.
-      const again = await api.http.post('/webhooks/alertmanager').set(bearer(teamToken.beta)).send(alertGroup('beta', 'shared-key', 'BetaDown')).expect(200);
+      const again = await api.http
+        .post('/webhooks/alertmanager')
+        .set(bearer(teamToken.beta))
+        .send(alertGroup('beta', 'shared-key', 'BetaDown'))
+        .expect(200);
       expect(again.body).toMatchObject({ action: 'updated', incident: betaFirst.body.incident });
     });
   });
 
   describe('reopen conflicts', () => {
     it("answers 409 naming the open incident and hands the update's text back; nothing is written", async () => {
-      const first = await api.http.post('/webhooks/alertmanager').set(bearer(teamToken.alpha)).send(alertGroup('alpha', 'reopen-key', 'Flappy')).expect(200);
+      const first = await api.http
+        .post('/webhooks/alertmanager')
+        .set(bearer(teamToken.alpha))
+        .send(alertGroup('alpha', 'reopen-key', 'Flappy'))
+        .expect(200);
       await api.http.patch(`/api/v1/incidents/${first.body.incident}`).set(bearer(teamToken.alpha)).send({ status: 'resolved' }).expect(200);
-      const second = await api.http.post('/webhooks/alertmanager').set(bearer(teamToken.alpha)).send(alertGroup('alpha', 'reopen-key', 'Flappy')).expect(200);
+      const second = await api.http
+        .post('/webhooks/alertmanager')
+        .set(bearer(teamToken.alpha))
+        .send(alertGroup('alpha', 'reopen-key', 'Flappy'))
+        .expect(200);
       expect(second.body.action).toBe('opened');
       const timelineBefore = (await api.http.get(`/api/v1/incidents/${first.body.incident}/timeline`).set(api.admin)).body.items.length;
       const text = 'It is back: the fix did not hold.';
-      const reopen = await api.http.post(`/api/v1/incidents/${first.body.incident}/updates`).set(bearer(teamToken.alpha)).send({ body: text, public: false, status: 'investigating' });
+      const reopen = await api.http
+        .post(`/api/v1/incidents/${first.body.incident}/updates`)
+        .set(bearer(teamToken.alpha))
+        .send({ body: text, public: false, status: 'investigating' });
       expect(reopen.status).toBe(409);
-      expect(reopen.body).toMatchObject({ error: 'reopen_conflict', field: 'status', details: { openIncident: { id: second.body.incident, reference: second.body.reference }, unsavedText: text } });
+      expect(reopen.body).toMatchObject({
+        error: 'reopen_conflict',
+        field: 'status',
+        details: { openIncident: { id: second.body.incident, reference: second.body.reference }, unsavedText: text },
+      });
       expect(reopen.body.message).toContain(second.body.reference);
       const patched = await api.http.patch(`/api/v1/incidents/${first.body.incident}`).set(bearer(teamToken.alpha)).send({ status: 'investigating' });
       expect(patched.status).toBe(409);
@@ -172,7 +216,15 @@ describe('hostile input and isolation findings (issue 18)', () => {
 
       // A cross-site form post has neither the cookie nor the token.
       expect((await api.http.post('/dashboard/login').type('form').send({ token: TEST_ADMIN_TOKEN })).status).toBe(403);
-      expect((await api.http.post('/dashboard/login').set('Cookie', csrfCookie).type('form').send({ token: TEST_ADMIN_TOKEN, csrf: 'x'.repeat(43) })).status).toBe(403);
+      expect(
+        (
+          await api.http
+            .post('/dashboard/login')
+            .set('Cookie', csrfCookie)
+            .type('form')
+            .send({ token: TEST_ADMIN_TOKEN, csrf: 'x'.repeat(43) })
+        ).status,
+      ).toBe(403);
       const signedIn = await api.http.post('/dashboard/login').set('Cookie', csrfCookie).type('form').send({ token: TEST_ADMIN_TOKEN, csrf }).expect(303);
       const session = [...csrfCookie, ...pairs(cookies(signedIn))];
       const page = await api.http.get('/dashboard').set('Cookie', session).expect(200);
@@ -188,7 +240,13 @@ describe('hostile input and isolation findings (issue 18)', () => {
       const form = await api.http.get('/dashboard/login').set('X-Forwarded-Proto', 'https').expect(200);
       const csrf = /name="csrf" value="([^"]+)"/.exec(form.text)?.[1] as string;
       expect(cookies(form).every((cookie) => /; Secure/.test(cookie))).toBe(true);
-      const signedIn = await api.http.post('/dashboard/login').set('X-Forwarded-Proto', 'https').set('Cookie', pairs(cookies(form))).type('form').send({ token: TEST_ADMIN_TOKEN, csrf }).expect(303);
+      const signedIn = await api.http
+        .post('/dashboard/login')
+        .set('X-Forwarded-Proto', 'https')
+        .set('Cookie', pairs(cookies(form)))
+        .type('form')
+        .send({ token: TEST_ADMIN_TOKEN, csrf })
+        .expect(303);
       const session = cookies(signedIn).find((cookie) => cookie.startsWith('ballast_dashboard='));
       expect(session).toMatch(/; Secure/);
       expect(session).toMatch(/HttpOnly/);
@@ -217,21 +275,29 @@ describe('hostile input and isolation findings (issue 18)', () => {
     it.each([
       ['a NUL in a title', { title: 'bad\u0000title', severity: 'SEV3', team: 'alpha' }, 'title'],
       ['a lone surrogate in a summary', { title: 'ok', summary: 'x\ud800y', severity: 'SEV3', team: 'alpha' }, 'summary'],
-      ['a NUL in a nested field', { title: 'ok', severity: 'SEV3', team: 'alpha', affectedComponents: [{ componentId: 'abc\u0000', status: 'major_outage' }] }, 'affectedComponents[0].componentId'],
+      [
+        'a NUL in a nested field',
+        { title: 'ok', severity: 'SEV3', team: 'alpha', affectedComponents: [{ componentId: 'abc\u0000', status: 'major_outage' }] },
+        'affectedComponents[0].componentId',
+      ],
     ])('refuses %s with 400 naming the field', async (_label, body, field) => {
       const response = await api.http.post('/api/v1/incidents').set(bearer(teamToken.alpha)).send(body);
       expect([response.status, response.body.field, response.body.error]).toEqual([400, field, 'invalid_text']);
     });
 
     it('refuses a lone surrogate sent as a JSON escape, a NUL in a path parameter and in an Alertmanager label', async () => {
-      const escaped = await api.http.post('/api/v1/incidents').set(bearer(teamToken.alpha)).set('Content-Type', 'application/json').send('{"title":"\\ud800","severity":"SEV3","team":"alpha"}');
+      const escaped = await api.http
+        .post('/api/v1/incidents')
+        .set(bearer(teamToken.alpha))
+        .set('Content-Type', 'application/json')
+        .send('{"title":"\\ud800","severity":"SEV3","team":"alpha"}');
       expect([escaped.status, escaped.body.field]).toEqual([400, 'title']);
       const path = await api.http.get('/api/v1/services/alpha%00api').set(bearer(teamToken.alpha));
       expect([path.status, path.body.field]).toEqual([400, 'path']);
       const brokenEscape = await api.http.get('/api/v1/teams/%E0%A4%A').set(bearer(teamToken.alpha));
       expect(brokenEscape.status).toBe(400);
       const group = alertGroup('alpha', 'nul-key', 'Nul');
-      group.alerts[0].labels = { alertname: 'Nul', team: 'alpha', ['host\u0000']: 'x' } as typeof group.alerts[0]['labels'];
+      group.alerts[0].labels = { alertname: 'Nul', team: 'alpha', ['host\u0000']: 'x' } as (typeof group.alerts)[0]['labels'];
       const alert = await api.http.post('/webhooks/alertmanager').set(bearer(teamToken.alpha)).send(group);
       expect([alert.status, alert.body.field]).toEqual([400, 'alerts[0].labels.host\u0000']);
     });
@@ -242,7 +308,13 @@ describe('hostile input and isolation findings (issue 18)', () => {
       const response = await api.http
         .post('/api/v1/slos')
         .set(bearer(teamToken.alpha))
-        .send({ service: 'alpha-api', name: 'everything', objective: 0.99, window: '28d', indicator: { kind: 'ratio', total: '{__name__=~".+"}', bad: 'http_requests_total{code="500"}' } });
+        .send({
+          service: 'alpha-api',
+          name: 'everything',
+          objective: 0.99,
+          window: '28d',
+          indicator: { kind: 'ratio', total: '{__name__=~".+"}', bad: 'http_requests_total{code="500"}' },
+        });
       expect([response.status, response.body.field]).toEqual([400, 'indicator.total']);
     });
 
@@ -250,7 +322,13 @@ describe('hostile input and isolation findings (issue 18)', () => {
       const created = await api.http
         .post('/api/v1/slos')
         .set(bearer(teamToken.alpha))
-        .send({ service: 'alpha-api', name: 'evaluated', objective: 0.99, window: '7d', indicator: { kind: 'ratio', total: 'http_requests_total{service="alpha"}', bad: 'http_requests_total{service="alpha",code="500"}' } })
+        .send({
+          service: 'alpha-api',
+          name: 'evaluated',
+          objective: 0.99,
+          window: '7d',
+          indicator: { kind: 'ratio', total: 'http_requests_total{service="alpha"}', bad: 'http_requests_total{service="alpha",code="500"}' },
+        })
         .expect(201);
       const id = created.body.id ?? created.body.slo?.id;
       const statuses: number[] = [];
@@ -288,12 +366,25 @@ describe('Slack replays (issue 18)', () => {
     const form = await openDeclareForm(api, fake);
     await postToSlackEndpoint(api, submitDeclareForm(form, { title: 'Replay target', severity: 'SEV3', team: 'payments' })).expect(200);
     await slackIdle(api);
-    const [incident] = await sql<{ id: string; slack_channel_id: string }>(api.database.url, `SELECT id, slack_channel_id FROM incidents WHERE title = 'Replay target'`);
-    const note = slashCommandRequest(SLACK_SIGNING_SECRET, { channelId: incident.slack_channel_id, text: 'note captured and replayed', userId: FAKE_SLACK_USERS[0].id, responseUrl: fake.responseUrl('note') });
+    const [incident] = await sql<{ id: string; slack_channel_id: string }>(
+      api.database.url,
+      `SELECT id, slack_channel_id FROM incidents WHERE title = 'Replay target'`,
+    );
+    const note = slashCommandRequest(SLACK_SIGNING_SECRET, {
+      channelId: incident.slack_channel_id,
+      text: 'note captured and replayed',
+      userId: FAKE_SLACK_USERS[0].id,
+      responseUrl: fake.responseUrl('note'),
+    });
     const first = await postToSlackEndpoint(api, note).expect(200);
     expect(first.body.response_type).toBe('in_channel');
     await slackIdle(api);
-    const notes = () => sql<{ n: number }>(api.database.url, `SELECT count(*)::int AS n FROM incident_timeline_events WHERE incident_id = $1 AND body LIKE '%captured and replayed%'`, [incident.id]);
+    const notes = () =>
+      sql<{ n: number }>(
+        api.database.url,
+        `SELECT count(*)::int AS n FROM incident_timeline_events WHERE incident_id = $1 AND body LIKE '%captured and replayed%'`,
+        [incident.id],
+      );
     expect((await notes())[0].n).toBe(1);
 
     await postToSlackEndpoint(api, note).expect(200);
@@ -307,7 +398,12 @@ describe('Slack replays (issue 18)', () => {
     await slackIdle(api);
     expect((await notes())[0].n).toBe(1);
     // Refused text from Slack: a NUL in the command text.
-    const nul = slashCommandRequest(SLACK_SIGNING_SECRET, { channelId: incident.slack_channel_id, text: 'note a\u0000b', userId: FAKE_SLACK_USERS[0].id, responseUrl: fake.responseUrl('nul') });
+    const nul = slashCommandRequest(SLACK_SIGNING_SECRET, {
+      channelId: incident.slack_channel_id,
+      text: 'note a\u0000b',
+      userId: FAKE_SLACK_USERS[0].id,
+      responseUrl: fake.responseUrl('nul'),
+    });
     const refused = await postToSlackEndpoint(api, nul);
     expect([refused.status, refused.body.field]).toEqual([400, 'text']);
   }, 60_000);

@@ -13,7 +13,9 @@ describe('incidents REST API', () => {
       await api.http.post('/api/v1/teams').set(api.admin).send({ slug, name: slug }).expect(201);
     }
     await api.http.post('/api/v1/services').set(api.admin).send({ slug: 'checkout', name: 'Checkout', team: 'payments' }).expect(201);
-    const token = async (team: string) => ({ Authorization: `Bearer ${(await api.http.post(`/api/v1/teams/${team}/tokens`).set(api.admin).send({ name: 't' })).body.token}` });
+    const token = async (team: string) => ({
+      Authorization: `Bearer ${(await api.http.post(`/api/v1/teams/${team}/tokens`).set(api.admin).send({ name: 't' })).body.token}`,
+    });
     payments = await token('payments');
     search = await token('search');
   });
@@ -25,7 +27,16 @@ describe('incidents REST API', () => {
     api.http
       .post('/api/v1/incidents')
       .set(headers)
-      .send({ title: 'Checkout errors', summary: '5xx on /pay', severity: 'SEV2', team: 'payments', type: 'deploy', services: ['checkout'], visibility: 'public', ...body });
+      .send({
+        title: 'Checkout errors',
+        summary: '5xx on /pay',
+        severity: 'SEV2',
+        team: 'payments',
+        type: 'deploy',
+        services: ['checkout'],
+        visibility: 'public',
+        ...body,
+      });
 
   it('declares, updates and resolves an incident with a complete timeline and clock', async () => {
     clock.set(new Date('2026-11-20T10:00:00Z'));
@@ -49,7 +60,10 @@ describe('incidents REST API', () => {
     const id = created.body.id as string;
 
     clock.set(new Date('2026-11-20T10:05:00Z'));
-    const identified = await api.http.post(`/api/v1/incidents/${id}/updates`).set(payments).send({ body: 'Bad deploy of checkout 4.2', public: true, status: 'identified' });
+    const identified = await api.http
+      .post(`/api/v1/incidents/${id}/updates`)
+      .set(payments)
+      .send({ body: 'Bad deploy of checkout 4.2', public: true, status: 'identified' });
     expect(identified.status).toBe(201);
     expect(identified.body.incident.status).toBe('identified');
     expect(identified.body.event).toMatchObject({ kind: 'public_update', public: true, body: 'Bad deploy of checkout 4.2', status: 'identified' });
@@ -80,7 +94,9 @@ describe('incidents REST API', () => {
       'status_changed',
       'status_changed',
     ]);
-    const statusChange = timeline.body.items.find((event: { kind: string; data: { to: string } }) => event.kind === 'status_changed' && event.data.to === 'resolved');
+    const statusChange = timeline.body.items.find(
+      (event: { kind: string; data: { to: string } }) => event.kind === 'status_changed' && event.data.to === 'resolved',
+    );
     expect(statusChange.data).toEqual({ from: 'monitoring', to: 'resolved', reopened: false });
     expect(timeline.body.items.every((event: { author: string }) => event.author.startsWith('token:'))).toBe(true);
   });
@@ -145,10 +161,14 @@ describe('incidents REST API', () => {
     expect((await api.http.patch(`/api/v1/incidents/${internal.id}`).set(search).send({ status: 'resolved' })).status).toBe(403);
     expect((await api.http.post(`/api/v1/incidents/${internal.id}/updates`).set(search).send({ body: 'x', public: true })).status).toBe(403);
 
-    const seenBySearch = (await api.http.get('/api/v1/incidents?team=payments&limit=200').set(search)).body.items.map((incident: { id: string }) => incident.id);
+    const seenBySearch = (await api.http.get('/api/v1/incidents?team=payments&limit=200').set(search)).body.items.map(
+      (incident: { id: string }) => incident.id,
+    );
     expect(seenBySearch).toContain(internal.id);
     expect(seenBySearch).not.toContain(privateIncident.id);
-    const seenByPayments = (await api.http.get('/api/v1/incidents?team=payments&limit=200').set(payments)).body.items.map((incident: { id: string }) => incident.id);
+    const seenByPayments = (await api.http.get('/api/v1/incidents?team=payments&limit=200').set(payments)).body.items.map(
+      (incident: { id: string }) => incident.id,
+    );
     expect(seenByPayments).toContain(privateIncident.id);
     expect((await api.http.get('/api/v1/incidents')).status).toBe(401);
   });
@@ -187,8 +207,18 @@ describe('incident types', () => {
     const forPayments = (await api.http.get('/api/v1/incident-types?team=payments').set(api.admin)).body.items.map((type: { slug: string }) => type.slug);
     expect(forPayments).toContain('psp-outage');
     const base = { title: 'PSP down', severity: 'SEV2', type: 'psp-outage' };
-    expect((await api.http.post('/api/v1/incidents').set(api.admin).send({ ...base, team: 'payments' })).status).toBe(201);
-    const wrongTeam = await api.http.post('/api/v1/incidents').set(api.admin).send({ ...base, team: 'search' });
+    expect(
+      (
+        await api.http
+          .post('/api/v1/incidents')
+          .set(api.admin)
+          .send({ ...base, team: 'payments' })
+      ).status,
+    ).toBe(201);
+    const wrongTeam = await api.http
+      .post('/api/v1/incidents')
+      .set(api.admin)
+      .send({ ...base, team: 'search' });
     expect(wrongTeam.status).toBe(400);
     expect(wrongTeam.body.field).toBe('type');
   });

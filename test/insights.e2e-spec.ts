@@ -27,8 +27,20 @@ const STORED_FACTS = `SELECT incident_id, team_id, type, severity, source, start
 
 /** What the rollup must always equal: the incidents as they are now (duplicates flagged), aggregated in TypeScript. */
 async function incidentsInDatabase(dataSource: DataSource): Promise<InsightIncident[]> {
-  const rows: Array<{ team: string; type: string; severity: InsightIncident['severity']; source: InsightIncident['source']; started_at: Date; detected_at: Date; acknowledged_at: Date | null; resolved_at: Date | null; duplicate: boolean; acknowledged_via: InsightIncident['acknowledgedVia'] }> =
-    await dataSource.query(`SELECT t.slug AS team, i.type, i.severity, i.source, i.started_at, i.detected_at, i.acknowledged_at, i.resolved_at, i.duplicate_of_id IS NOT NULL AS duplicate, i.acknowledged_via FROM incidents i JOIN teams t ON t.id = i.team_id`);
+  const rows: Array<{
+    team: string;
+    type: string;
+    severity: InsightIncident['severity'];
+    source: InsightIncident['source'];
+    started_at: Date;
+    detected_at: Date;
+    acknowledged_at: Date | null;
+    resolved_at: Date | null;
+    duplicate: boolean;
+    acknowledged_via: InsightIncident['acknowledgedVia'];
+  }> = await dataSource.query(
+    `SELECT t.slug AS team, i.type, i.severity, i.source, i.started_at, i.detected_at, i.acknowledged_at, i.resolved_at, i.duplicate_of_id IS NOT NULL AS duplicate, i.acknowledged_via FROM incidents i JOIN teams t ON t.id = i.team_id`,
+  );
   return rows.map((row) => ({
     duplicate: row.duplicate,
     acknowledgedVia: row.acknowledged_via,
@@ -49,7 +61,12 @@ describe('incident insights', () => {
   beforeAll(async () => {
     api = await startApi({ clock });
     const teamIds = new Map<string, string>();
-    for (const slug of TEAMS) teamIds.set(slug, (await api.http.post('/api/v1/teams').set(api.admin).send({ slug, name: slug })).body && (await api.app.get(DataSource).query('SELECT id FROM teams WHERE slug = $1', [slug]))[0].id);
+    for (const slug of TEAMS)
+      teamIds.set(
+        slug,
+        (await api.http.post('/api/v1/teams').set(api.admin).send({ slug, name: slug })).body &&
+          (await api.app.get(DataSource).query('SELECT id FROM teams WHERE slug = $1', [slug]))[0].id,
+      );
     // 600 incidents over ~200 days ending 2026-11-23, some spanning period boundaries,
     // some unacknowledged (automation), some still open.
     const next = random(42);
@@ -68,7 +85,19 @@ describe('incident insights', () => {
       const acknowledgedAt = acknowledgedVia === 'self_declared' ? detectedAt : drawnAcknowledgedAt;
       const resolvedAt = next() < 0.9 ? new Date(detectedAt.getTime() + Math.floor(next() * 20 * DAY)) : null;
       generated.push({ team, type, severity, source, acknowledgedVia, clock: { startedAt, detectedAt, acknowledgedAt, resolvedAt } });
-      rows.push([`Incident ${index}`, severity, resolvedAt ? 'resolved' : 'investigating', type, teamIds.get(team), source, startedAt, detectedAt, acknowledgedAt, resolvedAt, acknowledgedVia]);
+      rows.push([
+        `Incident ${index}`,
+        severity,
+        resolvedAt ? 'resolved' : 'investigating',
+        type,
+        teamIds.get(team),
+        source,
+        startedAt,
+        detectedAt,
+        acknowledgedAt,
+        resolvedAt,
+        acknowledgedVia,
+      ]);
     }
     const dataSource = api.app.get(DataSource);
     for (const row of rows) {
@@ -104,7 +133,9 @@ describe('incident insights', () => {
 
   it('counts an incident in the period it started even when it was resolved in the next one', async () => {
     const response = await api.http.get('/api/v1/insights/incidents?from=2026-11-01&to=2026-11-08').set(api.admin);
-    const startedInside = generated.filter((incident) => incident.clock.startedAt >= new Date('2026-11-01T00:00:00Z') && incident.clock.startedAt < new Date('2026-11-08T00:00:00Z'));
+    const startedInside = generated.filter(
+      (incident) => incident.clock.startedAt >= new Date('2026-11-01T00:00:00Z') && incident.clock.startedAt < new Date('2026-11-08T00:00:00Z'),
+    );
     const total = response.body.byTeamAndType.reduce((sum: number, row: { count: number }) => sum + row.count, 0);
     expect(total).toBe(startedInside.length);
     expect(startedInside.some((incident) => (incident.clock.resolvedAt?.getTime() ?? Infinity) >= Date.parse('2026-11-08T00:00:00Z'))).toBe(true);
@@ -138,7 +169,10 @@ describe('incident insights', () => {
         const response = await api.http.get(`/api/v1/insights/incidents?${parameters}`).set(api.admin);
         expect([label, response.status]).toEqual([label, 200]);
         const period = { from: new Date(from ?? clock.now().getTime() - 90 * DAY), to: new Date(to ?? clock.now()) };
-        const expected = buildIncidentInsights(incidents.filter((incident) => !team || incident.team === team), period);
+        const expected = buildIncidentInsights(
+          incidents.filter((incident) => !team || incident.team === team),
+          period,
+        );
         const { slosWithLeastBudget: _slos, ...incidentFigures } = response.body;
         expect([label, incidentFigures]).toEqual([label, JSON.parse(JSON.stringify(expected))]);
       }
@@ -166,7 +200,12 @@ describe('incident insights', () => {
     it('matches the pure aggregation before any change', expectExact);
 
     it('stays exact through API edits of type, severity, startedAt and status', async () => {
-      const list = (await api.http.get('/api/v1/incidents?limit=100').set(api.admin)).body.items as Array<{ id: string; startedAt: string; detectedAt: string; status: string }>;
+      const list = (await api.http.get('/api/v1/incidents?limit=100').set(api.admin)).body.items as Array<{
+        id: string;
+        startedAt: string;
+        detectedAt: string;
+        status: string;
+      }>;
       expect(list.length).toBeGreaterThan(40);
       const next = random(7);
       for (const [index, incident] of list.slice(0, 40).entries()) {
@@ -208,18 +247,24 @@ describe('incident insights', () => {
           ...(resolved !== null ? { status: 'resolved', resolvedAt: new Date(resolved).toISOString() } : {}),
         };
       });
-      const imported = await api.http.post('/api/v1/incidents/import').set(api.admin).set('Content-Type', 'application/x-ndjson').send(lines.map((line) => JSON.stringify(line)).join('\n'));
+      const imported = await api.http
+        .post('/api/v1/incidents/import')
+        .set(api.admin)
+        .set('Content-Type', 'application/x-ndjson')
+        .send(lines.map((line) => JSON.stringify(line)).join('\n'));
       expect([imported.status, imported.body.imported]).toEqual([200, 60]);
       await expectExact();
 
       // Duplicates through the API (each resolves the duplicate), then in bulk SQL, then undone and orphaned.
-      const ids = (imported.body.items as Array<{ id: string; reference: string }>);
+      const ids = imported.body.items as Array<{ id: string; reference: string }>;
       for (let index = 1; index < 16; index += 3) {
         const response = await api.http.patch(`/api/v1/incidents/${ids[index].id}`).set(api.admin).send({ duplicateOf: ids[0].reference });
         expect(response.status).toBe(200);
       }
       await expectExact();
-      await dataSource.query(`UPDATE incidents SET duplicate_of_id = (SELECT id FROM incidents WHERE external_id = 'hist-20'), started_at = started_at - interval '3 days', detected_at = detected_at - interval '3 days' WHERE external_id IN ('hist-21', 'hist-22', 'hist-23') OR number % 23 = 4`);
+      await dataSource.query(
+        `UPDATE incidents SET duplicate_of_id = (SELECT id FROM incidents WHERE external_id = 'hist-20'), started_at = started_at - interval '3 days', detected_at = detected_at - interval '3 days' WHERE external_id IN ('hist-21', 'hist-22', 'hist-23') OR number % 23 = 4`,
+      );
       await expectExact();
       await api.http.patch(`/api/v1/incidents/${ids[4].id}`).set(api.admin).send({ duplicateOf: null }).expect(200);
       // Deleting an original frees its duplicates (ON DELETE SET NULL): they count again.
@@ -232,16 +277,26 @@ describe('incident insights', () => {
     it('stays exact through team changes, reopenings, acknowledgement edits, deletes, bulk and concurrent writes in SQL', async () => {
       const dataSource = api.app.get(DataSource);
       // Move a tenth of one team's incidents to another team.
-      await dataSource.query(`UPDATE incidents SET team_id = (SELECT id FROM teams WHERE slug = 'identity') WHERE team_id = (SELECT id FROM teams WHERE slug = 'search') AND number % 10 = 3`);
+      await dataSource.query(
+        `UPDATE incidents SET team_id = (SELECT id FROM teams WHERE slug = 'identity') WHERE team_id = (SELECT id FROM teams WHERE slug = 'search') AND number % 10 = 3`,
+      );
       // Reopen some resolved incidents, acknowledge or un-acknowledge others.
       await dataSource.query(`UPDATE incidents SET resolved_at = NULL, status = 'investigating' WHERE resolved_at IS NOT NULL AND number % 17 = 5`);
-      await dataSource.query(`UPDATE incidents SET acknowledged_at = CASE WHEN acknowledged_at IS NULL THEN detected_at + interval '7 minutes' ELSE NULL END WHERE number % 13 = 2`);
+      await dataSource.query(
+        `UPDATE incidents SET acknowledged_at = CASE WHEN acknowledged_at IS NULL THEN detected_at + interval '7 minutes' ELSE NULL END WHERE number % 13 = 2`,
+      );
       // Change how some were acknowledged (self-declared ↔ person): they move out of or into MTTA.
-      await dataSource.query(`UPDATE incidents SET acknowledged_via = CASE WHEN acknowledged_via = 'self_declared' THEN 'person' ELSE 'self_declared' END WHERE acknowledged_at IS NOT NULL AND number % 23 = 6`);
+      await dataSource.query(
+        `UPDATE incidents SET acknowledged_via = CASE WHEN acknowledged_via = 'self_declared' THEN 'person' ELSE 'self_declared' END WHERE acknowledged_at IS NOT NULL AND number % 23 = 6`,
+      );
       // One statement moving many incidents at once: every rollup key they leave and join changes together.
-      await dataSource.query(`UPDATE incidents SET started_at = started_at - interval '2 days 5 hours', detected_at = detected_at - interval '2 days 5 hours' WHERE number % 7 = 1`);
+      await dataSource.query(
+        `UPDATE incidents SET started_at = started_at - interval '2 days 5 hours', detected_at = detected_at - interval '2 days 5 hours' WHERE number % 7 = 1`,
+      );
       // Swap the teams of two incidents in one statement (same keys out and in).
-      await dataSource.query(`UPDATE incidents i SET team_id = o.team_id FROM (SELECT id, lead(team_id) OVER (ORDER BY number) AS team_id FROM incidents) o WHERE o.id = i.id AND o.team_id IS NOT NULL AND i.number % 11 = 4`);
+      await dataSource.query(
+        `UPDATE incidents i SET team_id = o.team_id FROM (SELECT id, lead(team_id) OVER (ORDER BY number) AS team_id FROM incidents) o WHERE o.id = i.id AND o.team_id IS NOT NULL AND i.number % 11 = 4`,
+      );
       await dataSource.query(`DELETE FROM incidents WHERE number % 19 = 8`);
       // A bulk insert of copies, some spanning the period boundary.
       await dataSource.query(
@@ -264,7 +319,8 @@ describe('incident insights', () => {
                VALUES ($1, 'SEV2', 'resolved', 'deploy', (SELECT id FROM teams WHERE slug = 'payments'), 'internal', 'test', 'api', $2, $2, $3, $2) RETURNING id`,
               [`Concurrent ${index}`, started, new Date(Date.parse(started) + (index + 1) * 60_000)],
             );
-            if (index % 3 === 1) await manager.query(`UPDATE incidents SET team_id = (SELECT id FROM teams WHERE slug = 'search'), type = 'config' WHERE id = $1`, [row.id]);
+            if (index % 3 === 1)
+              await manager.query(`UPDATE incidents SET team_id = (SELECT id FROM teams WHERE slug = 'search'), type = 'config' WHERE id = $1`, [row.id]);
             if (index % 5 === 2) await manager.query(`DELETE FROM incidents WHERE id = $1`, [row.id]);
           }),
         ),
@@ -273,7 +329,9 @@ describe('incident insights', () => {
 
       await dataSource.query(`TRUNCATE incidents CASCADE`);
       await expectExact();
-      const [left] = await dataSource.query(`SELECT (SELECT count(*) FROM incident_counts)::int AS counts, (SELECT count(*) FROM incident_insight_facts)::int AS facts`);
+      const [left] = await dataSource.query(
+        `SELECT (SELECT count(*) FROM incident_counts)::int AS counts, (SELECT count(*) FROM incident_insight_facts)::int AS facts`,
+      );
       expect(left).toEqual({ counts: 0, facts: 0 });
     });
   });

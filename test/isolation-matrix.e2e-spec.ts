@@ -95,8 +95,14 @@ const CASES: Record<string, Case> = {
     ],
   },
   'GET /api/v1/teams/:slug/tokens': { expect: 'denied', attempts: () => [{ method: 'get', path: '/api/v1/teams/beta/tokens' }] },
-  'DELETE /api/v1/teams/:slug/tokens/:tokenId': { expect: 'denied', attempts: (w) => [{ method: 'delete', path: `/api/v1/teams/beta/tokens/${w.betaTokenId}` }] },
-  'POST /api/v1/services': { expect: 'denied', attempts: () => [{ method: 'post', path: '/api/v1/services', body: { slug: 'planted', name: 'Planted', team: 'beta' } }] },
+  'DELETE /api/v1/teams/:slug/tokens/:tokenId': {
+    expect: 'denied',
+    attempts: (w) => [{ method: 'delete', path: `/api/v1/teams/beta/tokens/${w.betaTokenId}` }],
+  },
+  'POST /api/v1/services': {
+    expect: 'denied',
+    attempts: () => [{ method: 'post', path: '/api/v1/services', body: { slug: 'planted', name: 'Planted', team: 'beta' } }],
+  },
   'GET /api/v1/services': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/services' }] },
   'GET /api/v1/services/:slug': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/services/beta-api' }] },
   'PATCH /api/v1/services/:slug': {
@@ -107,10 +113,19 @@ const CASES: Record<string, Case> = {
     ],
   },
   'GET /api/v1/incident-types': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/incident-types' }] },
-  'POST /api/v1/teams/:slug/incident-types': { expect: 'denied', attempts: () => [{ method: 'post', path: '/api/v1/teams/beta/incident-types', body: { slug: 'planted', label: 'Planted' } }] },
+  'POST /api/v1/teams/:slug/incident-types': {
+    expect: 'denied',
+    attempts: () => [{ method: 'post', path: '/api/v1/teams/beta/incident-types', body: { slug: 'planted', label: 'Planted' } }],
+  },
   'GET /api/v1/teams/:slug/slos': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/teams/beta/slos' }] },
   'PUT /api/v1/teams/:slug/oncall': { expect: 'denied', attempts: () => [{ method: 'put', path: '/api/v1/teams/beta/oncall', body: ONCALL_BODY }] },
-  'GET /api/v1/teams/:slug/oncall': { expect: 'denied', attempts: () => [{ method: 'get', path: '/api/v1/teams/beta/oncall' }, { method: 'get', path: '/api/v1/teams/beta/oncall?at=2026-12-01T00:00:00Z' }] },
+  'GET /api/v1/teams/:slug/oncall': {
+    expect: 'denied',
+    attempts: () => [
+      { method: 'get', path: '/api/v1/teams/beta/oncall' },
+      { method: 'get', path: '/api/v1/teams/beta/oncall?at=2026-12-01T00:00:00Z' },
+    ],
+  },
   'GET /api/v1/services/:slug/deploy-gate': {
     expect: 'denied',
     attempts: () => [
@@ -126,18 +141,46 @@ const CASES: Record<string, Case> = {
     attempts: (w) => [
       { method: 'post', path: '/api/v1/incidents', body: { title: 'x', severity: 'SEV3', team: 'beta' } },
       { method: 'post', path: '/api/v1/incidents', body: { title: 'x', severity: 'SEV3', team: 'alpha', services: ['beta-api'] }, field: 'services' },
-      { method: 'post', path: '/api/v1/incidents', body: { title: 'x', severity: 'SEV1', team: 'alpha', visibility: 'public', affectedComponents: [{ componentId: w.betaComponentId, status: 'major_outage' }] }, field: 'affectedComponents' },
+      {
+        method: 'post',
+        path: '/api/v1/incidents',
+        body: {
+          title: 'x',
+          severity: 'SEV1',
+          team: 'alpha',
+          visibility: 'public',
+          affectedComponents: [{ componentId: w.betaComponentId, status: 'major_outage' }],
+        },
+        field: 'affectedComponents',
+      },
     ],
   },
-  'GET /api/v1/incidents': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/incidents?limit=200' }, { method: 'get', path: '/api/v1/incidents?team=beta' }] },
-  'GET /api/v1/incidents/:id': { expect: 'denied', attempts: (w) => [{ method: 'get', path: `/api/v1/incidents/${w.betaPrivate.id}` }, { method: 'get', path: `/api/v1/incidents/INC-${w.betaPrivate.number}` }] },
+  'GET /api/v1/incidents': {
+    expect: 'read',
+    attempts: () => [
+      { method: 'get', path: '/api/v1/incidents?limit=200' },
+      { method: 'get', path: '/api/v1/incidents?team=beta' },
+    ],
+  },
+  'GET /api/v1/incidents/:id': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'get', path: `/api/v1/incidents/${w.betaPrivate.id}` },
+      { method: 'get', path: `/api/v1/incidents/INC-${w.betaPrivate.number}` },
+    ],
+  },
   'PATCH /api/v1/incidents/:id': {
     expect: 'denied',
     attempts: (w) => [
       { method: 'patch', path: `/api/v1/incidents/${w.betaPrivate.id}`, body: { status: 'resolved' } },
       { method: 'patch', path: `/api/v1/incidents/${w.betaInternalId}`, body: { severity: 'SEV4' } },
       { method: 'patch', path: `/api/v1/incidents/${w.betaPublicId}`, body: { affectedComponents: [] } },
-      { method: 'patch', path: `/api/v1/incidents/${w.alphaIncidentId}`, body: { visibility: 'public', affectedComponents: [{ componentId: w.betaComponentId, status: 'major_outage' }] }, field: 'affectedComponents' },
+      {
+        method: 'patch',
+        path: `/api/v1/incidents/${w.alphaIncidentId}`,
+        body: { visibility: 'public', affectedComponents: [{ componentId: w.betaComponentId, status: 'major_outage' }] },
+        field: 'affectedComponents',
+      },
       { method: 'patch', path: `/api/v1/incidents/${w.alphaIncidentId}`, body: { causedByDeploymentId: w.betaDeploymentId }, field: 'causedByDeploymentId' },
       { method: 'patch', path: `/api/v1/incidents/${w.alphaIncidentId}`, body: { duplicateOf: w.betaInternalId }, field: 'duplicateOf' },
       { method: 'patch', path: `/api/v1/incidents/${w.alphaIncidentId}`, body: { duplicateOf: w.betaPrivate.id }, field: 'duplicateOf' },
@@ -154,8 +197,29 @@ const CASES: Record<string, Case> = {
   'POST /api/v1/incidents/import': {
     expect: 'denied',
     attempts: () => [
-      { method: 'post', path: '/api/v1/incidents/import', body: [{ externalId: 'planted-1', title: 'Planted', severity: 'SEV3', team: 'beta', status: 'resolved', startedAt: PAST(120), resolvedAt: PAST(60) }], field: 'team' },
-      { method: 'post', path: '/api/v1/incidents/import', body: [{ externalId: 'planted-2', title: 'Planted', severity: 'SEV3', team: 'alpha', services: ['beta-api'], status: 'resolved', startedAt: PAST(120), resolvedAt: PAST(60) }], field: 'services' },
+      {
+        method: 'post',
+        path: '/api/v1/incidents/import',
+        body: [{ externalId: 'planted-1', title: 'Planted', severity: 'SEV3', team: 'beta', status: 'resolved', startedAt: PAST(120), resolvedAt: PAST(60) }],
+        field: 'team',
+      },
+      {
+        method: 'post',
+        path: '/api/v1/incidents/import',
+        body: [
+          {
+            externalId: 'planted-2',
+            title: 'Planted',
+            severity: 'SEV3',
+            team: 'alpha',
+            services: ['beta-api'],
+            status: 'resolved',
+            startedAt: PAST(120),
+            resolvedAt: PAST(60),
+          },
+        ],
+        field: 'services',
+      },
     ],
   },
 
@@ -184,7 +248,10 @@ const CASES: Record<string, Case> = {
       { method: 'patch', path: `/api/v1/incidents/${w.betaInternalId}/postmortem`, body: { markdown: '# owned' } },
     ],
   },
-  'GET /api/v1/incidents/:id/postmortem/versions': { expect: 'denied', attempts: (w) => [{ method: 'get', path: `/api/v1/incidents/${w.betaPrivate.id}/postmortem/versions` }] },
+  'GET /api/v1/incidents/:id/postmortem/versions': {
+    expect: 'denied',
+    attempts: (w) => [{ method: 'get', path: `/api/v1/incidents/${w.betaPrivate.id}/postmortem/versions` }],
+  },
   'GET /api/v1/incidents/:id/postmortem.md': {
     expect: 'denied',
     attempts: (w) => [
@@ -234,12 +301,49 @@ const CASES: Record<string, Case> = {
   'POST /api/v1/deployments': {
     expect: 'denied',
     attempts: (w) => [
-      { method: 'post', path: '/api/v1/deployments', body: { service: 'beta-api', environment: 'production', version: 'planted', status: 'failed', startedAt: PAST(30), finishedAt: PAST(20) }, field: 'service' },
-      { method: 'post', path: '/api/v1/deployments', body: { service: 'alpha-api', environment: 'production', version: 'planted', status: 'succeeded', startedAt: PAST(30), finishedAt: PAST(20), fixesIncidentId: w.betaPrivate.id }, field: 'fixesIncidentId' },
-      { method: 'post', path: '/api/v1/deployments', body: { service: 'alpha-api', environment: 'production', version: 'planted', status: 'succeeded', startedAt: PAST(30), finishedAt: PAST(20), fixesIncidentId: w.betaInternalId }, field: 'fixesIncidentId' },
+      {
+        method: 'post',
+        path: '/api/v1/deployments',
+        body: { service: 'beta-api', environment: 'production', version: 'planted', status: 'failed', startedAt: PAST(30), finishedAt: PAST(20) },
+        field: 'service',
+      },
+      {
+        method: 'post',
+        path: '/api/v1/deployments',
+        body: {
+          service: 'alpha-api',
+          environment: 'production',
+          version: 'planted',
+          status: 'succeeded',
+          startedAt: PAST(30),
+          finishedAt: PAST(20),
+          fixesIncidentId: w.betaPrivate.id,
+        },
+        field: 'fixesIncidentId',
+      },
+      {
+        method: 'post',
+        path: '/api/v1/deployments',
+        body: {
+          service: 'alpha-api',
+          environment: 'production',
+          version: 'planted',
+          status: 'succeeded',
+          startedAt: PAST(30),
+          finishedAt: PAST(20),
+          fixesIncidentId: w.betaInternalId,
+        },
+        field: 'fixesIncidentId',
+      },
     ],
   },
-  'GET /api/v1/deployments': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/deployments' }, { method: 'get', path: '/api/v1/deployments?service=beta-api' }] },
+  'GET /api/v1/deployments': {
+    expect: 'read',
+    attempts: () => [
+      { method: 'get', path: '/api/v1/deployments' },
+      { method: 'get', path: '/api/v1/deployments?service=beta-api' },
+    ],
+  },
   'GET /api/v1/deployments/:id': { expect: 'denied', attempts: (w) => [{ method: 'get', path: `/api/v1/deployments/${w.betaDeploymentId}` }] },
   'GET /api/v1/incidents/:id/suggested-deployments': {
     expect: 'denied',
@@ -256,12 +360,23 @@ const CASES: Record<string, Case> = {
     expect: 'denied',
     attempts: (w) => [
       { method: 'post', path: '/api/v1/slos', body: SLO_BODY('beta-api') },
-      { method: 'post', path: '/api/v1/slos', body: SLO_BODY('alpha-api', { policy: { openIncident: false, statusComponentId: w.betaComponentId } }), field: 'policy.statusComponentId' },
+      {
+        method: 'post',
+        path: '/api/v1/slos',
+        body: SLO_BODY('alpha-api', { policy: { openIncident: false, statusComponentId: w.betaComponentId } }),
+        field: 'policy.statusComponentId',
+      },
     ],
   },
   'GET /api/v1/slos': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/slos' }] },
   'GET /api/v1/slos/rules': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/slos/rules' }] },
-  'GET /api/v1/slos/openslo': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/slos/openslo' }, { method: 'get', path: '/api/v1/slos/openslo?team=beta' }] },
+  'GET /api/v1/slos/openslo': {
+    expect: 'read',
+    attempts: () => [
+      { method: 'get', path: '/api/v1/slos/openslo' },
+      { method: 'get', path: '/api/v1/slos/openslo?team=beta' },
+    ],
+  },
   'POST /api/v1/slos/import': {
     expect: 'denied',
     attempts: () => [
@@ -279,7 +394,12 @@ const CASES: Record<string, Case> = {
     expect: 'denied',
     attempts: (w) => [
       { method: 'patch', path: `/api/v1/slos/${w.betaSloId}`, body: { objective: 0.5 } },
-      { method: 'patch', path: `/api/v1/slos/${w.alphaSloId}`, body: { policy: { openIncident: false, statusComponentId: w.betaComponentId } }, field: 'policy.statusComponentId' },
+      {
+        method: 'patch',
+        path: `/api/v1/slos/${w.alphaSloId}`,
+        body: { policy: { openIncident: false, statusComponentId: w.betaComponentId } },
+        field: 'policy.statusComponentId',
+      },
     ],
   },
   'DELETE /api/v1/slos/:id': { expect: 'denied', attempts: (w) => [{ method: 'delete', path: `/api/v1/slos/${w.betaSloId}` }] },
@@ -288,11 +408,26 @@ const CASES: Record<string, Case> = {
   'POST /api/v1/slos/:id/evaluate': { expect: 'denied', attempts: (w) => [{ method: 'post', path: `/api/v1/slos/${w.betaSloId}/evaluate` }] },
 
   // insights (counts checked separately below as well)
-  'GET /api/v1/insights/incidents': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/insights/incidents?team=beta' }, { method: 'get', path: '/api/v1/insights/incidents' }] },
-  'GET /api/v1/insights/delivery': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/insights/delivery?team=beta' }, { method: 'get', path: '/api/v1/insights/delivery' }] },
+  'GET /api/v1/insights/incidents': {
+    expect: 'read',
+    attempts: () => [
+      { method: 'get', path: '/api/v1/insights/incidents?team=beta' },
+      { method: 'get', path: '/api/v1/insights/incidents' },
+    ],
+  },
+  'GET /api/v1/insights/delivery': {
+    expect: 'read',
+    attempts: () => [
+      { method: 'get', path: '/api/v1/insights/delivery?team=beta' },
+      { method: 'get', path: '/api/v1/insights/delivery' },
+    ],
+  },
 
   // status page admin
-  'POST /api/v1/status/components': { expect: 'denied', attempts: () => [{ method: 'post', path: '/api/v1/status/components', body: { name: 'Planted', services: ['alpha-api'] } }] },
+  'POST /api/v1/status/components': {
+    expect: 'denied',
+    attempts: () => [{ method: 'post', path: '/api/v1/status/components', body: { name: 'Planted', services: ['alpha-api'] } }],
+  },
   'GET /api/v1/status/components': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/status/components' }] },
   'GET /api/v1/status/components/:id': { expect: 'read', attempts: (w) => [{ method: 'get', path: `/api/v1/status/components/${w.betaComponentId}` }] },
   'PATCH /api/v1/status/components/:id': {
@@ -304,31 +439,65 @@ const CASES: Record<string, Case> = {
     ],
   },
   'DELETE /api/v1/status/components/:id': { expect: 'denied', attempts: (w) => [{ method: 'delete', path: `/api/v1/status/components/${w.betaComponentId}` }] },
-  'POST /api/v1/status/component-groups': { expect: 'denied', attempts: () => [{ method: 'post', path: '/api/v1/status/component-groups', body: { name: 'Planted' } }] },
+  'POST /api/v1/status/component-groups': {
+    expect: 'denied',
+    attempts: () => [{ method: 'post', path: '/api/v1/status/component-groups', body: { name: 'Planted' } }],
+  },
   'GET /api/v1/status/component-groups': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/status/component-groups' }] },
   'GET /api/v1/status/component-groups/:id': { expect: 'read', attempts: (w) => [{ method: 'get', path: `/api/v1/status/component-groups/${w.groupId}` }] },
-  'PATCH /api/v1/status/component-groups/:id': { expect: 'denied', attempts: (w) => [{ method: 'patch', path: `/api/v1/status/component-groups/${w.groupId}`, body: { name: 'Owned' } }] },
-  'DELETE /api/v1/status/component-groups/:id': { expect: 'denied', attempts: (w) => [{ method: 'delete', path: `/api/v1/status/component-groups/${w.groupId}` }] },
+  'PATCH /api/v1/status/component-groups/:id': {
+    expect: 'denied',
+    attempts: (w) => [{ method: 'patch', path: `/api/v1/status/component-groups/${w.groupId}`, body: { name: 'Owned' } }],
+  },
+  'DELETE /api/v1/status/component-groups/:id': {
+    expect: 'denied',
+    attempts: (w) => [{ method: 'delete', path: `/api/v1/status/component-groups/${w.groupId}` }],
+  },
   'POST /api/v1/status/maintenances': {
     expect: 'denied',
     attempts: (w) => [
       {
         method: 'post',
         path: '/api/v1/status/maintenances',
-        body: { name: 'Planted', components: [w.betaComponentId], scheduledFor: new Date(Date.now() - 60_000).toISOString(), scheduledUntil: new Date(Date.now() + 3600_000).toISOString() },
+        body: {
+          name: 'Planted',
+          components: [w.betaComponentId],
+          scheduledFor: new Date(Date.now() - 60_000).toISOString(),
+          scheduledUntil: new Date(Date.now() + 3600_000).toISOString(),
+        },
         field: 'components',
       },
     ],
   },
   'GET /api/v1/status/maintenances': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/status/maintenances' }] },
   'GET /api/v1/status/maintenances/:id': { expect: 'read', attempts: (w) => [{ method: 'get', path: `/api/v1/status/maintenances/${w.betaMaintenanceId}` }] },
-  'PATCH /api/v1/status/maintenances/:id': { expect: 'denied', attempts: (w) => [{ method: 'patch', path: `/api/v1/status/maintenances/${w.betaMaintenanceId}`, body: { status: 'in_progress' } }] },
-  'DELETE /api/v1/status/maintenances/:id': { expect: 'denied', attempts: (w) => [{ method: 'delete', path: `/api/v1/status/maintenances/${w.betaMaintenanceId}` }] },
+  'PATCH /api/v1/status/maintenances/:id': {
+    expect: 'denied',
+    attempts: (w) => [{ method: 'patch', path: `/api/v1/status/maintenances/${w.betaMaintenanceId}`, body: { status: 'in_progress' } }],
+  },
+  'DELETE /api/v1/status/maintenances/:id': {
+    expect: 'denied',
+    attempts: (w) => [{ method: 'delete', path: `/api/v1/status/maintenances/${w.betaMaintenanceId}` }],
+  },
   // subscribers are the admin's (the status page's audience, not a team's)
-  'POST /api/v1/status/subscribers': { expect: 'denied', attempts: (w) => [{ method: 'post', path: '/api/v1/status/subscribers', body: { type: 'webhook', url: 'http://127.0.0.1:9/planted', components: [w.alphaComponentId] } }] },
-  'GET /api/v1/status/subscribers': { expect: 'denied', attempts: () => [{ method: 'get', path: '/api/v1/status/subscribers' }, { method: 'get', path: '/api/v1/status/subscribers?type=webhook' }] },
+  'POST /api/v1/status/subscribers': {
+    expect: 'denied',
+    attempts: (w) => [
+      { method: 'post', path: '/api/v1/status/subscribers', body: { type: 'webhook', url: 'http://127.0.0.1:9/planted', components: [w.alphaComponentId] } },
+    ],
+  },
+  'GET /api/v1/status/subscribers': {
+    expect: 'denied',
+    attempts: () => [
+      { method: 'get', path: '/api/v1/status/subscribers' },
+      { method: 'get', path: '/api/v1/status/subscribers?type=webhook' },
+    ],
+  },
   'GET /api/v1/status/subscribers/:id': { expect: 'denied', attempts: (w) => [{ method: 'get', path: `/api/v1/status/subscribers/${w.betaSubscriberId}` }] },
-  'DELETE /api/v1/status/subscribers/:id': { expect: 'denied', attempts: (w) => [{ method: 'delete', path: `/api/v1/status/subscribers/${w.betaSubscriberId}` }] },
+  'DELETE /api/v1/status/subscribers/:id': {
+    expect: 'denied',
+    attempts: (w) => [{ method: 'delete', path: `/api/v1/status/subscribers/${w.betaSubscriberId}` }],
+  },
 
   // admin
   'POST /api/v1/admin/tokens': { expect: 'denied', attempts: () => [{ method: 'post', path: '/api/v1/admin/tokens', body: { name: 'escalate' } }] },
@@ -343,9 +512,26 @@ const CASES: Record<string, Case> = {
         method: 'post',
         path: '/webhooks/alertmanager',
         body: {
-          version: '4', groupKey: 'beta-group', truncatedAlerts: 0, status: 'firing', receiver: 'ballast',
-          groupLabels: { alertname: 'Planted' }, commonLabels: { alertname: 'Planted', team: 'beta' }, commonAnnotations: {}, externalURL: 'http://am',
-          alerts: [{ status: 'firing', labels: { alertname: 'Planted', team: 'beta' }, annotations: {}, startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: 'f1' }],
+          version: '4',
+          groupKey: 'beta-group',
+          truncatedAlerts: 0,
+          status: 'firing',
+          receiver: 'ballast',
+          groupLabels: { alertname: 'Planted' },
+          commonLabels: { alertname: 'Planted', team: 'beta' },
+          commonAnnotations: {},
+          externalURL: 'http://am',
+          alerts: [
+            {
+              status: 'firing',
+              labels: { alertname: 'Planted', team: 'beta' },
+              annotations: {},
+              startsAt: new Date(Date.now() - 60_000).toISOString(),
+              endsAt: '0001-01-01T00:00:00Z',
+              generatorURL: '',
+              fingerprint: 'f1',
+            },
+          ],
         },
       },
     ],
@@ -353,15 +539,29 @@ const CASES: Record<string, Case> = {
 
   // public
   // The API's home page: static links only.
-  'GET /': { expect: 'public', attempts: () => [{ method: 'get', path: '/', anonymous: true }, { method: 'get', path: '/' }] },
+  'GET /': {
+    expect: 'public',
+    attempts: () => [
+      { method: 'get', path: '/', anonymous: true },
+      { method: 'get', path: '/' },
+    ],
+  },
   'GET /health/live': { expect: 'public', attempts: () => [{ method: 'get', path: '/health/live', anonymous: true }] },
   'GET /health/ready': { expect: 'public', attempts: () => [{ method: 'get', path: '/health/ready', anonymous: true }] },
   'GET /metrics': { expect: 'public', attempts: () => [{ method: 'get', path: '/metrics', anonymous: true }] },
-  'POST /slack/events': { expect: 'public', attempts: () => [{ method: 'post', path: '/slack/events', anonymous: true, type: 'form', body: { command: '/incident', text: 'note planted', channel_id: 'C1' } }] },
+  'POST /slack/events': {
+    expect: 'public',
+    attempts: () => [
+      { method: 'post', path: '/slack/events', anonymous: true, type: 'form', body: { command: '/incident', text: 'note planted', channel_id: 'C1' } },
+    ],
+  },
 
   // dashboards
   'GET /dashboard/login': { expect: 'public', attempts: () => [{ method: 'get', path: '/dashboard/login', anonymous: true }] },
-  'POST /dashboard/login': { expect: 'public', attempts: (w) => [{ method: 'post', path: '/dashboard/login', anonymous: true, type: 'form', body: { token: w.alphaToken } }] },
+  'POST /dashboard/login': {
+    expect: 'public',
+    attempts: (w) => [{ method: 'post', path: '/dashboard/login', anonymous: true, type: 'form', body: { token: w.alphaToken } }],
+  },
   'POST /dashboard/logout': { expect: 'public', attempts: () => [{ method: 'post', path: '/dashboard/logout', anonymous: true, type: 'form', body: {} }] },
   'GET /dashboard': { expect: 'read', attempts: () => [{ method: 'get', path: '/dashboard' }] },
   'GET /dashboard/teams/:slug': { expect: 'read', attempts: () => [{ method: 'get', path: '/dashboard/teams/beta' }] },
@@ -404,7 +604,10 @@ function enumerateRoutes(api: RunningApi): string[] {
       if (methodPath === undefined || method === undefined) continue;
       for (const base of controllerPaths) {
         for (const sub of ([] as string[]).concat(methodPath)) {
-          const path = `/${[base, sub].map((part) => part.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+          const path = `/${[base, sub]
+            .map((part) => part.replace(/^\/+|\/+$/g, ''))
+            .filter(Boolean)
+            .join('/')}`;
           routes.add(`${METHOD_NAMES[method] ?? String(method)} ${path}`);
         }
       }
@@ -426,13 +629,20 @@ describe('team isolation matrix: team A against team B on every route', () => {
 
   /** A content hash of every table but the audit trail (which records the attempts) and token bookkeeping (last use). */
   async function snapshot(): Promise<Record<string, string>> {
-    const tables = (await dataSource.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('audit_log', 'migrations', 'api_tokens') ORDER BY 1`)) as Array<{ tablename: string }>;
+    const tables = (await dataSource.query(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('audit_log', 'migrations', 'api_tokens') ORDER BY 1`,
+    )) as Array<{ tablename: string }>;
     const result: Record<string, string> = {};
     for (const { tablename } of tables) {
-      const [row] = (await dataSource.query(`SELECT count(*)::int AS n, coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS h FROM "${tablename}" t`)) as Array<{ n: number; h: string }>;
+      const [row] = (await dataSource.query(
+        `SELECT count(*)::int AS n, coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS h FROM "${tablename}" t`,
+      )) as Array<{ n: number; h: string }>;
       result[tablename] = `${row.n}:${row.h}`;
     }
-    const [tokens] = (await dataSource.query(`SELECT count(*)::int AS n, count(revoked_at)::int AS revoked FROM api_tokens`)) as Array<{ n: number; revoked: number }>;
+    const [tokens] = (await dataSource.query(`SELECT count(*)::int AS n, count(revoked_at)::int AS revoked FROM api_tokens`)) as Array<{
+      n: number;
+      revoked: number;
+    }>;
     result.api_tokens = `${tokens.n}:${tokens.revoked}`;
     return result;
   }
@@ -469,23 +679,73 @@ describe('team isolation matrix: team A against team B on every route', () => {
     const betaSlo = await post('/api/v1/slos', SLO_BODY('beta-api'), beta);
     const alphaSlo = await post('/api/v1/slos', SLO_BODY('alpha-api'), alpha);
     const secret = `Beta secret ${Math.random().toString(36).slice(2)}`;
-    const privateIncident = await post('/api/v1/incidents', { title: secret, summary: `${secret} summary`, severity: 'SEV1', team: 'beta', type: 'beta-secret-kind', visibility: 'private', services: ['beta-api'] }, beta);
+    const privateIncident = await post(
+      '/api/v1/incidents',
+      { title: secret, summary: `${secret} summary`, severity: 'SEV1', team: 'beta', type: 'beta-secret-kind', visibility: 'private', services: ['beta-api'] },
+      beta,
+    );
     const internalIncident = await post('/api/v1/incidents', { title: 'Beta internal', severity: 'SEV3', team: 'beta', visibility: 'internal' }, beta);
-    const publicIncident = await post('/api/v1/incidents', { title: 'Beta public', severity: 'SEV3', team: 'beta', visibility: 'public', affectedComponents: [{ componentId: betaComponent.id, status: 'degraded_performance' }] }, beta);
+    const publicIncident = await post(
+      '/api/v1/incidents',
+      {
+        title: 'Beta public',
+        severity: 'SEV3',
+        team: 'beta',
+        visibility: 'public',
+        affectedComponents: [{ componentId: betaComponent.id, status: 'degraded_performance' }],
+      },
+      beta,
+    );
     const alphaIncident = await post('/api/v1/incidents', { title: 'Alpha own', severity: 'SEV3', team: 'alpha', visibility: 'internal' }, alpha);
     // B's after-incident work, deployments, on-call and a subscriber.
     const secretFollowUp = `Beta private follow-up ${Math.random().toString(36).slice(2)}`;
     const secretVersion = `beta-secret-version-${Math.random().toString(36).slice(2)}`;
     const secretMember = `U0BETA${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
     await post(`/api/v1/incidents/${privateIncident.id}/postmortem?draft=early`, {}, beta);
-    const privateFollowUp = await post(`/api/v1/incidents/${privateIncident.id}/follow-ups`, { title: secretFollowUp, owner: secretMember, dueDate: '2026-01-15', priority: 'P1' }, beta);
-    const internalFollowUp = await post(`/api/v1/incidents/${internalIncident.id}/follow-ups`, { title: 'Beta internal follow-up', owner: secretMember, dueDate: '2026-01-15', priority: 'P2' }, beta);
-    const deployment = await post('/api/v1/deployments', { service: 'beta-api', environment: 'production', version: secretVersion, status: 'succeeded', startedAt: PAST(240), finishedAt: PAST(230), commitAt: PAST(300) }, beta);
+    const privateFollowUp = await post(
+      `/api/v1/incidents/${privateIncident.id}/follow-ups`,
+      { title: secretFollowUp, owner: secretMember, dueDate: '2026-01-15', priority: 'P1' },
+      beta,
+    );
+    const internalFollowUp = await post(
+      `/api/v1/incidents/${internalIncident.id}/follow-ups`,
+      { title: 'Beta internal follow-up', owner: secretMember, dueDate: '2026-01-15', priority: 'P2' },
+      beta,
+    );
+    const deployment = await post(
+      '/api/v1/deployments',
+      {
+        service: 'beta-api',
+        environment: 'production',
+        version: secretVersion,
+        status: 'succeeded',
+        startedAt: PAST(240),
+        finishedAt: PAST(230),
+        commitAt: PAST(300),
+      },
+      beta,
+    );
     // B's private incident names B's deployment as its cause, and a fix deployment names the private incident.
     const linked = await api.http.patch(`/api/v1/incidents/${privateIncident.id}`).set(beta).send({ causedByDeploymentId: deployment.id });
     if (linked.status !== 200) throw new Error(`linking the deployment: ${linked.status} ${linked.text}`);
-    await post('/api/v1/deployments', { service: 'beta-api', environment: 'production', version: `${secretVersion}-fix`, status: 'succeeded', startedAt: PAST(200), finishedAt: PAST(190), fixesIncidentId: privateIncident.id }, beta);
-    await api.http.put('/api/v1/teams/beta/oncall').set(beta).send({ ...ONCALL_BODY, members: [secretMember, 'U0BETA0002'] }).expect(200);
+    await post(
+      '/api/v1/deployments',
+      {
+        service: 'beta-api',
+        environment: 'production',
+        version: `${secretVersion}-fix`,
+        status: 'succeeded',
+        startedAt: PAST(200),
+        finishedAt: PAST(190),
+        fixesIncidentId: privateIncident.id,
+      },
+      beta,
+    );
+    await api.http
+      .put('/api/v1/teams/beta/oncall')
+      .set(beta)
+      .send({ ...ONCALL_BODY, members: [secretMember, 'U0BETA0002'] })
+      .expect(200);
     const subscriber = await post('/api/v1/status/subscribers', { type: 'webhook', url: 'http://127.0.0.1:9/beta', components: [betaComponent.id] });
     world = {
       alphaToken,
@@ -540,13 +800,18 @@ describe('team isolation matrix: team A against team B on every route', () => {
         const text = response.text ?? '';
         if (response.status >= 500) failures.push(`${label}: ${response.status} ${text.slice(0, 200)}`);
         const expectation = attempt.expect ?? testCase.expect;
-        if (expectation === 'denied' && response.status !== 403 && response.status !== 404) failures.push(`${label}: expected 403/404, got ${response.status} ${text.slice(0, 200)}`);
-        if (attempt.field && (response.status !== 403 || response.body?.field !== attempt.field)) failures.push(`${label}: expected 403 naming ${attempt.field}, got ${response.status} ${text.slice(0, 200)}`);
+        if (expectation === 'denied' && response.status !== 403 && response.status !== 404)
+          failures.push(`${label}: expected 403/404, got ${response.status} ${text.slice(0, 200)}`);
+        if (attempt.field && (response.status !== 403 || response.body?.field !== attempt.field))
+          failures.push(`${label}: expected 403 naming ${attempt.field}, got ${response.status} ${text.slice(0, 200)}`);
         // A 404 may echo the id the caller sent; anything else about the private incident is a leak.
         const sent = `${attempt.path} ${JSON.stringify(attempt.body ?? {})}`;
-        const leaked = privateMarks.filter((mark) => !sent.includes(mark)).some((mark) => text.includes(mark)) || (!privateReference.test(sent) && privateReference.test(text));
+        const leaked =
+          privateMarks.filter((mark) => !sent.includes(mark)).some((mark) => text.includes(mark)) ||
+          (!privateReference.test(sent) && privateReference.test(text));
         if (leaked) failures.push(`${label}: the answer reveals B's private incident`);
-        if (text.includes('beta-secret-kind') && route !== 'GET /api/v1/incident-types') failures.push(`${label}: the answer counts B's private incident (its type)`);
+        if (text.includes('beta-secret-kind') && route !== 'GET /api/v1/incident-types')
+          failures.push(`${label}: the answer counts B's private incident (its type)`);
       }
     }
     expect(failures).toEqual([]);
@@ -555,7 +820,9 @@ describe('team isolation matrix: team A against team B on every route', () => {
     // The refused writes are in the audit trail, with team A as the actor.
     const audit = await api.http.get('/api/v1/audit?actor=alpha&limit=200').set(api.admin);
     expect([audit.status, audit.body.error]).toEqual([200, undefined]);
-    expect(audit.body.items.some((record: { action: string; outcome: number }) => record.action === 'POST /api/v1/incidents' && record.outcome === 403)).toBe(true);
+    expect(audit.body.items.some((record: { action: string; outcome: number }) => record.action === 'POST /api/v1/incidents' && record.outcome === 403)).toBe(
+      true,
+    );
   }, 180_000);
 
   it("counts B's private incident only for B and the admin (insights and dashboards)", async () => {
@@ -563,7 +830,10 @@ describe('team isolation matrix: team A against team B on every route', () => {
     const asBeta = { Authorization: `Bearer ${world.betaToken}` };
     const countFor = async (headers: Record<string, string>) => {
       const body = (await api.http.get('/api/v1/insights/incidents?team=beta').set(headers).expect(200)).body;
-      return { beta: body.byTeam.find((row: { team: string }) => row.team === 'beta')?.count ?? 0, sev1: body.bySeverity.find((row: { severity: string }) => row.severity === 'SEV1').count };
+      return {
+        beta: body.byTeam.find((row: { team: string }) => row.team === 'beta')?.count ?? 0,
+        sev1: body.bySeverity.find((row: { severity: string }) => row.severity === 'SEV1').count,
+      };
     };
     expect(await countFor(asAlpha)).toEqual({ beta: 2, sev1: 0 });
     expect(await countFor(asBeta)).toEqual({ beta: 3, sev1: 1 });

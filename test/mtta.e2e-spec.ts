@@ -24,10 +24,17 @@ describe('MTTA over person acknowledgements', () => {
     // Declared by a person (API token): acknowledged by declaring it, self-declared.
     const declared = await api.http.post('/api/v1/incidents').set(api.admin).send({ title: 'Checkout slow', severity: 'SEV2', team, type: 'deploy' });
     expect(declared.status).toBe(201);
-    expect(declared.body).toMatchObject({ acknowledgedAt: '2026-11-20T10:00:00.000Z', acknowledgedVia: 'self_declared', acknowledgedBy: expect.stringMatching(/^token:/) });
+    expect(declared.body).toMatchObject({
+      acknowledgedAt: '2026-11-20T10:00:00.000Z',
+      acknowledgedVia: 'self_declared',
+      acknowledgedBy: expect.stringMatching(/^token:/),
+    });
 
     // Opened by automation (SLO burn): unacknowledged until a person presses Acknowledge 5 minutes later.
-    const { incident: automated } = await incidents.declareIncident({ title: 'Budget burn', severity: 'SEV2', team, type: 'deploy', source: 'slo' }, { kind: 'system', component: 'slo' });
+    const { incident: automated } = await incidents.declareIncident(
+      { title: 'Budget burn', severity: 'SEV2', team, type: 'deploy', source: 'slo' },
+      { kind: 'system', component: 'slo' },
+    );
     expect(automated.acknowledgedAt).toBeNull();
     expect(automated.acknowledgedVia).toBeNull();
     clock.advance(5 * MINUTE);
@@ -63,8 +70,16 @@ describe('MTTA over person acknowledgements', () => {
     const team = 'mtta-import';
     expect((await api.http.post('/api/v1/teams').set(api.admin).send({ slug: team, name: team })).status).toBe(201);
     const imported = await api.http.post('/api/v1/incidents').set(api.admin).send({
-      title: 'Old outage', severity: 'SEV2', team, type: 'deploy', announce: false,
-      startedAt: '2026-11-01T10:00:00Z', detectedAt: '2026-11-01T10:02:00Z', acknowledgedAt: '2026-11-01T10:12:00Z', status: 'resolved', resolvedAt: '2026-11-01T11:00:00Z',
+      title: 'Old outage',
+      severity: 'SEV2',
+      team,
+      type: 'deploy',
+      announce: false,
+      startedAt: '2026-11-01T10:00:00Z',
+      detectedAt: '2026-11-01T10:02:00Z',
+      acknowledgedAt: '2026-11-01T10:12:00Z',
+      status: 'resolved',
+      resolvedAt: '2026-11-01T11:00:00Z',
     });
     expect(imported.status).toBe(201);
     expect(imported.body).toMatchObject({ acknowledgedVia: 'import', acknowledgedBy: null });

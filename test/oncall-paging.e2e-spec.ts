@@ -69,7 +69,11 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     return sent[0] + sent[1];
   };
   const timeline = (incidentId: string, kind: string) =>
-    sql<{ data: Record<string, unknown>; occurred_at: Date }>(first.database.url, 'SELECT data, occurred_at FROM incident_timeline_events WHERE incident_id = $1 AND kind = $2 ORDER BY occurred_at', [incidentId, kind]);
+    sql<{ data: Record<string, unknown>; occurred_at: Date }>(
+      first.database.url,
+      'SELECT data, occurred_at FROM incident_timeline_events WHERE incident_id = $1 AND kind = $2 ORDER BY occurred_at',
+      [incidentId, kind],
+    );
   const click = (api: RunningApi, actionId: string, value: string, userId: string, responseUrlId: string) =>
     postToSlackEndpoint(
       api,
@@ -80,7 +84,10 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
       ),
     );
   const declareViaApi = async (title: string, severity: string, extra: Record<string, unknown> = {}) => {
-    const response = await first.http.post('/api/v1/incidents').set(first.admin).send({ title, severity, team: 'payments', type: 'other', ...extra });
+    const response = await first.http
+      .post('/api/v1/incidents')
+      .set(first.admin)
+      .send({ title, severity, team: 'payments', type: 'other', ...extra });
     expect(response.status).toBe(201);
     await idle();
     return response.body as { id: string; number: number };
@@ -123,10 +130,20 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     it('answers who is on call at any instant, with handoffs and overrides', async () => {
       const now = await first.http.get('/api/v1/teams/payments/oncall').set(first.admin);
       expect(now.status).toBe(200);
-      expect(now.body).toMatchObject({ team: 'payments', current: ALICE, next: BOB, shiftEndsAt: '2026-12-02T09:00:00.000Z', members: [ALICE, BOB, CAROL], shiftHours: 24 });
+      expect(now.body).toMatchObject({
+        team: 'payments',
+        current: ALICE,
+        next: BOB,
+        shiftEndsAt: '2026-12-02T09:00:00.000Z',
+        members: [ALICE, BOB, CAROL],
+        shiftHours: 24,
+      });
       const later = await first.http.get('/api/v1/teams/payments/oncall?at=2026-12-03T09:00:00Z').set(first.admin);
       expect(later.body).toMatchObject({ current: CAROL, next: ALICE });
-      expect((await first.http.get('/api/v1/teams/payments/oncall?at=yesterday').set(first.admin)).body).toMatchObject({ error: 'validation_failed', field: 'at' });
+      expect((await first.http.get('/api/v1/teams/payments/oncall?at=yesterday').set(first.admin)).body).toMatchObject({
+        error: 'validation_failed',
+        field: 'at',
+      });
     });
 
     it('rejects bad rotations with 400 naming the field, and writes nothing', async () => {
@@ -161,10 +178,16 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
       const issued = await first.http.post('/api/v1/teams/search/tokens').set(first.admin).send({ name: 'search-bot' }).expect(201);
       const search = { Authorization: `Bearer ${issued.body.token}` };
       expect((await first.http.get('/api/v1/teams/payments/oncall').set(search)).status).toBe(403);
-      const foreign = await first.http.put('/api/v1/teams/payments/oncall').set(search).send({ members: [CAROL], rotationStart: '2026-12-01T09:00:00Z', shiftHours: 1 });
+      const foreign = await first.http
+        .put('/api/v1/teams/payments/oncall')
+        .set(search)
+        .send({ members: [CAROL], rotationStart: '2026-12-01T09:00:00Z', shiftHours: 1 });
       expect(foreign.status).toBe(403);
       expect((await first.http.get('/api/v1/teams/payments/oncall').set(first.admin)).body.members).toEqual([ALICE, BOB, CAROL]);
-      const own = await first.http.put('/api/v1/teams/search/oncall').set(search).send({ members: [CAROL], rotationStart: '2026-12-01T09:00:00Z', shiftHours: 8, pageSeverities: ['SEV1'] });
+      const own = await first.http
+        .put('/api/v1/teams/search/oncall')
+        .set(search)
+        .send({ members: [CAROL], rotationStart: '2026-12-01T09:00:00Z', shiftHours: 8, pageSeverities: ['SEV1'] });
       expect(own.status).toBe(200);
       expect(own.body).toMatchObject({ current: CAROL, pageSeverities: ['SEV1'] });
       expect((await first.http.get('/api/v1/teams/search/oncall')).status).toBe(401);
@@ -196,7 +219,10 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     };
     await first.app.get(EventEmitter2).emitAsync(SLO_EVALUATED, event);
     await idle();
-    const [incident] = await sql<{ id: string; slack_channel_id: string; acknowledged_at: Date | null }>(first.database.url, "SELECT id, slack_channel_id, acknowledged_at FROM incidents WHERE source = 'slo'");
+    const [incident] = await sql<{ id: string; slack_channel_id: string; acknowledged_at: Date | null }>(
+      first.database.url,
+      "SELECT id, slack_channel_id, acknowledged_at FROM incidents WHERE source = 'slo'",
+    );
     expect(incident.acknowledged_at).toBeNull();
 
     // Step 1: Alice (on call) gets one DM with both buttons, and is invited to the incident channel.
@@ -224,7 +250,11 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
     await idle();
     expect(await timeline(incident.id, 'acknowledged')).toHaveLength(1);
-    const [acknowledged] = await sql<{ acknowledged_at: Date; acknowledged_via: string; acknowledged_by: string }>(first.database.url, 'SELECT acknowledged_at, acknowledged_via, acknowledged_by FROM incidents WHERE id = $1', [incident.id]);
+    const [acknowledged] = await sql<{ acknowledged_at: Date; acknowledged_via: string; acknowledged_by: string }>(
+      first.database.url,
+      'SELECT acknowledged_at, acknowledged_via, acknowledged_by FROM incidents WHERE id = $1',
+      [incident.id],
+    );
     expect(acknowledged.acknowledged_at.toISOString()).toBe(minutes(12).toISOString());
     // MTTA counts this one: a person acknowledged it (issue 21 item 8).
     expect([acknowledged.acknowledged_via, acknowledged.acknowledged_by]).toEqual(['person', `slack:${BOB}`]);
@@ -240,7 +270,9 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     const late = await click(first, 'incident_escalate', `${incident.id}:0`, ALICE, 'late-escalate');
     expect(late.status).toBe(200);
     await idle();
-    expect(fake.calls('response_url').some((call) => call.responseUrlId === 'late-escalate' && String(call.args.text).includes('already acknowledged'))).toBe(true);
+    expect(fake.calls('response_url').some((call) => call.responseUrlId === 'late-escalate' && String(call.args.text).includes('already acknowledged'))).toBe(
+      true,
+    );
     expect(await timeline(incident.id, 'escalated')).toHaveLength(0);
   });
 
@@ -249,7 +281,10 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     const incident = await declareViaApi('Card payments failing', 'SEV2');
     expect(pagesFor(ALICE, incident.id)).toHaveLength(1);
     clock.set(minutes(41));
-    await Promise.all([click(first, 'incident_escalate', `${incident.id}:0`, ALICE, 'esc-1'), click(second, 'incident_escalate', `${incident.id}:0`, ALICE, 'esc-2')]);
+    await Promise.all([
+      click(first, 'incident_escalate', `${incident.id}:0`, ALICE, 'esc-1'),
+      click(second, 'incident_escalate', `${incident.id}:0`, ALICE, 'esc-2'),
+    ]);
     await idle();
     expect(pagesFor(BOB, incident.id)).toHaveLength(1);
     expect(await timeline(incident.id, 'escalated')).toHaveLength(1);
@@ -275,7 +310,11 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     fake.script('chat.postMessage', { kind: 'http_error', status: 500 }, 1, onlyDm);
     const throttled = await declareViaApi('Refunds slow', 'SEV2');
     expect(pagesFor(ALICE, throttled.id)).toHaveLength(0);
-    const [step] = await sql<{ state: string; error: string }>(first.database.url, 'SELECT state, error FROM incident_page_steps WHERE incident_id = $1 AND step_index = 0', [throttled.id]);
+    const [step] = await sql<{ state: string; error: string }>(
+      first.database.url,
+      'SELECT state, error FROM incident_page_steps WHERE incident_id = $1 AND step_index = 0',
+      [throttled.id],
+    );
     expect(step).toEqual({ state: 'pending', error: 'http_500' });
     expect(await tick(new Date(minutes(120).getTime() + 5_000))).toBe(1);
     expect(pagesFor(ALICE, throttled.id)).toHaveLength(1);
@@ -373,13 +412,21 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     clock.set(new Date('2026-12-03T12:30:00Z'));
     await first.http.patch(`/api/v1/incidents/${incident.id}`).set(first.admin).send({ status: 'resolved' }).expect(200);
     await idle();
-    expect(pagerduty.events.filter((event) => event.dedup_key === incident.id).map((event) => event.event_action)).toEqual(['trigger', 'trigger', 'acknowledge', 'resolve']);
+    expect(pagerduty.events.filter((event) => event.dedup_key === incident.id).map((event) => event.event_action)).toEqual([
+      'trigger',
+      'trigger',
+      'acknowledge',
+      'resolve',
+    ]);
   });
 
   it('slash commands: oncall anywhere; ack stops paging once; sev, title, type and resolve as aliases', async () => {
     clock.set(new Date('2026-12-04T10:00:00Z'));
     const command = (text: string, channelId: string, userId = ALICE) =>
-      postToSlackEndpoint(first, slashCommandRequest(SLACK_SIGNING_SECRET, { text, channelId, userId, responseUrl: fake.responseUrl(`cmd-${text}`) }, { now: clock.now() }));
+      postToSlackEndpoint(
+        first,
+        slashCommandRequest(SLACK_SIGNING_SECRET, { text, channelId, userId, responseUrl: fake.responseUrl(`cmd-${text}`) }, { now: clock.now() }),
+      );
     const oncall = await command('oncall', teamChannel);
     expect(oncall.status).toBe(200);
     expect(oncall.body.text).toContain(`*payments*: <@${ALICE}>, then <@${BOB}> from 2026-12-05T09:00:00Z`);
@@ -396,9 +443,13 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     await idle();
     await tick(new Date('2026-12-04T11:00:00Z'));
     expect(pagesFor(BOB, incident.id)).toHaveLength(0);
-    const [paging] = await sql<{ acknowledged_by: string }>(first.database.url, 'SELECT acknowledged_by FROM incident_paging WHERE incident_id = $1', [incident.id]);
+    const [paging] = await sql<{ acknowledged_by: string }>(first.database.url, 'SELECT acknowledged_by FROM incident_paging WHERE incident_id = $1', [
+      incident.id,
+    ]);
     expect(paging.acknowledged_by).toBe(ALICE);
-    const steps = await sql<{ state: string }>(first.database.url, 'SELECT state FROM incident_page_steps WHERE incident_id = $1 ORDER BY step_index', [incident.id]);
+    const steps = await sql<{ state: string }>(first.database.url, 'SELECT state FROM incident_page_steps WHERE incident_id = $1 ORDER BY step_index', [
+      incident.id,
+    ]);
     expect(steps.map((step) => step.state)).toEqual(['sent', 'cancelled']);
     expect((await timeline(incident.id, 'acknowledged')).map((event) => event.data.via)).toEqual(['slash_command']);
 
@@ -407,7 +458,11 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     expect((await command('type deploy', row.slack_channel_id)).body.text).toContain('`deploy`');
     expect((await command('resolve Rolled back', row.slack_channel_id)).body.response_type).toBe('in_channel');
     await idle();
-    const [after] = await sql<{ severity: string; title: string; type: string; status: string }>(first.database.url, 'SELECT severity, title, type, status FROM incidents WHERE id = $1', [incident.id]);
+    const [after] = await sql<{ severity: string; title: string; type: string; status: string }>(
+      first.database.url,
+      'SELECT severity, title, type, status FROM incidents WHERE id = $1',
+      [incident.id],
+    );
     expect(after).toEqual({ severity: 'SEV2', title: 'Basket emptied for EU users', type: 'deploy', status: 'resolved' });
     expect((await command('ack', row.slack_channel_id)).body.text).toContain('already resolved');
   });
@@ -415,16 +470,34 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
   it('headline buttons: Update, Resolve and Edit open their modals; submissions change the incident once', async () => {
     clock.set(new Date('2026-12-05T10:00:00Z'));
     const incident = await declareViaApi('Search results stale', 'SEV3', { services: ['checkout'] });
-    const [row] = await sql<{ slack_channel_id: string; slack_headline_ts: string }>(first.database.url, 'SELECT slack_channel_id, slack_headline_ts FROM incidents WHERE id = $1', [incident.id]);
+    const [row] = await sql<{ slack_channel_id: string; slack_headline_ts: string }>(
+      first.database.url,
+      'SELECT slack_channel_id, slack_headline_ts FROM incidents WHERE id = $1',
+      [incident.id],
+    );
     const headline = fake.findMessage(row.slack_channel_id, row.slack_headline_ts);
     const buttons = (headline?.blocks as Array<{ type: string; elements?: Array<{ action_id: string }> }>).find((block) => block.type === 'actions');
-    expect(buttons?.elements?.map((element) => element.action_id)).toEqual(['incident_acknowledge', 'incident_update_open', 'incident_resolve_open', 'incident_edit_open']);
+    expect(buttons?.elements?.map((element) => element.action_id)).toEqual([
+      'incident_acknowledge',
+      'incident_update_open',
+      'incident_resolve_open',
+      'incident_edit_open',
+    ]);
 
     const press = async (actionId: string) => {
       const opened = fake.calls('views.open').length;
       const answer = await postToSlackEndpoint(
         first,
-        blockActionsRequest(SLACK_SIGNING_SECRET, { actions: [{ action_id: actionId, block_id: `headline:${incident.id}`, value: `${incident.id}:0` }], userId: BOB, channelId: row.slack_channel_id, messageTs: row.slack_headline_ts }, { now: clock.now() }),
+        blockActionsRequest(
+          SLACK_SIGNING_SECRET,
+          {
+            actions: [{ action_id: actionId, block_id: `headline:${incident.id}`, value: `${incident.id}:0` }],
+            userId: BOB,
+            channelId: row.slack_channel_id,
+            messageTs: row.slack_headline_ts,
+          },
+          { now: clock.now() },
+        ),
       );
       expect(answer.status).toBe(200);
       await idle();
@@ -433,7 +506,14 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
       return { viewId: (call.response?.body as { view: { id: string } }).view.id, view };
     };
     const submit = (callbackId: string, viewId: string, values: Record<string, Record<string, unknown>>) =>
-      postToSlackEndpoint(first, viewSubmissionRequest(SLACK_SIGNING_SECRET, { callbackId, viewId, privateMetadata: incident.id, userId: BOB, values: values as never }, { now: clock.now() }));
+      postToSlackEndpoint(
+        first,
+        viewSubmissionRequest(
+          SLACK_SIGNING_SECRET,
+          { callbackId, viewId, privateMetadata: incident.id, userId: BOB, values: values as never },
+          { now: clock.now() },
+        ),
+      );
 
     const update = await press('incident_update_open');
     expect(update.view.callback_id).toBe('incident_update');
@@ -446,9 +526,15 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     });
     expect(updated.status).toBe(200);
     await idle();
-    const [afterUpdate] = await sql<{ status: string; severity: string }>(first.database.url, 'SELECT status, severity FROM incidents WHERE id = $1', [incident.id]);
+    const [afterUpdate] = await sql<{ status: string; severity: string }>(first.database.url, 'SELECT status, severity FROM incidents WHERE id = $1', [
+      incident.id,
+    ]);
     expect(afterUpdate).toEqual({ status: 'identified', severity: 'SEV2' });
-    const notes = await sql<{ kind: string; body: string; public: boolean }>(first.database.url, "SELECT kind, body, public FROM incident_timeline_events WHERE incident_id = $1 AND kind IN ('public_update', 'internal_note') ORDER BY created_at", [incident.id]);
+    const notes = await sql<{ kind: string; body: string; public: boolean }>(
+      first.database.url,
+      "SELECT kind, body, public FROM incident_timeline_events WHERE incident_id = $1 AND kind IN ('public_update', 'internal_note') ORDER BY created_at",
+      [incident.id],
+    );
     expect(notes).toEqual([
       { kind: 'public_update', body: 'We found the cause.', public: true },
       { kind: 'internal_note', body: 'Index rebuild stuck on node 3', public: false },
@@ -470,7 +556,11 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     });
     expect(edited.status).toBe(200);
     await idle();
-    const [afterEdit] = await sql<{ title: string; type: string; visibility: string }>(first.database.url, 'SELECT title, type, visibility FROM incidents WHERE id = $1', [incident.id]);
+    const [afterEdit] = await sql<{ title: string; type: string; visibility: string }>(
+      first.database.url,
+      'SELECT title, type, visibility FROM incidents WHERE id = $1',
+      [incident.id],
+    );
     expect(afterEdit).toEqual({ title: 'Search results stale in EU', type: 'capacity', visibility: 'private' });
     expect(await sql(first.database.url, 'SELECT 1 FROM incident_services WHERE incident_id = $1', [incident.id])).toHaveLength(0);
 
@@ -478,7 +568,10 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     const resolve = await press('incident_resolve_open');
     expect(resolve.view.callback_id).toBe('incident_resolve');
     expect(resolve.view.blocks[0].text?.text).toContain('45 min');
-    const resolving = { type: { value: { type: 'static_select', selected_option: { value: 'capacity' } } }, resolution_note: { value: { type: 'plain_text_input', value: 'Rebuilt the index' } } };
+    const resolving = {
+      type: { value: { type: 'static_select', selected_option: { value: 'capacity' } } },
+      resolution_note: { value: { type: 'plain_text_input', value: 'Rebuilt the index' } },
+    };
     const both = await Promise.all([submit('incident_resolve', resolve.viewId, resolving), submit('incident_resolve', resolve.viewId, resolving)]);
     expect(both.map((answer) => answer.status)).toEqual([200, 200]);
     await idle();
@@ -487,7 +580,16 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     expect(await timeline(incident.id, 'status_changed').then((rows) => rows.filter((event) => event.data.to === 'resolved'))).toHaveLength(1);
     const pressLate = await postToSlackEndpoint(
       first,
-      blockActionsRequest(SLACK_SIGNING_SECRET, { actions: [{ action_id: 'incident_update_open', block_id: `headline:${incident.id}`, value: `${incident.id}:0` }], userId: BOB, channelId: row.slack_channel_id, responseUrl: fake.responseUrl('late-update') }, { now: clock.now() }),
+      blockActionsRequest(
+        SLACK_SIGNING_SECRET,
+        {
+          actions: [{ action_id: 'incident_update_open', block_id: `headline:${incident.id}`, value: `${incident.id}:0` }],
+          userId: BOB,
+          channelId: row.slack_channel_id,
+          responseUrl: fake.responseUrl('late-update'),
+        },
+        { now: clock.now() },
+      ),
     );
     expect(pressLate.status).toBe(200);
     await idle();
@@ -500,12 +602,23 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     const [row] = await sql<{ slack_channel_id: string }>(first.database.url, 'SELECT slack_channel_id FROM incidents WHERE id = $1', [incident.id]);
     const status = await postToSlackEndpoint(
       first,
-      slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'status identified Rolled back v42', channelId: row.slack_channel_id, userId: BOB, responseUrl: fake.responseUrl('status-note') }, { now: clock.now() }),
+      slashCommandRequest(
+        SLACK_SIGNING_SECRET,
+        { text: 'status identified Rolled back v42', channelId: row.slack_channel_id, userId: BOB, responseUrl: fake.responseUrl('status-note') },
+        { now: clock.now() },
+      ),
     );
     expect(status.body.response_type).toBe('in_channel');
     expect(status.body.text).toContain('Internal note: not on the status page');
     expect(JSON.stringify(status.body.blocks)).toContain('incident_publish_open');
-    const kinds = async () => (await sql<{ kind: string; body: string }>(first.database.url, "SELECT kind, body FROM incident_timeline_events WHERE incident_id = $1 AND kind IN ('public_update', 'internal_note') ORDER BY created_at", [incident.id])).map((event) => `${event.kind}: ${event.body}`);
+    const kinds = async () =>
+      (
+        await sql<{ kind: string; body: string }>(
+          first.database.url,
+          "SELECT kind, body FROM incident_timeline_events WHERE incident_id = $1 AND kind IN ('public_update', 'internal_note') ORDER BY created_at",
+          [incident.id],
+        )
+      ).map((event) => `${event.kind}: ${event.body}`);
     // A public incident's first public update is its summary (the default wording when it has none); the status text is internal.
     const FIRST = 'public_update: We are currently investigating this issue.';
     expect(await kinds()).toEqual([FIRST, 'internal_note: Rolled back v42']);
@@ -513,7 +626,15 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     const opened = fake.calls('views.open').length;
     await postToSlackEndpoint(
       first,
-      blockActionsRequest(SLACK_SIGNING_SECRET, { actions: [{ action_id: 'incident_publish_open', block_id: `publish:${incident.id}`, value: `${incident.id}:0` }], userId: BOB, channelId: row.slack_channel_id }, { now: clock.now() }),
+      blockActionsRequest(
+        SLACK_SIGNING_SECRET,
+        {
+          actions: [{ action_id: 'incident_publish_open', block_id: `publish:${incident.id}`, value: `${incident.id}:0` }],
+          userId: BOB,
+          channelId: row.slack_channel_id,
+        },
+        { now: clock.now() },
+      ),
     ).expect(200);
     await idle();
     const call = fake.calls('views.open')[opened];
@@ -525,7 +646,17 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
     const viewId = (call.response?.body as { view: { id: string } }).view.id;
     const published = await postToSlackEndpoint(
       first,
-      viewSubmissionRequest(SLACK_SIGNING_SECRET, { callbackId: 'incident_publish', viewId, privateMetadata: incident.id, userId: BOB, values: { public_text: { value: { type: 'plain_text_input', value: 'We rolled back the release; checkout is recovering.' } } } as never }, { now: clock.now() }),
+      viewSubmissionRequest(
+        SLACK_SIGNING_SECRET,
+        {
+          callbackId: 'incident_publish',
+          viewId,
+          privateMetadata: incident.id,
+          userId: BOB,
+          values: { public_text: { value: { type: 'plain_text_input', value: 'We rolled back the release; checkout is recovering.' } } } as never,
+        },
+        { now: clock.now() },
+      ),
     );
     expect(published.status).toBe(200);
     await idle();
@@ -544,12 +675,26 @@ describe('on-call rotations and paging with escalation (two replicas, fake Slack
       declare_components: { components: { type: 'multi_static_select', selected_options: [{ value: component.body.id }] } },
       declare_component_status: { component_status: { type: 'static_select', selected_option: { value: 'major_outage' } } },
     };
-    const submitted = await postToSlackEndpoint(first, viewSubmissionRequest(SLACK_SIGNING_SECRET, { viewId: form.viewId, privateMetadata: form.privateMetadata, userId: CAROL, values: values as never }, { now: clock.now() }));
+    const submitted = await postToSlackEndpoint(
+      first,
+      viewSubmissionRequest(
+        SLACK_SIGNING_SECRET,
+        { viewId: form.viewId, privateMetadata: form.privateMetadata, userId: CAROL, values: values as never },
+        { now: clock.now() },
+      ),
+    );
     expect(submitted.status).toBe(200);
     await idle();
-    const [incident] = await sql<{ id: string; commander: string }>(first.database.url, "SELECT id, commander FROM incidents WHERE title = 'Checkout API timing out'");
+    const [incident] = await sql<{ id: string; commander: string }>(
+      first.database.url,
+      "SELECT id, commander FROM incidents WHERE title = 'Checkout API timing out'",
+    );
     expect(incident.commander).toBe(CAROL);
-    const affected = await sql<{ component_id: string; status: string }>(first.database.url, 'SELECT component_id, status FROM incident_affected_components WHERE incident_id = $1', [incident.id]);
+    const affected = await sql<{ component_id: string; status: string }>(
+      first.database.url,
+      'SELECT component_id, status FROM incident_affected_components WHERE incident_id = $1',
+      [incident.id],
+    );
     expect(affected).toEqual([{ component_id: component.body.id, status: 'major_outage' }]);
     // A Slack declaration pages the on-call like any other source (2026-12-05 14:00 is Bob's shift).
     expect(pagesFor(BOB, incident.id)).toHaveLength(1);

@@ -21,18 +21,36 @@ describe('resolution message: postmortem draft link', () => {
     await slack?.close();
   });
 
-  const resolveAndReadSummary = async (severity: string, title: string): Promise<{ id: string; summary: string; channel: string; blocks: Array<{ type: string; block_id?: string; elements?: Array<{ action_id: string; value: string }> }> }> => {
+  const resolveAndReadSummary = async (
+    severity: string,
+    title: string,
+  ): Promise<{
+    id: string;
+    summary: string;
+    channel: string;
+    blocks: Array<{ type: string; block_id?: string; elements?: Array<{ action_id: string; value: string }> }>;
+  }> => {
     clock.set(new Date('2026-12-02T10:00:00Z'));
     const created = await api.http.post('/api/v1/incidents').set(api.admin).send({ title, severity, team: 'payments', visibility: 'internal' }).expect(201);
     const id = created.body.id as string;
     const channel = await eventually(async () => {
-      const [row] = (await api.app.get(DataSource).query('SELECT slack_channel_id FROM incidents WHERE id = $1', [id])) as Array<{ slack_channel_id: string | null }>;
+      const [row] = (await api.app.get(DataSource).query('SELECT slack_channel_id FROM incidents WHERE id = $1', [id])) as Array<{
+        slack_channel_id: string | null;
+      }>;
       return row?.slack_channel_id ?? undefined;
     }, `the channel of ${title}`);
     clock.set(new Date('2026-12-02T11:00:00Z'));
     await api.http.patch(`/api/v1/incidents/${id}`).set(api.admin).send({ status: 'resolved' }).expect(200);
-    const message = await eventually(async () => slack.messagesIn(channel).find((posted) => posted.text.includes('resolved* after')), `the resolution summary of ${title}`);
-    return { id, summary: message.text, channel, blocks: message.blocks as Array<{ type: string; block_id?: string; elements?: Array<{ action_id: string; value: string }> }> };
+    const message = await eventually(
+      async () => slack.messagesIn(channel).find((posted) => posted.text.includes('resolved* after')),
+      `the resolution summary of ${title}`,
+    );
+    return {
+      id,
+      summary: message.text,
+      channel,
+      blocks: message.blocks as Array<{ type: string; block_id?: string; elements?: Array<{ action_id: string; value: string }> }>,
+    };
   };
 
   it('links the postmortem draft on the resolution message of a SEV1 (a postmortem is required)', async () => {
@@ -51,7 +69,14 @@ describe('resolution message: postmortem draft link', () => {
     const button = blocks.find((block) => block.type === 'actions')?.elements?.find((element) => element.action_id === 'incident_follow_up_open');
     expect(button?.value).toBe(`${id}:0`);
     const opened = slack.calls('views.open').length;
-    const click = await postToSlackEndpoint(api, blockActionsRequest(SLACK_SIGNING_SECRET, { actions: [{ action_id: 'incident_follow_up_open', block_id: 'resolution_actions', value: `${id}:0` }], userId: 'U01ALICE', channelId: channel }, { now: clock.now() }));
+    const click = await postToSlackEndpoint(
+      api,
+      blockActionsRequest(
+        SLACK_SIGNING_SECRET,
+        { actions: [{ action_id: 'incident_follow_up_open', block_id: 'resolution_actions', value: `${id}:0` }], userId: 'U01ALICE', channelId: channel },
+        { now: clock.now() },
+      ),
+    );
     expect(click.status).toBe(200);
     await slackIdle(api);
     const call = slack.calls('views.open')[opened];
@@ -65,7 +90,15 @@ describe('resolution message: postmortem draft link', () => {
       due_date: { value: { type: 'plain_text_input', value: dueDate } },
       priority: { value: { type: 'static_select', selected_option: { value: 'P1' } } },
     });
-    const submit = (dueDate: string) => postToSlackEndpoint(api, viewSubmissionRequest(SLACK_SIGNING_SECRET, { callbackId: 'incident_follow_up', viewId, privateMetadata: view.private_metadata, userId: 'U01ALICE', values: values(dueDate) as never }, { now: clock.now() }));
+    const submit = (dueDate: string) =>
+      postToSlackEndpoint(
+        api,
+        viewSubmissionRequest(
+          SLACK_SIGNING_SECRET,
+          { callbackId: 'incident_follow_up', viewId, privateMetadata: view.private_metadata, userId: 'U01ALICE', values: values(dueDate) as never },
+          { now: clock.now() },
+        ),
+      );
     const refused = await submit('next week');
     expect(refused.status).toBe(200);
     expect(refused.body).toMatchObject({ response_action: 'errors', errors: { due_date: expect.stringContaining('dueDate') } });

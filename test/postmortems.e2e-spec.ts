@@ -33,15 +33,30 @@ describe('postmortems and follow-ups', () => {
     const created = await first.http
       .post('/api/v1/incidents')
       .set(first.admin)
-      .send({ title: `Checkout errors ${tag}`, summary: `summary-${tag}`, severity: options.severity ?? 'SEV3', team: options.team ?? 'payments', services: ['checkout'], visibility: options.visibility ?? 'internal' })
+      .send({
+        title: `Checkout errors ${tag}`,
+        summary: `summary-${tag}`,
+        severity: options.severity ?? 'SEV3',
+        team: options.team ?? 'payments',
+        services: ['checkout'],
+        visibility: options.visibility ?? 'internal',
+      })
       .expect(201);
     const id = created.body.id as string;
     at(5);
-    await first.http.post(`/api/v1/incidents/${id}/updates`).set(first.admin).send({ body: `public-update-${tag}`, public: true, status: 'identified' }).expect(201);
+    await first.http
+      .post(`/api/v1/incidents/${id}/updates`)
+      .set(first.admin)
+      .send({ body: `public-update-${tag}`, public: true, status: 'identified' })
+      .expect(201);
     at(9);
     await first.http.patch(`/api/v1/incidents/${id}`).set(first.admin).send({ severity: 'SEV2', commander: 'Alice Example' }).expect(200);
     at(20);
-    await first.http.post(`/api/v1/incidents/${id}/updates`).set(first.admin).send({ body: `internal-note-${tag}\nwith a second line`, public: false }).expect(201);
+    await first.http
+      .post(`/api/v1/incidents/${id}/updates`)
+      .set(first.admin)
+      .send({ body: `internal-note-${tag}\nwith a second line`, public: false })
+      .expect(201);
     at(40);
     await first.http.patch(`/api/v1/incidents/${id}`).set(first.admin).send({ status: 'monitoring' }).expect(200);
     if (options.resolve !== false) {
@@ -81,10 +96,21 @@ describe('postmortems and follow-ups', () => {
       at(90);
       const created = await first.http.post(`/api/v1/incidents/${id}/postmortem`).set(paymentsToken);
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ incidentId: id, status: 'draft', version: 1, required: true, requiredBecause: expect.stringContaining('SEV2'), budgetImpact: [] });
+      expect(created.body).toMatchObject({
+        incidentId: id,
+        status: 'draft',
+        version: 1,
+        required: true,
+        requiredBecause: expect.stringContaining('SEV2'),
+        budgetImpact: [],
+      });
       const markdown = created.body.markdown as string;
 
-      const timeline = (await first.http.get(`/api/v1/incidents/${id}/timeline`).set(first.admin).expect(200)).body.items as Array<{ kind: string; body: string; occurredAt: string }>;
+      const timeline = (await first.http.get(`/api/v1/incidents/${id}/timeline`).set(first.admin).expect(200)).body.items as Array<{
+        kind: string;
+        body: string;
+        occurredAt: string;
+      }>;
       expect(timeline.length).toBeGreaterThanOrEqual(7);
       const timelineSection = markdown.slice(markdown.indexOf('## Timeline'), markdown.indexOf('## What went well'));
       expect(timelineSection.split('\n').filter((line) => line.startsWith('- **'))).toHaveLength(timeline.length);
@@ -108,7 +134,9 @@ describe('postmortems and follow-ups', () => {
     it('is announced in the incident channel with a link to the dashboard page', async () => {
       const [row] = await sql<{ slack_channel_id: string }>(first.database.url, 'SELECT slack_channel_id FROM incidents WHERE id = $1', [id]);
       expect(row.slack_channel_id).toBeTruthy();
-      const announcements = fake.calls('chat.postMessage').filter((call) => call.args.channel === row.slack_channel_id && String(call.args.text).includes('postmortem draft'));
+      const announcements = fake
+        .calls('chat.postMessage')
+        .filter((call) => call.args.channel === row.slack_channel_id && String(call.args.text).includes('postmortem draft'));
       expect(announcements).toHaveLength(1);
       expect(String(announcements[0].args.text)).toContain(`/dashboard/incidents/${id}`);
     });
@@ -132,7 +160,11 @@ describe('postmortems and follow-ups', () => {
       expect(unknown.body.field).toBe('status');
 
       const original = (await first.http.get(`/api/v1/incidents/${id}/postmortem`).set(paymentsToken).expect(200)).body.markdown as string;
-      const edited = await first.http.patch(`/api/v1/incidents/${id}/postmortem`).set(paymentsToken).send({ markdown: '# Edited\n\nRoot cause: a config push.' }).expect(200);
+      const edited = await first.http
+        .patch(`/api/v1/incidents/${id}/postmortem`)
+        .set(paymentsToken)
+        .send({ markdown: '# Edited\n\nRoot cause: a config push.' })
+        .expect(200);
       expect(edited.body).toMatchObject({ version: 2, status: 'draft', markdown: '# Edited\n\nRoot cause: a config push.' });
       await first.http.patch(`/api/v1/incidents/${id}/postmortem`).set(paymentsToken).send({ status: 'in_review' }).expect(200);
       const published = await first.http.patch(`/api/v1/incidents/${id}/postmortem`).set(paymentsToken).send({ status: 'published' }).expect(200);
@@ -188,7 +220,15 @@ describe('postmortems and follow-ups', () => {
         .set(paymentsToken)
         .send({ title: 'Add a canary stage', owner: 'U0ALICE', dueDate: '2026-11-25', priority: 'P0', url: 'https://tracker.example/OPS-1' });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ incidentId: id, title: 'Add a canary stage', owner: 'U0ALICE', dueDate: '2026-11-25', priority: 'P0', status: 'open', overdue: false });
+      expect(created.body).toMatchObject({
+        incidentId: id,
+        title: 'Add a canary stage',
+        owner: 'U0ALICE',
+        dueDate: '2026-11-25',
+        priority: 'P0',
+        status: 'open',
+        overdue: false,
+      });
       for (const [body, field] of [
         [{ owner: 'U0ALICE' }, 'title'],
         [{ title: 'x', dueDate: 'next friday' }, 'dueDate'],
@@ -206,7 +246,12 @@ describe('postmortems and follow-ups', () => {
     });
 
     it('an Idempotency-Key retry returns the same follow-up', async () => {
-      const send = () => first.http.post(`/api/v1/incidents/${id}/follow-ups`).set(paymentsToken).set('Idempotency-Key', 'fu-retry-1').send({ title: 'Alert on p99', priority: 'P1' });
+      const send = () =>
+        first.http
+          .post(`/api/v1/incidents/${id}/follow-ups`)
+          .set(paymentsToken)
+          .set('Idempotency-Key', 'fu-retry-1')
+          .send({ title: 'Alert on p99', priority: 'P1' });
       const one = await send();
       const two = await send();
       expect([one.status, two.status]).toEqual([201, 200]);
@@ -215,7 +260,11 @@ describe('postmortems and follow-ups', () => {
 
     it('lists overdue ones per team, and PATCH closes them', async () => {
       at(120);
-      const late = await first.http.post(`/api/v1/incidents/${id}/follow-ups`).set(paymentsToken).send({ title: 'Document the rollback', owner: 'Bob Builder', dueDate: '2026-11-21', priority: 'P2' }).expect(201);
+      const late = await first.http
+        .post(`/api/v1/incidents/${id}/follow-ups`)
+        .set(paymentsToken)
+        .send({ title: 'Document the rollback', owner: 'Bob Builder', dueDate: '2026-11-21', priority: 'P2' })
+        .expect(201);
       clock.set(new Date('2026-11-23T08:00:00Z'));
       const overdue = (await first.http.get('/api/v1/follow-ups?team=payments&overdue=true').set(paymentsToken).expect(200)).body.items;
       expect(overdue.map((item: { id: string }) => item.id)).toEqual([late.body.id]);
@@ -251,14 +300,23 @@ describe('postmortems and follow-ups', () => {
 
     it('are added from Slack with /incident followup in the incident channel, once per command', async () => {
       const [row] = await sql<{ slack_channel_id: string }>(first.database.url, 'SELECT slack_channel_id FROM incidents WHERE id = $1', [id]);
-      const command = slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'followup P0 Add load shedding to checkout', channelId: row.slack_channel_id, userId: 'U0BOB', triggerId: 'trigger-followup-1' }, { now: clock.now() });
+      const command = slashCommandRequest(
+        SLACK_SIGNING_SECRET,
+        { text: 'followup P0 Add load shedding to checkout', channelId: row.slack_channel_id, userId: 'U0BOB', triggerId: 'trigger-followup-1' },
+        { now: clock.now() },
+      );
       const reply = await postToSlackEndpoint(first, command).expect(200);
       expect(reply.body.response_type).toBe('in_channel');
       expect(reply.body.text).toContain('P0 follow-up');
       await postToSlackEndpoint(second, command).expect(200);
-      const stored = await sql<{ title: string; priority: string; created_by: string }>(first.database.url, "SELECT title, priority, created_by FROM follow_ups WHERE title = 'Add load shedding to checkout'");
+      const stored = await sql<{ title: string; priority: string; created_by: string }>(
+        first.database.url,
+        "SELECT title, priority, created_by FROM follow_ups WHERE title = 'Add load shedding to checkout'",
+      );
       expect(stored).toEqual([{ title: 'Add load shedding to checkout', priority: 'P0', created_by: 'U0BOB' }]);
-      const outside = await postToSlackEndpoint(first, slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'followup Something' }, { now: clock.now() })).expect(200);
+      const outside = await postToSlackEndpoint(first, slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'followup Something' }, { now: clock.now() })).expect(
+        200,
+      );
       expect(outside.body.response_type).toBe('ephemeral');
     });
   });
@@ -266,13 +324,18 @@ describe('postmortems and follow-ups', () => {
   describe('reminders of required postmortems', () => {
     it('come once per lapse across two replicas until the postmortem is published with a P0 follow-up', async () => {
       clock.set(new Date('2026-12-01T10:00:00Z'));
-      const created = await first.http.post('/api/v1/incidents').set(first.admin).send({ title: 'Search outage', severity: 'SEV1', team: 'search', visibility: 'internal' }).expect(201);
+      const created = await first.http
+        .post('/api/v1/incidents')
+        .set(first.admin)
+        .send({ title: 'Search outage', severity: 'SEV1', team: 'search', visibility: 'internal' })
+        .expect(201);
       const id = created.body.id as string;
       clock.set(new Date('2026-12-01T11:00:00Z'));
       await first.http.patch(`/api/v1/incidents/${id}`).set(first.admin).send({ status: 'resolved' }).expect(200);
       await slackIdle(first);
       const [row] = await sql<{ slack_channel_id: string }>(first.database.url, 'SELECT slack_channel_id FROM incidents WHERE id = $1', [id]);
-      const reminders = () => fake.calls('chat.postMessage').filter((call) => call.args.channel === row.slack_channel_id && String(call.args.text).includes('Reminder:'));
+      const reminders = () =>
+        fake.calls('chat.postMessage').filter((call) => call.args.channel === row.slack_channel_id && String(call.args.text).includes('Reminder:'));
       /** Both replicas run the job at the same moment; returns how many reminders reached this incident's channel. */
       const tick = async (iso: string) => {
         clock.set(new Date(iso));

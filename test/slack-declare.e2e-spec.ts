@@ -43,13 +43,24 @@ describe('Slack: declaring and running an incident', () => {
 
   const incidents = () => sql<IncidentRow>(api.database.url, 'SELECT * FROM incidents ORDER BY number');
   const timeline = (incidentId: string) =>
-    sql<{ kind: string; body: string; public: boolean; author: string }>(api.database.url, 'SELECT kind, body, public, author FROM incident_timeline_events WHERE incident_id = $1 ORDER BY occurred_at, created_at', [incidentId]);
+    sql<{ kind: string; body: string; public: boolean; author: string }>(
+      api.database.url,
+      'SELECT kind, body, public, author FROM incident_timeline_events WHERE incident_id = $1 ORDER BY occurred_at, created_at',
+      [incidentId],
+    );
   const command = async (text: string, channelId: string, userId = ALICE.id, responseUrlId = 'cmd') => {
-    const response = await postToSlackEndpoint(api, slashCommandRequest(SLACK_SIGNING_SECRET, { text, channelId, userId, responseUrl: fake.responseUrl(responseUrlId) }));
+    const response = await postToSlackEndpoint(
+      api,
+      slashCommandRequest(SLACK_SIGNING_SECRET, { text, channelId, userId, responseUrl: fake.responseUrl(responseUrlId) }),
+    );
     await slackIdle(api);
     return response;
   };
-  const since = (mark: number, method?: string) => fake.calls().slice(mark).filter((call) => method === undefined || call.method === method);
+  const since = (mark: number, method?: string) =>
+    fake
+      .calls()
+      .slice(mark)
+      .filter((call) => method === undefined || call.method === method);
 
   beforeAll(async () => {
     fake = await FakeSlack.start();
@@ -66,7 +77,10 @@ describe('Slack: declaring and running an incident', () => {
 
   it('acknowledges /incident at once, then opens a placeholder and fills in the form from the catalog', async () => {
     const mark = fake.calls().length;
-    const acked = await postToSlackEndpoint(api, slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'declare Checkout is down', responseUrl: fake.responseUrl('x') }));
+    const acked = await postToSlackEndpoint(
+      api,
+      slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'declare Checkout is down', responseUrl: fake.responseUrl('x') }),
+    );
     expect(acked.status).toBe(200);
     expect(acked.text).toBe('');
     await slackIdle(api);
@@ -93,7 +107,9 @@ describe('Slack: declaring and running an incident', () => {
 
   it('acknowledges a burst of 50 /incident commands with empty 200s and opens each one its form, once', async () => {
     const mark = fake.calls().length;
-    const commands = Array.from({ length: 50 }, (_unused, i) => slashCommandRequest(SLACK_SIGNING_SECRET, { text: i % 2 === 0 ? '' : `declare Burst ${i}`, responseUrl: fake.responseUrl(`burst-${i}`) }));
+    const commands = Array.from({ length: 50 }, (_unused, i) =>
+      slashCommandRequest(SLACK_SIGNING_SECRET, { text: i % 2 === 0 ? '' : `declare Burst ${i}`, responseUrl: fake.responseUrl(`burst-${i}`) }),
+    );
     const answers = await Promise.all(commands.map((command) => postToSlackEndpoint(api, command)));
     expect(answers.map((answer) => [answer.status, answer.text])).toEqual(commands.map(() => [200, '']));
     await slackIdle(api);
@@ -107,20 +123,39 @@ describe('Slack: declaring and running an incident', () => {
     const title = 'Checkout fails for EU <!channel> & more';
     const submitted = await postToSlackEndpoint(
       api,
-      submitDeclareForm(form, { title, severity: 'SEV2', team: 'payments', services: ['checkout'], type: 'deploy', visibility: 'public', summary: 'Card payments <@U02BOB> fail' }),
+      submitDeclareForm(form, {
+        title,
+        severity: 'SEV2',
+        team: 'payments',
+        services: ['checkout'],
+        type: 'deploy',
+        visibility: 'public',
+        summary: 'Card payments <@U02BOB> fail',
+      }),
     );
     expect(submitted.status).toBe(200);
     expect(submitted.text).toBe('');
     await slackIdle(api);
 
     const [incident] = (await incidents()).filter((row) => row.title === title);
-    expect(incident).toMatchObject({ source: 'slack', declared_by: `slack:${ALICE.id}`, status: 'investigating', severity: 'SEV2', slack_sync_state: 'synced', slack_sync_error: null });
+    expect(incident).toMatchObject({
+      source: 'slack',
+      declared_by: `slack:${ALICE.id}`,
+      status: 'investigating',
+      severity: 'SEV2',
+      slack_sync_state: 'synced',
+      slack_sync_error: null,
+    });
     expect(incident.idempotency_key).toBe(`slack:view:T0BALLAST:${form.viewId}`);
     expect(incident.acknowledged_at).not.toBeNull();
     // Acknowledged by declaring it: self-declared, reported apart from MTTA (issue 21 item 8).
     expect([incident.acknowledged_via, incident.acknowledged_by]).toEqual(['self_declared', `slack:${ALICE.id}`]);
     // Declared public from Slack: its summary is its first public update (the status page never shows it silent).
-    const published = await sql<{ body: string; status_at_event: string }>(api.database.url, `SELECT body, status_at_event FROM incident_timeline_events WHERE incident_id = $1 AND kind = 'public_update' AND public`, [incident.id]);
+    const published = await sql<{ body: string; status_at_event: string }>(
+      api.database.url,
+      `SELECT body, status_at_event FROM incident_timeline_events WHERE incident_id = $1 AND kind = 'public_update' AND public`,
+      [incident.id],
+    );
     expect(published).toEqual([{ body: 'Card payments <@U02BOB> fail', status_at_event: 'investigating' }]);
 
     const channelName = incidentChannelName(incident.number, title);
@@ -191,30 +226,50 @@ describe('Slack: declaring and running an incident', () => {
   });
 
   it('rewrites the headline in the incident and the team channel when only the title, summary or type is edited', async () => {
-    const declared = await api.http.post('/api/v1/incidents').set(api.admin).send({ title: 'Search is slow', severity: 'SEV3', team: 'payments', type: 'other' }).expect(201);
+    const declared = await api.http
+      .post('/api/v1/incidents')
+      .set(api.admin)
+      .send({ title: 'Search is slow', severity: 'SEV3', team: 'payments', type: 'other' })
+      .expect(201);
     await slackIdle(api);
     const [incident] = (await incidents()).filter((row) => row.id === declared.body.id);
     expect(incident).toMatchObject({ slack_sync_state: 'synced' });
     const headlineOf = (channel: string, ts: string) => JSON.stringify(fake.findMessage(channel, ts)!.blocks);
     const updatesOfHeadlines = (mark: number) =>
       since(mark, 'chat.update').filter(
-        (call) => (call.args.channel === incident.slack_channel_id && call.args.ts === incident.slack_headline_ts) || (call.args.channel === TEAM_CHANNEL && call.args.ts === incident.slack_team_message_ts),
+        (call) =>
+          (call.args.channel === incident.slack_channel_id && call.args.ts === incident.slack_headline_ts) ||
+          (call.args.channel === TEAM_CHANNEL && call.args.ts === incident.slack_team_message_ts),
       );
 
     let mark = fake.calls().length;
     await api.http.patch(`/api/v1/incidents/${incident.id}`).set(api.admin).send({ title: 'Checkout search times out' }).expect(200);
     await slackIdle(api);
-    expect(updatesOfHeadlines(mark).map((call) => call.args.channel).sort()).toEqual([incident.slack_channel_id, TEAM_CHANNEL].sort());
-    for (const [channel, ts] of [[incident.slack_channel_id!, incident.slack_headline_ts!], [TEAM_CHANNEL, incident.slack_team_message_ts!]]) {
+    expect(
+      updatesOfHeadlines(mark)
+        .map((call) => call.args.channel)
+        .sort(),
+    ).toEqual([incident.slack_channel_id, TEAM_CHANNEL].sort());
+    for (const [channel, ts] of [
+      [incident.slack_channel_id!, incident.slack_headline_ts!],
+      [TEAM_CHANNEL, incident.slack_team_message_ts!],
+    ]) {
       expect(headlineOf(channel, ts)).toContain('Checkout search times out');
       expect(headlineOf(channel, ts)).not.toContain('Search is slow');
     }
 
     mark = fake.calls().length;
-    await api.http.patch(`/api/v1/incidents/${incident.id}`).set(api.admin).send({ summary: 'Index rebuild saturates the cluster', type: 'capacity' }).expect(200);
+    await api.http
+      .patch(`/api/v1/incidents/${incident.id}`)
+      .set(api.admin)
+      .send({ summary: 'Index rebuild saturates the cluster', type: 'capacity' })
+      .expect(200);
     await slackIdle(api);
     expect(updatesOfHeadlines(mark)).toHaveLength(2);
-    for (const [channel, ts] of [[incident.slack_channel_id!, incident.slack_headline_ts!], [TEAM_CHANNEL, incident.slack_team_message_ts!]]) {
+    for (const [channel, ts] of [
+      [incident.slack_channel_id!, incident.slack_headline_ts!],
+      [TEAM_CHANNEL, incident.slack_team_message_ts!],
+    ]) {
       expect(headlineOf(channel, ts)).toContain('Index rebuild saturates the cluster');
       expect(headlineOf(channel, ts)).toContain('Capacity');
     }
@@ -310,7 +365,10 @@ describe('Slack: declaring and running an incident', () => {
 
   it('creates a private channel for a private incident', async () => {
     const form = await openDeclareForm(api, fake);
-    await postToSlackEndpoint(api, submitDeclareForm(form, { title: 'Leaked key', severity: 'SEV1', team: 'payments', type: 'security', visibility: 'private' })).expect(200);
+    await postToSlackEndpoint(
+      api,
+      submitDeclareForm(form, { title: 'Leaked key', severity: 'SEV1', team: 'payments', type: 'security', visibility: 'private' }),
+    ).expect(200);
     await slackIdle(api);
     const [incident] = (await incidents()).filter((row) => row.title === 'Leaked key');
     expect(fake.channels.get(incident.slack_channel_id!)?.isPrivate).toBe(true);

@@ -26,14 +26,24 @@ describe('/incident duplicate INC-n', () => {
   const declare = async (title: string, team: string, visibility = 'internal') => {
     const created = await api.http.post('/api/v1/incidents').set(api.admin).send({ title, severity: 'SEV2', team, visibility }).expect(201);
     const channel = await eventually(async () => {
-      const [row] = (await api.app.get(DataSource).query('SELECT slack_channel_id FROM incidents WHERE id = $1', [created.body.id])) as Array<{ slack_channel_id: string | null }>;
+      const [row] = (await api.app.get(DataSource).query('SELECT slack_channel_id FROM incidents WHERE id = $1', [created.body.id])) as Array<{
+        slack_channel_id: string | null;
+      }>;
       return row?.slack_channel_id ?? undefined;
     }, `the channel of ${title}`);
     return { id: created.body.id as string, reference: created.body.reference as string, channel };
   };
   const command = (text: string, channelId: string) =>
-    postToSlackEndpoint(api, slashCommandRequest(SLACK_SIGNING_SECRET, { text, channelId, userId: ALICE, responseUrl: slack.responseUrl(`cmd-${text}-${channelId}`) }, { now: clock.now() }));
-  const incident = async (id: string) => (await api.http.get(`/api/v1/incidents/${id}`).set(api.admin).expect(200)).body as { status: string; duplicateOf?: unknown };
+    postToSlackEndpoint(
+      api,
+      slashCommandRequest(
+        SLACK_SIGNING_SECRET,
+        { text, channelId, userId: ALICE, responseUrl: slack.responseUrl(`cmd-${text}-${channelId}`) },
+        { now: clock.now() },
+      ),
+    );
+  const incident = async (id: string) =>
+    (await api.http.get(`/api/v1/incidents/${id}`).set(api.admin).expect(200)).body as { status: string; duplicateOf?: unknown };
 
   it("resolves the channel's incident as a duplicate, points at the original's channel, and a retry changes nothing", async () => {
     const original = await declare('Checkout errors', 'payments');
@@ -49,7 +59,11 @@ describe('/incident duplicate INC-n', () => {
     expect((await incident(original.id)).status).not.toBe('resolved');
     const again = await command(`duplicate ${original.reference}`, duplicate.channel);
     expect(again.body.text).toContain('already a duplicate');
-    const notes = (await api.app.get(DataSource).query("SELECT count(*)::int AS n FROM incident_timeline_events WHERE incident_id = $1 AND kind = 'internal_note'", [duplicate.id])) as Array<{ n: number }>;
+    const notes = (await api.app
+      .get(DataSource)
+      .query("SELECT count(*)::int AS n FROM incident_timeline_events WHERE incident_id = $1 AND kind = 'internal_note'", [duplicate.id])) as Array<{
+      n: number;
+    }>;
     expect(notes[0].n).toBe(1);
   });
 

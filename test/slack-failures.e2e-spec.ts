@@ -27,7 +27,11 @@ describe('Slack failures: the incident is never lost or duplicated', () => {
   let sync: SlackIncidentSync;
 
   const incidentTitled = async (title: string) => (await sql<IncidentRow>(api.database.url, 'SELECT * FROM incidents WHERE title = $1', [title]))[0];
-  const since = (mark: number, method: string) => fake.calls().slice(mark).filter((call) => call.method === method);
+  const since = (mark: number, method: string) =>
+    fake
+      .calls()
+      .slice(mark)
+      .filter((call) => call.method === method);
 
   beforeAll(async () => {
     fake = await FakeSlack.start();
@@ -45,7 +49,10 @@ describe('Slack failures: the incident is never lost or duplicated', () => {
     const form = await openDeclareForm(api, fake);
     const mark = fake.calls().length;
     await fake.goDown('refuse');
-    const submitted = await postToSlackEndpoint(api, submitDeclareForm(form, { title: 'Slack is down too', severity: 'SEV1', team: 'payments', visibility: 'internal' }));
+    const submitted = await postToSlackEndpoint(
+      api,
+      submitDeclareForm(form, { title: 'Slack is down too', severity: 'SEV1', team: 'payments', visibility: 'internal' }),
+    );
     expect(submitted.status).toBe(200);
     await slackIdle(api);
 
@@ -141,7 +148,9 @@ describe('Slack failures: the incident is never lost or duplicated', () => {
   it('never adopts a public channel from an earlier attempt once the incident has turned private (a private twin instead)', async () => {
     const form = await openDeclareForm(api, fake);
     fake.loseAnswerNext('conversations.create', 3);
-    await postToSlackEndpoint(api, submitDeclareForm(form, { title: 'Turned private', severity: 'SEV2', team: 'payments', visibility: 'internal' })).expect(200);
+    await postToSlackEndpoint(api, submitDeclareForm(form, { title: 'Turned private', severity: 'SEV2', team: 'payments', visibility: 'internal' })).expect(
+      200,
+    );
     await slackIdle(api);
     const pending = await incidentTitled('Turned private');
     const name = incidentChannelName(pending.number, 'Turned private');
@@ -159,7 +168,11 @@ describe('Slack failures: the incident is never lost or duplicated', () => {
 
   it("never adopts a taken name that is not this incident's own channel: someone else's, or another incident's", async () => {
     // Another incident of this test's own, declared first so that the next number is the squatted one's.
-    await api.http.post('/api/v1/incidents').set(api.admin).send({ title: 'Owns the bot channel', severity: 'SEV3', team: 'payments', type: 'other', visibility: 'internal' }).expect(201);
+    await api.http
+      .post('/api/v1/incidents')
+      .set(api.admin)
+      .send({ title: 'Owns the bot channel', severity: 'SEV3', team: 'payments', type: 'other', visibility: 'internal' })
+      .expect(201);
     await slackIdle(api);
     const other = await incidentTitled('Owns the bot channel');
     expect(other.slack_channel_id).not.toBeNull();

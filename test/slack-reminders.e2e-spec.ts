@@ -23,7 +23,8 @@ describe('Slack reminders: once per lapse, once across two replicas on one datab
     const sent = await Promise.all([first.app.get(SlackReminders).sendDueReminders(), second.app.get(SlackReminders).sendDueReminders()]);
     return sent[0] + sent[1];
   };
-  const remindersIn = (channel: string) => fake.calls('chat.postMessage').filter((call) => call.args.channel === channel && String(call.args.text).includes(':alarm_clock:'));
+  const remindersIn = (channel: string) =>
+    fake.calls('chat.postMessage').filter((call) => call.args.channel === channel && String(call.args.text).includes(':alarm_clock:'));
   const reminderEvents = (incidentId: string) =>
     sql<{ occurred_at: Date; data: { silentForMinutes: number; channelId: string } }>(
       first.database.url,
@@ -34,7 +35,9 @@ describe('Slack reminders: once per lapse, once across two replicas on one datab
     const form = await openDeclareForm(first, fake, {}, { now: clock.now() });
     await postToSlackEndpoint(first, submitDeclareForm(form, { title, severity, team: 'payments' }, { now: clock.now() })).expect(200);
     await slackIdle(first);
-    const [row] = await sql<{ id: string; slack_channel_id: string }>(first.database.url, 'SELECT id, slack_channel_id FROM incidents WHERE title = $1', [title]);
+    const [row] = await sql<{ id: string; slack_channel_id: string }>(first.database.url, 'SELECT id, slack_channel_id FROM incidents WHERE title = $1', [
+      title,
+    ]);
     return { id: row.id, channel: row.slack_channel_id };
   };
 
@@ -66,7 +69,11 @@ describe('Slack reminders: once per lapse, once across two replicas on one datab
     clock.set(minutes(35));
     const note = await postToSlackEndpoint(
       second,
-      slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'note Still digging', channelId: sev1.channel, responseUrl: fake.responseUrl('note') }, { now: clock.now() }),
+      slashCommandRequest(
+        SLACK_SIGNING_SECRET,
+        { text: 'note Still digging', channelId: sev1.channel, responseUrl: fake.responseUrl('note') },
+        { now: clock.now() },
+      ),
     );
     expect(note.body.response_type).toBe('in_channel');
     expect(await tick(minutes(49))).toBe(0);
@@ -81,7 +88,10 @@ describe('Slack reminders: once per lapse, once across two replicas on one datab
   it('never reminds a SEV4 (no cadence) nor a resolved incident', async () => {
     expect(remindersIn(sev4.channel)).toHaveLength(0);
     clock.set(minutes(60));
-    await postToSlackEndpoint(first, slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'status resolved', channelId: sev1.channel, responseUrl: fake.responseUrl('r') }, { now: clock.now() })).expect(200);
+    await postToSlackEndpoint(
+      first,
+      slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'status resolved', channelId: sev1.channel, responseUrl: fake.responseUrl('r') }, { now: clock.now() }),
+    ).expect(200);
     await slackIdle(first);
     const before = remindersIn(sev1.channel).length;
     expect(await tick(minutes(24 * 60))).toBe(0);

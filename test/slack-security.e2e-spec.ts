@@ -40,11 +40,19 @@ describe('Slack request verification', () => {
 
   it.each(forgeries)('answers 401 to a slash command with %s, and does nothing', async (_case, options) => {
     const mark = fake.calls().length;
-    const response = await postToSlackEndpoint(api, slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'declare Forged', responseUrl: fake.responseUrl('forged') }, options));
+    const response = await postToSlackEndpoint(
+      api,
+      slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'declare Forged', responseUrl: fake.responseUrl('forged') }, options),
+    );
     expect(response.status).toBe(401);
     expect(response.body).toMatchObject({ error: 'unauthorized' });
     await slackIdle(api);
-    expect(fake.calls().slice(mark).filter((call) => call.method !== 'auth.test')).toEqual([]);
+    expect(
+      fake
+        .calls()
+        .slice(mark)
+        .filter((call) => call.method !== 'auth.test'),
+    ).toEqual([]);
   });
 
   it.each(forgeries)('answers 401 to a form submission with %s, and stores nothing', async (_case, options) => {
@@ -55,13 +63,25 @@ describe('Slack request verification', () => {
     expect(response.status).toBe(401);
     await slackIdle(api);
     expect(await counts()).toEqual(before);
-    expect(fake.calls().slice(mark).filter((call) => call.method !== 'auth.test')).toEqual([]);
+    expect(
+      fake
+        .calls()
+        .slice(mark)
+        .filter((call) => call.method !== 'auth.test'),
+    ).toEqual([]);
   });
 
   it('rejects a forged event and the handshake with a bad signature', async () => {
-    const event = eventCallbackRequest(SLACK_SIGNING_SECRET, pinAddedEvent({ channelId: 'C0NOWHERE', message: { ts: '1712345678.000100', text: 'x' } }), {}, { staleBySeconds: 400 });
+    const event = eventCallbackRequest(
+      SLACK_SIGNING_SECRET,
+      pinAddedEvent({ channelId: 'C0NOWHERE', message: { ts: '1712345678.000100', text: 'x' } }),
+      {},
+      { staleBySeconds: 400 },
+    );
     expect((await postToSlackEndpoint(api, event)).status).toBe(401);
-    expect((await postToSlackEndpoint(api, urlVerificationRequest(SLACK_SIGNING_SECRET, 'challenge-1', { signWith: 'wrong-secret-xxxxxxxx' }))).status).toBe(401);
+    expect((await postToSlackEndpoint(api, urlVerificationRequest(SLACK_SIGNING_SECRET, 'challenge-1', { signWith: 'wrong-secret-xxxxxxxx' }))).status).toBe(
+      401,
+    );
   });
 
   it("answers Slack's url_verification handshake and ssl_check", async () => {
@@ -80,10 +100,17 @@ describe('Slack request verification', () => {
     const help = await postToSlackEndpoint(api, slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'help' }));
     expect(help.status).toBe(200);
     expect(help.body).toMatchObject({ response_type: 'ephemeral' });
-    await postToSlackEndpoint(api, slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'declare Counted' }, { signWith: 'not-our-signing-secret-at-all' })).expect(401);
+    await postToSlackEndpoint(
+      api,
+      slashCommandRequest(SLACK_SIGNING_SECRET, { text: 'declare Counted' }, { signWith: 'not-our-signing-secret-at-all' }),
+    ).expect(401);
     await slackIdle(api);
     const metrics = (await api.http.get('/metrics').expect(200)).text;
-    const count = (status: string) => Number(new RegExp(`^http_request_duration_seconds_count\\{method="POST",route="/slack/events",status_code="${status}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+    const count = (status: string) =>
+      Number(
+        new RegExp(`^http_request_duration_seconds_count\\{method="POST",route="/slack/events",status_code="${status}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ??
+          0,
+      );
     expect(count('200')).toBeGreaterThanOrEqual(1);
     expect(count('401')).toBeGreaterThanOrEqual(1);
   });
@@ -97,7 +124,12 @@ describe('Slack request verification', () => {
     expect(response.body).toMatchObject({ error: 'payload_too_large' });
     await slackIdle(api);
     expect(await counts()).toEqual(before);
-    expect(fake.calls().slice(mark).filter((call) => call.method !== 'auth.test')).toEqual([]);
+    expect(
+      fake
+        .calls()
+        .slice(mark)
+        .filter((call) => call.method !== 'auth.test'),
+    ).toEqual([]);
   });
 
   it('leaves other methods and paths under /slack to the API', async () => {
@@ -133,7 +165,10 @@ describe('Slack disabled (no SLACK_BOT_TOKEN)', () => {
     expect(ready.status).toBe(200);
     expect(ready.body.info.slack).toEqual({ mode: 'disabled', status: 'disabled' });
     await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'payments', name: 'Payments' }).expect(201);
-    const declared = await api.http.post('/api/v1/incidents').set(api.admin).send({ title: 'No Slack here', severity: 'SEV3', team: 'payments', type: 'other' });
+    const declared = await api.http
+      .post('/api/v1/incidents')
+      .set(api.admin)
+      .send({ title: 'No Slack here', severity: 'SEV3', team: 'payments', type: 'other' });
     expect(declared.status).toBe(201);
     expect(declared.body.slack).toMatchObject({ channelId: null, syncState: 'none' });
   });

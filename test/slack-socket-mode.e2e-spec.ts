@@ -18,7 +18,11 @@ describe('Slack over Socket Mode', () => {
   let fake: FakeSlack;
   let api: RunningApi;
 
-  const incidents = () => sql<{ id: string; title: string; idempotency_key: string; slack_channel_id: string | null; slack_sync_state: string }>(api.database.url, 'SELECT * FROM incidents ORDER BY number');
+  const incidents = () =>
+    sql<{ id: string; title: string; idempotency_key: string; slack_channel_id: string | null; slack_sync_state: string }>(
+      api.database.url,
+      'SELECT * FROM incidents ORDER BY number',
+    );
 
   /** `/incident` over the socket; resolves once its ack came back and the form work after it is done. */
   const openFormOverSocket = async () => {
@@ -109,11 +113,19 @@ describe('Slack over Socket Mode', () => {
     const [incident] = (await incidents()).filter((row) => row.title === 'Checkout over the socket');
     const channelId = incident.slack_channel_id!;
     const message = fake.addMessage(channelId, { text: 'Rolled back the deploy', user: ALICE.id, ts: '1763600000.000300' });
-    const event = eventCallbackRequest(SLACK_SIGNING_SECRET, pinAddedEvent({ channelId, message: { ts: message.ts, text: message.text, user: ALICE.id }, user: ALICE.id }), { eventId: 'Ev0SOCKPIN' });
+    const event = eventCallbackRequest(
+      SLACK_SIGNING_SECRET,
+      pinAddedEvent({ channelId, message: { ts: message.ts, text: message.text, user: ALICE.id }, user: ALICE.id }),
+      { eventId: 'Ev0SOCKPIN' },
+    );
     await fake.socketMode.deliver('events_api', event.payload);
     await fake.socketMode.deliver('events_api', event.payload, { retryAttempt: 1, retryReason: 'timeout' });
     await slackIdle(api);
-    const pins = await sql<{ kind: string; body: string }>(api.database.url, `SELECT kind, body FROM incident_timeline_events WHERE incident_id = $1 AND kind = 'slack_pin'`, [incident.id]);
+    const pins = await sql<{ kind: string; body: string }>(
+      api.database.url,
+      `SELECT kind, body FROM incident_timeline_events WHERE incident_id = $1 AND kind = 'slack_pin'`,
+      [incident.id],
+    );
     expect(pins).toEqual([{ kind: 'slack_pin', body: 'Rolled back the deploy' }]);
   });
 

@@ -22,7 +22,11 @@ describe('Slack: pins and :pushpin: reactions on the timeline', () => {
   let channelId: string;
 
   const captured = () =>
-    sql<EventRow>(api.database.url, `SELECT * FROM incident_timeline_events WHERE incident_id = $1 AND kind IN ('slack_pin', 'slack_reaction') ORDER BY occurred_at`, [incidentId]);
+    sql<EventRow>(
+      api.database.url,
+      `SELECT * FROM incident_timeline_events WHERE incident_id = $1 AND kind IN ('slack_pin', 'slack_reaction') ORDER BY occurred_at`,
+      [incidentId],
+    );
   const deliver = async (signed: ReturnType<typeof eventCallbackRequest>) => {
     const response = await postToSlackEndpoint(api, signed);
     await slackIdle(api);
@@ -47,7 +51,11 @@ describe('Slack: pins and :pushpin: reactions on the timeline', () => {
   });
 
   it("records a pinned message with the message's own time, author, text and permalink; a redelivery adds nothing", async () => {
-    const message = fake.addMessage(channelId, { text: 'Rolled back <https://deploys.example/42|deploy 42> &amp; cleared the cache', user: BOB.id, ts: '1763600000.000200' });
+    const message = fake.addMessage(channelId, {
+      text: 'Rolled back <https://deploys.example/42|deploy 42> &amp; cleared the cache',
+      user: BOB.id,
+      ts: '1763600000.000200',
+    });
     const event = pinAddedEvent({ channelId, message: { ts: message.ts, text: message.text, user: BOB.id }, user: ALICE.id });
     expect((await deliver(eventCallbackRequest(SLACK_SIGNING_SECRET, event, { eventId: 'Ev0PIN1' }))).status).toBe(200);
     // Slack redelivers the same event (X-Slack-Retry-Num) and someone also reacts with :pushpin: to the same message.
@@ -62,7 +70,13 @@ describe('Slack: pins and :pushpin: reactions on the timeline', () => {
       author: `slack:${ALICE.id}`,
       body: 'Rolled back deploy 42 (https://deploys.example/42) & cleared the cache',
       source_ref: `${channelId}:1763600000.000200`,
-      data: { channelId, messageTs: '1763600000.000200', messageAuthor: BOB.id, pinnedBy: ALICE.id, permalink: `https://ballast-test.slack.com/archives/${channelId}/p1763600000000200` },
+      data: {
+        channelId,
+        messageTs: '1763600000.000200',
+        messageAuthor: BOB.id,
+        pinnedBy: ALICE.id,
+        permalink: `https://ballast-test.slack.com/archives/${channelId}/p1763600000000200`,
+      },
     });
     expect(events[0].occurred_at.toISOString()).toBe('2025-11-20T00:53:20.000Z');
   });
@@ -75,13 +89,23 @@ describe('Slack: pins and :pushpin: reactions on the timeline', () => {
     await deliver(eventCallbackRequest(SLACK_SIGNING_SECRET, reactionAddedEvent({ channelId: FAKE_SLACK_GENERAL_CHANNEL, ts: outside.ts, user: ALICE.id })));
     const mark = fake.calls().length;
     await deliver(eventCallbackRequest(SLACK_SIGNING_SECRET, reactionAddedEvent({ channelId, ts: message.ts, user: ALICE.id, itemUser: BOB.id })));
-    expect(fake.calls().slice(mark).map((call) => call.method)).toEqual(['reactions.get']);
+    expect(
+      fake
+        .calls()
+        .slice(mark)
+        .map((call) => call.method),
+    ).toEqual(['reactions.get']);
 
     const reaction = (await captured()).find((event) => event.kind === 'slack_reaction')!;
     expect(reaction).toMatchObject({
       body: 'Customers report 502s from EU',
       source_ref: `${channelId}:1763600100.000300`,
-      data: { reaction: 'pushpin', reactedBy: ALICE.id, messageAuthor: BOB.id, permalink: `https://ballast-test.slack.com/archives/${channelId}/p1763600100000300` },
+      data: {
+        reaction: 'pushpin',
+        reactedBy: ALICE.id,
+        messageAuthor: BOB.id,
+        permalink: `https://ballast-test.slack.com/archives/${channelId}/p1763600100000300`,
+      },
     });
     expect(reaction.occurred_at.toISOString()).toBe('2025-11-20T00:55:00.000Z');
     expect(await captured()).toHaveLength(2);
@@ -97,13 +121,22 @@ describe('Slack: pins and :pushpin: reactions on the timeline', () => {
     expect(calls[1].args).toMatchObject({ channel: channelId, user: ALICE.id });
     expect(String(calls[1].args.text)).toContain('lacks a permission');
     const event = (await captured()).find((row) => row.source_ref === `${channelId}:${message.ts}`)!;
-    expect(event).toMatchObject({ kind: 'slack_reaction', body: '', data: { messageAuthor: BOB.id, permalink: expect.stringContaining('/p1763600200000600') } });
+    expect(event).toMatchObject({
+      kind: 'slack_reaction',
+      body: '',
+      data: { messageAuthor: BOB.id, permalink: expect.stringContaining('/p1763600200000600') },
+    });
   });
 
   it('never refreshes the headline for timeline-only events', async () => {
     const mark = fake.calls().length;
     const message = fake.addMessage(channelId, { text: 'one more', user: BOB.id, ts: '1763600300.000700' });
     await deliver(eventCallbackRequest(SLACK_SIGNING_SECRET, pinAddedEvent({ channelId, message: { ts: message.ts, text: message.text, user: BOB.id } })));
-    expect(fake.calls().slice(mark).filter((call) => call.method === 'chat.update')).toEqual([]);
+    expect(
+      fake
+        .calls()
+        .slice(mark)
+        .filter((call) => call.method === 'chat.update'),
+    ).toEqual([]);
   });
 });

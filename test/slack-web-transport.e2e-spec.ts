@@ -13,7 +13,11 @@ describe('keepAliveSlackFetch as WebClient transport', () => {
       rejectRateLimitedCalls: options.rejectRateLimitedCalls ?? true,
       ...(options.timeout ? { timeout: options.timeout } : {}),
     });
-  const failure = async (promise: Promise<unknown>) => promise.then(() => new Error('expected a failure'), (error: unknown) => error);
+  const failure = async (promise: Promise<unknown>) =>
+    promise.then(
+      () => new Error('expected a failure'),
+      (error: unknown) => error,
+    );
 
   beforeAll(async () => {
     fake = await FakeSlack.start();
@@ -34,7 +38,10 @@ describe('keepAliveSlackFetch as WebClient transport', () => {
 
   it('reports ok:false as a platform error, a 429 as rate limited with Retry-After, a 503 as an HTTP error', async () => {
     fake.failNext('chat.postMessage', 'channel_not_found');
-    expect(await failure(client().chat.postMessage({ channel: 'C0NONE', text: 'x' }))).toMatchObject({ code: ErrorCode.PlatformError, data: { error: 'channel_not_found' } });
+    expect(await failure(client().chat.postMessage({ channel: 'C0NONE', text: 'x' }))).toMatchObject({
+      code: ErrorCode.PlatformError,
+      data: { error: 'channel_not_found' },
+    });
     fake.rateLimitNext('chat.postMessage', 7);
     expect(await failure(client().chat.postMessage({ channel: 'C0NONE', text: 'x' }))).toMatchObject({ code: ErrorCode.RateLimitedError, retryAfter: 7 });
     fake.httpErrorNext('chat.postMessage', 503);
@@ -59,7 +66,10 @@ describe('keepAliveSlackFetch as WebClient transport', () => {
     const channel = fake.addChannel({ name: 'transport-keepalive' });
     const slack = client();
     for (let i = 0; i < 5; i += 1) await slack.chat.postMessage({ channel: channel.id, text: `m${i}` });
-    const connectionHeaders = fake.calls('chat.postMessage').slice(-5).map((call) => call.headers.connection);
+    const connectionHeaders = fake
+      .calls('chat.postMessage')
+      .slice(-5)
+      .map((call) => call.headers.connection);
     expect(connectionHeaders.every((value) => value === 'keep-alive')).toBe(true);
   });
 });

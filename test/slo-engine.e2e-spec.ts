@@ -64,10 +64,7 @@ function bearer(token: string): { Authorization: string } {
 }
 
 async function bucketRows(sloId: string): Promise<Array<{ bucket_start: Date; bad: number; total: number }>> {
-  return api.app.get(DataSource).query(
-    `SELECT bucket_start, bad, total FROM slo_event_buckets WHERE slo_id = $1 ORDER BY bucket_start`,
-    [sloId],
-  );
+  return api.app.get(DataSource).query(`SELECT bucket_start, bad, total FROM slo_event_buckets WHERE slo_id = $1 ORDER BY bucket_start`, [sloId]);
 }
 
 /** Every stored bucket's running totals differ from the previous bucket's by exactly its own counts. */
@@ -115,7 +112,14 @@ describe('creating an SLO backfills 30 days and reports exact figures', () => {
     const created = await api.http
       .post('/api/v1/slos')
       .set(bearer(sreToken))
-      .send({ service: 'edge', name: slo.name, objective: slo.objective, window: slo.window, indicator: scenario.indicator, policy: { openIncident: true, severity: 'SEV2' } });
+      .send({
+        service: 'edge',
+        name: slo.name,
+        objective: slo.objective,
+        window: slo.window,
+        indicator: scenario.indicator,
+        policy: { openIncident: true, severity: 'SEV2' },
+      });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ service: 'edge', team: 'sre', name: slo.name, objective: slo.objective, window: slo.window, warnings: [] });
     const id = created.body.id as string;
@@ -222,7 +226,13 @@ describe('evaluating again', () => {
       .set(api.admin);
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ sloId: id, window: '28d', stepSeconds: 60 });
-    const allPoints = response.body.points as Array<{ time: string; evaluations: number; state: string; source: string; burnRates: Record<string, number | null> }>;
+    const allPoints = response.body.points as Array<{
+      time: string;
+      evaluations: number;
+      state: string;
+      source: string;
+      burnRates: Record<string, number | null>;
+    }>;
     // Steps without an evaluation are derived from the buckets (every 5 minutes here); the evaluated ones are these.
     expect(allPoints.filter((point) => point.evaluations === 0).every((point) => point.source === 'buckets')).toBe(true);
     const points = allPoints.filter((point) => point.evaluations > 0);
@@ -235,9 +245,15 @@ describe('evaluating again', () => {
     expect(last.burnRates['1h']).toBeCloseTo(status.windows['1h'].burnRate as number, 12);
 
     await expectConsistentRunningTotals();
-    const day = await api.http.get(`/api/v1/slos/${id}/history`).query({ from: new Date(NOW.getTime() - 86_400_000).toISOString() }).set(api.admin);
+    const day = await api.http
+      .get(`/api/v1/slos/${id}/history`)
+      .query({ from: new Date(NOW.getTime() - 86_400_000).toISOString() })
+      .set(api.admin);
     expect(day.body.stepSeconds).toBe(300);
-    const reversed = await api.http.get(`/api/v1/slos/${id}/history`).query({ from: NOW.toISOString(), to: new Date(NOW.getTime() - 60_000).toISOString() }).set(api.admin);
+    const reversed = await api.http
+      .get(`/api/v1/slos/${id}/history`)
+      .query({ from: NOW.toISOString(), to: new Date(NOW.getTime() - 60_000).toISOString() })
+      .set(api.admin);
     expect(reversed.status).toBe(400);
     expect(reversed.body.field).toBe('from');
   });
@@ -249,7 +265,15 @@ describe('evaluating again', () => {
     await api.http.post(`/api/v1/slos/${id}/evaluate`).set(api.admin);
     expect(evaluatedEvents).toHaveLength(1);
     expect(evaluatedEvents[0]).toMatchObject({
-      slo: { id, name: 'burst-availability', objective: 0.999, window: '28d', policy: { openIncident: true, severity: 'SEV2' }, service: { slug: 'edge' }, team: { slug: 'sre' } },
+      slo: {
+        id,
+        name: 'burst-availability',
+        objective: 0.999,
+        window: '28d',
+        policy: { openIncident: true, severity: 'SEV2' },
+        service: { slug: 'edge' },
+        team: { slug: 'sre' },
+      },
       previousStatus: before,
       status: { sloId: id, state: 'critical' },
     });
@@ -264,9 +288,15 @@ describe('evaluating again', () => {
       if (!match) throw new Error(`no ${name}{${labels}} in /metrics`);
       return Number(match[1]);
     };
-    expect(line('ballast_slo_error_budget_remaining', 'slo="steady-availability",service="edge",team="sre"')).toBeCloseTo(status.errorBudgetRemaining as number, 12);
+    expect(line('ballast_slo_error_budget_remaining', 'slo="steady-availability",service="edge",team="sre"')).toBeCloseTo(
+      status.errorBudgetRemaining as number,
+      12,
+    );
     expect(line('ballast_slo_sli', 'slo="steady-availability",service="edge",team="sre"')).toBeCloseTo(status.sli as number, 12);
-    expect(line('ballast_slo_burn_rate', 'slo="steady-availability",service="edge",team="sre",window="1h"')).toBeCloseTo(status.windows['1h'].burnRate as number, 12);
+    expect(line('ballast_slo_burn_rate', 'slo="steady-availability",service="edge",team="sre",window="1h"')).toBeCloseTo(
+      status.windows['1h'].burnRate as number,
+      12,
+    );
     expect(metrics.text).not.toMatch(/ballast_slo_sli\{slo="quiet-7d"/); // no data, no series
     expect(line('ballast_slo_prometheus_queries_total', 'kind="instant"')).toBeGreaterThan(0);
   });
@@ -312,7 +342,13 @@ describe('reads for the rest of Ballast', () => {
 
 describe('validation and access', () => {
   const steadyIndicator = (): Record<string, string> => ({ ...(scenarioNamed('steady').indicator as unknown as Record<string, string>) });
-  const base = (): Record<string, unknown> => ({ service: 'edge', name: `check-${Math.random().toString(36).slice(2, 8)}`, objective: 0.99, window: '28d', indicator: steadyIndicator() });
+  const base = (): Record<string, unknown> => ({
+    service: 'edge',
+    name: `check-${Math.random().toString(36).slice(2, 8)}`,
+    objective: 0.99,
+    window: '28d',
+    indicator: steadyIndicator(),
+  });
   const slosStored = async (): Promise<number> => Number((await sql<{ count: string }>('SELECT count(*) FROM slos'))[0].count);
 
   it.each([
@@ -320,14 +356,25 @@ describe('validation and access', () => {
     ['objective 0', { objective: 0 }, 'objective'],
     ['window 91d', { window: '91d' }, 'window'],
     ['window 4w', { window: '4w' }, 'window'],
-    ['a function instead of a selector', { indicator: { kind: 'ratio', total: 'rate(http_requests_total[5m])', bad: 'http_requests_total{code="500"}' } }, 'indicator.total'],
+    [
+      'a function instead of a selector',
+      { indicator: { kind: 'ratio', total: 'rate(http_requests_total[5m])', bad: 'http_requests_total{code="500"}' } },
+      'indicator.total',
+    ],
     ['both bad and good', { indicator: { kind: 'ratio', total: 'a_total', bad: 'b_total', good: 'c_total' } }, 'indicator.good'],
-    ['a latency selector that is not a _bucket', { indicator: { kind: 'latency', histogram: 'http_request_duration_seconds{scenario="day-night"}', threshold: '0.3' } }, 'indicator.histogram'],
+    [
+      'a latency selector that is not a _bucket',
+      { indicator: { kind: 'latency', histogram: 'http_request_duration_seconds{scenario="day-night"}', threshold: '0.3' } },
+      'indicator.histogram',
+    ],
     ['an unknown policy severity', { policy: { openIncident: true, severity: 'P1' } }, 'policy.severity'],
     ['an unknown service', { service: 'nowhere' }, 'service'],
   ])('rejects %s with 400 naming the field, storing nothing', async (_what, change, field) => {
     const before = await slosStored();
-    const response = await api.http.post('/api/v1/slos').set(api.admin).send({ ...base(), ...change });
+    const response = await api.http
+      .post('/api/v1/slos')
+      .set(api.admin)
+      .send({ ...base(), ...change });
     expect(response.status).toBe(400);
     expect(response.body.field).toBe(field);
     expect(await slosStored()).toBe(before);
@@ -337,7 +384,10 @@ describe('validation and access', () => {
     const response = await api.http
       .post('/api/v1/slos')
       .set(api.admin)
-      .send({ ...base(), indicator: { kind: 'ratio', total: 'http_requests_total{scenario="steady"}', bad: 'http_requests_total{scenario="steady",code=~"5(.."}' } });
+      .send({
+        ...base(),
+        indicator: { kind: 'ratio', total: 'http_requests_total{scenario="steady"}', bad: 'http_requests_total{scenario="steady",code=~"5(.."}' },
+      });
     expect(response.status).toBe(400);
     expect(response.body.field).toBe('indicator.bad');
     expect(response.body.message).toMatch(/^Prometheus rejected indicator\.bad: .*error parsing regexp: missing closing \): `\^\(\?:5\(\.\.\)\$`/);
@@ -382,7 +432,10 @@ describe('validation and access', () => {
   });
 
   it('rejects a second SLO of the same name on a service with 409', async () => {
-    const response = await api.http.post('/api/v1/slos').set(api.admin).send({ ...base(), name: 'steady-availability' });
+    const response = await api.http
+      .post('/api/v1/slos')
+      .set(api.admin)
+      .send({ ...base(), name: 'steady-availability' });
     expect(response.status).toBe(409);
     expect(response.body).toMatchObject({ error: 'slo_exists', field: 'name' });
   });
@@ -395,7 +448,10 @@ describe('changing and deleting', () => {
       .set(api.admin)
       .send({ service: 'edge', name: 'to-change', objective: 0.99, window: '28d', indicator: scenarioNamed('steady').indicator });
     const id = created.body.id as string;
-    const objective = await api.http.patch(`/api/v1/slos/${id}`).set(bearer(sreToken)).send({ objective: 0.995, policy: { openIncident: false } });
+    const objective = await api.http
+      .patch(`/api/v1/slos/${id}`)
+      .set(bearer(sreToken))
+      .send({ objective: 0.995, policy: { openIncident: false } });
     expect(objective.status).toBe(200);
     expectSameStatus(objective.body.status, expectedStatus(scenarioNamed('steady'), { id, objective: 0.995, window: '28d' }, NOW_SECONDS));
     expect(objective.body.policy).toEqual({ openIncident: false, severity: 'SEV3' });
@@ -459,7 +515,9 @@ describe('Prometheus rule export', () => {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       expect(groups).toHaveLength(expectedGroups);
-      const unhealthy = groups.flatMap((group) => group.rules.filter((rule) => rule.health === 'err').map((rule) => `${group.name}/${rule.name}: ${rule.lastError ?? ''}`));
+      const unhealthy = groups.flatMap((group) =>
+        group.rules.filter((rule) => rule.health === 'err').map((rule) => `${group.name}/${rule.name}: ${rule.lastError ?? ''}`),
+      );
       expect(unhealthy).toEqual([]);
     } finally {
       await rulesPrometheus.stop();
@@ -507,7 +565,9 @@ ${extra}`;
     const yaml = `${openSlo('checkout-availability')}---\n${openSlo('checkout-availability-strict').replace('target: 0.995', 'target: 0.9995')}`;
     const response = await api.http.post('/api/v1/slos/import').set(bearer(paymentsToken)).set('Content-Type', 'text/yaml').send(yaml);
     expect(response.status).toBe(201);
-    expect(response.body.items.map((item: { action: string; name: string; window: string; team: string }) => [item.action, item.name, item.window, item.team])).toEqual([
+    expect(
+      response.body.items.map((item: { action: string; name: string; window: string; team: string }) => [item.action, item.name, item.window, item.team]),
+    ).toEqual([
       ['created', 'checkout-availability', '28d', 'payments'],
       ['created', 'checkout-availability-strict', '28d', 'payments'],
     ]);
@@ -515,7 +575,10 @@ ${extra}`;
     expect(first.description).toBe('Checkout availability');
     expectSameStatus(first.status, expectedStatus(scenarioNamed('steady'), { id: first.id, objective: 0.995, window: '28d' }, NOW_SECONDS));
 
-    const again = await api.http.post('/api/v1/slos/import').set(api.admin).send({ yaml: openSlo('checkout-availability').replace('target: 0.995', 'target: 0.99') });
+    const again = await api.http
+      .post('/api/v1/slos/import')
+      .set(api.admin)
+      .send({ yaml: openSlo('checkout-availability').replace('target: 0.995', 'target: 0.99') });
     expect(again.status).toBe(201);
     expect(again.body.items).toEqual([expect.objectContaining({ action: 'updated', id: first.id, objective: 0.99 })]);
   });
@@ -523,10 +586,20 @@ ${extra}`;
   it('rejects unsupported fields listing each path, and stores nothing', async () => {
     const before = await slosStored();
     const yaml = openSlo('calendar-slo')
-      .replace('    - duration: 4w\n      isRolling: true', '    - duration: 1M\n      isRolling: false\n      calendar:\n        startTime: 2025-01-01 00:00:00\n        timeZone: UTC')
+      .replace(
+        '    - duration: 4w\n      isRolling: true',
+        '    - duration: 1M\n      isRolling: false\n      calendar:\n        startTime: 2025-01-01 00:00:00\n        timeZone: UTC',
+      )
       .replace('budgetingMethod: Occurrences', 'budgetingMethod: Timeslices')
-      .replace('type: Prometheus\n            spec:\n              query: http_requests_total{scenario="steady"}', 'type: Datadog\n            spec:\n              query: sum:requests{*}');
-    const response = await api.http.post('/api/v1/slos/import').set(api.admin).set('Content-Type', 'application/yaml').send(`${openSlo('fine-slo')}---\n${yaml}`);
+      .replace(
+        'type: Prometheus\n            spec:\n              query: http_requests_total{scenario="steady"}',
+        'type: Datadog\n            spec:\n              query: sum:requests{*}',
+      );
+    const response = await api.http
+      .post('/api/v1/slos/import')
+      .set(api.admin)
+      .set('Content-Type', 'application/yaml')
+      .send(`${openSlo('fine-slo')}---\n${yaml}`);
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('openslo_import_rejected');
     const paths = (response.body.details as Array<{ document: number; path: string }>).map((issue) => `${issue.document}:${issue.path}`);

@@ -46,7 +46,10 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
     const burst = history.scenarios.find((scenario) => scenario.name === 'burst');
     if (!burst) throw new Error('no burst scenario');
 
-    const component = await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Checkout', services: ['checkout'] });
+    const component = await api.http
+      .post('/api/v1/status/components')
+      .set(api.admin)
+      .send({ name: 'Checkout', services: ['checkout'] });
     expect(component.status).toBe(201);
     componentId = component.body.id;
     const created = await api.http
@@ -62,7 +65,11 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
       });
     expect(created.status).toBe(201);
     sloId = created.body.id;
-    await api.http.patch(`/api/v1/status/components/${componentId}`).set(api.admin).send({ sloIds: [sloId] }).expect(200);
+    await api.http
+      .patch(`/api/v1/status/components/${componentId}`)
+      .set(api.admin)
+      .send({ sloIds: [sloId] })
+      .expect(200);
   }, 120_000);
 
   afterAll(async () => {
@@ -99,13 +106,24 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
       const list = await openIncidents();
       return list.length > 0 ? list : undefined;
     }, 'the SLO incident');
-    expect(incident).toMatchObject({ source: 'slo', team: 'payments', severity: 'SEV2', visibility: 'public', services: ['checkout'], status: 'investigating', acknowledgedAt: null });
+    expect(incident).toMatchObject({
+      source: 'slo',
+      team: 'payments',
+      severity: 'SEV2',
+      visibility: 'public',
+      services: ['checkout'],
+      status: 'investigating',
+      acknowledgedAt: null,
+    });
     expect(incident.affectedComponents).toEqual([{ componentId, status: expect.stringMatching(/partial_outage|major_outage/) }]);
     // Public: customer-facing words from the policy's default template, never the SLO's name or figures (those stay internal).
     expect(incident.title).toBe('Elevated error rates on Checkout');
     expect(incident.summary).toBe('We are seeing elevated error rates on Checkout and are investigating.');
     const burnStarted = await eventually(
-      async () => (await api.http.get(`/api/v1/incidents/${incident.id}/timeline`).set(api.admin)).body.items.find((event: { kind: string }) => event.kind === 'slo_burn_started'),
+      async () =>
+        (await api.http.get(`/api/v1/incidents/${incident.id}/timeline`).set(api.admin)).body.items.find(
+          (event: { kind: string }) => event.kind === 'slo_burn_started',
+        ),
       'the burn on the internal timeline',
     );
     expect(String(burnStarted.body)).toMatch(/error budget remaining .*Burn rates/);
@@ -172,7 +190,8 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
           .get(DataSource)
           .query(`SELECT d.delivered, d.attempts, d.failure, d.body FROM team_digests d JOIN teams t ON t.id = d.team_id WHERE t.slug = 'refunds'`)
       )[0] as { delivered: boolean; attempts: number; failure: string | null; body: string };
-    const refundsDigests = (notes: { team: string; text: string }[]) => notes.filter((note) => note.team === 'refunds' && note.text.startsWith('Weekly reliability digest'));
+    const refundsDigests = (notes: { team: string; text: string }[]) =>
+      notes.filter((note) => note.team === 'refunds' && note.text.startsWith('Weekly reliability digest'));
     slackErring.add('refunds');
     const first = await api.app.get(WeeklyDigestService).sendDueDigests();
     slackErring.delete('refunds');
@@ -219,7 +238,10 @@ describe('SLO burn → incident → status page (error budget policy)', () => {
     const artifacts = resolve(__dirname, '../test-artifacts');
     mkdirSync(artifacts, { recursive: true });
     expect((await api.http.get('/dashboard')).status).toBe(303);
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'] });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
     try {
       const page: Page = await browser.newPage({ viewport: { width: 1200, height: 900 }, javaScriptEnabled: false });
       await page.goto(`${api.baseUrl}/dashboard`);

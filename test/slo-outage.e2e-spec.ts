@@ -74,7 +74,14 @@ beforeAll(async () => {
     const created = await api.http.post('/api/v1/slos').set(api.admin).send({ service: 'edge', name: scenario, objective, window, indicator });
     expect(created.status).toBe(201);
     ids.push(created.body.id);
-    expectSameStatus(created.body.status, expectedStatus(history.scenarios.find((candidate) => candidate.name === scenario)!, { id: created.body.id, objective, window }, NOW_SECONDS));
+    expectSameStatus(
+      created.body.status,
+      expectedStatus(
+        history.scenarios.find((candidate) => candidate.name === scenario)!,
+        { id: created.body.id, objective, window },
+        NOW_SECONDS,
+      ),
+    );
   }
 }, 180_000);
 
@@ -114,7 +121,11 @@ describe('Prometheus stopped for several cycles', () => {
         });
         expect(figures(status)).toEqual(figures(goodStatuses[slo]));
         const slo_ = (await api.http.get(`/api/v1/slos/${id}`).set(api.admin)).body;
-        expect(slo_.evaluation).toMatchObject({ consecutiveFailures: minutes, lastSuccessAt: NOW.toISOString(), lastError: expect.stringContaining('unreachable') });
+        expect(slo_.evaluation).toMatchObject({
+          consecutiveFailures: minutes,
+          lastSuccessAt: NOW.toISOString(),
+          lastError: expect.stringContaining('unreachable'),
+        });
       }
     }
     expect(await storedBuckets()).toEqual(bucketsBefore);
@@ -127,7 +138,10 @@ describe('Prometheus stopped for several cycles', () => {
   it('accepts a new SLO while Prometheus is down, with a warning and an error state without figures', async () => {
     clock.set(new Date(NOW.getTime() + 4 * MINUTE));
     const indicator = history.scenarios.find((candidate) => candidate.name === 'steady')?.indicator;
-    const created = await api.http.post('/api/v1/slos').set(api.admin).send({ service: 'edge', name: 'born-in-outage', objective: 0.99, window: '30d', indicator });
+    const created = await api.http
+      .post('/api/v1/slos')
+      .set(api.admin)
+      .send({ service: 'edge', name: 'born-in-outage', objective: 0.99, window: '30d', indicator });
     expect(created.status).toBe(201);
     expect(created.body.warnings).toEqual([{ code: 'prometheus_unreachable', message: expect.stringContaining('could not be checked') }]);
     expect(created.body.status).toMatchObject({ state: 'error', sli: null, errorBudgetRemaining: null });

@@ -234,11 +234,7 @@ describe('what the scenarios exercise', () => {
     const expected = expectedEvents(scenario, NOW_SECONDS, 3 * 3600);
     const naive = await running().instantQuery(`sum(${selector}) - sum(${selector} offset 3h)`, NOW_SECONDS);
     expect(Number(naive[0].value[1])).toBeLessThan(expected.total * 0.5);
-    const counted = readWindowEvents(
-      scenario.indicator,
-      ['3d'],
-      await running().instantQuery(buildWindowEventsQuery(scenario.indicator, ['3d']), NOW_SECONDS),
-    );
+    const counted = readWindowEvents(scenario.indicator, ['3d'], await running().instantQuery(buildWindowEventsQuery(scenario.indicator, ['3d']), NOW_SECONDS));
     expectCountsClose(counted.get('3d'), expectedEvents(scenario, NOW_SECONDS, 3 * 86_400), 'counter-reset 3d');
   });
 
@@ -252,9 +248,8 @@ describe('what the scenarios exercise', () => {
     expect(averageOfRatios).toBeGreaterThan(2 * eventWeighted);
 
     const fromBuckets = sumBucketsInWindow(await backfilledBuckets(scenario), { now: NOW, seconds });
-    const reported = statusOf(scenario, (window) =>
-      window === '30d' ? fromBuckets : expectedEvents(scenario, NOW_SECONDS, statusWindowSeconds(window)),
-    ).windows['30d'].errorRatio;
+    const reported = statusOf(scenario, (window) => (window === '30d' ? fromBuckets : expectedEvents(scenario, NOW_SECONDS, statusWindowSeconds(window))))
+      .windows['30d'].errorRatio;
     expect(Math.abs((reported ?? Number.NaN) - eventWeighted) / eventWeighted).toBeLessThanOrEqual(RELATIVE_TOLERANCE);
   });
 });
@@ -278,8 +273,7 @@ describe('Prometheus rule export', () => {
     try {
       type RuleGroups = { groups: Array<{ name: string; rules: Array<{ name: string; health: string; lastError?: string; lastEvaluation: string }> }> };
       const evaluated = (groups: RuleGroups['groups']): boolean =>
-        groups.length === expectedGroups.length &&
-        groups.every((group) => group.rules.every((rule) => !rule.lastEvaluation.startsWith('0001-')));
+        groups.length === expectedGroups.length && groups.every((group) => group.rules.every((rule) => !rule.lastEvaluation.startsWith('0001-')));
       let groups: RuleGroups['groups'] = [];
       const deadline = Date.now() + 30_000;
       while (Date.now() < deadline) {

@@ -22,9 +22,9 @@ const replicas: RunningApi[] = [];
 const ids: string[] = [];
 
 async function evaluationsPerSlo(): Promise<number[]> {
-  const rows: Array<{ id: string; count: string }> = await replicas[0].app.get(DataSource).query(
-    `SELECT s.id, count(e.id) AS count FROM slos s LEFT JOIN slo_evaluations e ON e.slo_id = s.id GROUP BY s.id`,
-  );
+  const rows: Array<{ id: string; count: string }> = await replicas[0].app
+    .get(DataSource)
+    .query(`SELECT s.id, count(e.id) AS count FROM slos s LEFT JOIN slo_evaluations e ON e.slo_id = s.id GROUP BY s.id`);
   const counts = new Map(rows.map((row) => [row.id, Number(row.count)]));
   return ids.map((id) => counts.get(id) ?? 0);
 }
@@ -84,7 +84,12 @@ describe('two replicas on one database', () => {
     for (let cycle = 1; cycle <= 4; cycle += 1) {
       clock.advance(60_000);
       const [reportA, reportB] = await Promise.all([a.runCycle(), b.runCycle()]);
-      expect({ cycle, claimed: reportA.claimed + reportB.claimed, evaluated: reportA.evaluated + reportB.evaluated, superseded: reportA.superseded + reportB.superseded }).toEqual({
+      expect({
+        cycle,
+        claimed: reportA.claimed + reportB.claimed,
+        evaluated: reportA.evaluated + reportB.evaluated,
+        superseded: reportA.superseded + reportB.superseded,
+      }).toEqual({
         cycle,
         claimed: SLO_COUNT,
         evaluated: SLO_COUNT,
@@ -117,7 +122,10 @@ describe('two replicas on one database', () => {
 
 describe('replicas with the scheduler enabled', () => {
   it('register the interval from SLO_EVAL_INTERVAL_S and still evaluate each SLO once per slot', async () => {
-    const scheduled = [await startReplica({ SCHEDULER_ENABLED: 'true', SLO_EVAL_INTERVAL_S: '1' }), await startReplica({ SCHEDULER_ENABLED: 'true', SLO_EVAL_INTERVAL_S: '1' })];
+    const scheduled = [
+      await startReplica({ SCHEDULER_ENABLED: 'true', SLO_EVAL_INTERVAL_S: '1' }),
+      await startReplica({ SCHEDULER_ENABLED: 'true', SLO_EVAL_INTERVAL_S: '1' }),
+    ];
     for (const replica of scheduled) {
       expect(replica.app.get(SchedulerRegistry).doesExist('interval', SLO_EVALUATION_INTERVAL_NAME)).toBe(true);
     }

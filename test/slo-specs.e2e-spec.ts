@@ -112,13 +112,16 @@ describe('PromQL template indicators', () => {
   it('refuses bad templates with 400 naming the field: no {{.window}}, a syntax error with its position, a range, Prometheus refusing it', async () => {
     const before = await sloCount();
     const create = (totalQuery: string) =>
-      api.http.post('/api/v1/slos').set(api.admin).send({
-        service: 'edge',
-        name: 'broken-template',
-        objective: 0.99,
-        window: '7d',
-        indicator: { kind: 'ratio', totalQuery, badQuery: 'sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))' },
-      });
+      api.http
+        .post('/api/v1/slos')
+        .set(api.admin)
+        .send({
+          service: 'edge',
+          name: 'broken-template',
+          objective: 0.99,
+          window: '7d',
+          indicator: { kind: 'ratio', totalQuery, badQuery: 'sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))' },
+        });
     const noWindow = await create('sum(rate(http_requests_total[5m]))');
     expect(noWindow.status).toBe(400);
     expect(noWindow.body).toMatchObject({ error: 'validation_failed', field: 'indicator.totalQuery' });
@@ -148,7 +151,15 @@ describe('POST /api/v1/slos/import', () => {
     const response = await importYaml(yaml, { team: 'payments' }, paymentsToken);
     expect(response.status).toBe(201);
     expect(response.body.services).toEqual([{ slug: 'checkout', team: 'payments', action: 'created' }]);
-    expect(response.body.items.map((item: { action: string; name: string; objective: number; window: string; team: string }) => [item.action, item.name, item.objective, item.window, item.team])).toEqual([
+    expect(
+      response.body.items.map((item: { action: string; name: string; objective: number; window: string; team: string }) => [
+        item.action,
+        item.name,
+        item.objective,
+        item.window,
+        item.team,
+      ]),
+    ).toEqual([
       ['created', 'checkout-availability-good', 0.99, '28d', 'payments'],
       ['created', 'checkout-availability-great', 0.999, '28d', 'payments'],
       ['created', 'checkout-latency', 0.95, '7d', 'payments'],
@@ -159,7 +170,9 @@ describe('POST /api/v1/slos/import', () => {
     expect(latency.policy).toMatchObject({ openIncident: false });
     expectSameStatus(good.status, expectedStatus(scenarioNamed('steady'), { id: good.id, objective: 0.99, window: '28d' }, NOW_SECONDS));
     expectSameStatus(latency.status, expectedStatus(scenarioNamed('day-night'), { id: latency.id, objective: 0.95, window: '7d' }, NOW_SECONDS));
-    expect(response.body.notes.map((note: { message: string }) => note.message)).toEqual(expect.arrayContaining([expect.stringMatching(/notification target "checkout-oncall" is not imported/)]));
+    expect(response.body.notes.map((note: { message: string }) => note.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/notification target "checkout-oncall" is not imported/)]),
+    );
     const service = await api.http.get('/api/v1/services/checkout').set(api.admin);
     expect(service.body).toMatchObject({ slug: 'checkout', name: 'Checkout', team: 'payments' });
   });
@@ -205,7 +218,10 @@ ${extra}`;
 
     const applied = await importYaml(sloth('99.9', second), { team: 'ledger' }, ledgerToken);
     expect(applied.body.items.map((item: { action: string }) => item.action)).toEqual(['created', 'created']);
-    expectSameStatus(applied.body.items[0].status, expectedStatus(scenarioNamed('steady'), { id: applied.body.items[0].id, objective: 0.999, window: '30d' }, NOW_SECONDS));
+    expectSameStatus(
+      applied.body.items[0].status,
+      expectedStatus(scenarioNamed('steady'), { id: applied.body.items[0].id, objective: 0.999, window: '30d' }, NOW_SECONDS),
+    );
     const stored = await sql<{ alerting: unknown }>('SELECT alerting FROM slos WHERE id = $1', [applied.body.items[0].id]);
     expect(stored[0].alerting).toEqual({ name: 'BillingHighErrorRate', labels: { owner: 'ledger' }, pageLabels: { severity: 'pageteam' } });
 
@@ -225,7 +241,9 @@ ${extra}`;
     );
     expect(left.map((row) => row.name)).toEqual(['billing-availability']);
     // Other teams' SLOs are untouched by ledger's prune.
-    expect(Number((await sql<{ n: string }>(`SELECT count(*) AS n FROM slos slo JOIN services s ON s.id = slo.service_id WHERE s.slug = 'edge'`))[0].n)).toBeGreaterThan(0);
+    expect(
+      Number((await sql<{ n: string }>(`SELECT count(*) AS n FROM slos slo JOIN services s ON s.id = slo.service_id WHERE s.slug = 'edge'`))[0].n),
+    ).toBeGreaterThan(0);
   });
 
   it('?prune=true without ?team= is a 400 naming prune', async () => {
@@ -234,7 +252,7 @@ ${extra}`;
     expect(response.body).toMatchObject({ error: 'validation_failed', field: 'prune' });
   });
 
-  it('keeps teams apart: another team in ?team=, or a spec naming another team\'s service, is 403 and writes nothing', async () => {
+  it("keeps teams apart: another team in ?team=, or a spec naming another team's service, is 403 and writes nothing", async () => {
     const before = await sloCount();
     const sloth = (service: string) => `version: prometheus/v1
 service: ${service}
@@ -285,17 +303,29 @@ slos:
     );
     expect([...byName.keys()]).toEqual(['requests-availability', 'slo1-0', 'slo1-1', 'pyrra-api-errors', 'pyrra-api-latency', 'prometheus-up']);
     const sloth = byName.get('requests-availability');
-    expectSameStatus(sloth?.status as SloStatus, expectedStatus(scenarioNamed('burst'), { id: sloth?.id as string, objective: 0.999, window: '30d' }, NOW_SECONDS));
+    expectSameStatus(
+      sloth?.status as SloStatus,
+      expectedStatus(scenarioNamed('burst'), { id: sloth?.id as string, objective: 0.999, window: '30d' }, NOW_SECONDS),
+    );
     const pyrraRatio = byName.get('pyrra-api-errors');
-    expectSameStatus(pyrraRatio?.status as SloStatus, expectedStatus(scenarioNamed('steady'), { id: pyrraRatio?.id as string, objective: 0.99, window: '14d' }, NOW_SECONDS));
+    expectSameStatus(
+      pyrraRatio?.status as SloStatus,
+      expectedStatus(scenarioNamed('steady'), { id: pyrraRatio?.id as string, objective: 0.99, window: '14d' }, NOW_SECONDS),
+    );
     const pyrraLatency = byName.get('pyrra-api-latency');
     expect(pyrraLatency?.indicator).toEqual({ kind: 'latency', histogram: 'http_request_duration_seconds_bucket{scenario="day-night"}', threshold: '0.3' });
-    expectSameStatus(pyrraLatency?.status as SloStatus, expectedStatus(scenarioNamed('day-night'), { id: pyrraLatency?.id as string, objective: 0.995, window: '28d' }, NOW_SECONDS));
+    expectSameStatus(
+      pyrraLatency?.status as SloStatus,
+      expectedStatus(scenarioNamed('day-night'), { id: pyrraLatency?.id as string, objective: 0.995, window: '28d' }, NOW_SECONDS),
+    );
     // No `up` series in this Prometheus: accepted with a warning, no data.
     expect(byName.get('prometheus-up')?.warnings.map((warning) => warning.code)).toContain('no_series');
-    expect(imported.body.services.map((service: { slug: string; action: string }) => `${service.slug}:${service.action}`).sort()).toEqual(
-      ['myservice:created', 'prometheus:created', 'pyrra:created', 'svc01:created'],
-    );
+    expect(imported.body.services.map((service: { slug: string; action: string }) => `${service.slug}:${service.action}`).sort()).toEqual([
+      'myservice:created',
+      'prometheus:created',
+      'pyrra:created',
+      'svc01:created',
+    ]);
   });
 
   it('refuses what Prometheus cannot measure, naming document, field and data source; all or nothing', async () => {
@@ -304,7 +334,9 @@ slos:
     const response = await importYaml(refused, { team: 'platform' });
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ error: 'openslo_import_rejected', field: 'document 1 spec.indicator.spec.ratioMetric.total.metricSource.type' });
-    expect(response.body.message).toContain('document 1 spec.indicator.spec.ratioMetric.good.metricSource.metricSourceRef: data source "Datadog" cannot be measured by Ballast');
+    expect(response.body.message).toContain(
+      'document 1 spec.indicator.spec.ratioMetric.good.metricSource.metricSourceRef: data source "Datadog" cannot be measured by Ballast',
+    );
     expect(response.body.message).toContain('document 2 spec.budgetingMethod');
     expect(await sloCount()).toBe(before);
     expect((await api.http.get('/api/v1/services/web').set(api.admin)).status).toBe(404);
@@ -331,7 +363,10 @@ describe('export', () => {
     ];
     const originals = [];
     for (const definition of definitions) {
-      const created = await api.http.post('/api/v1/slos').set(api.admin).send({ service: 'rt-web', ...definition });
+      const created = await api.http
+        .post('/api/v1/slos')
+        .set(api.admin)
+        .send({ service: 'rt-web', ...definition });
       expect(created.status).toBe(201);
       originals.push(created.body);
     }
@@ -391,15 +426,14 @@ slos:
       const checked = await execFileAsync('promtool', ['check', 'rules', join(dir, 'rules.yml')]);
       expect(checked.stdout).toMatch(/SUCCESS/);
       const id = 'sloth-api-requests-availability';
-      const alertRules = (parse(rules.text) as { groups: Array<{ rules: Array<{ alert?: string; labels: Record<string, string>; annotations: Record<string, string> }> }> }).groups
+      const alertRules = (
+        parse(rules.text) as { groups: Array<{ rules: Array<{ alert?: string; labels: Record<string, string>; annotations: Record<string, string> }> }> }
+      ).groups
         .flatMap((group) => group.rules)
         .filter((rule) => rule.alert === 'SlothApiHighErrorRate');
-      expect(alertRules.map((rule) => `${rule.labels.sloth_severity} ${rule.labels.long_window}/${rule.labels.short_window} ${rule.labels.severity ?? '-'}`)).toEqual([
-        'page 1h/5m pageteam',
-        'page 6h/30m pageteam',
-        'ticket 1d/2h -',
-        'ticket 3d/6h -',
-      ]);
+      expect(
+        alertRules.map((rule) => `${rule.labels.sloth_severity} ${rule.labels.long_window}/${rule.labels.short_window} ${rule.labels.severity ?? '-'}`),
+      ).toEqual(['page 1h/5m pageteam', 'page 6h/30m pageteam', 'ticket 1d/2h -', 'ticket 3d/6h -']);
       const sample = (expr: string, value: number, at = '100m') => ({
         // Rounded: rates are floating point (0.019999999999999997 for 0.02).
         expr: `round(sum by (sloth_id) (${expr}{sloth_id="${id}"}), 0.0001)`,
@@ -461,7 +495,7 @@ slos:
 });
 
 describe('history from day one', () => {
-  it('a new SLO\'s /history covers its whole window from the backfilled buckets, each step as it was then', async () => {
+  it("a new SLO's /history covers its whole window from the backfilled buckets, each step as it was then", async () => {
     const scenario = scenarioNamed('burst');
     const created = await api.http
       .post('/api/v1/slos')
@@ -473,7 +507,14 @@ describe('history from day one', () => {
     expect(response.status).toBe(200);
     const step = response.body.stepSeconds as number;
     expect(step).toBe(1800); // 7 days in at most 500 points
-    const points = response.body.points as Array<{ time: string; evaluations: number; source: string; sli: number | null; errorBudgetRemaining: number | null; state: string }>;
+    const points = response.body.points as Array<{
+      time: string;
+      evaluations: number;
+      source: string;
+      sli: number | null;
+      errorBudgetRemaining: number | null;
+      state: string;
+    }>;
     // 7 days of half-hour steps: the first bin starts at the window's start, the last holds the creation's evaluation.
     expect(points).toHaveLength(7 * 48 + 1);
     expect(points[0].time).toBe(new Date(NOW.getTime() - 7 * 86_400_000).toISOString());
@@ -493,7 +534,8 @@ describe('history from day one', () => {
       expect(point.state).toBe(expected.state);
       for (const field of ['sli', 'errorBudgetRemaining'] as const) {
         if (expected[field] === null) expect(point[field]).toBeNull();
-        else expect(Math.abs((point[field] as number) - (expected[field] as number))).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(expected[field] as number)));
+        else
+          expect(Math.abs((point[field] as number) - (expected[field] as number))).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(expected[field] as number)));
       }
     }
     // The burst shows as it happened: the budget dropped within the last hour, not across the whole chart.
@@ -512,7 +554,14 @@ describe('history from day one', () => {
     const created = await api.http
       .post('/api/v1/slos')
       .set(api.admin)
-      .send({ service: 'edge', name: 'page-truth', description: 'Edge answers without 5xx', objective: 0.9999, window: '7d', indicator: scenarioNamed('steady').indicator });
+      .send({
+        service: 'edge',
+        name: 'page-truth',
+        description: 'Edge answers without 5xx',
+        objective: 0.9999,
+        window: '7d',
+        indicator: scenarioNamed('steady').indicator,
+      });
     expect(created.status).toBe(201);
     expect(created.body.status.errorBudgetRemaining).toBeLessThan(0);
     const page = await api.http.get(`/dashboard/slos/${created.body.id}`).set(api.admin);

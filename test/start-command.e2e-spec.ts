@@ -86,7 +86,11 @@ describe('npm start (built launcher)', () => {
     expect(token).toBeDefined();
     const auth = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
 
-    const created = await fetch(`http://127.0.0.1:${ports.api}/api/v1/teams`, { method: 'POST', headers: auth, body: JSON.stringify({ slug: 'payments', name: 'Payments' }) });
+    const created = await fetch(`http://127.0.0.1:${ports.api}/api/v1/teams`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ slug: 'payments', name: 'Payments' }),
+    });
     expect(created.status).toBe(201);
     expect((await fetch(`http://127.0.0.1:${ports.api}/api/v1/teams`, { method: 'POST', body: '{}' })).status).toBe(401);
     expect((await fetch(`http://127.0.0.1:${ports.statusPage}/`)).status).toBe(200);

@@ -34,7 +34,11 @@ describe('status page admin API', () => {
     fixtures = new IncidentFixtures(api.app.get(DataSource));
     for (const team of ['payments', 'search']) {
       await api.http.post('/api/v1/teams').set(api.admin).send({ slug: team, name: team }).expect(201);
-      await api.http.post('/api/v1/services').set(api.admin).send({ slug: `${team}-svc`, name: team, team }).expect(201);
+      await api.http
+        .post('/api/v1/services')
+        .set(api.admin)
+        .send({ slug: `${team}-svc`, name: team, team })
+        .expect(201);
     }
     teamId = await fixtures.teamId('payments');
     paymentsToken = (await api.http.post('/api/v1/teams/payments/tokens').set(api.admin).send({ name: 'ci' }).expect(201)).body.token;
@@ -80,8 +84,18 @@ describe('status page admin API', () => {
     expect(list.body).toMatchObject({ total: 1, limit: 10, offset: 0 });
     expect((await api.http.get(`/api/v1/status/component-groups/${group.id}`).set(api.admin).expect(200)).body.components).toEqual([id]);
 
-    const patched = await api.http.patch(`/api/v1/status/components/${id}`).set(api.admin).send({ manualStatus: 'degraded_performance', description: null, sloIds: [] }).expect(200);
-    expect(patched.body).toMatchObject({ manualStatus: 'degraded_performance', description: null, sloIds: [], status: 'degraded_performance', statusReasons: [{ source: 'manual', status: 'degraded_performance' }] });
+    const patched = await api.http
+      .patch(`/api/v1/status/components/${id}`)
+      .set(api.admin)
+      .send({ manualStatus: 'degraded_performance', description: null, sloIds: [] })
+      .expect(200);
+    expect(patched.body).toMatchObject({
+      manualStatus: 'degraded_performance',
+      description: null,
+      sloIds: [],
+      status: 'degraded_performance',
+      statusReasons: [{ source: 'manual', status: 'degraded_performance' }],
+    });
     const cleared = await api.http.patch(`/api/v1/status/components/${id}`).set(api.admin).send({ manualStatus: null }).expect(200);
     expect(cleared.body).toMatchObject({ manualStatus: null, status: 'operational', statusReasons: [], services: ['payments-svc'] });
 
@@ -104,26 +118,75 @@ describe('status page admin API', () => {
     await api.http.get('/api/v1/status/components/BAD').set(api.admin).expect(400);
     await api.http.get('/api/v1/status/components/aaaaaaaaaaaa').set(api.admin).expect(404);
     await api.http.patch('/api/v1/status/components/aaaaaaaaaaaa').set(api.admin).send({ name: null }).expect(400);
-    const window = await api.http.post('/api/v1/status/maintenances').set(api.admin).send({ name: 'm', components: ['aaaaaaaaaaaa'], scheduledFor: minutes(10), scheduledUntil: minutes(5) }).expect(400);
+    const window = await api.http
+      .post('/api/v1/status/maintenances')
+      .set(api.admin)
+      .send({ name: 'm', components: ['aaaaaaaaaaaa'], scheduledFor: minutes(10), scheduledUntil: minutes(5) })
+      .expect(400);
     expect(window.body).toMatchObject({ error: 'invalid_window', field: 'scheduledUntil' });
     await api.http.get('/api/v1/status/components').expect(401);
     await api.http.post('/api/v1/status/maintenances').send({}).expect(401);
   });
 
   it('derives a component status from public incidents, maintenance and the manual override, with reasons', async () => {
-    const component = (await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Payments API', services: ['payments-svc'] }).expect(201)).body;
-    const group = (await api.http.post('/api/v1/status/component-groups').set(api.admin).send({ name: 'Payments', components: [component.id] }).expect(201)).body;
+    const component = (
+      await api.http
+        .post('/api/v1/status/components')
+        .set(api.admin)
+        .send({ name: 'Payments API', services: ['payments-svc'] })
+        .expect(201)
+    ).body;
+    const group = (
+      await api.http
+        .post('/api/v1/status/component-groups')
+        .set(api.admin)
+        .send({ name: 'Payments', components: [component.id] })
+        .expect(201)
+    ).body;
     const get = async () => (await api.http.get(`/api/v1/status/components/${component.id}`).set(api.admin).expect(200)).body;
 
-    const open = await fixtures.declare({ teamId, title: 'Card declines', visibility: 'public', startedAt: minutes(-5), affected: [{ componentId: component.id, status: 'partial_outage' }] });
-    await fixtures.declare({ teamId, title: 'Secret', visibility: 'private', startedAt: minutes(-5), affected: [{ componentId: component.id, status: 'major_outage' }] });
-    await fixtures.declare({ teamId, title: 'Internal', visibility: 'internal', startedAt: minutes(-5), affected: [{ componentId: component.id, status: 'major_outage' }] });
-    await fixtures.declare({ teamId, title: 'Old', visibility: 'public', status: 'resolved', startedAt: minutes(-50), resolvedAt: minutes(-40), affected: [{ componentId: component.id, status: 'major_outage' }] });
-    expect(await get()).toMatchObject({ status: 'partial_outage', statusReasons: [{ source: 'incident', status: 'partial_outage', incidentId: open.id, incidentTitle: 'Card declines' }] });
+    const open = await fixtures.declare({
+      teamId,
+      title: 'Card declines',
+      visibility: 'public',
+      startedAt: minutes(-5),
+      affected: [{ componentId: component.id, status: 'partial_outage' }],
+    });
+    await fixtures.declare({
+      teamId,
+      title: 'Secret',
+      visibility: 'private',
+      startedAt: minutes(-5),
+      affected: [{ componentId: component.id, status: 'major_outage' }],
+    });
+    await fixtures.declare({
+      teamId,
+      title: 'Internal',
+      visibility: 'internal',
+      startedAt: minutes(-5),
+      affected: [{ componentId: component.id, status: 'major_outage' }],
+    });
+    await fixtures.declare({
+      teamId,
+      title: 'Old',
+      visibility: 'public',
+      status: 'resolved',
+      startedAt: minutes(-50),
+      resolvedAt: minutes(-40),
+      affected: [{ componentId: component.id, status: 'major_outage' }],
+    });
+    expect(await get()).toMatchObject({
+      status: 'partial_outage',
+      statusReasons: [{ source: 'incident', status: 'partial_outage', incidentId: open.id, incidentTitle: 'Card declines' }],
+    });
     expect((await api.http.get(`/api/v1/status/component-groups/${group.id}`).set(api.admin).expect(200)).body.status).toBe('partial_outage');
 
     const maintenance = (
-      await api.http.post('/api/v1/status/maintenances').set(api.admin).send({ name: 'DB failover', components: [component.id], scheduledFor: minutes(-1), scheduledUntil: minutes(60), body: 'Short pause' }).expect(201)
+      await api.http
+        .post('/api/v1/status/maintenances')
+        .set(api.admin)
+        .send({ name: 'DB failover', components: [component.id], scheduledFor: minutes(-1), scheduledUntil: minutes(60), body: 'Short pause' })
+        .expect(201)
     ).body;
     expect(maintenance).toMatchObject({ status: 'in_progress', autoStart: true, autoComplete: true, components: [component.id] });
     await api.http.patch(`/api/v1/status/components/${component.id}`).set(api.admin).send({ manualStatus: 'major_outage' }).expect(200);
@@ -147,37 +210,83 @@ describe('status page admin API', () => {
     const declared = await api.http
       .post('/api/v1/incidents')
       .set(api.admin)
-      .send({ title: 'Login failures', summary: 'internal', severity: 'SEV2', team: 'payments', type: 'deploy', visibility: 'public', affectedComponents: [{ componentId: component.id, status: 'major_outage' }] })
+      .send({
+        title: 'Login failures',
+        summary: 'internal',
+        severity: 'SEV2',
+        team: 'payments',
+        type: 'deploy',
+        visibility: 'public',
+        affectedComponents: [{ componentId: component.id, status: 'major_outage' }],
+      })
       .expect(201);
     const unknown = await api.http
       .post('/api/v1/incidents')
       .set(api.admin)
-      .send({ title: 'Typo', severity: 'SEV3', team: 'payments', type: 'deploy', visibility: 'public', affectedComponents: [{ componentId: 'zzzzzzzzzzzz', status: 'major_outage' }] })
+      .send({
+        title: 'Typo',
+        severity: 'SEV3',
+        team: 'payments',
+        type: 'deploy',
+        visibility: 'public',
+        affectedComponents: [{ componentId: 'zzzzzzzzzzzz', status: 'major_outage' }],
+      })
       .expect(400);
     expect(unknown.body).toMatchObject({ field: 'affectedComponents', error: 'unknown_component' });
     const view = (await api.http.get(`/api/v1/status/components/${component.id}`).set(api.admin).expect(200)).body;
-    expect(view).toMatchObject({ status: 'major_outage', statusReasons: [{ source: 'incident', status: 'major_outage', incidentId: declared.body.id, incidentTitle: 'Login failures' }] });
+    expect(view).toMatchObject({
+      status: 'major_outage',
+      statusReasons: [{ source: 'incident', status: 'major_outage', incidentId: declared.body.id, incidentTitle: 'Login failures' }],
+    });
   });
 
   it('lets a team token change only components linked solely to its services, and maintenance on them', async () => {
-    const own = (await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Own', services: ['payments-svc'] }).expect(201)).body;
-    const other = (await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Other', services: ['search-svc'] }).expect(201)).body;
+    const own = (
+      await api.http
+        .post('/api/v1/status/components')
+        .set(api.admin)
+        .send({ name: 'Own', services: ['payments-svc'] })
+        .expect(201)
+    ).body;
+    const other = (
+      await api.http
+        .post('/api/v1/status/components')
+        .set(api.admin)
+        .send({ name: 'Other', services: ['search-svc'] })
+        .expect(201)
+    ).body;
     const unlinked = (await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Unlinked' }).expect(201)).body;
 
     await api.http.patch(`/api/v1/status/components/${own.id}`).set(bearer(paymentsToken)).send({ manualStatus: 'degraded_performance' }).expect(200);
     await api.http.patch(`/api/v1/status/components/${other.id}`).set(bearer(paymentsToken)).send({ manualStatus: 'degraded_performance' }).expect(403);
     await api.http.patch(`/api/v1/status/components/${unlinked.id}`).set(bearer(paymentsToken)).send({ name: 'Mine now' }).expect(403);
-    await api.http.patch(`/api/v1/status/components/${own.id}`).set(bearer(paymentsToken)).send({ services: ['payments-svc', 'search-svc'] }).expect(403);
+    await api.http
+      .patch(`/api/v1/status/components/${own.id}`)
+      .set(bearer(paymentsToken))
+      .send({ services: ['payments-svc', 'search-svc'] })
+      .expect(403);
     await api.http.patch(`/api/v1/status/components/${own.id}`).set(bearer(paymentsToken)).send({ position: 1 }).expect(403);
     await api.http.post('/api/v1/status/components').set(bearer(paymentsToken)).send({ name: 'New' }).expect(403);
     await api.http.delete(`/api/v1/status/components/${own.id}`).set(bearer(paymentsToken)).expect(403);
     await api.http.post('/api/v1/status/component-groups').set(bearer(paymentsToken)).send({ name: 'Mine' }).expect(403);
 
     const window = { scheduledFor: minutes(60), scheduledUntil: minutes(120) };
-    const mine = await api.http.post('/api/v1/status/maintenances').set(bearer(paymentsToken)).send({ name: 'Mine', components: [own.id], ...window }).expect(201);
-    await api.http.post('/api/v1/status/maintenances').set(bearer(paymentsToken)).send({ name: 'Theirs', components: [own.id, other.id], ...window }).expect(403);
+    const mine = await api.http
+      .post('/api/v1/status/maintenances')
+      .set(bearer(paymentsToken))
+      .send({ name: 'Mine', components: [own.id], ...window })
+      .expect(201);
+    await api.http
+      .post('/api/v1/status/maintenances')
+      .set(bearer(paymentsToken))
+      .send({ name: 'Theirs', components: [own.id, other.id], ...window })
+      .expect(403);
     await api.http.patch(`/api/v1/status/maintenances/${mine.body.id}`).set(bearer(otherTeamToken)).send({ name: 'Hijack' }).expect(403);
-    await api.http.patch(`/api/v1/status/maintenances/${mine.body.id}`).set(bearer(paymentsToken)).send({ components: [own.id, other.id] }).expect(403);
+    await api.http
+      .patch(`/api/v1/status/maintenances/${mine.body.id}`)
+      .set(bearer(paymentsToken))
+      .send({ components: [own.id, other.id] })
+      .expect(403);
     // Reading is open to any valid token.
     await api.http.get(`/api/v1/status/components/${other.id}`).set(bearer(paymentsToken)).expect(200);
     await api.http.get('/api/v1/status/maintenances').set(bearer(otherTeamToken)).expect(200);
@@ -186,7 +295,13 @@ describe('status page admin API', () => {
   it('starts and completes maintenance at its times unless set by hand, from several replicas at once', async () => {
     const component = (await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Batch' }).expect(201)).body;
     const create = async (name: string, extra: Record<string, unknown> = {}) =>
-      (await api.http.post('/api/v1/status/maintenances').set(api.admin).send({ name, components: [component.id], scheduledFor: minutes(10), scheduledUntil: minutes(20), ...extra }).expect(201)).body;
+      (
+        await api.http
+          .post('/api/v1/status/maintenances')
+          .set(api.admin)
+          .send({ name, components: [component.id], scheduledFor: minutes(10), scheduledUntil: minutes(20), ...extra })
+          .expect(201)
+      ).body;
     const auto = await create('Auto');
     const manualStart = await create('Held', { autoStart: false });
     const verifying = await create('Checked by hand');
@@ -199,7 +314,9 @@ describe('status page admin API', () => {
     const recorder = api.app.get(StatusRecorder);
     const [first, second] = await Promise.all([recorder.applyMaintenanceMoves(clock.now()), recorder.applyMaintenanceMoves(clock.now())]);
     expect(first.started + second.started).toBe(2);
-    const stored = await sql(api.database.url, `SELECT id, status, started_at FROM status_maintenances WHERE id = ANY($1) ORDER BY name`, [[auto.id, manualStart.id, verifying.id]]);
+    const stored = await sql(api.database.url, `SELECT id, status, started_at FROM status_maintenances WHERE id = ANY($1) ORDER BY name`, [
+      [auto.id, manualStart.id, verifying.id],
+    ]);
     expect(stored.map((row) => [row.id, row.status])).toEqual([
       [auto.id, 'in_progress'],
       [verifying.id, 'in_progress'],
@@ -226,12 +343,20 @@ describe('status page admin API', () => {
     const component = (await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Recorded' }).expect(201)).body;
     const recorder = api.app.get(StatusRecorder);
     clock.set(minutes(30));
-    const incident = await fixtures.declare({ teamId, title: 'Outage', visibility: 'public', startedAt: minutes(30), affected: [{ componentId: component.id, status: 'major_outage' }] });
+    const incident = await fixtures.declare({
+      teamId,
+      title: 'Outage',
+      visibility: 'public',
+      startedAt: minutes(30),
+      affected: [{ componentId: component.id, status: 'major_outage' }],
+    });
     await Promise.all([recorder.recordHistory(clock.now()), recorder.recordHistory(clock.now()), recorder.recordHistory(clock.now())]);
     clock.set(minutes(45));
     await fixtures.update(incident.id, { status: 'resolved', resolvedAt: minutes(45) });
     await Promise.all([recorder.recordHistory(clock.now()), recorder.recordHistory(clock.now())]);
-    const rows = await sql(api.database.url, `SELECT status, started_at, ended_at FROM status_component_history WHERE component_id = $1 ORDER BY started_at`, [component.id]);
+    const rows = await sql(api.database.url, `SELECT status, started_at, ended_at FROM status_component_history WHERE component_id = $1 ORDER BY started_at`, [
+      component.id,
+    ]);
     expect(rows.map((row) => [row.status, (row.started_at as Date).toISOString(), row.ended_at && (row.ended_at as Date).toISOString()])).toEqual([
       ['operational', minutes(25).toISOString(), minutes(30).toISOString()],
       ['major_outage', minutes(30).toISOString(), minutes(45).toISOString()],
@@ -248,7 +373,9 @@ describe('status job with SCHEDULER_ENABLED', () => {
       const component = (await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Ticked' }).expect(201)).body;
       await sql(api.database.url, `DELETE FROM status_component_history`);
       await api.app.get(StatusJobs).tick();
-      expect(await sql(api.database.url, `SELECT status FROM status_component_history WHERE component_id = $1 AND ended_at IS NULL`, [component.id])).toEqual([{ status: 'operational' }]);
+      expect(await sql(api.database.url, `SELECT status FROM status_component_history WHERE component_id = $1 AND ended_at IS NULL`, [component.id])).toEqual([
+        { status: 'operational' },
+      ]);
     } finally {
       await api.close();
     }
@@ -292,16 +419,31 @@ describe('SLO-derived component status (SloStateSource port)', () => {
     // The ticket tier moves a component only when the SLO's policy says componentStatusOn: ticket.
     slos.states.set('slo-ticket', { state: 'warning', componentStatusOn: 'ticket' });
     slos.states.set('slo-nodata', { state: 'no_data' });
-    const burning = (await http.post('/api/v1/status/components').set(admin).send({ name: 'Checkout', sloIds: ['slo-page', 'slo-ticket', 'slo-nodata', 'slo-unknown'] }).expect(201)).body;
+    const burning = (
+      await http
+        .post('/api/v1/status/components')
+        .set(admin)
+        .send({ name: 'Checkout', sloIds: ['slo-page', 'slo-ticket', 'slo-nodata', 'slo-unknown'] })
+        .expect(201)
+    ).body;
     expect(burning.status).toBe('partial_outage');
     expect(burning.statusReasons).toEqual([
       { source: 'slo', status: 'partial_outage', sloId: 'slo-page', sloState: 'critical' },
       { source: 'slo', status: 'degraded_performance', sloId: 'slo-ticket', sloState: 'warning' },
     ]);
     expect(burning.slos).toEqual(
-      expect.arrayContaining([expect.objectContaining({ sloId: 'slo-nodata', state: 'no_data' }), expect.objectContaining({ sloId: 'slo-unknown', state: null })]),
+      expect.arrayContaining([
+        expect.objectContaining({ sloId: 'slo-nodata', state: 'no_data' }),
+        expect.objectContaining({ sloId: 'slo-unknown', state: null }),
+      ]),
     );
-    const quiet = (await http.post('/api/v1/status/components').set(admin).send({ name: 'Search', sloIds: ['slo-nodata'] }).expect(201)).body;
+    const quiet = (
+      await http
+        .post('/api/v1/status/components')
+        .set(admin)
+        .send({ name: 'Search', sloIds: ['slo-nodata'] })
+        .expect(201)
+    ).body;
     expect(quiet).toMatchObject({ status: 'operational', statusReasons: [] });
 
     // The public page reads the synced states from the database: same status, no SLO internals.
@@ -316,9 +458,16 @@ describe('SLO-derived component status (SloStateSource port)', () => {
       slos.states.set('slo-page', { state: 'ok' });
       slos.states.set('slo-ticket', { state: 'stale' });
       await app.get(StatusRecorder).refresh();
-      expect((await http.get(`/api/v1/status/components/${burning.id}`).set(admin).expect(200)).body).toMatchObject({ status: 'operational', statusReasons: [] });
+      expect((await http.get(`/api/v1/status/components/${burning.id}`).set(admin).expect(200)).body).toMatchObject({
+        status: 'operational',
+        statusReasons: [],
+      });
       await page.snapshots.refreshNow();
-      expect((await page.http.get('/api/v2/components.json').expect(200)).body.components.every((component: { status: string }) => component.status === 'operational')).toBe(true);
+      expect(
+        (await page.http.get('/api/v2/components.json').expect(200)).body.components.every(
+          (component: { status: string }) => component.status === 'operational',
+        ),
+      ).toBe(true);
     } finally {
       await page.close();
     }

@@ -122,7 +122,10 @@ describe('status page in a browser', () => {
     // The other pages pass axe too.
     const checked = await browser.newContext({ bypassCSP: true });
     const other = await checked.newPage();
-    for (const path of ['/history', (await other.goto(`${statusPage.baseUrl}/`), await other.locator('.incident h3 a').first().getAttribute('href')) as string]) {
+    for (const path of [
+      '/history',
+      (await other.goto(`${statusPage.baseUrl}/`), await other.locator('.incident h3 a').first().getAttribute('href')) as string,
+    ]) {
       await other.goto(`${statusPage.baseUrl}${path}`);
       expect({ path, violations: await seriousViolations(other) }).toEqual({ path, violations: [] });
     }
@@ -141,7 +144,10 @@ describe('status page in a browser', () => {
     await expect(strip.locator('li[tabindex="0"]').count()).resolves.toBe(1);
     await strip.locator('li').last().focus();
     await page.keyboard.press('Home');
-    const focusedText = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '');
+    const focusedText = () =>
+      page.evaluate(
+        () => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '',
+      );
     const heard = [await focusedText()];
     const bars = await strip.locator('li').count();
     for (let bar = 1; bar < bars; bar++) {

@@ -110,7 +110,11 @@ describe('nginx micro-cache in front of the status page (deploy/nginx/status-pag
     await eventually(
       async () => {
         if (origin?.child.exitCode !== null) throw new Error(`the status page exited:\n${origin?.output()}`);
-        return (await fetch(`${originUrl}/api/v2/status.json`).then((response) => response.ok).catch(() => false)) ? true : undefined;
+        return (await fetch(`${originUrl}/api/v2/status.json`)
+          .then((response) => response.ok)
+          .catch(() => false))
+          ? true
+          : undefined;
       },
       'the status page to answer',
       60_000,
@@ -123,7 +127,11 @@ describe('nginx micro-cache in front of the status page (deploy/nginx/status-pag
     await eventually(
       async () => {
         if (nginx?.child.exitCode !== null) throw new Error(`nginx exited:\n${nginx?.output()}`);
-        return (await fetch(`${nginxUrl}/api/v2/status.json`).then((response) => response.ok).catch(() => false)) ? true : undefined;
+        return (await fetch(`${nginxUrl}/api/v2/status.json`)
+          .then((response) => response.ok)
+          .catch(() => false))
+          ? true
+          : undefined;
       },
       'nginx to answer',
       30_000,
@@ -172,10 +180,15 @@ describe('nginx micro-cache in front of the status page (deploy/nginx/status-pag
     for (const route of routes) {
       const first = await get(`${nginxUrl}${route}`);
       expect([route, first.status]).toEqual([route, 200]);
-      const cached = await eventually(async () => {
-        const again = await get(`${nginxUrl}${route}`);
-        return again.cache === 'HIT' ? again : undefined;
-      }, `${route} cached by nginx`, 10_000, 50);
+      const cached = await eventually(
+        async () => {
+          const again = await get(`${nginxUrl}${route}`);
+          return again.cache === 'HIT' ? again : undefined;
+        },
+        `${route} cached by nginx`,
+        10_000,
+        50,
+      );
       warm.set(route, cached.body);
     }
 
@@ -184,7 +197,12 @@ describe('nginx micro-cache in front of the status page (deploy/nginx/status-pag
     expect(pid).toBeGreaterThan(0);
     process.kill(pid as number, 'SIGKILL');
     await origin?.exited;
-    expect(await fetch(`${originUrl}/`).then(() => 'answered', () => 'refused')).toBe('refused');
+    expect(
+      await fetch(`${originUrl}/`).then(
+        () => 'answered',
+        () => 'refused',
+      ),
+    ).toBe('refused');
 
     const started = Date.now();
     let rounds = 0;

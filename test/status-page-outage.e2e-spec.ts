@@ -36,7 +36,13 @@ describe('status page during a database outage', () => {
       await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'payments', name: 'Payments' }).expect(201);
       const component = (await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Checkout' }).expect(201)).body;
       const fixtures = new IncidentFixtures(api.app.get(DataSource));
-      await fixtures.declare({ teamId: await fixtures.teamId('payments'), title: 'Database failover', visibility: 'public', startedAt: new Date(now.getTime() - 60_000), affected: [{ componentId: component.id, status: 'major_outage' }] });
+      await fixtures.declare({
+        teamId: await fixtures.teamId('payments'),
+        title: 'Database failover',
+        visibility: 'public',
+        startedAt: new Date(now.getTime() - 60_000),
+        affected: [{ componentId: component.id, status: 'major_outage' }],
+      });
     } finally {
       await api.close();
     }
@@ -60,7 +66,9 @@ describe('status page during a database outage', () => {
     const page = await start(snapshotDir, clock);
     const before = await page.http.get('/').expect(200);
     expect(before.text).toContain('Major Service Outage');
-    expect(before.text).toContain(`Last updated <time datetime="${new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString()}" data-localize>${lastUpdated}</time>`);
+    expect(before.text).toContain(
+      `Last updated <time datetime="${new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString()}" data-localize>${lastUpdated}</time>`,
+    );
     const summaryBefore = (await page.http.get('/api/v2/summary.json').expect(200)).body;
 
     await postgres.stop();
@@ -77,7 +85,9 @@ describe('status page during a database outage', () => {
     await page.snapshots.refreshNow();
     const stale = await page.http.get('/').expect(200);
     expect(stale.text).toContain('This page cannot be refreshed right now.');
-    expect(stale.text).toContain(`Last updated <time datetime="${new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString()}" data-localize>${lastUpdated}</time>`);
+    expect(stale.text).toContain(
+      `Last updated <time datetime="${new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString()}" data-localize>${lastUpdated}</time>`,
+    );
     expect(stale.text).toContain('Database failover');
     const staleHealth = (await page.http.get('/health').expect(200)).body;
     expect(staleHealth).toMatchObject({ status: 'degraded', snapshot: { stale: true } });
@@ -95,7 +105,11 @@ describe('status page during a database outage', () => {
     const summary = (await page.http.get('/api/v2/summary.json').expect(200)).body;
     expect(summary.status).toEqual({ indicator: 'critical', description: 'Major Service Outage' });
     expect(summary.incidents.map((incident: { name: string }) => incident.name)).toEqual(['Database failover']);
-    expect((await page.http.get('/health').expect(200)).body).toMatchObject({ status: 'degraded', snapshot: { source: 'disk', stale: true }, database: { status: 'down' } });
+    expect((await page.http.get('/health').expect(200)).body).toMatchObject({
+      status: 'degraded',
+      snapshot: { source: 'disk', stale: true },
+      database: { status: 'down' },
+    });
   });
 
   it('with no snapshot at all, answers a clear 503 instead', async () => {
@@ -106,7 +120,10 @@ describe('status page during a database outage', () => {
       expect(home.headers['cache-control']).toBe('no-store');
       expect(home.headers['retry-after']).toBe('5');
       expect(home.text).toContain('Status temporarily unavailable');
-      expect((await page.http.get('/api/v2/status.json').expect(503)).body).toEqual({ error: 'unavailable', message: 'The status is temporarily unavailable; retry shortly' });
+      expect((await page.http.get('/api/v2/status.json').expect(503)).body).toEqual({
+        error: 'unavailable',
+        message: 'The status is temporarily unavailable; retry shortly',
+      });
       expect((await page.http.get('/health').expect(503)).body).toMatchObject({ status: 'unavailable', snapshot: null });
       // Static assets do not need the database.
       const stylesheet = /href="(\/assets\/status\.[0-9a-f]+\.css)"/.exec(home.text)?.[1];

@@ -52,7 +52,9 @@ describe('the status page waiting for its schema', () => {
   it('does not wait when PostgreSQL cannot be reached (the persisted snapshot is served meanwhile)', async () => {
     const url = `postgres://nobody:nothing@127.0.0.1:${await freePort()}/none`;
     const logs: string[] = [];
-    expect(await waitForSchema({ probe: () => probeSchema(url), log: (message) => logs.push(message), sleep: async () => undefined, retryMs: 1 })).toBe('unreachable');
+    expect(await waitForSchema({ probe: () => probeSchema(url), log: (message) => logs.push(message), sleep: async () => undefined, retryMs: 1 })).toBe(
+      'unreachable',
+    );
     expect(logs[0]).toMatch(/^cannot reach the database .*starting from the persisted snapshot$/);
   });
 });

@@ -62,10 +62,14 @@ describe('status page shutdown', () => {
     // the client's buffer) and holds all three connections.
     const server = page.app.getHttpServer() as Server;
     const connections = () => new Promise<number>((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
-    await eventually(async () => {
-      expect(slowReader.socket.readableLength).toBeGreaterThan(0);
-      expect(await connections()).toBe(3);
-    }, 5000, 10);
+    await eventually(
+      async () => {
+        expect(slowReader.socket.readableLength).toBeGreaterThan(0);
+        expect(await connections()).toBe(3);
+      },
+      5000,
+      10,
+    );
 
     const worker = page.app.get(SnapshotWorkerClient);
     expect(worker.thread).not.toBeNull();

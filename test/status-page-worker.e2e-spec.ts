@@ -30,7 +30,12 @@ describe('status page snapshot worker', () => {
     fixtures = new IncidentFixtures(api.app.get(DataSource));
     seeded = await seedStatusScenario(api, fixtures, new Date());
     // A big page: 40 components with their uptime strips, 400 past incidents (history pages, the long tail rendered on demand).
-    for (let index = 0; index < 36; index++) await api.http.post('/api/v1/status/components').set(api.admin).send({ name: `Region ${index} edge`, groupId: seeded.groupId }).expect(201);
+    for (let index = 0; index < 36; index++)
+      await api.http
+        .post('/api/v1/status/components')
+        .set(api.admin)
+        .send({ name: `Region ${index} edge`, groupId: seeded.groupId })
+        .expect(201);
     history = await fixtures.declareResolvedHistory({ teamId: seeded.teamId, count: 400, updatesEach: 4, endingAt: new Date(Date.now() - 86_400_000) });
     page = await startStatusPage({ databaseUrl: api.database.url, env: { STATUS_PAGE_REFRESH_S: '3600' } });
     await eventually(async () => expect((await page.http.get('/api/v2/incidents.json').expect(200)).body.incidents).toHaveLength(50), 10_000);
@@ -42,8 +47,19 @@ describe('status page snapshot worker', () => {
   });
 
   async function publishAndWait(text: string): Promise<void> {
-    await fixtures.addEvent({ incidentId: seeded.publicIncidentId, kind: 'public_update', body: text, public: true, status: 'monitoring', occurredAt: new Date() });
-    await eventually(async () => expect((await page.http.get('/api/v2/summary.json').expect(200)).body.incidents[0].incident_updates[0].body).toBe(text), 5000, 20);
+    await fixtures.addEvent({
+      incidentId: seeded.publicIncidentId,
+      kind: 'public_update',
+      body: text,
+      public: true,
+      status: 'monitoring',
+      occurredAt: new Date(),
+    });
+    await eventually(
+      async () => expect((await page.http.get('/api/v2/summary.json').expect(200)).body.incidents[0].incident_updates[0].body).toBe(text),
+      5000,
+      20,
+    );
   }
 
   it('serves the previous snapshot while a rebuild waits on the database, and the change as soon as the rebuild can read', async () => {
@@ -56,7 +72,14 @@ describe('status page snapshot worker', () => {
       await locker.query('BEGIN');
       // Every snapshot read starts with the component groups: the rebuild's read waits on this lock until the transaction ends.
       await locker.query('LOCK TABLE status_component_groups IN ACCESS EXCLUSIVE MODE');
-      await fixtures.addEvent({ incidentId: seeded.publicIncidentId, kind: 'public_update', body: text, public: true, status: 'monitoring', occurredAt: new Date() });
+      await fixtures.addEvent({
+        incidentId: seeded.publicIncidentId,
+        kind: 'public_update',
+        body: text,
+        public: true,
+        status: 'monitoring',
+        occurredAt: new Date(),
+      });
 
       // The NOTIFY started a rebuild, and the worker's read is now waiting on the lock (seen from a third connection).
       const rebuildsWaitingOnTheLock = () =>
@@ -85,12 +108,16 @@ describe('status page snapshot worker', () => {
     }
 
     // The lock is gone: the blocked rebuild reads the change and the page shows it within 5 s.
-    await eventually(async () => {
-      const summary = await page.http.get('/api/v2/summary.json').expect(200);
-      expect(summary.body.incidents[0].incident_updates[0].body).toBe(text);
-      expect(summary.headers.etag).not.toBe(servedBefore.summary.headers.etag);
-      expect((await page.http.get('/').expect(200)).headers.etag).not.toBe(servedBefore.home.headers.etag);
-    }, 5000, 20);
+    await eventually(
+      async () => {
+        const summary = await page.http.get('/api/v2/summary.json').expect(200);
+        expect(summary.body.incidents[0].incident_updates[0].body).toBe(text);
+        expect(summary.headers.etag).not.toBe(servedBefore.summary.headers.etag);
+        expect((await page.http.get('/').expect(200)).headers.etag).not.toBe(servedBefore.home.headers.etag);
+      },
+      5000,
+      20,
+    );
   });
 
   it('keeps serving the same snapshot while the worker crashes, and a new worker carries on', async () => {
@@ -111,10 +138,14 @@ describe('status page snapshot worker', () => {
     expect((await page.http.get('/').expect(200)).headers.etag).toBe(home.headers.etag);
 
     // A new worker: listening again, rendering the long tail on demand, and seeing changes within 5 s.
-    await eventually(async () => {
-      expect(client.starts).toBe(startsBefore + 1);
-      expect((await page.http.get('/health').expect(200)).body).toMatchObject({ status: 'ok', database: { status: 'up', listening: true } });
-    }, 10_000, 50);
+    await eventually(
+      async () => {
+        expect(client.starts).toBe(startsBefore + 1);
+        expect((await page.http.get('/health').expect(200)).body).toMatchObject({ status: 'ok', database: { status: 'up', listening: true } });
+      },
+      10_000,
+      50,
+    );
     const older = await page.http.get(`/incidents/${history[300]}`).expect(200);
     expect(older.text).toContain('(#301)');
     expect((await page.http.get('/history?page=15').expect(200)).text).toContain('Page 15 of');
@@ -134,10 +165,14 @@ describe('status page snapshot worker', () => {
     // ...and the worker dies before it comes.
     const startsBefore = client.starts;
     await client.thread?.terminate();
-    await eventually(async () => {
-      expect(client.starts).toBe(startsBefore + 1);
-      expect((await page.http.get('/health').expect(200)).body).toMatchObject({ database: { status: 'up', listening: true } });
-    }, 10_000, 50);
+    await eventually(
+      async () => {
+        expect(client.starts).toBe(startsBefore + 1);
+        expect((await page.http.get('/health').expect(200)).body).toMatchObject({ database: { status: 'up', listening: true } });
+      },
+      10_000,
+      50,
+    );
     await eventually(async () => expect(persisted().includes(owed)).toBe(true), 5000, 50);
   });
 
@@ -147,7 +182,14 @@ describe('status page snapshot worker', () => {
     try {
       await eventually(async () => expect((await own.http.get('/health').expect(200)).body.database.listening).toBe(true), 5000);
       const text = `While no worker runs ${Date.now()}`;
-      await fixtures.addEvent({ incidentId: seeded.publicIncidentId, kind: 'public_update', body: text, public: true, status: 'monitoring', occurredAt: new Date() });
+      await fixtures.addEvent({
+        incidentId: seeded.publicIncidentId,
+        kind: 'public_update',
+        body: text,
+        public: true,
+        status: 'monitoring',
+        occurredAt: new Date(),
+      });
       await eventually(async () => expect((await own.http.get('/').set('Accept-Encoding', 'identity').expect(200)).text).toContain(text), 5000, 20);
 
       const client = own.app.get(SnapshotWorkerClient);
@@ -157,7 +199,11 @@ describe('status page snapshot worker', () => {
       const brotli = await own.http.get('/').set('Accept-Encoding', 'br').expect(200);
       expect([brotli.headers['content-encoding'], brotli.headers.vary]).toEqual(['br', 'Accept-Encoding']);
       expect(brotli.text).toContain(text);
-      await own.http.get('/').set('Accept-Encoding', 'br').set('If-None-Match', brotli.headers.etag as string).expect(304);
+      await own.http
+        .get('/')
+        .set('Accept-Encoding', 'br')
+        .set('If-None-Match', brotli.headers.etag as string)
+        .expect(304);
       const summary = await own.http.get('/api/v2/summary.json').set('Accept-Encoding', 'gzip').expect(200);
       expect(summary.headers['content-encoding']).toBe('gzip');
       expect(summary.body.incidents[0].incident_updates[0].body).toBe(text);
@@ -169,17 +215,21 @@ describe('status page snapshot worker', () => {
       // With a new worker the long tail renders again, in the encoding asked for.
       await eventually(async () => expect(client.thread).not.toBeNull(), 10_000, 50);
       let page15: Buffer = Buffer.alloc(0);
-      await eventually(async () => {
-        const response = await new Promise<{ status: number | undefined; encoding: string | undefined; body: Buffer }>((resolve, reject) =>
-          httpGet(`${own.baseUrl}/history?page=15`, { headers: { 'Accept-Encoding': 'br' } }, (response) => {
-            const chunks: Buffer[] = [];
-            response.on('data', (chunk: Buffer) => chunks.push(chunk));
-            response.on('end', () => resolve({ status: response.statusCode, encoding: response.headers['content-encoding'], body: Buffer.concat(chunks) }));
-          }).once('error', reject),
-        );
-        expect([response.status, response.encoding]).toEqual([200, 'br']);
-        page15 = response.body;
-      }, 10_000, 50);
+      await eventually(
+        async () => {
+          const response = await new Promise<{ status: number | undefined; encoding: string | undefined; body: Buffer }>((resolve, reject) =>
+            httpGet(`${own.baseUrl}/history?page=15`, { headers: { 'Accept-Encoding': 'br' } }, (response) => {
+              const chunks: Buffer[] = [];
+              response.on('data', (chunk: Buffer) => chunks.push(chunk));
+              response.on('end', () => resolve({ status: response.statusCode, encoding: response.headers['content-encoding'], body: Buffer.concat(chunks) }));
+            }).once('error', reject),
+          );
+          expect([response.status, response.encoding]).toEqual([200, 'br']);
+          page15 = response.body;
+        },
+        10_000,
+        50,
+      );
       expect(brotliDecompressSync(page15).toString('utf8')).toContain('Page 15 of');
     } finally {
       await own.close();

@@ -42,7 +42,21 @@ function expectPage(page: Json): void {
   expect(page.updated_at).toMatch(ISO);
 }
 
-const COMPONENT_KEYS = ['id', 'name', 'status', 'created_at', 'updated_at', 'position', 'description', 'showcase', 'start_date', 'group_id', 'page_id', 'group', 'only_show_if_degraded'];
+const COMPONENT_KEYS = [
+  'id',
+  'name',
+  'status',
+  'created_at',
+  'updated_at',
+  'position',
+  'description',
+  'showcase',
+  'start_date',
+  'group_id',
+  'page_id',
+  'group',
+  'only_show_if_degraded',
+];
 
 function expectComponent(component: Json, pageId: string): void {
   expectKeys(component, component.group ? [...COMPONENT_KEYS, 'components'] : COMPONENT_KEYS);
@@ -65,7 +79,19 @@ function expectComponent(component: Json, pageId: string): void {
   }
 }
 
-const UPDATE_KEYS = ['id', 'status', 'body', 'incident_id', 'created_at', 'updated_at', 'display_at', 'affected_components', 'deliver_notifications', 'custom_tweet', 'tweet_id'];
+const UPDATE_KEYS = [
+  'id',
+  'status',
+  'body',
+  'incident_id',
+  'created_at',
+  'updated_at',
+  'display_at',
+  'affected_components',
+  'deliver_notifications',
+  'custom_tweet',
+  'tweet_id',
+];
 
 function expectUpdate(update: Json, incidentId: string, statuses: string[]): void {
   expectKeys(update, UPDATE_KEYS);
@@ -86,7 +112,21 @@ function expectUpdate(update: Json, incidentId: string, statuses: string[]): voi
   }
 }
 
-const INCIDENT_KEYS = ['id', 'name', 'status', 'created_at', 'updated_at', 'monitoring_at', 'resolved_at', 'impact', 'shortlink', 'started_at', 'page_id', 'incident_updates', 'components'];
+const INCIDENT_KEYS = [
+  'id',
+  'name',
+  'status',
+  'created_at',
+  'updated_at',
+  'monitoring_at',
+  'resolved_at',
+  'impact',
+  'shortlink',
+  'started_at',
+  'page_id',
+  'incident_updates',
+  'components',
+];
 
 function expectIncident(incident: Json, pageId: string): void {
   expectKeys(incident, INCIDENT_KEYS);
@@ -217,7 +257,13 @@ describe('public status page', () => {
 
     expect(summary.status).toEqual({ indicator: 'major', description: 'Partial System Outage' });
     const byId = new Map<string, Json>(summary.components.map((component: Json) => [component.id, component]));
-    expect(byId.get(seeded.checkoutId)).toMatchObject({ name: `Checkout ${SCRIPT}`, status: 'partial_outage', group_id: seeded.groupId, group: false, showcase: true });
+    expect(byId.get(seeded.checkoutId)).toMatchObject({
+      name: `Checkout ${SCRIPT}`,
+      status: 'partial_outage',
+      group_id: seeded.groupId,
+      group: false,
+      showcase: true,
+    });
     expect(byId.get(seeded.groupId)).toMatchObject({ name: 'Payments', status: 'partial_outage', group: true, components: [seeded.checkoutId] });
     // A private incident's major outage and an internal incident's do not move public components.
     expect(byId.get(seeded.apiComponentId)).toMatchObject({ status: 'operational', group_id: null });
@@ -230,7 +276,9 @@ describe('public status page', () => {
       ['identified', 'The cause is identified;\na fix is rolling out.'],
       ['investigating', `We are investigating ${SCRIPT} errors at checkout.`],
     ]);
-    expect(incident.incident_updates[1].affected_components).toEqual([{ code: seeded.checkoutId, name: `Checkout ${SCRIPT}`, old_status: 'operational', new_status: 'partial_outage' }]);
+    expect(incident.incident_updates[1].affected_components).toEqual([
+      { code: seeded.checkoutId, name: `Checkout ${SCRIPT}`, old_status: 'operational', new_status: 'partial_outage' },
+    ]);
     expect(incident.incident_updates[0].affected_components).toBeNull();
     expect(incident.components.map((component: Json) => component.id)).toEqual([seeded.checkoutId]);
 
@@ -263,7 +311,11 @@ describe('public status page', () => {
     expectKeys(unresolved, ['page', 'incidents']);
     expect(unresolved.incidents.map((incident: Json) => incident.id)).toEqual([seeded.publicIncidentId]);
 
-    for (const [path, count] of [['scheduled-maintenances.json', 1], ['scheduled-maintenances/upcoming.json', 1], ['scheduled-maintenances/active.json', 0]] as const) {
+    for (const [path, count] of [
+      ['scheduled-maintenances.json', 1],
+      ['scheduled-maintenances/upcoming.json', 1],
+      ['scheduled-maintenances/active.json', 0],
+    ] as const) {
       const document = await get(path);
       expectKeys(document, ['page', 'scheduled_maintenances']);
       expect(document.scheduled_maintenances).toHaveLength(count);
@@ -300,7 +352,8 @@ describe('public status page', () => {
       expect(bars).toHaveLength(strip.match(/<li/g)?.length ?? -1);
       expect(bars.reduce((days, bar) => days + Number(bar[2] ?? 1), 0)).toBe(90);
       expect(bars.length).toBeLessThan(10);
-      for (const bar of bars) if (bar[2]) expect(bar[3]).toMatch(new RegExp(`^\\d{1,2} \\w{3} \\d{4} to \\d{1,2} \\w{3} \\d{4}: (no data|100% uptime) \\(${bar[2]} days\\)$`));
+      for (const bar of bars)
+        if (bar[2]) expect(bar[3]).toMatch(new RegExp(`^\\d{1,2} \\w{3} \\d{4} to \\d{1,2} \\w{3} \\d{4}: (no data|100% uptime) \\(${bar[2]} days\\)$`));
     }
     // Uptime from the recorded history: no data before the component existed, the outage day in words.
     expect(html).toMatch(/<li tabindex="0" class="u-nd n\d+"><span>\d{1,2} \w{3} \d{4} to \d{1,2} \w{3} \d{4}: no data \(\d+ days\)<\/span><\/li>/);
@@ -359,11 +412,14 @@ describe('public status page', () => {
   });
 
   it('serves status badges with the status in text', async () => {
-    const badge = await page.http.get(`/badge/${seeded.checkoutId}.svg`).buffer(true).parse((response, done) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => done(null, text));
-    });
+    const badge = await page.http
+      .get(`/badge/${seeded.checkoutId}.svg`)
+      .buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => done(null, text));
+      });
     expect(badge.status).toBe(200);
     expect(badge.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
     const svg = badge.body as string;
@@ -407,7 +463,11 @@ describe('public status page', () => {
     expect(browser.etag).toBe(`${identity.etag?.slice(0, -1)}-br"`);
     const head = await page.http.head('/').expect(200);
     expect(Number(head.headers['content-length'])).toBeGreaterThan(1000);
-    const preflight = await page.http.options('/api/v2/summary.json').set('Origin', 'https://example.org').set('Access-Control-Request-Method', 'GET').expect(204);
+    const preflight = await page.http
+      .options('/api/v2/summary.json')
+      .set('Origin', 'https://example.org')
+      .set('Access-Control-Request-Method', 'GET')
+      .expect(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('*');
     expect(preflight.headers['access-control-allow-methods']).toBe('GET, HEAD, OPTIONS');
     await page.http.post('/api/v2/summary.json').send({}).expect(405);
@@ -433,13 +493,25 @@ describe('public status page', () => {
       '/history.atom',
       ...[seeded.checkoutId, seeded.apiComponentId, seeded.searchId, seeded.groupId].map((id) => `/badge/${id}.svg`),
     ];
-    const forbidden = [...Object.values(SECRETS), seeded.privateIncidentId, seeded.internalIncidentId, 'U0TESTUSER', 'C0PAYMENTS1', 'C0TESTCHAN1', '<script>alert(1)'];
+    const forbidden = [
+      ...Object.values(SECRETS),
+      seeded.privateIncidentId,
+      seeded.internalIncidentId,
+      'U0TESTUSER',
+      'C0PAYMENTS1',
+      'C0TESTCHAN1',
+      '<script>alert(1)',
+    ];
     for (const path of paths) {
-      const response = await page.http.get(path).set('Accept-Encoding', 'identity').buffer(true).parse((stream, done) => {
-        let text = '';
-        stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        stream.on('end', () => done(null, text));
-      });
+      const response = await page.http
+        .get(path)
+        .set('Accept-Encoding', 'identity')
+        .buffer(true)
+        .parse((stream, done) => {
+          let text = '';
+          stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          stream.on('end', () => done(null, text));
+        });
       expect([200, 404]).toContain(response.status);
       expect(response.headers['set-cookie']).toBeUndefined();
       const body = response.body as string;
@@ -459,20 +531,35 @@ describe('public status page', () => {
     const before = (await page.http.get('/').expect(200)).headers.etag;
     const text = `Fix deployed at ${Date.now()}; monitoring ${SCRIPT}`;
     const written = Date.now();
-    await fixtures.addEvent({ incidentId: seeded.publicIncidentId, kind: 'public_update', body: text, public: true, status: 'monitoring', occurredAt: new Date() });
-    const elapsed = await eventually(async () => {
-      const summary = (await page.http.get('/api/v2/summary.json').expect(200)).body as Json;
-      expect(summary.incidents[0].incident_updates[0].body).toBe(text);
-    }, 5000, 25);
+    await fixtures.addEvent({
+      incidentId: seeded.publicIncidentId,
+      kind: 'public_update',
+      body: text,
+      public: true,
+      status: 'monitoring',
+      occurredAt: new Date(),
+    });
+    const elapsed = await eventually(
+      async () => {
+        const summary = (await page.http.get('/api/v2/summary.json').expect(200)).body as Json;
+        expect(summary.incidents[0].incident_updates[0].body).toBe(text);
+      },
+      5000,
+      25,
+    );
     expect(Date.now() - written).toBeLessThan(5000);
     expect(elapsed).toBeLessThan(5000);
     expect((await page.http.get('/').expect(200)).headers.etag).not.toBe(before);
 
     // A write outside Ballast's code (a psql session) is seen too: the triggers cover every writer.
     await sql(api.database.url, `UPDATE incidents SET title = 'Renamed by SQL' WHERE id = $1`, [seeded.publicIncidentId]);
-    await eventually(async () => {
-      expect((await page.http.get('/api/v2/incidents/unresolved.json').expect(200)).body.incidents[0].name).toBe('Renamed by SQL');
-    }, 5000, 25);
+    await eventually(
+      async () => {
+        expect((await page.http.get('/api/v2/incidents/unresolved.json').expect(200)).body.incidents[0].name).toBe('Renamed by SQL');
+      },
+      5000,
+      25,
+    );
   });
 
   it('keeps the same ETag when only internal things change', async () => {
@@ -490,7 +577,14 @@ describe('public status page', () => {
     const created = await api.http
       .post('/api/v1/status/maintenances')
       .set(api.admin)
-      .send({ name: `Cache migration ${SCRIPT}`, body: `Reads were slower ${SCRIPT}.\nNo data was lost.`, components: [seeded.checkoutId], scheduledFor: new Date(Date.now() - 2 * day).toISOString(), scheduledUntil: new Date(Date.now() - 2 * day + 3_600_000).toISOString(), status: 'completed' })
+      .send({
+        name: `Cache migration ${SCRIPT}`,
+        body: `Reads were slower ${SCRIPT}.\nNo data was lost.`,
+        components: [seeded.checkoutId],
+        scheduledFor: new Date(Date.now() - 2 * day).toISOString(),
+        scheduledUntil: new Date(Date.now() - 2 * day + 3_600_000).toISOString(),
+        status: 'completed',
+      })
       .expect(201);
     const maintenanceId = created.body.id as string;
     await eventually(async () => expect((await page.http.get('/history').expect(200)).text).toContain('Cache migration'), 5000, 25);

@@ -46,7 +46,12 @@ describe('status page subscriptions in a browser', () => {
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 900, height: 900 } });
     try {
       const tab = await context.newPage();
-      await eventually(async () => ((await tab.goto(`${page.baseUrl}/`))?.status() === 200 && (await tab.locator('#subscribe-heading').count()) === 1 ? true : undefined), 'the home page with the form', 20_000, 200);
+      await eventually(
+        async () => ((await tab.goto(`${page.baseUrl}/`))?.status() === 200 && (await tab.locator('#subscribe-heading').count()) === 1 ? true : undefined),
+        'the home page with the form',
+        20_000,
+        200,
+      );
       await tab.screenshot({ path: join(SCREENS, 'subscribe-home-form.png'), fullPage: true });
 
       await tab.goto(`${page.baseUrl}/subscribe`);
@@ -57,10 +62,15 @@ describe('status page subscriptions in a browser', () => {
       expect(response?.status()).toBe(202);
       expect(await tab.textContent('h1')).toBe('Check your inbox');
 
-      const confirmation = await eventually(async () => {
-        await sender.runOnce();
-        return smtp.mailsTo('ada@example.com')[0];
-      }, 'the confirmation mail', 20_000, 150);
+      const confirmation = await eventually(
+        async () => {
+          await sender.runOnce();
+          return smtp.mailsTo('ada@example.com')[0];
+        },
+        'the confirmation mail',
+        20_000,
+        150,
+      );
       const link = /https:\/\/status\.acme\.test(\/subscriptions\/confirm\?token=[A-Za-z0-9_-]+)/.exec(confirmation.text)![1];
       const confirmed = await tab.goto(`${page.baseUrl}${link}`);
       expect(confirmed?.status()).toBe(200);
@@ -70,17 +80,32 @@ describe('status page subscriptions in a browser', () => {
       const incident = await api.http
         .post('/api/v1/incidents')
         .set(api.admin)
-        .send({ title: 'Elevated error rates on Checkout', severity: 'SEV2', team: 'payments', visibility: 'public', affectedComponents: [{ componentId: checkout.id, status: 'partial_outage' }] })
+        .send({
+          title: 'Elevated error rates on Checkout',
+          severity: 'SEV2',
+          team: 'payments',
+          visibility: 'public',
+          affectedComponents: [{ componentId: checkout.id, status: 'partial_outage' }],
+        })
         .expect(201);
       await api.http
         .post(`/api/v1/incidents/${incident.body.id}/updates`)
         .set(api.admin)
-        .send({ body: 'Some card payments fail. We have identified a faulty deploy and are rolling it back.\n\nNext update in 30 minutes.', public: true, status: 'identified' })
+        .send({
+          body: 'Some card payments fail. We have identified a faulty deploy and are rolling it back.\n\nNext update in 30 minutes.',
+          public: true,
+          status: 'identified',
+        })
         .expect(201);
-      const notification = await eventually(async () => {
-        await sender.runOnce();
-        return smtp.mailsTo('ada@example.com').find((mail) => mail.subject.startsWith('[Acme status] Identified'));
-      }, 'the notification', 20_000, 150);
+      const notification = await eventually(
+        async () => {
+          await sender.runOnce();
+          return smtp.mailsTo('ada@example.com').find((mail) => mail.subject.startsWith('[Acme status] Identified'));
+        },
+        'the notification',
+        20_000,
+        150,
+      );
       const mailTab = await context.newPage();
       await mailTab.setViewportSize({ width: 700, height: 700 });
       await mailTab.setContent(notification.html);

@@ -46,7 +46,12 @@ class HookReceiver {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        this.received.push({ body, json: JSON.parse(body) as Record<string, unknown>, signature: request.headers['x-ballast-signature'] as string | undefined, event: request.headers['x-ballast-event'] as string | undefined });
+        this.received.push({
+          body,
+          json: JSON.parse(body) as Record<string, unknown>,
+          signature: request.headers['x-ballast-signature'] as string | undefined,
+          event: request.headers['x-ballast-event'] as string | undefined,
+        });
         response.writeHead(this.status).end();
       });
     });
@@ -100,7 +105,13 @@ describe('status page subscriptions', () => {
     await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'payments', name: 'Payments' }).expect(201);
     await api.http.post('/api/v1/services').set(api.admin).send({ slug: 'checkout', name: 'Checkout', team: 'payments' }).expect(201);
     teamToken = (await api.http.post('/api/v1/teams/payments/tokens').set(api.admin).send({ name: 'ci' }).expect(201)).body.token;
-    checkout = (await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Checkout', services: ['checkout'] }).expect(201)).body.id;
+    checkout = (
+      await api.http
+        .post('/api/v1/status/components')
+        .set(api.admin)
+        .send({ name: 'Checkout', services: ['checkout'] })
+        .expect(201)
+    ).body.id;
     search = (await api.http.post('/api/v1/status/components').set(api.admin).send({ name: 'Search' }).expect(201)).body.id;
   });
 
@@ -113,15 +124,23 @@ describe('status page subscriptions', () => {
 
   /** Runs the sender until `probe` sees what it waits for. */
   const deliverUntil = <T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> =>
-    eventually(async () => {
-      await sender.runOnce();
-      return probe();
-    }, what, timeoutMs, 150);
+    eventually(
+      async () => {
+        await sender.runOnce();
+        return probe();
+      },
+      what,
+      timeoutMs,
+      150,
+    );
 
   /** Subscribes and confirms `email`; returns the confirmation mail. */
   async function subscribeConfirmed(email: string, components?: string[]): Promise<ReceivedMail> {
     const before = smtp.mailsTo(email).length;
-    await page.http.post('/subscribe').send({ email, ...(components ? { components } : {}) }).expect(202);
+    await page.http
+      .post('/subscribe')
+      .send({ email, ...(components ? { components } : {}) })
+      .expect(202);
     const mail = await deliverUntil(() => smtp.mailsTo(email)[before], `confirmation mail to ${email}`);
     await page.http.get(new URL(linkIn(mail, '/subscriptions/confirm')).pathname + new URL(linkIn(mail, '/subscriptions/confirm')).search).expect(200);
     return mail;
@@ -131,17 +150,34 @@ describe('status page subscriptions', () => {
     const created = await api.http
       .post('/api/v1/incidents')
       .set(api.admin)
-      .send({ title, summary, severity: 'SEV2', team: 'payments', visibility: 'public', affectedComponents: components.map((componentId) => ({ componentId, status: 'partial_outage' })) })
+      .send({
+        title,
+        summary,
+        severity: 'SEV2',
+        team: 'payments',
+        visibility: 'public',
+        affectedComponents: components.map((componentId) => ({ componentId, status: 'partial_outage' })),
+      })
       .expect(201);
     return created.body.id as string;
   }
 
   const subscriberRow = async (email: string) =>
-    ((await db.query(`SELECT id, component_ids, pending_component_ids, confirmed_at FROM status_subscribers WHERE email = $1`, [email])) as Array<{ id: string; component_ids: string[]; pending_component_ids: string[] | null; confirmed_at: Date | null }>)[0];
+    (
+      (await db.query(`SELECT id, component_ids, pending_component_ids, confirmed_at FROM status_subscribers WHERE email = $1`, [email])) as Array<{
+        id: string;
+        component_ids: string[];
+        pending_component_ids: string[] | null;
+        confirmed_at: Date | null;
+      }>
+    )[0];
 
   it('double opt-in: a confirmation mail with a link, confirmed once; forged, reused and expired links change nothing', async () => {
     const email = 'ada@example.com';
-    const accepted = await page.http.post('/subscribe').send({ email, components: [checkout] }).expect(202);
+    const accepted = await page.http
+      .post('/subscribe')
+      .send({ email, components: [checkout] })
+      .expect(202);
     expect(accepted.body).toMatchObject({ status: 'pending_confirmation' });
     const mail = await deliverUntil(() => smtp.mailsTo(email)[0], 'the confirmation mail');
     expect(mail.subject).toBe('Confirm your subscription to Acme status updates');
@@ -179,21 +215,43 @@ describe('status page subscriptions', () => {
   it('bad input: an invalid address names email, an unknown component names components; a form gets the form back with the problem', async () => {
     const invalid = await page.http.post('/subscribe').send({ email: 'not-an-address' }).expect(400);
     expect(invalid.body).toMatchObject({ error: 'invalid_email', field: 'email' });
-    const unknown = await page.http.post('/subscribe').send({ email: 'bob@example.com', components: ['nosuchcomp12'] }).expect(400);
+    const unknown = await page.http
+      .post('/subscribe')
+      .send({ email: 'bob@example.com', components: ['nosuchcomp12'] })
+      .expect(400);
     expect(unknown.body).toMatchObject({ error: 'unknown_components', field: 'components' });
-    await page.http.post('/subscribe').send({ email: 'bob@example.com', components: 'x'.repeat(5) }).expect(400);
+    await page.http
+      .post('/subscribe')
+      .send({ email: 'bob@example.com', components: 'x'.repeat(5) })
+      .expect(400);
     const form = await page.http.post('/subscribe').type('form').send('email=nope').expect(400);
     expect(form.headers['content-type']).toContain('text/html');
     expect(form.text).toContain('not a valid e-mail address');
     expect(form.text).toContain('<form method="post" action="/subscribe">');
-    expect(((await db.query(`SELECT count(*)::int AS n FROM status_subscribers WHERE email IN ('not-an-address', 'bob@example.com', 'nope')`)) as Array<{ n: number }>)[0].n).toBe(0);
+    expect(
+      (
+        (await db.query(`SELECT count(*)::int AS n FROM status_subscribers WHERE email IN ('not-an-address', 'bob@example.com', 'nope')`)) as Array<{
+          n: number;
+        }>
+      )[0].n,
+    ).toBe(0);
   });
 
   it('subscribing again changes the components of the one subscription, with at most one confirmation mail per 10 minutes', async () => {
     const email = 'carol@example.com';
-    await page.http.post('/subscribe').type('form').send(`email=${encodeURIComponent(email)}&components=${checkout}`).expect(202);
-    await page.http.post('/subscribe').send({ email, components: [search] }).expect(202);
-    await page.http.post('/subscribe').send({ email, components: [checkout, search] }).expect(202);
+    await page.http
+      .post('/subscribe')
+      .type('form')
+      .send(`email=${encodeURIComponent(email)}&components=${checkout}`)
+      .expect(202);
+    await page.http
+      .post('/subscribe')
+      .send({ email, components: [search] })
+      .expect(202);
+    await page.http
+      .post('/subscribe')
+      .send({ email, components: [checkout, search] })
+      .expect(202);
     const first = await deliverUntil(() => smtp.mailsTo(email)[0], 'the confirmation mail');
     await sender.runOnce();
     expect(smtp.mailsTo(email)).toHaveLength(1);
@@ -202,12 +260,18 @@ describe('status page subscriptions', () => {
     await page.http.get(`/subscriptions/confirm?token=${tokenOf(linkIn(first, '/subscriptions/confirm'))}`).expect(200);
 
     // Confirmed: a new choice waits for confirmation from the mailbox (nobody else can narrow it), after the 10 minutes.
-    await page.http.post('/subscribe').send({ email, components: [search] }).expect(202);
+    await page.http
+      .post('/subscribe')
+      .send({ email, components: [search] })
+      .expect(202);
     expect(await subscriberRow(email)).toMatchObject({ component_ids: [checkout, search].sort(), pending_component_ids: [search] });
     await sender.runOnce();
     expect(smtp.mailsTo(email)).toHaveLength(1);
     pageClock.advance(11 * 60_000);
-    await page.http.post('/subscribe').send({ email, components: [search] }).expect(202);
+    await page.http
+      .post('/subscribe')
+      .send({ email, components: [search] })
+      .expect(202);
     const second = await deliverUntil(() => smtp.mailsTo(email)[1], 'the second confirmation mail');
     await page.http.get(`/subscriptions/confirm?token=${tokenOf(linkIn(second, '/subscriptions/confirm'))}`).expect(200);
     expect(await subscriberRow(email)).toMatchObject({ component_ids: [search], pending_component_ids: null });
@@ -224,11 +288,19 @@ describe('status page subscriptions', () => {
     const before = { checkoutFan: baseline(checkoutFan), searchFan: baseline(searchFan), everything: baseline(everything) };
 
     // An internal incident is nobody's news.
-    await api.http.post('/api/v1/incidents').set(api.admin).send({ title: 'Internal only', severity: 'SEV3', team: 'payments', visibility: 'internal' }).expect(201);
+    await api.http
+      .post('/api/v1/incidents')
+      .set(api.admin)
+      .send({ title: 'Internal only', severity: 'SEV3', team: 'payments', visibility: 'internal' })
+      .expect(201);
     // The summary is the incident's first public update (DESIGN: a public incident always says something).
     const id = await declarePublic('Checkout errors', 'Some payments fail at checkout.', [checkout]);
     await api.http.post(`/api/v1/incidents/${id}/updates`).set(api.admin).send({ body: 'SECRET-NOTE rolling back build 42', public: false }).expect(201);
-    await api.http.post(`/api/v1/incidents/${id}/updates`).set(api.admin).send({ body: 'We found the cause and are rolling back.', public: true, status: 'identified' }).expect(201);
+    await api.http
+      .post(`/api/v1/incidents/${id}/updates`)
+      .set(api.admin)
+      .send({ body: 'We found the cause and are rolling back.', public: true, status: 'identified' })
+      .expect(201);
 
     const mails = await deliverUntil(() => {
       const received = smtp.mailsTo(checkoutFan).slice(before.checkoutFan);
@@ -260,7 +332,10 @@ describe('status page subscriptions', () => {
     expect(resolved.subject).toBe('[Acme status] Resolved: Checkout errors');
     await sender.runOnce();
     expect(smtp.mailsTo(checkoutFan).slice(before.checkoutFan)).toHaveLength(3);
-    const outbox = (await db.query(`SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS events FROM status_notification_outbox o JOIN status_subscribers s ON s.id = o.subscriber_id WHERE s.email = $1 AND o.kind = 'notification'`, [checkoutFan])) as Array<{ n: number; events: number }>;
+    const outbox = (await db.query(
+      `SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS events FROM status_notification_outbox o JOIN status_subscribers s ON s.id = o.subscriber_id WHERE s.email = $1 AND o.kind = 'notification'`,
+      [checkoutFan],
+    )) as Array<{ n: number; events: number }>;
     expect(outbox[0]).toEqual({ n: 3, events: 3 });
   });
 
@@ -288,12 +363,24 @@ describe('status page subscriptions', () => {
     const landing = await page.http.get(link.pathname + link.search).expect(200);
     expect(landing.text).toContain('<form method="post"');
     expect(await subscriberRow(email)).toBeDefined();
-    await page.http.post('/subscriptions/unsubscribe?token=' + 'B'.repeat(43)).type('form').send('List-Unsubscribe=One-Click').expect(404);
+    await page.http
+      .post('/subscriptions/unsubscribe?token=' + 'B'.repeat(43))
+      .type('form')
+      .send('List-Unsubscribe=One-Click')
+      .expect(404);
     expect(await subscriberRow(email)).toBeDefined();
-    const done = await page.http.post(link.pathname + link.search).type('form').send('List-Unsubscribe=One-Click').expect(200);
+    const done = await page.http
+      .post(link.pathname + link.search)
+      .type('form')
+      .send('List-Unsubscribe=One-Click')
+      .expect(200);
     expect(done.text).toContain('You are unsubscribed');
     expect(await subscriberRow(email)).toBeUndefined();
-    const again = await page.http.post(link.pathname + link.search).type('form').send('List-Unsubscribe=One-Click').expect(404);
+    const again = await page.http
+      .post(link.pathname + link.search)
+      .type('form')
+      .send('List-Unsubscribe=One-Click')
+      .expect(404);
     expect(again.text).toContain('not valid');
     await page.http.get(link.pathname + link.search).expect(404);
 
@@ -317,41 +404,57 @@ describe('status page subscriptions', () => {
     const metrics = (await api.http.get('/metrics').expect(200)).text;
     expect(metrics).toMatch(/ballast_status_notifications_failed_total\{channel="email",kind="notification"\} [1-9]/);
     expect(metrics).toMatch(/ballast_status_notifications_pending\{channel="email"\} [1-9]/);
-    const pending = (await db.query(`SELECT o.state, o.attempts, o.last_error FROM status_notification_outbox o JOIN status_subscribers s ON s.id = o.subscriber_id WHERE s.email = $1 AND o.kind = 'notification'`, [email])) as Array<{ state: string; attempts: number; last_error: string }>;
+    const pending = (await db.query(
+      `SELECT o.state, o.attempts, o.last_error FROM status_notification_outbox o JOIN status_subscribers s ON s.id = o.subscriber_id WHERE s.email = $1 AND o.kind = 'notification'`,
+      [email],
+    )) as Array<{ state: string; attempts: number; last_error: string }>;
     expect(pending).toEqual([{ state: 'pending', attempts: 1, last_error: expect.any(String) }]);
 
     await smtp.listen();
     const delivered = await deliverUntil(() => smtp.mailsTo(email).find((mail) => mail.subject.includes('Payments down')), 'the notification after the outage');
     expect(delivered.text).toContain('Payments down');
     // The refused recipient keeps being retried (never lost) until the server accepts it.
-    await eventually(async () => {
-      await sender.runOnce();
-      const rows = (await db.query(`SELECT attempts FROM status_notification_outbox o JOIN status_subscribers s ON s.id = o.subscriber_id WHERE s.email = $1 AND o.kind = 'notification' AND o.state = 'pending'`, [refused])) as Array<{ attempts: number }>;
-      return rows[0]?.attempts >= 3 ? true : undefined;
-    }, 'more attempts for the refused recipient', 20_000, 150);
+    await eventually(
+      async () => {
+        await sender.runOnce();
+        const rows = (await db.query(
+          `SELECT attempts FROM status_notification_outbox o JOIN status_subscribers s ON s.id = o.subscriber_id WHERE s.email = $1 AND o.kind = 'notification' AND o.state = 'pending'`,
+          [refused],
+        )) as Array<{ attempts: number }>;
+        return rows[0]?.attempts >= 3 ? true : undefined;
+      },
+      'more attempts for the refused recipient',
+      20_000,
+      150,
+    );
     expect(smtp.mailsTo(refused).filter((mail) => mail.subject.includes('Payments down'))).toHaveLength(0);
     smtp.refuse.delete(refused);
     await deliverUntil(() => smtp.mailsTo(refused).find((mail) => mail.subject.includes('Payments down')), 'the refused recipient finally delivered');
     await api.http.post(`/api/v1/incidents/${id}/updates`).set(api.admin).send({ body: 'Recovered.', public: true, status: 'monitoring' }).expect(201);
     await deliverUntil(() => smtp.mailsTo(email).find((mail) => mail.subject.includes('Monitoring')), 'the next update');
-    for (const address of [email, refused]) expect(smtp.mailsTo(address).filter((mail) => mail.subject === '[Acme status] Investigating: Payments down')).toHaveLength(1);
+    for (const address of [email, refused])
+      expect(smtp.mailsTo(address).filter((mail) => mail.subject === '[Acme status] Investigating: Payments down')).toHaveLength(1);
     expect((await api.http.get('/metrics').expect(200)).text).toMatch(/ballast_status_notifications_sent_total\{channel="email",kind="notification"\} [1-9]/);
   });
 
   it('two senders at once deliver each event to each subscriber exactly once', async () => {
     const addresses = Array.from({ length: 60 }, (_, index) => `bulk${index}@example.com`);
-    await db.query(
-      `INSERT INTO status_subscribers (type, email, confirmed_at) SELECT 'email', address, now() FROM unnest($1::varchar[]) AS address`,
-      [addresses],
-    );
+    await db.query(`INSERT INTO status_subscribers (type, email, confirmed_at) SELECT 'email', address, now() FROM unnest($1::varchar[]) AS address`, [
+      addresses,
+    ]);
     const second = await startApi({ database: api.database, env: { SMTP_URL: smtp.url, PUBLIC_STATUS_URL: 'https://status.acme.test' }, clock: pageClock });
     try {
       const otherSender = second.app.get(NotificationSender);
       await declarePublic('Everything is slow', 'x', []);
-      await eventually(async () => {
-        await Promise.all([sender.runOnce(), otherSender.runOnce(), sender.runOnce(), otherSender.runOnce()]);
-        return addresses.every((address) => smtp.mailsTo(address).some((mail) => mail.subject.includes('Everything is slow'))) ? true : undefined;
-      }, 'every bulk subscriber notified', 30_000, 100);
+      await eventually(
+        async () => {
+          await Promise.all([sender.runOnce(), otherSender.runOnce(), sender.runOnce(), otherSender.runOnce()]);
+          return addresses.every((address) => smtp.mailsTo(address).some((mail) => mail.subject.includes('Everything is slow'))) ? true : undefined;
+        },
+        'every bulk subscriber notified',
+        30_000,
+        100,
+      );
       await Promise.all([sender.runOnce(), otherSender.runOnce()]);
       for (const address of addresses) expect(smtp.mailsTo(address).filter((mail) => mail.subject.includes('Everything is slow'))).toHaveLength(1);
     } finally {
@@ -366,57 +469,111 @@ describe('status page subscriptions', () => {
     const created = await api.http
       .post('/api/v1/status/maintenances')
       .set(api.admin)
-      .send({ name: 'Search index rebuild', body: 'Searches may be slow.', scheduledFor: new Date(now + 3_600_000).toISOString(), scheduledUntil: new Date(now + 7_200_000).toISOString(), components: [search], autoStart: false, autoComplete: false })
+      .send({
+        name: 'Search index rebuild',
+        body: 'Searches may be slow.',
+        scheduledFor: new Date(now + 3_600_000).toISOString(),
+        scheduledUntil: new Date(now + 7_200_000).toISOString(),
+        components: [search],
+        autoStart: false,
+        autoComplete: false,
+      })
       .expect(201);
     const maintenanceId = created.body.id as string;
     const scheduled = await deliverUntil(() => smtp.mailsTo(email).find((mail) => mail.subject.includes('Search index rebuild')), 'the scheduled notification');
     expect(scheduled.subject).toBe('[Acme status] Scheduled: Search index rebuild');
     expect(scheduled.text).toContain('Searches may be slow.');
     await api.http.patch(`/api/v1/status/maintenances/${maintenanceId}`).set(api.admin).send({ status: 'in_progress' }).expect(200);
-    await deliverUntil(() => smtp.mailsTo(email).find((mail) => mail.subject === '[Acme status] In progress: Search index rebuild'), 'the started notification');
+    await deliverUntil(
+      () => smtp.mailsTo(email).find((mail) => mail.subject === '[Acme status] In progress: Search index rebuild'),
+      'the started notification',
+    );
     await api.http.patch(`/api/v1/status/maintenances/${maintenanceId}`).set(api.admin).send({ status: 'completed' }).expect(200);
-    await deliverUntil(() => smtp.mailsTo(email).find((mail) => mail.subject === '[Acme status] Completed: Search index rebuild'), 'the completed notification');
+    await deliverUntil(
+      () => smtp.mailsTo(email).find((mail) => mail.subject === '[Acme status] Completed: Search index rebuild'),
+      'the completed notification',
+    );
     await sender.runOnce();
     expect(smtp.mailsTo(email).filter((mail) => mail.subject.includes('Search index rebuild'))).toHaveLength(3);
   });
 
   it('webhook subscribers: admin-only API, signed deliveries, retried on 5xx and disabled after repeated failures', async () => {
-    await api.http.post('/api/v1/status/subscribers').set({ Authorization: `Bearer ${teamToken}` }).send({ type: 'webhook', url: hooks.url }).expect(403);
-    await api.http.get('/api/v1/status/subscribers').set({ Authorization: `Bearer ${teamToken}` }).expect(403);
+    await api.http
+      .post('/api/v1/status/subscribers')
+      .set({ Authorization: `Bearer ${teamToken}` })
+      .send({ type: 'webhook', url: hooks.url })
+      .expect(403);
+    await api.http
+      .get('/api/v1/status/subscribers')
+      .set({ Authorization: `Bearer ${teamToken}` })
+      .expect(403);
     await api.http.post('/api/v1/status/subscribers').send({ type: 'webhook', url: hooks.url }).expect(401);
     const notHttp = await api.http.post('/api/v1/status/subscribers').set(api.admin).send({ type: 'webhook', url: 'ftp://hooks.example.com/x' }).expect(400);
     expect(notHttp.body).toMatchObject({ field: 'url' });
-    const badComponents = await api.http.post('/api/v1/status/subscribers').set(api.admin).send({ type: 'webhook', url: hooks.url, components: ['nosuchcomp12'] }).expect(400);
+    const badComponents = await api.http
+      .post('/api/v1/status/subscribers')
+      .set(api.admin)
+      .send({ type: 'webhook', url: hooks.url, components: ['nosuchcomp12'] })
+      .expect(400);
     expect(badComponents.body).toMatchObject({ field: 'components' });
-    const created = await api.http.post('/api/v1/status/subscribers').set(api.admin).send({ type: 'webhook', url: hooks.url, components: [checkout] }).expect(201);
-    expect(created.body).toMatchObject({ type: 'webhook', url: hooks.url, components: [checkout], disabled: false, failureCount: 0, secret: expect.stringMatching(/^whsec_/) });
+    const created = await api.http
+      .post('/api/v1/status/subscribers')
+      .set(api.admin)
+      .send({ type: 'webhook', url: hooks.url, components: [checkout] })
+      .expect(201);
+    expect(created.body).toMatchObject({
+      type: 'webhook',
+      url: hooks.url,
+      components: [checkout],
+      disabled: false,
+      failureCount: 0,
+      secret: expect.stringMatching(/^whsec_/),
+    });
     const secret = created.body.secret as string;
     const id = created.body.id as string;
     const read = await api.http.get(`/api/v1/status/subscribers/${id}`).set(api.admin).expect(200);
     expect(read.body.secret).toBeUndefined();
-    await api.http.get(`/api/v1/status/subscribers/${id}`).set({ Authorization: `Bearer ${teamToken}` }).expect(403);
-    await api.http.delete(`/api/v1/status/subscribers/${id}`).set({ Authorization: `Bearer ${teamToken}` }).expect(403);
+    await api.http
+      .get(`/api/v1/status/subscribers/${id}`)
+      .set({ Authorization: `Bearer ${teamToken}` })
+      .expect(403);
+    await api.http
+      .delete(`/api/v1/status/subscribers/${id}`)
+      .set({ Authorization: `Bearer ${teamToken}` })
+      .expect(403);
     await api.http.get('/api/v1/status/subscribers/not-a-uuid').set(api.admin).expect(400);
     const listed = await api.http.get('/api/v1/status/subscribers?type=webhook').set(api.admin).expect(200);
     expect(listed.body.items.map((item: { id: string }) => item.id)).toContain(id);
 
     const incidentId = await declarePublic('Webhook check', 'Checking webhooks.', [checkout]);
     await api.http.post(`/api/v1/incidents/${incidentId}/updates`).set(api.admin).send({ body: 'SECRET internal note', public: false }).expect(201);
-    const hook = await deliverUntil(() => hooks.received.find((candidate) => (candidate.json.incident as { id?: string } | undefined)?.id === incidentId), 'the webhook delivery');
+    const hook = await deliverUntil(
+      () => hooks.received.find((candidate) => (candidate.json.incident as { id?: string } | undefined)?.id === incidentId),
+      'the webhook delivery',
+    );
     expect(hook.signature).toBe(`sha256=${createHmac('sha256', secret).update(hook.body).digest('hex')}`);
     expect(hook.event).toBe('incident.created');
-    expect(hook.json).toMatchObject({ event: 'incident.created', incident: { id: incidentId, title: 'Webhook check', url: `https://status.acme.test/incidents/${incidentId}` }, components: [{ id: checkout, name: 'Checkout', status: 'partial_outage' }] });
+    expect(hook.json).toMatchObject({
+      event: 'incident.created',
+      incident: { id: incidentId, title: 'Webhook check', url: `https://status.acme.test/incidents/${incidentId}` },
+      components: [{ id: checkout, name: 'Checkout', status: 'partial_outage' }],
+    });
     expect(hook.body).not.toContain('SECRET');
 
     // 5xx: retried with backoff; 3 failures in a row disable it (SUBSCRIBER_WEBHOOK_MAX_FAILURES=3 here).
     hooks.status = 503;
     const attemptsBefore = hooks.received.length;
     await api.http.post(`/api/v1/incidents/${incidentId}/updates`).set(api.admin).send({ body: 'Retry me.', public: true }).expect(201);
-    const disabled = await eventually(async () => {
-      await sender.runOnce();
-      const body = (await api.http.get(`/api/v1/status/subscribers/${id}`).set(api.admin).expect(200)).body;
-      return body.disabled ? body : undefined;
-    }, 'the webhook disabled', 30_000, 150);
+    const disabled = await eventually(
+      async () => {
+        await sender.runOnce();
+        const body = (await api.http.get(`/api/v1/status/subscribers/${id}`).set(api.admin).expect(200)).body;
+        return body.disabled ? body : undefined;
+      },
+      'the webhook disabled',
+      30_000,
+      150,
+    );
     expect(disabled).toMatchObject({ disabled: true, failureCount: 3, disabledReason: expect.stringContaining('HTTP 503') });
     expect(hooks.received.length - attemptsBefore).toBe(3);
     expect(hooks.received.slice(attemptsBefore).every((candidate) => candidate.json.event === 'incident.update')).toBe(true);
@@ -434,7 +591,14 @@ describe('status page subscriptions', () => {
   it('refuses webhook targets on loopback or private addresses unless SUBSCRIBER_WEBHOOK_ALLOW_PRIVATE=true', async () => {
     const strict = await startApi({ database: api.database });
     try {
-      for (const url of ['http://127.0.0.1:9/x', 'http://localhost/x', 'http://10.1.2.3/x', 'http://[::1]/x', 'http://169.254.169.254/latest', 'http://192.168.0.10/x']) {
+      for (const url of [
+        'http://127.0.0.1:9/x',
+        'http://localhost/x',
+        'http://10.1.2.3/x',
+        'http://[::1]/x',
+        'http://169.254.169.254/latest',
+        'http://192.168.0.10/x',
+      ]) {
         const refused = await strict.http.post('/api/v1/status/subscribers').set(strict.admin).send({ type: 'webhook', url }).expect(400);
         expect(refused.body).toMatchObject({ error: 'private_webhook_target', field: 'url' });
       }
@@ -472,7 +636,11 @@ describe('status page subscriptions', () => {
   it('rate-limits subscription requests per client IP', async () => {
     const limited = await startStatusPage({ databaseUrl: api.database.url, env: { SMTP_URL: smtp.url, SUBSCRIBE_RATE_LIMIT: '3' } });
     try {
-      for (let index = 0; index < 3; index++) await limited.http.post('/subscribe').send({ email: `rate${index}@example.com` }).expect(202);
+      for (let index = 0; index < 3; index++)
+        await limited.http
+          .post('/subscribe')
+          .send({ email: `rate${index}@example.com` })
+          .expect(202);
       const refused = await limited.http.post('/subscribe').send({ email: 'rate9@example.com' }).expect(429);
       expect(refused.body).toMatchObject({ error: 'rate_limited' });
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);

@@ -74,12 +74,20 @@ describe('status a person controls, and public incidents that say something', ()
   it('a manual "operational" lowers a burning SLO, until manualStatusUntil; the admin API says why', async () => {
     const sloId = `slo-burning-${Date.now()}`;
     slos.states.set(sloId, { state: 'critical' });
-    const created = (await http.post('/api/v1/status/components').set(admin).send({ name: 'Payments API', sloIds: [sloId] }).expect(201)).body;
+    const created = (
+      await http
+        .post('/api/v1/status/components')
+        .set(admin)
+        .send({ name: 'Payments API', sloIds: [sloId] })
+        .expect(201)
+    ).body;
     expect(created).toMatchObject({ status: 'partial_outage', statusReasons: [{ source: 'slo', sloId, status: 'partial_outage' }], overriddenReasons: [] });
     await publicShows(created.id, 'partial_outage');
 
     const until = new Date(START.getTime() + 30 * 60_000).toISOString();
-    const patched = (await http.patch(`/api/v1/status/components/${created.id}`).set(admin).send({ manualStatus: 'operational', manualStatusUntil: until }).expect(200)).body;
+    const patched = (
+      await http.patch(`/api/v1/status/components/${created.id}`).set(admin).send({ manualStatus: 'operational', manualStatusUntil: until }).expect(200)
+    ).body;
     expect(patched).toMatchObject({
       manualStatus: 'operational',
       manualStatusUntil: until,
@@ -103,7 +111,15 @@ describe('status a person controls, and public incidents that say something', ()
       await http
         .post('/api/v1/incidents')
         .set(admin)
-        .send({ title: 'Search is down', summary: 'Searches fail.', severity: 'SEV2', team: 'payments', type: 'deploy', visibility: 'public', affectedComponents: [{ componentId: created.id, status: 'major_outage' }] })
+        .send({
+          title: 'Search is down',
+          summary: 'Searches fail.',
+          severity: 'SEV2',
+          team: 'payments',
+          type: 'deploy',
+          visibility: 'public',
+          affectedComponents: [{ componentId: created.id, status: 'major_outage' }],
+        })
         .expect(201)
     ).body;
     expect(await component(created.id)).toMatchObject({ status: 'major_outage', statusReasons: [{ source: 'incident', incidentId: incident.id }] });
@@ -117,10 +133,26 @@ describe('status a person controls, and public incidents that say something', ()
     const ticketTier = `slo-ticket-asked-${Date.now()}`;
     slos.states.set(pageTier, { state: 'warning' });
     slos.states.set(ticketTier, { state: 'warning', componentStatusOn: 'ticket' });
-    const quiet = (await http.post('/api/v1/status/components').set(admin).send({ name: 'Ledger', sloIds: [pageTier] }).expect(201)).body;
+    const quiet = (
+      await http
+        .post('/api/v1/status/components')
+        .set(admin)
+        .send({ name: 'Ledger', sloIds: [pageTier] })
+        .expect(201)
+    ).body;
     expect(quiet).toMatchObject({ status: 'operational', statusReasons: [], slos: [{ sloId: pageTier, state: 'warning', componentStatusOn: 'page' }] });
-    const moved = (await http.post('/api/v1/status/components').set(admin).send({ name: 'Invoices', sloIds: [ticketTier] }).expect(201)).body;
-    expect(moved).toMatchObject({ status: 'degraded_performance', statusReasons: [{ source: 'slo', sloId: ticketTier, status: 'degraded_performance' }], slos: [{ componentStatusOn: 'ticket' }] });
+    const moved = (
+      await http
+        .post('/api/v1/status/components')
+        .set(admin)
+        .send({ name: 'Invoices', sloIds: [ticketTier] })
+        .expect(201)
+    ).body;
+    expect(moved).toMatchObject({
+      status: 'degraded_performance',
+      statusReasons: [{ source: 'slo', sloId: ticketTier, status: 'degraded_performance' }],
+      slos: [{ componentStatusOn: 'ticket' }],
+    });
 
     // The ticket tier stops burning: the component follows on the next tick.
     slos.states.set(ticketTier, { state: 'ok', componentStatusOn: 'ticket' });
@@ -148,16 +180,30 @@ describe('status a person controls, and public incidents that say something', ()
       await http
         .post('/api/v1/incidents')
         .set(admin)
-        .send({ title: 'Checkout errors', summary: 'Some payments fail; we are on it.', severity: 'SEV2', team: 'payments', type: 'deploy', visibility: 'public', affectedComponents: [{ componentId: created.id, status: 'partial_outage' }] })
+        .send({
+          title: 'Checkout errors',
+          summary: 'Some payments fail; we are on it.',
+          severity: 'SEV2',
+          team: 'payments',
+          type: 'deploy',
+          visibility: 'public',
+          affectedComponents: [{ componentId: created.id, status: 'partial_outage' }],
+        })
         .expect(201)
     ).body;
-    const listed = await eventually(async () => {
-      const body = (await page.http.get('/api/v2/incidents.json').expect(200)).body;
-      return body.incidents.find((candidate: Json) => candidate.id === incident.id);
-    }, 'the incident on the status page', 20_000);
+    const listed = await eventually(
+      async () => {
+        const body = (await page.http.get('/api/v2/incidents.json').expect(200)).body;
+        return body.incidents.find((candidate: Json) => candidate.id === incident.id);
+      },
+      'the incident on the status page',
+      20_000,
+    );
     expect(listed.incident_updates).toHaveLength(1);
     expect(listed.incident_updates[0]).toMatchObject({ status: 'investigating', body: 'Some payments fail; we are on it.' });
-    expect(listed.incident_updates[0].affected_components).toEqual([{ code: created.id, name: 'Checkout', old_status: 'operational', new_status: 'partial_outage' }]);
+    expect(listed.incident_updates[0].affected_components).toEqual([
+      { code: created.id, name: 'Checkout', old_status: 'operational', new_status: 'partial_outage' },
+    ]);
     const html = (await page.http.get(`/incidents/${incident.id}`).expect(200)).text;
     expect(html).toContain('Some payments fail; we are on it.');
     expect(html).not.toContain('No updates have been published yet');
@@ -169,11 +215,20 @@ describe('status a person controls, and public incidents that say something', ()
     await updates.fetch();
     expect(() => updates.checkUpdate()).not.toThrow();
     clock.set(new Date(START.getTime() + 2 * 3600_000 + 5 * 60_000));
-    await http.post(`/api/v1/incidents/${incident.id}/updates`).set(admin).send({ body: 'A fix is being deployed.', public: true, status: 'identified' }).expect(201);
-    await eventually(async () => {
-      await updates.fetch();
-      return updates.checkUpdate() ? true : undefined;
-    }, 'the poller to see the new update', 20_000, 200);
+    await http
+      .post(`/api/v1/incidents/${incident.id}/updates`)
+      .set(admin)
+      .send({ body: 'A fix is being deployed.', public: true, status: 'identified' })
+      .expect(201);
+    await eventually(
+      async () => {
+        await updates.fetch();
+        return updates.checkUpdate() ? true : undefined;
+      },
+      'the poller to see the new update',
+      20_000,
+      200,
+    );
     expect(seen[0]).toMatchObject({ id: incident.id, name: 'Checkout errors' });
     expect(seen[0].incident_updates[0].body).toBe('A fix is being deployed.');
     clock.set(START);
@@ -181,22 +236,40 @@ describe('status a person controls, and public incidents that say something', ()
 
   it('an internal incident made public publishes its summary then (and a blank summary still says something)', async () => {
     const incident = (
-      await http.post('/api/v1/incidents').set(admin).send({ title: 'Queue lag', summary: '  ', severity: 'SEV3', team: 'payments', type: 'deploy', visibility: 'internal' }).expect(201)
+      await http
+        .post('/api/v1/incidents')
+        .set(admin)
+        .send({ title: 'Queue lag', summary: '  ', severity: 'SEV3', team: 'payments', type: 'deploy', visibility: 'internal' })
+        .expect(201)
     ).body;
     const before = (await http.get(`/api/v1/incidents/${incident.id}/timeline`).set(admin).expect(200)).body.items;
     expect(before.filter((event: Json) => event.kind === 'public_update')).toHaveLength(0);
     await http.patch(`/api/v1/incidents/${incident.id}`).set(admin).send({ visibility: 'public', summary: 'Notifications are delayed.' }).expect(200);
-    const listed = await eventually(async () => {
-      const body = (await page.http.get('/api/v2/incidents.json').expect(200)).body;
-      return body.incidents.find((candidate: Json) => candidate.id === incident.id);
-    }, 'the incident made public', 20_000);
+    const listed = await eventually(
+      async () => {
+        const body = (await page.http.get('/api/v2/incidents.json').expect(200)).body;
+        return body.incidents.find((candidate: Json) => candidate.id === incident.id);
+      },
+      'the incident made public',
+      20_000,
+    );
     expect(listed.incident_updates.map((update: Json) => update.body)).toEqual(['Notifications are delayed.']);
 
-    const blank = (await http.post('/api/v1/incidents').set(admin).send({ title: 'Login slow', severity: 'SEV3', team: 'payments', type: 'deploy', visibility: 'public' }).expect(201)).body;
-    const shown = await eventually(async () => {
-      const body = (await page.http.get('/api/v2/incidents.json').expect(200)).body;
-      return body.incidents.find((candidate: Json) => candidate.id === blank.id);
-    }, 'the incident without summary', 20_000);
+    const blank = (
+      await http
+        .post('/api/v1/incidents')
+        .set(admin)
+        .send({ title: 'Login slow', severity: 'SEV3', team: 'payments', type: 'deploy', visibility: 'public' })
+        .expect(201)
+    ).body;
+    const shown = await eventually(
+      async () => {
+        const body = (await page.http.get('/api/v2/incidents.json').expect(200)).body;
+        return body.incidents.find((candidate: Json) => candidate.id === blank.id);
+      },
+      'the incident without summary',
+      20_000,
+    );
     expect(shown.incident_updates.map((update: Json) => update.body)).toEqual(['We are currently investigating this issue.']);
   });
 
@@ -209,14 +282,26 @@ describe('status a person controls, and public incidents that say something', ()
       await http
         .post('/api/v1/incidents')
         .set(admin)
-        .send({ title: 'Card payments failing', summary: 'Some card payments are declined by mistake.', severity: 'SEV2', team: 'payments', type: 'deploy', visibility: 'public', affectedComponents: [{ componentId: created.id, status: 'major_outage' }] })
+        .send({
+          title: 'Card payments failing',
+          summary: 'Some card payments are declined by mistake.',
+          severity: 'SEV2',
+          team: 'payments',
+          type: 'deploy',
+          visibility: 'public',
+          affectedComponents: [{ componentId: created.id, status: 'major_outage' }],
+        })
         .expect(201)
     ).body;
     // The status job's ticks (the scheduler is off here): they record the outage the uptime bar is drawn from.
     await app.get(StatusRecorder).refresh();
     await publicShows(created.id, 'major_outage');
     clock.set(new Date(START.getTime() + 4 * 3600_000 + 47 * 60_000));
-    await http.post(`/api/v1/incidents/${incident.id}/updates`).set(admin).send({ body: 'Card payments work again.', public: true, status: 'resolved' }).expect(201);
+    await http
+      .post(`/api/v1/incidents/${incident.id}/updates`)
+      .set(admin)
+      .send({ body: 'Card payments work again.', public: true, status: 'resolved' })
+      .expect(201);
     await app.get(StatusRecorder).refresh();
     await publicShows(created.id, 'operational');
 
@@ -250,13 +335,22 @@ describe('status a person controls, and public incidents that say something', ()
       await http
         .post('/api/v1/status/maintenances')
         .set(admin)
-        .send({ name: 'Reports database upgrade', components: [created.id], scheduledFor: new Date(START.getTime() + 30 * 3600_000).toISOString(), scheduledUntil: new Date(START.getTime() + 31 * 3600_000).toISOString() })
+        .send({
+          name: 'Reports database upgrade',
+          components: [created.id],
+          scheduledFor: new Date(START.getTime() + 30 * 3600_000).toISOString(),
+          scheduledUntil: new Date(START.getTime() + 31 * 3600_000).toISOString(),
+        })
         .expect(201)
     ).body;
-    const listed = await eventually(async () => {
-      const body = (await page.http.get('/api/v2/scheduled-maintenances.json').expect(200)).body;
-      return body.scheduled_maintenances.find((candidate: Json) => candidate.id === maintenance.id);
-    }, 'the maintenance on the page', 20_000);
+    const listed = await eventually(
+      async () => {
+        const body = (await page.http.get('/api/v2/scheduled-maintenances.json').expect(200)).body;
+        return body.scheduled_maintenances.find((candidate: Json) => candidate.id === maintenance.id);
+      },
+      'the maintenance on the page',
+      20_000,
+    );
     expect(listed.shortlink).toBe(`https://status.example.com/maintenances/${maintenance.id}`);
     await page.http.get(`/maintenances/${maintenance.id}`).expect(200);
 
@@ -264,8 +358,17 @@ describe('status a person controls, and public incidents that say something', ()
     const homeBefore = (await page.http.get('/').expect(200)).text;
     // Minutes later a write that changes nothing public (an internal incident): the page rebuilds, its documents do not change.
     clock.set(new Date(START.getTime() + 6 * 3600_000 + 3 * 60_000));
-    await http.post('/api/v1/incidents').set(admin).send({ title: 'Internal only', summary: 'not for customers', severity: 'SEV4', team: 'payments', type: 'deploy', visibility: 'internal' }).expect(201);
-    await eventually(async () => ((await page.http.get('/').expect(200)).text !== homeBefore ? true : undefined), 'the page to rebuild at the later time', 20_000, 100);
+    await http
+      .post('/api/v1/incidents')
+      .set(admin)
+      .send({ title: 'Internal only', summary: 'not for customers', severity: 'SEV4', team: 'payments', type: 'deploy', visibility: 'internal' })
+      .expect(201);
+    await eventually(
+      async () => ((await page.http.get('/').expect(200)).text !== homeBefore ? true : undefined),
+      'the page to rebuild at the later time',
+      20_000,
+      100,
+    );
     const after = await page.http.get('/api/v2/status.json').expect(200);
     expect(after.body.page.updated_at).toBe(before.body.page.updated_at);
     expect(after.headers.etag).toBe(before.headers.etag);

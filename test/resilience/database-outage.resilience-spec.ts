@@ -6,7 +6,16 @@
 import { FAKE_SLACK_USERS, FakeSlack } from '../support/fake-slack';
 import { errorRate, millisUntil, query, sleep, tally } from './probes';
 import { recordScenario } from './report';
-import { commandOutcome, declareSubmission, OpenedForm, openDeclareForm, postToSlackEndpoint, SlackAnswer, slackEnv, toldThroughResponseUrl } from './slack-client';
+import {
+  commandOutcome,
+  declareSubmission,
+  OpenedForm,
+  openDeclareForm,
+  postToSlackEndpoint,
+  SlackAnswer,
+  slackEnv,
+  toldThroughResponseUrl,
+} from './slack-client';
 import { BallastSystem, SteadyLoad } from './system';
 
 const OUTAGE_MS = 30_000;
@@ -21,7 +30,14 @@ interface Declaration {
   ackReason: string | null;
 }
 
-const answers = (index: number) => ({ title: `Database outage declaration ${index}`, severity: 'SEV1', team: 'payments', services: [], type: 'other', visibility: 'internal' });
+const answers = (index: number) => ({
+  title: `Database outage declaration ${index}`,
+  severity: 'SEV1',
+  team: 'payments',
+  services: [],
+  type: 'other',
+  visibility: 'internal',
+});
 
 describe('PostgreSQL stopped for 30 s under steady load', () => {
   let fake: FakeSlack;
@@ -39,7 +55,11 @@ describe('PostgreSQL stopped for 30 s under steady load', () => {
 
   it('keeps the status page answering, reports not-ready, answers 503 (not 500), declares or explains, and recovers without a restart', async () => {
     const headers = system.adminHeaders();
-    const created = await fetch(`${system.api.url}/api/v1/teams`, { method: 'POST', headers, body: JSON.stringify({ slug: 'payments', name: 'Payments', slackChannelId: TEAM_CHANNEL }) });
+    const created = await fetch(`${system.api.url}/api/v1/teams`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ slug: 'payments', name: 'Payments', slackChannelId: TEAM_CHANNEL }),
+    });
     expect(created.status).toBe(201);
     // The forms people will submit during the outage were opened before it.
     const forms: OpenedForm[] = [];
@@ -82,7 +102,11 @@ describe('PostgreSQL stopped for 30 s under steady load', () => {
     const atRestart = { page: pageLoad.snapshot(), api: apiLoad.snapshot() };
     await system.startDatabase();
     const recoveredAfterMs = await millisUntil(async () => (await fetch(`${system.api.url}/health/ready`)).status === 200, '/health/ready 200', 30_000);
-    const apiRecoveredAfterMs = await millisUntil(async () => (await fetch(`${system.api.url}/api/v1/teams`, { headers })).status === 200, 'the API answering 200', 30_000);
+    const apiRecoveredAfterMs = await millisUntil(
+      async () => (await fetch(`${system.api.url}/api/v1/teams`, { headers })).status === 200,
+      'the API answering 200',
+      30_000,
+    );
     await sleep(2000);
 
     const page = await pageLoad.stop();
@@ -93,12 +117,13 @@ describe('PostgreSQL stopped for 30 s under steady load', () => {
 
     // What each declarer ended up with, before anyone acts on what they were told.
     const keyOf = (form: OpenedForm) => `slack:view:T0BALLAST:${form.viewId}`;
-    const incidentsOf = async (form: OpenedForm) => query<{ id: string; declared: number; slack_sync_state: string }>(
-      system.postgres.url,
-      `SELECT i.id, i.slack_sync_state, (SELECT count(*)::int FROM incident_timeline_events e WHERE e.incident_id = i.id AND e.kind = 'declared') AS declared
+    const incidentsOf = async (form: OpenedForm) =>
+      query<{ id: string; declared: number; slack_sync_state: string }>(
+        system.postgres.url,
+        `SELECT i.id, i.slack_sync_state, (SELECT count(*)::int FROM incident_timeline_events e WHERE e.incident_id = i.id AND e.kind = 'declared') AS declared
          FROM incidents i WHERE i.idempotency_key = $1`,
-      [keyOf(form)],
-    );
+        [keyOf(form)],
+      );
     // A declaration stored after the outage gets its Slack side; one that failed after the ack gets a message.
     await sleep(3000);
     const outcomes: DeclarationOutcome[] = [];
@@ -108,7 +133,8 @@ describe('PostgreSQL stopped for 30 s under steady load', () => {
       const told = toldThroughResponseUrl(fake, declaration.form);
       if (rows.length === 1 && rows[0].declared === 1) outcomes.push('stored');
       else if (rows.length === 0 && declaration.ackReason) outcomes.push('kept open with a reason');
-      else if (rows.length === 0 && told.some((text) => /not (be )?(stored|declared)|Nothing was declared/i.test(text))) outcomes.push('told afterwards it was not declared');
+      else if (rows.length === 0 && told.some((text) => /not (be )?(stored|declared)|Nothing was declared/i.test(text)))
+        outcomes.push('told afterwards it was not declared');
       else outcomes.push('silently lost');
       if (rows.length > 1 || rows.some((row) => row.declared !== 1)) halfCreated.push(declaration.form.viewId);
     }
@@ -128,8 +154,12 @@ describe('PostgreSQL stopped for 30 s under steady load', () => {
     const expectedFinal = outcomes.map((outcome) => (outcome === 'stored' || outcome === 'kept open with a reason' ? 1 : 0));
     // A 500 is logged by the request logger (res.statusCode) or the exception filter ("Unhandled error").
     const errorLines = system.api.logLines().filter((line) => Number(line.level) >= 50);
-    const serverErrorLogs = errorLines.filter((line) => ((line.res as { statusCode?: number } | undefined)?.statusCode ?? 0) >= 500 || String(line.msg ?? '').startsWith('Unhandled error'));
-    const otherErrorLines = tally(errorLines.filter((line) => !serverErrorLogs.includes(line)).map((line) => `${String(line.context ?? '')}: ${String(line.msg ?? '')}`));
+    const serverErrorLogs = errorLines.filter(
+      (line) => ((line.res as { statusCode?: number } | undefined)?.statusCode ?? 0) >= 500 || String(line.msg ?? '').startsWith('Unhandled error'),
+    );
+    const otherErrorLines = tally(
+      errorLines.filter((line) => !serverErrorLogs.includes(line)).map((line) => `${String(line.context ?? '')}: ${String(line.msg ?? '')}`),
+    );
 
     const teams = (await (await fetch(`${system.api.url}/api/v1/teams`, { headers })).json()) as { items: { slug: string }[] };
     const migrations = await query<{ n: number }>(system.postgres.url, 'SELECT count(*)::int AS n FROM migrations');
@@ -157,7 +187,9 @@ describe('PostgreSQL stopped for 30 s under steady load', () => {
         'status page requests answered 200 during the outage': pageDuringOutage['200'] ?? 0,
         'status page error rate during the outage': errorRate(pageDuringOutage),
         'API answers during the outage': JSON.stringify(apiDuringOutage),
-        'API 5xx other than 503': Object.entries(api).filter(([status]) => status.startsWith('5') && status !== '503').reduce((sum, [, count]) => sum + count, 0),
+        'API 5xx other than 503': Object.entries(api)
+          .filter(([status]) => status.startsWith('5') && status !== '503')
+          .reduce((sum, [, count]) => sum + count, 0),
         'not ready after (ms)': notReadyAfterMs,
         'ready again after restart (ms)': recoveredAfterMs,
         'API answering again after (ms)': recoveredAfterMs + apiRecoveredAfterMs,

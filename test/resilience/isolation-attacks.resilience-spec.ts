@@ -31,7 +31,19 @@ async function tableHashes(url: string): Promise<string> {
   await client.connect();
   try {
     const parts: string[] = [];
-    for (const table of ['teams', 'services', 'api_tokens', 'incidents', 'incident_services', 'incident_affected_components', 'incident_timeline_events', 'slos', 'status_components', 'status_component_slos', 'status_maintenances']) {
+    for (const table of [
+      'teams',
+      'services',
+      'api_tokens',
+      'incidents',
+      'incident_services',
+      'incident_affected_components',
+      'incident_timeline_events',
+      'slos',
+      'status_components',
+      'status_component_slos',
+      'status_maintenances',
+    ]) {
       const row = (await client.query(`SELECT count(*)::int AS n, coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS h FROM ${table} t`)).rows[0];
       parts.push(`${table}=${row.n}:${row.h}`);
     }
@@ -70,11 +82,23 @@ describe('isolation and hostile-input attacks against the running system (issue 
       expect((await call('/api/v1/teams', { method: 'POST', body: JSON.stringify({ slug, name: slug }) })).status).toBe(201);
       expect((await call('/api/v1/services', { method: 'POST', body: JSON.stringify({ slug: `${slug}-api`, name: slug, team: slug }) })).status).toBe(201);
     }
-    const alpha = json({ Authorization: `Bearer ${JSON.parse((await call('/api/v1/teams/alpha/tokens', { method: 'POST', body: JSON.stringify({ name: 'a' }) })).text).token}` });
+    const alpha = json({
+      Authorization: `Bearer ${JSON.parse((await call('/api/v1/teams/alpha/tokens', { method: 'POST', body: JSON.stringify({ name: 'a' }) })).text).token}`,
+    });
     const betaToken = JSON.parse((await call('/api/v1/teams/beta/tokens', { method: 'POST', body: JSON.stringify({ name: 'b' }) })).text);
     const beta = json({ Authorization: `Bearer ${betaToken.token}` });
-    const component = JSON.parse((await call('/api/v1/status/components', { method: 'POST', body: JSON.stringify({ name: 'Beta checkout', services: ['beta-api'] }) })).text);
-    const secret = JSON.parse((await call('/api/v1/incidents', { method: 'POST', headers: beta, body: JSON.stringify({ title: 'BETA-PRIVATE-SECRET', severity: 'SEV1', team: 'beta', visibility: 'private' }) })).text);
+    const component = JSON.parse(
+      (await call('/api/v1/status/components', { method: 'POST', body: JSON.stringify({ name: 'Beta checkout', services: ['beta-api'] }) })).text,
+    );
+    const secret = JSON.parse(
+      (
+        await call('/api/v1/incidents', {
+          method: 'POST',
+          headers: beta,
+          body: JSON.stringify({ title: 'BETA-PRIVATE-SECRET', severity: 'SEV1', team: 'beta', visibility: 'private' }),
+        })
+      ).text,
+    );
 
     // 0. The same probe with no attack, for comparison on this (shared, busy) machine.
     const idleRun = await healthLatencyDuring(system.api.url, () => new Promise((resolve) => setTimeout(resolve, 2000)));
@@ -84,7 +108,9 @@ describe('isolation and hostile-input attacks against the running system (issue 
     const yamlStatuses: number[] = [];
     const yamlRun = await healthLatencyDuring(system.api.url, async () => {
       for (let round = 0; round < 10; round++) {
-        const answers = await Promise.all([0, 1].map(() => call('/api/v1/slos/import', { method: 'POST', headers: { ...alpha, 'Content-Type': 'text/yaml' }, body: yaml })));
+        const answers = await Promise.all(
+          [0, 1].map(() => call('/api/v1/slos/import', { method: 'POST', headers: { ...alpha, 'Content-Type': 'text/yaml' }, body: yaml })),
+        );
         yamlStatuses.push(...answers.map((answer) => answer.status));
       }
     });
@@ -93,7 +119,17 @@ describe('isolation and hostile-input attacks against the running system (issue 
     const broadStatuses: number[] = [];
     const broadRun = await healthLatencyDuring(system.api.url, async () => {
       for (const total of ['{__name__=~".+"}', '{__name__=~".*_total"}', '{job=~".+"}', '{__name__!=""}']) {
-        const answer = await call('/api/v1/slos', { method: 'POST', headers: alpha, body: JSON.stringify({ service: 'alpha-api', name: `broad-${broadStatuses.length}`, objective: 0.99, window: '30d', indicator: { kind: 'ratio', total, bad: 'http_requests_total{code="500"}' } }) });
+        const answer = await call('/api/v1/slos', {
+          method: 'POST',
+          headers: alpha,
+          body: JSON.stringify({
+            service: 'alpha-api',
+            name: `broad-${broadStatuses.length}`,
+            objective: 0.99,
+            window: '30d',
+            indicator: { kind: 'ratio', total, bad: 'http_requests_total{code="500"}' },
+          }),
+        });
         broadStatuses.push(answer.status);
       }
     });
@@ -101,15 +137,58 @@ describe('isolation and hostile-input attacks against the running system (issue 
     // 3. Cross-team attempts with team alpha's token.
     const before = await tableHashes(system.postgres.url);
     const attempts: Array<[string, string, string, object | undefined]> = [
-      ['affectedComponents on POST', 'POST', '/api/v1/incidents', { title: 'x', severity: 'SEV1', team: 'alpha', visibility: 'public', affectedComponents: [{ componentId: component.id, status: 'major_outage' }] }],
+      [
+        'affectedComponents on POST',
+        'POST',
+        '/api/v1/incidents',
+        { title: 'x', severity: 'SEV1', team: 'alpha', visibility: 'public', affectedComponents: [{ componentId: component.id, status: 'major_outage' }] },
+      ],
       ['services on POST', 'POST', '/api/v1/incidents', { title: 'x', severity: 'SEV3', team: 'alpha', services: ['beta-api'] }],
-      ['policy.statusComponentId', 'POST', '/api/v1/slos', { service: 'alpha-api', name: 'hijack', objective: 0.99, window: '28d', indicator: { kind: 'ratio', total: 'http_requests_total{service="a"}', bad: 'http_requests_total{service="a",code="500"}' }, policy: { openIncident: false, statusComponentId: component.id } }],
+      [
+        'policy.statusComponentId',
+        'POST',
+        '/api/v1/slos',
+        {
+          service: 'alpha-api',
+          name: 'hijack',
+          objective: 0.99,
+          window: '28d',
+          indicator: { kind: 'ratio', total: 'http_requests_total{service="a"}', bad: 'http_requests_total{service="a",code="500"}' },
+          policy: { openIncident: false, statusComponentId: component.id },
+        },
+      ],
       ['private incident read', 'GET', `/api/v1/incidents/${secret.id}`, undefined],
       ['private incident update', 'POST', `/api/v1/incidents/${secret.id}/updates`, { body: 'x', public: true }],
       ['mint a token', 'POST', '/api/v1/teams/alpha/tokens', { name: 'sibling' }],
       ['revoke a sibling', 'DELETE', `/api/v1/teams/beta/tokens/${betaToken.id}`, undefined],
       ['admin token', 'POST', '/api/v1/admin/tokens', { name: 'escalate' }],
-      ["another team's Alertmanager group", 'POST', '/webhooks/alertmanager', { version: '4', groupKey: 'g', truncatedAlerts: 0, status: 'firing', receiver: 'r', groupLabels: {}, commonLabels: { alertname: 'X', team: 'beta' }, commonAnnotations: {}, externalURL: 'http://am', alerts: [{ status: 'firing', labels: { alertname: 'X', team: 'beta' }, annotations: {}, startsAt: new Date().toISOString(), endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: 'f' }] }],
+      [
+        "another team's Alertmanager group",
+        'POST',
+        '/webhooks/alertmanager',
+        {
+          version: '4',
+          groupKey: 'g',
+          truncatedAlerts: 0,
+          status: 'firing',
+          receiver: 'r',
+          groupLabels: {},
+          commonLabels: { alertname: 'X', team: 'beta' },
+          commonAnnotations: {},
+          externalURL: 'http://am',
+          alerts: [
+            {
+              status: 'firing',
+              labels: { alertname: 'X', team: 'beta' },
+              annotations: {},
+              startsAt: new Date().toISOString(),
+              endsAt: '0001-01-01T00:00:00Z',
+              generatorURL: '',
+              fingerprint: 'f',
+            },
+          ],
+        },
+      ],
     ];
     const crossTeam: Record<string, number> = {};
     let leaks = 0;
@@ -129,7 +208,12 @@ describe('isolation and hostile-input attacks against the running system (issue 
       ['POST', '/api/v1/teams', '{"slug":"nul","name":"x\\udfff"}', json(admin)],
       ['GET', '/api/v1/services/alpha%00api', undefined, alpha],
       ['GET', '/api/v1/teams/%ED%A0%80', undefined, alpha],
-      ['POST', '/webhooks/alertmanager', '{"version":"4","groupKey":"n\\u0000","status":"firing","receiver":"r","groupLabels":{},"commonLabels":{"team":"alpha"},"commonAnnotations":{},"externalURL":"x","alerts":[]}', alpha],
+      [
+        'POST',
+        '/webhooks/alertmanager',
+        '{"version":"4","groupKey":"n\\u0000","status":"firing","receiver":"r","groupLabels":{},"commonLabels":{"team":"alpha"},"commonAnnotations":{},"externalURL":"x","alerts":[]}',
+        alpha,
+      ],
       ['GET', '/dashboard/slos/not-a-uuid', undefined, alpha],
       ['GET', '/dashboard', undefined, { Cookie: 'ballast_dashboard=%E0%A4%A' }],
     ];
@@ -142,7 +226,9 @@ describe('isolation and hostile-input attacks against the running system (issue 
     recordScenario({
       scenario: 'Isolation and hostile input (issue 18)',
       injected: `20 OpenSLO imports of a ${Math.round(yaml.length / 1024)} KB document with 28,000 keys (2 concurrent); 4 SLOs on broad selectors ({__name__=~".+"} and friends); ${attempts.length} cross-team attempts with team alpha's token on team beta (foreign component, service and SLO policy component, beta's private incident, minting/revoking tokens, admin token, beta's Alertmanager group); ${textAttacks.length} NUL / lone-surrogate / malformed-escape inputs`,
-      usersSaw: `YAML imports: ${yamlStatuses.join(',')}; broad selectors: ${broadStatuses.join(',')}; cross-team: ${Object.entries(crossTeam).map(([name, status]) => `${name} ${status}`).join('; ')}; text: ${textStatuses.join(',')}`,
+      usersSaw: `YAML imports: ${yamlStatuses.join(',')}; broad selectors: ${broadStatuses.join(',')}; cross-team: ${Object.entries(crossTeam)
+        .map(([name, status]) => `${name} ${status}`)
+        .join('; ')}; text: ${textStatuses.join(',')}`,
       stored: `table contents unchanged by the cross-team attempts (md5 per table); no answer or insight revealed beta's private incident`,
       figures: {
         'worst GET /health/live with no attack, 2 s (ms)': Math.round(idleRun.worstMs),

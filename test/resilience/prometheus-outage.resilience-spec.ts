@@ -33,7 +33,12 @@ describe('Prometheus stopped for several evaluation cycles', () => {
     prometheus = await startPrometheus({ openMetrics: trafficHistory([HEALTHY, BURNING], Date.now() / 1000, { hoursBack: 26, minutesAhead: 20 }) });
     system = await BallastSystem.start({
       statusPage: false,
-      env: { PROMETHEUS_URL: prometheus.url, SLO_EVAL_INTERVAL_S: String(EVAL_INTERVAL_S), SLO_STALE_AFTER_S: String(STALE_AFTER_S), PROMETHEUS_TIMEOUT_MS: '1000' },
+      env: {
+        PROMETHEUS_URL: prometheus.url,
+        SLO_EVAL_INTERVAL_S: String(EVAL_INTERVAL_S),
+        SLO_STALE_AFTER_S: String(STALE_AFTER_S),
+        PROMETHEUS_TIMEOUT_MS: '1000',
+      },
     });
   }, 120_000);
   afterAll(async () => {
@@ -57,7 +62,11 @@ describe('Prometheus stopped for several evaluation cycles', () => {
     const states = async (): Promise<Record<string, string | null>> => ({ healthy: (await slo('healthy')).state, burning: (await slo('burning')).state });
 
     // Before the outage: the burning SLO opened its incident; someone resolved it.
-    await millisUntil(async () => (await query(db, `SELECT 1 FROM incidents WHERE source = 'slo'`)).length === 1, 'the burning SLO to open its incident', 20_000);
+    await millisUntil(
+      async () => (await query(db, `SELECT 1 FROM incidents WHERE source = 'slo'`)).length === 1,
+      'the burning SLO to open its incident',
+      20_000,
+    );
     const [incident] = await query<{ id: string }>(db, `SELECT id FROM incidents WHERE source = 'slo'`);
     for (const status of ['resolved']) {
       const moved = await sendJson(`${api}/api/v1/incidents/${incident.id}`, 'PATCH', headers, { status });
@@ -123,12 +132,15 @@ describe('Prometheus stopped for several evaluation cycles', () => {
     const settledBefore = Math.floor((killedAt - 15 * 60_000) / 300_000) * 300_000;
     const settled = (rows: BucketRow[]) => rows.filter((row) => row.bucket_start.getTime() < settledBefore);
     const figuresKept = (['healthy', 'burning'] as const).every(
-      (name) => duringOutage[name].status?.sli === lastGood[name]?.sli && duringOutage[name].status?.errorBudgetRemaining === lastGood[name]?.errorBudgetRemaining,
+      (name) =>
+        duringOutage[name].status?.sli === lastGood[name]?.sli && duringOutage[name].status?.errorBudgetRemaining === lastGood[name]?.errorBudgetRemaining,
     );
     const checks = {
-      'error then stale': timeline.includes('error/error') && timeline.includes('stale/stale') && timeline.indexOf('error/error') < timeline.indexOf('stale/stale'),
+      'error then stale':
+        timeline.includes('error/error') && timeline.includes('stale/stale') && timeline.indexOf('error/error') < timeline.indexOf('stale/stale'),
       'figures kept': figuresKept,
-      'no rows written during the outage': JSON.stringify(bucketsAfterOutage) === JSON.stringify(bucketsAtOutage) && JSON.stringify(historyAfterOutage) === JSON.stringify(historyAtOutage),
+      'no rows written during the outage':
+        JSON.stringify(bucketsAfterOutage) === JSON.stringify(bucketsAtOutage) && JSON.stringify(historyAfterOutage) === JSON.stringify(historyAtOutage),
       'settled buckets untouched after recovery': JSON.stringify(settled(bucketsAfter)) === JSON.stringify(settled(bucketsAtOutage)),
       'no incident opened': incidents[0].n === 1 && burnEvents[0].n === 1,
       'recovered by itself': after.healthy === before.healthy && after.burning === before.burning && historyResumed > 0,
@@ -160,7 +172,10 @@ describe('Prometheus stopped for several evaluation cycles', () => {
     expect(errorLogs).toBe(0);
 
     async function buckets(): Promise<BucketRow[]> {
-      return query<BucketRow>(db, `SELECT slo_id, bucket_start, bad, total, cum_bad, cum_total, xmin::text AS xmin FROM slo_event_buckets ORDER BY slo_id, bucket_start`);
+      return query<BucketRow>(
+        db,
+        `SELECT slo_id, bucket_start, bad, total, cum_bad, cum_total, xmin::text AS xmin FROM slo_event_buckets ORDER BY slo_id, bucket_start`,
+      );
     }
     async function history(): Promise<Record<string, unknown>[]> {
       return query(db, `SELECT *, xmin::text AS xmin FROM slo_evaluations ORDER BY id`);

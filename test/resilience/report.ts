@@ -30,7 +30,10 @@ export interface ScenarioRecord {
 
 export function recordScenario(record: ScenarioRecord): void {
   mkdirSync(RECORD_DIR, { recursive: true });
-  const file = record.scenario.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const file = record.scenario
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   writeFileSync(join(RECORD_DIR, `${file}.json`), JSON.stringify(record, null, 2));
 }
 

@@ -15,7 +15,11 @@ describe('SIGTERM during load', () => {
   it('finishes in-flight declarations, refuses new connections, and leaves no partial incident', async () => {
     const headers = system.adminHeaders();
     await fetch(`${system.api.url}/api/v1/teams`, { method: 'POST', headers, body: JSON.stringify({ slug: 'payments', name: 'Payments' }) });
-    await fetch(`${system.api.url}/api/v1/services`, { method: 'POST', headers, body: JSON.stringify({ slug: 'checkout', name: 'Checkout', team: 'payments' }) });
+    await fetch(`${system.api.url}/api/v1/services`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ slug: 'checkout', name: 'Checkout', team: 'payments' }),
+    });
 
     const outcomes = new Map<string, number>();
     const acknowledged: string[] = [];

@@ -4,7 +4,15 @@
 // helpers in test/support/slack-harness.ts wait on the app object; these poll
 // the fake instead, since the API is another process here.
 import { FAKE_SLACK_USERS, FakeSlack } from '../support/fake-slack';
-import { declareViewValues, DeclareFormAnswers, SignedSlackRequest, SignOptions, slashCommandRequest, triggerId, viewSubmissionRequest } from '../support/slack-payloads';
+import {
+  declareViewValues,
+  DeclareFormAnswers,
+  SignedSlackRequest,
+  SignOptions,
+  slashCommandRequest,
+  triggerId,
+  viewSubmissionRequest,
+} from '../support/slack-payloads';
 import { eventually } from './probes';
 
 export const SLACK_SIGNING_SECRET = 'resilience-signing-secret-0123456789';
@@ -68,19 +76,42 @@ export async function openDeclareForm(apiUrl: string, fake: FakeSlack, responseU
  * replaced by the form, or by a notice that the form cannot be loaded), or the
  * ephemeral texts when no view could be opened.
  */
-export async function commandOutcome(apiUrl: string, fake: FakeSlack, responseUrlId: string, userId: string = FAKE_SLACK_USERS[0].id): Promise<{ ackStatus: number; blocks: string[]; told: string[] }> {
+export async function commandOutcome(
+  apiUrl: string,
+  fake: FakeSlack,
+  responseUrlId: string,
+  userId: string = FAKE_SLACK_USERS[0].id,
+): Promise<{ ackStatus: number; blocks: string[]; told: string[] }> {
   const trigger = triggerId();
   const command = slashCommandRequest(SLACK_SIGNING_SECRET, { userId, responseUrl: fake.responseUrl(responseUrlId), triggerId: trigger });
   const acked = await postToSlackEndpoint(apiUrl, command);
-  const open = await eventually(async () => fake.calls('views.open').find((call) => call.args.trigger_id === trigger && call.response !== undefined), `views.open for ${responseUrlId}`, 10_000, 50).catch(() => undefined);
+  const open = await eventually(
+    async () => fake.calls('views.open').find((call) => call.args.trigger_id === trigger && call.response !== undefined),
+    `views.open for ${responseUrlId}`,
+    10_000,
+    50,
+  ).catch(() => undefined);
   const viewId = (open?.response?.body as { view?: { id?: string } } | undefined)?.view?.id;
   let blocks: string[] = [];
   if (viewId) {
     // A placeholder ("Loading teams and services…") is replaced within the ack budget plus a database timeout.
-    await eventually(async () => (fake.views.get(viewId)?.view.blocks as Array<{ block_id?: string }> | undefined)?.some((block) => block.block_id !== 'declare_loading') || undefined, `the form behind ${viewId}`, 15_000, 100).catch(() => undefined);
+    await eventually(
+      async () =>
+        (fake.views.get(viewId)?.view.blocks as Array<{ block_id?: string }> | undefined)?.some((block) => block.block_id !== 'declare_loading') || undefined,
+      `the form behind ${viewId}`,
+      15_000,
+      100,
+    ).catch(() => undefined);
     blocks = ((fake.views.get(viewId)?.view.blocks ?? []) as Array<{ block_id?: string }>).map((block) => block.block_id ?? '');
   }
-  return { ackStatus: acked.status, blocks, told: fake.calls('response_url').filter((call) => call.responseUrlId === responseUrlId).map((call) => String(call.args.text ?? '')) };
+  return {
+    ackStatus: acked.status,
+    blocks,
+    told: fake
+      .calls('response_url')
+      .filter((call) => call.responseUrlId === responseUrlId)
+      .map((call) => String(call.args.text ?? '')),
+  };
 }
 
 /** The filled-in form as Slack submits it, signed. */

@@ -67,7 +67,14 @@ describe('Slack slow, erroring and rate limiting during a declaration burst', ()
     // Three calls' worth of 503s: each call is tried three times (two quick transport retries).
     fake.httpErrorNext('chat.postMessage', 503, 9);
 
-    const answers = (index: number) => ({ title: `Checkout errors burst ${index}`, severity: 'SEV2', team: 'payments', services: ['checkout'], type: 'deploy', visibility: 'internal' });
+    const answers = (index: number) => ({
+      title: `Checkout errors burst ${index}`,
+      severity: 'SEV2',
+      team: 'payments',
+      services: ['checkout'],
+      type: 'deploy',
+      visibility: 'internal',
+    });
     const submitted: Array<Promise<SlackAnswer>> = [];
     forms.forEach((form, index) => {
       const submission = declareSubmission(form, answers(index));
@@ -95,12 +102,19 @@ describe('Slack slow, erroring and rate limiting during a declaration burst', ()
     const afterBurst = await stored();
     const pendingAfterOutage = afterBurst.filter((row) => row.slack_sync_state !== 'synced').length;
     // The retry job waits for incidents nobody touched for SLACK_RETRY_IDLE_S (30 s here), then works every SLACK_RETRY_INTERVAL_S.
-    const caughtUpMs = await millisUntil(async () => (await stored()).every((row) => row.slack_sync_state === 'synced'), 'every incident synced to Slack', 200_000, 1000);
+    const caughtUpMs = await millisUntil(
+      async () => (await stored()).every((row) => row.slack_sync_state === 'synced'),
+      'every incident synced to Slack',
+      200_000,
+      1000,
+    );
     await sleep(1_000);
     const rows = await stored();
 
     const since = fake.calls().slice(mark);
-    const createdChannels = since.filter((call) => call.method === 'conversations.create' && (call.response?.body as { ok?: boolean } | undefined)?.ok === true);
+    const createdChannels = since.filter(
+      (call) => call.method === 'conversations.create' && (call.response?.body as { ok?: boolean } | undefined)?.ok === true,
+    );
     const incidentChannels = [...fake.channels.values()].filter((channel) => channel.name.startsWith('inc-'));
     const headlinesPerChannel = rows.map((row) => fake.messagesIn(row.slack_channel_id ?? '').filter((message) => message.botId !== null).length);
     const teamAnnouncements = fake.messagesIn(TEAM_CHANNEL).filter((message) => message.botId !== null);
@@ -131,8 +145,11 @@ describe('Slack slow, erroring and rate limiting during a declaration burst', ()
       'forms closed (empty ack)': acks.every((ack) => ack.body === null),
       'each incident stored once': rows.length === FORMS && keys.size === FORMS && expectedKeys.every((key) => keys.has(key)),
       'no partial incident': rows.every((row) => row.declared === 1 && row.services === 1),
-      'one channel per incident': createdChannels.length === FORMS && incidentChannels.length === FORMS && new Set(rows.map((row) => row.slack_channel_id)).size === FORMS,
-      'headline posted once in each channel': rows.every((row) => row.slack_headline_ts !== null && fake.findMessage(row.slack_channel_id ?? '', row.slack_headline_ts) !== undefined) && headlinesPerChannel.every((count) => count === 1),
+      'one channel per incident':
+        createdChannels.length === FORMS && incidentChannels.length === FORMS && new Set(rows.map((row) => row.slack_channel_id)).size === FORMS,
+      'headline posted once in each channel':
+        rows.every((row) => row.slack_headline_ts !== null && fake.findMessage(row.slack_channel_id ?? '', row.slack_headline_ts) !== undefined) &&
+        headlinesPerChannel.every((count) => count === 1),
       'announced once in the team channel': announcementsPerIncident.every((count) => count === 1) && teamAnnouncements.length === FORMS,
     };
     const passed = Object.values(checks).every(Boolean) && pendingAfterOutage > 0 && errorLogs === 0;
@@ -144,7 +161,7 @@ describe('Slack slow, erroring and rate limiting during a declaration burst', ()
       figures: {
         'Slack calls during the test': since.length,
         'Slack call outcomes': JSON.stringify(callOutcomes),
-        'Slack calls failed': `${(100 * (since.length - (callOutcomes.ok ?? 0)) / since.length).toFixed(1)}%`,
+        'Slack calls failed': `${((100 * (since.length - (callOutcomes.ok ?? 0))) / since.length).toFixed(1)}%`,
         'ack p50 (ms)': percentile(ackMs, 0.5),
         'ack max (ms)': Math.round(Math.max(...ackMs)),
         'incidents pending after the Slack outage': pendingAfterOutage,

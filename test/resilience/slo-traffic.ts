@@ -28,7 +28,12 @@ export function indicatorOf(slo: TrafficSlo): { kind: 'ratio'; total: string; ba
  * Creates `slo` on `service` through the API at `apiUrl` (99% over a day, the
  * page tier opening a SEV2 incident) and returns the answer's status and id.
  */
-export async function createTrafficSlo(apiUrl: string, headers: Record<string, string>, service: string, slo: TrafficSlo): Promise<{ status: number; id: string }> {
+export async function createTrafficSlo(
+  apiUrl: string,
+  headers: Record<string, string>,
+  service: string,
+  slo: TrafficSlo,
+): Promise<{ status: number; id: string }> {
   const created = await sendJson<{ id: string }>(`${apiUrl}/api/v1/slos`, 'POST', headers, {
     service,
     name: slo.name,

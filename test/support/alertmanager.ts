@@ -31,7 +31,9 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
       receivers: [
         {
           name: 'ballast',
-          webhook_configs: [{ url: options.webhookUrl, send_resolved: true, http_config: { authorization: { type: 'Bearer', credentials: options.bearerToken } } }],
+          webhook_configs: [
+            { url: options.webhookUrl, send_resolved: true, http_config: { authorization: { type: 'Bearer', credentials: options.bearerToken } } },
+          ],
         },
       ],
     }),
@@ -40,7 +42,13 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
   const output: string[] = [];
   const child: ChildProcess = spawn(
     'prometheus-alertmanager',
-    [`--config.file=${configFile}`, `--storage.path=${join(workDir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'],
+    [
+      `--config.file=${configFile}`,
+      `--storage.path=${join(workDir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));

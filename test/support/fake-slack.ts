@@ -203,7 +203,11 @@ export class FakeSocketMode {
    * resolves with its ack. Pass the same `envelope_id` again to deliver the
    * same envelope twice, as Slack may.
    */
-  deliver(type: SocketModeEnvelope['type'], payload: unknown, options: { envelopeId?: string; retryAttempt?: number; retryReason?: string; timeoutMs?: number } = {}): Promise<RecordedSocketAck> {
+  deliver(
+    type: SocketModeEnvelope['type'],
+    payload: unknown,
+    options: { envelopeId?: string; retryAttempt?: number; retryReason?: string; timeoutMs?: number } = {},
+  ): Promise<RecordedSocketAck> {
     const connection = [...this.connections].pop();
     if (!connection) return Promise.reject(new Error('fake Slack: no Socket Mode connection to deliver to'));
     this.sequence += 1;
@@ -215,7 +219,10 @@ export class FakeSocketMode {
       ...(options.retryAttempt !== undefined ? { retry_attempt: options.retryAttempt, retry_reason: options.retryReason ?? 'timeout' } : {}),
     };
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`fake Slack: no ack for envelope ${envelope.envelope_id} within ${options.timeoutMs ?? 5000} ms`)), options.timeoutMs ?? 5000);
+      const timer = setTimeout(
+        () => reject(new Error(`fake Slack: no ack for envelope ${envelope.envelope_id} within ${options.timeoutMs ?? 5000} ms`)),
+        options.timeoutMs ?? 5000,
+      );
       const waiting = this.waitingForAck.get(envelope.envelope_id) ?? [];
       waiting.push((ack) => {
         clearTimeout(timer);
@@ -703,7 +710,8 @@ export class FakeSlack {
     }),
 
     'views.open': (args) => {
-      if (!str(args.trigger_id)) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: trigger_id'] } });
+      if (!str(args.trigger_id))
+        throw new SlackApiError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: trigger_id'] } });
       const view = this.validView(args.view);
       return { view: this.storeView(view, null).rendered };
     },
@@ -782,12 +790,18 @@ export class FakeSlack {
       if (channel.isArchived) throw new SlackApiError('is_archived');
       const alreadyMember = channel.members.has(FAKE_SLACK_BOT.userId);
       channel.members.add(FAKE_SLACK_BOT.userId);
-      return { channel: this.renderChannel(channel), ...(alreadyMember ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}) };
+      return {
+        channel: this.renderChannel(channel),
+        ...(alreadyMember ? { warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } } : {}),
+      };
     },
 
     // A direct message with one person: the same D… channel every time, with the bot and that person in it.
     'conversations.open': (args) => {
-      const users = str(args.users).split(',').map((user) => user.trim()).filter((user) => user !== '');
+      const users = str(args.users)
+        .split(',')
+        .map((user) => user.trim())
+        .filter((user) => user !== '');
       if (users.length === 0) throw new SlackApiError('users_list_not_supplied');
       if (users.length > 1) throw new SlackApiError('not_implemented_in_fake');
       const user = users[0];
@@ -795,7 +809,17 @@ export class FakeSlack {
       const id = `D${user.slice(1)}`;
       let channel = this.channels.get(id);
       if (!channel) {
-        channel = { id, name: `dm-${user.toLowerCase()}`, isPrivate: true, created: Math.floor(this.now() / 1000), creator: user, members: new Set([FAKE_SLACK_BOT.userId, user]), topic: '', purpose: '', isArchived: false };
+        channel = {
+          id,
+          name: `dm-${user.toLowerCase()}`,
+          isPrivate: true,
+          created: Math.floor(this.now() / 1000),
+          creator: user,
+          members: new Set([FAKE_SLACK_BOT.userId, user]),
+          topic: '',
+          purpose: '',
+          isArchived: false,
+        };
         this.channels.set(id, channel);
         this.messages.set(id, []);
       }
@@ -825,7 +849,13 @@ export class FakeSlack {
     'conversations.list': (args) => {
       const types = (str(args.types) || 'public_channel').split(',').map((type) => type.trim());
       const limit = Math.min(1000, Math.max(1, Number(str(args.limit)) || 100));
-      const offset = str(args.cursor) ? Number(Buffer.from(str(args.cursor), 'base64').toString('utf8').replace(/^offset:/, '')) : 0;
+      const offset = str(args.cursor)
+        ? Number(
+            Buffer.from(str(args.cursor), 'base64')
+              .toString('utf8')
+              .replace(/^offset:/, ''),
+          )
+        : 0;
       if (!Number.isInteger(offset) || offset < 0) throw new SlackApiError('invalid_cursor');
       const visible = [...this.channels.values()].filter(
         (channel) =>
@@ -1138,9 +1168,7 @@ export class FakeSlack {
       ...(message.blocks ? { blocks: message.blocks } : {}),
       ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
       ...(message.edited ? { edited: message.edited } : {}),
-      ...(message.reactions.size > 0
-        ? { reactions: [...message.reactions].map(([name, users]) => ({ name, users: [...users], count: users.length })) }
-        : {}),
+      ...(message.reactions.size > 0 ? { reactions: [...message.reactions].map(([name, users]) => ({ name, users: [...users], count: users.length })) } : {}),
     };
   }
 }

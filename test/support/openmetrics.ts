@@ -58,7 +58,10 @@ export function renderOpenMetrics(families: readonly MetricFamily[]): string {
     if (family.type === 'counter') {
       for (const series of family.series) {
         const labels = formatLabels(series.labels);
-        checkIncreasingTimestamps(series.points.map(([timestamp]) => timestamp), family.name);
+        checkIncreasingTimestamps(
+          series.points.map(([timestamp]) => timestamp),
+          family.name,
+        );
         for (const [timestamp, value] of series.points) {
           lines.push(`${family.name}_total${labels} ${formatNumber(value)} ${formatNumber(timestamp)}`);
         }
@@ -68,7 +71,10 @@ export function renderOpenMetrics(families: readonly MetricFamily[]): string {
         throw new Error(`Histogram ${family.name} needs +Inf as its last bucket`);
       }
       for (const series of family.series) {
-        checkIncreasingTimestamps(series.points.map((point) => point.timestamp), family.name);
+        checkIncreasingTimestamps(
+          series.points.map((point) => point.timestamp),
+          family.name,
+        );
         for (const point of series.points) {
           const timestamp = formatNumber(point.timestamp);
           family.bounds.forEach((le, index) => {

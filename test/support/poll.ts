@@ -9,7 +9,12 @@
  */
 export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs?: number, intervalMs?: number): Promise<T>;
 export async function eventually(check: () => Promise<void>, timeoutMs: number, intervalMs?: number): Promise<number>;
-export async function eventually<T>(probe: () => Promise<T | undefined>, whatOrTimeout: string | number, timeoutOrInterval?: number, interval?: number): Promise<T | number> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  whatOrTimeout: string | number,
+  timeoutOrInterval?: number,
+  interval?: number,
+): Promise<T | number> {
   if (typeof whatOrTimeout === 'number') return passes(probe as () => Promise<void>, whatOrTimeout, timeoutOrInterval ?? 50);
   const [timeoutMs, intervalMs] = [timeoutOrInterval ?? 10_000, interval ?? 100];
   const deadline = Date.now() + timeoutMs;

@@ -118,11 +118,7 @@ export interface SlashCommandInput {
  * in Slack's order, `text` exactly as the user typed it after Slack's own
  * escaping (pass e.g. `lead <@U02BOB|bob>`, `a &lt; b`).
  */
-export function slashCommandRequest(
-  signingSecret: string,
-  input: SlashCommandInput = {},
-  options: SignOptions = {},
-): SignedSlackRequest<SlashCommand> {
+export function slashCommandRequest(signingSecret: string, input: SlashCommandInput = {}, options: SignOptions = {}): SignedSlackRequest<SlashCommand> {
   const fields: Array<[string, string]> = [
     ['token', input.token ?? DEFAULT_VERIFICATION_TOKEN],
     ['team_id', input.teamId ?? FAKE_SLACK_TEAM.id],
@@ -162,7 +158,10 @@ export const viewState = {
   staticSelect: (value: string | null, label = value ?? ''): ViewStateValue =>
     ({ type: 'static_select', selected_option: value === null ? null : { text: { type: 'plain_text', text: label, emoji: true }, value } }) as ViewStateValue,
   multiStaticSelect: (values: readonly string[]): ViewStateValue =>
-    ({ type: 'multi_static_select', selected_options: values.map((value) => ({ text: { type: 'plain_text', text: value, emoji: true }, value })) }) as ViewStateValue,
+    ({
+      type: 'multi_static_select',
+      selected_options: values.map((value) => ({ text: { type: 'plain_text', text: value, emoji: true }, value })),
+    }) as ViewStateValue,
   radio: (value: string | null, label = value ?? ''): ViewStateValue =>
     ({ type: 'radio_buttons', selected_option: value === null ? null : { text: { type: 'plain_text', text: label, emoji: true }, value } }) as ViewStateValue,
 };
@@ -212,17 +211,18 @@ export interface ViewSubmissionInput {
 }
 
 /** A `view_submission` interaction: form field `payload` holding the JSON. */
-export function viewSubmissionRequest(
-  signingSecret: string,
-  input: ViewSubmissionInput,
-  options: SignOptions = {},
-): SignedSlackRequest<ViewSubmitAction> {
+export function viewSubmissionRequest(signingSecret: string, input: ViewSubmissionInput, options: SignOptions = {}): SignedSlackRequest<ViewSubmitAction> {
   const viewId = input.viewId ?? `V0${next().toString(36).toUpperCase().padStart(9, '0')}`;
   const userId = input.userId ?? DEFAULT_USER.id;
   const payload: ViewSubmitAction = {
     type: 'view_submission',
     team: { id: input.teamId ?? FAKE_SLACK_TEAM.id, domain: FAKE_SLACK_TEAM.domain },
-    user: { id: userId, username: input.userName ?? DEFAULT_USER.name, name: input.userName ?? DEFAULT_USER.name, team_id: input.teamId ?? FAKE_SLACK_TEAM.id } as ViewSubmitAction['user'],
+    user: {
+      id: userId,
+      username: input.userName ?? DEFAULT_USER.name,
+      name: input.userName ?? DEFAULT_USER.name,
+      team_id: input.teamId ?? FAKE_SLACK_TEAM.id,
+    } as ViewSubmitAction['user'],
     api_app_id: FAKE_SLACK_BOT.appId,
     token: input.token ?? DEFAULT_VERIFICATION_TOKEN,
     trigger_id: input.triggerId ?? triggerId(),
@@ -274,7 +274,12 @@ export function blockActionsRequest(signingSecret: string, input: BlockActionsIn
   const payload: BlockAction = {
     type: 'block_actions',
     team: { id: FAKE_SLACK_TEAM.id, domain: FAKE_SLACK_TEAM.domain },
-    user: { id: input.userId ?? DEFAULT_USER.id, username: input.userName ?? DEFAULT_USER.name, name: input.userName ?? DEFAULT_USER.name, team_id: FAKE_SLACK_TEAM.id },
+    user: {
+      id: input.userId ?? DEFAULT_USER.id,
+      username: input.userName ?? DEFAULT_USER.name,
+      name: input.userName ?? DEFAULT_USER.name,
+      team_id: FAKE_SLACK_TEAM.id,
+    },
     api_app_id: FAKE_SLACK_BOT.appId,
     token: DEFAULT_VERIFICATION_TOKEN,
     trigger_id: input.triggerId ?? triggerId(),
@@ -288,9 +293,7 @@ export function blockActionsRequest(signingSecret: string, input: BlockActionsIn
           channel: { id: channelId, name: 'channel' },
           message: { type: 'message' as const, user: FAKE_SLACK_BOT.userId, ts: input.messageTs ?? '1712345678.000100', text: '' },
         }),
-    actions: input.actions.map(
-      (action) => ({ type: 'button', ...action, action_ts: actionTs }) as unknown as BlockElementAction,
-    ),
+    actions: input.actions.map((action) => ({ type: 'button', ...action, action_ts: actionTs }) as unknown as BlockElementAction),
     is_enterprise_install: false,
   };
   return signedRequest(signingSecret, interactivityBody(payload), 'application/x-www-form-urlencoded', payload, options);

@@ -66,7 +66,16 @@ export class IncidentFixtures {
     if (affected.length > 0) await repository.insert(affected.map((component) => ({ incidentId, ...component })));
   }
 
-  async addEvent(input: { incidentId: string; kind: string; body: string; public: boolean; status?: IncidentStatus; occurredAt: Date; author?: string; data?: Record<string, unknown> }): Promise<IncidentTimelineEventEntity> {
+  async addEvent(input: {
+    incidentId: string;
+    kind: string;
+    body: string;
+    public: boolean;
+    status?: IncidentStatus;
+    occurredAt: Date;
+    author?: string;
+    data?: Record<string, unknown>;
+  }): Promise<IncidentTimelineEventEntity> {
     const repository = this.dataSource.getRepository(IncidentTimelineEventEntity);
     return repository.save(
       repository.create({
@@ -163,7 +172,9 @@ export interface SeededScenario {
   maintenanceId: string;
 }
 
-type Http = { post(path: string): { set(headers: Record<string, string>): { send(body: unknown): Promise<{ status: number; body: Record<string, unknown> }> } } };
+type Http = {
+  post(path: string): { set(headers: Record<string, string>): { send(body: unknown): Promise<{ status: number; body: Record<string, unknown> }> } };
+};
 
 /**
  * A status page with a bit of everything: a group, components (one only shown
@@ -180,7 +191,13 @@ export async function seedStatusScenario(api: { http: Http; admin: Record<string
   await post('/api/v1/teams', { slug: 'payments', name: 'Payments', slackChannelId: 'C0PAYMENTS1' });
   await post('/api/v1/services', { slug: 'checkout', name: 'Checkout', team: 'payments' });
   const group = await post('/api/v1/status/component-groups', { name: 'Payments', description: 'Paying for things' });
-  const checkout = await post('/api/v1/status/components', { name: `Checkout ${SCRIPT}`, description: 'Paying for an order', groupId: group.id, services: ['checkout'], sloIds: [SECRETS.sloId] });
+  const checkout = await post('/api/v1/status/components', {
+    name: `Checkout ${SCRIPT}`,
+    description: 'Paying for an order',
+    groupId: group.id,
+    services: ['checkout'],
+    sloIds: [SECRETS.sloId],
+  });
   const apiComponent = await post('/api/v1/status/components', { name: 'Public API', description: 'REST and webhooks' });
   const search = await post('/api/v1/status/components', { name: 'Search', onlyShowIfDegraded: true });
   const teamId = await fixtures.teamId('payments');
@@ -196,22 +213,100 @@ export async function seedStatusScenario(api: { http: Http; admin: Record<string
     slackChannelName: SECRETS.slackChannel,
     summary: SECRETS.summary,
   });
-  await fixtures.addEvent({ incidentId: open.id, kind: 'components_changed', body: '', public: false, occurredAt: minutes(-29), data: { changes: [{ componentId: checkout.id, from: null, to: 'partial_outage' }] } });
+  await fixtures.addEvent({
+    incidentId: open.id,
+    kind: 'components_changed',
+    body: '',
+    public: false,
+    occurredAt: minutes(-29),
+    data: { changes: [{ componentId: checkout.id, from: null, to: 'partial_outage' }] },
+  });
   await fixtures.setAffected(open.id, [{ componentId: checkout.id, status: 'partial_outage' }]);
-  await fixtures.addEvent({ incidentId: open.id, kind: 'public_update', body: `We are investigating ${SCRIPT} errors at checkout.`, public: true, status: 'investigating', occurredAt: minutes(-28) });
+  await fixtures.addEvent({
+    incidentId: open.id,
+    kind: 'public_update',
+    body: `We are investigating ${SCRIPT} errors at checkout.`,
+    public: true,
+    status: 'investigating',
+    occurredAt: minutes(-28),
+  });
   await fixtures.addEvent({ incidentId: open.id, kind: 'internal_note', body: SECRETS.internalNote, public: false, occurredAt: minutes(-20) });
-  await fixtures.addEvent({ incidentId: open.id, kind: 'public_update', body: SECRETS.nonPublicUpdateOfPublic, public: false, status: 'identified', occurredAt: minutes(-15) });
-  await fixtures.addEvent({ incidentId: open.id, kind: 'public_update', body: 'The cause is identified;\na fix is rolling out.', public: true, status: 'identified', occurredAt: minutes(-10) });
+  await fixtures.addEvent({
+    incidentId: open.id,
+    kind: 'public_update',
+    body: SECRETS.nonPublicUpdateOfPublic,
+    public: false,
+    status: 'identified',
+    occurredAt: minutes(-15),
+  });
+  await fixtures.addEvent({
+    incidentId: open.id,
+    kind: 'public_update',
+    body: 'The cause is identified;\na fix is rolling out.',
+    public: true,
+    status: 'identified',
+    occurredAt: minutes(-10),
+  });
   await fixtures.update(open.id, { status: 'identified' });
 
-  const resolved = await fixtures.declare({ teamId, title: 'Slow webhooks', visibility: 'public', severity: 'SEV3', status: 'resolved', startedAt: minutes(-3 * 24 * 60), resolvedAt: minutes(-3 * 24 * 60 + 45) });
-  await fixtures.addEvent({ incidentId: resolved.id, kind: 'public_update', body: 'Webhooks are delayed.', public: true, status: 'investigating', occurredAt: minutes(-3 * 24 * 60 + 1) });
-  await fixtures.addEvent({ incidentId: resolved.id, kind: 'public_update', body: 'This incident has been resolved.', public: true, status: 'resolved', occurredAt: minutes(-3 * 24 * 60 + 45) });
+  const resolved = await fixtures.declare({
+    teamId,
+    title: 'Slow webhooks',
+    visibility: 'public',
+    severity: 'SEV3',
+    status: 'resolved',
+    startedAt: minutes(-3 * 24 * 60),
+    resolvedAt: minutes(-3 * 24 * 60 + 45),
+  });
+  await fixtures.addEvent({
+    incidentId: resolved.id,
+    kind: 'public_update',
+    body: 'Webhooks are delayed.',
+    public: true,
+    status: 'investigating',
+    occurredAt: minutes(-3 * 24 * 60 + 1),
+  });
+  await fixtures.addEvent({
+    incidentId: resolved.id,
+    kind: 'public_update',
+    body: 'This incident has been resolved.',
+    public: true,
+    status: 'resolved',
+    occurredAt: minutes(-3 * 24 * 60 + 45),
+  });
 
-  const privateIncident = await fixtures.declare({ teamId, title: SECRETS.privateTitle, visibility: 'private', severity: 'SEV1', startedAt: minutes(-5), affected: [{ componentId: apiComponent.id, status: 'major_outage' }] });
-  await fixtures.addEvent({ incidentId: privateIncident.id, kind: 'public_update', body: SECRETS.privateUpdate, public: true, status: 'investigating', occurredAt: minutes(-4) });
-  const internalIncident = await fixtures.declare({ teamId, title: SECRETS.internalTitle, visibility: 'internal', severity: 'SEV1', startedAt: minutes(-6), affected: [{ componentId: search.id, status: 'major_outage' }] });
-  await fixtures.addEvent({ incidentId: internalIncident.id, kind: 'public_update', body: SECRETS.privateUpdate, public: true, status: 'investigating', occurredAt: minutes(-5) });
+  const privateIncident = await fixtures.declare({
+    teamId,
+    title: SECRETS.privateTitle,
+    visibility: 'private',
+    severity: 'SEV1',
+    startedAt: minutes(-5),
+    affected: [{ componentId: apiComponent.id, status: 'major_outage' }],
+  });
+  await fixtures.addEvent({
+    incidentId: privateIncident.id,
+    kind: 'public_update',
+    body: SECRETS.privateUpdate,
+    public: true,
+    status: 'investigating',
+    occurredAt: minutes(-4),
+  });
+  const internalIncident = await fixtures.declare({
+    teamId,
+    title: SECRETS.internalTitle,
+    visibility: 'internal',
+    severity: 'SEV1',
+    startedAt: minutes(-6),
+    affected: [{ componentId: search.id, status: 'major_outage' }],
+  });
+  await fixtures.addEvent({
+    incidentId: internalIncident.id,
+    kind: 'public_update',
+    body: SECRETS.privateUpdate,
+    public: true,
+    status: 'investigating',
+    occurredAt: minutes(-5),
+  });
 
   const maintenance = await post('/api/v1/status/maintenances', {
     name: `Database upgrade ${SCRIPT}`,

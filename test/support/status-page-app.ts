@@ -30,7 +30,13 @@ export interface StartStatusPageOptions {
 export async function startStatusPage(options: StartStatusPageOptions): Promise<RunningStatusPage> {
   const ownDataDir = !options.dataDir;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ballast-status-page-'));
-  const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, PUBLIC_STATUS_URL: 'https://status.example.com', STATUS_PAGE_NAME: 'Acme', ...options.env });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    PUBLIC_STATUS_URL: 'https://status.example.com',
+    STATUS_PAGE_NAME: 'Acme',
+    ...options.env,
+  });
   const app = await createStatusPageApp({ config, databaseUrl: options.databaseUrl, clock: options.clock });
   await app.listen(0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');

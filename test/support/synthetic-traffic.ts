@@ -35,11 +35,7 @@ export interface SyntheticHistory {
 }
 
 /** Sums the generated events of the intervals ending in (now - seconds, now]. */
-export function expectedEvents(
-  scenario: TrafficScenario,
-  now: number,
-  seconds: number,
-): { readonly bad: number; readonly total: number } {
+export function expectedEvents(scenario: TrafficScenario, now: number, seconds: number): { readonly bad: number; readonly total: number } {
   let bad = 0;
   let total = 0;
   for (const interval of scenario.intervals) {
@@ -203,8 +199,7 @@ function ratioScenario(timeline: Timeline, plan: RatioScenarioPlan): GeneratedSc
   const intervals = generateIntervals(timeline, plan.eventsAt, random);
   const counters: CounterSeries[] = [];
   plan.instances.forEach((instance, instanceIndex) => {
-    const share = (events: number, interval: number): number =>
-      instanceShare(events, plan.instances, instanceIndex, mulberry32(plan.seed * 1000 + interval));
+    const share = (events: number, interval: number): number => instanceShare(events, plan.instances, instanceIndex, mulberry32(plan.seed * 1000 + interval));
     for (const [code, pick] of [
       ['200', (events: IntervalEvents) => events.good],
       ['500', (events: IntervalEvents) => events.bad],
@@ -217,19 +212,14 @@ function ratioScenario(timeline: Timeline, plan: RatioScenarioPlan): GeneratedSc
   });
   const selector = (code?: string): string => `http_requests_total{scenario="${plan.name}"${code ? `,code=~"${code}"` : ''}}`;
   const indicator: SloIndicator =
-    plan.indicatorCounter === 'bad'
-      ? { kind: 'ratio', total: selector(), bad: selector('5..') }
-      : { kind: 'ratio', total: selector(), good: selector('2..') };
+    plan.indicatorCounter === 'bad' ? { kind: 'ratio', total: selector(), bad: selector('5..') } : { kind: 'ratio', total: selector(), good: selector('2..') };
   return { scenario: { name: plan.name, description: plan.description, indicator, intervals }, counters, histograms: [] };
 }
 
 const LATENCY_BOUNDS = ['0.1', '0.3', '1', '+Inf'];
 
 /** A histogram `http_request_duration_seconds{scenario, instance}`: good = at most 0.3 s. */
-function latencyScenario(
-  timeline: Timeline,
-  plan: Pick<RatioScenarioPlan, 'name' | 'description' | 'seed' | 'eventsAt'>,
-): GeneratedScenario {
+function latencyScenario(timeline: Timeline, plan: Pick<RatioScenarioPlan, 'name' | 'description' | 'seed' | 'eventsAt'>): GeneratedScenario {
   const random = mulberry32(plan.seed);
   const intervals = generateIntervals(timeline, plan.eventsAt, random);
   // Requests per latency class: <=0.1 s, (0.1, 0.3] (both good), (0.3, 1], >1 s (both bad).
@@ -258,11 +248,7 @@ function latencyScenario(
   };
 }
 
-function generateIntervals(
-  timeline: Timeline,
-  eventsAt: (end: number, random: Random) => { good: number; bad: number },
-  random: Random,
-): IntervalEvents[] {
+function generateIntervals(timeline: Timeline, eventsAt: (end: number, random: Random) => { good: number; bad: number }, random: Random): IntervalEvents[] {
   const intervals: IntervalEvents[] = [];
   for (let end = timeline.start + SAMPLE_INTERVAL_SECONDS; end <= timeline.now; end += SAMPLE_INTERVAL_SECONDS) {
     intervals.push({ end, ...eventsAt(end, random) });

@@ -25,7 +25,13 @@ export class StatusPageAppModule {
   static forRoot(options: StatusPageModuleOptions): DynamicModule {
     return {
       module: StatusPageAppModule,
-      imports: [ConfigModule.forRoot(options.config), PlatformModule.forRoot({ clock: options.clock }), LoggingModule.forRoot('status-page', { requestContext: false }), MetricsModule, StatusPageSubscriptionsModule.forRoot(options.databaseUrl)],
+      imports: [
+        ConfigModule.forRoot(options.config),
+        PlatformModule.forRoot({ clock: options.clock }),
+        LoggingModule.forRoot('status-page', { requestContext: false }),
+        MetricsModule,
+        StatusPageSubscriptionsModule.forRoot(options.databaseUrl),
+      ],
       providers: [
         { provide: STATUS_PAGE_DATABASE_URL, useValue: options.databaseUrl },
         StatusPageRenderer,

@@ -1,9 +1,7 @@
 import { ForbiddenError } from '@app/platform';
 
 /** Who is calling: the admin, or a team through one of its tokens. */
-export type Principal =
-  | { kind: 'admin'; tokenId: string | null }
-  | { kind: 'team'; tokenId: string; teamId: string; teamSlug: string };
+export type Principal = { kind: 'admin'; tokenId: string | null } | { kind: 'team'; tokenId: string; teamId: string; teamSlug: string };
 
 export function isAdmin(principal: Principal): boolean {
   return principal.kind === 'admin';

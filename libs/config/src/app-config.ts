@@ -1,23 +1,8 @@
 import { join } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-  ValidationError,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync, ValidationError } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value);
 const toBool = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
   const normalized = value.trim().toLowerCase();
@@ -25,8 +10,7 @@ const toBool = ({ value }: { value: unknown }): unknown => {
   if (['0', 'false', 'no', 'off'].includes(normalized)) return false;
   return value;
 };
-const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const emptyToUndefined = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /**
  * The one validated configuration schema. Every variable Ballast reads is a
@@ -201,7 +185,9 @@ export class EnvironmentSchema {
    * dashboard cookie is then `Secure`).
    */
   @Transform(emptyToUndefined)
-  @Matches(/^(true|false|\d{1,2}|[0-9A-Za-z.:/, _-]{1,500})$/, { message: 'must be true, false, a hop count, or a comma-separated list of addresses, CIDRs or loopback/linklocal/uniquelocal' })
+  @Matches(/^(true|false|\d{1,2}|[0-9A-Za-z.:/, _-]{1,500})$/, {
+    message: 'must be true, false, a hop count, or a comma-separated list of addresses, CIDRs or loopback/linklocal/uniquelocal',
+  })
   TRUST_PROXY: string = 'loopback';
 
   /** An SLO selector matching more series than this (checked with Prometheus when it is saved) is refused with 400. */
@@ -371,10 +357,7 @@ export type AppConfigValues = Readonly<Omit<EnvironmentSchema, never>>;
 export class InvalidConfigError extends Error {
   constructor(readonly problems: { variable: string; expected: string; received: unknown }[]) {
     super(
-      'Invalid configuration: ' +
-        problems
-          .map((problem) => `${problem.variable} ${problem.expected} (got ${JSON.stringify(problem.received)})`)
-          .join('; '),
+      'Invalid configuration: ' + problems.map((problem) => `${problem.variable} ${problem.expected} (got ${JSON.stringify(problem.received)})`).join('; '),
     );
     this.name = 'InvalidConfigError';
   }
@@ -383,7 +366,9 @@ export class InvalidConfigError extends Error {
 function describe(errors: ValidationError[]): InvalidConfigError['problems'] {
   return errors.map((error) => ({
     variable: error.property,
-    expected: Object.values(error.constraints ?? {}).map((text) => text.replace(`${error.property} `, '')).join(', '),
+    expected: Object.values(error.constraints ?? {})
+      .map((text) => text.replace(`${error.property} `, ''))
+      .join(', '),
     received: error.value,
   }));
 }
@@ -396,7 +381,20 @@ export function loadConfig(environment: Record<string, string | undefined>): App
   const known = Object.keys(new EnvironmentSchema());
   known.push('PUBLIC_API_URL');
   const relevant: Record<string, string | undefined> = {};
-  for (const key of [...known, 'ALERTMANAGER_DEFAULT_TEAM', 'DATABASE_URL', 'API_ADMIN_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'PUBLIC_STATUS_URL', 'STATUS_PAGE_SNAPSHOT_FILE', 'SMTP_URL', 'PUBLIC_API_URL']) {
+  for (const key of [
+    ...known,
+    'ALERTMANAGER_DEFAULT_TEAM',
+    'DATABASE_URL',
+    'API_ADMIN_TOKEN',
+    'SLACK_BOT_TOKEN',
+    'SLACK_SIGNING_SECRET',
+    'SLACK_APP_TOKEN',
+    'SLACK_API_URL',
+    'PUBLIC_STATUS_URL',
+    'STATUS_PAGE_SNAPSHOT_FILE',
+    'SMTP_URL',
+    'PUBLIC_API_URL',
+  ]) {
     if (environment[key] !== undefined) relevant[key] = environment[key];
   }
   const parsed = plainToInstance(EnvironmentSchema, relevant, { exposeDefaultValues: true });

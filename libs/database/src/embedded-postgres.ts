@@ -104,7 +104,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'EEXIST') {
-      throw new DatabaseStartupError(`the data directory ${resolve(options.dataDir)} cannot be written (${String(code)}): set DATA_DIR to a writable directory`, { cause: error });
+      throw new DatabaseStartupError(
+        `the data directory ${resolve(options.dataDir)} cannot be written (${String(code)}): set DATA_DIR to a writable directory`,
+        { cause: error },
+      );
     }
     throw error;
   }

@@ -9,9 +9,7 @@ const MIGRATION_LOCK_KEY = 7_204_511_031;
  * status page, several replicas) serialise on a PostgreSQL advisory lock.
  */
 export async function migrateDatabase(parts: Pick<DataSourceParts, 'url' | 'migrations'>): Promise<string[]> {
-  const dataSource = new DataSource(
-    buildDataSourceOptions({ url: parts.url, migrations: parts.migrations, applicationName: 'ballast-migrate', poolSize: 2 }),
-  );
+  const dataSource = new DataSource(buildDataSourceOptions({ url: parts.url, migrations: parts.migrations, applicationName: 'ballast-migrate', poolSize: 2 }));
   await dataSource.initialize();
   const lockRunner = dataSource.createQueryRunner();
   try {

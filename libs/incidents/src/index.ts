@@ -113,13 +113,7 @@ export {
   STATUS_EMOJI,
 } from './domain/incident-messages';
 export { formatIncidentReference, parseIncidentReference } from './domain/incident-reference';
-export {
-  allowedNextStatuses,
-  canTransition,
-  planStatusTransition,
-  type StatusTransition,
-  type StatusTransitionKind,
-} from './domain/incident-status';
+export { allowedNextStatuses, canTransition, planStatusTransition, type StatusTransition, type StatusTransitionKind } from './domain/incident-status';
 export {
   DEFAULT_REMINDER_CADENCE,
   nextReminderAt,
@@ -129,12 +123,7 @@ export {
   resolveReminderCadence,
   silentForMinutes,
 } from './domain/reminder';
-export {
-  channelNameWithSuffix,
-  incidentChannelName,
-  SLACK_CHANNEL_NAME_MAX_LENGTH,
-  slugifyForChannel,
-} from './domain/slack-channel-name';
+export { channelNameWithSuffix, incidentChannelName, SLACK_CHANNEL_NAME_MAX_LENGTH, slugifyForChannel } from './domain/slack-channel-name';
 export {
   channelMention,
   decodeSlackText,
@@ -145,13 +134,7 @@ export {
   truncateText,
   userMention,
 } from './domain/slack-text';
-export {
-  INCIDENT_SUBCOMMANDS,
-  type IncidentCommand,
-  invalidCommandReply,
-  type LeadAssignee,
-  parseIncidentCommand,
-} from './domain/slash-command';
+export { INCIDENT_SUBCOMMANDS, type IncidentCommand, invalidCommandReply, type LeadAssignee, parseIncidentCommand } from './domain/slash-command';
 export {
   type AlertRef,
   type AnyTimelineEvent,

@@ -1,12 +1,4 @@
-export {
-  ConflictError,
-  DomainError,
-  ForbiddenError,
-  NotFoundError,
-  UnauthorizedError,
-  UnavailableError,
-  ValidationFailedError,
-} from './errors/domain-error';
+export { ConflictError, DomainError, ForbiddenError, NotFoundError, UnauthorizedError, UnavailableError, ValidationFailedError } from './errors/domain-error';
 export type { DomainErrorKind } from './errors/domain-error';
 export { AllExceptionsFilter } from './errors/all-exceptions.filter';
 export { asDomainError, STATUS_BY_KIND } from './errors/error-response';

@@ -47,13 +47,7 @@ export {
   pruneBuckets,
   sumBucketsInWindow,
 } from './domain/event-buckets';
-export {
-  type ImportedSloDefinition,
-  importOpenSlo,
-  OPENSLO_MAX_ALIAS_COUNT,
-  OPENSLO_MAX_CHARACTERS,
-  OPENSLO_MAX_DOCUMENTS,
-} from './domain/openslo-import';
+export { type ImportedSloDefinition, importOpenSlo, OPENSLO_MAX_ALIAS_COUNT, OPENSLO_MAX_CHARACTERS, OPENSLO_MAX_DOCUMENTS } from './domain/openslo-import';
 export { YAML_MAX_KEYS } from './domain/yaml-bounds';
 export {
   BURN_RATE_ALERT_NAME,
@@ -95,27 +89,17 @@ export {
   type SeriesSelector,
   withLabelMatchers,
 } from './domain/promql-selector';
-export {
-  historyStepSeconds,
-  isSloState,
-  MAX_HISTORY_POINTS,
-  prometheusFailureState,
-  SLO_STATES_WORST_FIRST,
-  worstSloState,
-} from './domain/slo-health';
+export { historyStepSeconds, isSloState, MAX_HISTORY_POINTS, prometheusFailureState, SLO_STATES_WORST_FIRST, worstSloState } from './domain/slo-health';
 export { type LatencyIndicator, type RatioIndicator, type SloIndicator, validateIndicator } from './domain/slo-indicator';
-export {
-  burnRate,
-  errorBudget,
-  errorBudgetRemaining,
-  errorRatio,
-  errorRatioOfCounts,
-  type EventCounts,
-  sli,
-  validateObjective,
-} from './domain/slo-math';
+export { burnRate, errorBudget, errorBudgetRemaining, errorRatio, errorRatioOfCounts, type EventCounts, sli, validateObjective } from './domain/slo-math';
 export { DEFAULT_SLO_POLICY, SLO_POLICY_SEVERITIES, type SloPolicy, type SloPolicySeverity, validatePolicy } from './domain/slo-policy';
-export { DEFAULT_PUBLIC_INCIDENT_MESSAGE, DEFAULT_PUBLIC_INCIDENT_TITLE, publicIncidentText, SLO_COMPONENT_STATUS_TIERS, type SloComponentStatusTier } from './domain/slo-policy';
+export {
+  DEFAULT_PUBLIC_INCIDENT_MESSAGE,
+  DEFAULT_PUBLIC_INCIDENT_TITLE,
+  publicIncidentText,
+  SLO_COMPONENT_STATUS_TIERS,
+  type SloComponentStatusTier,
+} from './domain/slo-policy';
 export { budgetImpact, type BudgetImpact, budgetImpactBucketRange, type BudgetImpactInput } from './domain/budget-impact';
 export {
   BREACH_WINDOWS,
@@ -178,13 +162,7 @@ export { SloEntity } from './persistence/slo.entity';
 export { PrometheusClient, type PrometheusWorkStats } from './prometheus/prometheus-client';
 
 // SLO specs from other tools (OpenSLO, Sloth, Pyrra), PromQL templates.
-export {
-  importSloSpecs,
-  type SloAlertingSpec,
-  SloSpecImportError,
-  type SpecImport,
-  type SpecSloDefinition,
-} from './domain/slo-spec-import';
+export { importSloSpecs, type SloAlertingSpec, SloSpecImportError, type SpecImport, type SpecSloDefinition } from './domain/slo-spec-import';
 export { expandTemplate, isPromqlTemplate, validatePromqlTemplate } from './domain/promql-template';
 export { isTemplateIndicator, type RatioTemplateIndicator } from './domain/slo-indicator';
 export { type AppliedSlo, type ApplySloSpecsOptions, SloSpecApplyService, type SloSpecApplyResult } from './application/slo-spec-apply.service';

@@ -20,7 +20,18 @@ import { PrometheusClient } from './prometheus/prometheus-client';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([...SLO_ENTITIES, ServiceEntity]), CatalogModule],
-  providers: [PrometheusClient, SloEvaluationStore, SloEvaluator, SloEvaluationScheduler, SloSelectorCheck, SloService, SloMetrics, SloSpecApplyService, SloSpecExportService, SloSpecParser],
+  providers: [
+    PrometheusClient,
+    SloEvaluationStore,
+    SloEvaluator,
+    SloEvaluationScheduler,
+    SloSelectorCheck,
+    SloService,
+    SloMetrics,
+    SloSpecApplyService,
+    SloSpecExportService,
+    SloSpecParser,
+  ],
   exports: [SloService, SloEvaluator, PrometheusClient, SloSpecApplyService, SloSpecExportService],
 })
 export class SloModule {}

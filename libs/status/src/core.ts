@@ -6,7 +6,14 @@
 export { componentStatusLabel } from './domain/component-status';
 export { isMaintenanceActive, type MaintenanceStatus, maintenanceStatusLabel } from './domain/maintenance-status';
 export { type IncidentImpact, type StatusIndicator } from './domain/overall-status';
-export { buildPublicStatus, type PublicComponent, type PublicGroup, type PublicIncident, type PublicMaintenance, type PublicStatus } from './domain/public-status';
+export {
+  buildPublicStatus,
+  type PublicComponent,
+  type PublicGroup,
+  type PublicIncident,
+  type PublicMaintenance,
+  type PublicStatus,
+} from './domain/public-status';
 export { formatUptimePercent } from './domain/uptime';
 export { type StatusSource } from './domain/status-source';
 export { readStatusSource } from './read-model/status-source.reader';

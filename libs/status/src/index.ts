@@ -75,7 +75,16 @@ export { StatusEvaluator } from './status-evaluator';
 export { StatusModule, type StatusModuleOptions } from './status.module';
 export { CONFIRMATION_MAIL_INTERVAL_MS, CONFIRMATION_TOKEN_TTL_MS, nextAttemptAt, subscriberWantsEvent } from './subscriptions/delivery-policy';
 export { MailTransport, type OutgoingMail } from './subscriptions/mail-transport';
-export { escapeHtml, NOTIFICATION_KINDS, type NotificationEvent, type NotificationKind, type PageIdentity, renderConfirmationEmail, renderNotificationEmail, renderWebhookBody } from './subscriptions/notification-message';
+export {
+  escapeHtml,
+  NOTIFICATION_KINDS,
+  type NotificationEvent,
+  type NotificationKind,
+  type PageIdentity,
+  renderConfirmationEmail,
+  renderNotificationEmail,
+  renderWebhookBody,
+} from './subscriptions/notification-message';
 export { NotificationSender, type SendRoundResult } from './subscriptions/notification-sender';
 export { SubscriberNotFoundError, SubscriptionInputError, SubscriptionsUnavailableError } from './subscriptions/subscription-errors';
 export { hashLinkToken, webhookSignature } from './subscriptions/subscription-tokens';

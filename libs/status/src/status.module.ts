@@ -35,7 +35,15 @@ export class StatusModule {
         MaintenancesService,
         StatusComponentDirectory,
       ],
-      exports: [StatusEvaluator, StatusRecorder, StatusComponentsService, ComponentGroupsService, MaintenancesService, StatusComponentDirectory, SloStateSource],
+      exports: [
+        StatusEvaluator,
+        StatusRecorder,
+        StatusComponentsService,
+        ComponentGroupsService,
+        MaintenancesService,
+        StatusComponentDirectory,
+        SloStateSource,
+      ],
     };
   }
 }

@@ -69,7 +69,10 @@ export class AuditController {
   @Get()
   async listAudit(@CurrentPrincipal() principal: Principal, @Query() query: AuditQueryDto) {
     assertAdmin(principal);
-    const page = await this.audit.list({ from: query.from, to: query.to, actor: query.actor, targetType: query.targetType, targetId: query.targetId }, toPageRequest(query));
+    const page = await this.audit.list(
+      { from: query.from, to: query.to, actor: query.actor, targetType: query.targetType, targetId: query.targetId },
+      toPageRequest(query),
+    );
     return { ...page, items: page.items.map(presentAuditRecord) };
   }
 }

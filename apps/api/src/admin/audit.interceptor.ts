@@ -59,7 +59,9 @@ export class AuditInterceptor implements NestInterceptor {
     return next.handle().pipe(
       mergeMap((answer: unknown) => from(record(response.statusCode, answer).then(() => answer))),
       // With the database unreachable nothing was written and no record could be: answer at once.
-      catchError((error: unknown) => (isDatabaseUnavailable(error) ? throwError(() => error) : from(record(statusOf(error), null).then(() => Promise.reject(error))))),
+      catchError((error: unknown) =>
+        isDatabaseUnavailable(error) ? throwError(() => error) : from(record(statusOf(error), null).then(() => Promise.reject(error))),
+      ),
     );
   }
 }

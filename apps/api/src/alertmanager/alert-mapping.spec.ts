@@ -4,10 +4,20 @@ const group = {
   groupKey: '{}:{alertname="HighErrorRate", team="payments"}',
   groupLabels: { alertname: 'HighErrorRate' },
   commonLabels: { alertname: 'HighErrorRate', team: 'payments', severity: 'critical', service: 'checkout' },
-  commonAnnotations: { summary: '5xx above 5% on checkout', description: 'The error ratio is 7.2% over 5m.', runbook_url: 'https://runbooks.example.com/checkout-5xx' },
+  commonAnnotations: {
+    summary: '5xx above 5% on checkout',
+    description: 'The error ratio is 7.2% over 5m.',
+    runbook_url: 'https://runbooks.example.com/checkout-5xx',
+  },
   externalURL: 'http://alertmanager.example.com:9093/',
   alerts: [
-    { labels: { alertname: 'HighErrorRate', service: 'checkout' }, annotations: {}, startsAt: '2026-11-24T01:00:00Z', status: 'firing', generatorURL: 'http://prometheus:9090/graph?g0.expr=rate' },
+    {
+      labels: { alertname: 'HighErrorRate', service: 'checkout' },
+      annotations: {},
+      startsAt: '2026-11-24T01:00:00Z',
+      status: 'firing',
+      generatorURL: 'http://prometheus:9090/graph?g0.expr=rate',
+    },
   ],
 };
 
@@ -33,7 +43,12 @@ describe('Alertmanager context', () => {
   });
 
   it('leaves out links that are not http(s) and works without annotations', () => {
-    const bare = { ...group, commonAnnotations: { runbook_url: 'javascript:alert(1)' }, externalURL: undefined, alerts: [{ ...group.alerts[0], generatorURL: 'ftp://x' }] };
+    const bare = {
+      ...group,
+      commonAnnotations: { runbook_url: 'javascript:alert(1)' },
+      externalURL: undefined,
+      alerts: [{ ...group.alerts[0], generatorURL: 'ftp://x' }],
+    };
     expect(alertContext(bare)).toBe('Labels: alertname=HighErrorRate · service=checkout · severity=critical · team=payments');
   });
 });

@@ -37,7 +37,10 @@ export class AlertmanagerIntakeService {
     const mapped = mapAlertGroup(payload, { team: this.config.ALERTMANAGER_DEFAULT_TEAM ?? null, severity: defaultSeverity }, now);
     const team = mapped.team ?? (principal.kind === 'team' ? principal.teamSlug : null);
     if (!team) {
-      throw new ValidationFailedError('the alert group has no `team` label and ALERTMANAGER_DEFAULT_TEAM is not set', { field: 'commonLabels.team', code: 'missing_team' });
+      throw new ValidationFailedError('the alert group has no `team` label and ALERTMANAGER_DEFAULT_TEAM is not set', {
+        field: 'commonLabels.team',
+        code: 'missing_team',
+      });
     }
     if (principal.kind === 'team' && principal.teamSlug !== team) {
       throw new ForbiddenError(`this token belongs to team '${principal.teamSlug}' and may not open incidents for team '${team}'`);
@@ -68,7 +71,10 @@ export class AlertmanagerIntakeService {
       );
       for (const alert of firing) eventsRecorded += (await this.record(incident.id, 'alert_fired', alert, payload, alert.startsAt)) ? 1 : 0;
       for (const alert of resolved) eventsRecorded += (await this.record(incident.id, 'alert_resolved', alert, payload, alert.endsAt)) ? 1 : 0;
-      this.logger.log({ incident: incident.id, groupKey: payload.groupKey, created }, created ? 'opened incident from Alertmanager' : 'Alertmanager group updated an open incident');
+      this.logger.log(
+        { incident: incident.id, groupKey: payload.groupKey, created },
+        created ? 'opened incident from Alertmanager' : 'Alertmanager group updated an open incident',
+      );
       return { action: created ? 'opened' : 'updated', incident: incident.id, reference: formatIncidentReference(incident.number), eventsRecorded };
     }
 
@@ -78,7 +84,13 @@ export class AlertmanagerIntakeService {
     return { action: 'resolved_alerts', incident: open.id, reference: formatIncidentReference(open.number), eventsRecorded };
   }
 
-  private record(incidentId: string, kind: 'alert_fired' | 'alert_resolved', alert: AlertmanagerAlertDto, payload: AlertmanagerWebhookDto, at: string): Promise<boolean> {
+  private record(
+    incidentId: string,
+    kind: 'alert_fired' | 'alert_resolved',
+    alert: AlertmanagerAlertDto,
+    payload: AlertmanagerWebhookDto,
+    at: string,
+  ): Promise<boolean> {
     const occurredAt = new Date(Math.min(Date.parse(at) || this.clock.now().getTime(), this.clock.now().getTime()));
     return this.incidents.recordEvent(
       incidentId,

@@ -60,7 +60,12 @@ describe('BreachIncidentListener', () => {
 
   it.each([
     ['a breach shorter than afterHours', stretches(72, (hoursAgo) => hoursAgo <= 47), { breachIncident: { window: '1h', afterHours: 48 } }, 'critical'],
-    ['an hour that met the objective in the middle', stretches(72, (hoursAgo) => hoursAgo !== 20), { breachIncident: { window: '1h', afterHours: 48 } }, 'critical'],
+    [
+      'an hour that met the objective in the middle',
+      stretches(72, (hoursAgo) => hoursAgo !== 20),
+      { breachIncident: { window: '1h', afterHours: 48 } },
+      'critical',
+    ],
     ['no breachIncident policy', stretches(72, () => true), {}, 'critical'],
     ['a failed evaluation (Prometheus down)', stretches(72, () => true), { breachIncident: { window: '1h', afterHours: 48 } }, 'error'],
   ] as const)('opens nothing for %s', async (_label, rows, policy, state) => {

@@ -42,7 +42,12 @@ export class BreachIncidentListener {
     if (!policy) return null;
     if (event.status.state === 'error' || event.status.state === 'stale') return null;
     const now = new Date(event.status.evaluatedAt);
-    const breach = findSustainedBreach(await this.stretches(event.slo.id, BREACH_WINDOWS[policy.window], now), { objective: event.slo.objective, window: policy.window, afterHours: policy.afterHours, now });
+    const breach = findSustainedBreach(await this.stretches(event.slo.id, BREACH_WINDOWS[policy.window], now), {
+      objective: event.slo.objective,
+      window: policy.window,
+      afterHours: policy.afterHours,
+      now,
+    });
     if (!breach) return null;
     return this.openIncident(event, breach);
   }

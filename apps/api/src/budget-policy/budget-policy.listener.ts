@@ -54,8 +54,14 @@ export class BudgetPolicyListener {
             // A public incident speaks to customers: a title and first update from the policy's templates, never the SLO's name or figures
             // (those go to the internal timeline with the burn event below).
             const wording = slo.policy.publicIncident
-              ? publicIncidentText(slo.policy, { component: await this.componentName(slo.policy.statusComponentId, slo.service.name), service: slo.service.name })
-              : { title: `SLO ${slo.name} is burning its error budget`.slice(0, 120), message: `${figures}\nPage tier ${action.longWindow}/${action.shortWindow} fired at ${formatBurnRate(action.burnRate)}.` };
+              ? publicIncidentText(slo.policy, {
+                  component: await this.componentName(slo.policy.statusComponentId, slo.service.name),
+                  service: slo.service.name,
+                })
+              : {
+                  title: `SLO ${slo.name} is burning its error budget`.slice(0, 120),
+                  message: `${figures}\nPage tier ${action.longWindow}/${action.shortWindow} fired at ${formatBurnRate(action.burnRate)}.`,
+                };
             const { incident, created } = await this.incidents.declareIncident(
               {
                 title: wording.title,
@@ -65,7 +71,8 @@ export class BudgetPolicyListener {
                 type: 'other',
                 services: [slo.service.slug],
                 visibility: slo.policy.publicIncident ? 'public' : 'internal',
-                affectedComponents: slo.policy.publicIncident && slo.policy.statusComponentId ? [{ componentId: slo.policy.statusComponentId, status: componentStatus }] : [],
+                affectedComponents:
+                  slo.policy.publicIncident && slo.policy.statusComponentId ? [{ componentId: slo.policy.statusComponentId, status: componentStatus }] : [],
                 source: 'slo',
                 dedupKey: sloDedupKey(slo.id),
               },
@@ -74,32 +81,56 @@ export class BudgetPolicyListener {
             await this.incidents.recordEvent(incident.id, 'slo_burn_started', burn, AUTHOR, { body: figures, sourceRef: `slo-burn:${status.evaluatedAt}` });
             reference = ` ${created ? 'Opened' : 'Updated'} INC-${incident.number}.`;
           }
-          await this.notifier.notifyTeam(slo.team, `:rotating_light: ${slo.name} (${slo.service.name}) is burning its error budget at ${formatBurnRate(action.burnRate)} (page tier ${action.longWindow}/${action.shortWindow}).${reference} ${figures}`);
+          await this.notifier.notifyTeam(
+            slo.team,
+            `:rotating_light: ${slo.name} (${slo.service.name}) is burning its error budget at ${formatBurnRate(action.burnRate)} (page tier ${action.longWindow}/${action.shortWindow}).${reference} ${figures}`,
+          );
           break;
         }
         case 'page_burn_stopped': {
           await this.followComponent(event);
           const open = await this.incidents.findOpenByDedupKey(sloDedupKey(slo.id));
           if (open) {
-            await this.incidents.recordEvent(open.id, 'slo_burn_stopped', { sloId: slo.id, sloName: slo.name, tier: 'page', burnRate: action.burnRate }, AUTHOR, { body: figures, sourceRef: `slo-burn-stopped:${status.evaluatedAt}` });
+            await this.incidents.recordEvent(
+              open.id,
+              'slo_burn_stopped',
+              { sloId: slo.id, sloName: slo.name, tier: 'page', burnRate: action.burnRate },
+              AUTHOR,
+              { body: figures, sourceRef: `slo-burn-stopped:${status.evaluatedAt}` },
+            );
           }
-          await this.notifier.notifyTeam(slo.team, `${slo.name} stopped burning its error budget (1h burn rate ${formatBurnRate(action.burnRate)}).${open ? ` INC-${open.number} stays open until someone resolves it.` : ''}`);
+          await this.notifier.notifyTeam(
+            slo.team,
+            `${slo.name} stopped burning its error budget (1h burn rate ${formatBurnRate(action.burnRate)}).${open ? ` INC-${open.number} stays open until someone resolves it.` : ''}`,
+          );
           break;
         }
         case 'ticket_burn_started':
           if (slo.policy.componentStatusOn === 'ticket') await this.followComponent(event);
-          await this.notifier.notifyTeam(slo.team, `:warning: ${slo.name} (${slo.service.name}) is slowly burning its error budget: ${formatBurnRate(action.burnRate)} over ${action.longWindow}. No incident opened (ticket tier). ${figures}`);
+          await this.notifier.notifyTeam(
+            slo.team,
+            `:warning: ${slo.name} (${slo.service.name}) is slowly burning its error budget: ${formatBurnRate(action.burnRate)} over ${action.longWindow}. No incident opened (ticket tier). ${figures}`,
+          );
           break;
         case 'budget_exhausted': {
           const open = await this.incidents.findOpenByDedupKey(sloDedupKey(slo.id));
           if (open) {
-            await this.incidents.recordEvent(open.id, 'budget_exhausted', { sloId: slo.id, sloName: slo.name, errorBudgetRemaining: action.errorBudgetRemaining }, AUTHOR, { body: figures, sourceRef: `budget-exhausted:${status.evaluatedAt}` });
+            await this.incidents.recordEvent(
+              open.id,
+              'budget_exhausted',
+              { sloId: slo.id, sloName: slo.name, errorBudgetRemaining: action.errorBudgetRemaining },
+              AUTHOR,
+              { body: figures, sourceRef: `budget-exhausted:${status.evaluatedAt}` },
+            );
           }
           this.logger.warn({ slo: slo.id, team: slo.team.slug, errorBudgetRemaining: action.errorBudgetRemaining }, 'error budget exhausted');
           const freeze = slo.policy.freezeDeploys
             ? ` Deploys of ${slo.service.slug} are frozen: its deploy gate (GET /api/v1/services/${slo.service.slug}/deploy-gate) says no until the budget recovers, except security and P0 fixes (override with a reason).`
             : ' Per the error budget policy: freeze risky changes until it recovers.';
-          await this.notifier.notifyTeam(slo.team, `:octagonal_sign: ${slo.name} has exhausted its error budget (${formatPercent(action.errorBudgetRemaining)} remaining over ${slo.window}).${freeze}`);
+          await this.notifier.notifyTeam(
+            slo.team,
+            `:octagonal_sign: ${slo.name} has exhausted its error budget (${formatPercent(action.errorBudgetRemaining)} remaining over ${slo.window}).${freeze}`,
+          );
           break;
         }
         case 'quiet':
@@ -118,7 +149,15 @@ export class BudgetPolicyListener {
     const componentId = event.slo.policy.statusComponentId;
     if (!componentId) return;
     try {
-      if (!(await this.statusComponents.followSloState(componentId, event.slo.id, event.status.state, this.clock.now(), event.slo.policy.componentStatusOn ?? 'page'))) {
+      if (
+        !(await this.statusComponents.followSloState(
+          componentId,
+          event.slo.id,
+          event.status.state,
+          this.clock.now(),
+          event.slo.policy.componentStatusOn ?? 'page',
+        ))
+      ) {
         this.logger.warn({ slo: event.slo.id, componentId }, 'the status component named by the SLO policy does not exist; no component moves');
       }
     } catch (error) {
@@ -149,6 +188,14 @@ export class BudgetPolicyListener {
     const started = timeline.filter((entry) => entry.kind === 'slo_burn_started').at(-1);
     if (!stopped || (started && started.occurredAt > stopped.occurredAt)) return;
     if (this.clock.now().getTime() - stopped.occurredAt.getTime() < minutes * 60_000) return;
-    await this.incidents.postUpdate(open.id, { body: `Resolved automatically: ${event.slo.name} has not burned its budget for ${minutes} minutes.`, public: open.visibility === 'public', status: 'resolved' }, AUTHOR);
+    await this.incidents.postUpdate(
+      open.id,
+      {
+        body: `Resolved automatically: ${event.slo.name} has not burned its budget for ${minutes} minutes.`,
+        public: open.visibility === 'public',
+        status: 'resolved',
+      },
+      AUTHOR,
+    );
   }
 }

@@ -9,5 +9,12 @@ export function presentService(service: ServiceEntity) {
 }
 
 export function presentToken(token: ApiTokenEntity) {
-  return { id: token.id, name: token.name, tokenPrefix: token.tokenPrefix, createdAt: token.createdAt, revokedAt: token.revokedAt, lastUsedAt: token.lastUsedAt };
+  return {
+    id: token.id,
+    name: token.name,
+    tokenPrefix: token.tokenPrefix,
+    createdAt: token.createdAt,
+    revokedAt: token.revokedAt,
+    lastUsedAt: token.lastUsedAt,
+  };
 }

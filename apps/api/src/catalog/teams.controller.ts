@@ -65,11 +65,7 @@ export class TeamsController {
   @ApiOperation({ summary: "Revoke a team's API token" })
   @Delete(':slug/tokens/:tokenId')
   @HttpCode(200)
-  async revokeToken(
-    @CurrentPrincipal() principal: Principal,
-    @Param('slug') slug: string,
-    @Param('tokenId', uuidParam('tokenId')) tokenId: string,
-  ) {
+  async revokeToken(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Param('tokenId', uuidParam('tokenId')) tokenId: string) {
     const team = await this.teams.getTeam(slug);
     assertAdmin(principal);
     return presentToken(await this.tokens.revokeTeamToken(team, tokenId, principal));

@@ -53,12 +53,18 @@ export class DashboardController {
     const csrf = csrfTokenFor(request, response);
     response.setHeader('Cache-Control', 'no-store');
     if (!csrfMatches(request, body.csrf)) {
-      response.status(403).type('text/html; charset=utf-8').send(this.views.render('login', 'Sign in', { csrf, error: 'The sign-in form expired; please try again.' }));
+      response
+        .status(403)
+        .type('text/html; charset=utf-8')
+        .send(this.views.render('login', 'Sign in', { csrf, error: 'The sign-in form expired; please try again.' }));
       return;
     }
     const token = typeof body.token === 'string' ? body.token.trim() : '';
     if (!token || token.length > 512 || !(await this.tokens.authenticate(token))) {
-      response.status(401).type('text/html; charset=utf-8').send(this.views.render('login', 'Sign in', { csrf, error: 'That token is not valid.' }));
+      response
+        .status(401)
+        .type('text/html; charset=utf-8')
+        .send(this.views.render('login', 'Sign in', { csrf, error: 'That token is not valid.' }));
       return;
     }
     response.cookie(DASHBOARD_COOKIE, token, dashboardCookieOptions(request, 12 * 3600 * 1000));
@@ -88,7 +94,12 @@ export class DashboardController {
   @Get('teams/:slug')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  async team(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<string> {
+  async team(
+    @CurrentPrincipal() principal: Principal,
+    @Param('slug') slug: string,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<string> {
     const data = await this.dashboards.team(principal, slug);
     // Postmortems and follow-ups are the team's own business: shown to its tokens and the admin only.
     const afterIncident = await this.incidentPages.teamSection(slug, principal);

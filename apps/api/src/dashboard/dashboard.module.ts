@@ -8,7 +8,11 @@ import { DashboardService } from './dashboard.service';
 import { dashboardSecurityHeaders } from './dashboard-security';
 import { PostmortemsModule } from '../postmortems/postmortems.module';
 
-@Module({ imports: [CatalogModule, IncidentsModule, SloModule, PostmortemsModule], providers: [DashboardService, DashboardViews], controllers: [DashboardController] })
+@Module({
+  imports: [CatalogModule, IncidentsModule, SloModule, PostmortemsModule],
+  providers: [DashboardService, DashboardViews],
+  controllers: [DashboardController],
+})
 export class DashboardModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(dashboardSecurityHeaders).forRoutes(DashboardController);

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { canActOnTeam, Principal, TeamsService } from '@app/catalog';
-import { DeliveryInsightsService, DeploymentsService, formatIncidentReference, IncidentsService, InsightsService, PRODUCTION_ENVIRONMENT } from '@app/incidents';
+import {
+  DeliveryInsightsService,
+  DeploymentsService,
+  formatIncidentReference,
+  IncidentsService,
+  InsightsService,
+  PRODUCTION_ENVIRONMENT,
+} from '@app/incidents';
 import { Clock } from '@app/platform';
 import { SloService, SloState } from '@app/slo';
 import { formatDuration } from '../common/format-duration';
@@ -12,7 +19,15 @@ import { DASHBOARD_PERIODS, DashboardPeriod, indicatorRows, sliAxis, sloVerdicts
 
 const DAY_MS = 86_400_000;
 const STATE_ICON: Record<string, string> = { ok: '✓', warning: '▲', critical: '✖', no_data: '○', stale: '◌', error: '!', none: '–' };
-const STATE_LABEL: Record<string, string> = { ok: 'OK', warning: 'Warning (ticket tier)', critical: 'Critical (page tier)', no_data: 'No data', stale: 'Stale', error: 'Prometheus error', none: 'Not evaluated' };
+const STATE_LABEL: Record<string, string> = {
+  ok: 'OK',
+  warning: 'Warning (ticket tier)',
+  critical: 'Critical (page tier)',
+  no_data: 'No data',
+  stale: 'Stale',
+  error: 'Prometheus error',
+  none: 'Not evaluated',
+};
 
 /** State shown with an icon and words, never colour alone. */
 export function stateView(state: SloState | null | undefined) {
@@ -67,25 +82,38 @@ export class DashboardService {
     const rollup = await this.slos.teamRollup(team.slug);
     const to = this.clock.now();
     const from = new Date(to.getTime() - 90 * DAY_MS);
-    const insights = await this.insights.incidentInsights({ from, to }, { team: team.slug, viewerTeamId: principal.kind === 'team' ? principal.teamId : undefined });
+    const insights = await this.insights.incidentInsights(
+      { from, to },
+      { team: team.slug, viewerTeamId: principal.kind === 'team' ? principal.teamId : undefined },
+    );
     const teamRow = insights.byTeam.find((row) => row.team === team.slug);
-    const delivery = await this.delivery.deliveryInsights({ from, to }, { team: team.slug, viewerTeamId: principal.kind === 'team' ? principal.teamId : undefined });
+    const delivery = await this.delivery.deliveryInsights(
+      { from, to },
+      { team: team.slug, viewerTeamId: principal.kind === 'team' ? principal.teamId : undefined },
+    );
     // Another team's deployments do not exist for a team token (as in GET /api/v1/deployments), nor do
     // the incidents they caused (which may be private): no markers, no list.
     const ownTeam = canActOnTeam(principal, team.id);
     // Production deployments as markers on the SLO charts (the charts cover up to 90 days).
-    const deployed = !ownTeam ? [] : (await this.deployments.deploymentsOfTeam(team.id, new Date(to.getTime() - 91 * DAY_MS), to, { environment: PRODUCTION_ENVIRONMENT, limit: 500 })).map((deployment) => ({
-      finishedAt: deployment.finishedAt,
-      version: deployment.version,
-      status: deployment.status,
-      service: deployment.service.slug,
-      url: deployment.url,
-    }));
+    const deployed = !ownTeam
+      ? []
+      : (await this.deployments.deploymentsOfTeam(team.id, new Date(to.getTime() - 91 * DAY_MS), to, { environment: PRODUCTION_ENVIRONMENT, limit: 500 })).map(
+          (deployment) => ({
+            finishedAt: deployment.finishedAt,
+            version: deployment.version,
+            status: deployment.status,
+            service: deployment.service.slug,
+            url: deployment.url,
+          }),
+        );
     const linked = ownTeam ? await this.deployments.incidentsLinkedToDeployments(team.id, from, to) : [];
     const charts = [];
     for (const slo of rollup.slos.slice(0, 8)) {
       const history = await this.slos.getHistory(slo.sloId, {});
-      const points = thinSeries(history.points.map((point) => ({ at: new Date(point.time), value: point.errorBudgetRemaining })), 400);
+      const points = thinSeries(
+        history.points.map((point) => ({ at: new Date(point.time), value: point.errorBudgetRemaining })),
+        400,
+      );
       const last = points.at(-1)?.value ?? null;
       charts.push({
         caption: `Error budget burn-down of ${slo.name}`,
@@ -108,9 +136,21 @@ export class DashboardService {
       team: { slug: team.slug, name: team.name },
       rollup: stateView(rollup.state),
       period: { from: when(from), to: when(to) },
-      slos: rollup.slos.map((slo) => ({ id: slo.sloId, name: slo.name, service: slo.service, ...stateView(slo.state), verdicts: sloVerdicts(slo), objective: percent(slo.objective, 3), sli: percent(slo.sli, 3), budget: percent(slo.errorBudgetRemaining, 1) })),
+      slos: rollup.slos.map((slo) => ({
+        id: slo.sloId,
+        name: slo.name,
+        service: slo.service,
+        ...stateView(slo.state),
+        verdicts: sloVerdicts(slo),
+        objective: percent(slo.objective, 3),
+        sli: percent(slo.sli, 3),
+        budget: percent(slo.errorBudgetRemaining, 1),
+      })),
       charts,
-      types: insights.byTeamAndType.map((row) => ({ ...row, trend: row.count > row.previousCount ? '↑ more' : row.count < row.previousCount ? '↓ fewer' : '→ same' })),
+      types: insights.byTeamAndType.map((row) => ({
+        ...row,
+        trend: row.count > row.previousCount ? '↑ more' : row.count < row.previousCount ? '↓ fewer' : '→ same',
+      })),
       mtta: { median: formatDuration(teamRow?.mttaSeconds.median ?? null), p90: formatDuration(teamRow?.mttaSeconds.p90 ?? null) },
       mttr: { median: formatDuration(teamRow?.mttrSeconds.median ?? null), p90: formatDuration(teamRow?.mttrSeconds.p90 ?? null) },
       delivery: deliveryPanelRows(delivery.byTeam.find((row) => row.team === team.slug) ?? null),
@@ -129,11 +169,20 @@ export class DashboardService {
     const slo = await this.slos.getSlo(id);
     const status = slo.status;
     const now = this.clock.now();
-    const history = await this.slos.getHistory(id, period === undefined ? {} : { from: new Date(now.getTime() - Number(period.slice(0, -1)) * DAY_MS), to: now });
+    const history = await this.slos.getHistory(
+      id,
+      period === undefined ? {} : { from: new Date(now.getTime() - Number(period.slice(0, -1)) * DAY_MS), to: now },
+    );
     const linked = (await this.incidents.listIncidents(principal, { dedupKey: `slo:${id}` }, { limit: 50, offset: 0 })).items;
     const markers = linked.map((incident) => ({ at: incident.startedAt, label: `${formatIncidentReference(incident.number)}: ${incident.title}` }));
-    const budgetPoints = thinSeries(history.points.map((point) => ({ at: new Date(point.time), value: point.errorBudgetRemaining })), 400);
-    const sliPoints = thinSeries(history.points.map((point) => ({ at: new Date(point.time), value: point.sli })), 400);
+    const budgetPoints = thinSeries(
+      history.points.map((point) => ({ at: new Date(point.time), value: point.errorBudgetRemaining })),
+      400,
+    );
+    const sliPoints = thinSeries(
+      history.points.map((point) => ({ at: new Date(point.time), value: point.sli })),
+      400,
+    );
     const window = `${slo.windowDays}d`;
     return {
       slo: {
@@ -173,18 +222,32 @@ export class DashboardService {
         from: history.from,
         to: history.to,
         formatValue: (value) => `${(value * 100).toFixed(2)}%`,
-        ...sliAxis(slo.objective, sliPoints.map((point) => point.value)),
+        ...sliAxis(
+          slo.objective,
+          sliPoints.map((point) => point.value),
+        ),
         thresholds: [{ value: slo.objective, label: `objective ${percent(slo.objective, 3)}` }],
         series: [{ name: 'SLI', className: 'series-sli', points: sliPoints }],
         markers,
       }),
-      history: budgetPoints.map((point, index) => ({ time: when(point.at), budget: percent(point.value, 1), sli: percent(sliPoints[index]?.value, 3), state: history.points.find((candidate) => new Date(candidate.time).getTime() === point.at.getTime())?.state ?? '' })),
+      history: budgetPoints.map((point, index) => ({
+        time: when(point.at),
+        budget: percent(point.value, 1),
+        sli: percent(sliPoints[index]?.value, 3),
+        state: history.points.find((candidate) => new Date(candidate.time).getTime() === point.at.getTime())?.state ?? '',
+      })),
       // jsonb does not keep key order: list the windows shortest first.
       windows: ['5m', '30m', '1h', '2h', '6h', '1d', '3d', window]
         .filter((key, index, all) => all.indexOf(key) === index && status?.windows[key])
         .map((key) => ({ window: key, errorRatio: ratio(status?.windows[key].errorRatio), burnRate: rate(status?.windows[key].burnRate) })),
       alerts: (status?.alerts ?? []).map((alert) => ({ ...alert, factor: alert.factor.toFixed(2), firing: alert.firing ? '✖ firing' : '✓ not firing' })),
-      incidents: linked.map((incident) => ({ id: incident.id, reference: formatIncidentReference(incident.number), title: incident.title, status: incident.status, startedAt: when(incident.startedAt) })),
+      incidents: linked.map((incident) => ({
+        id: incident.id,
+        reference: formatIncidentReference(incident.number),
+        title: incident.title,
+        status: incident.status,
+        startedAt: when(incident.startedAt),
+      })),
     };
   }
 }

@@ -1,10 +1,27 @@
 import { deliveryPanelRows, deploymentMarkers } from './delivery-panel';
 
-const figures = { deployments: 14, deploymentsPerDay: 2, changeFailureRate: 0.25, failedDeploymentRecoveryTimeSeconds: { median: 1800, p90: 7200 }, leadTimeForChangesSeconds: { median: 7200, p90: 86_400 }, deploymentReworkRate: 0.1 };
+const figures = {
+  deployments: 14,
+  deploymentsPerDay: 2,
+  changeFailureRate: 0.25,
+  failedDeploymentRecoveryTimeSeconds: { median: 1800, p90: 7200 },
+  leadTimeForChangesSeconds: { median: 7200, p90: 86_400 },
+  deploymentReworkRate: 0.1,
+};
 
 describe('deliveryPanelRows', () => {
   it('shows the five figures with the previous period and whether the trend is better or worse', () => {
-    const rows = deliveryPanelRows({ ...figures, previous: { ...figures, deployments: 7, deploymentsPerDay: 1, changeFailureRate: 0.5, deploymentReworkRate: 0.05, leadTimeForChangesSeconds: { median: 7200, p90: 7200 } } });
+    const rows = deliveryPanelRows({
+      ...figures,
+      previous: {
+        ...figures,
+        deployments: 7,
+        deploymentsPerDay: 1,
+        changeFailureRate: 0.5,
+        deploymentReworkRate: 0.05,
+        leadTimeForChangesSeconds: { median: 7200, p90: 7200 },
+      },
+    });
     expect(rows.map((row) => [row.measure, row.trend])).toEqual([
       ['Deployments per day', '↑ better'],
       ['Change failure rate', '↓ better'],
@@ -18,7 +35,14 @@ describe('deliveryPanelRows', () => {
 
   it('is empty without deployments, and a figure with no data has no trend', () => {
     expect(deliveryPanelRows(null)).toEqual([]);
-    const none = { deployments: 0, deploymentsPerDay: 0, changeFailureRate: null, failedDeploymentRecoveryTimeSeconds: { median: null, p90: null }, leadTimeForChangesSeconds: { median: null, p90: null }, deploymentReworkRate: null };
+    const none = {
+      deployments: 0,
+      deploymentsPerDay: 0,
+      changeFailureRate: null,
+      failedDeploymentRecoveryTimeSeconds: { median: null, p90: null },
+      leadTimeForChangesSeconds: { median: null, p90: null },
+      deploymentReworkRate: null,
+    };
     expect(deliveryPanelRows({ ...figures, previous: none })[1]).toMatchObject({ previous: '–', trend: '–' });
   });
 });

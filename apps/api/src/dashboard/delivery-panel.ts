@@ -27,8 +27,18 @@ export function deliveryPanelRows(figures: (DeliveryFigures & { previous: Delive
   if (figures === null) return [];
   const p = figures.previous;
   return [
-    { measure: 'Deployments per day', value: `${perDay(figures.deploymentsPerDay)} (${figures.deployments})`, previous: `${perDay(p.deploymentsPerDay)} (${p.deployments})`, trend: trend(figures.deploymentsPerDay, p.deploymentsPerDay, true) },
-    { measure: 'Change failure rate', value: percent(figures.changeFailureRate), previous: percent(p.changeFailureRate), trend: trend(figures.changeFailureRate, p.changeFailureRate, false) },
+    {
+      measure: 'Deployments per day',
+      value: `${perDay(figures.deploymentsPerDay)} (${figures.deployments})`,
+      previous: `${perDay(p.deploymentsPerDay)} (${p.deployments})`,
+      trend: trend(figures.deploymentsPerDay, p.deploymentsPerDay, true),
+    },
+    {
+      measure: 'Change failure rate',
+      value: percent(figures.changeFailureRate),
+      previous: percent(p.changeFailureRate),
+      trend: trend(figures.changeFailureRate, p.changeFailureRate, false),
+    },
     {
       measure: 'Failed deployment recovery time (median)',
       value: durations(figures.failedDeploymentRecoveryTimeSeconds),
@@ -41,12 +51,20 @@ export function deliveryPanelRows(figures: (DeliveryFigures & { previous: Delive
       previous: durations(p.leadTimeForChangesSeconds),
       trend: trend(figures.leadTimeForChangesSeconds.median, p.leadTimeForChangesSeconds.median, false),
     },
-    { measure: 'Deployment rework rate', value: percent(figures.deploymentReworkRate), previous: percent(p.deploymentReworkRate), trend: trend(figures.deploymentReworkRate, p.deploymentReworkRate, false) },
+    {
+      measure: 'Deployment rework rate',
+      value: percent(figures.deploymentReworkRate),
+      previous: percent(p.deploymentReworkRate),
+      trend: trend(figures.deploymentReworkRate, p.deploymentReworkRate, false),
+    },
   ];
 }
 
 /** Deployments of one service as chart markers ("deploy v1.2 (failed)"). */
-export function deploymentMarkers(deployments: ReadonlyArray<{ finishedAt: Date; version: string; status: string; service: string; url: string | null }>, service: string): ChartMarker[] {
+export function deploymentMarkers(
+  deployments: ReadonlyArray<{ finishedAt: Date; version: string; status: string; service: string; url: string | null }>,
+  service: string,
+): ChartMarker[] {
   return deployments
     .filter((deployment) => deployment.service === service)
     .map((deployment) => ({

@@ -5,9 +5,14 @@ import { isTemplateIndicator, type SloIndicator } from '@app/slo';
  * budget is spent has missed its objective over the window even when no tier
  * burns right now (the state reads `ok` then).
  */
-export function sloVerdicts(figures: { readonly errorBudgetRemaining: number | null | undefined; readonly sli: number | null | undefined; readonly objective: number }): string[] {
+export function sloVerdicts(figures: {
+  readonly errorBudgetRemaining: number | null | undefined;
+  readonly sli: number | null | undefined;
+  readonly objective: number;
+}): string[] {
   const verdicts: string[] = [];
-  if (figures.errorBudgetRemaining !== null && figures.errorBudgetRemaining !== undefined && figures.errorBudgetRemaining <= 0) verdicts.push('budget exhausted');
+  if (figures.errorBudgetRemaining !== null && figures.errorBudgetRemaining !== undefined && figures.errorBudgetRemaining <= 0)
+    verdicts.push('budget exhausted');
   if (figures.sli !== null && figures.sli !== undefined && figures.sli < figures.objective) verdicts.push('objective missed');
   return verdicts;
 }

@@ -27,7 +27,11 @@ export class DeploymentsController {
   @ApiCreatedResponse({ description: 'The deployment was recorded' })
   @ApiOkResponse({ description: 'A retry with the same Idempotency-Key: the deployment recorded the first time' })
   @Post('deployments')
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the same deployment (200) instead of recording another' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'a retry with the same key returns the same deployment (200) instead of recording another',
+  })
   async recordDeployment(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateDeploymentDto,
@@ -59,7 +63,13 @@ export class DeploymentsController {
   async listDeployments(@CurrentPrincipal() principal: Principal, @Query() query: ListDeploymentsQueryDto) {
     const page = toPageRequest(query);
     if (query.from && query.to && query.to.getTime() <= query.from.getTime()) throw new ValidationFailedError('to must be after from', { field: 'to' });
-    const result = await this.deployments.listDeployments(principal, { service: query.service, environment: query.environment, from: query.from, to: query.to, ...page });
+    const result = await this.deployments.listDeployments(principal, {
+      service: query.service,
+      environment: query.environment,
+      from: query.from,
+      to: query.to,
+      ...page,
+    });
     return { items: result.items.map(presentDeployment), total: result.total, limit: page.limit, offset: page.offset };
   }
 

@@ -42,7 +42,12 @@ export class IncidentImportController {
     if (raw.length > IMPORT_MAX_LINES) throw new ValidationFailedError(`at most ${IMPORT_MAX_LINES} incidents per request`, { field: 'body' });
     const lines: ImportedIncident[] = [];
     for (const { line, value } of raw) lines.push(await this.validateLine(value, line));
-    return this.imports.importIncidents(principal, lines, authorOf(principal), raw.map((entry) => entry.line));
+    return this.imports.importIncidents(
+      principal,
+      lines,
+      authorOf(principal),
+      raw.map((entry) => entry.line),
+    );
   }
 
   private async validateLine(value: unknown, line: number): Promise<ImportedIncident> {
@@ -54,7 +59,10 @@ export class IncidentImportController {
     } catch (error) {
       if (error instanceof BadRequestException) {
         const response = error.getResponse() as { message?: string; field?: string; details?: unknown };
-        throw new ValidationFailedError(`line ${line}: ${response.message ?? 'invalid incident'}`, { field: response.field, details: { line, problems: response.details } });
+        throw new ValidationFailedError(`line ${line}: ${response.message ?? 'invalid incident'}`, {
+          field: response.field,
+          details: { line, problems: response.details },
+        });
       }
       throw error;
     }

@@ -28,7 +28,15 @@ describe('deploy-gate override audit record', () => {
       targetId: 'checkout',
       changedFields: [],
       outcome: null,
-      details: { overrideId: 'override-1', kind: 'security', reason: 'CVE patch', actor: 'token:tok-1', team: 'payments', blockedBy: 'slo-1,slo-2', at: '2026-12-06T10:00:00.000Z' },
+      details: {
+        overrideId: 'override-1',
+        kind: 'security',
+        reason: 'CVE patch',
+        actor: 'token:tok-1',
+        team: 'payments',
+        blockedBy: 'slo-1,slo-2',
+        at: '2026-12-06T10:00:00.000Z',
+      },
     });
   });
 

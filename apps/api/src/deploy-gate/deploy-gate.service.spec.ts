@@ -33,7 +33,11 @@ describe('DeployGateService', () => {
 
   it('a service whose freezing SLO is exhausted may not deploy, and nothing is recorded', async () => {
     const { gate, saved, emitted } = serviceWith([exhausted, { id: 's2', name: 'latency', policy: { openIncident: false }, errorBudgetRemaining: -2 }]);
-    expect(await gate.check(ADMIN, 'checkout', {}, 'admin')).toEqual({ service: 'checkout', allowed: false, reasons: [{ sloId: 's1', name: 'availability', errorBudgetRemaining: -0.1 }] });
+    expect(await gate.check(ADMIN, 'checkout', {}, 'admin')).toEqual({
+      service: 'checkout',
+      allowed: false,
+      reasons: [{ sloId: 's1', name: 'availability', errorBudgetRemaining: -0.1 }],
+    });
     expect(saved).toEqual([]);
     expect(emitted).toEqual([]);
   });

@@ -5,7 +5,14 @@ import { DataSource, Repository } from 'typeorm';
 import { assertCanActOnTeam, Principal, ServicesService } from '@app/catalog';
 import { Clock, ValidationFailedError } from '@app/platform';
 import type { SloPolicy } from '@app/slo';
-import { DEPLOY_GATE_OVERRIDDEN, DEPLOY_GATE_OVERRIDES, DeployGateOverride, DeployGateOverriddenEvent, DeployGateReason, deployGateReasons } from './deploy-gate';
+import {
+  DEPLOY_GATE_OVERRIDDEN,
+  DEPLOY_GATE_OVERRIDES,
+  DeployGateOverride,
+  DeployGateOverriddenEvent,
+  DeployGateReason,
+  deployGateReasons,
+} from './deploy-gate';
 import { DeployGateOverrideEntity } from './deploy-gate-override.entity';
 
 export interface DeployGateAnswer {
@@ -36,15 +43,21 @@ export class DeployGateService {
     const override = this.validOverride(request);
     const service = await this.services.getService(slug);
     assertCanActOnTeam(principal, service.teamId);
-    const slos = (await this.dataSource.query(`SELECT id, name, policy, error_budget_remaining AS "errorBudgetRemaining" FROM slos WHERE service_id = $1`, [service.id])) as Array<{
+    const slos = (await this.dataSource.query(`SELECT id, name, policy, error_budget_remaining AS "errorBudgetRemaining" FROM slos WHERE service_id = $1`, [
+      service.id,
+    ])) as Array<{
       id: string;
       name: string;
       policy: SloPolicy;
       errorBudgetRemaining: number | null;
     }>;
-    const reasons = deployGateReasons(slos.map((slo) => ({ id: slo.id, name: slo.name, freezeDeploys: slo.policy?.freezeDeploys === true, errorBudgetRemaining: slo.errorBudgetRemaining })));
+    const reasons = deployGateReasons(
+      slos.map((slo) => ({ id: slo.id, name: slo.name, freezeDeploys: slo.policy?.freezeDeploys === true, errorBudgetRemaining: slo.errorBudgetRemaining })),
+    );
     if (!override) return { service: service.slug, allowed: reasons.length === 0, reasons };
-    const saved = await this.overrides.save(this.overrides.create({ serviceId: service.id, kind: override.kind, reason: override.reason, actor: actor.slice(0, 100), blockedBy: reasons }));
+    const saved = await this.overrides.save(
+      this.overrides.create({ serviceId: service.id, kind: override.kind, reason: override.reason, actor: actor.slice(0, 100), blockedBy: reasons }),
+    );
     const event: DeployGateOverriddenEvent = {
       overrideId: saved.id,
       actor,

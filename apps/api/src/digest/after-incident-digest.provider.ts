@@ -26,7 +26,8 @@ export class AfterIncidentDigestProvider extends DigestFollowUpsProvider {
     const references = new Map<string, string>();
     const items: DigestFollowUp[] = [];
     for (const item of overdue) {
-      if (!references.has(item.incidentId)) references.set(item.incidentId, formatIncidentReference((await this.incidents.getIncidentById(item.incidentId)).number));
+      if (!references.has(item.incidentId))
+        references.set(item.incidentId, formatIncidentReference((await this.incidents.getIncidentById(item.incidentId)).number));
       items.push({ title: item.title, owner: item.owner, dueDate: item.dueDate ?? '', incidentReference: references.get(item.incidentId) ?? null });
     }
     return items;

@@ -8,12 +8,21 @@ const insights: IncidentInsights = {
     { team: 'payments', type: 'deploy', count: 3, previousCount: 1 },
     { team: 'search', type: 'deploy', count: 9, previousCount: 9 },
   ],
-  byTeam: [{ team: 'payments', count: 3, previousCount: 1, mttaSeconds: { median: 120, p90: 600 }, mttrSeconds: { median: 5400, p90: 90_000 }, selfDeclared: 2 }],
+  byTeam: [
+    { team: 'payments', count: 3, previousCount: 1, mttaSeconds: { median: 120, p90: 600 }, mttrSeconds: { median: 5400, p90: 90_000 }, selfDeclared: 2 },
+  ],
   byType: [],
   bySeverity: [],
   bySource: [],
 };
-const figures = { deployments: 14, deploymentsPerDay: 2, changeFailureRate: 0.25, failedDeploymentRecoveryTimeSeconds: { median: 1800, p90: 7200 }, leadTimeForChangesSeconds: { median: 7200, p90: 86_400 }, deploymentReworkRate: 0.0714 };
+const figures = {
+  deployments: 14,
+  deploymentsPerDay: 2,
+  changeFailureRate: 0.25,
+  failedDeploymentRecoveryTimeSeconds: { median: 1800, p90: 7200 },
+  leadTimeForChangesSeconds: { median: 7200, p90: 86_400 },
+  deploymentReworkRate: 0.0714,
+};
 const input = (overrides: Partial<WeeklyDigestInput> = {}): WeeklyDigestInput => ({
   team: 'payments',
   insights,
@@ -30,7 +39,14 @@ describe('buildWeeklyDigestBlocks', () => {
     const blocks = buildWeeklyDigestBlocks(input());
     expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Weekly reliability digest: payments' } });
     const text = textOf(blocks);
-    const order = ['*Incidents by type*', '*MTTA*', '*SLOs at risk*', '*Delivery (DORA)*', '*Follow-ups overdue*', '<https://ballast.example.com/dashboard/teams/payments|Open the payments dashboard>'].map((part) => text.indexOf(part));
+    const order = [
+      '*Incidents by type*',
+      '*MTTA*',
+      '*SLOs at risk*',
+      '*Delivery (DORA)*',
+      '*Follow-ups overdue*',
+      '<https://ballast.example.com/dashboard/teams/payments|Open the payments dashboard>',
+    ].map((part) => text.indexOf(part));
     expect(order.every((position) => position >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(text).toContain('deploy: *3* ↑ (was 1)');
@@ -51,7 +67,12 @@ describe('buildWeeklyDigestBlocks', () => {
   });
 
   it('lists overdue follow-ups escaped, at most ten', () => {
-    const followUps = Array.from({ length: 12 }, (_, index) => ({ title: `Fix <!channel> ${index}`, owner: 'U01ALICE', dueDate: '2026-11-20', incidentReference: 'INC-4' }));
+    const followUps = Array.from({ length: 12 }, (_, index) => ({
+      title: `Fix <!channel> ${index}`,
+      owner: 'U01ALICE',
+      dueDate: '2026-11-20',
+      incidentReference: 'INC-4',
+    }));
     const text = textOf(buildWeeklyDigestBlocks(input({ followUpsOverdue: followUps })));
     expect(text).not.toContain('<!channel>');
     expect(text).toContain('Fix &lt;!channel&gt; 0 (INC-4): due 2026-11-20, U01ALICE');

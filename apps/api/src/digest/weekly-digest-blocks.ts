@@ -34,7 +34,8 @@ const SECTION_TEXT_MAX = 3000;
 const percent = (value: number | null): string => (value === null ? 'n/a' : `${(value * 100).toFixed(1)}%`);
 const perDay = (value: number): string => value.toFixed(2).replace(/\.?0+$/, '') || '0';
 /** For rates and durations lower is better: the arrow shows direction, the word says whether it is good. */
-const rateTrend = (current: number | null, previous: number | null): string => (current === null || previous === null ? '' : ` ${trendArrow(current, previous)}`);
+const rateTrend = (current: number | null, previous: number | null): string =>
+  current === null || previous === null ? '' : ` ${trendArrow(current, previous)}`;
 
 /**
  * The weekly digest as Block Kit: incidents by type with trend, MTTA/MTTR,
@@ -48,19 +49,37 @@ export function buildWeeklyDigestBlocks(input: WeeklyDigestInput): SlackBlock[] 
   const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text: truncateText(text, SECTION_TEXT_MAX) } });
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncateText(`Weekly reliability digest: ${team}`, 150) } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: `${insights.from.slice(0, 10)} to ${insights.to.slice(0, 10)} (UTC), compared with the week before` }] },
+    {
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `${insights.from.slice(0, 10)} to ${insights.to.slice(0, 10)} (UTC), compared with the week before` }],
+    },
   ];
 
   const count = teamRow?.count ?? 0;
   const previous = teamRow?.previousCount ?? 0;
-  const typeLines = types.map((row) => `• ${escapeMrkdwn(row.type ?? 'other')}: *${row.count}* ${trendArrow(row.count, row.previousCount)} (was ${row.previousCount})`);
-  blocks.push(section([`*Incidents by type*: ${count} ${trendArrow(count, previous)} (previous week ${previous})`, ...(typeLines.length > 0 ? typeLines : ['No incidents in either week.'])].join('\n')));
+  const typeLines = types.map(
+    (row) => `• ${escapeMrkdwn(row.type ?? 'other')}: *${row.count}* ${trendArrow(row.count, row.previousCount)} (was ${row.previousCount})`,
+  );
+  blocks.push(
+    section(
+      [
+        `*Incidents by type*: ${count} ${trendArrow(count, previous)} (previous week ${previous})`,
+        ...(typeLines.length > 0 ? typeLines : ['No incidents in either week.']),
+      ].join('\n'),
+    ),
+  );
 
   blocks.push({
     type: 'section',
     fields: [
-      { type: 'mrkdwn', text: `*MTTA* (detected → acknowledged by a person)\nmedian ${formatDuration(teamRow?.mttaSeconds.median ?? null, 'n/a')}, p90 ${formatDuration(teamRow?.mttaSeconds.p90 ?? null, 'n/a')} · ${teamRow?.selfDeclared ?? 0} self-declared` },
-      { type: 'mrkdwn', text: `*MTTR* (started → resolved)\nmedian ${formatDuration(teamRow?.mttrSeconds.median ?? null, 'n/a')}, p90 ${formatDuration(teamRow?.mttrSeconds.p90 ?? null, 'n/a')}` },
+      {
+        type: 'mrkdwn',
+        text: `*MTTA* (detected → acknowledged by a person)\nmedian ${formatDuration(teamRow?.mttaSeconds.median ?? null, 'n/a')}, p90 ${formatDuration(teamRow?.mttaSeconds.p90 ?? null, 'n/a')} · ${teamRow?.selfDeclared ?? 0} self-declared`,
+      },
+      {
+        type: 'mrkdwn',
+        text: `*MTTR* (started → resolved)\nmedian ${formatDuration(teamRow?.mttrSeconds.median ?? null, 'n/a')}, p90 ${formatDuration(teamRow?.mttrSeconds.p90 ?? null, 'n/a')}`,
+      },
     ],
   });
 
@@ -79,11 +98,26 @@ export function buildWeeklyDigestBlocks(input: WeeklyDigestInput): SlackBlock[] 
       type: 'section',
       text: { type: 'mrkdwn', text: '*Delivery (DORA)*' },
       fields: [
-        { type: 'mrkdwn', text: `*Deployments per day*\n${perDay(delivery.deploymentsPerDay)} ${trendArrow(delivery.deploymentsPerDay, p.deploymentsPerDay)} (${delivery.deployments}, was ${p.deployments})` },
-        { type: 'mrkdwn', text: `*Change failure rate*\n${percent(delivery.changeFailureRate)}${rateTrend(delivery.changeFailureRate, p.changeFailureRate)} (was ${percent(p.changeFailureRate)})` },
-        { type: 'mrkdwn', text: `*Failed deployment recovery*\nmedian ${formatDuration(delivery.failedDeploymentRecoveryTimeSeconds.median, 'n/a')}, p90 ${formatDuration(delivery.failedDeploymentRecoveryTimeSeconds.p90, 'n/a')}` },
-        { type: 'mrkdwn', text: `*Lead time for changes*\nmedian ${formatDuration(delivery.leadTimeForChangesSeconds.median, 'n/a')}, p90 ${formatDuration(delivery.leadTimeForChangesSeconds.p90, 'n/a')}` },
-        { type: 'mrkdwn', text: `*Deployment rework rate*\n${percent(delivery.deploymentReworkRate)}${rateTrend(delivery.deploymentReworkRate, p.deploymentReworkRate)} (was ${percent(p.deploymentReworkRate)})` },
+        {
+          type: 'mrkdwn',
+          text: `*Deployments per day*\n${perDay(delivery.deploymentsPerDay)} ${trendArrow(delivery.deploymentsPerDay, p.deploymentsPerDay)} (${delivery.deployments}, was ${p.deployments})`,
+        },
+        {
+          type: 'mrkdwn',
+          text: `*Change failure rate*\n${percent(delivery.changeFailureRate)}${rateTrend(delivery.changeFailureRate, p.changeFailureRate)} (was ${percent(p.changeFailureRate)})`,
+        },
+        {
+          type: 'mrkdwn',
+          text: `*Failed deployment recovery*\nmedian ${formatDuration(delivery.failedDeploymentRecoveryTimeSeconds.median, 'n/a')}, p90 ${formatDuration(delivery.failedDeploymentRecoveryTimeSeconds.p90, 'n/a')}`,
+        },
+        {
+          type: 'mrkdwn',
+          text: `*Lead time for changes*\nmedian ${formatDuration(delivery.leadTimeForChangesSeconds.median, 'n/a')}, p90 ${formatDuration(delivery.leadTimeForChangesSeconds.p90, 'n/a')}`,
+        },
+        {
+          type: 'mrkdwn',
+          text: `*Deployment rework rate*\n${percent(delivery.deploymentReworkRate)}${rateTrend(delivery.deploymentReworkRate, p.deploymentReworkRate)} (was ${percent(p.deploymentReworkRate)})`,
+        },
       ],
     });
   }

@@ -105,7 +105,10 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
     const now = this.clock.now();
     const retry = [scheduledAt, DIGEST_MAX_ATTEMPTS, new Date(now.getTime() - DIGEST_RETRY_AFTER_MS)];
     // Which teams already have this slot's digest, and whether it may be sent again now (one query, before any work per team).
-    const started: Array<{ team_id: string; retryable: boolean }> = await this.digests.query(`SELECT team_id, (${RETRYABLE}) AS retryable FROM team_digests WHERE scheduled_at = $1`, retry);
+    const started: Array<{ team_id: string; retryable: boolean }> = await this.digests.query(
+      `SELECT team_id, (${RETRYABLE}) AS retryable FROM team_digests WHERE scheduled_at = $1`,
+      retry,
+    );
     const retryable = new Map(started.map((row) => [row.team_id, row.retryable]));
     const due = teams.filter((team) => retryable.get(team.id) !== false);
     result.alreadySent.push(...teams.filter((team) => retryable.get(team.id) === false).map((team) => team.slug));
@@ -125,19 +128,33 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
         result.alreadySent.push(team.slug);
         continue;
       }
-      const outcome = await this.notifier.notifyTeam({ id: team.id, slug: team.slug }, digest.body, digest.blocks ? { blocks: digest.blocks as SlackBlock[] } : {});
+      const outcome = await this.notifier.notifyTeam(
+        { id: team.id, slug: team.slug },
+        digest.body,
+        digest.blocks ? { blocks: digest.blocks as SlackBlock[] } : {},
+      );
       await this.digests.update({ teamId: team.id, scheduledAt }, { delivered: outcome === 'delivered', failure: outcome === 'delivered' ? null : outcome });
       if (outcome === 'delivered') result.sent.push(team.slug);
       else if (outcome === 'failed') result.failed.push(team.slug);
       else result.undeliverable.push(team.slug);
-      if (outcome === 'failed') this.logger.warn({ team: team.slug }, `weekly digest not delivered; tried again at a check from ${new Date(now.getTime() + DIGEST_RETRY_AFTER_MS).toISOString()}`);
+      if (outcome === 'failed')
+        this.logger.warn(
+          { team: team.slug },
+          `weekly digest not delivered; tried again at a check from ${new Date(now.getTime() + DIGEST_RETRY_AFTER_MS).toISOString()}`,
+        );
     }
     result.alreadySent.sort();
     return result;
   }
 
   /** The digest's text (the notification fallback) and its Block Kit message. */
-  private async render(team: TeamEntity, insights: IncidentInsights, delivery: DeliveryInsights, now: Date, period: { from: Date; to: Date }): Promise<StoredDigest> {
+  private async render(
+    team: TeamEntity,
+    insights: IncidentInsights,
+    delivery: DeliveryInsights,
+    now: Date,
+    period: { from: Date; to: Date },
+  ): Promise<StoredDigest> {
     const slos = await this.slos.leastBudget({ team: team.slug, limit: 5 });
     const atRisk = slos
       .filter((slo) => slo.errorBudgetRemaining !== null && slo.errorBudgetRemaining < 0.5)

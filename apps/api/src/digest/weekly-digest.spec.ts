@@ -27,7 +27,9 @@ describe('renderWeeklyDigest', () => {
           { team: 'payments', type: 'config', count: 0, previousCount: 2 },
           { team: 'search', type: 'deploy', count: 9, previousCount: 9 },
         ],
-        byTeam: [{ team: 'payments', count: 3, previousCount: 3, mttaSeconds: { median: 120, p90: 600 }, mttrSeconds: { median: 5400, p90: 90_000 }, selfDeclared: 2 }],
+        byTeam: [
+          { team: 'payments', count: 3, previousCount: 3, mttaSeconds: { median: 120, p90: 600 }, mttrSeconds: { median: 5400, p90: 90_000 }, selfDeclared: 2 },
+        ],
         byType: [],
         bySeverity: [],
         bySource: [],

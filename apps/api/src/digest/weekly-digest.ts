@@ -26,7 +26,6 @@ export function trendArrow(count: number, previousCount: number): string {
   return '→';
 }
 
-
 export interface DigestSlo {
   name: string;
   service: string;
@@ -39,12 +38,16 @@ export function renderWeeklyDigest(team: string, insights: IncidentInsights, slo
   const teamRow = insights.byTeam.find((row) => row.team === team);
   const types = insights.byTeamAndType.filter((row) => row.team === team);
   const lines = [`Weekly reliability digest for ${team} — ${insights.from.slice(0, 10)} to ${insights.to.slice(0, 10)} (UTC)`];
-  lines.push(`Incidents: ${teamRow?.count ?? 0} ${trendArrow(teamRow?.count ?? 0, teamRow?.previousCount ?? 0)} (previous week ${teamRow?.previousCount ?? 0})`);
+  lines.push(
+    `Incidents: ${teamRow?.count ?? 0} ${trendArrow(teamRow?.count ?? 0, teamRow?.previousCount ?? 0)} (previous week ${teamRow?.previousCount ?? 0})`,
+  );
   if (types.length > 0) {
     lines.push('By type:');
     for (const row of types) lines.push(`  • ${row.type}: ${row.count} ${trendArrow(row.count, row.previousCount)} (was ${row.previousCount})`);
   }
-  lines.push(`MTTR: median ${formatDuration(teamRow?.mttrSeconds.median ?? null, 'n/a')}, p90 ${formatDuration(teamRow?.mttrSeconds.p90 ?? null, 'n/a')} · MTTA: median ${formatDuration(teamRow?.mttaSeconds.median ?? null, 'n/a')} (${teamRow?.selfDeclared ?? 0} self-declared)`);
+  lines.push(
+    `MTTR: median ${formatDuration(teamRow?.mttrSeconds.median ?? null, 'n/a')}, p90 ${formatDuration(teamRow?.mttrSeconds.p90 ?? null, 'n/a')} · MTTA: median ${formatDuration(teamRow?.mttaSeconds.median ?? null, 'n/a')} (${teamRow?.selfDeclared ?? 0} self-declared)`,
+  );
   if (slosAtRisk.length === 0) {
     lines.push('SLOs at risk: none.');
   } else {

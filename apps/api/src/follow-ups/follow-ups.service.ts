@@ -50,14 +50,25 @@ export class FollowUpsService {
     return incident;
   }
 
-  async create(principal: Principal, reference: string, input: FollowUpInput, createdBy: string, sourceRef: string | null): Promise<{ followUp: FollowUpEntity; created: boolean }> {
+  async create(
+    principal: Principal,
+    reference: string,
+    input: FollowUpInput,
+    createdBy: string,
+    sourceRef: string | null,
+  ): Promise<{ followUp: FollowUpEntity; created: boolean }> {
     const fields = validateFollowUpFields(input, { partial: false });
     const incident = await this.incidentForChange(principal, reference);
     return this.createForIncident(incident, fields, createdBy, sourceRef);
   }
 
   /** For callers that already resolved and checked the incident (the Slack command in its channel). */
-  async createForIncident(incident: IncidentEntity, fields: FollowUpFields, createdBy: string, sourceRef: string | null): Promise<{ followUp: FollowUpEntity; created: boolean }> {
+  async createForIncident(
+    incident: IncidentEntity,
+    fields: FollowUpFields,
+    createdBy: string,
+    sourceRef: string | null,
+  ): Promise<{ followUp: FollowUpEntity; created: boolean }> {
     if (sourceRef) {
       const existing = await this.followUps.findOneBy({ sourceRef });
       if (existing) return { followUp: existing, created: false };
@@ -89,7 +100,11 @@ export class FollowUpsService {
   }
 
   async list(principal: Principal, filter: ListFollowUpsFilter): Promise<FollowUpEntity[]> {
-    const query = this.followUps.createQueryBuilder('followUp').orderBy('followUp.dueDate', 'ASC', 'NULLS LAST').addOrderBy('followUp.priority', 'ASC').addOrderBy('followUp.createdAt', 'ASC');
+    const query = this.followUps
+      .createQueryBuilder('followUp')
+      .orderBy('followUp.dueDate', 'ASC', 'NULLS LAST')
+      .addOrderBy('followUp.priority', 'ASC')
+      .addOrderBy('followUp.createdAt', 'ASC');
     if (filter.team !== undefined) {
       const [team] = await this.teams.findTeams([filter.team]);
       if (!team) throw new ValidationFailedError(`team '${filter.team}' does not exist`, { field: 'team', code: 'unknown_team' });

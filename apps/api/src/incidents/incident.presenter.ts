@@ -17,7 +17,9 @@ export function presentIncident(incident: IncidentEntity) {
     declaredBy: incident.declaredBy,
     source: incident.source,
     dedupKey: incident.dedupKey,
-    affectedComponents: (incident.affectedComponents ?? []).map((component) => ({ componentId: component.componentId, status: component.status })).sort((a, b) => a.componentId.localeCompare(b.componentId)),
+    affectedComponents: (incident.affectedComponents ?? [])
+      .map((component) => ({ componentId: component.componentId, status: component.status }))
+      .sort((a, b) => a.componentId.localeCompare(b.componentId)),
     slack: { channelId: incident.slackChannelId, channelName: incident.slackChannelName, syncState: incident.slackSyncState },
     startedAt: incident.startedAt,
     detectedAt: incident.detectedAt,

@@ -76,7 +76,11 @@ export class IncidentsController {
   @ApiOperation({ summary: 'List incidents' })
   @Get()
   async listIncidents(@CurrentPrincipal() principal: Principal, @Query() query: ListIncidentsQueryDto) {
-    const page = await this.incidents.listIncidents(principal, { team: query.team, status: query.status, severity: query.severity, source: query.source, open: query.open }, toPageRequest(query));
+    const page = await this.incidents.listIncidents(
+      principal,
+      { team: query.team, status: query.status, severity: query.severity, source: query.source, open: query.open },
+      toPageRequest(query),
+    );
     return { ...page, items: page.items.map(presentIncident) };
   }
 
@@ -112,7 +116,11 @@ export class IncidentsController {
   @Get(':id/timeline')
   async getTimeline(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     const incident = await this.visibleIncident(principal, id);
-    return { incident: incident.id, reference: presentIncident(incident).reference, items: (await this.incidents.getTimeline(incident.id)).map(presentTimelineEvent) };
+    return {
+      incident: incident.id,
+      reference: presentIncident(incident).reference,
+      items: (await this.incidents.getTimeline(incident.id)).map(presentTimelineEvent),
+    };
   }
 
   /** The other side of duplicateOf: the incidents resolved as duplicates of this one. */

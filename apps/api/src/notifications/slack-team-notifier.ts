@@ -35,7 +35,10 @@ export class SlackTeamNotifier extends TeamNotifier {
       return 'undeliverable';
     }
     try {
-      await this.slack.postMessage(slackChannelId, { text: escapeMrkdwn(text), ...(options.blocks && options.blocks.length > 0 ? { blocks: options.blocks } : {}) });
+      await this.slack.postMessage(slackChannelId, {
+        text: escapeMrkdwn(text),
+        ...(options.blocks && options.blocks.length > 0 ? { blocks: options.blocks } : {}),
+      });
       return 'delivered';
     } catch (error) {
       this.logger.warn({ err: error, team: team.slug }, 'could not post the team notification to Slack');

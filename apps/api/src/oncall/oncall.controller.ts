@@ -28,7 +28,11 @@ export class OncallController {
 }
 
 function parseAt(value: unknown): Date {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(new Date(value).getTime())) {
+  if (
+    typeof value !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
+    Number.isNaN(new Date(value).getTime())
+  ) {
     throw new ValidationFailedError('at must be an ISO-8601 time with a time zone, such as 2026-12-07T09:00:00Z', { field: 'at' });
   }
   return new Date(value);

@@ -43,7 +43,9 @@ export class OncallService {
     if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'pagerdutyRoutingKey' in body) {
       const { pagerdutyRoutingKey, ...others } = body as Record<string, unknown>;
       if (pagerdutyRoutingKey !== null && (typeof pagerdutyRoutingKey !== 'string' || !ROUTING_KEY.test(pagerdutyRoutingKey))) {
-        throw new ValidationFailedError('pagerdutyRoutingKey must be a PagerDuty integration key (8-64 letters and digits) or null', { field: 'pagerdutyRoutingKey' });
+        throw new ValidationFailedError('pagerdutyRoutingKey must be a PagerDuty integration key (8-64 letters and digits) or null', {
+          field: 'pagerdutyRoutingKey',
+        });
       }
       routingKey = pagerdutyRoutingKey as string | null;
       rest = others;

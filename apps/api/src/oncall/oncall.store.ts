@@ -76,7 +76,9 @@ export class OncallStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async getOncall(teamId: string): Promise<StoredOncall | null> {
-    const rows = (await this.dataSource.query('SELECT team_id, config, pagerduty_routing_key, configured_at FROM team_oncall WHERE team_id = $1', [teamId])) as Array<{
+    const rows = (await this.dataSource.query('SELECT team_id, config, pagerduty_routing_key, configured_at FROM team_oncall WHERE team_id = $1', [
+      teamId,
+    ])) as Array<{
       team_id: string;
       config: unknown;
       pagerduty_routing_key: string | null;
@@ -138,7 +140,15 @@ export class OncallStore {
          RETURNING incident_id
        )
        SELECT incident_id FROM paging`,
-      [incidentId, teamId, startedAt, steps.map((step) => step.stepIndex), steps.map((step) => step.notify), steps.map((step) => step.userId), steps.map((step) => step.dueAt)],
+      [
+        incidentId,
+        teamId,
+        startedAt,
+        steps.map((step) => step.stepIndex),
+        steps.map((step) => step.notify),
+        steps.map((step) => step.userId),
+        steps.map((step) => step.dueAt),
+      ],
     )) as unknown[];
     return rows.length === 1;
   }
@@ -170,7 +180,15 @@ export class OncallStore {
       acknowledged_by: string | null;
     }>;
     const row = rows[0];
-    return row ? { incidentId: row.incident_id, teamId: row.team_id, startedAt: row.started_at, acknowledgedAt: row.acknowledged_at, acknowledgedBy: row.acknowledged_by } : null;
+    return row
+      ? {
+          incidentId: row.incident_id,
+          teamId: row.team_id,
+          startedAt: row.started_at,
+          acknowledgedAt: row.acknowledged_at,
+          acknowledgedBy: row.acknowledged_by,
+        }
+      : null;
   }
 
   async steps(incidentId: string): Promise<PageStepRow[]> {
@@ -212,29 +230,33 @@ export class OncallStore {
   }
 
   async recordDm(incidentId: string, stepIndex: number, dmChannelId: string): Promise<void> {
-    await this.dataSource.query('UPDATE incident_page_steps SET dm_channel_id = $3 WHERE incident_id = $1 AND step_index = $2', [incidentId, stepIndex, dmChannelId]);
+    await this.dataSource.query('UPDATE incident_page_steps SET dm_channel_id = $3 WHERE incident_id = $1 AND step_index = $2', [
+      incidentId,
+      stepIndex,
+      dmChannelId,
+    ]);
   }
 
   async markSent(incidentId: string, stepIndex: number, messageTs: string | null, now: Date): Promise<void> {
-    await this.dataSource.query(`UPDATE incident_page_steps SET state = 'sent', message_ts = $3, sent_at = $4, error = NULL WHERE incident_id = $1 AND step_index = $2`, [
-      incidentId,
-      stepIndex,
-      messageTs,
-      now,
-    ]);
+    await this.dataSource.query(
+      `UPDATE incident_page_steps SET state = 'sent', message_ts = $3, sent_at = $4, error = NULL WHERE incident_id = $1 AND step_index = $2`,
+      [incidentId, stepIndex, messageTs, now],
+    );
   }
 
   async markRetry(incidentId: string, stepIndex: number, retryAt: Date, error: string): Promise<void> {
-    await this.dataSource.query(`UPDATE incident_page_steps SET state = 'pending', due_at = $3, error = $4 WHERE incident_id = $1 AND step_index = $2 AND state = 'sending'`, [
-      incidentId,
-      stepIndex,
-      retryAt,
-      error,
-    ]);
+    await this.dataSource.query(
+      `UPDATE incident_page_steps SET state = 'pending', due_at = $3, error = $4 WHERE incident_id = $1 AND step_index = $2 AND state = 'sending'`,
+      [incidentId, stepIndex, retryAt, error],
+    );
   }
 
   async markFailed(incidentId: string, stepIndex: number, error: string): Promise<void> {
-    await this.dataSource.query(`UPDATE incident_page_steps SET state = 'failed', error = $3 WHERE incident_id = $1 AND step_index = $2`, [incidentId, stepIndex, error]);
+    await this.dataSource.query(`UPDATE incident_page_steps SET state = 'failed', error = $3 WHERE incident_id = $1 AND step_index = $2`, [
+      incidentId,
+      stepIndex,
+      error,
+    ]);
   }
 
   async markInvited(incidentId: string, stepIndex: number): Promise<void> {

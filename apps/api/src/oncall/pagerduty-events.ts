@@ -38,7 +38,14 @@ export class PagerDutyEvents {
       event_action: action,
       dedup_key: dedupKey,
       ...(action === 'trigger' && trigger
-        ? { payload: { summary: trigger.summary.slice(0, 1024), severity: trigger.severity, source: trigger.source, ...(trigger.customDetails ? { custom_details: trigger.customDetails } : {}) } }
+        ? {
+            payload: {
+              summary: trigger.summary.slice(0, 1024),
+              severity: trigger.severity,
+              source: trigger.source,
+              ...(trigger.customDetails ? { custom_details: trigger.customDetails } : {}),
+            },
+          }
         : {}),
     };
     const url = new URL('/v2/enqueue', this.config.PAGERDUTY_EVENTS_URL).toString();
@@ -46,7 +53,12 @@ export class PagerDutyEvents {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
       let waitMs = BASE_BACKOFF_MS * 2 ** (attempt - 1);
       try {
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+        });
         const text = await response.text().catch(() => '');
         if (response.status === 202 || response.ok) return { outcome: 'accepted', detail: `http ${response.status}`, attempts: attempt };
         detail = `http ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;

@@ -25,7 +25,12 @@ export interface TeamAfterIncidentFigures {
   readonly teamId: string;
   readonly from: Date;
   readonly to: Date;
-  readonly postmortems: { readonly required: number; readonly published: number; readonly requiredPublished: number; readonly requiredMissing: ReadonlyArray<{ readonly reference: string; readonly title: string }> };
+  readonly postmortems: {
+    readonly required: number;
+    readonly published: number;
+    readonly requiredPublished: number;
+    readonly requiredMissing: ReadonlyArray<{ readonly reference: string; readonly title: string }>;
+  };
   readonly followUps: { readonly open: number; readonly overdue: number; readonly overdueItems: readonly FollowUpEntity[] };
   /** Incidents of the period by the budget they consumed, largest first (those without SLO traffic left out). */
   readonly incidentsByBudgetConsumed: readonly IncidentBudgetFigure[];

@@ -29,7 +29,11 @@ export class IncidentPageService {
     // Another team's incident does not exist on this page (its internal notes and postmortem are its team's business).
     if (!canActOnTeam(principal, incident.teamId)) throw new NotFoundError('Incident', reference);
     const now = this.clock.now();
-    const [postmortem, followUps, timeline] = await Promise.all([this.postmortems.findForIncident(incident.id), this.followUps.forIncident(incident.id), this.incidents.getTimeline(incident.id)]);
+    const [postmortem, followUps, timeline] = await Promise.all([
+      this.postmortems.findForIncident(incident.id),
+      this.followUps.forIncident(incident.id),
+      this.incidents.getTimeline(incident.id),
+    ]);
     const budgetImpact = postmortem?.budgetImpact ?? (await this.postmortems.budgetImpactOf(incident, now));
     return {
       incident: {
@@ -42,7 +46,11 @@ export class IncidentPageService {
         startedAt: when(incident.startedAt),
         resolvedAt: when(incident.resolvedAt),
       },
-      budgetImpact: budgetImpact.map((impact) => ({ ...impact, badEvents: Math.round(impact.badEvents), consumed: impact.budgetConsumed === null ? 'no traffic' : formatShare(impact.budgetConsumed) })),
+      budgetImpact: budgetImpact.map((impact) => ({
+        ...impact,
+        badEvents: Math.round(impact.badEvents),
+        consumed: impact.budgetConsumed === null ? 'no traffic' : formatShare(impact.budgetConsumed),
+      })),
       postmortem,
       requirement: postmortemRequirement(incident.severity, budgetImpact, this.config.POSTMORTEM_BUDGET_SHARE),
       followUps: followUps.map((followUp) => ({ ...followUp, overdue: isOverdue(followUp, now) })),
@@ -60,7 +68,11 @@ export class IncidentPageService {
       postmortems: figures.postmortems,
       followUps: figures.followUps,
       overdue: figures.followUps.overdueItems,
-      byBudget: figures.incidentsByBudgetConsumed.map((item) => ({ ...item, consumed: formatShare(item.budgetConsumed), postmortem: item.postmortemStatus ?? 'none' })),
+      byBudget: figures.incidentsByBudgetConsumed.map((item) => ({
+        ...item,
+        consumed: formatShare(item.budgetConsumed),
+        postmortem: item.postmortemStatus ?? 'none',
+      })),
     };
   }
 }

@@ -95,12 +95,17 @@ export class PostmortemReminders implements OnApplicationBootstrap, OnModuleDest
 
   /** Compare-and-set: only the replica that moves last_reminder_at from what it read sends this lapse's reminder. */
   private async claim(incidentId: string, previous: Date | null, now: Date): Promise<boolean> {
-    const rows = (previous === null
-      ? await this.dataSource.query(`INSERT INTO postmortem_reminders (incident_id, last_reminder_at) VALUES ($1, $2) ON CONFLICT (incident_id) DO NOTHING RETURNING incident_id`, [incidentId, now])
-      : await this.dataSource.query(
-          `UPDATE postmortem_reminders SET last_reminder_at = $3, reminders = reminders + 1 WHERE incident_id = $1 AND last_reminder_at = $2 RETURNING incident_id`,
-          [incidentId, previous, now],
-        )) as unknown[];
+    const rows = (
+      previous === null
+        ? await this.dataSource.query(
+            `INSERT INTO postmortem_reminders (incident_id, last_reminder_at) VALUES ($1, $2) ON CONFLICT (incident_id) DO NOTHING RETURNING incident_id`,
+            [incidentId, now],
+          )
+        : await this.dataSource.query(
+            `UPDATE postmortem_reminders SET last_reminder_at = $3, reminders = reminders + 1 WHERE incident_id = $1 AND last_reminder_at = $2 RETURNING incident_id`,
+            [incidentId, previous, now],
+          )
+    ) as unknown[];
     // UPDATE ... RETURNING answers [rows, count] through the pg driver in TypeORM.
     const returned = Array.isArray(rows[0]) ? (rows[0] as unknown[]) : rows;
     return returned.length === 1;
@@ -110,7 +115,13 @@ export class PostmortemReminders implements OnApplicationBootstrap, OnModuleDest
     const reference = formatIncidentReference(incident.number);
     const link = this.postmortems.dashboardLink(incident.id);
     const where = /^https?:\/\//.test(link) ? `<${link}|the postmortem>` : `${link} in Ballast`;
-    const missing = [status === 'published' ? null : status === null ? 'a postmortem (none started yet)' : `publishing the postmortem (now ${status.replace('_', ' ')})`, p0FollowUps > 0 ? null : 'at least one P0 follow-up'].filter(Boolean);
-    return `:memo: Reminder: ${reference} ${escapeMrkdwn(incident.title)} still needs ${missing.join(' and ')}. ${requiredBecause ? escapeMrkdwn(requiredBecause) : ''} See ${where}.`.replace(/\s+\./g, '.');
+    const missing = [
+      status === 'published' ? null : status === null ? 'a postmortem (none started yet)' : `publishing the postmortem (now ${status.replace('_', ' ')})`,
+      p0FollowUps > 0 ? null : 'at least one P0 follow-up',
+    ].filter(Boolean);
+    return `:memo: Reminder: ${reference} ${escapeMrkdwn(incident.title)} still needs ${missing.join(' and ')}. ${requiredBecause ? escapeMrkdwn(requiredBecause) : ''} See ${where}.`.replace(
+      /\s+\./g,
+      '.',
+    );
   }
 }

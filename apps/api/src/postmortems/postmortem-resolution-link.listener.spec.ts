@@ -14,6 +14,8 @@ describe('postmortemResolutionLine', () => {
 
   it('adds nothing when no postmortem is required or exists, and no broken link without a public URL', () => {
     expect(postmortemResolutionLine({ link, required: false, status: null })).toBeNull();
-    expect(postmortemResolutionLine({ link: '/dashboard/incidents/i-1', required: true, status: null })).toBe(':memo: A postmortem is required: open /dashboard/incidents/i-1 in Ballast');
+    expect(postmortemResolutionLine({ link: '/dashboard/incidents/i-1', required: true, status: null })).toBe(
+      ':memo: A postmortem is required: open /dashboard/incidents/i-1 in Ballast',
+    );
   });
 });

@@ -37,7 +37,8 @@ export class PostmortemResolutionLinkListener {
       const postmortem = await this.postmortems.findForIncident(incident.id);
       const required = postmortem
         ? postmortem.required
-        : postmortemRequirement(incident.severity, await this.postmortems.budgetImpactOf(incident, this.clock.now()), this.config.POSTMORTEM_BUDGET_SHARE).required;
+        : postmortemRequirement(incident.severity, await this.postmortems.budgetImpactOf(incident, this.clock.now()), this.config.POSTMORTEM_BUDGET_SHARE)
+            .required;
       return postmortemResolutionLine({ link: this.postmortems.dashboardLink(incident.id), required, status: postmortem?.status ?? null });
     } catch (error) {
       this.logger.warn({ err: error, incident: formatIncidentReference(incident.number) }, 'could not add the postmortem link to the resolution message');

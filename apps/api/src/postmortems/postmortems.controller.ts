@@ -20,7 +20,12 @@ export class PostmortemsController {
   @ApiOperation({ summary: 'Create the postmortem of an incident' })
   @Post('postmortem')
   @HttpCode(201)
-  async create(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() query: CreatePostmortemQueryDto, @Res({ passthrough: true }) response: Response) {
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Query() query: CreatePostmortemQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const { postmortem, created } = await this.postmortems.createDraft(principal, id, { early: query.draft === 'early' });
     if (!created) response.status(200);
     const { incident } = await this.postmortems.get(principal, id);

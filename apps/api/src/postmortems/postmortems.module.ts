@@ -15,9 +15,22 @@ import { PostmortemResolutionLinkListener } from './postmortem-resolution-link.l
 
 /** Postmortems (draft, versions, Markdown export), their reminders, and the per-team figures for dashboards and the digest. */
 @Module({
-  imports: [TypeOrmModule.forFeature([PostmortemEntity, PostmortemVersionEntity, PostmortemReminderEntity]), CatalogModule, IncidentsModule, FollowUpsModule, SlackModule],
+  imports: [
+    TypeOrmModule.forFeature([PostmortemEntity, PostmortemVersionEntity, PostmortemReminderEntity]),
+    CatalogModule,
+    IncidentsModule,
+    FollowUpsModule,
+    SlackModule,
+  ],
   controllers: [PostmortemsController],
-  providers: [PostmortemsService, PostmortemReminders, SloBudgetImpactReader, AfterIncidentFiguresService, IncidentPageService, PostmortemResolutionLinkListener],
+  providers: [
+    PostmortemsService,
+    PostmortemReminders,
+    SloBudgetImpactReader,
+    AfterIncidentFiguresService,
+    IncidentPageService,
+    PostmortemResolutionLinkListener,
+  ],
   exports: [IncidentPageService, PostmortemsService, PostmortemReminders, AfterIncidentFiguresService, SloBudgetImpactReader, FollowUpsModule],
 })
 export class PostmortemsModule {}

@@ -48,7 +48,11 @@ export class PostmortemsService {
     return incident;
   }
 
-  async createDraft(principal: Principal, reference: string, options: { readonly early: boolean }): Promise<{ postmortem: PostmortemEntity; created: boolean }> {
+  async createDraft(
+    principal: Principal,
+    reference: string,
+    options: { readonly early: boolean },
+  ): Promise<{ postmortem: PostmortemEntity; created: boolean }> {
     const incident = await this.incidentFor(principal, reference);
     const existing = await this.postmortems.findOneBy({ incidentId: incident.id });
     if (existing) return { postmortem: existing, created: false };
@@ -88,7 +92,9 @@ export class PostmortemsService {
   }
 
   /** Draft text, budget impact and requirement of an incident, as of now. */
-  async buildDraft(incident: IncidentEntity): Promise<{ markdown: string; budgetImpact: readonly PostmortemBudgetImpact[]; requirement: PostmortemRequirement }> {
+  async buildDraft(
+    incident: IncidentEntity,
+  ): Promise<{ markdown: string; budgetImpact: readonly PostmortemBudgetImpact[]; requirement: PostmortemRequirement }> {
     const now = this.clock.now();
     const budgetImpact = await this.budgetImpactOf(incident, now);
     const requirement = postmortemRequirement(incident.severity, budgetImpact, this.config.POSTMORTEM_BUDGET_SHARE);
@@ -118,7 +124,13 @@ export class PostmortemsService {
       }),
       budgetImpact,
       requiredBecause: requirement.requiredBecause,
-      followUps: followUps.map((followUp) => ({ title: followUp.title, priority: followUp.priority, owner: followUp.owner, dueDate: followUp.dueDate, status: followUp.status })),
+      followUps: followUps.map((followUp) => ({
+        title: followUp.title,
+        priority: followUp.priority,
+        owner: followUp.owner,
+        dueDate: followUp.dueDate,
+        status: followUp.status,
+      })),
       now,
     };
     return { markdown: buildPostmortemMarkdown(source), budgetImpact, requirement };
@@ -153,17 +165,31 @@ export class PostmortemsService {
   }
 
   async update(principal: Principal, reference: string, changes: PostmortemChanges, author: string): Promise<PostmortemEntity> {
-    if (changes.markdown !== undefined && (typeof changes.markdown !== 'string' || changes.markdown.trim() === '' || changes.markdown.length > POSTMORTEM_MARKDOWN_MAX_LENGTH)) {
+    if (
+      changes.markdown !== undefined &&
+      (typeof changes.markdown !== 'string' || changes.markdown.trim() === '' || changes.markdown.length > POSTMORTEM_MARKDOWN_MAX_LENGTH)
+    ) {
       throw new ValidationFailedError(`markdown must be non-empty text of at most ${POSTMORTEM_MARKDOWN_MAX_LENGTH} characters`, { field: 'markdown' });
     }
-    if (changes.markdown === undefined && changes.status === undefined) throw new ValidationFailedError('give markdown and/or status to change', { field: 'markdown' });
+    if (changes.markdown === undefined && changes.status === undefined)
+      throw new ValidationFailedError('give markdown and/or status to change', { field: 'markdown' });
     const { postmortem: current } = await this.get(principal, reference);
     return this.dataSource.transaction(async (manager) => {
-      const locked = await manager.createQueryBuilder(PostmortemEntity, 'postmortem').setLock('pessimistic_write').where('postmortem.id = :id', { id: current.id }).getOneOrFail();
+      const locked = await manager
+        .createQueryBuilder(PostmortemEntity, 'postmortem')
+        .setLock('pessimistic_write')
+        .where('postmortem.id = :id', { id: current.id })
+        .getOneOrFail();
       const status: PostmortemStatus = changes.status === undefined ? locked.status : assertPostmortemTransition(locked.status, changes.status);
       const markdown = typeof changes.markdown === 'string' ? changes.markdown : locked.markdown;
       if (status === locked.status && markdown === locked.markdown) return locked;
-      await manager.insert(PostmortemVersionEntity, { postmortemId: locked.id, version: locked.version, status: locked.status, markdown: locked.markdown, author: author.slice(0, 100) });
+      await manager.insert(PostmortemVersionEntity, {
+        postmortemId: locked.id,
+        version: locked.version,
+        status: locked.status,
+        markdown: locked.markdown,
+        author: author.slice(0, 100),
+      });
       const publishedAt = status === 'published' ? (locked.publishedAt ?? this.clock.now()) : null;
       await manager.update(PostmortemEntity, { id: locked.id }, { status, markdown, version: locked.version + 1, publishedAt });
       return manager.findOneByOrFail(PostmortemEntity, { id: locked.id });

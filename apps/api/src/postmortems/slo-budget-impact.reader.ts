@@ -19,7 +19,12 @@ export function sloIdOfDedupKey(dedupKey: string | null): string | null {
 export class SloBudgetImpactReader {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async impacts(input: { readonly serviceIds: readonly string[]; readonly sloIds: readonly string[]; readonly startedAt: Date; readonly endedAt: Date }): Promise<PostmortemBudgetImpact[]> {
+  async impacts(input: {
+    readonly serviceIds: readonly string[];
+    readonly sloIds: readonly string[];
+    readonly startedAt: Date;
+    readonly endedAt: Date;
+  }): Promise<PostmortemBudgetImpact[]> {
     if (input.serviceIds.length === 0 && input.sloIds.length === 0) return [];
     const slos = (await this.dataSource.query(
       `SELECT s.id, s.name, s.objective, s.window_days AS "windowDays", sv.slug AS service

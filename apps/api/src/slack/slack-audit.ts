@@ -30,7 +30,11 @@ export function slackAuditEntry(body: Record<string, unknown>): AuditEntry | und
   const channel = (body.channel ?? {}) as Record<string, unknown>;
   return {
     channel: 'slack',
-    actor: { kind: 'slack_user', slackUserId: text(user.id) ?? text(event.user) ?? 'unknown', slackTeamId: text((body.team as Record<string, unknown> | undefined)?.id) ?? null },
+    actor: {
+      kind: 'slack_user',
+      slackUserId: text(user.id) ?? text(event.user) ?? 'unknown',
+      slackTeamId: text((body.team as Record<string, unknown> | undefined)?.id) ?? null,
+    },
     action: `slack ${type}${type === 'event_callback' && text(event.type) ? ` ${text(event.type)}` : ''}${actions.length > 0 ? ` ${actions.join(',')}` : ''}`,
     targetType: 'slack_channel',
     targetId: text(channel.id) ?? text(event.channel) ?? text((event.item as Record<string, unknown> | undefined)?.channel) ?? null,

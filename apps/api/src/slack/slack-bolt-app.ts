@@ -15,7 +15,16 @@ import { PageClick, SlackPager } from './slack-pager.service';
 import { ACKNOWLEDGE_ACTION_ID, ESCALATE_ACTION_ID, parsePageButtonValue } from './slack-page-messages';
 import { ADD_FOLLOW_UP_ACTION_ID, FOLLOW_UP_MODAL_CALLBACK_ID, SlackFollowUpModal } from './slack-follow-up-modal';
 import { HeadlineButton, ModalSubmission, SlackHeadlineActions } from './slack-headline-actions.service';
-import { PUBLISH_BUTTON_ACTION_ID, PUBLISH_MODAL_CALLBACK_ID, EDIT_BUTTON_ACTION_ID, EDIT_MODAL_CALLBACK_ID, RESOLVE_BUTTON_ACTION_ID, RESOLVE_MODAL_CALLBACK_ID, UPDATE_BUTTON_ACTION_ID, UPDATE_MODAL_CALLBACK_ID } from './slack-incident-modals';
+import {
+  PUBLISH_BUTTON_ACTION_ID,
+  PUBLISH_MODAL_CALLBACK_ID,
+  EDIT_BUTTON_ACTION_ID,
+  EDIT_MODAL_CALLBACK_ID,
+  RESOLVE_BUTTON_ACTION_ID,
+  RESOLVE_MODAL_CALLBACK_ID,
+  UPDATE_BUTTON_ACTION_ID,
+  UPDATE_MODAL_CALLBACK_ID,
+} from './slack-incident-modals';
 
 const SOCKET_CLOSE_TIMEOUT_MS = 3000;
 
@@ -92,33 +101,42 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
   /** Closes the Socket Mode connection with its close handshake (Bolt's stop() does not wait for it), a few seconds at most. */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.socketMode) return;
-    const closed = this.socketMode.client.disconnect().then(() => true, () => true);
+    const closed = this.socketMode.client.disconnect().then(
+      () => true,
+      () => true,
+    );
     if (!(await Promise.race([closed, sleep(SOCKET_CLOSE_TIMEOUT_MS, false, { ref: false })]))) this.logger.warn('Slack Socket Mode did not close in time');
   }
 
   private registerListeners(app: App): void {
     app.command(this.config.SLACK_COMMAND, async ({ command, ack, context }) => {
-      const outcome = await this.commands.onCommand({
-        text: command.text ?? '',
-        userId: command.user_id,
-        userName: command.user_name || null,
-        channelId: command.channel_id,
-        triggerId: command.trigger_id,
-        responseUrl: command.response_url || null,
-      }, ackDeadline(receivedAtOf(context)));
+      const outcome = await this.commands.onCommand(
+        {
+          text: command.text ?? '',
+          userId: command.user_id,
+          userName: command.user_name || null,
+          channelId: command.channel_id,
+          triggerId: command.trigger_id,
+          responseUrl: command.response_url || null,
+        },
+        ackDeadline(receivedAtOf(context)),
+      );
       await ack(outcome.ack);
       if (outcome.after) this.work.run(`${this.config.SLACK_COMMAND} ${command.text ?? ''}`.trim(), outcome.after);
     });
 
     app.view({ callback_id: DECLARE_INCIDENT_CALLBACK_ID, type: 'view_submission' }, async ({ body, view, ack, context }) => {
-      const outcome = await this.declare.submit({
-        viewId: view.id,
-        teamId: body.team?.id ?? view.team_id ?? null,
-        userId: body.user.id,
-        userName: body.user.name || null,
-        values: view.state.values as unknown as ViewStateValues,
-        privateMetadata: view.private_metadata ?? null,
-      }, ackDeadline(receivedAtOf(context)));
+      const outcome = await this.declare.submit(
+        {
+          viewId: view.id,
+          teamId: body.team?.id ?? view.team_id ?? null,
+          userId: body.user.id,
+          userName: body.user.name || null,
+          values: view.state.values as unknown as ViewStateValues,
+          privateMetadata: view.private_metadata ?? null,
+        },
+        ackDeadline(receivedAtOf(context)),
+      );
       await ack(outcome.ack);
       // The Slack side (channel, invite, headlines) waits for a turn: other submissions being acknowledged go first.
       if (outcome.after) this.work.defer('declare from Slack', outcome.after);
@@ -136,7 +154,9 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
           return;
         }
         // Deferred: presses arriving together are all answered before their changes start (each is a few database round trips).
-        this.work.defer(`${actionId} ${target.incidentId}`, () => handle({ ...target, userId: user.id, userName: ('username' in user ? (user.username as string) : null) || user.name || null, reply }));
+        this.work.defer(`${actionId} ${target.incidentId}`, () =>
+          handle({ ...target, userId: user.id, userName: ('username' in user ? (user.username as string) : null) || user.name || null, reply }),
+        );
       });
     pageButton(ACKNOWLEDGE_ACTION_ID, (click) => this.pager.acknowledge(click));
     pageButton(ESCALATE_ACTION_ID, (click) => this.pager.escalate(click));
@@ -153,7 +173,12 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
     }
     const modal = (callbackId: string, submit: (submission: ModalSubmission) => Promise<unknown>) =>
       app.view({ callback_id: callbackId, type: 'view_submission' }, async ({ body, view, ack }) => {
-        const answer = await submit({ incidentId: view.private_metadata ?? '', userId: body.user.id, userName: body.user.name || null, values: view.state.values as unknown as ViewStateValues });
+        const answer = await submit({
+          incidentId: view.private_metadata ?? '',
+          userId: body.user.id,
+          userName: body.user.name || null,
+          values: view.state.values as unknown as ViewStateValues,
+        });
         if (answer) await ack(answer as never);
         else await ack();
       });
@@ -175,7 +200,12 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
       if (target) this.work.run(`follow-up ${target.incidentId}`, () => this.followUpModal.open(target.incidentId, body.trigger_id, reply));
     });
     app.view({ callback_id: FOLLOW_UP_MODAL_CALLBACK_ID, type: 'view_submission' }, async ({ body, view, ack }) => {
-      const answer = await this.followUpModal.submit({ viewId: view.id, incidentId: view.private_metadata ?? '', userId: body.user.id, values: view.state.values as unknown as ViewStateValues });
+      const answer = await this.followUpModal.submit({
+        viewId: view.id,
+        incidentId: view.private_metadata ?? '',
+        userId: body.user.id,
+        values: view.state.values as unknown as ViewStateValues,
+      });
       if (answer) await ack(answer as never);
       else await ack();
     });

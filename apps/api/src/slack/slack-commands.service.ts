@@ -1,7 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@app/config';
-import { escapeMrkdwn, formatIncidentReference, IncidentCommand, IncidentDomainError, IncidentEntity, incidentHelpText, IncidentsService, invalidCommandReply, parseIncidentCommand, TimelineAuthor } from '@app/incidents';
+import {
+  escapeMrkdwn,
+  formatIncidentReference,
+  IncidentCommand,
+  IncidentDomainError,
+  IncidentEntity,
+  incidentHelpText,
+  IncidentsService,
+  invalidCommandReply,
+  parseIncidentCommand,
+  TimelineAuthor,
+} from '@app/incidents';
 import { DomainError, NotFoundError, ValidationFailedError } from '@app/platform';
 import { validateFollowUpFields } from '../follow-ups/domain/follow-up-rules';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
@@ -14,7 +25,10 @@ import { publishButtonBlock } from './slack-incident-modals';
 
 /** A status change's note is internal: said so, with a Publish update button when the incident is public. */
 function withPublishOffer(reply: SlashReply, incident: IncidentEntity): SlashReply {
-  const note = incident.visibility === 'public' ? '_Internal note: not on the status page. Publish it with the button, or `update <text>`._' : `_Internal note (${incident.visibility} incident: nothing reaches the status page)._`;
+  const note =
+    incident.visibility === 'public'
+      ? '_Internal note: not on the status page. Publish it with the button, or `update <text>`._'
+      : `_Internal note (${incident.visibility} incident: nothing reaches the status page)._`;
   const text = `${reply.text}\n${note}`;
   if (incident.visibility !== 'public') return { ...reply, text };
   const withBlocks = { ...reply, text, blocks: [{ type: 'section', block_id: 'reply', text: { type: 'mrkdwn', text } }, publishButtonBlock(incident.id)] };
@@ -38,7 +52,10 @@ import {
   updatePostedReply,
 } from './slack-replies';
 
-type ChannelCommand = Extract<IncidentCommand, { kind: 'status' | 'severity' | 'lead' | 'update' | 'note' | 'ack' | 'type' | 'title' | 'followup' | 'duplicate' }>;
+type ChannelCommand = Extract<
+  IncidentCommand,
+  { kind: 'status' | 'severity' | 'lead' | 'update' | 'note' | 'ack' | 'type' | 'title' | 'followup' | 'duplicate' }
+>;
 
 const USER_ERROR_KINDS = new Set(['validation', 'conflict', 'not_found', 'forbidden', 'unprocessable']);
 
@@ -63,7 +80,9 @@ export class SlackCommandFlow {
 
   private async oncallReply(): Promise<SlashReply> {
     const rows = await this.oncall.everyTeamNow();
-    return ephemeral(buildOncallReply(rows.map((row) => ({ team: row.team.slug, current: row.state.current, next: row.state.next, shiftEndsAt: row.state.shiftEndsAt }))));
+    return ephemeral(
+      buildOncallReply(rows.map((row) => ({ team: row.team.slug, current: row.state.current, next: row.state.next, shiftEndsAt: row.state.shiftEndsAt }))),
+    );
   }
 
   /** `ackDeadline` (epoch ms): when Slack stops waiting for the answer, minus a margin. */
@@ -120,7 +139,10 @@ export class SlackCommandFlow {
         if (parsed.text !== null) {
           // The text is an internal note: it reaches customers only when someone publishes it (the button below, or `update`).
           const { incident: updated } = await this.incidents.postUpdate(incident.id, { body: parsed.text, public: false, status: parsed.status }, author);
-          const reply = parsed.status === from ? notePostedReply(userId, incident.number, parsed.text) : statusChangedReply(userId, incident.number, from, updated.status, parsed.text);
+          const reply =
+            parsed.status === from
+              ? notePostedReply(userId, incident.number, parsed.text)
+              : statusChangedReply(userId, incident.number, from, updated.status, parsed.text);
           return withPublishOffer(reply, updated);
         }
         const updated = await this.incidents.updateIncident(incident.id, { status: parsed.status }, author);
@@ -154,7 +176,10 @@ export class SlackCommandFlow {
       case 'type':
         if (parsed.type === incident.type) return ephemeral(`${formatIncidentReference(incident.number)} already has type \`${parsed.type}\`.`);
         await this.incidents.updateIncident(incident.id, { type: parsed.type }, author);
-        return { response_type: 'in_channel', text: `<@${userId}> set the type of ${formatIncidentReference(incident.number)} to \`${escapeMrkdwn(parsed.type)}\`.` };
+        return {
+          response_type: 'in_channel',
+          text: `<@${userId}> set the type of ${formatIncidentReference(incident.number)} to \`${escapeMrkdwn(parsed.type)}\`.`,
+        };
       case 'title':
         await this.incidents.updateIncident(incident.id, { title: parsed.title }, author);
         return { response_type: 'in_channel', text: `<@${userId}> renamed ${formatIncidentReference(incident.number)} to *${escapeMrkdwn(parsed.title)}*.` };

@@ -102,7 +102,10 @@ export class SlackDeclareFlow {
     const known = this.freshChoicesAtHand();
     let opened: { viewId: string; hash: string | null };
     try {
-      opened = await this.gateway.openView(command.triggerId, known ? buildDeclareModal({ choices: known, metadata, initial: { title } }) : buildDeclareLoadingModal(metadata));
+      opened = await this.gateway.openView(
+        command.triggerId,
+        known ? buildDeclareModal({ choices: known, metadata, initial: { title } }) : buildDeclareLoadingModal(metadata),
+      );
     } catch (error) {
       const code = slackErrorCode(error);
       this.logger.warn({ slackError: code, userId: command.userId }, 'could not open the declare form');
@@ -220,7 +223,9 @@ export class SlackDeclareFlow {
     const field = (error as { field?: unknown }).field;
     const message = error instanceof Error ? error.message : String(error);
     if (typeof field === 'string' && field in DECLARE_MODAL_FIELDS) {
-      return declareErrorsResponse([{ field: field as keyof typeof DECLARE_MODAL_FIELDS, blockId: DECLARE_MODAL_FIELDS[field as keyof typeof DECLARE_MODAL_FIELDS].blockId, message }]);
+      return declareErrorsResponse([
+        { field: field as keyof typeof DECLARE_MODAL_FIELDS, blockId: DECLARE_MODAL_FIELDS[field as keyof typeof DECLARE_MODAL_FIELDS].blockId, message },
+      ]);
     }
     this.logger.error({ err: error }, 'declaring an incident from Slack failed');
     return declareFailedErrors('Ballast could not store the incident right now. Your answers are kept: submit again in a moment.');

@@ -14,11 +14,14 @@ interface Answer {
 function send(server: Server, options: { method?: string; path?: string; chunks?: string[]; headers?: Record<string, string> }): Promise<Answer> {
   const { port } = server.address() as AddressInfo;
   return new Promise((resolve, reject) => {
-    const outgoing = request({ host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/slack/events', headers: options.headers }, (incoming) => {
-      let body = '';
-      incoming.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body }));
-    });
+    const outgoing = request(
+      { host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/slack/events', headers: options.headers },
+      (incoming) => {
+        let body = '';
+        incoming.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body }));
+      },
+    );
     outgoing.on('error', reject);
     for (const chunk of options.chunks ?? []) outgoing.write(chunk);
     outgoing.end();
@@ -73,8 +76,12 @@ describe('SlackEventsListener', () => {
   });
 
   it('hands the receiver the exact bytes and headers, and writes its answer', async () => {
-    behaviour = async (_request, answer) => answer({ status: 200, body: '{"response_type":"ephemeral","text":"hé"}', contentType: 'application/json; charset=utf-8' });
-    const answer = await send(server, { chunks: ['payload=%7B%22a%22', '%3A1%7D'], headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-signature': 'v0=abc' } });
+    behaviour = async (_request, answer) =>
+      answer({ status: 200, body: '{"response_type":"ephemeral","text":"hé"}', contentType: 'application/json; charset=utf-8' });
+    const answer = await send(server, {
+      chunks: ['payload=%7B%22a%22', '%3A1%7D'],
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-signature': 'v0=abc' },
+    });
     expect(received).toHaveLength(1);
     expect(received[0].rawBody.toString()).toBe('payload=%7B%22a%22%3A1%7D');
     expect(received[0].headers['x-slack-signature']).toBe('v0=abc');

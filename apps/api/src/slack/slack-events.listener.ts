@@ -59,10 +59,12 @@ export class SlackEventsListener {
           return;
         }
         const ip = request.socket.remoteAddress;
-        this.receiver.receive({ rawBody, headers: request.headers, ip }, (answer) => send(response, answer)).catch((error: unknown) => {
-          const { status, body } = this.errors.toResponse(error);
-          this.sendError(response, status, body, false);
-        });
+        this.receiver
+          .receive({ rawBody, headers: request.headers, ip }, (answer) => send(response, answer))
+          .catch((error: unknown) => {
+            const { status, body } = this.errors.toResponse(error);
+            this.sendError(response, status, body, false);
+          });
       },
       (error: unknown) => {
         readFailure = error;
@@ -114,7 +116,10 @@ function send(response: ServerResponse, answer: SlackHttpAnswer): void {
     response.end();
     return;
   }
-  response.writeHead(answer.status, { 'Content-Type': answer.contentType ?? 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(answer.body)) });
+  response.writeHead(answer.status, {
+    'Content-Type': answer.contentType ?? 'text/plain; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(answer.body)),
+  });
   response.end(answer.body);
 }
 

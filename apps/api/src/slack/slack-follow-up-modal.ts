@@ -12,7 +12,11 @@ const plain = (text: string) => ({ type: 'plain_text' as const, text });
 
 /** The "Add follow-up" button of the resolution message (value: `<incident id>:0`, like the headline buttons). */
 export function addFollowUpButtonBlock(incidentId: string): SlackBlock {
-  return { type: 'actions', block_id: 'resolution_actions', elements: [{ type: 'button', action_id: ADD_FOLLOW_UP_ACTION_ID, text: plain('Add follow-up'), value: `${incidentId}:0` }] };
+  return {
+    type: 'actions',
+    block_id: 'resolution_actions',
+    elements: [{ type: 'button', action_id: ADD_FOLLOW_UP_ACTION_ID, text: plain('Add follow-up'), value: `${incidentId}:0` }],
+  };
 }
 
 /** The modal: title, owner, due date, priority (the incident id in private_metadata). */
@@ -27,13 +31,30 @@ export function buildFollowUpModal(incident: { id: string; number: number }): Mo
     blocks: [
       { type: 'context', elements: [{ type: 'mrkdwn', text: `For ${formatIncidentReference(incident.number)}` }] },
       { type: 'input', block_id: 'title', label: plain('What should be done'), element: { type: 'plain_text_input', action_id: 'value', max_length: 200 } },
-      { type: 'input', block_id: 'owner', optional: true, label: plain('Owner (Slack user id or name)'), element: { type: 'plain_text_input', action_id: 'value', max_length: 100 } },
-      { type: 'input', block_id: 'due_date', optional: true, label: plain('Due date (YYYY-MM-DD)'), element: { type: 'plain_text_input', action_id: 'value', max_length: 10 } },
+      {
+        type: 'input',
+        block_id: 'owner',
+        optional: true,
+        label: plain('Owner (Slack user id or name)'),
+        element: { type: 'plain_text_input', action_id: 'value', max_length: 100 },
+      },
+      {
+        type: 'input',
+        block_id: 'due_date',
+        optional: true,
+        label: plain('Due date (YYYY-MM-DD)'),
+        element: { type: 'plain_text_input', action_id: 'value', max_length: 10 },
+      },
       {
         type: 'input',
         block_id: 'priority',
         label: plain('Priority'),
-        element: { type: 'static_select', action_id: 'value', initial_option: { text: plain('P2'), value: 'P2' }, options: FOLLOW_UP_PRIORITIES.map((priority) => ({ text: plain(priority), value: priority })) },
+        element: {
+          type: 'static_select',
+          action_id: 'value',
+          initial_option: { text: plain('P2'), value: 'P2' },
+          options: FOLLOW_UP_PRIORITIES.map((priority) => ({ text: plain(priority), value: priority })),
+        },
       },
     ],
   };
@@ -82,7 +103,11 @@ export class SlackFollowUpModal {
       const incident = await this.incidents.getIncidentById(submission.incidentId);
       const { followUp, created } = await this.followUps.createForIncident(incident, fields, submission.userId, `slack-view:${submission.viewId}`);
       if (created && incident.slackChannelId) {
-        await this.gateway.postMessage(incident.slackChannelId, { text: `:clipboard: <@${submission.userId}> added a ${followUp.priority} follow-up to ${formatIncidentReference(incident.number)}: ${escapeMrkdwn(followUp.title)}` }).catch(() => undefined);
+        await this.gateway
+          .postMessage(incident.slackChannelId, {
+            text: `:clipboard: <@${submission.userId}> added a ${followUp.priority} follow-up to ${formatIncidentReference(incident.number)}: ${escapeMrkdwn(followUp.title)}`,
+          })
+          .catch(() => undefined);
       }
       return undefined;
     } catch (error) {

@@ -168,7 +168,13 @@ export class SlackGateway implements OnApplicationBootstrap {
           botUserId: String(result.user_id ?? ''),
           botId: typeof result.bot_id === 'string' ? result.bot_id : null,
         };
-        this.health = { mode: this.mode, status: 'up', team: this.identityValue.team, botUserId: this.identityValue.botUserId, checkedAt: new Date().toISOString() };
+        this.health = {
+          mode: this.mode,
+          status: 'up',
+          team: this.identityValue.team,
+          botUserId: this.identityValue.botUserId,
+          checkedAt: new Date().toISOString(),
+        };
       } catch (error) {
         const code = slackErrorCode(error);
         this.logger.warn({ slackError: code }, `Slack auth.test failed: ${code}`);
@@ -210,7 +216,12 @@ export class SlackGateway implements OnApplicationBootstrap {
   async findChannelByName(name: string): Promise<SlackChannelInfo | null> {
     let cursor: string | undefined;
     for (let page = 0; page < CHANNEL_LIST_MAX_PAGES; page += 1) {
-      const result = await this.call('conversations.list', { types: 'public_channel,private_channel', exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) });
+      const result = await this.call('conversations.list', {
+        types: 'public_channel,private_channel',
+        exclude_archived: true,
+        limit: 1000,
+        ...(cursor ? { cursor } : {}),
+      });
       const channels = (result.channels ?? []) as Array<{ id?: string; name?: string; creator?: string; is_private?: boolean }>;
       const match = channels.find((channel) => channel.name === name);
       if (match) return { id: String(match.id ?? ''), name, creator: match.creator ?? null, isPrivate: match.is_private === true };
@@ -256,7 +267,13 @@ export class SlackGateway implements OnApplicationBootstrap {
   // ------------------------------------------------------------------ messages
 
   async postMessage(channelId: string, message: Pick<SlackMessage, 'text'> & Partial<SlackMessage>): Promise<string> {
-    const result = await this.call('chat.postMessage', { channel: channelId, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}), unfurl_links: false, unfurl_media: false });
+    const result = await this.call('chat.postMessage', {
+      channel: channelId,
+      text: message.text,
+      ...(message.blocks ? { blocks: message.blocks } : {}),
+      unfurl_links: false,
+      unfurl_media: false,
+    });
     return String(result.ts ?? '');
   }
 
@@ -266,7 +283,11 @@ export class SlackGateway implements OnApplicationBootstrap {
    * looks at the channel before trying again.
    */
   async postMessageOnce(channelId: string, message: SlackMessage): Promise<string> {
-    const result = await this.call('chat.postMessage', { channel: channelId, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false }, this.singleShotClient);
+    const result = await this.call(
+      'chat.postMessage',
+      { channel: channelId, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false },
+      this.singleShotClient,
+    );
     return String(result.ts ?? '');
   }
 

@@ -2,7 +2,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, ValidationFailedError } from '@app/platform';
-import { escapeMrkdwn, formatIncidentReference, DeploymentsService, IncidentDomainError, IncidentEntity, IncidentsService, TimelineAuthor, ViewStateValues } from '@app/incidents';
+import {
+  escapeMrkdwn,
+  formatIncidentReference,
+  DeploymentsService,
+  IncidentDomainError,
+  IncidentEntity,
+  IncidentsService,
+  TimelineAuthor,
+  ViewStateValues,
+} from '@app/incidents';
 import { SlackGateway, SlackReplyTarget } from './slack-gateway';
 import {
   type SuggestedDeployment,
@@ -70,7 +79,10 @@ export class SlackHeadlineActions {
   /** Production deployments of the incident's services in the 2 h before it started, as Resolve modal options. */
   private async suggestedDeployments(incidentId: string): Promise<SuggestedDeployment[]> {
     const found = await this.deployments.suggestDeploymentsForIncident(incidentId);
-    return found.map((deployment) => ({ id: deployment.id, label: `${deployment.service.slug} ${deployment.version} (finished ${deployment.finishedAt.toISOString().slice(11, 16)} UTC)` }));
+    return found.map((deployment) => ({
+      id: deployment.id,
+      label: `${deployment.service.slug} ${deployment.version} (finished ${deployment.finishedAt.toISOString().slice(11, 16)} UTC)`,
+    }));
   }
 
   async openModal(button: HeadlineButton, incidentId: string, triggerId: string, reply: SlackReplyTarget): Promise<void> {
@@ -88,7 +100,11 @@ export class SlackHeadlineActions {
     const choices = await this.choices(incident.teamId);
     const subject = modalIncidentOf(incident);
     const view =
-      button === UPDATE_BUTTON_ACTION_ID ? buildUpdateModal(subject, choices) : button === RESOLVE_BUTTON_ACTION_ID ? buildResolveModal(subject, choices, this.clock.now(), await this.suggestedDeployments(incident.id)) : buildEditModal(subject, choices);
+      button === UPDATE_BUTTON_ACTION_ID
+        ? buildUpdateModal(subject, choices)
+        : button === RESOLVE_BUTTON_ACTION_ID
+          ? buildResolveModal(subject, choices, this.clock.now(), await this.suggestedDeployments(incident.id))
+          : buildEditModal(subject, choices);
     await this.gateway.openView(triggerId, view);
   }
 
@@ -116,10 +132,14 @@ export class SlackHeadlineActions {
       const body = readUpdateSubmission(submission.values).publicText;
       if (!body) throw new ValidationFailedError('Write the text customers will read.', { field: 'public_text' });
       const incident = await this.incidents.getIncidentById(submission.incidentId);
-      if (incident.visibility !== 'public') throw new ValidationFailedError(`${formatIncidentReference(incident.number)} is not public: nothing can be published.`, { field: 'public_text' });
+      if (incident.visibility !== 'public')
+        throw new ValidationFailedError(`${formatIncidentReference(incident.number)} is not public: nothing can be published.`, { field: 'public_text' });
       await this.incidents.postUpdate(incident.id, { body, public: true }, author);
       if (incident.slackChannelId) {
-        const text = `:globe_with_meridians: <@${submission.userId}> published an update on *${formatIncidentReference(incident.number)}* (public: on the status page now)\n${body.split('\n').map((line) => `> ${escapeMrkdwn(line)}`).join('\n')}`;
+        const text = `:globe_with_meridians: <@${submission.userId}> published an update on *${formatIncidentReference(incident.number)}* (public: on the status page now)\n${body
+          .split('\n')
+          .map((line) => `> ${escapeMrkdwn(line)}`)
+          .join('\n')}`;
         await this.gateway.postMessage(incident.slackChannelId, { text }).catch(() => undefined);
       }
     }, submission);
@@ -133,7 +153,8 @@ export class SlackHeadlineActions {
       if (form.components !== null) await this.incidents.updateIncident(incident.id, { affectedComponents: form.components }, author);
       const status = form.status && form.status !== incident.status ? form.status : undefined;
       if (form.publicText) await this.incidents.postUpdate(incident.id, { body: form.publicText, public: true, ...(status ? { status } : {}) }, author);
-      if (form.internalText) await this.incidents.postUpdate(incident.id, { body: form.internalText, public: false, ...(status && !form.publicText ? { status } : {}) }, author);
+      if (form.internalText)
+        await this.incidents.postUpdate(incident.id, { body: form.internalText, public: false, ...(status && !form.publicText ? { status } : {}) }, author);
       if (status && !form.publicText && !form.internalText) await this.incidents.updateIncident(incident.id, { status }, author);
     }, submission);
   }
@@ -161,7 +182,10 @@ export class SlackHeadlineActions {
       const form = readEditSubmission(submission.values);
       const incident = await this.incidents.getIncidentById(submission.incidentId);
       const current = modalIncidentOf(incident);
-      const components = form.components?.map((componentId) => ({ componentId, status: current.affectedComponents.find((component) => component.componentId === componentId)?.status ?? ('partial_outage' as const) }));
+      const components = form.components?.map((componentId) => ({
+        componentId,
+        status: current.affectedComponents.find((component) => component.componentId === componentId)?.status ?? ('partial_outage' as const),
+      }));
       await this.incidents.updateIncident(
         incident.id,
         {
@@ -185,7 +209,18 @@ export class SlackHeadlineActions {
     } catch (error) {
       if (error instanceof IncidentDomainError || (error instanceof DomainError && USER_ERROR_KINDS.has(error.kind))) {
         const field = (error as { field?: unknown }).field;
-        const block = field === 'type' ? 'type' : field === 'affectedComponents' ? 'components' : field === 'title' ? 'title' : field === 'public_text' ? 'public_text' : field === 'caused_by_deployment' ? 'caused_by_deployment' : 'status';
+        const block =
+          field === 'type'
+            ? 'type'
+            : field === 'affectedComponents'
+              ? 'components'
+              : field === 'title'
+                ? 'title'
+                : field === 'public_text'
+                  ? 'public_text'
+                  : field === 'caused_by_deployment'
+                    ? 'caused_by_deployment'
+                    : 'status';
         return { response_action: 'errors', errors: { [block]: (error as Error).message.slice(0, 150) } };
       }
       this.logger.error({ err: error }, 'a headline modal submission failed');
@@ -197,7 +232,8 @@ export class SlackHeadlineActions {
     // The incidents service has no service-list edit yet: the links are replaced in one statement.
     await this.dataSource.transaction(async (manager) => {
       await manager.query('DELETE FROM incident_services WHERE incident_id = $1', [incidentId]);
-      if (slugs.length > 0) await manager.query('INSERT INTO incident_services (incident_id, service_id) SELECT $1, id FROM services WHERE slug = ANY($2)', [incidentId, slugs]);
+      if (slugs.length > 0)
+        await manager.query('INSERT INTO incident_services (incident_id, service_id) SELECT $1, id FROM services WHERE slug = ANY($2)', [incidentId, slugs]);
     });
   }
 

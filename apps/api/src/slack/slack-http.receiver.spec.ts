@@ -56,7 +56,9 @@ describe('SlackHttpReceiver', () => {
     const { receiver, work } = receiverFor(httpMode);
     const order: string[] = [];
     receiver.init({ processEvent: jest.fn(async () => void order.push('dispatched')) } as never);
-    await receiver.receive(signed('command=%2Fincident&text=declare+Checkout+down&trigger_id=1.2.abc&user_id=U1'), (answer) => order.push(`sent ${answer.status} ${answer.body ?? ''}`.trim()));
+    await receiver.receive(signed('command=%2Fincident&text=declare+Checkout+down&trigger_id=1.2.abc&user_id=U1'), (answer) =>
+      order.push(`sent ${answer.status} ${answer.body ?? ''}`.trim()),
+    );
     expect(order).toEqual(['sent 200']);
     await work.idle();
     expect(order).toEqual(['sent 200', 'dispatched']);
@@ -72,7 +74,9 @@ describe('SlackHttpReceiver', () => {
     receiver.init({ processEvent } as never);
     await receiver.receive(signed('command=%2Fincident&text=help&trigger_id=1.2.abc'), (answer) => answers.push(answer));
     expect(processEvent).toHaveBeenCalledTimes(1);
-    expect(answers).toEqual([{ status: 200, body: JSON.stringify({ response_type: 'ephemeral', text: 'help' }), contentType: 'application/json; charset=utf-8' }]);
+    expect(answers).toEqual([
+      { status: 200, body: JSON.stringify({ response_type: 'ephemeral', text: 'help' }), contentType: 'application/json; charset=utf-8' },
+    ]);
   });
 
   it('answers an event nobody listens for with an empty 200, and a failing listener with a 500', async () => {

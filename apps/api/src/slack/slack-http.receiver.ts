@@ -85,7 +85,10 @@ export class SlackHttpReceiver implements Receiver {
     const receivedAt = Date.now();
     const bolt = this.bolt;
     if (this.gateway.mode === 'socket') {
-      throw new SlackEndpointUnavailableError('slack_socket_mode', 'Slack runs in Socket Mode (SLACK_APP_TOKEN is set): its requests arrive over the socket, not at this URL.');
+      throw new SlackEndpointUnavailableError(
+        'slack_socket_mode',
+        'Slack runs in Socket Mode (SLACK_APP_TOKEN is set): its requests arrive over the socket, not at this URL.',
+      );
     }
     if (this.gateway.mode === 'disabled' || !bolt || !this.config.SLACK_SIGNING_SECRET) {
       throw new SlackEndpointUnavailableError('slack_disabled', 'Slack is disabled: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to enable it.');
@@ -154,7 +157,11 @@ export class SlackHttpReceiver implements Receiver {
       this.logger.error({ err: error }, 'a Slack listener failed');
       if (!acknowledged) {
         acknowledged = true;
-        send({ status: 500, body: JSON.stringify({ error: 'internal_error', message: 'Ballast could not handle this Slack request.' }), contentType: JSON_CONTENT_TYPE });
+        send({
+          status: 500,
+          body: JSON.stringify({ error: 'internal_error', message: 'Ballast could not handle this Slack request.' }),
+          contentType: JSON_CONTENT_TYPE,
+        });
       }
       return;
     }
@@ -164,7 +171,11 @@ export class SlackHttpReceiver implements Receiver {
 
   /** `/incident` or `/incident declare <title>`: acknowledged with an empty 200 whatever happens next (SlackCommandFlow opens the form after the ack). */
   private opensDeclareForm(body: Record<string, unknown>): boolean {
-    return body.command === this.config.SLACK_COMMAND && typeof body.trigger_id === 'string' && parseIncidentCommand(typeof body.text === 'string' ? body.text : '').kind === 'declare';
+    return (
+      body.command === this.config.SLACK_COMMAND &&
+      typeof body.trigger_id === 'string' &&
+      parseIncidentCommand(typeof body.text === 'string' ? body.text : '').kind === 'declare'
+    );
   }
 }
 

@@ -68,23 +68,51 @@ export function withHeadlineButtons(headline: SlackMessage, incident: { id: stri
 
 function select(blockId: string, label: string, options: SelectOption[], initial: string | null, optional = false): InputBlock {
   const initialOption = options.find((candidate) => candidate.value === initial);
-  return { type: 'input', block_id: blockId, label: plain(label), optional, element: { type: 'static_select', action_id: 'value', options, ...(initialOption ? { initial_option: initialOption } : {}) } };
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plain(label),
+    optional,
+    element: { type: 'static_select', action_id: 'value', options, ...(initialOption ? { initial_option: initialOption } : {}) },
+  };
 }
 
 function multi(blockId: string, label: string, options: SelectOption[], initial: readonly string[]): InputBlock | null {
   if (options.length === 0) return null;
   const initialOptions = options.filter((candidate) => initial.includes(candidate.value));
-  return { type: 'input', block_id: blockId, label: plain(label), optional: true, element: { type: 'multi_static_select', action_id: 'value', options: options.slice(0, 100), ...(initialOptions.length > 0 ? { initial_options: initialOptions } : {}) } };
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plain(label),
+    optional: true,
+    element: {
+      type: 'multi_static_select',
+      action_id: 'value',
+      options: options.slice(0, 100),
+      ...(initialOptions.length > 0 ? { initial_options: initialOptions } : {}),
+    },
+  };
 }
 
-function text(blockId: string, label: string, initial: string | null, options: { multiline?: boolean; optional?: boolean; max?: number; hint?: string } = {}): InputBlock {
+function text(
+  blockId: string,
+  label: string,
+  initial: string | null,
+  options: { multiline?: boolean; optional?: boolean; max?: number; hint?: string } = {},
+): InputBlock {
   return {
     type: 'input',
     block_id: blockId,
     label: plain(label),
     optional: options.optional ?? true,
     ...(options.hint ? { hint: plain(options.hint) } : {}),
-    element: { type: 'plain_text_input', action_id: 'value', multiline: options.multiline ?? false, max_length: options.max ?? 3000, ...(initial ? { initial_value: initial } : {}) },
+    element: {
+      type: 'plain_text_input',
+      action_id: 'value',
+      multiline: options.multiline ?? false,
+      max_length: options.max ?? 3000,
+      ...(initial ? { initial_value: initial } : {}),
+    },
   };
 }
 
@@ -94,15 +122,35 @@ const componentStatusOptions = COMPONENT_STATUSES.filter((status) => status !== 
 export function buildUpdateModal(incident: ModalIncident, choices: ModalChoices): ModalView {
   const reference = formatIncidentReference(incident.number);
   const blocks: Array<SlackBlock | null> = [
-    select('status', 'Status', INCIDENT_STATUSES.filter((status) => status !== 'resolved').map((status) => option(status, status)), incident.status === 'resolved' ? 'monitoring' : incident.status),
+    select(
+      'status',
+      'Status',
+      INCIDENT_STATUSES.filter((status) => status !== 'resolved').map((status) => option(status, status)),
+      incident.status === 'resolved' ? 'monitoring' : incident.status,
+    ),
     text('public_text', 'Public update (status page, customers)', null, {
       multiline: true,
-      hint: incident.visibility === 'public' ? 'Published exactly as written, to the status page and its subscribers.' : `${reference} is ${incident.visibility}: this text stays on the timeline, it does not reach the status page.`,
+      hint:
+        incident.visibility === 'public'
+          ? 'Published exactly as written, to the status page and its subscribers.'
+          : `${reference} is ${incident.visibility}: this text stays on the timeline, it does not reach the status page.`,
     }),
     text('internal_text', 'Internal note (team only)', null, { multiline: true }),
-    select('severity', 'Severity', SEVERITIES.map((severity) => option(severity, severity)), incident.severity),
-    multi('components', 'Affected components', choices.components.map((component) => option(component.id, component.name)), incident.affectedComponents.map((component) => component.componentId)),
-    choices.components.length > 0 ? select('component_status', 'Their status', componentStatusOptions, incident.affectedComponents[0]?.status ?? 'partial_outage', true) : null,
+    select(
+      'severity',
+      'Severity',
+      SEVERITIES.map((severity) => option(severity, severity)),
+      incident.severity,
+    ),
+    multi(
+      'components',
+      'Affected components',
+      choices.components.map((component) => option(component.id, component.name)),
+      incident.affectedComponents.map((component) => component.componentId),
+    ),
+    choices.components.length > 0
+      ? select('component_status', 'Their status', componentStatusOptions, incident.affectedComponents[0]?.status ?? 'partial_outage', true)
+      : null,
   ];
   return {
     type: 'modal',
@@ -134,10 +182,29 @@ export function buildResolveModal(incident: ModalIncident, choices: ModalChoices
     submit: plain('Resolve'),
     close: plain('Cancel'),
     blocks: [
-      { type: 'section', block_id: 'duration', text: { type: 'mrkdwn', text: `*${reference}* has lasted *${duration}* (since ${incident.startedAt.toISOString().replace('.000Z', 'Z')}).` } },
-      select('type', 'Incident type', choices.types.map((type) => option(type.slug, type.label)), incident.type),
+      {
+        type: 'section',
+        block_id: 'duration',
+        text: { type: 'mrkdwn', text: `*${reference}* has lasted *${duration}* (since ${incident.startedAt.toISOString().replace('.000Z', 'Z')}).` },
+      },
+      select(
+        'type',
+        'Incident type',
+        choices.types.map((type) => option(type.slug, type.label)),
+        incident.type,
+      ),
       text('resolution_note', 'Resolution note (internal, optional)', null, { multiline: true }),
-      ...(deployments.length > 0 ? [select('caused_by_deployment', 'Caused by deployment (optional)', deployments.slice(0, 100).map((deployment) => option(deployment.id, deployment.label.slice(0, 75))), null, true)] : []),
+      ...(deployments.length > 0
+        ? [
+            select(
+              'caused_by_deployment',
+              'Caused by deployment (optional)',
+              deployments.slice(0, 100).map((deployment) => option(deployment.id, deployment.label.slice(0, 75))),
+              null,
+              true,
+            ),
+          ]
+        : []),
     ],
   };
 }
@@ -147,10 +214,30 @@ export function buildEditModal(incident: ModalIncident, choices: ModalChoices): 
   const reference = formatIncidentReference(incident.number);
   const blocks: Array<SlackBlock | null> = [
     text('title', 'Title', incident.title, { optional: false, max: 200 }),
-    select('type', 'Incident type', choices.types.map((type) => option(type.slug, type.label)), incident.type),
-    multi('services', 'Services', choices.services.map((service) => option(service.slug, service.name)), incident.services),
-    multi('components', 'Affected components', choices.components.map((component) => option(component.id, component.name)), incident.affectedComponents.map((component) => component.componentId)),
-    select('visibility', 'Visibility', VISIBILITIES.map((visibility) => option(visibility, visibility)), incident.visibility),
+    select(
+      'type',
+      'Incident type',
+      choices.types.map((type) => option(type.slug, type.label)),
+      incident.type,
+    ),
+    multi(
+      'services',
+      'Services',
+      choices.services.map((service) => option(service.slug, service.name)),
+      incident.services,
+    ),
+    multi(
+      'components',
+      'Affected components',
+      choices.components.map((component) => option(component.id, component.name)),
+      incident.affectedComponents.map((component) => component.componentId),
+    ),
+    select(
+      'visibility',
+      'Visibility',
+      VISIBILITIES.map((visibility) => option(visibility, visibility)),
+      incident.visibility,
+    ),
   ];
   return {
     type: 'modal',
@@ -203,7 +290,13 @@ export function readResolveSubmission(values: ViewStateValues): { type: string |
   return { type: valueOf(values, 'type'), note: valueOf(values, 'resolution_note'), causedByDeploymentId: valueOf(values, 'caused_by_deployment') };
 }
 
-export function readEditSubmission(values: ViewStateValues): { title: string | null; type: string | null; services: string[] | null; components: string[] | null; visibility: Visibility | null } {
+export function readEditSubmission(values: ViewStateValues): {
+  title: string | null;
+  type: string | null;
+  services: string[] | null;
+  components: string[] | null;
+  visibility: Visibility | null;
+} {
   return {
     title: valueOf(values, 'title'),
     type: valueOf(values, 'type'),
@@ -243,7 +336,14 @@ export function buildPublishModal(incident: ModalIncident, draft: string | null,
     submit: plain('Publish'),
     close: plain('Cancel'),
     blocks: [
-      { type: 'section', block_id: 'publish_warning', text: { type: 'mrkdwn', text: `:globe_with_meridians: *This text goes to the public status page* of ${reference}, and to its subscribers, exactly as written below (status: ${incident.status}).` } },
+      {
+        type: 'section',
+        block_id: 'publish_warning',
+        text: {
+          type: 'mrkdwn',
+          text: `:globe_with_meridians: *This text goes to the public status page* of ${reference}, and to its subscribers, exactly as written below (status: ${incident.status}).`,
+        },
+      },
       text('public_text', 'Public update', draft, { multiline: true, optional: false }),
       { type: 'context', block_id: 'publish_components', elements: [{ type: 'mrkdwn', text: touched }] },
     ],

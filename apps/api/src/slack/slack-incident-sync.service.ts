@@ -165,7 +165,10 @@ export class SlackIncidentSync {
       try {
         await this.gateway.updateMessage(channelId, ts, channelId === incident.slackChannelId ? headline : teamAnnouncementOf(incident, headline));
       } catch (error) {
-        this.logger.warn({ incident: formatIncidentReference(incident.number), channelId, slackError: slackErrorCode(error) }, 'could not update the incident headline');
+        this.logger.warn(
+          { incident: formatIncidentReference(incident.number), channelId, slackError: slackErrorCode(error) },
+          'could not update the incident headline',
+        );
       }
     }
   }
@@ -254,7 +257,12 @@ export class SlackIncidentSync {
    */
   private async createIncidentChannel(incident: IncidentEntity): Promise<{ id: string; name: string }> {
     const base = incidentChannelName(incident.number, incident.title);
-    const names = [...new Set([...(incident.slackChannelName ? [incident.slackChannelName] : []), ...Array.from({ length: MAX_CHANNEL_NAME_ATTEMPTS }, (_unused, i) => channelNameWithSuffix(base, i + 1))])];
+    const names = [
+      ...new Set([
+        ...(incident.slackChannelName ? [incident.slackChannelName] : []),
+        ...Array.from({ length: MAX_CHANNEL_NAME_ATTEMPTS }, (_unused, i) => channelNameWithSuffix(base, i + 1)),
+      ]),
+    ];
     for (const name of names) {
       if (name !== incident.slackChannelName) await this.incidents.updateSlackState(incident.id, { slackChannelName: name });
       try {
@@ -285,7 +293,10 @@ export class SlackIncidentSync {
     } catch (error) {
       // Without channels:read / groups:read the lookup cannot tell: carry on with the next name, as before. Transient failures retry later.
       if (!(error instanceof SlackCallError) || error.retryable) throw error;
-      this.logger.warn({ incident: formatIncidentReference(incident.number), slackError: error.code }, `could not check whether #${name} is the incident's own channel`);
+      this.logger.warn(
+        { incident: formatIncidentReference(incident.number), slackError: error.code },
+        `could not check whether #${name} is the incident's own channel`,
+      );
       return null;
     }
     if (!channel || channel.creator !== botUserId) return null;
@@ -293,7 +304,10 @@ export class SlackIncidentSync {
     if (channel.isPrivate !== (incident.visibility === 'private')) return null;
     const owner = await this.incidents.findBySlackChannel(channel.id);
     if (owner && owner.id !== incident.id) return null;
-    this.logger.log({ incident: formatIncidentReference(incident.number), channelId: channel.id }, `adopted #${name}, created by an earlier attempt whose answer was lost`);
+    this.logger.log(
+      { incident: formatIncidentReference(incident.number), channelId: channel.id },
+      `adopted #${name}, created by an earlier attempt whose answer was lost`,
+    );
     return { id: channel.id, name };
   }
 }

@@ -9,7 +9,8 @@ import { Logger as SlackLogger, LogLevel } from '@slack/bolt';
  */
 export function slackLogger(context: string, logLevel: string): SlackLogger {
   const logger = new NestLogger(context);
-  const text = (parts: unknown[]): string => parts.map((part) => (part instanceof Error ? part.message : typeof part === 'string' ? part : JSON.stringify(part))).join(' ');
+  const text = (parts: unknown[]): string =>
+    parts.map((part) => (part instanceof Error ? part.message : typeof part === 'string' ? part : JSON.stringify(part))).join(' ');
   // The Web API client logs a few debug lines per call: not even joined into text unless they would be written.
   const debug = logLevel === 'debug' || logLevel === 'trace' ? (...parts: unknown[]) => logger.debug(text(parts)) : () => undefined;
   let level = LogLevel.INFO;

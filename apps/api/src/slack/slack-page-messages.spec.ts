@@ -1,4 +1,13 @@
-import { buildAcknowledgedPageMessage, buildChannelPageMessage, buildOncallReply, buildPageMessage, buildPrivateIncidentAnnouncement, pageButtonValue, PageSubject, parsePageButtonValue } from './slack-page-messages';
+import {
+  buildAcknowledgedPageMessage,
+  buildChannelPageMessage,
+  buildOncallReply,
+  buildPageMessage,
+  buildPrivateIncidentAnnouncement,
+  pageButtonValue,
+  PageSubject,
+  parsePageButtonValue,
+} from './slack-page-messages';
 import { resolutionSummaryText } from './slack-resolution.service';
 
 const subject: PageSubject = {
@@ -29,7 +38,11 @@ describe('page messages', () => {
 
   it('never show the title of a private incident in a channel', () => {
     const hidden = { ...subject, visibility: 'private' as const };
-    for (const message of [buildChannelPageMessage(hidden, { stepIndex: 2, afterMinutes: 20 }), buildAcknowledgedPageMessage(hidden, 'U01ALICE'), buildPrivateIncidentAnnouncement({ number: 7, severity: 'SEV1', status: 'investigating' })]) {
+    for (const message of [
+      buildChannelPageMessage(hidden, { stepIndex: 2, afterMinutes: 20 }),
+      buildAcknowledgedPageMessage(hidden, 'U01ALICE'),
+      buildPrivateIncidentAnnouncement({ number: 7, severity: 'SEV1', status: 'investigating' }),
+    ]) {
       expect(JSON.stringify(message)).not.toContain('Fraud');
       expect(JSON.stringify(message)).toContain('INC-7');
     }
@@ -38,14 +51,22 @@ describe('page messages', () => {
 
   it('list who is on call per team', () => {
     expect(buildOncallReply([])).toContain('No team has an on-call rotation');
-    expect(buildOncallReply([{ team: 'payments', current: 'U01ALICE', next: 'U02BOB', shiftEndsAt: new Date('2026-12-08T09:00:00Z') }])).toContain('*payments*: <@U01ALICE>, then <@U02BOB> from 2026-12-08T09:00:00Z');
+    expect(buildOncallReply([{ team: 'payments', current: 'U01ALICE', next: 'U02BOB', shiftEndsAt: new Date('2026-12-08T09:00:00Z') }])).toContain(
+      '*payments*: <@U01ALICE>, then <@U02BOB> from 2026-12-08T09:00:00Z',
+    );
   });
 });
 
 describe('resolution summary', () => {
   it('gives duration, MTTA and MTTR, and says when the channel is archived', () => {
     const text = resolutionSummaryText(
-      { number: 7, startedAt: new Date('2026-12-01T10:00:00Z'), detectedAt: new Date('2026-12-01T10:05:00Z'), acknowledgedAt: new Date('2026-12-01T10:17:00Z'), resolvedAt: new Date('2026-12-01T12:00:00Z') },
+      {
+        number: 7,
+        startedAt: new Date('2026-12-01T10:00:00Z'),
+        detectedAt: new Date('2026-12-01T10:05:00Z'),
+        acknowledgedAt: new Date('2026-12-01T10:17:00Z'),
+        resolvedAt: new Date('2026-12-01T12:00:00Z'),
+      },
       24,
       ['Postmortem draft: <https://ballast.example.com/pm/7|INC-7>'],
     );
@@ -57,7 +78,22 @@ describe('resolution summary', () => {
         '_This channel is archived in 24 h unless the incident is re-opened._',
       ].join('\n'),
     );
-    expect(resolutionSummaryText({ number: 7, startedAt: new Date(0), detectedAt: new Date(0), acknowledgedAt: null, resolvedAt: new Date(60_000) }, 0, [])).toContain('MTTA): not acknowledged');
-    expect(resolutionSummaryText({ number: 8, startedAt: new Date(0), detectedAt: new Date(0), acknowledgedAt: new Date(0), acknowledgedVia: 'self_declared', resolvedAt: new Date(60_000) }, 0, [])).toContain('MTTA): self-declared');
+    expect(
+      resolutionSummaryText({ number: 7, startedAt: new Date(0), detectedAt: new Date(0), acknowledgedAt: null, resolvedAt: new Date(60_000) }, 0, []),
+    ).toContain('MTTA): not acknowledged');
+    expect(
+      resolutionSummaryText(
+        {
+          number: 8,
+          startedAt: new Date(0),
+          detectedAt: new Date(0),
+          acknowledgedAt: new Date(0),
+          acknowledgedVia: 'self_declared',
+          resolvedAt: new Date(60_000),
+        },
+        0,
+        [],
+      ),
+    ).toContain('MTTA): self-declared');
   });
 });

@@ -35,7 +35,17 @@ function buttons(subject: PageSubject, stepIndex: number, withEscalate: boolean)
     block_id: `page:${value}`,
     elements: [
       { type: 'button', action_id: ACKNOWLEDGE_ACTION_ID, text: { type: 'plain_text', text: 'Acknowledge', emoji: true }, style: 'primary', value },
-      ...(withEscalate ? [{ type: 'button' as const, action_id: ESCALATE_ACTION_ID, text: { type: 'plain_text' as const, text: 'Escalate', emoji: true }, style: 'danger' as const, value }] : []),
+      ...(withEscalate
+        ? [
+            {
+              type: 'button' as const,
+              action_id: ESCALATE_ACTION_ID,
+              text: { type: 'plain_text' as const, text: 'Escalate', emoji: true },
+              style: 'danger' as const,
+              value,
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -44,7 +54,10 @@ function buttons(subject: PageSubject, stepIndex: number, withEscalate: boolean)
 export function buildPageMessage(subject: PageSubject, step: { stepIndex: number; stepCount: number; afterMinutes: number }): SlackMessage {
   const reference = formatIncidentReference(subject.number);
   const title = escapeMrkdwnWithin(subject.title, 200);
-  const lines = [`:rotating_light: *You are paged for ${reference}: ${title}*`, `${SEVERITY_EMOJI[subject.severity]} ${subject.severity} · team ${escapeMrkdwnWithin(subject.team ?? 'none', 100)} · opened via ${subject.source}`];
+  const lines = [
+    `:rotating_light: *You are paged for ${reference}: ${title}*`,
+    `${SEVERITY_EMOJI[subject.severity]} ${subject.severity} · team ${escapeMrkdwnWithin(subject.team ?? 'none', 100)} · opened via ${subject.source}`,
+  ];
   if (subject.summary && subject.summary.trim() !== '') lines.push(escapeMrkdwnWithin(subject.summary, 1500));
   const context = [`Step ${step.stepIndex + 1} of ${step.stepCount}`];
   if (step.afterMinutes > 0) context.push(`nobody acknowledged for ${formatMinutes(step.afterMinutes)}`);

@@ -126,11 +126,20 @@ export class SlackPager {
     const now = this.clock.now();
     const steps = planEscalation(stored.config, now);
     if (!(await this.store.startPaging(incident.id, incident.teamId, now, steps))) return false;
-    if (stored.pagerdutyRoutingKey) this.work.run(`PagerDuty trigger ${formatIncidentReference(incident.number)}`, () => this.tellPagerDuty(incident, 'trigger'));
+    if (stored.pagerdutyRoutingKey)
+      this.work.run(`PagerDuty trigger ${formatIncidentReference(incident.number)}`, () => this.tellPagerDuty(incident, 'trigger'));
     if (!this.gateway.enabled) return true;
     // The steps due at once (usually the first) go out now, without a round trip to find them.
     const context = { stepCount: steps.length, startedAt: now, incident };
-    await Promise.all(steps.filter((step) => step.dueAt.getTime() <= now.getTime()).map((step) => this.sendStep(incident.id, step.stepIndex, context).catch((error: unknown) => this.failedUnexpectedly({ incidentId: incident.id, stepIndex: step.stepIndex }, error))));
+    await Promise.all(
+      steps
+        .filter((step) => step.dueAt.getTime() <= now.getTime())
+        .map((step) =>
+          this.sendStep(incident.id, step.stepIndex, context).catch((error: unknown) =>
+            this.failedUnexpectedly({ incidentId: incident.id, stepIndex: step.stepIndex }, error),
+          ),
+        ),
+    );
     return true;
   }
 
@@ -140,7 +149,9 @@ export class SlackPager {
     if (incidentId === undefined) await this.startOwedPages();
     const now = this.clock.now();
     const due = await this.store.dueSteps(now, DUE_BATCH, incidentId);
-    const sent = await Promise.all(due.map((step) => this.sendStep(step.incidentId, step.stepIndex).catch((error: unknown) => this.failedUnexpectedly(step, error))));
+    const sent = await Promise.all(
+      due.map((step) => this.sendStep(step.incidentId, step.stepIndex).catch((error: unknown) => this.failedUnexpectedly(step, error))),
+    );
     if (incidentId === undefined) await this.deliverOwedInvites();
     return sent.filter(Boolean).length;
   }
@@ -177,7 +188,9 @@ export class SlackPager {
         const teamChannel = incident.team?.slackChannelId;
         if (!teamChannel) return this.giveUp(step, 'the team has no Slack channel');
         channelId = teamChannel;
-        ts = (step.attempts > 1 ? await this.findPage(channelId, value) : null) ?? (await this.gateway.postMessageOnce(channelId, buildChannelPageMessage(subject, { stepIndex, afterMinutes })));
+        ts =
+          (step.attempts > 1 ? await this.findPage(channelId, value) : null) ??
+          (await this.gateway.postMessageOnce(channelId, buildChannelPageMessage(subject, { stepIndex, afterMinutes })));
       } else {
         if (!step.userId) return this.giveUp(step, 'nobody is on call');
         channelId = step.dmChannelId ?? (await this.gateway.openDirectMessage(step.userId));
@@ -187,13 +200,9 @@ export class SlackPager {
           (await this.gateway.postMessageOnce(channelId, buildPageMessage(subject, { stepIndex, stepCount, afterMinutes })));
       }
       await this.store.markSent(incidentId, stepIndex, ts, this.clock.now());
-      await this.incidents.recordEvent(
-        incidentId,
-        'paged',
-        { step: stepIndex, notify: step.notify, slackUserId: step.userId, channelId },
-        SCHEDULER,
-        { sourceRef: `page:${incidentId}:${stepIndex}` },
-      );
+      await this.incidents.recordEvent(incidentId, 'paged', { step: stepIndex, notify: step.notify, slackUserId: step.userId, channelId }, SCHEDULER, {
+        sourceRef: `page:${incidentId}:${stepIndex}`,
+      });
       if (step.userId && incident.slackChannelId) await this.invite(incidentId, stepIndex, incident.slackChannelId, step.userId);
       return true;
     } catch (error) {
@@ -201,7 +210,10 @@ export class SlackPager {
       const permanent = error instanceof SlackCallError && !error.retryable;
       if (permanent || step.attempts >= MAX_STEP_ATTEMPTS) return this.giveUp(step, code);
       const backoff = RETRY_BACKOFF_SECONDS[Math.min(step.attempts - 1, RETRY_BACKOFF_SECONDS.length - 1)];
-      this.logger.warn({ incident: formatIncidentReference(incident.number), step: stepIndex, slackError: code }, `page not delivered; retrying in ${backoff}s`);
+      this.logger.warn(
+        { incident: formatIncidentReference(incident.number), step: stepIndex, slackError: code },
+        `page not delivered; retrying in ${backoff}s`,
+      );
       await this.store.markRetry(incidentId, stepIndex, new Date(this.clock.now().getTime() + backoff * 1000), code);
       return false;
     }
@@ -257,7 +269,11 @@ export class SlackPager {
     const incident = await this.findIncident(click);
     if (!incident) return;
     const outcome = await this.acknowledgeByPerson(incident, click.userId, click.userName, 'slack_button');
-    if (!outcome.won) await this.gateway.tellUser(click.reply, `${formatIncidentReference(incident.number)} was already acknowledged${outcome.by ? ` by <@${outcome.by}>` : ''}.`);
+    if (!outcome.won)
+      await this.gateway.tellUser(
+        click.reply,
+        `${formatIncidentReference(incident.number)} was already acknowledged${outcome.by ? ` by <@${outcome.by}>` : ''}.`,
+      );
   }
 
   /**
@@ -287,7 +303,10 @@ export class SlackPager {
     if (!incident) return;
     const paging = await this.store.getPaging(incident.id);
     if (paging?.acknowledgedAt) {
-      await this.gateway.tellUser(click.reply, `${formatIncidentReference(incident.number)} is already acknowledged by <@${paging.acknowledgedBy}>: nothing to escalate.`);
+      await this.gateway.tellUser(
+        click.reply,
+        `${formatIncidentReference(incident.number)} is already acknowledged by <@${paging.acknowledgedBy}>: nothing to escalate.`,
+      );
       return;
     }
     const next = await this.store.bringForward(incident.id, click.stepIndex, this.clock.now());
@@ -295,7 +314,13 @@ export class SlackPager {
       await this.gateway.tellUser(click.reply, `${formatIncidentReference(incident.number)}: there is no further escalation step (or it already ran).`);
       return;
     }
-    await this.incidents.recordEvent(incident.id, 'escalated', { toStep: next, by: click.userId }, { kind: 'slack_user', slackUserId: click.userId }, { sourceRef: `escalate:${incident.id}:${next}` });
+    await this.incidents.recordEvent(
+      incident.id,
+      'escalated',
+      { toStep: next, by: click.userId },
+      { kind: 'slack_user', slackUserId: click.userId },
+      { sourceRef: `escalate:${incident.id}:${next}` },
+    );
     await this.runDueSteps(incident.id);
   }
 
@@ -322,7 +347,8 @@ export class SlackPager {
     if (!stored?.pagerdutyRoutingKey) return;
     if (action !== 'trigger' && !(await this.store.getPaging(incident.id))) return;
     const reference = formatIncidentReference(incident.number);
-    const summary = incident.visibility === 'private' ? `${reference} (private incident, ${incident.severity})` : `${reference} [${incident.severity}] ${incident.title}`;
+    const summary =
+      incident.visibility === 'private' ? `${reference} (private incident, ${incident.severity})` : `${reference} [${incident.severity}] ${incident.title}`;
     const result = await this.pagerduty.send(stored.pagerdutyRoutingKey, action, incident.id, {
       summary,
       severity: PAGERDUTY_SEVERITY[incident.severity],

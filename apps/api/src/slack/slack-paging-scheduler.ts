@@ -34,7 +34,14 @@ export class SlackPagingScheduler implements OnApplicationBootstrap, OnModuleDes
       await this.pager.postDueHandoffs();
       await this.resolution.archiveDueChannels();
     };
-    this.intervals.push(registerSkippingInterval(registry, 'slack-paging', this.config.PAGING_CHECK_INTERVAL_S, () => new Promise<void>((done) => this.work.run('slack-paging', () => job().finally(done)))));
+    this.intervals.push(
+      registerSkippingInterval(
+        registry,
+        'slack-paging',
+        this.config.PAGING_CHECK_INTERVAL_S,
+        () => new Promise<void>((done) => this.work.run('slack-paging', () => job().finally(done))),
+      ),
+    );
   }
 
   onModuleDestroy(): void {

@@ -39,7 +39,10 @@ describe('slash command replies', () => {
   });
 
   it('answer privately when refused, outside an incident channel and when the form failed', () => {
-    expect(refusedReply('cannot change status from resolved to monitoring <x>')).toEqual({ response_type: 'ephemeral', text: ':no_entry: cannot change status from resolved to monitoring &lt;x&gt;' });
+    expect(refusedReply('cannot change status from resolved to monitoring <x>')).toEqual({
+      response_type: 'ephemeral',
+      text: ':no_entry: cannot change status from resolved to monitoring &lt;x&gt;',
+    });
     const outside = notInIncidentChannelReply('/incident');
     expect(outside.response_type).toBe('ephemeral');
     expect(outside.text).toContain('`/incident status investigating|identified|monitoring|resolved [text]`');

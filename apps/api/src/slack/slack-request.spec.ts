@@ -12,13 +12,19 @@ describe('parseSlackRequestBody', () => {
 
   it('reads an interaction (JSON in the payload field)', () => {
     const payload = { type: 'view_submission', view: { id: 'V1' } };
-    expect(parseSlackRequestBody(form({ payload: JSON.stringify(payload) }), 'application/x-www-form-urlencoded; charset=utf-8')).toEqual({ kind: 'dispatch', body: payload });
+    expect(parseSlackRequestBody(form({ payload: JSON.stringify(payload) }), 'application/x-www-form-urlencoded; charset=utf-8')).toEqual({
+      kind: 'dispatch',
+      body: payload,
+    });
   });
 
   it('reads an Events API callback and the url_verification handshake', () => {
     const event = { type: 'event_callback', event: { type: 'pin_added' } };
     expect(parseSlackRequestBody(Buffer.from(JSON.stringify(event)), 'application/json')).toEqual({ kind: 'dispatch', body: event });
-    expect(parseSlackRequestBody(Buffer.from('{"type":"url_verification","challenge":"abc"}'), 'application/json')).toEqual({ kind: 'url_verification', challenge: 'abc' });
+    expect(parseSlackRequestBody(Buffer.from('{"type":"url_verification","challenge":"abc"}'), 'application/json')).toEqual({
+      kind: 'url_verification',
+      challenge: 'abc',
+    });
   });
 
   it('recognises the ssl_check', () => {

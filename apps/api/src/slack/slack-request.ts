@@ -21,7 +21,9 @@ export function parseSlackRequestBody(rawBody: Buffer, contentType: string | und
     }
     if (!isRecord(parsed)) return { kind: 'invalid', reason: 'body must be a JSON object' };
     if (parsed.type === 'url_verification') {
-      return typeof parsed.challenge === 'string' ? { kind: 'url_verification', challenge: parsed.challenge } : { kind: 'invalid', reason: 'url_verification without a challenge' };
+      return typeof parsed.challenge === 'string'
+        ? { kind: 'url_verification', challenge: parsed.challenge }
+        : { kind: 'invalid', reason: 'url_verification without a challenge' };
     }
     return { kind: 'dispatch', body: parsed };
   }

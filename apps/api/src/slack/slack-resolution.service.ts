@@ -23,7 +23,13 @@ export interface IncidentResolutionLinksEvent {
 }
 
 /** Duration, MTTA and MTTR of a resolved incident as Slack mrkdwn (pure). */
-export function resolutionSummaryText(incident: Pick<IncidentEntity, 'number' | 'startedAt' | 'detectedAt' | 'acknowledgedAt' | 'resolvedAt'> & { readonly acknowledgedVia?: IncidentEntity['acknowledgedVia'] }, archiveAfterHours: number, links: readonly string[]): string {
+export function resolutionSummaryText(
+  incident: Pick<IncidentEntity, 'number' | 'startedAt' | 'detectedAt' | 'acknowledgedAt' | 'resolvedAt'> & {
+    readonly acknowledgedVia?: IncidentEntity['acknowledgedVia'];
+  },
+  archiveAfterHours: number,
+  links: readonly string[],
+): string {
   const seconds = (from: Date | null, to: Date | null) => (from && to ? Math.max(0, (to.getTime() - from.getTime()) / 1000) : null);
   const duration = formatDuration(seconds(incident.startedAt, incident.resolvedAt));
   const mtta =
@@ -62,22 +68,31 @@ export class SlackResolution {
   onIncidentChanged(event: IncidentChangedEvent): void {
     if (!this.gateway.enabled || !event.kinds.includes('status_changed')) return;
     const incident = event.incident;
-    if (incident.status === 'resolved' && incident.resolvedAt) this.work.run(`resolution of ${formatIncidentReference(incident.number)}`, () => this.onResolved(incident));
+    if (incident.status === 'resolved' && incident.resolvedAt)
+      this.work.run(`resolution of ${formatIncidentReference(incident.number)}`, () => this.onResolved(incident));
     else this.work.run(`re-open of ${formatIncidentReference(incident.number)}`, () => this.cancelArchive(incident.id));
   }
 
   private async onResolved(incident: IncidentEntity): Promise<void> {
     const hours = this.config.SLACK_ARCHIVE_AFTER_HOURS;
     if (hours > 0 && incident.resolvedAt) {
-      await this.dataSource.query('UPDATE incidents SET slack_archive_due_at = $2 WHERE id = $1 AND resolved_at IS NOT NULL', [incident.id, new Date(incident.resolvedAt.getTime() + hours * 3_600_000)]);
+      await this.dataSource.query('UPDATE incidents SET slack_archive_due_at = $2 WHERE id = $1 AND resolved_at IS NOT NULL', [
+        incident.id,
+        new Date(incident.resolvedAt.getTime() + hours * 3_600_000),
+      ]);
     }
     if (!incident.slackChannelId) return;
     const answers = (await this.events.emitAsync(INCIDENT_RESOLUTION_LINKS, { incident } satisfies IncidentResolutionLinksEvent).catch(() => [])) as unknown[];
     const links = answers.filter((line): line is string => typeof line === 'string' && line.trim() !== '');
     const text = resolutionSummaryText(incident, hours, links);
-    await this.gateway.postMessage(incident.slackChannelId, { text, blocks: [{ type: 'section', block_id: 'resolution', text: { type: 'mrkdwn', text } }, addFollowUpButtonBlock(incident.id)] }).catch((error: unknown) => {
-      this.logger.warn({ incident: formatIncidentReference(incident.number), slackError: slackErrorCode(error) }, 'could not post the resolution summary');
-    });
+    await this.gateway
+      .postMessage(incident.slackChannelId, {
+        text,
+        blocks: [{ type: 'section', block_id: 'resolution', text: { type: 'mrkdwn', text } }, addFollowUpButtonBlock(incident.id)],
+      })
+      .catch((error: unknown) => {
+        this.logger.warn({ incident: formatIncidentReference(incident.number), slackError: slackErrorCode(error) }, 'could not post the resolution summary');
+      });
   }
 
   private async cancelArchive(incidentId: string): Promise<void> {

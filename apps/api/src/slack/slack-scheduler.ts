@@ -41,6 +41,8 @@ export class SlackScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   /** The job runs as tracked background work (shutdown waits for it); a tick during a run is skipped. */
   private every(name: string, seconds: number, job: () => Promise<unknown>): void {
     if (!this.registry) return;
-    this.intervals.push(registerSkippingInterval(this.registry, name, seconds, () => new Promise<void>((done) => this.work.run(name, () => job().finally(done)))));
+    this.intervals.push(
+      registerSkippingInterval(this.registry, name, seconds, () => new Promise<void>((done) => this.work.run(name, () => job().finally(done)))),
+    );
   }
 }

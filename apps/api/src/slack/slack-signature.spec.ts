@@ -44,12 +44,16 @@ describe('verifySlackSignature', () => {
   it('accepts the edges of the 5-minute window', () => {
     for (const skew of [-300, 0, 300]) {
       const timestamp = nowSeconds + skew;
-      expect(verifySlackSignature({ signingSecret: secret, rawBody: body, timestamp: String(timestamp), signature: sign(timestamp), now })).toEqual({ ok: true });
+      expect(verifySlackSignature({ signingSecret: secret, rawBody: body, timestamp: String(timestamp), signature: sign(timestamp), now })).toEqual({
+        ok: true,
+      });
     }
   });
 
   it('verifies the exact bytes, including non-ASCII text', () => {
     const raw = Buffer.from('{"text":"Zahlungen schlagen fehl — ß ✓"}', 'utf8');
-    expect(verifySlackSignature({ signingSecret: secret, rawBody: raw, timestamp: String(nowSeconds), signature: sign(nowSeconds, raw), now })).toEqual({ ok: true });
+    expect(verifySlackSignature({ signingSecret: secret, rawBody: raw, timestamp: String(nowSeconds), signature: sign(nowSeconds, raw), now })).toEqual({
+      ok: true,
+    });
   });
 });

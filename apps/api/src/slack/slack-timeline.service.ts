@@ -66,14 +66,25 @@ export class SlackTimelineCapture {
       // Still record the event (time, author, link); tell the person why its text is missing.
       const code = slackErrorCode(error);
       this.logger.warn({ incident: formatIncidentReference(incident.number), slackError: code }, 'could not read the message reacted to');
-      await this.gateway.tellUser({ userId: input.userId, channelId: input.channelId }, describeSlackFailure(code, 'read the message you marked with :pushpin:'));
+      await this.gateway.tellUser(
+        { userId: input.userId, channelId: input.channelId },
+        describeSlackFailure(code, 'read the message you marked with :pushpin:'),
+      );
     }
     const permalink = message.permalink ?? (await this.permalink(input.channelId, input.messageTs));
     const text = decodeSlackText(message.text);
     return this.incidents.recordEvent(
       incident.id,
       'slack_reaction',
-      { channelId: input.channelId, messageTs: input.messageTs, permalink, text, messageAuthor: message.user ?? input.messageAuthor, reaction: input.reaction, reactedBy: input.userId },
+      {
+        channelId: input.channelId,
+        messageTs: input.messageTs,
+        permalink,
+        text,
+        messageAuthor: message.user ?? input.messageAuthor,
+        reaction: input.reaction,
+        reactedBy: input.userId,
+      },
       { kind: 'slack_user', slackUserId: input.userId },
       { occurredAt, sourceRef: `${input.channelId}:${input.messageTs}`, body: text },
     );

@@ -40,7 +40,9 @@ export function keepAliveSlackFetch(): FetchFunction {
           const chunks: Buffer[] = [];
           incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
           incoming.once('error', reject);
-          incoming.once('end', () => resolve(bufferedResponse(url.toString(), incoming.statusCode ?? 0, incoming.statusMessage ?? '', incoming.headers, Buffer.concat(chunks))));
+          incoming.once('end', () =>
+            resolve(bufferedResponse(url.toString(), incoming.statusCode ?? 0, incoming.statusMessage ?? '', incoming.headers, Buffer.concat(chunks))),
+          );
         },
       );
       outgoing.once('error', reject);

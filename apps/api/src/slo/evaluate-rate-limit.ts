@@ -25,7 +25,10 @@ export class EvaluateRateLimit {
     const kept = (this.recent.get(key) ?? []).filter((at) => at > now - WINDOW_MS);
     if (kept.length >= this.config.SLO_EVALUATE_PER_MINUTE) {
       this.recent.set(key, kept);
-      throw new RateLimitedError(`at most ${this.config.SLO_EVALUATE_PER_MINUTE} evaluations per minute per token (SLO_EVALUATE_PER_MINUTE); the SLO is evaluated every cycle anyway`, (kept[0] + WINDOW_MS - now) / 1000);
+      throw new RateLimitedError(
+        `at most ${this.config.SLO_EVALUATE_PER_MINUTE} evaluations per minute per token (SLO_EVALUATE_PER_MINUTE); the SLO is evaluated every cycle anyway`,
+        (kept[0] + WINDOW_MS - now) / 1000,
+      );
     }
     kept.push(now);
     this.recent.set(key, kept);

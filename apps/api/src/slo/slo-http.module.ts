@@ -16,8 +16,6 @@ export class SloHttpModule implements NestModule {
   constructor(private readonly config: AppConfig) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(text({ type: YAML_CONTENT_TYPES, limit: IMPORT_BODY_LIMIT }))
-      .forRoutes({ path: 'api/v1/slos/import', method: RequestMethod.POST });
+    consumer.apply(text({ type: YAML_CONTENT_TYPES, limit: IMPORT_BODY_LIMIT })).forRoutes({ path: 'api/v1/slos/import', method: RequestMethod.POST });
   }
 }

@@ -19,13 +19,20 @@ describe('waitForSchema', () => {
 
   it('returns at once, silently, when the schema is there', async () => {
     const logs: string[] = [];
-    expect(await waitForSchema({ probe: scripted([{ kind: 'ready' }]).probe, log: (message) => logs.push(message), sleep: async () => undefined, retryMs: 1 })).toBe('ready');
+    expect(
+      await waitForSchema({ probe: scripted([{ kind: 'ready' }]).probe, log: (message) => logs.push(message), sleep: async () => undefined, retryMs: 1 }),
+    ).toBe('ready');
     expect(logs).toEqual([]);
   });
 
   it('gives up waiting when the database is unreachable (the persisted snapshot is served)', async () => {
     const logs: string[] = [];
-    const result = await waitForSchema({ probe: scripted([{ kind: 'unreachable', message: 'connect ECONNREFUSED' }]).probe, log: (message) => logs.push(message), sleep: async () => undefined, retryMs: 1 });
+    const result = await waitForSchema({
+      probe: scripted([{ kind: 'unreachable', message: 'connect ECONNREFUSED' }]).probe,
+      log: (message) => logs.push(message),
+      sleep: async () => undefined,
+      retryMs: 1,
+    });
     expect(result).toBe('unreachable');
     expect(logs[0]).toContain('ECONNREFUSED');
   });
@@ -33,7 +40,12 @@ describe('waitForSchema', () => {
   it('repeats the waiting line only every tenth attempt', async () => {
     const logs: string[] = [];
     const missing: SchemaProbe = { kind: 'missing', tables: ['status_components'] };
-    await waitForSchema({ probe: scripted([...Array<SchemaProbe>(12).fill(missing), { kind: 'ready' }]).probe, log: (message) => logs.push(message), sleep: async () => undefined, retryMs: 1000 });
+    await waitForSchema({
+      probe: scripted([...Array<SchemaProbe>(12).fill(missing), { kind: 'ready' }]).probe,
+      log: (message) => logs.push(message),
+      sleep: async () => undefined,
+      retryMs: 1000,
+    });
     expect(logs.filter((line) => line.startsWith('waiting'))).toHaveLength(2);
   });
 });

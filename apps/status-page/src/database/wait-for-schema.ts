@@ -13,7 +13,8 @@ export const STATUS_PAGE_TABLES = [
   'incident_timeline_events',
 ] as const;
 
-export type SchemaProbe = { readonly kind: 'ready' } | { readonly kind: 'missing'; readonly tables: readonly string[] } | { readonly kind: 'unreachable'; readonly message: string };
+export type SchemaProbe =
+  { readonly kind: 'ready' } | { readonly kind: 'missing'; readonly tables: readonly string[] } | { readonly kind: 'unreachable'; readonly message: string };
 
 /** Which of the status page's tables are missing in the database at `url` (one short connection). */
 export async function probeSchema(url: string): Promise<SchemaProbe> {
@@ -25,7 +26,8 @@ export async function probeSchema(url: string): Promise<SchemaProbe> {
     return { kind: 'unreachable', message: error instanceof Error ? error.message : String(error) };
   }
   try {
-    const rows = (await client.query<{ name: string }>('SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL', [STATUS_PAGE_TABLES])).rows;
+    const rows = (await client.query<{ name: string }>('SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL', [STATUS_PAGE_TABLES]))
+      .rows;
     return rows.length === 0 ? { kind: 'ready' } : { kind: 'missing', tables: rows.map((row) => row.name) };
   } finally {
     await client.end().catch(() => undefined);
@@ -57,7 +59,8 @@ export async function waitForSchema({ probe, log, sleep, retryMs }: WaitForSchem
       log(`cannot reach the database (${result.message}); starting from the persisted snapshot`);
       return 'unreachable';
     }
-    if (attempt % 10 === 0) log(`waiting for the API to migrate the database (missing tables: ${result.tables.join(', ')}); retrying every ${retryMs / 1000} s`);
+    if (attempt % 10 === 0)
+      log(`waiting for the API to migrate the database (missing tables: ${result.tables.join(', ')}); retrying every ${retryMs / 1000} s`);
     await sleep(retryMs);
   }
 }

@@ -4,7 +4,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter } from 'prom-client';
 import { isDraining, MetricsRegistry } from '@app/platform';
 import { StatusPageRenderer } from '../render/status-page-renderer';
-import { HTML_SECURITY_HEADERS, IMMUTABLE_CACHE_CONTROL, matchesIfNoneMatch, PreparedResponse, preferredEncoding, SVG_SECURITY_HEADERS } from '../snapshot/prepared-response';
+import {
+  HTML_SECURITY_HEADERS,
+  IMMUTABLE_CACHE_CONTROL,
+  matchesIfNoneMatch,
+  PreparedResponse,
+  preferredEncoding,
+  SVG_SECURITY_HEADERS,
+} from '../snapshot/prepared-response';
 import { matchRoute, type SnapshotRoute } from '../snapshot/routes';
 import { SnapshotService } from '../snapshot/snapshot.service';
 
@@ -52,7 +59,10 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
       },
     });
     for (const asset of renderer.assets.values()) {
-      this.assets.set(asset.path, PreparedResponse.of(asset.body, { contentType: asset.contentType, cacheControl: IMMUTABLE_CACHE_CONTROL, compressible: true }));
+      this.assets.set(
+        asset.path,
+        PreparedResponse.of(asset.body, { contentType: asset.contentType, cacheControl: IMMUTABLE_CACHE_CONTROL, compressible: true }),
+      );
     }
     this.unavailable = this.unavailableResponses();
   }
@@ -151,10 +161,16 @@ export class SnapshotRequestHandler implements OnModuleDestroy {
     const options = { status: 503, cacheControl: 'no-store' };
     return {
       html: PreparedResponse.of(
-        this.renderer.html.message('Status temporarily unavailable', 'The current status cannot be loaded right now. Please try again in a few seconds.', { homeLink: false }),
+        this.renderer.html.message('Status temporarily unavailable', 'The current status cannot be loaded right now. Please try again in a few seconds.', {
+          homeLink: false,
+        }),
         { ...options, contentType: 'text/html; charset=utf-8', headers: { ...headers, ...HTML_SECURITY_HEADERS } },
       ),
-      json: PreparedResponse.of(JSON.stringify({ error: 'unavailable', message: 'The status is temporarily unavailable; retry shortly' }), { ...options, contentType: 'application/json; charset=utf-8', headers }),
+      json: PreparedResponse.of(JSON.stringify({ error: 'unavailable', message: 'The status is temporarily unavailable; retry shortly' }), {
+        ...options,
+        contentType: 'application/json; charset=utf-8',
+        headers,
+      }),
       svg: PreparedResponse.of(
         '<svg xmlns="http://www.w3.org/2000/svg" width="150" height="20" role="img" aria-label="status: unavailable"><title>status: unavailable</title><rect width="150" height="20" fill="#6e7781"/><text x="75" y="14" fill="#fff" font-family="Verdana,sans-serif" font-size="11" text-anchor="middle">status: unavailable</text></svg>',
         { ...options, contentType: 'image/svg+xml; charset=utf-8', headers: { ...headers, ...SVG_SECURITY_HEADERS } },

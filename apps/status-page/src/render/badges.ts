@@ -21,7 +21,9 @@ export function componentBadge(model: PublicStatus, id: string): string | null {
   const item = model.components.find((component) => component.id === id) ?? model.groups.find((group) => group.id === id);
   if (!item) return null;
   // badge-maker measures every glyph: remember badges, which change only with a name or status.
-  return rendered.get(`${item.status}\u0000${item.name}`, () => makeBadge({ label: item.name, message: statusLabel(item.status).toLowerCase(), color: BADGE_COLORS[item.status], style: 'flat' }));
+  return rendered.get(`${item.status}\u0000${item.name}`, () =>
+    makeBadge({ label: item.name, message: statusLabel(item.status).toLowerCase(), color: BADGE_COLORS[item.status], style: 'flat' }),
+  );
 }
 
 const rendered = new BoundedMemo<string>(2000);

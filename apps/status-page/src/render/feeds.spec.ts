@@ -11,7 +11,23 @@ const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolve
 const IMPACTS = ['none', 'minor', 'major', 'critical'] as const;
 const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'verifying', 'completed'] as const;
 /** Pieces of text that markup must survive: quotes, ampersands, tags, a CDATA end, entities, line breaks, non-ASCII. */
-const WORDS = ['checkout', 'errors', '<script>alert(1)</script>', 'a & b', '"quoted"', "it's", ']]>', '&amp;', 'line\nbreak', 'crlf\r\nbreak', 'Zürich', '日本', '🚀', '<img src=x onerror=1>', 'x > y'];
+const WORDS = [
+  'checkout',
+  'errors',
+  '<script>alert(1)</script>',
+  'a & b',
+  '"quoted"',
+  "it's",
+  ']]>',
+  '&amp;',
+  'line\nbreak',
+  'crlf\r\nbreak',
+  'Zürich',
+  '日本',
+  '🚀',
+  '<img src=x onerror=1>',
+  'x > y',
+];
 
 function randomModel(seed: number, incidentCount?: number): PublicStatus {
   const random = seededRandom(seed);
@@ -31,7 +47,13 @@ function randomModel(seed: number, incidentCount?: number): PublicStatus {
       monitoringAt: null,
       resolvedAt: random(2) ? at() : null,
       components: [],
-      updates: Array.from({ length: random(4) }, (__, update) => ({ id: `u${index}-${update}`, status: INCIDENT_STATUSES[random(4)], body: text(), createdAt: at(), affectedComponents: null })),
+      updates: Array.from({ length: random(4) }, (__, update) => ({
+        id: `u${index}-${update}`,
+        status: INCIDENT_STATUSES[random(4)],
+        body: text(),
+        createdAt: at(),
+        affectedComponents: null,
+      })),
     };
   });
   const maintenances: PublicMaintenance[] = Array.from({ length: random(8) }, (_, index) => ({
@@ -46,9 +68,22 @@ function randomModel(seed: number, incidentCount?: number): PublicStatus {
     createdAt: at(),
     updatedAt: at(),
     componentIds: [],
-    updates: Array.from({ length: random(3) }, (__, update) => ({ id: `mu${index}-${update}`, status: MAINTENANCE_STATUSES[random(4)], body: random(2) ? text() : '', createdAt: at() })),
+    updates: Array.from({ length: random(3) }, (__, update) => ({
+      id: `mu${index}-${update}`,
+      status: MAINTENANCE_STATUSES[random(4)],
+      body: random(2) ? text() : '',
+      createdAt: at(),
+    })),
   }));
-  return { formatVersion: 1, generatedAt: at(), overall: { indicator: 'none', description: 'All Systems Operational' }, groups: [], components: [], incidents, maintenances };
+  return {
+    formatVersion: 1,
+    generatedAt: at(),
+    overall: { indicator: 'none', description: 'All Systems Operational' },
+    groups: [],
+    components: [],
+    incidents,
+    maintenances,
+  };
 }
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -64,7 +99,11 @@ describe('historyFeeds', () => {
       const ours = historyFeeds(model, PAGE);
       const expected = historyEntries(model)
         .slice(0, 50)
-        .map((entry) => (entry.kind === 'incident' ? { title: entry.incident.name, status: entry.incident.updates[0]?.status ?? entry.incident.status } : { title: `Maintenance: ${entry.maintenance.name}`, status: entry.maintenance.updates[0]?.status ?? entry.maintenance.status }));
+        .map((entry) =>
+          entry.kind === 'incident'
+            ? { title: entry.incident.name, status: entry.incident.updates[0]?.status ?? entry.incident.status }
+            : { title: `Maintenance: ${entry.maintenance.name}`, status: entry.maintenance.updates[0]?.status ?? entry.maintenance.status },
+        );
       const strip = (value: string) => value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
       const rss = await parser.parseString(ours.rss);
       const atom = await parser.parseString(ours.atom);
@@ -97,8 +136,20 @@ describe('historyFeeds', () => {
 
   it('shows how long a resolved incident and a completed maintenance lasted', () => {
     const model = randomModel(4, 1);
-    const incident = { ...model.incidents[0], status: 'resolved' as const, startedAt: '2026-11-02T10:00:00.000Z', resolvedAt: '2026-11-02T11:05:00.000Z', updatedAt: '2026-11-02T11:05:00.000Z' };
-    const maintenance = { ...(model.maintenances[0] ?? randomModel(1).maintenances[0]), status: 'completed' as const, scheduledFor: '2026-11-03T01:00:00.000Z', startedAt: '2026-11-03T01:00:00.000Z', completedAt: '2026-11-03T01:45:00.000Z' };
+    const incident = {
+      ...model.incidents[0],
+      status: 'resolved' as const,
+      startedAt: '2026-11-02T10:00:00.000Z',
+      resolvedAt: '2026-11-02T11:05:00.000Z',
+      updatedAt: '2026-11-02T11:05:00.000Z',
+    };
+    const maintenance = {
+      ...(model.maintenances[0] ?? randomModel(1).maintenances[0]),
+      status: 'completed' as const,
+      scheduledFor: '2026-11-03T01:00:00.000Z',
+      startedAt: '2026-11-03T01:00:00.000Z',
+      completedAt: '2026-11-03T01:45:00.000Z',
+    };
     const { rss } = historyFeeds({ ...model, incidents: [incident], maintenances: [maintenance] }, PAGE);
     const html = asList(parse(rss).rss.channel.item).map((item) => item.description._cdata as string);
     expect(html.some((text) => text.includes('duration 1 h 5 min'))).toBe(true);
@@ -111,7 +162,11 @@ describe('historyFeeds', () => {
     const links = asList(parse(rss).rss.channel.item).map((item) => item.link._text);
     const expected = historyEntries(model)
       .slice(0, 50)
-      .map((entry) => (entry.kind === 'incident' ? `https://status.example.com/incidents/${entry.incident.id}` : `https://status.example.com/maintenances/${entry.maintenance.id}`));
+      .map((entry) =>
+        entry.kind === 'incident'
+          ? `https://status.example.com/incidents/${entry.incident.id}`
+          : `https://status.example.com/maintenances/${entry.maintenance.id}`,
+      );
     expect(links).toEqual(expected);
     expect(asList(parse(atom).feed.entry).map((entry) => entry.id._text)).toEqual(expected);
     const incident = model.incidents.find((candidate) => candidate.updates.some((update) => update.body.includes('<script>')));
@@ -129,7 +184,15 @@ describe('historyFeeds', () => {
     const first = model.incidents[0];
     const hostile: PublicStatus = {
       ...model,
-      incidents: [{ ...first, startedAt: '2026-12-31T00:00:00.000Z', name: 'bell\u0007 nul\u0000 lone\uD800 surrogate ok🚀', updates: [{ id: 'x', status: 'identified', body: 'form\u000Cfeed \uFFFE end', createdAt: first.startedAt, affectedComponents: null }] }, ...model.incidents.slice(1)],
+      incidents: [
+        {
+          ...first,
+          startedAt: '2026-12-31T00:00:00.000Z',
+          name: 'bell\u0007 nul\u0000 lone\uD800 surrogate ok🚀',
+          updates: [{ id: 'x', status: 'identified', body: 'form\u000Cfeed \uFFFE end', createdAt: first.startedAt, affectedComponents: null }],
+        },
+        ...model.incidents.slice(1),
+      ],
     };
     const { rss, atom } = historyFeeds(hostile, PAGE);
     for (const document of [rss, atom]) {

@@ -62,7 +62,12 @@ export function maintenanceLabel(status: MaintenanceStatus): string {
   return maintenanceStatusLabel(status);
 }
 
-const IMPACT_LABELS: Readonly<Record<IncidentImpact, string>> = { none: 'No impact', minor: 'Minor impact', major: 'Major impact', critical: 'Critical impact' };
+const IMPACT_LABELS: Readonly<Record<IncidentImpact, string>> = {
+  none: 'No impact',
+  minor: 'Minor impact',
+  major: 'Major impact',
+  critical: 'Critical impact',
+};
 
 export function impactLabel(impact: IncidentImpact): string {
   return IMPACT_LABELS[impact];

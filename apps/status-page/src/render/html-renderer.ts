@@ -1,8 +1,27 @@
 import Handlebars from 'handlebars';
 import type { ComponentStatus } from '@app/incidents/core';
-import { formatUptimePercent, isMaintenanceActive, type PublicComponent, type PublicIncident, type PublicMaintenance, type PublicStatus } from '@app/status/core';
+import {
+  formatUptimePercent,
+  isMaintenanceActive,
+  type PublicComponent,
+  type PublicIncident,
+  type PublicMaintenance,
+  type PublicStatus,
+} from '@app/status/core';
 import { BoundedMemo } from './bounded-memo';
-import { dayLabel, durationText, impactLabel, incidentStatusLabel, maintenanceLabel, monthOf, statusForIndicator, statusLabel, type TimeView, utcTime, utcTimeOrNull } from './format';
+import {
+  dayLabel,
+  durationText,
+  impactLabel,
+  incidentStatusLabel,
+  maintenanceLabel,
+  monthOf,
+  statusForIndicator,
+  statusLabel,
+  type TimeView,
+  utcTime,
+  utcTimeOrNull,
+} from './format';
 import { incidentDurationSeconds, maintenanceDurationSeconds } from './last-change';
 import type { PageInfo } from './page-info';
 import type { ViewFiles } from './views';
@@ -43,7 +62,9 @@ export class HtmlRenderer {
     const handlebars = this.handlebars;
     handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     handlebars.registerHelper('multiline', (text: unknown) => {
-      const lines = String(text ?? '').split(/\r?\n/).map((line) => handlebars.escapeExpression(line));
+      const lines = String(text ?? '')
+        .split(/\r?\n/)
+        .map((line) => handlebars.escapeExpression(line));
       return new handlebars.SafeString(lines.join('<br>'));
     });
     for (const [name, source] of Object.entries(views.partials)) handlebars.registerPartial(name, source);
@@ -66,14 +87,18 @@ export class HtmlRenderer {
     const items: unknown[] = [];
     const topLevel = [
       ...model.groups.map((group) => ({ kind: 'group' as const, position: group.position, name: group.name, group })),
-      ...model.components.filter((component) => !component.groupId || !model.groups.some((group) => group.id === component.groupId)).map((component) => ({ kind: 'component' as const, position: component.position, name: component.name, component })),
+      ...model.components
+        .filter((component) => !component.groupId || !model.groups.some((group) => group.id === component.groupId))
+        .map((component) => ({ kind: 'component' as const, position: component.position, name: component.name, component })),
     ].sort((a, b) => a.position - b.position || a.name.localeCompare(b.name));
     for (const entry of topLevel) {
       if (entry.kind === 'component') {
         if (visible(entry.component)) items.push(this.componentView(entry.component, false));
         continue;
       }
-      const members = entry.group.componentIds.map((id) => componentsById.get(id)).filter((component): component is PublicComponent => Boolean(component) && visible(component as PublicComponent));
+      const members = entry.group.componentIds
+        .map((id) => componentsById.get(id))
+        .filter((component): component is PublicComponent => Boolean(component) && visible(component as PublicComponent));
       if (members.length === 0) continue;
       items.push({
         isGroup: true,
@@ -86,20 +111,32 @@ export class HtmlRenderer {
       });
     }
     const active = model.incidents.filter((incident) => incident.status !== 'resolved');
-    const recent = model.incidents.filter((incident) => incident.status === 'resolved' && incident.resolvedAt && now - new Date(incident.resolvedAt).getTime() <= RECENT_DAYS * 86_400_000);
+    const recent = model.incidents.filter(
+      (incident) => incident.status === 'resolved' && incident.resolvedAt && now - new Date(incident.resolvedAt).getTime() <= RECENT_DAYS * 86_400_000,
+    );
     const content = this.pages.index({
       overall: model.overall,
       overallStatus: statusForIndicator(model.overall.indicator),
       updated: utcTime(model.generatedAt),
       activeIncidents: active.map((incident) => this.incidentView(incident, model)),
-      activeMaintenances: model.maintenances.filter((maintenance) => isMaintenanceActive(maintenance.status)).map((maintenance) => this.maintenanceView(maintenance, model)),
-      upcomingMaintenances: model.maintenances.filter((maintenance) => maintenance.status === 'scheduled').map((maintenance) => this.maintenanceView(maintenance, model)),
+      activeMaintenances: model.maintenances
+        .filter((maintenance) => isMaintenanceActive(maintenance.status))
+        .map((maintenance) => this.maintenanceView(maintenance, model)),
+      upcomingMaintenances: model.maintenances
+        .filter((maintenance) => maintenance.status === 'scheduled')
+        .map((maintenance) => this.maintenanceView(maintenance, model)),
       items,
       recentIncidents: recent.map((incident) => this.incidentView(incident, model)),
       recentDays: RECENT_DAYS,
       subscriptionsOffered: this.page.subscriptionsOffered === true,
     });
-    return this.wrap(content, { title: `${this.page.name} status`, description: `${this.page.name} status: ${model.overall.description}`, current: { home: true }, model, context });
+    return this.wrap(content, {
+      title: `${this.page.name} status`,
+      description: `${this.page.name} status: ${model.overall.description}`,
+      current: { home: true },
+      model,
+      context,
+    });
   }
 
   historyPageCount(model: PublicStatus): number {
@@ -117,12 +154,30 @@ export class HtmlRenderer {
       const month = monthOf(entry.at);
       let group = months.find((candidate) => candidate.key === month.key);
       if (!group) months.push((group = { ...month, entries: [] }));
-      group.entries.push(entry.kind === 'incident' ? this.incidentView(entry.incident, model, { latestUpdateOnly: true }) : { isMaintenance: true, ...this.maintenanceView(entry.maintenance, model) });
+      group.entries.push(
+        entry.kind === 'incident'
+          ? this.incidentView(entry.incident, model, { latestUpdateOnly: true })
+          : { isMaintenance: true, ...this.maintenanceView(entry.maintenance, model) },
+      );
     }
-    const pager = pages > 1 ? { page: pageNumber, pages, newer: pageNumber > 1 ? historyHref(pageNumber - 1) : null, older: pageNumber < pages ? historyHref(pageNumber + 1) : null } : null;
+    const pager =
+      pages > 1
+        ? {
+            page: pageNumber,
+            pages,
+            newer: pageNumber > 1 ? historyHref(pageNumber - 1) : null,
+            older: pageNumber < pages ? historyHref(pageNumber + 1) : null,
+          }
+        : null;
     const content = this.pages.history({ months, pager });
     const suffix = pageNumber > 1 ? ` (page ${pageNumber})` : '';
-    return this.wrap(content, { title: `Incident history${suffix} · ${this.page.name} status`, description: `Past incidents and maintenances of ${this.page.name}`, current: { history: true }, model, context });
+    return this.wrap(content, {
+      title: `Incident history${suffix} · ${this.page.name} status`,
+      description: `Past incidents and maintenances of ${this.page.name}`,
+      current: { history: true },
+      model,
+      context,
+    });
   }
 
   /** null when there is no such public maintenance. */
@@ -138,7 +193,13 @@ export class HtmlRenderer {
       updates: maintenance.updates.map((update) => ({ statusLabel: maintenanceLabel(update.status), at: utcTime(update.createdAt), body: update.body })),
     };
     const content = this.pages.maintenance({ maintenance: view });
-    return this.wrap(content, { title: `${maintenance.name} · ${this.page.name} status`, description: `${maintenance.name}: scheduled maintenance, ${maintenanceLabel(maintenance.status).toLowerCase()}`, current: {}, model, context });
+    return this.wrap(content, {
+      title: `${maintenance.name} · ${this.page.name} status`,
+      description: `${maintenance.name}: scheduled maintenance, ${maintenanceLabel(maintenance.status).toLowerCase()}`,
+      current: {},
+      model,
+      context,
+    });
   }
 
   /** null when there is no such public incident. */
@@ -147,15 +208,30 @@ export class HtmlRenderer {
     if (!incident) return null;
     const view = this.incidentView(incident, model);
     const content = this.pages.incident({ incident: view });
-    return this.wrap(content, { title: `${incident.name} · ${this.page.name} status`, description: `${incident.name}: ${incidentStatusLabel(incident.status)}`, current: {}, model, context });
+    return this.wrap(content, {
+      title: `${incident.name} · ${this.page.name} status`,
+      description: `${incident.name}: ${incidentStatusLabel(incident.status)}`,
+      current: {},
+      model,
+      context,
+    });
   }
 
   message(heading: string, message: string, options: { model?: PublicStatus; context?: RenderContext; homeLink?: boolean } = {}): string {
     const content = this.pages.message({ heading, message, homeLink: options.homeLink ?? true });
-    return this.wrap(content, { title: `${heading} · ${this.page.name} status`, description: message, current: {}, model: options.model, context: options.context });
+    return this.wrap(content, {
+      title: `${heading} · ${this.page.name} status`,
+      description: message,
+      current: {},
+      model: options.model,
+      context: options.context,
+    });
   }
 
-  private wrap(content: string, options: { title: string; description: string; current: Record<string, boolean>; model?: PublicStatus; context?: RenderContext }): string {
+  private wrap(
+    content: string,
+    options: { title: string; description: string; current: Record<string, boolean>; model?: PublicStatus; context?: RenderContext },
+  ): string {
     return this.layout({
       title: options.title,
       description: options.description,
@@ -186,7 +262,11 @@ export class HtmlRenderer {
     return this.strips.get(`${component.id}|${JSON.stringify(component.uptimeDays)}`, () =>
       this.uptimeStrip({
         id: component.id,
-        days: uptimeRuns(component.uptimeDays).map((run) => ({ css: DAY_CLASS[run.days[0].worstStatus ?? 'none'], span: run.days.length > 1 ? run.days.length : null, text: uptimeRunText(run) })),
+        days: uptimeRuns(component.uptimeDays).map((run) => ({
+          css: DAY_CLASS[run.days[0].worstStatus ?? 'none'],
+          span: run.days.length > 1 ? run.days.length : null,
+          text: uptimeRunText(run),
+        })),
       }),
     );
   }
@@ -203,8 +283,14 @@ export class HtmlRenderer {
       started: utcTime(incident.startedAt),
       resolved: utcTimeOrNull(incident.resolvedAt),
       duration: optionalDuration(incidentDurationSeconds(incident)),
-      affectedText: incident.components.map((component) => names.get(component.componentId)).filter(Boolean).join(', '),
-      affected: incident.components.map((component) => ({ name: names.get(component.componentId) ?? component.componentId, statusLabel: statusLabel(component.status) })),
+      affectedText: incident.components
+        .map((component) => names.get(component.componentId))
+        .filter(Boolean)
+        .join(', '),
+      affected: incident.components.map((component) => ({
+        name: names.get(component.componentId) ?? component.componentId,
+        statusLabel: statusLabel(component.status),
+      })),
       updates: updates.map((update) => ({
         statusLabel: incidentStatusLabel(update.status),
         at: utcTime(update.createdAt),
@@ -226,7 +312,10 @@ export class HtmlRenderer {
       from: utcTime(maintenance.scheduledFor),
       until: utcTime(maintenance.scheduledUntil),
       duration: optionalDuration(maintenanceDurationSeconds(maintenance)),
-      affectedText: maintenance.componentIds.map((id) => names.get(id)).filter(Boolean).join(', '),
+      affectedText: maintenance.componentIds
+        .map((id) => names.get(id))
+        .filter(Boolean)
+        .join(', '),
     };
   }
 }
@@ -246,7 +335,9 @@ export function uptimeCaption(component: Pick<PublicComponent, 'uptime' | 'uptim
   const created = component.createdAt.slice(0, 10);
   const younger = firstDay !== undefined && created > firstDay;
   if (component.uptime === null) return younger ? `no uptime data yet (listed since ${dayLabel(created)})` : `no uptime data yet for the last ${days} days`;
-  return younger ? `${formatUptimePercent(component.uptime)} uptime since ${dayLabel(created)}, when it was listed` : `${formatUptimePercent(component.uptime)} uptime over the last ${days} days`;
+  return younger
+    ? `${formatUptimePercent(component.uptime)} uptime since ${dayLabel(created)}, when it was listed`
+    : `${formatUptimePercent(component.uptime)} uptime over the last ${days} days`;
 }
 
 export type HistoryEntry =
@@ -261,7 +352,9 @@ export type HistoryEntry =
 export function historyEntries(model: PublicStatus): HistoryEntry[] {
   const entries: HistoryEntry[] = [
     ...model.incidents.map((incident): HistoryEntry => ({ kind: 'incident', at: incident.startedAt, incident })),
-    ...model.maintenances.filter((maintenance) => maintenance.status === 'completed').map((maintenance): HistoryEntry => ({ kind: 'maintenance', at: maintenance.startedAt ?? maintenance.scheduledFor, maintenance })),
+    ...model.maintenances
+      .filter((maintenance) => maintenance.status === 'completed')
+      .map((maintenance): HistoryEntry => ({ kind: 'maintenance', at: maintenance.startedAt ?? maintenance.scheduledFor, maintenance })),
   ];
   return entries.sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || (a.kind === b.kind ? 0 : a.kind === 'incident' ? -1 : 1));
 }

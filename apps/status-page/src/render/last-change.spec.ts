@@ -2,7 +2,15 @@ import type { PublicStatus } from '@app/status/core';
 import { uptimeCaption } from './html-renderer';
 import { incidentDurationSeconds, lastPublicChangeAt, maintenanceDurationSeconds } from './last-change';
 
-const empty: PublicStatus = { formatVersion: 1, generatedAt: '2026-12-06T10:07:00.000Z', overall: { indicator: 'none', description: 'All Systems Operational' }, groups: [], components: [], incidents: [], maintenances: [] };
+const empty: PublicStatus = {
+  formatVersion: 1,
+  generatedAt: '2026-12-06T10:07:00.000Z',
+  overall: { indicator: 'none', description: 'All Systems Operational' },
+  groups: [],
+  components: [],
+  incidents: [],
+  maintenances: [],
+};
 const day = (date: string, uptime: number | null) => ({ date, uptime, worstStatus: uptime === null ? null : ('operational' as const), downtime: {} });
 
 describe('lastPublicChangeAt', () => {
@@ -30,7 +38,9 @@ describe('durations', () => {
   });
 
   it('measures a completed maintenance from its start (or scheduled start) to completion', () => {
-    expect(maintenanceDurationSeconds({ startedAt: '2026-12-01T01:10:00Z', scheduledFor: '2026-12-01T01:00:00Z', completedAt: '2026-12-01T01:40:00Z' })).toBe(1800);
+    expect(maintenanceDurationSeconds({ startedAt: '2026-12-01T01:10:00Z', scheduledFor: '2026-12-01T01:00:00Z', completedAt: '2026-12-01T01:40:00Z' })).toBe(
+      1800,
+    );
     expect(maintenanceDurationSeconds({ startedAt: null, scheduledFor: '2026-12-01T01:00:00Z', completedAt: '2026-12-01T01:40:00Z' })).toBe(2400);
     expect(maintenanceDurationSeconds({ startedAt: null, scheduledFor: '2026-12-01T01:00:00Z', completedAt: null })).toBeNull();
   });
@@ -40,7 +50,9 @@ describe('uptimeCaption', () => {
   const days = [day('2026-12-04', null), day('2026-12-05', null), day('2026-12-06', 1)];
 
   it('says since when for a component younger than the window, never "over the last 3 days"', () => {
-    expect(uptimeCaption({ uptime: 0.7106, uptimeDays: days, createdAt: '2026-12-06T09:30:00.000Z' })).toBe('71.06% uptime since 6 Dec 2026, when it was listed');
+    expect(uptimeCaption({ uptime: 0.7106, uptimeDays: days, createdAt: '2026-12-06T09:30:00.000Z' })).toBe(
+      '71.06% uptime since 6 Dec 2026, when it was listed',
+    );
     expect(uptimeCaption({ uptime: null, uptimeDays: days, createdAt: '2026-12-06T09:30:00.000Z' })).toBe('no uptime data yet (listed since 6 Dec 2026)');
   });
 

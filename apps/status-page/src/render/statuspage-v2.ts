@@ -1,5 +1,14 @@
 import type { ComponentStatus, IncidentStatus } from '@app/incidents/core';
-import { isMaintenanceActive, type MaintenanceStatus, type PublicComponent, type PublicGroup, type PublicIncident, type PublicMaintenance, type PublicStatus, type StatusIndicator } from '@app/status/core';
+import {
+  isMaintenanceActive,
+  type MaintenanceStatus,
+  type PublicComponent,
+  type PublicGroup,
+  type PublicIncident,
+  type PublicMaintenance,
+  type PublicStatus,
+  type StatusIndicator,
+} from '@app/status/core';
 import { lastPublicChangeAt } from './last-change';
 import type { PageInfo } from './page-info';
 
@@ -121,7 +130,9 @@ export class StatuspageV2 {
       page: this.pageObject,
       components: this.components,
       incidents: this.unresolvedIncidents(),
-      scheduled_maintenances: this.model.maintenances.filter((maintenance) => maintenance.status !== 'completed').map((maintenance) => this.maintenance(maintenance)),
+      scheduled_maintenances: this.model.maintenances
+        .filter((maintenance) => maintenance.status !== 'completed')
+        .map((maintenance) => this.maintenance(maintenance)),
       status: this.status(),
     };
   }
@@ -148,11 +159,21 @@ export class StatuspageV2 {
   }
 
   upcomingMaintenancesDocument() {
-    return { page: this.pageObject, scheduled_maintenances: this.model.maintenances.filter((maintenance) => maintenance.status === 'scheduled').map((maintenance) => this.maintenance(maintenance)) };
+    return {
+      page: this.pageObject,
+      scheduled_maintenances: this.model.maintenances
+        .filter((maintenance) => maintenance.status === 'scheduled')
+        .map((maintenance) => this.maintenance(maintenance)),
+    };
   }
 
   activeMaintenancesDocument() {
-    return { page: this.pageObject, scheduled_maintenances: this.model.maintenances.filter((maintenance) => isMaintenanceActive(maintenance.status)).map((maintenance) => this.maintenance(maintenance)) };
+    return {
+      page: this.pageObject,
+      scheduled_maintenances: this.model.maintenances
+        .filter((maintenance) => isMaintenanceActive(maintenance.status))
+        .map((maintenance) => this.maintenance(maintenance)),
+    };
   }
 
   private status(): V2Status {
@@ -222,13 +243,20 @@ export class StatuspageV2 {
         updated_at: update.createdAt,
         display_at: update.createdAt,
         affected_components: update.affectedComponents
-          ? update.affectedComponents.map((change) => ({ code: change.componentId, name: this.componentsById.get(change.componentId)?.name ?? change.componentId, old_status: change.oldStatus, new_status: change.newStatus }))
+          ? update.affectedComponents.map((change) => ({
+              code: change.componentId,
+              name: this.componentsById.get(change.componentId)?.name ?? change.componentId,
+              old_status: change.oldStatus,
+              new_status: change.newStatus,
+            }))
           : null,
         deliver_notifications: true,
         custom_tweet: null,
         tweet_id: null,
       })),
-      components: incident.components.map((component) => this.componentsById.get(component.componentId)).filter((component): component is V2Component => Boolean(component)),
+      components: incident.components
+        .map((component) => this.componentsById.get(component.componentId))
+        .filter((component): component is V2Component => Boolean(component)),
     };
   }
 

@@ -8,7 +8,11 @@ import { join, resolve } from 'node:path';
  * from source (ts-node, Jest) and from the build output.
  */
 function viewsDirectory(): string {
-  const candidates = [resolve(__dirname, '../../views'), resolve(__dirname, '../../../../../apps/status-page/views'), resolve(process.cwd(), 'apps/status-page/views')];
+  const candidates = [
+    resolve(__dirname, '../../views'),
+    resolve(__dirname, '../../../../../apps/status-page/views'),
+    resolve(process.cwd(), 'apps/status-page/views'),
+  ];
   const found = candidates.find((candidate) => existsSync(join(candidate, 'layout.hbs')));
   if (!found) throw new Error(`status page templates not found; looked in ${candidates.join(', ')}`);
   return found;
@@ -41,7 +45,15 @@ export function loadViewFiles(directory: string = viewsDirectory()): ViewFiles {
     if (file.endsWith('.hbs')) partials[file.slice(0, -'.hbs'.length)] = read(join('partials', file));
   }
   return {
-    templates: { layout: read('layout.hbs'), index: read('index.hbs'), history: read('history.hbs'), incident: read('incident.hbs'), maintenance: read('maintenance.hbs'), message: read('message.hbs'), uptimeStrip: read('uptime-strip.hbs') },
+    templates: {
+      layout: read('layout.hbs'),
+      index: read('index.hbs'),
+      history: read('history.hbs'),
+      incident: read('incident.hbs'),
+      maintenance: read('maintenance.hbs'),
+      message: read('message.hbs'),
+      uptimeStrip: read('uptime-strip.hbs'),
+    },
     partials,
     assets: {
       css: asset(directory, 'status.css', 'text/css; charset=utf-8'),

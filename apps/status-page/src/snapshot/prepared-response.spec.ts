@@ -9,7 +9,16 @@ describe('PreparedResponse', () => {
     const response = PreparedResponse.of('hello', { contentType: 'text/plain' });
     const variant = response.variant('identity');
     expect(variant.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
-    expect(variant.headers).toEqual(expect.arrayContaining(['Cache-Control', 'public, max-age=15, stale-while-revalidate=30, stale-if-error=86400', 'Content-Length', '5', 'Access-Control-Allow-Origin', '*']));
+    expect(variant.headers).toEqual(
+      expect.arrayContaining([
+        'Cache-Control',
+        'public, max-age=15, stale-while-revalidate=30, stale-if-error=86400',
+        'Content-Length',
+        '5',
+        'Access-Control-Allow-Origin',
+        '*',
+      ]),
+    );
     expect(PreparedResponse.of('hello', { contentType: 'text/plain' }).etag).toBe(response.etag);
     expect(PreparedResponse.of('hello!', { contentType: 'text/plain' }).etag).not.toBe(response.etag);
   });

@@ -8,7 +8,8 @@ export const PUBLIC_CACHE_CONTROL = 'public, max-age=15, stale-while-revalidate=
 export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
 export const HTML_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'",
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'",
   'Referrer-Policy': 'no-referrer',
 };
 /** An SVG opened directly must not run anything either; badge-maker's SVG needs inline styles only. */
@@ -68,7 +69,8 @@ export class PreparedResponse {
     const baseTag = createHash('sha256').update(identity).digest('base64url').slice(0, 27);
     const compressible = Boolean(options.compressible) && identity.length >= MIN_COMPRESSIBLE_BYTES;
     const variants = new Map<ContentEncoding, ResponseVariant>([['identity', makeVariant(identity, 'identity', options, baseTag, status, compressible)]]);
-    if (compressible) for (const encoding of COMPRESSED) variants.set(encoding, makeVariant(compress(identity, encoding), encoding, options, baseTag, status, true));
+    if (compressible)
+      for (const encoding of COMPRESSED) variants.set(encoding, makeVariant(compress(identity, encoding), encoding, options, baseTag, status, true));
     return new PreparedResponse(status, compressible, variants);
   }
 
@@ -108,7 +110,14 @@ export class PreparedResponse {
       const variant = this.variants.get(encoding);
       if (!variant) continue;
       const { offset, length } = arena.append(variant.body);
-      variants.push({ encoding, bodyOffset: offset, bodyLength: length, etag: variant.etag, headers: variant.headers, notModifiedHeaders: variant.notModifiedHeaders });
+      variants.push({
+        encoding,
+        bodyOffset: offset,
+        bodyLength: length,
+        etag: variant.etag,
+        headers: variant.headers,
+        notModifiedHeaders: variant.notModifiedHeaders,
+      });
     }
     return { status: this.status, compressible: this.compressible, variants };
   }
@@ -168,7 +177,14 @@ function variantEtag(baseTag: string, encoding: ContentEncoding): string {
   return encoding === 'identity' ? `"${baseTag}"` : `"${baseTag}-${encoding}"`;
 }
 
-function makeVariant(body: Buffer, encoding: ContentEncoding, options: PreparedResponseOptions, baseTag: string, status: number, compressible: boolean): ResponseVariant {
+function makeVariant(
+  body: Buffer,
+  encoding: ContentEncoding,
+  options: PreparedResponseOptions,
+  baseTag: string,
+  status: number,
+  compressible: boolean,
+): ResponseVariant {
   const etag = variantEtag(baseTag, encoding);
   const common: OutgoingHttpHeaders = {
     'Cache-Control': options.cacheControl ?? PUBLIC_CACHE_CONTROL,

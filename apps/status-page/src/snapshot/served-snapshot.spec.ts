@@ -16,7 +16,15 @@ function snapshot(): { served: ServedSnapshot; home: PreparedResponse } {
     ['404:json', notFound('document').toWire(arena)],
     ['404:svg', notFound('badge').toWire(arena)],
   ];
-  const wire: WireSnapshot = { hash: 'h', generatedAt: new Date(0).toISOString(), stale: false, arena: arena.build(), responses, onDemand: [`incident:${OLD_INCIDENT.id}`], modelJson: new ArrayBuffer(2) };
+  const wire: WireSnapshot = {
+    hash: 'h',
+    generatedAt: new Date(0).toISOString(),
+    stale: false,
+    arena: arena.build(),
+    responses,
+    onDemand: [`incident:${OLD_INCIDENT.id}`],
+    modelJson: new ArrayBuffer(2),
+  };
   return { served: new ServedSnapshot(wire, 'database'), home };
 }
 

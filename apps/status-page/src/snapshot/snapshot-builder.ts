@@ -40,7 +40,14 @@ export class SnapshotBuilder {
       model = buildPublicStatus(source, { now, uptimeDays: UPTIME_DAYS });
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      return { kind: 'failed', failure: { unreachable: isDatabaseUnavailable(error), message: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) } };
+      return {
+        kind: 'failed',
+        failure: {
+          unreachable: isDatabaseUnavailable(error),
+          message: error instanceof Error ? error.message : String(error),
+          ...(typeof code === 'string' ? { code } : {}),
+        },
+      };
     }
     const built = performance.now();
     const json = Buffer.from(JSON.stringify(model));
@@ -108,6 +115,14 @@ export class SnapshotBuilder {
     const responses = [...rendered.responses].map(([key, response]) => [key, response.toWire(arena)] as const);
     const modelJson = new ArrayBuffer(current.json.length);
     new Uint8Array(modelJson).set(current.json);
-    return { hash: current.hash, generatedAt: current.model.generatedAt, stale: current.rendering.context.stale, arena: arena.build(), responses, onDemand: rendered.onDemand, modelJson };
+    return {
+      hash: current.hash,
+      generatedAt: current.model.generatedAt,
+      stale: current.rendering.context.stale,
+      arena: arena.build(),
+      responses,
+      onDemand: rendered.onDemand,
+      modelJson,
+    };
   }
 }

@@ -95,8 +95,17 @@ export type WorkerEvent =
   | { readonly type: 'changed' }
   /** The LISTEN connection came up (notifications may have been missed: refresh) or went down. */
   | { readonly type: 'listening'; readonly listening: boolean }
-  | { readonly type: 'log'; readonly level: LogLevel; readonly context: string; readonly message: string; readonly error?: { readonly message: string; readonly code?: string; readonly stack?: string } };
+  | {
+      readonly type: 'log';
+      readonly level: LogLevel;
+      readonly context: string;
+      readonly message: string;
+      readonly error?: { readonly message: string; readonly code?: string; readonly stack?: string };
+    };
 
-export type WorkerMessage = WorkerEvent | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: unknown } | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string };
+export type WorkerMessage =
+  | WorkerEvent
+  | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string };
 
 export type Envelope = { readonly id: number; readonly request: WorkerRequest };

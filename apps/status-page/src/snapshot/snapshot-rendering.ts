@@ -143,7 +143,8 @@ export class SnapshotRendering {
   }
 
   private notFound(family: 'html' | 'json' | 'svg', previous: PreparedResponse | undefined): PreparedResponse {
-    if (family === 'json') return PreparedResponse.of(safeJson({ error: 'not_found', message: 'No such resource' }), { status: 404, contentType: JSON_TYPE }, previous);
+    if (family === 'json')
+      return PreparedResponse.of(safeJson({ error: 'not_found', message: 'No such resource' }), { status: 404, contentType: JSON_TYPE }, previous);
     if (family === 'svg') return PreparedResponse.of(unknownBadge(), { status: 404, contentType: SVG, headers: SVG_SECURITY_HEADERS }, previous);
     const page = this.renderer.html.message('Page not found', 'There is nothing at this address.', { model: this.model, context: this.context });
     return PreparedResponse.of(page, { status: 404, contentType: HTML, headers: HTML_SECURITY_HEADERS, compressible: true }, previous);

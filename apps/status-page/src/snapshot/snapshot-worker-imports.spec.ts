@@ -18,7 +18,11 @@ describe('snapshot worker thread', () => {
       const loaded = Object.keys(require.cache).map((file) => file.split('/node_modules/').slice(1).join('/node_modules/')).filter(Boolean);
       process.stdout.write(JSON.stringify({ count: loaded.length, framework: loaded.filter((file) => ${JSON.stringify(FRAMEWORK_PACKAGES)}.some((name) => file.startsWith(name))) }));
     `;
-    const output = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', '-e', script], { cwd: root, encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: join(root, 'tsconfig.json') } });
+    const output = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, TS_NODE_PROJECT: join(root, 'tsconfig.json') },
+    });
     const { count, framework } = JSON.parse(output) as { count: number; framework: string[] };
     // It did load its own packages (pg, handlebars): the check looked at a real module graph.
     expect(count).toBeGreaterThan(10);

@@ -22,7 +22,12 @@ function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
 
 function logger(context: string): WorkerLog {
   const send = (level: LogLevel, message: string, error?: unknown) => {
-    const details = error instanceof Error ? { message: error.message, code: (error as { code?: string }).code, stack: error.stack } : error === undefined ? undefined : { message: String(error) };
+    const details =
+      error instanceof Error
+        ? { message: error.message, code: (error as { code?: string }).code, stack: error.stack }
+        : error === undefined
+          ? undefined
+          : { message: String(error) };
     post({ type: 'log', level, context, message, ...(details ? { error: details } : {}) });
   };
   return { debug: (message) => send('debug', message), log: (message) => send('log', message), warn: (message, error) => send('warn', message, error) };

@@ -20,7 +20,15 @@ function wireSnapshot(hash: string): WireSnapshot {
     ['404:json', notFound('document')],
     ['404:svg', notFound('badge')],
   ];
-  return { hash, generatedAt: '2026-12-01T10:00:00.000Z', stale: false, arena: arena.build(), responses, onDemand: [`incident:${(OLD_INCIDENT as { id: string }).id}`], modelJson: new ArrayBuffer(2) };
+  return {
+    hash,
+    generatedAt: '2026-12-01T10:00:00.000Z',
+    stale: false,
+    arena: arena.build(),
+    responses,
+    onDemand: [`incident:${(OLD_INCIDENT as { id: string }).id}`],
+    modelJson: new ArrayBuffer(2),
+  };
 }
 
 /** The worker as the service sees it: refreshes answered at once, each render-route held until the test answers it. */
@@ -70,7 +78,14 @@ async function startService(): Promise<{ service: SnapshotService; worker: FakeW
   worker.next = wireSnapshot('first');
   const config = loadConfig({ PUBLIC_STATUS_URL: 'https://status.example.com', STATUS_PAGE_SNAPSHOT_FILE: '/nonexistent/ballast-snapshot.json' });
   const renderer = { page: { id: 'abcdefabcdef', name: 'Acme', url: 'https://status.example.com', timeZone: 'UTC' } } as unknown as StatusPageRenderer;
-  const service = new SnapshotService(config, new FixedClock(new Date('2026-12-01T10:00:00Z')), worker as unknown as SnapshotWorkerClient, renderer, 'postgres://unused', new MetricsRegistry());
+  const service = new SnapshotService(
+    config,
+    new FixedClock(new Date('2026-12-01T10:00:00Z')),
+    worker as unknown as SnapshotWorkerClient,
+    renderer,
+    'postgres://unused',
+    new MetricsRegistry(),
+  );
   await service.onApplicationBootstrap();
   return { service, worker };
 }
@@ -127,7 +142,14 @@ describe('SnapshotService.renderOnDemand', () => {
   it('refuses before there is any snapshot', async () => {
     const worker = new FakeWorker();
     const config = loadConfig({ PUBLIC_STATUS_URL: 'https://status.example.com' });
-    const service = new SnapshotService(config, new FixedClock(new Date()), worker as unknown as SnapshotWorkerClient, { page: {} } as unknown as StatusPageRenderer, 'postgres://unused', new MetricsRegistry());
+    const service = new SnapshotService(
+      config,
+      new FixedClock(new Date()),
+      worker as unknown as SnapshotWorkerClient,
+      { page: {} } as unknown as StatusPageRenderer,
+      'postgres://unused',
+      new MetricsRegistry(),
+    );
     await expect(service.renderOnDemand(OLD_INCIDENT)).rejects.toThrow('no snapshot yet');
     expect(worker.renders).toEqual([]);
   });

@@ -92,7 +92,11 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
         this.set({ state: 'on_demand' }, counts.onDemand);
       },
     });
-    metrics.sampledGauge('status_page_snapshot_age_seconds', 'Seconds since the served snapshot was last confirmed current (-1 without a snapshot)', () => this.health().snapshot?.ageSeconds ?? -1);
+    metrics.sampledGauge(
+      'status_page_snapshot_age_seconds',
+      'Seconds since the served snapshot was last confirmed current (-1 without a snapshot)',
+      () => this.health().snapshot?.ageSeconds ?? -1,
+    );
   }
 
   /** The snapshot to serve, or null before there has ever been one. */
@@ -112,10 +116,12 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
         onRestarted: () => void this.adoptAfterRestart(),
       },
     );
-    const persisted = await this.worker.request({ type: 'load-persisted', now: this.clock.now().toISOString(), staleAfterMs: this.staleAfterMs }).catch((error: Error) => {
-      this.logger.warn(`cannot load the persisted snapshot: ${error.message}`);
-      return { kind: 'none' as const };
-    });
+    const persisted = await this.worker
+      .request({ type: 'load-persisted', now: this.clock.now().toISOString(), staleAfterMs: this.staleAfterMs })
+      .catch((error: Error) => {
+        this.logger.warn(`cannot load the persisted snapshot: ${error.message}`);
+        return { kind: 'none' as const };
+      });
     if (persisted.kind === 'loaded') {
       this.install(persisted.snapshot, 'disk');
       this.logger.log(`loaded the persisted snapshot of ${persisted.snapshot.generatedAt}`);
@@ -196,7 +202,12 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     return {
       snapshot:
         snapshot && freshAt
-          ? { generatedAt: snapshot.generatedAt, ageSeconds: Math.max(0, Math.round((now - freshAt.getTime()) / 1000)), source: snapshot.source, stale: snapshot.stale }
+          ? {
+              generatedAt: snapshot.generatedAt,
+              ageSeconds: Math.max(0, Math.round((now - freshAt.getTime()) / 1000)),
+              source: snapshot.source,
+              stale: snapshot.stale,
+            }
           : null,
       database: { status: this.databaseStatus, lastRefreshAt: this.lastSuccessAt?.toISOString() ?? null, listening: this.listening },
     };
@@ -255,7 +266,9 @@ export class SnapshotService implements OnApplicationBootstrap, OnModuleDestroy 
     const current = this.snapshot;
     if (current) {
       const copy = current.modelJson.slice();
-      await this.worker.request({ type: 'adopt', modelJson: copy, stale: current.stale }, [copy.buffer as ArrayBuffer]).catch((error: Error) => this.logger.warn(`the new snapshot worker did not take the current snapshot: ${error.message}`));
+      await this.worker
+        .request({ type: 'adopt', modelJson: copy, stale: current.stale }, [copy.buffer as ArrayBuffer])
+        .catch((error: Error) => this.logger.warn(`the new snapshot worker did not take the current snapshot: ${error.message}`));
     }
     this.logger.log('snapshot worker restarted');
     this.requestRefresh();

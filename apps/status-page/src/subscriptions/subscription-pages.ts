@@ -40,7 +40,11 @@ ${body}
 }
 
 /** The subscribe form: an address and, optionally, the components to hear about. Works without JavaScript. */
-export function subscribeFormPage(page: PageFrame, components: ReadonlyArray<{ id: string; name: string }>, problem?: { field?: string; message: string }): string {
+export function subscribeFormPage(
+  page: PageFrame,
+  components: ReadonlyArray<{ id: string; name: string }>,
+  problem?: { field?: string; message: string },
+): string {
   const boxes = components
     .map((component) => `<label><input type="checkbox" name="components" value="${escapeHtml(component.id)}"> ${escapeHtml(component.name)}</label>`)
     .join('\n');

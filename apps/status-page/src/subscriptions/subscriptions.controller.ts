@@ -27,7 +27,15 @@ export class SubscriptionsController {
   @Get('subscribe')
   async subscribeForm(@Res() response: Response): Promise<void> {
     if (!this.subscriptions.emailOffered) {
-      return this.html(response, 503, messagePage(this.frame, 'Subscriptions are not available', 'E-mail subscriptions are not offered here: the operator has not configured an SMTP server.'));
+      return this.html(
+        response,
+        503,
+        messagePage(
+          this.frame,
+          'Subscriptions are not available',
+          'E-mail subscriptions are not offered here: the operator has not configured an SMTP server.',
+        ),
+      );
     }
     this.html(response, 200, subscribeFormPage(this.frame, await this.subscriptions.listComponents()));
   }
@@ -72,7 +80,11 @@ export class SubscriptionsController {
   async unsubscribeLanding(@Query('token') token: unknown, @Res() response: Response): Promise<void> {
     const outcome = await this.subscriptions.checkUnsubscribe(token);
     if (outcome === 'done' && typeof token === 'string') return this.html(response, 200, unsubscribeConfirmPage(this.frame, token));
-    this.linkPage(response, outcome, { done: ['', ''], expired: ['', ''], invalid: ['This unsubscribe link is not valid', 'You may be unsubscribed already, or the link was copied incompletely. Nothing was changed.'] });
+    this.linkPage(response, outcome, {
+      done: ['', ''],
+      expired: ['', ''],
+      invalid: ['This unsubscribe link is not valid', 'You may be unsubscribed already, or the link was copied incompletely. Nothing was changed.'],
+    });
   }
 
   @Post('subscriptions/unsubscribe')
@@ -97,7 +109,11 @@ export class SubscriptionsController {
       .set({
         'Content-Type': 'text/html; charset=utf-8',
         'Cache-Control': 'no-store',
-        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'", 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' })
+        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        'X-Frame-Options': 'DENY',
+        'Referrer-Policy': 'no-referrer',
+        'X-Content-Type-Options': 'nosniff',
+      })
       .send(body);
   }
 }

@@ -87,7 +87,21 @@ export class AuditLog implements OnModuleDestroy {
     await this.auditPool().query(
       `INSERT INTO audit_log (occurred_at, channel, actor_kind, actor_token_id, actor_team, actor_slack_user, action, target_type, target_id, request_id, changed_fields, outcome, details)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13::jsonb)`,
-      [row.occurredAt, row.channel, row.actorKind, row.actorTokenId, row.actorTeam, row.actorSlackUser, row.action, row.targetType, row.targetId, row.requestId, JSON.stringify(row.changedFields), row.outcome, row.details === null ? null : JSON.stringify(row.details)],
+      [
+        row.occurredAt,
+        row.channel,
+        row.actorKind,
+        row.actorTokenId,
+        row.actorTeam,
+        row.actorSlackUser,
+        row.action,
+        row.targetType,
+        row.targetId,
+        row.requestId,
+        JSON.stringify(row.changedFields),
+        row.outcome,
+        row.details === null ? null : JSON.stringify(row.details),
+      ],
     );
   }
 

@@ -32,14 +32,27 @@ export class ReferenceOwnership {
     const foreign = [...new Set(teams)].filter((slug) => slug !== principal.teamSlug);
     if (foreign.length === 0) return;
     const rows = (await this.dataSource.query(`SELECT slug FROM teams WHERE slug = ANY($1::text[])`, [foreign])) as Array<{ slug: string }>;
-    if (rows.length > 0) throw forbidden(field, 'team', rows.map((row) => row.slug));
+    if (rows.length > 0)
+      throw forbidden(
+        field,
+        'team',
+        rows.map((row) => row.slug),
+      );
   }
 
   /** `services` are service slugs. */
   async assertOwnsServices(principal: Principal, services: readonly string[], field: string): Promise<void> {
     if (principal.kind === 'admin' || services.length === 0) return;
-    const rows = (await this.dataSource.query(`SELECT slug FROM services WHERE slug = ANY($1::text[]) AND team_id <> $2`, [[...new Set(services)], principal.teamId])) as Array<{ slug: string }>;
-    if (rows.length > 0) throw forbidden(field, 'service', rows.map((row) => row.slug));
+    const rows = (await this.dataSource.query(`SELECT slug FROM services WHERE slug = ANY($1::text[]) AND team_id <> $2`, [
+      [...new Set(services)],
+      principal.teamId,
+    ])) as Array<{ slug: string }>;
+    if (rows.length > 0)
+      throw forbidden(
+        field,
+        'service',
+        rows.map((row) => row.slug),
+      );
   }
 
   /** `sloIds` are SLO ids (anything not a UUID cannot exist and is ignored here). */
@@ -50,7 +63,12 @@ export class ReferenceOwnership {
        WHERE slo.id::text = ANY($1::text[]) AND service.team_id <> $2`,
       [[...new Set(sloIds)], principal.teamId],
     )) as Array<{ id: string }>;
-    if (rows.length > 0) throw forbidden(field, 'SLO', rows.map((row) => row.id));
+    if (rows.length > 0)
+      throw forbidden(
+        field,
+        'SLO',
+        rows.map((row) => row.id),
+      );
   }
 
   /** `componentIds` are status component ids. */
@@ -65,10 +83,18 @@ export class ReferenceOwnership {
                           WHERE link.component_id = component.id AND service.team_id <> $2))`,
       [[...new Set(componentIds)], principal.teamId],
     )) as Array<{ id: string }>;
-    if (rows.length > 0) throw forbidden(field, 'status component', rows.map((row) => row.id));
+    if (rows.length > 0)
+      throw forbidden(
+        field,
+        'status component',
+        rows.map((row) => row.id),
+      );
   }
 }
 
 function forbidden(field: string, what: string, names: readonly string[]): ForbiddenError {
-  return new ForbiddenError(`${field} names ${what}${names.length > 1 ? 's' : ''} of another team (${names.join(', ')}); a team token may only reference its own team's ${what}s`, { field });
+  return new ForbiddenError(
+    `${field} names ${what}${names.length > 1 ? 's' : ''} of another team (${names.join(', ')}); a team token may only reference its own team's ${what}s`,
+    { field },
+  );
 }

@@ -39,18 +39,22 @@ export class TokensService {
   async ensureAdminToken(print: (message: string) => void): Promise<string | undefined> {
     if (this.configuredAdminHash) {
       // The configured token replaces the generated one: whoever holds that one loses access.
-      await this.revokeCascade(
-        (await this.tokens.find({ where: { generated: true, revokedAt: IsNull() }, select: { id: true } })).map((row) => row.id),
-      );
+      await this.revokeCascade((await this.tokens.find({ where: { generated: true, revokedAt: IsNull() }, select: { id: true } })).map((row) => row.id));
       return undefined;
     }
     const existing = await this.tokens.count({ where: { teamId: IsNull(), revokedAt: IsNull() } });
     if (existing > 0) return undefined;
     const token = generateToken();
-    await this.tokens.save(this.tokens.create({ teamId: null, name: 'admin (generated at first start)', tokenHash: hashToken(token), tokenPrefix: token.slice(0, 12), generated: true }));
-    print(
-      `\n  Ballast admin token (shown once, store it now):\n\n    ${token}\n\n  Set API_ADMIN_TOKEN to use your own instead.\n`,
+    await this.tokens.save(
+      this.tokens.create({
+        teamId: null,
+        name: 'admin (generated at first start)',
+        tokenHash: hashToken(token),
+        tokenPrefix: token.slice(0, 12),
+        generated: true,
+      }),
     );
+    print(`\n  Ballast admin token (shown once, store it now):\n\n    ${token}\n\n  Set API_ADMIN_TOKEN to use your own instead.\n`);
     return token;
   }
 
@@ -77,7 +81,9 @@ export class TokensService {
   async issueTeamToken(team: TeamEntity, name: string, issuedBy?: Principal): Promise<IssuedToken> {
     if (issuedBy) assertAdmin(issuedBy);
     const token = generateToken();
-    const saved = await this.tokens.save(this.tokens.create({ teamId: team.id, name, tokenHash: hashToken(token), tokenPrefix: token.slice(0, 12), issuedByTokenId: issuedBy?.tokenId ?? null }));
+    const saved = await this.tokens.save(
+      this.tokens.create({ teamId: team.id, name, tokenHash: hashToken(token), tokenPrefix: token.slice(0, 12), issuedByTokenId: issuedBy?.tokenId ?? null }),
+    );
     return { id: saved.id, name: saved.name, team: team.slug, token, tokenPrefix: saved.tokenPrefix, createdAt: saved.createdAt };
   }
 
@@ -97,7 +103,9 @@ export class TokensService {
   async issueAdminToken(issuedBy: Principal, name: string): Promise<Omit<IssuedToken, 'team'> & { team: null }> {
     assertAdmin(issuedBy);
     const token = generateToken();
-    const saved = await this.tokens.save(this.tokens.create({ teamId: null, name, tokenHash: hashToken(token), tokenPrefix: token.slice(0, 12), issuedByTokenId: issuedBy.tokenId }));
+    const saved = await this.tokens.save(
+      this.tokens.create({ teamId: null, name, tokenHash: hashToken(token), tokenPrefix: token.slice(0, 12), issuedByTokenId: issuedBy.tokenId }),
+    );
     return { id: saved.id, name: saved.name, team: null, token, tokenPrefix: saved.tokenPrefix, createdAt: saved.createdAt };
   }
 

@@ -112,7 +112,9 @@ export class DeliveryInsightsService {
     return {
       from: period.from.toISOString(),
       to: period.to.toISOString(),
-      byTeam: all.filter((group) => group.service === null).map((group) => ({ team: group.team, ...figures(group.current), previous: figures(group.previous) })),
+      byTeam: all
+        .filter((group) => group.service === null)
+        .map((group) => ({ team: group.team, ...figures(group.current), previous: figures(group.previous) })),
       byService: all
         .filter((group) => group.service !== null)
         .map((group) => ({ team: group.team, service: group.service as string, ...figures(group.current), previous: figures(group.previous) })),

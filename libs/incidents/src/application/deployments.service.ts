@@ -64,8 +64,10 @@ export class DeploymentsService {
       const value = input[field];
       if (value && value.getTime() > now.getTime()) throw new ValidationFailedError(`${field} (${value.toISOString()}) cannot be in the future`, { field });
     }
-    if (input.finishedAt.getTime() < input.startedAt.getTime()) throw new ValidationFailedError('finishedAt must not be before startedAt', { field: 'finishedAt' });
-    if (input.commitAt && input.commitAt.getTime() > input.finishedAt.getTime()) throw new ValidationFailedError('commitAt must not be after finishedAt', { field: 'commitAt' });
+    if (input.finishedAt.getTime() < input.startedAt.getTime())
+      throw new ValidationFailedError('finishedAt must not be before startedAt', { field: 'finishedAt' });
+    if (input.commitAt && input.commitAt.getTime() > input.finishedAt.getTime())
+      throw new ValidationFailedError('commitAt must not be after finishedAt', { field: 'commitAt' });
     const fixes = input.fixesIncidentId ? await this.incidentForReference(principal, input.fixesIncidentId, 'fixesIncidentId') : null;
     try {
       const saved = await this.deployments.save(
@@ -171,7 +173,12 @@ export class DeploymentsService {
   }
 
   /** A team's incidents started in [from, to) that name the deployment that caused them, with that deployment. */
-  async incidentsLinkedToDeployments(teamId: string, from: Date, to: Date, limit = 50): Promise<Array<{ incident: IncidentEntity; deployment: DeploymentEntity }>> {
+  async incidentsLinkedToDeployments(
+    teamId: string,
+    from: Date,
+    to: Date,
+    limit = 50,
+  ): Promise<Array<{ incident: IncidentEntity; deployment: DeploymentEntity }>> {
     const incidents = await this.dataSource
       .getRepository(IncidentEntity)
       .createQueryBuilder('incident')
@@ -182,7 +189,10 @@ export class DeploymentsService {
       .take(limit)
       .getMany();
     if (incidents.length === 0) return [];
-    const deployments = await this.deployments.find({ where: incidents.map((incident) => ({ id: incident.causedByDeploymentId as string })), relations: { service: { team: true } } });
+    const deployments = await this.deployments.find({
+      where: incidents.map((incident) => ({ id: incident.causedByDeploymentId as string })),
+      relations: { service: { team: true } },
+    });
     const byId = new Map(deployments.map((deployment) => [deployment.id, deployment]));
     return incidents.flatMap((incident) => {
       const deployment = byId.get(incident.causedByDeploymentId as string);

@@ -58,17 +58,28 @@ export class IncidentImportService {
   ) {}
 
   /** `lineNumbers[i]`: the request line of `lines[i]` (JSON lines may skip blank ones); default i + 1. */
-  async importIncidents(principal: Principal, lines: readonly ImportedIncident[], author: TimelineAuthor, lineNumbers?: readonly number[]): Promise<ImportResult> {
+  async importIncidents(
+    principal: Principal,
+    lines: readonly ImportedIncident[],
+    author: TimelineAuthor,
+    lineNumbers?: readonly number[],
+  ): Promise<ImportResult> {
     try {
       return await this.importOnce(principal, lines, author, lineNumbers);
     } catch (error) {
       // A concurrent import of the same external ids committed first: this one rolled back; once more, they are "unchanged".
-      if (isUniqueViolation(error) || isUniqueViolation((error as { cause?: unknown } | null)?.cause)) return this.importOnce(principal, lines, author, lineNumbers);
+      if (isUniqueViolation(error) || isUniqueViolation((error as { cause?: unknown } | null)?.cause))
+        return this.importOnce(principal, lines, author, lineNumbers);
       throw error;
     }
   }
 
-  private async importOnce(principal: Principal, lines: readonly ImportedIncident[], author: TimelineAuthor, lineNumbers?: readonly number[]): Promise<ImportResult> {
+  private async importOnce(
+    principal: Principal,
+    lines: readonly ImportedIncident[],
+    author: TimelineAuthor,
+    lineNumbers?: readonly number[],
+  ): Promise<ImportResult> {
     const now = this.clock.now();
     const created: string[] = [];
     const result = await this.dataSource.transaction(async (manager) => {
@@ -88,13 +99,25 @@ export class IncidentImportService {
           const existing = await manager.findOne(IncidentEntity, { where: { teamId: team.id, externalId: line.externalId } });
           if (existing) {
             outcome.unchanged += 1;
-            outcome.items.push({ line: lineNumber, externalId: line.externalId, id: existing.id, reference: formatIncidentReference(existing.number), created: false });
+            outcome.items.push({
+              line: lineNumber,
+              externalId: line.externalId,
+              id: existing.id,
+              reference: formatIncidentReference(existing.number),
+              created: false,
+            });
             continue;
           }
           const incident = await this.insert(manager, line, team, author, now);
           created.push(incident.id);
           outcome.imported += 1;
-          outcome.items.push({ line: lineNumber, externalId: line.externalId, id: incident.id, reference: formatIncidentReference(incident.number), created: true });
+          outcome.items.push({
+            line: lineNumber,
+            externalId: line.externalId,
+            id: incident.id,
+            reference: formatIncidentReference(incident.number),
+            created: true,
+          });
         } catch (error) {
           throw withLine(error, lineNumber);
         }
@@ -102,7 +125,9 @@ export class IncidentImportService {
       return outcome;
     });
     for (const id of created) {
-      const incident = await this.dataSource.getRepository(IncidentEntity).findOne({ where: { id }, relations: { team: true, services: { service: true }, affectedComponents: true } });
+      const incident = await this.dataSource
+        .getRepository(IncidentEntity)
+        .findOne({ where: { id }, relations: { team: true, services: { service: true }, affectedComponents: true } });
       if (incident) this.events.emit(INCIDENT_DECLARED, { incident, announce: false } satisfies IncidentDeclaredEvent);
     }
     return result;
@@ -115,9 +140,11 @@ export class IncidentImportService {
       .where('type.slug = :type', { type })
       .andWhere(new Brackets((where) => where.where('type.teamId IS NULL').orWhere('type.teamId = :teamId', { teamId: team.id })))
       .getCount();
-    if (typeCount === 0) throw new ValidationFailedError(`incident type '${type}' does not exist for this team`, { field: 'type', code: 'unknown_incident_type' });
+    if (typeCount === 0)
+      throw new ValidationFailedError(`incident type '${type}' does not exist for this team`, { field: 'type', code: 'unknown_incident_type' });
     const slugs = [...new Set(line.services ?? [])];
-    const services = slugs.length === 0 ? [] : await manager.createQueryBuilder(ServiceEntity, 'service').where('service.slug IN (:...slugs)', { slugs }).getMany();
+    const services =
+      slugs.length === 0 ? [] : await manager.createQueryBuilder(ServiceEntity, 'service').where('service.slug IN (:...slugs)', { slugs }).getMany();
     const missing = slugs.filter((slug) => !services.some((service) => service.slug === slug));
     if (missing.length > 0) throw new ValidationFailedError(`unknown services: ${missing.join(', ')}`, { field: 'services', code: 'unknown_service' });
     const clock = initialClock(
@@ -160,7 +187,11 @@ export class IncidentImportService {
         ...openingAcknowledgement({ announce: false, acknowledgedAt: line.acknowledgedAt ?? null }, clock.acknowledgedAt, authorLabel(author)),
       }),
     );
-    if (services.length > 0) await manager.insert(IncidentServiceLinkEntity, services.map((service) => ({ incidentId: saved.id, serviceId: service.id })));
+    if (services.length > 0)
+      await manager.insert(
+        IncidentServiceLinkEntity,
+        services.map((service) => ({ incidentId: saved.id, serviceId: service.id })),
+      );
     await manager.save(
       IncidentTimelineEventEntity,
       manager.create(IncidentTimelineEventEntity, {
@@ -170,7 +201,17 @@ export class IncidentImportService {
         body: '',
         public: false,
         statusAtEvent: saved.status,
-        data: { title: saved.title, severity: saved.severity, visibility: saved.visibility, source: saved.source, type, team: team.slug, summary: saved.summary || null, importedFrom: line.externalId, author },
+        data: {
+          title: saved.title,
+          severity: saved.severity,
+          visibility: saved.visibility,
+          source: saved.source,
+          type,
+          team: team.slug,
+          summary: saved.summary || null,
+          importedFrom: line.externalId,
+          author,
+        },
         sourceRef: null,
         occurredAt: clock.detectedAt,
       }),
@@ -190,7 +231,8 @@ export class IncidentImportService {
 function withLine(error: unknown, line: number): unknown {
   if (error instanceof ForbiddenReferenceError) return new ForbiddenReferenceError(error.field ?? 'team', `line ${line}: ${error.message}`);
   if (error instanceof ForbiddenError) return new ForbiddenError(`line ${line}: ${error.message}`, { field: error.field });
-  if (error instanceof ValidationFailedError) return new ValidationFailedError(`line ${line}: ${error.message}`, { field: error.field, code: error.code, details: { line }, cause: error });
+  if (error instanceof ValidationFailedError)
+    return new ValidationFailedError(`line ${line}: ${error.message}`, { field: error.field, code: error.code, details: { line }, cause: error });
   if (error instanceof IncidentDomainError && error.kind === 'validation') {
     return new ValidationFailedError(`line ${line}: ${error.message}`, { field: error.field, code: error.code, details: { line }, cause: error });
   }

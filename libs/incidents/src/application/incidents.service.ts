@@ -125,7 +125,11 @@ function clockOf(incident: IncidentEntity): IncidentClock {
   };
 }
 
-function applyClock(incident: IncidentEntity, clock: IncidentClock, how: { via: AcknowledgedVia; by: string | null; explicit?: boolean } = { via: 'person', by: null }): void {
+function applyClock(
+  incident: IncidentEntity,
+  clock: IncidentClock,
+  how: { via: AcknowledgedVia; by: string | null; explicit?: boolean } = { via: 'person', by: null },
+): void {
   Object.assign(incident, nextAcknowledgement(incident, clock.acknowledgedAt, how));
   incident.startedAt = clock.startedAt;
   incident.detectedAt = clock.detectedAt;
@@ -156,7 +160,8 @@ export class IncidentsService {
   ) {}
 
   async declareIncident(input: DeclareIncidentInput, author: TimelineAuthor): Promise<DeclareIncidentResult> {
-    if (input.principal) await this.assertOwnsReferences(input.principal, { team: input.team, services: input.services, affectedComponents: input.affectedComponents });
+    if (input.principal)
+      await this.assertOwnsReferences(input.principal, { team: input.team, services: input.services, affectedComponents: input.affectedComponents });
     const existing = await this.findByKeys(input.idempotencyKey, input.dedupKey);
     if (existing) return { incident: existing, created: false };
 
@@ -192,10 +197,16 @@ export class IncidentsService {
         });
         const saved = await manager.save(IncidentEntity, incident);
         if (services.length > 0) {
-          await manager.insert(IncidentServiceLinkEntity, services.map((service) => ({ incidentId: saved.id, serviceId: service.id })));
+          await manager.insert(
+            IncidentServiceLinkEntity,
+            services.map((service) => ({ incidentId: saved.id, serviceId: service.id })),
+          );
         }
         if (affected.length > 0) {
-          await manager.insert(IncidentAffectedComponentEntity, affected.map((component) => ({ incidentId: saved.id, componentId: component.componentId, status: component.status })));
+          await manager.insert(
+            IncidentAffectedComponentEntity,
+            affected.map((component) => ({ incidentId: saved.id, componentId: component.componentId, status: component.status })),
+          );
         }
         await this.appendEvent(manager, saved, 'declared', author, now, {
           title: saved.title,
@@ -207,7 +218,9 @@ export class IncidentsService {
           summary: saved.summary || null,
         });
         if (affected.length > 0) {
-          await this.appendEvent(manager, saved, 'components_changed', author, now, { changes: affected.map((component) => ({ componentId: component.componentId, from: null, to: component.status })) });
+          await this.appendEvent(manager, saved, 'components_changed', author, now, {
+            changes: affected.map((component) => ({ componentId: component.componentId, from: null, to: component.status })),
+          });
         }
         // Every public incident says something: its summary is its first public update (from the API, Slack or an SLO alike).
         if (saved.visibility === 'public') await this.publishSummary(manager, saved, author, now);
@@ -232,108 +245,133 @@ export class IncidentsService {
     const kinds: TimelineEventKind[] = [];
     // Title, summary and type have no timeline event of their own, but they are shown (Slack headline): still a change.
     let describedChanged = false;
-    await this.reopenGuarded(id, null, () => this.dataSource.transaction(async (manager) => {
-      const incident = await this.lockIncident(manager, id);
-      const now = this.clock.now();
-      const actor = actorOf(author);
-      let clock = clockOf(incident);
+    await this.reopenGuarded(id, null, () =>
+      this.dataSource.transaction(async (manager) => {
+        const incident = await this.lockIncident(manager, id);
+        const now = this.clock.now();
+        const actor = actorOf(author);
+        let clock = clockOf(incident);
 
-      if (changes.type !== undefined && changes.type !== incident.type) {
-        await this.assertTypeExists(changes.type, incident.teamId);
-        incident.type = changes.type;
-        describedChanged = true;
-      }
-      if (changes.title !== undefined && changes.title !== incident.title) {
-        incident.title = changes.title;
-        describedChanged = true;
-      }
-      if (changes.summary !== undefined && changes.summary !== incident.summary) {
-        incident.summary = changes.summary;
-        describedChanged = true;
-      }
-      if (changes.startedAt !== undefined && changes.startedAt.getTime() !== incident.startedAt.getTime()) {
-        const from = incident.startedAt.toISOString();
-        clock = applyClockEvent(clock, { kind: 'started_at_edited', startedAt: changes.startedAt });
-        kinds.push(await this.appendEvent(manager, incident, 'started_at_changed', author, now, { from, to: changes.startedAt.toISOString() }));
-      }
-      if (changes.severity !== undefined && changes.severity !== incident.severity) {
-        const from = incident.severity;
-        incident.severity = changes.severity;
-        clock = applyClockEvent(clock, { kind: 'severity_changed', at: now, actor });
-        kinds.push(await this.appendEvent(manager, incident, 'severity_changed', author, now, { from, to: changes.severity }));
-      }
-      if (changes.commander !== undefined && changes.commander !== incident.commander) {
-        const from = incident.commander;
-        incident.commander = changes.commander;
-        clock = applyClockEvent(clock, { kind: 'role_assigned', at: now, actor });
-        kinds.push(
-          await this.appendEvent(manager, incident, 'role_changed', author, now, {
-            role: 'commander',
-            from: from ? personRef(from) : null,
-            to: changes.commander ? personRef(changes.commander) : null,
-          }),
-        );
-      }
-      if (changes.visibility !== undefined && changes.visibility !== incident.visibility) {
-        const from = incident.visibility;
-        incident.visibility = changes.visibility;
-        kinds.push(await this.appendEvent(manager, incident, 'visibility_changed', author, now, { from, to: changes.visibility }));
-        // Made public without a public update yet: its summary becomes the first one, as at declaration.
-        if (changes.visibility === 'public' && !(await manager.exists(IncidentTimelineEventEntity, { where: { incidentId: incident.id, kind: 'public_update', public: true } }))) {
-          await this.publishSummary(manager, incident, author, now);
-          kinds.push('public_update');
+        if (changes.type !== undefined && changes.type !== incident.type) {
+          await this.assertTypeExists(changes.type, incident.teamId);
+          incident.type = changes.type;
+          describedChanged = true;
         }
-      }
-      if (affected) {
-        const previous = new Map(incident.affectedComponents.map((component) => [component.componentId, component.status]));
-        const changed = affected.filter((component) => previous.get(component.componentId) !== component.status);
-        const removed = [...previous.keys()].filter((componentId) => !affected.some((component) => component.componentId === componentId));
-        if (changed.length > 0 || removed.length > 0) {
-          await manager.delete(IncidentAffectedComponentEntity, { incidentId: incident.id });
-          if (affected.length > 0) {
-            await manager.insert(IncidentAffectedComponentEntity, affected.map((component) => ({ incidentId: incident.id, componentId: component.componentId, status: component.status })));
-          }
+        if (changes.title !== undefined && changes.title !== incident.title) {
+          incident.title = changes.title;
+          describedChanged = true;
+        }
+        if (changes.summary !== undefined && changes.summary !== incident.summary) {
+          incident.summary = changes.summary;
+          describedChanged = true;
+        }
+        if (changes.startedAt !== undefined && changes.startedAt.getTime() !== incident.startedAt.getTime()) {
+          const from = incident.startedAt.toISOString();
+          clock = applyClockEvent(clock, { kind: 'started_at_edited', startedAt: changes.startedAt });
+          kinds.push(await this.appendEvent(manager, incident, 'started_at_changed', author, now, { from, to: changes.startedAt.toISOString() }));
+        }
+        if (changes.severity !== undefined && changes.severity !== incident.severity) {
+          const from = incident.severity;
+          incident.severity = changes.severity;
+          clock = applyClockEvent(clock, { kind: 'severity_changed', at: now, actor });
+          kinds.push(await this.appendEvent(manager, incident, 'severity_changed', author, now, { from, to: changes.severity }));
+        }
+        if (changes.commander !== undefined && changes.commander !== incident.commander) {
+          const from = incident.commander;
+          incident.commander = changes.commander;
+          clock = applyClockEvent(clock, { kind: 'role_assigned', at: now, actor });
           kinds.push(
-            await this.appendEvent(manager, incident, 'components_changed', author, now, {
-              changes: [
-                ...changed.map((component) => ({ componentId: component.componentId, from: previous.get(component.componentId) ?? null, to: component.status })),
-                ...removed.map((componentId) => ({ componentId, from: previous.get(componentId) ?? null, to: 'operational' as const })),
-              ],
+            await this.appendEvent(manager, incident, 'role_changed', author, now, {
+              role: 'commander',
+              from: from ? personRef(from) : null,
+              to: changes.commander ? personRef(changes.commander) : null,
             }),
           );
         }
-      }
-      if (changes.duplicateOf !== undefined) {
-        const original = changes.duplicateOf === null ? null : await this.resolveDuplicateTarget(manager, incident, changes.duplicateOf);
-        if ((original?.id ?? null) !== incident.duplicateOfId) {
-          incident.duplicateOfId = original?.id ?? null;
-          describedChanged = true;
-          if (original) {
-            const reference = `INC-${original.number}`;
-            const note = `Resolved as a duplicate of ${reference}`;
-            kinds.push((await this.insertEvent(manager, incident, 'internal_note', author, now, { body: note }, { body: note })).kind as TimelineEventKind);
-            await this.insertEvent(manager, original, 'internal_note', author, now, { body: `INC-${incident.number} was resolved as a duplicate of this incident` }, { body: `INC-${incident.number} was resolved as a duplicate of this incident` });
-            if (incident.status !== 'resolved' && changes.status === undefined) {
-              kinds.push(await this.applyStatusChange(manager, incident, 'resolved', author, now, clock, (next) => (clock = next)));
+        if (changes.visibility !== undefined && changes.visibility !== incident.visibility) {
+          const from = incident.visibility;
+          incident.visibility = changes.visibility;
+          kinds.push(await this.appendEvent(manager, incident, 'visibility_changed', author, now, { from, to: changes.visibility }));
+          // Made public without a public update yet: its summary becomes the first one, as at declaration.
+          if (
+            changes.visibility === 'public' &&
+            !(await manager.exists(IncidentTimelineEventEntity, { where: { incidentId: incident.id, kind: 'public_update', public: true } }))
+          ) {
+            await this.publishSummary(manager, incident, author, now);
+            kinds.push('public_update');
+          }
+        }
+        if (affected) {
+          const previous = new Map(incident.affectedComponents.map((component) => [component.componentId, component.status]));
+          const changed = affected.filter((component) => previous.get(component.componentId) !== component.status);
+          const removed = [...previous.keys()].filter((componentId) => !affected.some((component) => component.componentId === componentId));
+          if (changed.length > 0 || removed.length > 0) {
+            await manager.delete(IncidentAffectedComponentEntity, { incidentId: incident.id });
+            if (affected.length > 0) {
+              await manager.insert(
+                IncidentAffectedComponentEntity,
+                affected.map((component) => ({ incidentId: incident.id, componentId: component.componentId, status: component.status })),
+              );
+            }
+            kinds.push(
+              await this.appendEvent(manager, incident, 'components_changed', author, now, {
+                changes: [
+                  ...changed.map((component) => ({
+                    componentId: component.componentId,
+                    from: previous.get(component.componentId) ?? null,
+                    to: component.status,
+                  })),
+                  ...removed.map((componentId) => ({ componentId, from: previous.get(componentId) ?? null, to: 'operational' as const })),
+                ],
+              }),
+            );
+          }
+        }
+        if (changes.duplicateOf !== undefined) {
+          const original = changes.duplicateOf === null ? null : await this.resolveDuplicateTarget(manager, incident, changes.duplicateOf);
+          if ((original?.id ?? null) !== incident.duplicateOfId) {
+            incident.duplicateOfId = original?.id ?? null;
+            describedChanged = true;
+            if (original) {
+              const reference = `INC-${original.number}`;
+              const note = `Resolved as a duplicate of ${reference}`;
+              kinds.push((await this.insertEvent(manager, incident, 'internal_note', author, now, { body: note }, { body: note })).kind as TimelineEventKind);
+              await this.insertEvent(
+                manager,
+                original,
+                'internal_note',
+                author,
+                now,
+                { body: `INC-${incident.number} was resolved as a duplicate of this incident` },
+                { body: `INC-${incident.number} was resolved as a duplicate of this incident` },
+              );
+              if (incident.status !== 'resolved' && changes.status === undefined) {
+                kinds.push(await this.applyStatusChange(manager, incident, 'resolved', author, now, clock, (next) => (clock = next)));
+              }
             }
           }
         }
-      }
-      if (changes.status !== undefined && changes.status !== incident.status) {
-        kinds.push(await this.applyStatusChange(manager, incident, changes.status, author, now, clock, (next) => (clock = next)));
-      }
-      if (changes.detectedAt !== undefined || changes.acknowledgedAt !== undefined || changes.resolvedAt !== undefined) {
-        clock = applyRealTimes(clock, incident.status, { detectedAt: changes.detectedAt, acknowledgedAt: changes.acknowledgedAt, resolvedAt: changes.resolvedAt }, now);
-        describedChanged = true;
-      }
-      if (changes.causedByDeploymentId !== undefined && changes.causedByDeploymentId !== incident.causedByDeploymentId) {
-        incident.causedByDeploymentId = changes.causedByDeploymentId;
-        describedChanged = true;
-      }
-      applyClock(incident, clock, { via: 'person', by: authorLabel(author), explicit: changes.acknowledgedAt !== undefined });
-      if (kinds.some((kind) => kind === 'status_changed' || kind === 'severity_changed')) incident.lastUpdateAt = now;
-      await manager.save(IncidentEntity, stripRelations(incident));
-    }));
+        if (changes.status !== undefined && changes.status !== incident.status) {
+          kinds.push(await this.applyStatusChange(manager, incident, changes.status, author, now, clock, (next) => (clock = next)));
+        }
+        if (changes.detectedAt !== undefined || changes.acknowledgedAt !== undefined || changes.resolvedAt !== undefined) {
+          clock = applyRealTimes(
+            clock,
+            incident.status,
+            { detectedAt: changes.detectedAt, acknowledgedAt: changes.acknowledgedAt, resolvedAt: changes.resolvedAt },
+            now,
+          );
+          describedChanged = true;
+        }
+        if (changes.causedByDeploymentId !== undefined && changes.causedByDeploymentId !== incident.causedByDeploymentId) {
+          incident.causedByDeploymentId = changes.causedByDeploymentId;
+          describedChanged = true;
+        }
+        applyClock(incident, clock, { via: 'person', by: authorLabel(author), explicit: changes.acknowledgedAt !== undefined });
+        if (kinds.some((kind) => kind === 'status_changed' || kind === 'severity_changed')) incident.lastUpdateAt = now;
+        await manager.save(IncidentEntity, stripRelations(incident));
+      }),
+    );
     const incident = await this.getIncidentById(id);
     if (kinds.length > 0 || describedChanged) this.emit<IncidentChangedEvent>(INCIDENT_CHANGED, { incident, kinds });
     return incident;
@@ -343,22 +381,24 @@ export class IncidentsService {
   async postUpdate(id: string, input: PostUpdateInput, author: TimelineAuthor): Promise<{ incident: IncidentEntity; event: IncidentTimelineEventEntity }> {
     const kinds: TimelineEventKind[] = [];
     let eventId = '';
-    await this.reopenGuarded(id, input.body, () => this.dataSource.transaction(async (manager) => {
-      const incident = await this.lockIncident(manager, id);
-      const now = this.clock.now();
-      let clock = applyClockEvent(clockOf(incident), { kind: 'update_posted', at: now, actor: actorOf(author) });
-      if (input.status !== undefined && input.status !== incident.status) {
-        kinds.push(await this.applyStatusChange(manager, incident, input.status, author, now, clock, (next) => (clock = next)));
-      }
-      const row = input.public
-        ? await this.insertEvent(manager, incident, 'public_update', author, now, { body: input.body, status: incident.status }, { body: input.body })
-        : await this.insertEvent(manager, incident, 'internal_note', author, now, { body: input.body }, { body: input.body });
-      eventId = row.id;
-      kinds.push(row.kind as TimelineEventKind);
-      applyClock(incident, clock, { via: 'person', by: authorLabel(author) });
-      if (author.kind !== 'system') incident.lastUpdateAt = now;
-      await manager.save(IncidentEntity, stripRelations(incident));
-    }));
+    await this.reopenGuarded(id, input.body, () =>
+      this.dataSource.transaction(async (manager) => {
+        const incident = await this.lockIncident(manager, id);
+        const now = this.clock.now();
+        let clock = applyClockEvent(clockOf(incident), { kind: 'update_posted', at: now, actor: actorOf(author) });
+        if (input.status !== undefined && input.status !== incident.status) {
+          kinds.push(await this.applyStatusChange(manager, incident, input.status, author, now, clock, (next) => (clock = next)));
+        }
+        const row = input.public
+          ? await this.insertEvent(manager, incident, 'public_update', author, now, { body: input.body, status: incident.status }, { body: input.body })
+          : await this.insertEvent(manager, incident, 'internal_note', author, now, { body: input.body }, { body: input.body });
+        eventId = row.id;
+        kinds.push(row.kind as TimelineEventKind);
+        applyClock(incident, clock, { via: 'person', by: authorLabel(author) });
+        if (author.kind !== 'system') incident.lastUpdateAt = now;
+        await manager.save(IncidentEntity, stripRelations(incident));
+      }),
+    );
     const incident = await this.getIncidentById(id);
     this.emit<IncidentChangedEvent>(INCIDENT_CHANGED, { incident, kinds });
     const event = await this.timeline.findOneByOrFail({ id: eventId });
@@ -376,7 +416,10 @@ export class IncidentsService {
       const incident = await this.lockIncident(manager, id);
       const now = this.clock.now();
       first = incident.acknowledgedAt === null;
-      applyClock(incident, applyClockEvent(clockOf(incident), { kind: 'acknowledged', at: now, actor: actorOf(author) }), { via: 'person', by: authorLabel(author) });
+      applyClock(incident, applyClockEvent(clockOf(incident), { kind: 'acknowledged', at: now, actor: actorOf(author) }), {
+        via: 'person',
+        by: authorLabel(author),
+      });
       await this.appendEvent(manager, incident, 'acknowledged', author, now, { by: authorLabel(author), via });
       await manager.save(IncidentEntity, stripRelations(incident));
     });
@@ -390,7 +433,13 @@ export class IncidentsService {
    * reaction, alert fired/resolved, SLO burn, reminder). Replays with the same
    * `sourceRef` are ignored; returns false then.
    */
-  async recordEvent<K extends TimelineEventKind>(id: string, kind: K, payload: TimelinePayloads[K], author: TimelineAuthor, options: RecordEventOptions = {}): Promise<boolean> {
+  async recordEvent<K extends TimelineEventKind>(
+    id: string,
+    kind: K,
+    payload: TimelinePayloads[K],
+    author: TimelineAuthor,
+    options: RecordEventOptions = {},
+  ): Promise<boolean> {
     const incident = await this.getIncidentById(id);
     const occurredAt = options.occurredAt ?? this.clock.now();
     const result = await this.timeline
@@ -454,7 +503,9 @@ export class IncidentsService {
       .orderBy('incident.startedAt', 'DESC')
       .addOrderBy('incident.number', 'DESC');
     if (principal.kind === 'team') {
-      query.andWhere(new Brackets((where) => where.where("incident.visibility <> 'private'").orWhere('incident.teamId = :ownTeam', { ownTeam: principal.teamId })));
+      query.andWhere(
+        new Brackets((where) => where.where("incident.visibility <> 'private'").orWhere('incident.teamId = :ownTeam', { ownTeam: principal.teamId })),
+      );
     }
     if (filter.team) query.andWhere('team.slug = :team', { team: filter.team });
     if (filter.status) query.andWhere('incident.status = :status', { status: filter.status });
@@ -479,7 +530,11 @@ export class IncidentsService {
 
   /** A team's own incident type, next to the global list. */
   async addTeamIncidentType(teamId: string, slug: string, label: string): Promise<IncidentTypeEntity> {
-    const clash = await this.types.createQueryBuilder('type').where('type.slug = :slug', { slug }).andWhere(new Brackets((where) => where.where('type.teamId IS NULL').orWhere('type.teamId = :teamId', { teamId }))).getCount();
+    const clash = await this.types
+      .createQueryBuilder('type')
+      .where('type.slug = :slug', { slug })
+      .andWhere(new Brackets((where) => where.where('type.teamId IS NULL').orWhere('type.teamId = :teamId', { teamId })))
+      .getCount();
     if (clash > 0) throw new ConflictError('incident_type_exists', `incident type '${slug}' already exists`, { field: 'slug' });
     try {
       return await this.types.save(this.types.create({ teamId, slug, label }));
@@ -492,7 +547,10 @@ export class IncidentsService {
   /** Slack bookkeeping: channel, headline messages and the state of the Slack side. */
   async updateSlackState(
     id: string,
-    changes: Partial<Pick<IncidentEntity, 'slackChannelId' | 'slackChannelName' | 'slackHeadlineTs' | 'slackTeamMessageTs'>> & { state?: SlackSyncState; error?: string | null },
+    changes: Partial<Pick<IncidentEntity, 'slackChannelId' | 'slackChannelName' | 'slackHeadlineTs' | 'slackTeamMessageTs'>> & {
+      state?: SlackSyncState;
+      error?: string | null;
+    },
   ): Promise<void> {
     const { state, error, ...columns } = changes;
     await this.incidents.update(
@@ -524,7 +582,12 @@ export class IncidentsService {
    * last_reminder_at, so exactly one replica sends it.
    */
   async claimReminder(id: string, previousReminderAt: Date | null, now: Date): Promise<boolean> {
-    const query = this.incidents.createQueryBuilder().update(IncidentEntity).set({ lastReminderAt: now }).where('id = :id', { id }).andWhere('resolved_at IS NULL');
+    const query = this.incidents
+      .createQueryBuilder()
+      .update(IncidentEntity)
+      .set({ lastReminderAt: now })
+      .where('id = :id', { id })
+      .andWhere('resolved_at IS NULL');
     if (previousReminderAt) query.andWhere('last_reminder_at = :previous', { previous: previousReminderAt });
     else query.andWhere('last_reminder_at IS NULL');
     const result = await query.execute();
@@ -562,7 +625,14 @@ export class IncidentsService {
     await this.insertEvent(manager, incident, 'public_update', author, at, { body, status: incident.status }, { body });
   }
 
-  private async appendEvent<K extends TimelineEventKind>(manager: EntityManager, incident: IncidentEntity, kind: K, author: TimelineAuthor, occurredAt: Date, payload: TimelinePayloads[K]): Promise<K> {
+  private async appendEvent<K extends TimelineEventKind>(
+    manager: EntityManager,
+    incident: IncidentEntity,
+    kind: K,
+    author: TimelineAuthor,
+    occurredAt: Date,
+    payload: TimelinePayloads[K],
+  ): Promise<K> {
     await this.insertEvent(manager, incident, kind, author, occurredAt, payload);
     return kind;
   }
@@ -614,7 +684,8 @@ export class IncidentsService {
       throw new ValidationFailedError(`INC-${original.number} is itself a duplicate; name the original incident`, { field: 'duplicateOf' });
     }
     const duplicatesOfThis = await manager.count(IncidentEntity, { where: { duplicateOfId: incident.id } });
-    if (duplicatesOfThis > 0) throw new ValidationFailedError('other incidents are duplicates of this one; it cannot become a duplicate itself', { field: 'duplicateOf' });
+    if (duplicatesOfThis > 0)
+      throw new ValidationFailedError('other incidents are duplicates of this one; it cannot become a duplicate itself', { field: 'duplicateOf' });
     return original;
   }
 
@@ -636,7 +707,11 @@ export class IncidentsService {
   private async resolveServices(slugs: string[]): Promise<ServiceEntity[]> {
     const unique = [...new Set(slugs)];
     if (unique.length === 0) return [];
-    const found = await this.dataSource.getRepository(ServiceEntity).createQueryBuilder('service').where('service.slug IN (:...slugs)', { slugs: unique }).getMany();
+    const found = await this.dataSource
+      .getRepository(ServiceEntity)
+      .createQueryBuilder('service')
+      .where('service.slug IN (:...slugs)', { slugs: unique })
+      .getMany();
     const missing = unique.filter((slug) => !found.some((service) => service.slug === slug));
     if (missing.length > 0) throw new ValidationFailedError(`unknown services: ${missing.join(', ')}`, { field: 'services', code: 'unknown_service' });
     return found;
@@ -657,7 +732,8 @@ export class IncidentsService {
     if (byId.size === 0) return [];
     const existing = this.components ? await this.components.existingComponentIds([...byId.keys()]) : new Set<string>();
     const missing = [...byId.keys()].filter((componentId) => !existing.has(componentId));
-    if (missing.length > 0) throw new ValidationFailedError(`unknown status components: ${missing.join(', ')}`, { field: 'affectedComponents', code: 'unknown_component' });
+    if (missing.length > 0)
+      throw new ValidationFailedError(`unknown status components: ${missing.join(', ')}`, { field: 'affectedComponents', code: 'unknown_component' });
     return [...byId.values()];
   }
 
@@ -683,12 +759,19 @@ export class IncidentsService {
   }
 
   /** The ownership rule, before anything is written: 403 naming the field. */
-  private async assertOwnsReferences(principal: Principal, references: { team?: string; services?: string[]; affectedComponents?: AffectedComponentInput[] }): Promise<void> {
+  private async assertOwnsReferences(
+    principal: Principal,
+    references: { team?: string; services?: string[]; affectedComponents?: AffectedComponentInput[] },
+  ): Promise<void> {
     if (principal.kind === 'admin') return;
     if (!this.ownership) throw new Error('ReferenceOwnership is not provided: import CatalogModule where IncidentsModule is used');
     if (references.team !== undefined) await this.ownership.assertOwnsTeams(principal, [references.team], 'team');
     await this.ownership.assertOwnsServices(principal, references.services ?? [], 'services');
-    await this.ownership.assertOwnsComponents(principal, (references.affectedComponents ?? []).map((component) => component.componentId), 'affectedComponents');
+    await this.ownership.assertOwnsComponents(
+      principal,
+      (references.affectedComponents ?? []).map((component) => component.componentId),
+      'affectedComponents',
+    );
   }
 
   private emit<T>(event: string, payload: T): void {
@@ -702,7 +785,11 @@ export class IncidentsService {
 
 /** The clock of a new incident: the usual opening rules, then its initial status and any real times given. */
 /** How a new incident's acknowledgedAt came about: its declarer, a given real time, or imported history. */
-export function openingAcknowledgement(input: Pick<DeclareIncidentInput, 'announce' | 'acknowledgedAt'>, acknowledgedAt: Date | null, by: string): { acknowledgedVia: AcknowledgedVia | null; acknowledgedBy: string | null } {
+export function openingAcknowledgement(
+  input: Pick<DeclareIncidentInput, 'announce' | 'acknowledgedAt'>,
+  acknowledgedAt: Date | null,
+  by: string,
+): { acknowledgedVia: AcknowledgedVia | null; acknowledgedBy: string | null } {
   if (acknowledgedAt === null) return { acknowledgedVia: null, acknowledgedBy: null };
   const via = openingAcknowledgedVia({ announce: input.announce !== false, acknowledgedAtGiven: input.acknowledgedAt != null });
   return { acknowledgedVia: via, acknowledgedBy: via === 'import' ? null : by };

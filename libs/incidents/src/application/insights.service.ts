@@ -70,11 +70,19 @@ export class InsightsService {
     const withDurations = (totals: Map<string, CountWithPrevious>, durations: Map<string, DurationRow>) => {
       for (const key of durations.keys()) if (!totals.has(key)) totals.set(key, { count: 0, previousCount: 0 });
       return sortByCount(
-        [...totals].filter(([key, count]) => count.count + count.previousCount > 0 || durations.has(key)).map(([key, count]) => {
-          const duration = durations.get(key);
-          const summary = (values: number[] | null | undefined): DurationSummary => ({ median: ROUND(values?.[0] ?? null), p90: ROUND(values?.[1] ?? null) });
-          return { key, ...count, mttaSeconds: summary(duration?.ack), mttrSeconds: summary(duration?.resolve), selfDeclared: Number(duration?.self_declared ?? 0) };
-        }),
+        [...totals]
+          .filter(([key, count]) => count.count + count.previousCount > 0 || durations.has(key))
+          .map(([key, count]) => {
+            const duration = durations.get(key);
+            const summary = (values: number[] | null | undefined): DurationSummary => ({ median: ROUND(values?.[0] ?? null), p90: ROUND(values?.[1] ?? null) });
+            return {
+              key,
+              ...count,
+              mttaSeconds: summary(duration?.ack),
+              mttrSeconds: summary(duration?.resolve),
+              selfDeclared: Number(duration?.self_declared ?? 0),
+            };
+          }),
       );
     };
 
@@ -84,12 +92,20 @@ export class InsightsService {
     return {
       from: period.from.toISOString(),
       to: period.to.toISOString(),
-      byTeamAndType: sortByCount([...teamAndType].filter(([, count]) => count.count + count.previousCount > 0).map(([key, count]) => ({ key, ...count }))).map(({ key, ...count }) => {
-        const [team, type] = JSON.parse(key) as [string, string];
-        return { team, type, ...count };
-      }),
-      byTeam: withDurations(sum((row) => row.team), byTeamDurations).map(({ key, ...rest }) => ({ team: key, ...rest })),
-      byType: withDurations(sum((row) => row.type), byTypeDurations).map(({ key, ...rest }) => ({ type: key, ...rest })),
+      byTeamAndType: sortByCount([...teamAndType].filter(([, count]) => count.count + count.previousCount > 0).map(([key, count]) => ({ key, ...count }))).map(
+        ({ key, ...count }) => {
+          const [team, type] = JSON.parse(key) as [string, string];
+          return { team, type, ...count };
+        },
+      ),
+      byTeam: withDurations(
+        sum((row) => row.team),
+        byTeamDurations,
+      ).map(({ key, ...rest }) => ({ team: key, ...rest })),
+      byType: withDurations(
+        sum((row) => row.type),
+        byTypeDurations,
+      ).map(({ key, ...rest }) => ({ type: key, ...rest })),
       bySeverity: SEVERITIES.map((value) => ({ severity: value, count: severity.get(value)?.count ?? 0 })),
       bySource: INCIDENT_SOURCES.map((value) => ({ source: value, count: source.get(value)?.count ?? 0 })),
     };
@@ -163,7 +179,12 @@ export class InsightsService {
   }
 
   /** MTTA and MTTR median and p90 per team slug or per type, over the incidents resolved in the period. */
-  private async responseTimes(period: Period, keyColumn: 'team_id' | 'type', team: string | undefined, viewerTeamId?: string): Promise<Map<string, DurationRow>> {
+  private async responseTimes(
+    period: Period,
+    keyColumn: 'team_id' | 'type',
+    team: string | undefined,
+    viewerTeamId?: string,
+  ): Promise<Map<string, DurationRow>> {
     const parameters: unknown[] = team ? [period.from, period.to, team] : [period.from, period.to];
     if (viewerTeamId) parameters.push(viewerTeamId);
     const hidePrivate = viewerTeamId

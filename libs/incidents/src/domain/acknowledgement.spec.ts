@@ -5,7 +5,11 @@ const none = { acknowledgedAt: null, acknowledgedVia: null, acknowledgedBy: null
 
 describe('nextAcknowledgement', () => {
   it('records the way and author of the first acknowledgement', () => {
-    expect(nextAcknowledgement(none, t(5), { via: 'person', by: 'slack:U1' })).toEqual({ acknowledgedAt: t(5), acknowledgedVia: 'person', acknowledgedBy: 'slack:U1' });
+    expect(nextAcknowledgement(none, t(5), { via: 'person', by: 'slack:U1' })).toEqual({
+      acknowledgedAt: t(5),
+      acknowledgedVia: 'person',
+      acknowledgedBy: 'slack:U1',
+    });
   });
 
   it('stays unacknowledged while the clock has no acknowledgedAt', () => {
@@ -19,7 +23,11 @@ describe('nextAcknowledgement', () => {
 
   it('lets an explicit acknowledgedAt given by a person replace the way', () => {
     const declared = { acknowledgedAt: t(0), acknowledgedVia: 'self_declared', acknowledgedBy: 'slack:U1' } as const;
-    expect(nextAcknowledgement(declared, t(7), { via: 'person', by: 'token:x', explicit: true })).toEqual({ acknowledgedAt: t(7), acknowledgedVia: 'person', acknowledgedBy: 'token:x' });
+    expect(nextAcknowledgement(declared, t(7), { via: 'person', by: 'token:x', explicit: true })).toEqual({
+      acknowledgedAt: t(7),
+      acknowledgedVia: 'person',
+      acknowledgedBy: 'token:x',
+    });
     expect(nextAcknowledgement(declared, t(0), { via: 'person', by: 'token:x', explicit: true })).toEqual(declared);
   });
 

@@ -138,7 +138,15 @@ describe('buildDeclareModal', () => {
     const prefilled = buildDeclareModal({
       choices,
       metadata: { channelId: null },
-      initial: { title: '  Checkout down  ', severity: 'SEV2', team: 'payments', services: ['ledger', 'gone'], type: 'deploy', visibility: 'public', summary: '5xx' },
+      initial: {
+        title: '  Checkout down  ',
+        severity: 'SEV2',
+        team: 'payments',
+        services: ['ledger', 'gone'],
+        type: 'deploy',
+        visibility: 'public',
+        summary: '5xx',
+      },
     });
     const title = input(prefilled, 'declare_title').element;
     expect(title.type === 'plain_text_input' && title.initial_value).toBe('Checkout down');
@@ -206,7 +214,10 @@ describe('declare metadata', () => {
   it.each<[string | null | undefined, object]>([
     [encodeDeclareMetadata({ channelId: 'C1', requestId: 'r' }), { channelId: 'C1', requestId: 'r' }],
     [encodeDeclareMetadata({ channelId: null }), { channelId: null }],
-    [encodeDeclareMetadata({ channelId: 'C1', responseUrl: 'https://hooks.slack.com/commands/T1/2/abc' }), { channelId: 'C1', responseUrl: 'https://hooks.slack.com/commands/T1/2/abc' }],
+    [
+      encodeDeclareMetadata({ channelId: 'C1', responseUrl: 'https://hooks.slack.com/commands/T1/2/abc' }),
+      { channelId: 'C1', responseUrl: 'https://hooks.slack.com/commands/T1/2/abc' },
+    ],
     [JSON.stringify({ channelId: 'C1', responseUrl: 'javascript:alert(1)' }), { channelId: 'C1' }],
     ['', { channelId: null }],
     [undefined, { channelId: null }],
@@ -282,7 +293,11 @@ describe('parseDeclareSubmission', () => {
     ['deleted service', { title: 'x', severity: 'SEV2', team: 'payments', services: ['checkout', 'old'] }, { services: 'No longer exists: old.' }],
     ['too long title', { title: 'x'.repeat(121), severity: 'SEV2', team: 'payments' }, { title: 'Keep the title under 121 characters.' }],
     ['too long summary', { title: 'x', severity: 'SEV2', team: 'payments', summary: 's'.repeat(3001) }, { summary: 'Keep the summary under 3001 characters.' }],
-    ['everything wrong at once', { title: '', severity: null, team: null }, { title: 'Give the incident a title.', severity: 'Choose a severity.', team: 'Choose the owning team.' }],
+    [
+      'everything wrong at once',
+      { title: '', severity: null, team: null },
+      { title: 'Give the incident a title.', severity: 'Choose a severity.', team: 'Choose the owning team.' },
+    ],
   ];
 
   it.each(invalid)('reports %s against its field and block', (_name, answers, expected) => {
@@ -329,7 +344,10 @@ describe('declare modal: affected components', () => {
 
   it('offers components and their status only when the status page has components', () => {
     expect(buildDeclareModal({ choices, metadata: { channelId: null } }).blocks.map((block) => block.block_id)).not.toContain('declare_components');
-    const withComponents = buildDeclareModal({ choices: { ...choices, components: [{ id: 'k3j2h1g0f9d8', name: 'Checkout' }] }, metadata: { channelId: null } });
+    const withComponents = buildDeclareModal({
+      choices: { ...choices, components: [{ id: 'k3j2h1g0f9d8', name: 'Checkout' }] },
+      metadata: { channelId: null },
+    });
     expect(withComponents.blocks.map((block) => block.block_id).slice(-2)).toEqual(['declare_components', 'declare_component_status']);
   });
 
@@ -343,7 +361,10 @@ describe('declare modal: affected components', () => {
       { componentId: 'k3j2h1g0f9d8', status: 'major_outage' },
       { componentId: 'a1b2c3d4e5f6', status: 'major_outage' },
     ]);
-    const defaulted = parseDeclareSubmission({ ...base, declare_components: { components: { type: 'multi_static_select', selected_options: [{ value: 'k3j2h1g0f9d8' }] } } });
+    const defaulted = parseDeclareSubmission({
+      ...base,
+      declare_components: { components: { type: 'multi_static_select', selected_options: [{ value: 'k3j2h1g0f9d8' }] } },
+    });
     expect(defaulted.ok && defaulted.command.affectedComponents).toEqual([{ componentId: 'k3j2h1g0f9d8', status: 'partial_outage' }]);
     const none = parseDeclareSubmission(base);
     expect(none.ok && none.command.affectedComponents).toBeUndefined();

@@ -116,8 +116,7 @@ export function decodeDeclareMetadata(raw: string | null | undefined): DeclareMo
   return { channelId: null };
 }
 
-const plainText = (text: string, max: number = BLOCK_KIT_LIMITS.optionText) =>
-  ({ type: 'plain_text', text: truncateText(text, max), emoji: true }) as const;
+const plainText = (text: string, max: number = BLOCK_KIT_LIMITS.optionText) => ({ type: 'plain_text', text: truncateText(text, max), emoji: true }) as const;
 
 const option = (value: string, label: string, description?: string): SelectOption => ({
   text: plainText(label),
@@ -257,7 +256,12 @@ export function buildDeclareModal(input: DeclareModalInput): ModalView {
       block_id: DECLARE_COMPONENT_BLOCKS.components.blockId,
       optional: true,
       label: plainText('Affected components (status page)'),
-      element: { type: 'multi_static_select', action_id: DECLARE_COMPONENT_BLOCKS.components.actionId, options: componentOptions, placeholder: plainText('Choose components') },
+      element: {
+        type: 'multi_static_select',
+        action_id: DECLARE_COMPONENT_BLOCKS.components.actionId,
+        options: componentOptions,
+        placeholder: plainText('Choose components'),
+      },
     });
     const statusOptions = COMPONENT_STATUSES.filter((status) => status !== 'under_maintenance').map((status) => option(status, status.replace(/_/g, ' ')));
     blocks.push({
@@ -265,7 +269,12 @@ export function buildDeclareModal(input: DeclareModalInput): ModalView {
       block_id: DECLARE_COMPONENT_BLOCKS.status.blockId,
       optional: true,
       label: plainText('Their status'),
-      element: { type: 'static_select', action_id: DECLARE_COMPONENT_BLOCKS.status.actionId, options: statusOptions, initial_option: statusOptions.find((candidate) => candidate.value === 'partial_outage') ?? statusOptions[0] },
+      element: {
+        type: 'static_select',
+        action_id: DECLARE_COMPONENT_BLOCKS.status.actionId,
+        options: statusOptions,
+        initial_option: statusOptions.find((candidate) => candidate.value === 'partial_outage') ?? statusOptions[0],
+      },
     });
   }
 
@@ -324,8 +333,7 @@ export interface DeclareFieldError {
 }
 
 export type DeclareSubmissionResult =
-  | { readonly ok: true; readonly command: DeclareIncidentCommand }
-  | { readonly ok: false; readonly errors: DeclareFieldError[] };
+  { readonly ok: true; readonly command: DeclareIncidentCommand } | { readonly ok: false; readonly errors: DeclareFieldError[] };
 
 /**
  * Reads a declare view_submission's `view.state.values` into a command.
@@ -338,8 +346,7 @@ export function parseDeclareSubmission(values: ViewStateValues, choices?: Declar
   const fail = (field: DeclareField, message: string): void => {
     errors.push({ field, blockId: DECLARE_MODAL_FIELDS[field].blockId, message });
   };
-  const state = (field: DeclareField): ViewStateValue | undefined =>
-    values[DECLARE_MODAL_FIELDS[field].blockId]?.[DECLARE_MODAL_FIELDS[field].actionId];
+  const state = (field: DeclareField): ViewStateValue | undefined => values[DECLARE_MODAL_FIELDS[field].blockId]?.[DECLARE_MODAL_FIELDS[field].actionId];
   const text = (field: DeclareField): string | null => {
     const raw = state(field)?.value;
     const trimmed = typeof raw === 'string' ? raw.trim() : '';
@@ -380,11 +387,21 @@ export function parseDeclareSubmission(values: ViewStateValues, choices?: Declar
   if (errors.length > 0 || title === null || !isSeverity(severity) || !isVisibility(visibility)) {
     return { ok: false, errors };
   }
-  const componentIds = [...new Set((values[DECLARE_COMPONENT_BLOCKS.components.blockId]?.[DECLARE_COMPONENT_BLOCKS.components.actionId]?.selected_options ?? []).map((selectedOption) => selectedOption.value))];
+  const componentIds = [
+    ...new Set(
+      (values[DECLARE_COMPONENT_BLOCKS.components.blockId]?.[DECLARE_COMPONENT_BLOCKS.components.actionId]?.selected_options ?? []).map(
+        (selectedOption) => selectedOption.value,
+      ),
+    ),
+  ];
   const componentStatus = values[DECLARE_COMPONENT_BLOCKS.status.blockId]?.[DECLARE_COMPONENT_BLOCKS.status.actionId]?.selected_option?.value;
-  const status: ComponentStatus = componentStatus && (COMPONENT_STATUSES as readonly string[]).includes(componentStatus) ? (componentStatus as ComponentStatus) : 'partial_outage';
+  const status: ComponentStatus =
+    componentStatus && (COMPONENT_STATUSES as readonly string[]).includes(componentStatus) ? (componentStatus as ComponentStatus) : 'partial_outage';
   const affectedComponents = componentIds.map((componentId) => ({ componentId, status }));
-  return { ok: true, command: { title, severity, visibility, type, team, services, summary, ...(affectedComponents.length > 0 ? { affectedComponents } : {}) } };
+  return {
+    ok: true,
+    command: { title, severity, visibility, type, team, services, summary, ...(affectedComponents.length > 0 ? { affectedComponents } : {}) },
+  };
 }
 
 /** The ack body that makes Slack show the errors under their fields. */

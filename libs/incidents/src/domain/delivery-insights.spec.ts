@@ -37,12 +37,27 @@ describe('deploymentOutcome', () => {
   });
 
   it('is not recovered while one of its incidents is open, and duplicates do not count', () => {
-    expect(deploymentOutcome(deployment({ id: 'd1' }), [{ causedByDeploymentId: 'd1', resolvedAt: at('2026-11-10T11:00:00Z') }, { causedByDeploymentId: 'd1', resolvedAt: null }], null)).toMatchObject({ failed: true, recoverySeconds: null });
-    expect(deploymentOutcome(deployment({ id: 'd1' }), [{ causedByDeploymentId: 'd1', resolvedAt: null, duplicate: true }], null)).toMatchObject({ failed: false });
+    expect(
+      deploymentOutcome(
+        deployment({ id: 'd1' }),
+        [
+          { causedByDeploymentId: 'd1', resolvedAt: at('2026-11-10T11:00:00Z') },
+          { causedByDeploymentId: 'd1', resolvedAt: null },
+        ],
+        null,
+      ),
+    ).toMatchObject({ failed: true, recoverySeconds: null });
+    expect(deploymentOutcome(deployment({ id: 'd1' }), [{ causedByDeploymentId: 'd1', resolvedAt: null, duplicate: true }], null)).toMatchObject({
+      failed: false,
+    });
   });
 
   it('never measures negative durations', () => {
-    const outcome = deploymentOutcome(deployment({ id: 'd1', commitAt: at('2026-11-10T11:00:00Z') }), [{ causedByDeploymentId: 'd1', resolvedAt: at('2026-11-10T09:00:00Z') }], null);
+    const outcome = deploymentOutcome(
+      deployment({ id: 'd1', commitAt: at('2026-11-10T11:00:00Z') }),
+      [{ causedByDeploymentId: 'd1', resolvedAt: at('2026-11-10T09:00:00Z') }],
+      null,
+    );
     expect(outcome).toMatchObject({ recoverySeconds: 0, leadTimeSeconds: 0 });
     expect(deploymentOutcome(deployment({ id: 'd2', commitAt: at('2026-11-10T11:00:00Z') }), [], null).leadTimeSeconds).toBe(0);
   });

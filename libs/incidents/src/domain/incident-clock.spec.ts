@@ -32,11 +32,7 @@ describe('openIncidentClock', () => {
       { now: t(5), declaredBy: 'human' },
       clock({ startedAt: t(5), detectedAt: t(5), acknowledgedAt: t(5) }),
     ],
-    [
-      'automation leaves it unacknowledged',
-      { now: t(5), declaredBy: 'automation' },
-      clock({ startedAt: t(5), detectedAt: t(5) }),
-    ],
+    ['automation leaves it unacknowledged', { now: t(5), declaredBy: 'automation' }, clock({ startedAt: t(5), detectedAt: t(5) })],
     [
       'alert start is the detection time and the default start',
       { now: t(5), declaredBy: 'automation', detectedAt: t(2) },
@@ -121,12 +117,7 @@ describe('applyClockEvent', () => {
       status('investigating', 'resolved', 12, 'automation'),
       clock({ mitigatedAt: t(12), resolvedAt: t(12) }),
     ],
-    [
-      'identified does not mitigate',
-      clock({ acknowledgedAt: t(1) }),
-      status('investigating', 'identified', 5),
-      clock({ acknowledgedAt: t(1) }),
-    ],
+    ['identified does not mitigate', clock({ acknowledgedAt: t(1) }), status('investigating', 'identified', 5), clock({ acknowledgedAt: t(1) })],
     // going backwards
     [
       'regressing from monitoring clears the mitigation',
@@ -153,12 +144,7 @@ describe('applyClockEvent', () => {
       clock({ acknowledgedAt: t(1), mitigatedAt: t(40) }),
     ],
     // no-ops
-    [
-      'same status changes nothing, not even acknowledgement',
-      clock(),
-      status('investigating', 'investigating', 4),
-      clock(),
-    ],
+    ['same status changes nothing, not even acknowledgement', clock(), status('investigating', 'investigating', 4), clock()],
     [
       'resolving twice keeps the first resolution',
       clock({ acknowledgedAt: t(1), mitigatedAt: t(20), resolvedAt: t(50) }),
@@ -213,7 +199,12 @@ describe('changeIncidentStatus', () => {
   });
 
   it('re-opens', () => {
-    const result = changeIncidentStatus({ status: 'resolved', clock: clock({ acknowledgedAt: t(1), mitigatedAt: t(2), resolvedAt: t(3) }) }, 'investigating', t(9), 'human');
+    const result = changeIncidentStatus(
+      { status: 'resolved', clock: clock({ acknowledgedAt: t(1), mitigatedAt: t(2), resolvedAt: t(3) }) },
+      'investigating',
+      t(9),
+      'human',
+    );
     expect(result.transition.kind).toBe('reopen');
     expect(result.clock).toEqual(clock({ acknowledgedAt: t(1) }));
   });

@@ -115,12 +115,7 @@ export function changeIncidentStatus(
   return { status: transition.to, clock: applyTransition(current.clock, transition, at, actor), transition };
 }
 
-function applyTransition(
-  clock: IncidentClock,
-  transition: StatusTransition,
-  at: Date,
-  actor: ClockActor,
-): IncidentClock {
+function applyTransition(clock: IncidentClock, transition: StatusTransition, at: Date, actor: ClockActor): IncidentClock {
   if (transition.kind === 'noop') return clock;
   const when = notBefore(at, clock.detectedAt);
   const acknowledged = acknowledge(clock, when, actor);
@@ -154,10 +149,7 @@ function assertStartedNotAfterDetected(startedAt: Date, detectedAt: Date): void 
     throw new InvalidClockError('startedAt', 'startedAt is not a valid date');
   }
   if (startedAt.getTime() > detectedAt.getTime()) {
-    throw new InvalidClockError(
-      'startedAt',
-      `startedAt (${startedAt.toISOString()}) cannot be after detectedAt (${detectedAt.toISOString()})`,
-    );
+    throw new InvalidClockError('startedAt', `startedAt (${startedAt.toISOString()}) cannot be after detectedAt (${detectedAt.toISOString()})`);
   }
 }
 

@@ -25,9 +25,7 @@ describe('incident vocabularies', () => {
     expect(INCIDENT_STATUSES).toEqual(['investigating', 'identified', 'monitoring', 'resolved']);
     expect(VISIBILITIES).toEqual(['public', 'internal', 'private']);
     expect(INCIDENT_SOURCES).toEqual(['slack', 'api', 'slo', 'alertmanager']);
-    expect([...COMPONENT_STATUSES].sort()).toEqual(
-      ['degraded_performance', 'major_outage', 'operational', 'partial_outage', 'under_maintenance'],
-    );
+    expect([...COMPONENT_STATUSES].sort()).toEqual(['degraded_performance', 'major_outage', 'operational', 'partial_outage', 'under_maintenance']);
     expect(DEFAULT_INCIDENT_TYPES.map((type) => type.slug)).toEqual(['deploy', 'dependency', 'capacity', 'config', 'security', 'other']);
   });
 

@@ -44,13 +44,7 @@ export interface IncidentTypeDefinition {
 }
 
 /** Same names and meaning as Atlassian Statuspage's component statuses. */
-export const COMPONENT_STATUSES = [
-  'operational',
-  'degraded_performance',
-  'partial_outage',
-  'major_outage',
-  'under_maintenance',
-] as const;
+export const COMPONENT_STATUSES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'] as const;
 export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
 
 /**

@@ -20,14 +20,16 @@ describe('planInsightsCounts (whole UTC days from the rollup, ragged ends from t
 
   it('uses days when no whole ISO week fits, even across seven or more days', () => {
     // Tuesday to the second Monday after: 13 days, one whole week inside.
-    expect(planInsightsCounts({ from: at('2026-11-10T00:00:00Z'), to: at('2026-11-23T00:00:00Z') }).rollupDays.filter((range) => range.period === 'current')).toEqual([
+    expect(
+      planInsightsCounts({ from: at('2026-11-10T00:00:00Z'), to: at('2026-11-23T00:00:00Z') }).rollupDays.filter((range) => range.period === 'current'),
+    ).toEqual([
       { period: 'current', bucketDays: 1, fromDay: '2026-11-10', toDay: '2026-11-16' },
       { period: 'current', bucketDays: 7, fromDay: '2026-11-16', toDay: '2026-11-23' },
     ]);
     // Wednesday to the Wednesday after: seven days, but no Monday-to-Monday week.
-    expect(planInsightsCounts({ from: at('2026-11-11T00:00:00Z'), to: at('2026-11-18T00:00:00Z') }).rollupDays.filter((range) => range.period === 'current')).toEqual([
-      { period: 'current', bucketDays: 1, fromDay: '2026-11-11', toDay: '2026-11-18' },
-    ]);
+    expect(
+      planInsightsCounts({ from: at('2026-11-11T00:00:00Z'), to: at('2026-11-18T00:00:00Z') }).rollupDays.filter((range) => range.period === 'current'),
+    ).toEqual([{ period: 'current', bucketDays: 1, fromDay: '2026-11-11', toDay: '2026-11-18' }]);
   });
 
   it('counts the parts of days before the first and after the last whole day from the incidents', () => {
@@ -72,7 +74,11 @@ describe('planInsightsCounts (whole UTC days from the rollup, ragged ends from t
       const plan = planInsightsCounts({ from, to: new Date(from.getTime() + length) });
       const pieces = [
         ...plan.rawRanges.map((range) => ({ period: range.period, from: range.from.getTime(), to: range.to.getTime() })),
-        ...plan.rollupDays.map((range) => ({ period: range.period, from: Date.parse(`${range.fromDay}T00:00:00Z`), to: Date.parse(`${range.toDay}T00:00:00Z`) })),
+        ...plan.rollupDays.map((range) => ({
+          period: range.period,
+          from: Date.parse(`${range.fromDay}T00:00:00Z`),
+          to: Date.parse(`${range.toDay}T00:00:00Z`),
+        })),
       ].sort((a, b) => a.from - b.from);
       expect(pieces[0].from).toBe(from.getTime() - length);
       expect(pieces.at(-1)?.to).toBe(from.getTime() + length);

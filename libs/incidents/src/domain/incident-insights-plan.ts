@@ -41,7 +41,10 @@ export function planInsightsCounts(period: Period): InsightsCountPlan {
   const previous = previousPeriod(period);
   const rollupDays: RollupDayRange[] = [];
   const rawRanges: RawTimeRange[] = [];
-  for (const [name, range] of [['previous', previous], ['current', period]] as const) {
+  for (const [name, range] of [
+    ['previous', previous],
+    ['current', period],
+  ] as const) {
     const from = range.from.getTime();
     const to = range.to.getTime();
     const firstWholeDay = Math.ceil(from / DAY_MS) * DAY_MS;

@@ -1,14 +1,6 @@
 import { IncidentSource, Severity } from './incident-enums';
 import { InvalidPeriodError } from './incident-errors';
-import {
-  buildIncidentInsights,
-  InsightIncident,
-  isWithinPeriod,
-  median,
-  percentile,
-  previousPeriod,
-  summarizeDurations,
-} from './incident-insights';
+import { buildIncidentInsights, InsightIncident, isWithinPeriod, median, percentile, previousPeriod, summarizeDurations } from './incident-insights';
 
 describe('percentile (linear interpolation, as PostgreSQL percentile_cont)', () => {
   it.each<[number[], number, number | null]>([
@@ -209,9 +201,15 @@ describe('buildIncidentInsights', () => {
   });
 
   it('leaves self-declared incidents out of MTTA and counts them separately per team and type', () => {
-    const declared = (ack: number): InsightIncident => ({ ...incident('payments', 'deploy', 'SEV2', 'slack', day(3), ack, 60), acknowledgedVia: 'self_declared' });
+    const declared = (ack: number): InsightIncident => ({
+      ...incident('payments', 'deploy', 'SEV2', 'slack', day(3), ack, 60),
+      acknowledgedVia: 'self_declared',
+    });
     const paged = (ack: number): InsightIncident => ({ ...incident('payments', 'deploy', 'SEV2', 'slo', day(4), ack, 60), acknowledgedVia: 'person' });
-    const mixed = buildIncidentInsights([declared(0), declared(0), paged(300), paged(100), incident('payments', 'deploy', 'SEV2', 'slo', day(6), null, 60)], period);
+    const mixed = buildIncidentInsights(
+      [declared(0), declared(0), paged(300), paged(100), incident('payments', 'deploy', 'SEV2', 'slo', day(6), null, 60)],
+      period,
+    );
     expect(mixed.byTeam).toEqual([
       { team: 'payments', count: 5, previousCount: 0, mttaSeconds: { median: 200, p90: 280 }, mttrSeconds: { median: 3600, p90: 3600 }, selfDeclared: 2 },
     ]);

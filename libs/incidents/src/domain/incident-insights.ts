@@ -202,7 +202,5 @@ function groupWithResponseTimes(
 
 /** Busiest first, then the previous period, then by key (nulls last) for a stable order. */
 function sortByCount<T extends CountWithPrevious>(rows: T[], keyOf: (row: T) => string): T[] {
-  return rows.sort(
-    (a, b) => b.count - a.count || b.previousCount - a.previousCount || (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0),
-  );
+  return rows.sort((a, b) => b.count - a.count || b.previousCount - a.previousCount || (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
 }

@@ -58,13 +58,20 @@ describe('buildIncidentHeadline', () => {
       '*Visibility*\nPublic (status page)',
     ]);
     expect(byId<SectionBlock>(message.blocks, HEADLINE_BLOCK_IDS.summary).text).toEqual({ type: 'mrkdwn', text: '5xx on /pay', verbatim: true });
-    expect(allTexts(message.blocks)).toContain(
-      'INC-42 · declared via Slack · <https://ballast.example/dashboard/incidents/42|Open in Ballast>',
-    );
+    expect(allTexts(message.blocks)).toContain('INC-42 · declared via Slack · <https://ballast.example/dashboard/incidents/42|Open in Ballast>');
   });
 
   it('says what is missing instead of leaving blanks', () => {
-    const message = buildIncidentHeadline({ ...base, commander: null, team: null, type: null, channelId: null, summary: null, incidentUrl: null, source: undefined });
+    const message = buildIncidentHeadline({
+      ...base,
+      commander: null,
+      team: null,
+      type: null,
+      channelId: null,
+      summary: null,
+      incidentUrl: null,
+      source: undefined,
+    });
     const fields = byId<SectionBlock>(message.blocks, HEADLINE_BLOCK_IDS.fields).fields!.map((f) => f.text);
     expect(fields).toContain('*Commander*\n_Unassigned_');
     expect(fields).toContain('*Team*\n_None_');
@@ -100,7 +107,8 @@ describe('buildIncidentHeadline', () => {
   it('marks every mrkdwn text verbatim so Slack does not auto-parse it', () => {
     const message = buildIncidentHeadline(base);
     for (const block of message.blocks) {
-      const objects = block.type === 'section' ? [...(block.fields ?? []), ...(block.text ? [block.text] : [])] : block.type === 'context' ? block.elements : [];
+      const objects =
+        block.type === 'section' ? [...(block.fields ?? []), ...(block.text ? [block.text] : [])] : block.type === 'context' ? block.elements : [];
       for (const object of objects) expect(object).toMatchObject({ type: 'mrkdwn', verbatim: true });
     }
   });
@@ -143,7 +151,15 @@ describe('personMrkdwn', () => {
 describe('incidentHelpText', () => {
   it('lists every subcommand with the configured command name', () => {
     const help = incidentHelpText('/inc');
-    for (const fragment of ['`/inc declare [title]`', '/inc status investigating|identified|monitoring|resolved', '/inc severity SEV1', '/inc lead @someone', '/inc update &lt;text&gt;', '/inc note &lt;text&gt;', '/inc help']) {
+    for (const fragment of [
+      '`/inc declare [title]`',
+      '/inc status investigating|identified|monitoring|resolved',
+      '/inc severity SEV1',
+      '/inc lead @someone',
+      '/inc update &lt;text&gt;',
+      '/inc note &lt;text&gt;',
+      '/inc help',
+    ]) {
       expect(help).toContain(fragment);
     }
     expect(help).toContain(':pushpin:');

@@ -4,7 +4,13 @@ import { applyRealTimes } from './incident-real-times';
 
 const now = new Date('2026-12-01T12:00:00Z');
 const at = (iso: string) => new Date(iso);
-const open: IncidentClock = { startedAt: at('2026-12-01T10:00:00Z'), detectedAt: at('2026-12-01T10:00:00Z'), acknowledgedAt: at('2026-12-01T10:00:00Z'), mitigatedAt: null, resolvedAt: null };
+const open: IncidentClock = {
+  startedAt: at('2026-12-01T10:00:00Z'),
+  detectedAt: at('2026-12-01T10:00:00Z'),
+  acknowledgedAt: at('2026-12-01T10:00:00Z'),
+  mitigatedAt: null,
+  resolvedAt: null,
+};
 
 function fieldOf(run: () => unknown): string | undefined {
   try {
@@ -18,12 +24,17 @@ function fieldOf(run: () => unknown): string | undefined {
 
 describe('applyRealTimes', () => {
   it('sets imported times on a resolved incident, moving the mitigation to the resolution', () => {
-    const clock = applyRealTimes({ ...open, mitigatedAt: now, resolvedAt: now }, 'resolved', {
-      startedAt: at('2026-11-14T08:00:00Z'),
-      detectedAt: at('2026-11-14T08:05:00Z'),
-      acknowledgedAt: at('2026-11-14T08:09:00Z'),
-      resolvedAt: at('2026-11-14T10:00:00Z'),
-    }, now);
+    const clock = applyRealTimes(
+      { ...open, mitigatedAt: now, resolvedAt: now },
+      'resolved',
+      {
+        startedAt: at('2026-11-14T08:00:00Z'),
+        detectedAt: at('2026-11-14T08:05:00Z'),
+        acknowledgedAt: at('2026-11-14T08:09:00Z'),
+        resolvedAt: at('2026-11-14T10:00:00Z'),
+      },
+      now,
+    );
     expect(clock).toEqual({
       startedAt: at('2026-11-14T08:00:00Z'),
       detectedAt: at('2026-11-14T08:05:00Z'),
@@ -45,7 +56,12 @@ describe('applyRealTimes', () => {
     ['detectedAt after acknowledgedAt', { detectedAt: at('2026-12-01T11:00:00Z') }, 'investigating', 'detectedAt'],
     ['detectedAt before startedAt', { detectedAt: at('2026-12-01T09:00:00Z') }, 'investigating', 'detectedAt'],
     ['resolvedAt before startedAt', { resolvedAt: at('2026-12-01T09:00:00Z') }, 'resolved', 'resolvedAt'],
-    ['startedAt after the given detectedAt', { startedAt: at('2026-12-01T10:30:00Z'), detectedAt: at('2026-12-01T10:20:00Z'), acknowledgedAt: at('2026-12-01T10:40:00Z') }, 'investigating', 'startedAt'],
+    [
+      'startedAt after the given detectedAt',
+      { startedAt: at('2026-12-01T10:30:00Z'), detectedAt: at('2026-12-01T10:20:00Z'), acknowledgedAt: at('2026-12-01T10:40:00Z') },
+      'investigating',
+      'startedAt',
+    ],
   ] as const)('rejects %s naming the field', (_label, times, status, field) => {
     expect(fieldOf(() => applyRealTimes(open, status, times, now))).toBe(field);
   });

@@ -1,12 +1,5 @@
 import { IncidentStatus, Severity } from './incident-enums';
-import {
-  DEFAULT_REMINDER_CADENCE,
-  nextReminderAt,
-  reminderDue,
-  ReminderSubject,
-  resolveReminderCadence,
-  silentForMinutes,
-} from './reminder';
+import { DEFAULT_REMINDER_CADENCE, nextReminderAt, reminderDue, ReminderSubject, resolveReminderCadence, silentForMinutes } from './reminder';
 
 const T0 = Date.parse('2026-03-01T03:00:00Z');
 const t = (minutes: number): Date => new Date(T0 + minutes * 60_000);
@@ -56,9 +49,7 @@ describe('reminderDue', () => {
   ];
 
   it.each(table)('%s -> %p', (_name, subject, lastUpdate, lastReminder, now, expected) => {
-    expect(
-      reminderDue(subject, lastUpdate === null ? null : t(lastUpdate), lastReminder === null ? null : t(lastReminder), t(now)),
-    ).toBe(expected);
+    expect(reminderDue(subject, lastUpdate === null ? null : t(lastUpdate), lastReminder === null ? null : t(lastReminder), t(now))).toBe(expected);
   });
 
   it('fires exactly once per lapse when polled every minute', () => {

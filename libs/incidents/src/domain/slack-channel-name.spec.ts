@@ -1,9 +1,4 @@
-import {
-  channelNameWithSuffix,
-  incidentChannelName,
-  SLACK_CHANNEL_NAME_MAX_LENGTH,
-  slugifyForChannel,
-} from './slack-channel-name';
+import { channelNameWithSuffix, incidentChannelName, SLACK_CHANNEL_NAME_MAX_LENGTH, slugifyForChannel } from './slack-channel-name';
 
 /** Slack's documented rule for channel names. */
 const slackAccepts = (name: string): boolean => /^[a-z0-9_-]{1,80}$/.test(name) && /[a-z0-9]/.test(name);

@@ -1,13 +1,4 @@
-import {
-  channelMention,
-  decodeSlackText,
-  escapeMrkdwn,
-  escapeMrkdwnWithin,
-  isSlackChannelId,
-  isSlackUserId,
-  truncateText,
-  userMention,
-} from './slack-text';
+import { channelMention, decodeSlackText, escapeMrkdwn, escapeMrkdwnWithin, isSlackChannelId, isSlackUserId, truncateText, userMention } from './slack-text';
 
 describe('escapeMrkdwn', () => {
   it.each<[string, string]>([

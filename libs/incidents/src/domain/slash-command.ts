@@ -32,7 +32,22 @@ export type LeadAssignee =
   | { readonly kind: 'slack_user'; readonly slackUserId: string; readonly name: string | null }
   | { readonly kind: 'name'; readonly name: string };
 
-export const INCIDENT_SUBCOMMANDS = ['declare', 'status', 'severity', 'lead', 'update', 'note', 'help', 'oncall', 'ack', 'resolve', 'type', 'title', 'followup', 'duplicate'] as const;
+export const INCIDENT_SUBCOMMANDS = [
+  'declare',
+  'status',
+  'severity',
+  'lead',
+  'update',
+  'note',
+  'help',
+  'oncall',
+  'ack',
+  'resolve',
+  'type',
+  'title',
+  'followup',
+  'duplicate',
+] as const;
 
 const ALIASES: Readonly<Record<string, (typeof INCIDENT_SUBCOMMANDS)[number]>> = {
   declare: 'declare',
@@ -67,7 +82,8 @@ export function parseIncidentCommand(text: string): IncidentCommand {
   const rest = (match[2] ?? '').trim();
   const subcommand = ALIASES[word];
   const severityAlias = /^sev([1-4])$/.exec(word);
-  if (severityAlias) return rest === '' ? { kind: 'severity', severity: `SEV${severityAlias[1]}` as Severity } : invalid('severity', `\`${word}\` takes nothing after it.`);
+  if (severityAlias)
+    return rest === '' ? { kind: 'severity', severity: `SEV${severityAlias[1]}` as Severity } : invalid('severity', `\`${word}\` takes nothing after it.`);
   switch (subcommand) {
     case 'oncall':
       return { kind: 'oncall' };
@@ -103,7 +119,9 @@ export function parseIncidentCommand(text: string): IncidentCommand {
       return parseFollowUp(rest);
     case 'duplicate': {
       const reference = /^(?:inc-?)?([1-9][0-9]{0,8})$/i.exec(rest);
-      return reference ? { kind: 'duplicate', of: `INC-${reference[1]}` } : invalid('duplicate', '`duplicate` needs the original incident, e.g. `duplicate INC-12`.');
+      return reference
+        ? { kind: 'duplicate', of: `INC-${reference[1]}` }
+        : invalid('duplicate', '`duplicate` needs the original incident, e.g. `duplicate INC-12`.');
     }
     default: {
       const typed = decodeSlackText(match[1]);

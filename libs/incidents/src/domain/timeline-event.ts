@@ -129,12 +129,7 @@ export function isTimelineEventKind(value: unknown): value is TimelineEventKind 
 }
 
 /** Builds a typed event; the payload type follows `kind`. */
-export function timelineEvent<K extends TimelineEventKind>(
-  kind: K,
-  occurredAt: Date,
-  author: TimelineAuthor,
-  payload: TimelinePayloads[K],
-): TimelineEvent<K> {
+export function timelineEvent<K extends TimelineEventKind>(kind: K, occurredAt: Date, author: TimelineAuthor, payload: TimelinePayloads[K]): TimelineEvent<K> {
   return { kind, occurredAt, author, payload };
 }
 
@@ -148,12 +143,7 @@ export function isHumanAuthor(author: TimelineAuthor): boolean {
  * reminder cadence. Alerts, pins and reminders themselves do not: a channel
  * full of alert noise still owes its stakeholders an update.
  */
-export const UPDATE_EVENT_KINDS: ReadonlySet<TimelineEventKind> = new Set<TimelineEventKind>([
-  'declared',
-  'status_changed',
-  'public_update',
-  'internal_note',
-]);
+export const UPDATE_EVENT_KINDS: ReadonlySet<TimelineEventKind> = new Set<TimelineEventKind>(['declared', 'status_changed', 'public_update', 'internal_note']);
 
 /** Time of the latest update-like event written by a person or at declaration, or null. */
 export function lastUpdateAt(events: Iterable<AnyTimelineEvent>): Date | null {
@@ -182,10 +172,7 @@ export function lastReminderAt(events: Iterable<AnyTimelineEvent>): Date | null 
  * are published; notes, pins, alerts and everything about internal or private
  * incidents never are.
  */
-export function statusPageUpdates(
-  visibility: Visibility,
-  events: Iterable<AnyTimelineEvent>,
-): Array<TimelineEvent<'public_update'>> {
+export function statusPageUpdates(visibility: Visibility, events: Iterable<AnyTimelineEvent>): Array<TimelineEvent<'public_update'>> {
   if (visibility !== 'public') return [];
   const published: Array<TimelineEvent<'public_update'>> = [];
   for (const event of events) {

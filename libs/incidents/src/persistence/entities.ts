@@ -5,4 +5,11 @@ import { IncidentTypeEntity } from './incident-type.entity';
 import { IncidentEntity } from './incident.entity';
 import { DeploymentEntity } from './deployment.entity';
 
-export const INCIDENT_ENTITIES = [IncidentEntity, IncidentServiceLinkEntity, IncidentAffectedComponentEntity, IncidentTimelineEventEntity, IncidentTypeEntity, DeploymentEntity];
+export const INCIDENT_ENTITIES = [
+  IncidentEntity,
+  IncidentServiceLinkEntity,
+  IncidentAffectedComponentEntity,
+  IncidentTimelineEventEntity,
+  IncidentTypeEntity,
+  DeploymentEntity,
+];

@@ -11,7 +11,10 @@ describe('AllExceptionsFilter.toResponse', () => {
   const filter = new AllExceptionsFilter();
   // The 500 path logs the cause; keep test output quiet but make sure it is called.
   const logged: unknown[] = [];
-  (filter as unknown as { logger: { error: (...args: unknown[]) => void; warn: () => void } }).logger = { error: (...args) => logged.push(args), warn: () => undefined };
+  (filter as unknown as { logger: { error: (...args: unknown[]) => void; warn: () => void } }).logger = {
+    error: (...args) => logged.push(args),
+    warn: () => undefined,
+  };
 
   it.each([
     [new ValidationFailedError('slug is bad', { field: 'slug' }), 400, { error: 'validation_failed', message: 'slug is bad', field: 'slug' }],
@@ -22,8 +25,16 @@ describe('AllExceptionsFilter.toResponse', () => {
     [new PureLibError('window must be Nd'), 400, { error: 'invalid_window', message: 'window must be Nd', field: 'window' }],
     [new NotFoundException('Cannot GET /x'), 404, { error: 'not_found', message: 'Cannot GET /x' }],
     [new PayloadTooLargeException(), 413, { error: 'payload_too_large', message: expect.any(String) }],
-    [new BadRequestException('Unexpected token', { cause: new SyntaxError('Unexpected token') }), 400, { error: 'malformed_json', message: expect.stringContaining('JSON') }],
-    [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }), 503, { error: 'database_unavailable', message: expect.any(String) }],
+    [
+      new BadRequestException('Unexpected token', { cause: new SyntaxError('Unexpected token') }),
+      400,
+      { error: 'malformed_json', message: expect.stringContaining('JSON') },
+    ],
+    [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      503,
+      { error: 'database_unavailable', message: expect.any(String) },
+    ],
   ])('maps %p to %i', (exception, status, body) => {
     const response = filter.toResponse(exception);
     expect(response.status).toBe(status);

@@ -37,7 +37,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.toResponse(exception);
     const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
-    if (status === 429 && typeof retryAfter === 'number' && !response.headersSent) response.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
+    if (status === 429 && typeof retryAfter === 'number' && !response.headersSent)
+      response.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
     if (response.headersSent) {
       response.end();
       return;
@@ -58,14 +59,27 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const payload = exception.getResponse();
       // Our own shaped payloads (e.g. from the validation pipe) pass through;
       // Nest's default `{ statusCode, message, error }` is reshaped.
-      if (typeof payload === 'object' && payload !== null && !('statusCode' in payload) && typeof (payload as ErrorResponseBody).error === 'string' && typeof (payload as ErrorResponseBody).message === 'string') {
+      if (
+        typeof payload === 'object' &&
+        payload !== null &&
+        !('statusCode' in payload) &&
+        typeof (payload as ErrorResponseBody).error === 'string' &&
+        typeof (payload as ErrorResponseBody).message === 'string'
+      ) {
         return { status, body: payload as ErrorResponseBody };
       }
       if (status === 400 && exception.cause instanceof SyntaxError) {
         return { status, body: { error: 'malformed_json', message: `Request body is not valid JSON: ${exception.cause.message}` } };
       }
       const nestMessage = typeof payload === 'object' && payload !== null ? (payload as { message?: unknown }).message : undefined;
-      const message = typeof payload === 'string' ? payload : typeof nestMessage === 'string' ? nestMessage : Array.isArray(nestMessage) ? nestMessage.join('; ') : exception.message;
+      const message =
+        typeof payload === 'string'
+          ? payload
+          : typeof nestMessage === 'string'
+            ? nestMessage
+            : Array.isArray(nestMessage)
+              ? nestMessage.join('; ')
+              : exception.message;
       return { status, body: { error: CODE_BY_STATUS[status] ?? 'http_error', message } };
     }
     const parserError = exception as BodyParserError;

@@ -2,15 +2,7 @@
  * Base of every typed error a lib throws. Libs never throw HttpException: the
  * one exception filter maps `kind` to an HTTP status.
  */
-export type DomainErrorKind =
-  | 'validation'
-  | 'not_found'
-  | 'conflict'
-  | 'forbidden'
-  | 'unauthorized'
-  | 'unprocessable'
-  | 'unavailable'
-  | 'rate_limited';
+export type DomainErrorKind = 'validation' | 'not_found' | 'conflict' | 'forbidden' | 'unauthorized' | 'unprocessable' | 'unavailable' | 'rate_limited';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;

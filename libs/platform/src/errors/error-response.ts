@@ -24,9 +24,7 @@ export const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
  * import platform code) can throw their own error classes: anything with a
  * string `code`, a message and either a known `kind` or a `field` counts.
  */
-export function asDomainError(
-  error: unknown,
-): { kind: DomainErrorKind; code: string; message: string; field?: string; details?: unknown } | undefined {
+export function asDomainError(error: unknown): { kind: DomainErrorKind; code: string; message: string; field?: string; details?: unknown } | undefined {
   if (!(error instanceof Error)) return undefined;
   const candidate = error as Error & { kind?: unknown; code?: unknown; field?: unknown; details?: unknown };
   if (typeof candidate.code !== 'string') return undefined;

@@ -79,7 +79,9 @@ class ContextFreeRequestLogging implements NestModule {
     // Built at the first request: nestjs-pino sets the root logger (level, base fields) while the modules are configured.
     let logRequest: ReturnType<typeof pinoHttp<IncomingMessage, ServerResponse>> | undefined;
     consumer
-      .apply((request: IncomingMessage, response: ServerResponse, next: () => void) => (logRequest ??= pinoHttp({ ...options, logger: PinoLogger.root }))(request, response, next))
+      .apply((request: IncomingMessage, response: ServerResponse, next: () => void) =>
+        (logRequest ??= pinoHttp({ ...options, logger: PinoLogger.root }))(request, response, next),
+      )
       .forRoutes(...ALL_ROUTES);
   }
 }

@@ -40,7 +40,13 @@ describe('request logs redact every token', () => {
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>((resolve, reject) => {
       const outgoing = httpRequest(
-        { host: '127.0.0.1', port, method: 'POST', path: `/dashboard/login?token=${TOKEN}`, headers: { Authorization: `Bearer ${TOKEN}`, Cookie: `ballast_dashboard=${TOKEN}`, 'Content-Type': 'application/x-www-form-urlencoded' } },
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: `/dashboard/login?token=${TOKEN}`,
+          headers: { Authorization: `Bearer ${TOKEN}`, Cookie: `ballast_dashboard=${TOKEN}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+        },
         (response) => {
           response.resume();
           response.on('end', resolve);

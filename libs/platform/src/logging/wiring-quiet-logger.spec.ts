@@ -3,8 +3,14 @@ import { prettyTransport, WiringQuietLogger } from './wiring-quiet-logger';
 
 function recorder(): { logger: LoggerService; calls: Array<[string, unknown[]]> } {
   const calls: Array<[string, unknown[]]> = [];
-  const record = (level: string) => (...args: unknown[]) => void calls.push([level, args]);
-  return { calls, logger: { log: record('log'), error: record('error'), warn: record('warn'), debug: record('debug'), verbose: record('verbose'), fatal: record('fatal') } };
+  const record =
+    (level: string) =>
+    (...args: unknown[]) =>
+      void calls.push([level, args]);
+  return {
+    calls,
+    logger: { log: record('log'), error: record('error'), warn: record('warn'), debug: record('debug'), verbose: record('verbose'), fatal: record('fatal') },
+  };
 }
 
 describe('WiringQuietLogger', () => {

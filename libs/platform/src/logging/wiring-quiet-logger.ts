@@ -42,5 +42,7 @@ export class WiringQuietLogger implements LoggerService {
 /** pino's transport for LOG_FORMAT: pino-pretty for `pretty`, or for `auto` on a terminal; none (JSON lines) otherwise. */
 export function prettyTransport(format: string, stdoutIsTty: boolean): { target: string; options: Record<string, unknown> } | undefined {
   const pretty = format === 'pretty' || (format === 'auto' && stdoutIsTty);
-  return pretty ? { target: require.resolve('pino-pretty'), options: { colorize: stdoutIsTty, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,app' } } : undefined;
+  return pretty
+    ? { target: require.resolve('pino-pretty'), options: { colorize: stdoutIsTty, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,app' } }
+    : undefined;
 }

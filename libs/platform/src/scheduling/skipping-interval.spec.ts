@@ -10,10 +10,16 @@ describe('registerSkippingInterval', () => {
     let release: () => void = () => undefined;
     let runs = 0;
     let skipped = 0;
-    const interval = registerSkippingInterval(registry, 'job', 2, () => {
-      runs++;
-      return new Promise<void>((resolve) => (release = resolve));
-    }, () => skipped++);
+    const interval = registerSkippingInterval(
+      registry,
+      'job',
+      2,
+      () => {
+        runs++;
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+      () => skipped++,
+    );
     expect(registry.doesExist('interval', 'job')).toBe(true);
 
     jest.advanceTimersByTime(2000);

@@ -14,7 +14,13 @@ export interface SkippingInterval {
  * queued, so one replica never runs the job twice at once. `job` handles its
  * own errors; a rejection is only swallowed here so the interval lives on.
  */
-export function registerSkippingInterval(registry: SchedulerRegistry, name: string, seconds: number, job: () => Promise<void>, onSkip?: () => void): SkippingInterval {
+export function registerSkippingInterval(
+  registry: SchedulerRegistry,
+  name: string,
+  seconds: number,
+  job: () => Promise<void>,
+  onSkip?: () => void,
+): SkippingInterval {
   let running: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (running) {

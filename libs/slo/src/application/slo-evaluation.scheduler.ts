@@ -27,8 +27,12 @@ export class SloEvaluationScheduler implements OnApplicationBootstrap, BeforeApp
     if (!this.config.SCHEDULER_ENABLED || !this.registry) {
       return;
     }
-    this.interval = registerSkippingInterval(this.registry, SLO_EVALUATION_INTERVAL_NAME, this.config.SLO_EVAL_INTERVAL_S, () => this.cycle(), () =>
-      this.logger.warn('The previous SLO evaluation cycle is still running; skipping this tick'),
+    this.interval = registerSkippingInterval(
+      this.registry,
+      SLO_EVALUATION_INTERVAL_NAME,
+      this.config.SLO_EVAL_INTERVAL_S,
+      () => this.cycle(),
+      () => this.logger.warn('The previous SLO evaluation cycle is still running; skipping this tick'),
     );
   }
 

@@ -71,7 +71,6 @@ const CLAIMED_COLUMNS = `
   s.buckets_from AS "bucketsFrom", s.buckets_until AS "bucketsUntil",
   sv.id AS "serviceId", sv.slug AS "serviceSlug", sv.name AS "serviceName", t.id AS "teamId", t.slug AS "teamSlug"`;
 
-
 /**
  * The PostgreSQL side of evaluations: claims (so replicas share the work and
  * each SLO is evaluated once per cycle), fenced writes, buckets with running
@@ -381,12 +380,7 @@ const INSERT_HISTORY = `INSERT INTO slo_evaluations (slo_id, evaluated_at, state
        SELECT updated.id, $8, $3, $6, $7, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $4::jsonb FROM updated
        RETURNING id`;
 
-function goodStatusParameters(
-  slo: ClaimedSlo,
-  plan: EvaluationPlan,
-  status: SloStatus,
-  counts: Partial<Record<StatusWindowKey, EventCounts>>,
-): unknown[] {
+function goodStatusParameters(slo: ClaimedSlo, plan: EvaluationPlan, status: SloStatus, counts: Partial<Record<StatusWindowKey, EventCounts>>): unknown[] {
   const burnRate = (key: string): number | null => status.windows[key]?.burnRate ?? null;
   const windowCounts = counts[status.window as StatusWindowKey];
   return [

@@ -3,14 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppConfig } from '@app/config';
 import { Clock } from '@app/platform';
 import { isPrometheusFailure, PrometheusQueryError, PrometheusResultError } from '../domain/errors';
-import {
-  batchInstantQuery,
-  combineWindowCounts,
-  EvaluationPlan,
-  planEvaluation,
-  readEvaluationAnswer,
-  splitBatchAnswer,
-} from '../domain/evaluation-plan';
+import { batchInstantQuery, combineWindowCounts, EvaluationPlan, planEvaluation, readEvaluationAnswer, splitBatchAnswer } from '../domain/evaluation-plan';
 import { evaluationDueBy } from '../domain/evaluation-schedule';
 import { EventBucket, mergeBuckets } from '../domain/event-buckets';
 import { PrometheusVectorSample, readBucketEvents } from '../domain/promql-queries';
@@ -85,7 +78,11 @@ export class SloEvaluator {
     const counts = { claimed: 0, evaluated: 0, failed: 0, superseded: 0, errors: 0 };
     for (;;) {
       const now = this.clock.now();
-      const claims = await this.store.claimDue(evaluationDueBy(now, this.config.SLO_EVAL_INTERVAL_S), this.nextEvaluationAt(now), concurrency * SLOS_PER_PROMETHEUS_QUERY * CLAIM_BATCHES_PER_WORKER);
+      const claims = await this.store.claimDue(
+        evaluationDueBy(now, this.config.SLO_EVAL_INTERVAL_S),
+        this.nextEvaluationAt(now),
+        concurrency * SLOS_PER_PROMETHEUS_QUERY * CLAIM_BATCHES_PER_WORKER,
+      );
       if (claims.length === 0) {
         break;
       }
@@ -212,7 +209,8 @@ export class SloEvaluator {
       if (!isPrometheusFailure(error)) {
         throw error;
       }
-      const aboutTheQuery = error instanceof PrometheusResultError || (error instanceof PrometheusQueryError && ['bad_data', 'execution'].includes(error.errorType));
+      const aboutTheQuery =
+        error instanceof PrometheusResultError || (error instanceof PrometheusQueryError && ['bad_data', 'execution'].includes(error.errorType));
       if (plans.length === 1 || !aboutTheQuery) {
         return plans.map(() => error);
       }

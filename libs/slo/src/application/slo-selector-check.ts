@@ -50,7 +50,9 @@ export class SloSelectorCheck {
       : indicator.kind === 'ratio'
         ? [
             { field: `${fieldPrefix}.total`, selector: indicator.total },
-            indicator.bad !== undefined ? { field: `${fieldPrefix}.bad`, selector: indicator.bad } : { field: `${fieldPrefix}.good`, selector: indicator.good as string },
+            indicator.bad !== undefined
+              ? { field: `${fieldPrefix}.bad`, selector: indicator.bad }
+              : { field: `${fieldPrefix}.good`, selector: indicator.good as string },
           ]
         : [{ field: `${fieldPrefix}.histogram`, selector: indicator.histogram }];
     const outcomes = await Promise.all(
@@ -101,7 +103,10 @@ export class SloSelectorCheck {
       const series = outcome.result.reduce((sum, sample) => sum + (Number(sample.value[1]) || 0), 0);
       const maxSeries = this.config?.SLO_MAX_SERIES ?? 10_000;
       if (series > maxSeries) {
-        throw new SloValidationError(outcome.field, `${outcome.field} matches ${series} series in Prometheus; at most ${maxSeries} are allowed (SLO_MAX_SERIES): narrow it with label matchers`);
+        throw new SloValidationError(
+          outcome.field,
+          `${outcome.field} matches ${series} series in Prometheus; at most ${maxSeries} are allowed (SLO_MAX_SERIES): narrow it with label matchers`,
+        );
       }
       if (indicator.kind === 'latency') {
         const bounds = outcome.result.map((sample) => sample.metric.le).filter((le): le is string => typeof le === 'string');

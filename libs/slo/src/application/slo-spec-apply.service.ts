@@ -114,7 +114,11 @@ export class SloSpecApplyService {
         issue(slo, 'service', `service ${describeValue(slo.service)} belongs to team ${describeValue(service.team.slug)}, not ${describeValue(team.slug)}`);
       }
       if (slo.name.trim() === '' || slo.name.length > MAX_NAME_LENGTH) {
-        issues.push({ document: slo.document, path: slo.path === '' ? 'metadata.name' : `${slo.path}.name`, message: `must be 1 to ${MAX_NAME_LENGTH} characters` });
+        issues.push({
+          document: slo.document,
+          path: slo.path === '' ? 'metadata.name' : `${slo.path}.name`,
+          message: `must be 1 to ${MAX_NAME_LENGTH} characters`,
+        });
       }
     }
     if (issues.length > 0) throw new SloSpecImportError(issues);
@@ -190,7 +194,10 @@ export class SloSpecApplyService {
     const written = await this.dataSource.transaction(async (manager) => {
       const serviceIdBySlug = new Map([...existing.values()].map((service) => [service.slug, service.id]));
       for (const service of toCreate.values()) {
-        const saved = await manager.save(ServiceEntity, manager.create(ServiceEntity, { slug: service.slug, name: service.name, teamId: (team as TeamEntity).id }));
+        const saved = await manager.save(
+          ServiceEntity,
+          manager.create(ServiceEntity, { slug: service.slug, name: service.name, teamId: (team as TeamEntity).id }),
+        );
         serviceIdBySlug.set(service.slug, saved.id);
       }
       const ids: string[] = [];
@@ -206,11 +213,15 @@ export class SloSpecApplyService {
         ids.push(stored.id);
         if (action === 'unchanged') continue;
         const indicatorChanged = canonicalJson(values.indicator) !== canonicalJson(stored.indicator);
-        await manager.update(SloEntity, { id: stored.id }, {
-          ...values,
-          claimToken: null,
-          ...(indicatorChanged ? { bucketsFrom: null, bucketsUntil: null, lastGoodCounts: null } : {}),
-        });
+        await manager.update(
+          SloEntity,
+          { id: stored.id },
+          {
+            ...values,
+            claimToken: null,
+            ...(indicatorChanged ? { bucketsFrom: null, bucketsUntil: null, lastGoodCounts: null } : {}),
+          },
+        );
         if (indicatorChanged) await manager.query(`DELETE FROM slo_event_buckets WHERE slo_id = $1`, [stored.id]);
       }
       if (pruned.length > 0) await manager.delete(SloEntity, { id: In(pruned.map((slo) => slo.id)) });

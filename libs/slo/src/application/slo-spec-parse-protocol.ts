@@ -16,5 +16,4 @@ export type SpecParseFailure =
 
 /** Spec parse worker → serving thread. */
 export type SpecParseReply =
-  | { readonly id: number; readonly ok: true; readonly value: SpecImport }
-  | { readonly id: number; readonly ok: false; readonly error: SpecParseFailure };
+  { readonly id: number; readonly ok: true; readonly value: SpecImport } | { readonly id: number; readonly ok: false; readonly error: SpecParseFailure };

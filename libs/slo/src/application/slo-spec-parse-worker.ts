@@ -17,7 +17,8 @@ port.on('message', (request: SpecParseRequest) => {
     reply = { id: request.id, ok: true, value: importSloSpecs(request.text, request.options) };
   } catch (error) {
     if (error instanceof OpenSloImportError) reply = { id: request.id, ok: false, error: { type: 'import', issues: error.issues } };
-    else if (error instanceof SloValidationError) reply = { id: request.id, ok: false, error: { type: 'validation', field: error.field, message: error.message } };
+    else if (error instanceof SloValidationError)
+      reply = { id: request.id, ok: false, error: { type: 'validation', field: error.field, message: error.message } };
     else reply = { id: request.id, ok: false, error: { type: 'other', message: error instanceof Error ? error.message : String(error) } };
   }
   port.postMessage(reply);

@@ -200,9 +200,7 @@ export class SloService {
     const warnings = indicatorChanged ? await this.selectorCheck.check(definition.indicator, this.clock.now()) : [];
     try {
       await this.dataSource.transaction(async (manager) => {
-        const reset = indicatorChanged
-          ? { bucketsFrom: null, bucketsUntil: null, lastGoodCounts: null }
-          : {};
+        const reset = indicatorChanged ? { bucketsFrom: null, bucketsUntil: null, lastGoodCounts: null } : {};
         // Clearing the claim token supersedes an evaluation in flight with the old definition.
         await manager.update(SloEntity, { id }, { ...definition, ...reset, ...(figuresChanged ? { claimToken: null } : {}) });
         if (indicatorChanged) {
@@ -315,10 +313,9 @@ export class SloService {
     range: { readonly window: string; readonly from: Date; readonly to: Date; readonly stepSeconds: number },
   ): Promise<RunningTotalRow[]> {
     const columns = `bucket_start AS start, bad, total, cum_bad AS "cumBad", cum_total AS "cumTotal"`;
-    const [first] = (await this.dataSource.query(
-      `SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 ORDER BY bucket_start LIMIT 1`,
-      [id],
-    )) as RunningTotalRow[];
+    const [first] = (await this.dataSource.query(`SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 ORDER BY bucket_start LIMIT 1`, [
+      id,
+    ])) as RunningTotalRow[];
     if (!first) return [];
     const needed = historyBucketStartsNeeded({ ...range, firstStart: first.start });
     const found = (await this.dataSource.query(
@@ -328,10 +325,10 @@ export class SloService {
     if (found.length === needed.length) {
       return found.length > 0 && found[0].start.getTime() === first.start.getTime() ? found : [first, ...found];
     }
-    return (await this.dataSource.query(
-      `SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start < $2 ORDER BY bucket_start`,
-      [id, range.to.toISOString()],
-    )) as RunningTotalRow[];
+    return (await this.dataSource.query(`SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start < $2 ORDER BY bucket_start`, [
+      id,
+      range.to.toISOString(),
+    ])) as RunningTotalRow[];
   }
 
   /**
@@ -381,11 +378,15 @@ export class SloService {
           continue;
         }
         const indicatorChanged = JSON.stringify(valid.indicator) !== JSON.stringify(existing.indicator);
-        await manager.update(SloEntity, { id: existing.id }, {
-          ...valid,
-          claimToken: null,
-          ...(indicatorChanged ? { bucketsFrom: null, bucketsUntil: null, lastGoodCounts: null } : {}),
-        });
+        await manager.update(
+          SloEntity,
+          { id: existing.id },
+          {
+            ...valid,
+            claimToken: null,
+            ...(indicatorChanged ? { bucketsFrom: null, bucketsUntil: null, lastGoodCounts: null } : {}),
+          },
+        );
         if (indicatorChanged) {
           await manager.query(`DELETE FROM slo_event_buckets WHERE slo_id = $1`, [existing.id]);
         }
@@ -425,7 +426,12 @@ export class SloService {
   /** teamRollup of many teams with one query: one rollup per given slug, in the same order (empty for a team without SLOs). */
   async teamRollups(teamSlugs: readonly string[]): Promise<TeamSloRollup[]> {
     const slos = teamSlugs.length === 0 ? [] : await this.allSlos({ teams: [...new Set(teamSlugs)] });
-    return teamSlugs.map((slug) => rollupOf(slug, slos.filter((slo) => slo.service.team.slug === slug)));
+    return teamSlugs.map((slug) =>
+      rollupOf(
+        slug,
+        slos.filter((slo) => slo.service.team.slug === slug),
+      ),
+    );
   }
 
   /** Latest state per SLO id (unknown ids are absent), for status page components. */
@@ -486,9 +492,7 @@ export class SloService {
   }
 
   private conflictOrRethrow(error: unknown, service: string, name: string): unknown {
-    return isUniqueViolation(error)
-      ? new ConflictError('slo_exists', `Service '${service}' already has an SLO named '${name}'`, { field: 'name' })
-      : error;
+    return isUniqueViolation(error) ? new ConflictError('slo_exists', `Service '${service}' already has an SLO named '${name}'`, { field: 'name' }) : error;
   }
 }
 
@@ -563,4 +567,3 @@ function byBudgetAscending(a: SloBudgetSummary, b: SloBudgetSummary): number {
   }
   return a.errorBudgetRemaining - b.errorBudgetRemaining || a.name.localeCompare(b.name);
 }
-

@@ -83,24 +83,47 @@ describe('budgetImpact', () => {
   });
 
   it('counts the outage as a large share of a 1d budget and a quiet hour as a small one', () => {
-    const outage = budgetImpact(buckets, { objective: 0.999, windowSeconds: 86_400, startedAt: new Date('2026-11-20T07:00:00Z'), endedAt: new Date('2026-11-20T08:00:00Z') });
-    const quiet = budgetImpact(buckets, { objective: 0.999, windowSeconds: 86_400, startedAt: new Date('2026-11-19T15:00:00Z'), endedAt: new Date('2026-11-19T16:00:00Z') });
+    const outage = budgetImpact(buckets, {
+      objective: 0.999,
+      windowSeconds: 86_400,
+      startedAt: new Date('2026-11-20T07:00:00Z'),
+      endedAt: new Date('2026-11-20T08:00:00Z'),
+    });
+    const quiet = budgetImpact(buckets, {
+      objective: 0.999,
+      windowSeconds: 86_400,
+      startedAt: new Date('2026-11-19T15:00:00Z'),
+      endedAt: new Date('2026-11-19T16:00:00Z'),
+    });
     expect(outage.budgetConsumed).toBeGreaterThan(1);
     expect(quiet.budgetConsumed).toBeLessThan(0.2);
   });
 
   it('an open incident grows as now moves on', () => {
-    const at = (end: string) => budgetImpact(buckets, { objective: 0.999, windowSeconds: 3 * 86_400, startedAt: new Date('2026-11-20T06:50:00Z'), endedAt: new Date(end) }).badEvents;
+    const at = (end: string) =>
+      budgetImpact(buckets, { objective: 0.999, windowSeconds: 3 * 86_400, startedAt: new Date('2026-11-20T06:50:00Z'), endedAt: new Date(end) }).badEvents;
     expect(at('2026-11-20T07:30:00Z')).toBeLessThan(at('2026-11-20T08:30:00Z'));
   });
 
   it('is null without traffic in the window (no budget), never 0 or infinite', () => {
-    const impact = budgetImpact([], { objective: 0.999, windowSeconds: 86_400, startedAt: new Date('2026-11-20T07:00:00Z'), endedAt: new Date('2026-11-20T08:00:00Z') });
+    const impact = budgetImpact([], {
+      objective: 0.999,
+      windowSeconds: 86_400,
+      startedAt: new Date('2026-11-20T07:00:00Z'),
+      endedAt: new Date('2026-11-20T08:00:00Z'),
+    });
     expect(impact).toEqual({ badEvents: 0, allowedBadEvents: 0, budgetConsumed: null });
   });
 
   it('names the bucket range it needs', () => {
-    expect(budgetImpactBucketRange({ objective: 0.99, windowSeconds: 86_400, startedAt: new Date('2026-11-20T07:02:00Z'), endedAt: new Date('2026-11-20T08:01:00Z') })).toEqual({
+    expect(
+      budgetImpactBucketRange({
+        objective: 0.99,
+        windowSeconds: 86_400,
+        startedAt: new Date('2026-11-20T07:02:00Z'),
+        endedAt: new Date('2026-11-20T08:01:00Z'),
+      }),
+    ).toEqual({
       from: new Date('2026-11-19T08:05:00Z'),
       to: new Date('2026-11-20T08:05:00Z'),
     });

@@ -46,12 +46,10 @@ export function burnRateFactor(budgetShare: number, sloWindowSeconds: number, lo
  */
 export function alertTiersForSlo(objective: number, window: SloWindow): ScaledBurnRateAlertTier[] {
   const budget = errorBudget(objective);
-  return BURN_RATE_ALERT_TIERS.filter((tier) => evaluationWindowSeconds(tier.longWindow) <= window.seconds).map(
-    (tier) => {
-      const factor = burnRateFactor(tier.budgetShare, window.seconds, evaluationWindowSeconds(tier.longWindow));
-      return { ...tier, factor, errorRatioThreshold: roundSignificant(factor * budget) };
-    },
-  );
+  return BURN_RATE_ALERT_TIERS.filter((tier) => evaluationWindowSeconds(tier.longWindow) <= window.seconds).map((tier) => {
+    const factor = burnRateFactor(tier.budgetShare, window.seconds, evaluationWindowSeconds(tier.longWindow));
+    return { ...tier, factor, errorRatioThreshold: roundSignificant(factor * budget) };
+  });
 }
 
 /**

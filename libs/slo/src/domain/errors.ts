@@ -41,11 +41,7 @@ export class OpenSloImportError extends Error {
   readonly details: readonly OpenSloImportIssue[];
 
   constructor(issues: readonly OpenSloImportIssue[], options?: ErrorOptions) {
-    super(
-      `OpenSLO import rejected (${issues.length} problem${issues.length === 1 ? '' : 's'}): ` +
-        issues.map(formatOpenSloImportIssue).join('; '),
-      options,
-    );
+    super(`OpenSLO import rejected (${issues.length} problem${issues.length === 1 ? '' : 's'}): ` + issues.map(formatOpenSloImportIssue).join('; '), options);
     this.name = 'OpenSloImportError';
     this.issues = issues;
     this.details = issues;

@@ -221,9 +221,13 @@ describe('running totals', () => {
   });
 
   it.each([0, 60, 180])('gives the same window sums as summing the buckets (now = grid + %is)', (offsetSeconds) => {
-    const random = ((seed) => () => ((seed = (seed * 16807) % 2147483647) / 2147483647))(7);
-    const buckets = Array.from({ length: 4 * 288 }, (_, index) => bucketAt(5 * (index + 1), Math.floor(random() * 5), 500 + Math.floor(random() * 100)))
-      .reverse();
+    const random = (
+      (seed) => () =>
+        (seed = (seed * 16807) % 2147483647) / 2147483647
+    )(7);
+    const buckets = Array.from({ length: 4 * 288 }, (_, index) =>
+      bucketAt(5 * (index + 1), Math.floor(random() * 5), 500 + Math.floor(random() * 100)),
+    ).reverse();
     const stored = withRunningTotals(buckets, { bad: 1234, total: 98765 });
     const plan = planEvaluation({ indicator, window: parseWindow('3d'), now: new Date(ON_GRID.getTime() + offsetSeconds * 1000), coverage: null });
     const before = (start: Date): { bad: number; total: number } => {

@@ -213,9 +213,7 @@ export function batchInstantQuery(plans: readonly Pick<EvaluationPlan, 'instantQ
   if (plans.some((plan) => plan.now.getTime() !== plans[0].now.getTime())) {
     throw new RangeError('Plans batched into one instant query must share their evaluation time');
   }
-  return plans.length === 1
-    ? plans[0].instantQuery
-    : plans.map((plan, index) => tagged(`(${plan.instantQuery})`, SLO_LABEL, String(index))).join(' or ');
+  return plans.length === 1 ? plans[0].instantQuery : plans.map((plan, index) => tagged(`(${plan.instantQuery})`, SLO_LABEL, String(index))).join(' or ');
 }
 
 /** The answer of `batchInstantQuery`, per plan, in order. */
@@ -235,11 +233,7 @@ export function splitBatchAnswer(result: readonly PrometheusVectorSample[], coun
 }
 
 /** Splits the instant query's answer into raw windows, tail and re-read buckets. */
-export function readEvaluationAnswer(
-  indicator: SloIndicator,
-  plan: EvaluationPlan,
-  result: readonly PrometheusVectorSample[],
-): EvaluationAnswer {
+export function readEvaluationAnswer(indicator: SloIndicator, plan: EvaluationPlan, result: readonly PrometheusVectorSample[]): EvaluationAnswer {
   const values = new Map<string, number>();
   for (const sample of result) {
     const counter = sample.metric[COUNTER_LABEL];
@@ -256,9 +250,7 @@ export function readEvaluationAnswer(
   }
   const counters = indicatorCounters(indicator);
   const countsOf = (prefix: string): EventCounts => eventCounts(counters, (counter: EventCounter) => values.get(`${prefix}/${counter}`));
-  const rawWindows = new Map<StatusWindowKey, EventCounts>(
-    RAW_EVALUATION_WINDOWS.map((window) => [window, countsOf(`window/${window}`)]),
-  );
+  const rawWindows = new Map<StatusWindowKey, EventCounts>(RAW_EVALUATION_WINDOWS.map((window) => [window, countsOf(`window/${window}`)]));
   const tail = plan.tailSeconds > 0 ? countsOf(`window/${TAIL_WINDOW}`) : { bad: 0, total: 0 };
   const rereadBuckets = plan.rereadBucketEnds.map((end) => ({
     start: new Date(end.getTime() - BUCKET_MS),
@@ -344,10 +336,7 @@ export function bucketWindowSums(
       const head = bucketAt(window.headStart) ?? { bad: 0, total: 0 };
       const outside = 1 - window.headFraction;
       // Differences of running totals of fractional counts may come out a hair below zero.
-      return [
-        window.key,
-        { bad: Math.max(0, end.bad - before.bad - outside * head.bad), total: Math.max(0, end.total - before.total - outside * head.total) },
-      ];
+      return [window.key, { bad: Math.max(0, end.bad - before.bad - outside * head.bad), total: Math.max(0, end.total - before.total - outside * head.total) }];
     }),
   );
 }

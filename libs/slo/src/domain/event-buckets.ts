@@ -37,10 +37,7 @@ export function isBucketAligned(time: Date): boolean {
  * the part after the last complete bucket is not covered and the caller adds it
  * from a live query if it needs it.
  */
-export function sumBucketsInWindow(
-  buckets: Iterable<EventBucket>,
-  window: { readonly now: Date; readonly seconds: number },
-): BucketWindowSum {
+export function sumBucketsInWindow(buckets: Iterable<EventBucket>, window: { readonly now: Date; readonly seconds: number }): BucketWindowSum {
   const windowEndMs = window.now.getTime();
   const windowStartMs = windowEndMs - window.seconds * 1000;
   let bad = 0;
@@ -78,10 +75,7 @@ export function mergeBuckets(stored: Iterable<EventBucket>, fresh: Iterable<Even
 }
 
 /** Drops buckets that ended more than `keepSeconds` before `now`. */
-export function pruneBuckets(
-  buckets: Iterable<EventBucket>,
-  retention: { readonly now: Date; readonly keepSeconds: number },
-): EventBucket[] {
+export function pruneBuckets(buckets: Iterable<EventBucket>, retention: { readonly now: Date; readonly keepSeconds: number }): EventBucket[] {
   const oldestKeptStartMs = retention.now.getTime() - retention.keepSeconds * 1000;
   return [...buckets].filter((bucket) => bucket.start.getTime() >= oldestKeptStartMs);
 }
@@ -91,9 +85,7 @@ function checkedBucket(bucket: EventBucket): EventBucket {
     throw new RangeError(`Event bucket start ${bucket.start.toISOString()} is not aligned to ${EVENT_BUCKET_SECONDS}s`);
   }
   if (!isCount(bucket.bad) || !isCount(bucket.total) || bucket.bad > bucket.total) {
-    throw new RangeError(
-      `Event bucket ${bucket.start.toISOString()} has invalid counts bad=${bucket.bad} total=${bucket.total}`,
-    );
+    throw new RangeError(`Event bucket ${bucket.start.toISOString()} has invalid counts bad=${bucket.bad} total=${bucket.total}`);
   }
   return bucket;
 }

@@ -93,13 +93,18 @@ describe('Sloth rules', () => {
       'slo:sli_error:ratio_rate30d',
     ]) {
       expect(recorded(name)).toHaveLength(1);
-      expect(recorded(name)[0].labels).toMatchObject({ sloth_id: 'api-api-availability', sloth_service: 'api', sloth_slo: 'api-availability', owner: 'platform' });
+      expect(recorded(name)[0].labels).toMatchObject({
+        sloth_id: 'api-api-availability',
+        sloth_service: 'api',
+        sloth_slo: 'api-availability',
+        owner: 'platform',
+      });
     }
     expect(recorded('slo:objective:ratio')[0].expr).toBe('vector(0.999)');
     expect(recorded('sloth_slo_info')[0].labels).toMatchObject({ sloth_objective: '99.9', sloth_spec: 'prometheus/v1' });
   });
 
-  it('names the alerts per SLO with its extra labels, and drops Ballast\'s default alerts', () => {
+  it("names the alerts per SLO with its extra labels, and drops Ballast's default alerts", () => {
     const alerts = all.filter((rule) => 'alert' in rule);
     expect(alerts).toHaveLength(4);
     expect(new Set(alerts.map((rule) => ('alert' in rule ? rule.alert : '')))).toEqual(new Set(['ApiHighErrorRate']));

@@ -131,8 +131,14 @@ describe('importOpenSlo', () => {
         '    - duration: 1M\n      isRolling: false\n      calendar:\n        startTime: 2026-01-01 00:00:00\n        timeZone: UTC',
       )
       .replace('budgetingMethod: Occurrences', 'budgetingMethod: Timeslices')
-      .replace('type: Prometheus\n            spec:\n              query: http_requests_total{service="checkout",code=~"5.."}', 'type: Datadog\n            spec:\n              query: sum:requests.error{*}')
-      .replace('    - displayName: Good\n      target: 0.999', '    - target: 0.999\n      timeSliceTarget: 0.95\n      timeSliceWindow: 1m\n    - target: 0.99')
+      .replace(
+        'type: Prometheus\n            spec:\n              query: http_requests_total{service="checkout",code=~"5.."}',
+        'type: Datadog\n            spec:\n              query: sum:requests.error{*}',
+      )
+      .replace(
+        '    - displayName: Good\n      target: 0.999',
+        '    - target: 0.999\n      timeSliceTarget: 0.95\n      timeSliceWindow: 1m\n    - target: 0.99',
+      )
       .replace('  budgetingMethod', '  alertPolicies: [page-me]\n  budgetingMethod');
     const issues = importIssues(unsupported);
     expect(paths(issues)).toEqual(
@@ -160,12 +166,34 @@ describe('importOpenSlo', () => {
   });
 
   it.each([
-    ['a threshold metric', checkoutSlo.replace(/ratioMetric:[\s\S]*?(?=\n  timeWindow)/, 'thresholdMetric:\n        metricSource:\n          type: Prometheus\n          spec:\n            query: latency_seconds'), '0:spec.indicator.spec.thresholdMetric'],
+    [
+      'a threshold metric',
+      checkoutSlo.replace(
+        /ratioMetric:[\s\S]*?(?=\n  timeWindow)/,
+        'thresholdMetric:\n        metricSource:\n          type: Prometheus\n          spec:\n            query: latency_seconds',
+      ),
+      '0:spec.indicator.spec.thresholdMetric',
+    ],
     ['a gauge ratio', checkoutSlo.replace('counter: true', 'counter: false'), '0:spec.indicator.spec.ratioMetric.counter'],
-    ['a raw ratio', checkoutSlo.replace('counter: true', 'counter: true\n        rawType: failure\n        raw:\n          metricSource: {}'), '0:spec.indicator.spec.ratioMetric.rawType'],
-    ['a DataSource reference', checkoutSlo.replace('          metricSource:\n            type: Prometheus\n            spec:\n              query: http_requests_total{service="checkout"}\n', '          metricSource:\n            metricSourceRef: my-prometheus\n            type: Prometheus\n            spec:\n              query: http_requests_total{service="checkout"}\n'), '0:spec.indicator.spec.ratioMetric.total.metricSource.metricSourceRef'],
+    [
+      'a raw ratio',
+      checkoutSlo.replace('counter: true', 'counter: true\n        rawType: failure\n        raw:\n          metricSource: {}'),
+      '0:spec.indicator.spec.ratioMetric.rawType',
+    ],
+    [
+      'a DataSource reference',
+      checkoutSlo.replace(
+        '          metricSource:\n            type: Prometheus\n            spec:\n              query: http_requests_total{service="checkout"}\n',
+        '          metricSource:\n            metricSourceRef: my-prometheus\n            type: Prometheus\n            spec:\n              query: http_requests_total{service="checkout"}\n',
+      ),
+      '0:spec.indicator.spec.ratioMetric.total.metricSource.metricSourceRef',
+    ],
     ['RatioTimeslices budgeting', checkoutSlo.replace('Occurrences', 'RatioTimeslices'), '0:spec.budgetingMethod'],
-    ['a PromQL expression instead of a counter selector', checkoutSlo.replace('query: http_requests_total{service="checkout"}', 'query: sum(rate(http_requests_total{service="checkout"}[5m]))'), '0:spec.indicator.spec.ratioMetric.total.metricSource.spec.query'],
+    [
+      'a PromQL expression instead of a counter selector',
+      checkoutSlo.replace('query: http_requests_total{service="checkout"}', 'query: sum(rate(http_requests_total{service="checkout"}[5m]))'),
+      '0:spec.indicator.spec.ratioMetric.total.metricSource.spec.query',
+    ],
     ['a window over 90 days', checkoutSlo.replace('duration: 28d', 'duration: 91d'), '0:spec.timeWindow[0].duration'],
     ['an objective of 1', checkoutSlo.replace('target: 0.999', 'target: 1'), '0:spec.objectives[0].target'],
     ['an objective of 100%', checkoutSlo.replace('target: 0.999', 'targetPercent: 100'), '0:spec.objectives[0].targetPercent'],
@@ -175,8 +203,19 @@ describe('importOpenSlo', () => {
     ['an apiVersion other than v1', checkoutSlo.replace('openslo/v1', 'openslo/v2alpha'), '0:apiVersion'],
     ['a Service document', `${checkoutSlo}---\napiVersion: openslo/v1\nkind: Service\nmetadata:\n  name: checkout\nspec: {}\n`, '1:kind'],
     ['an unknown indicatorRef', searchSliAndSlo.replace('indicatorRef: search-good', 'indicatorRef: nope'), '1:spec.indicatorRef'],
-    ['both good and bad', checkoutSlo.replace('        bad:', '        good:\n          metricSource:\n            type: Prometheus\n            spec:\n              query: x_total\n        bad:'), '0:spec.indicator.spec.ratioMetric'],
-    ['an invalid selector in a referenced SLI', searchSliAndSlo.replace('query: search_requests_total\n', 'query: "search_requests_total{"\n'), '0:spec.ratioMetric.total.metricSource.spec.query'],
+    [
+      'both good and bad',
+      checkoutSlo.replace(
+        '        bad:',
+        '        good:\n          metricSource:\n            type: Prometheus\n            spec:\n              query: x_total\n        bad:',
+      ),
+      '0:spec.indicator.spec.ratioMetric',
+    ],
+    [
+      'an invalid selector in a referenced SLI',
+      searchSliAndSlo.replace('query: search_requests_total\n', 'query: "search_requests_total{"\n'),
+      '0:spec.ratioMetric.total.metricSource.spec.query',
+    ],
     ['a document that is not a mapping', `${checkoutSlo}---\n- a\n- b\n`, '1:'],
   ])('rejects %s', (_case, text, path) => {
     expect(paths(importIssues(text))).toContain(path);

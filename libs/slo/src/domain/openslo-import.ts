@@ -57,17 +57,13 @@ interface SliDocument {
  */
 export function importOpenSlo(text: string): ImportedSloDefinition[] {
   if (text.length > OPENSLO_MAX_CHARACTERS) {
-    throw new OpenSloImportError([
-      { document: 0, path: '', message: `the file is larger than ${OPENSLO_MAX_CHARACTERS} characters` },
-    ]);
+    throw new OpenSloImportError([{ document: 0, path: '', message: `the file is larger than ${OPENSLO_MAX_CHARACTERS} characters` }]);
   }
   // Cheapest check first: the key bound is one indexOf pass, the depth estimate a regex per line.
   assertYamlKeyBound(text);
   const depth = estimatedNestingDepth(text);
   if (depth.depth > OPENSLO_MAX_NESTING) {
-    throw new OpenSloImportError([
-      { document: 0, path: '', message: `the YAML is nested deeper than ${OPENSLO_MAX_NESTING} levels (line ${depth.line})` },
-    ]);
+    throw new OpenSloImportError([{ document: 0, path: '', message: `the YAML is nested deeper than ${OPENSLO_MAX_NESTING} levels (line ${depth.line})` }]);
   }
   const contents = parseYamlDocuments(text);
   const importer = new OpenSloImporter();
@@ -87,9 +83,7 @@ function parseYamlDocuments(text: string): Array<Json | undefined> {
   const documents = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: true, lineCounter });
   const issues: OpenSloImportIssue[] = [];
   if (documents.length > OPENSLO_MAX_DOCUMENTS) {
-    throw new OpenSloImportError([
-      { document: 0, path: '', message: `the file has more than ${OPENSLO_MAX_DOCUMENTS} YAML documents` },
-    ]);
+    throw new OpenSloImportError([{ document: 0, path: '', message: `the file has more than ${OPENSLO_MAX_DOCUMENTS} YAML documents` }]);
   }
   const contents = documents.map((document, index) => {
     for (const error of document.errors) {
@@ -197,7 +191,14 @@ class OpenSloImporter {
     this.budgetingMethod(spec.budgetingMethod);
     const objective = this.objective(spec.objectives);
 
-    if (this.issues.length > issuesBefore || name === undefined || service === undefined || indicator === undefined || window === undefined || objective === undefined) {
+    if (
+      this.issues.length > issuesBefore ||
+      name === undefined ||
+      service === undefined ||
+      indicator === undefined ||
+      window === undefined ||
+      objective === undefined
+    ) {
       return undefined;
     }
     return {
@@ -323,10 +324,7 @@ class OpenSloImporter {
     try {
       parseSeriesSelector(query, `${sourcePath}.spec.query`);
     } catch (error) {
-      this.report(
-        `${sourcePath}.spec.query`,
-        `must be a counter series selector; Ballast applies increase() and rate() itself (${validationMessage(error)})`,
-      );
+      this.report(`${sourcePath}.spec.query`, `must be a counter series selector; Ballast applies increase() and rate() itself (${validationMessage(error)})`);
       return undefined;
     }
     return { query: query.trim() };
@@ -361,10 +359,7 @@ class OpenSloImporter {
       return parseWindow(days === undefined ? duration : `${days}d`, `${path}.duration`).label;
     } catch (error) {
       validationMessage(error);
-      this.report(
-        `${path}.duration`,
-        `must be a whole number of days between 1 and ${MAX_WINDOW_DAYS} (e.g. 28d, 4w), got ${describeValue(duration)}`,
-      );
+      this.report(`${path}.duration`, `must be a whole number of days between 1 and ${MAX_WINDOW_DAYS} (e.g. 28d, 4w), got ${describeValue(duration)}`);
       return undefined;
     }
   }
@@ -384,9 +379,9 @@ class OpenSloImporter {
       this.report('spec.objectives', 'one objective is required');
       return undefined;
     }
-    objectives.slice(1).forEach((_, index) =>
-      this.report(`spec.objectives[${index + 1}]`, 'only one objective per SLO is supported; split it into several SLOs'),
-    );
+    objectives
+      .slice(1)
+      .forEach((_, index) => this.report(`spec.objectives[${index + 1}]`, 'only one objective per SLO is supported; split it into several SLOs'));
     const path = 'spec.objectives[0]';
     const objective = this.object(objectives[0], path);
     if (objective === undefined) {
@@ -419,12 +414,7 @@ class OpenSloImporter {
   }
 
   /** Reports every key that is neither supported nor known-unsupported (with its reason). */
-  private checkFields(
-    value: JsonObject,
-    path: string,
-    supported: readonly string[],
-    unsupportedReasons: Readonly<Record<string, string>> = {},
-  ): void {
+  private checkFields(value: JsonObject, path: string, supported: readonly string[], unsupportedReasons: Readonly<Record<string, string>> = {}): void {
     for (const key of Object.keys(value)) {
       if (supported.includes(key)) {
         continue;
@@ -568,7 +558,11 @@ export function readYamlDocuments(text: string): unknown[] {
     try {
       return document.toJS({ maxAliasCount: OPENSLO_MAX_ALIAS_COUNT }) as unknown;
     } catch (error) {
-      issues.push({ document: index, path: '', message: `YAML aliases expand too much or cannot be resolved (${error instanceof Error ? error.message : String(error)})` });
+      issues.push({
+        document: index,
+        path: '',
+        message: `YAML aliases expand too much or cannot be resolved (${error instanceof Error ? error.message : String(error)})`,
+      });
       return undefined;
     }
   });

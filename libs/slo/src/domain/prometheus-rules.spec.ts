@@ -113,9 +113,35 @@ describe('buildPrometheusRules', () => {
   });
 
   it.each([
-    ['a 28d availability SLO', availability, [['page', '1h', '5m', '0.01344'], ['page', '6h', '30m', '0.0056'], ['ticket', '1d', '2h', '0.0028'], ['ticket', '3d', '6h', '0.000933333333333']]],
-    ['a 1d latency SLO (no 3d tier)', latency, [['page', '1h', '5m', '0.0048'], ['page', '6h', '30m', '0.002'], ['ticket', '1d', '2h', '0.001']]],
-    ['a 90d five-nines SLO', goodBased, [['page', '1h', '5m', '0.000432'], ['page', '6h', '30m', '0.00018'], ['ticket', '1d', '2h', '0.00009'], ['ticket', '3d', '6h', '0.00003']]],
+    [
+      'a 28d availability SLO',
+      availability,
+      [
+        ['page', '1h', '5m', '0.01344'],
+        ['page', '6h', '30m', '0.0056'],
+        ['ticket', '1d', '2h', '0.0028'],
+        ['ticket', '3d', '6h', '0.000933333333333'],
+      ],
+    ],
+    [
+      'a 1d latency SLO (no 3d tier)',
+      latency,
+      [
+        ['page', '1h', '5m', '0.0048'],
+        ['page', '6h', '30m', '0.002'],
+        ['ticket', '1d', '2h', '0.001'],
+      ],
+    ],
+    [
+      'a 90d five-nines SLO',
+      goodBased,
+      [
+        ['page', '1h', '5m', '0.000432'],
+        ['page', '6h', '30m', '0.00018'],
+        ['ticket', '1d', '2h', '0.00009'],
+        ['ticket', '3d', '6h', '0.00003'],
+      ],
+    ],
   ])('writes one multi-window alert per tier for %s', (_case, slo, tiers) => {
     const alerts = buildPrometheusRules([slo]).groups[0].rules.filter((rule): rule is PrometheusAlertingRule => 'alert' in rule);
     expect(alerts.map((alert) => [alert.labels.severity, alert.labels.long_window, alert.labels.short_window])).toEqual(
@@ -221,8 +247,7 @@ describe('renderPrometheusRules', () => {
           promql_expr_test: [
             {
               // The full-window ratio is event-weighted: 0.4% (a tolerance because rates are floats).
-              expr:
-                '(ballast_slo:error_ratio:objective_window > bool 0.003999) * (ballast_slo:error_ratio:objective_window < bool 0.004001)',
+              expr: '(ballast_slo:error_ratio:objective_window > bool 0.003999) * (ballast_slo:error_ratio:objective_window < bool 0.004001)',
               eval_time: '400m',
               exp_samples: [{ labels: '{slo="checkout-availability",service="checkout",team="payments",window="28d"}', value: 1 }],
             },

@@ -66,12 +66,16 @@ describe('readWindowEvents', () => {
   });
 
   it('reads total and bad per window; a missing counter is zero events', () => {
-    const counts = readWindowEvents(withBad, ['5m', '1h', '3d'], [
-      sample('5m', 'total', '120'),
-      sample('5m', 'bad', '3'),
-      sample('1h', 'total', '1440'),
-      // no bad series for 1h: no bad event was counted; no series at all for 3d.
-    ]);
+    const counts = readWindowEvents(
+      withBad,
+      ['5m', '1h', '3d'],
+      [
+        sample('5m', 'total', '120'),
+        sample('5m', 'bad', '3'),
+        sample('1h', 'total', '1440'),
+        // no bad series for 1h: no bad event was counted; no series at all for 3d.
+      ],
+    );
     expect(Object.fromEntries(counts)).toEqual({
       '5m': { bad: 3, total: 120 },
       '1h': { bad: 0, total: 1440 },
@@ -80,13 +84,11 @@ describe('readWindowEvents', () => {
   });
 
   it('derives bad = total - good and clamps extrapolation noise into [0, total]', () => {
-    const counts = readWindowEvents(withGood, ['5m', '1h', '1d'], [
-      sample('5m', 'total', '100'),
-      sample('5m', 'good', '97'),
-      sample('1h', 'total', '100'),
-      sample('1h', 'good', '100.4'),
-      sample('1d', 'total', '50'),
-    ]);
+    const counts = readWindowEvents(
+      withGood,
+      ['5m', '1h', '1d'],
+      [sample('5m', 'total', '100'), sample('5m', 'good', '97'), sample('1h', 'total', '100'), sample('1h', 'good', '100.4'), sample('1d', 'total', '50')],
+    );
     expect(Object.fromEntries(counts)).toEqual({
       '5m': { bad: 3, total: 100 },
       '1h': { bad: 0, total: 100 },
@@ -99,9 +101,7 @@ describe('readWindowEvents', () => {
   });
 
   it('refuses two answers for the same window and counter', () => {
-    expect(() => readWindowEvents(withBad, ['5m'], [sample('5m', 'total', '1'), sample('5m', 'total', '2')])).toThrow(
-      PrometheusResultError,
-    );
+    expect(() => readWindowEvents(withBad, ['5m'], [sample('5m', 'total', '1'), sample('5m', 'total', '2')])).toThrow(PrometheusResultError);
   });
 });
 
@@ -155,7 +155,13 @@ describe('readBucketEvents', () => {
 
   it('turns each evaluation time t into the bucket (t - 5m, t], zero-filled', () => {
     const result: PrometheusMatrixSeries[] = [
-      { metric: { ballast_counter: 'total' }, values: [[NOW_SECONDS - 600, '10'], [NOW_SECONDS, '30']] },
+      {
+        metric: { ballast_counter: 'total' },
+        values: [
+          [NOW_SECONDS - 600, '10'],
+          [NOW_SECONDS, '30'],
+        ],
+      },
       { metric: { ballast_counter: 'bad' }, values: [[NOW_SECONDS, '2']] },
     ];
     expect(readBucketEvents(withBad, plan, result)).toEqual([

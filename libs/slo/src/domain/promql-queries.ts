@@ -145,9 +145,7 @@ export function buildWindowEventsQuery(indicator: SloIndicator, windows: readonl
   const counters = counterEntries(indicatorCounters(indicator));
   return windows
     .flatMap((window) =>
-      counters.map(([counter, selector]) =>
-        tagged(tagged(increaseQuery(selector, statusWindowSeconds(window)), COUNTER_LABEL, counter), WINDOW_LABEL, window),
-      ),
+      counters.map(([counter, selector]) => tagged(tagged(increaseQuery(selector, statusWindowSeconds(window)), COUNTER_LABEL, counter), WINDOW_LABEL, window)),
     )
     .join(' or ');
 }
@@ -173,7 +171,10 @@ export function readWindowEvents(
   const counters = indicatorCounters(indicator);
   const counts = new Map<StatusWindowKey, EventCounts>();
   for (const window of windows) {
-    counts.set(window, eventCounts(counters, (counter) => values.get(`${window}/${counter}`)));
+    counts.set(
+      window,
+      eventCounts(counters, (counter) => values.get(`${window}/${counter}`)),
+    );
   }
   return counts;
 }
@@ -239,10 +240,7 @@ export function readBucketEvents(
 }
 
 /** Counts from per-counter values; a missing value is 0 events. Shared with the evaluation plan. */
-export function eventCounts(
-  counters: IndicatorCounters,
-  valueOf: (counter: EventCounter) => number | undefined,
-): EventCounts {
+export function eventCounts(counters: IndicatorCounters, valueOf: (counter: EventCounter) => number | undefined): EventCounts {
   const total = valueOf('total') ?? 0;
   const bad = counters.bad !== undefined ? (valueOf('bad') ?? 0) : total - (valueOf('good') ?? 0);
   // bad and total are separate increase() results; clamp the extrapolation noise.

@@ -77,9 +77,7 @@ describe('parseSeriesSelector', () => {
 
 describe('withLabelMatchers', () => {
   it('adds a matcher', () => {
-    expect(withLabelMatchers('latency_bucket{job="api"}', [{ name: 'le', operator: '=', value: '0.3' }])).toBe(
-      'latency_bucket{job="api",le="0.3"}',
-    );
+    expect(withLabelMatchers('latency_bucket{job="api"}', [{ name: 'le', operator: '=', value: '0.3' }])).toBe('latency_bucket{job="api",le="0.3"}');
   });
 
   it('replaces a matcher on the same label and operator', () => {

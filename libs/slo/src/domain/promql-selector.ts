@@ -23,9 +23,34 @@ const MAX_SELECTOR_LENGTH = 4096;
  * metric name (Prometheus would reject or misread `sum{job="x"}`).
  */
 const PROMQL_KEYWORDS = new Set([
-  'and', 'or', 'unless', 'atan2', 'sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar',
-  'topk', 'bottomk', 'count_values', 'quantile', 'offset', 'by', 'without', 'on', 'ignoring',
-  'group_left', 'group_right', 'bool', 'start', 'end', 'inf', 'nan',
+  'and',
+  'or',
+  'unless',
+  'atan2',
+  'sum',
+  'avg',
+  'count',
+  'min',
+  'max',
+  'group',
+  'stddev',
+  'stdvar',
+  'topk',
+  'bottomk',
+  'count_values',
+  'quantile',
+  'offset',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'start',
+  'end',
+  'inf',
+  'nan',
 ]);
 
 /**
@@ -51,9 +76,7 @@ export function parseSeriesSelector(text: unknown, field = 'selector'): SeriesSe
 
 /** Canonical text of a selector: `name{a="x",b=~"y"}`, values quoted safely. */
 export function formatSeriesSelector(selector: SeriesSelector): string {
-  const matchers = selector.matchers.map(
-    (matcher) => `${matcher.name}${matcher.operator}${quotePromqlString(matcher.value)}`,
-  );
+  const matchers = selector.matchers.map((matcher) => `${matcher.name}${matcher.operator}${quotePromqlString(matcher.value)}`);
   const metricName = selector.metricName ?? '';
   return matchers.length === 0 ? metricName : `${metricName}{${matchers.join(',')}}`;
 }
@@ -71,9 +94,7 @@ export function withLabelMatchers(selector: string | SeriesSelector, added: read
     }
     checkLabelValue(matcher.value, 'selector');
   }
-  const kept = parsed.matchers.filter(
-    (existing) => !added.some((matcher) => matcher.name === existing.name && matcher.operator === existing.operator),
-  );
+  const kept = parsed.matchers.filter((existing) => !added.some((matcher) => matcher.name === existing.name && matcher.operator === existing.operator));
   return formatSeriesSelector({ metricName: parsed.metricName, matchers: [...kept, ...added] });
 }
 
@@ -98,13 +119,9 @@ function checkSelectorIsUsable(selector: SeriesSelector, field: string): void {
     throw new SloValidationError(field, `${field} sets the metric name twice (bare name and __name__ matcher)`);
   }
   // Prometheus refuses selectors that would match every series.
-  const hasNonEmptyMatcher =
-    selector.metricName !== undefined || selector.matchers.some((matcher) => !matchesEmptyString(matcher));
+  const hasNonEmptyMatcher = selector.metricName !== undefined || selector.matchers.some((matcher) => !matchesEmptyString(matcher));
   if (!hasNonEmptyMatcher) {
-    throw new SloValidationError(
-      field,
-      `${field} must contain a metric name or at least one matcher that does not match the empty string`,
-    );
+    throw new SloValidationError(field, `${field} must contain a metric name or at least one matcher that does not match the empty string`);
   }
 }
 
@@ -285,9 +302,6 @@ class SelectorParser {
   }
 
   private fail(reason: string): never {
-    throw new SloValidationError(
-      this.field,
-      `${this.field} is not a valid PromQL series selector: ${reason} at position ${this.position}`,
-    );
+    throw new SloValidationError(this.field, `${this.field} is not a valid PromQL series selector: ${reason} at position ${this.position}`);
   }
 }

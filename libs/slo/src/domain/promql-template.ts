@@ -48,10 +48,7 @@ export function templateIncreaseQuery(template: string, rangeSeconds: number, of
  */
 export function validatePromqlTemplate(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new SloValidationError(
-      field,
-      value === undefined ? `${field} is required` : `${field} must be a PromQL expression, got ${describeValue(value)}`,
-    );
+    throw new SloValidationError(field, value === undefined ? `${field} is required` : `${field} must be a PromQL expression, got ${describeValue(value)}`);
   }
   const template = value.trim();
   if (template.length > MAX_TEMPLATE_LENGTH) {
@@ -65,10 +62,7 @@ export function validatePromqlTemplate(value: unknown, field: string): string {
   }
   const others = template.replace(WINDOW_PLACEHOLDER, '[]').match(ANY_TEMPLATE_ACTION);
   if (others) {
-    throw new SloValidationError(
-      field,
-      `${field} may only contain {{.window}}, written as a range [{{.window}}]; found ${describeValue(others[0])}`,
-    );
+    throw new SloValidationError(field, `${field} may only contain {{.window}}, written as a range [{{.window}}]; found ${describeValue(others[0])}`);
   }
   const expanded = expandWithPositions(template);
   const tree = parser.parse(expanded.text);

@@ -50,16 +50,44 @@ describe('historyFromBuckets', () => {
   });
 
   it('counts a window reaching before the first bucket from the first bucket on', () => {
-    const [first] = historyFromBuckets({ sloId: 's', objective: 0.99, window: '3d', from: new Date(START + 3_600_000), to: new Date(START + 2 * 3_600_000), stepSeconds: 3600, rows: buckets });
+    const [first] = historyFromBuckets({
+      sloId: 's',
+      objective: 0.99,
+      window: '3d',
+      from: new Date(START + 3_600_000),
+      to: new Date(START + 2 * 3_600_000),
+      stepSeconds: 3600,
+      rows: buckets,
+    });
     expect(first.coveredSeconds).toBe(2 * 3600 - 300);
     expect(first.status.windows['3d'].errorRatio).toBeCloseTo(0.01, 12);
   });
 
   it('gives no point outside the buckets or in a bin without a 5-minute instant', () => {
-    expect(historyFromBuckets({ sloId: 's', objective: 0.99, window: '1d', from: new Date(START - 86_400_000), to: new Date(START), stepSeconds: 3600, rows: buckets })).toEqual([]);
-    const minutes = historyFromBuckets({ sloId: 's', objective: 0.99, window: '1d', from: new Date(START + 86_400_000), to: new Date(START + 86_400_000 + 600_000), stepSeconds: 60, rows: buckets });
+    expect(
+      historyFromBuckets({
+        sloId: 's',
+        objective: 0.99,
+        window: '1d',
+        from: new Date(START - 86_400_000),
+        to: new Date(START),
+        stepSeconds: 3600,
+        rows: buckets,
+      }),
+    ).toEqual([]);
+    const minutes = historyFromBuckets({
+      sloId: 's',
+      objective: 0.99,
+      window: '1d',
+      from: new Date(START + 86_400_000),
+      to: new Date(START + 86_400_000 + 600_000),
+      stepSeconds: 60,
+      rows: buckets,
+    });
     expect(minutes.map((point) => (point.time.getTime() - START - 86_400_000) / 60_000)).toEqual([0, 5, 10]);
-    expect(historyFromBuckets({ sloId: 's', objective: 0.99, window: '1d', from: new Date(START), to: new Date(START + 86_400_000), stepSeconds: 3600, rows: [] })).toEqual([]);
+    expect(
+      historyFromBuckets({ sloId: 's', objective: 0.99, window: '1d', from: new Date(START), to: new Date(START + 86_400_000), stepSeconds: 3600, rows: [] }),
+    ).toEqual([]);
   });
 });
 

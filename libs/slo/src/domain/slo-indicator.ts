@@ -77,10 +77,7 @@ export function validateIndicator(input: unknown, field = 'indicator'): SloIndic
       rejectUnknownFields(fields, ['kind', 'histogram', 'threshold'], field);
       return validateLatencyIndicator(fields, field);
     default:
-      throw new SloValidationError(
-        `${field}.kind`,
-        `${field}.kind must be "ratio" or "latency", got ${describeValue(fields.kind)}`,
-      );
+      throw new SloValidationError(`${field}.kind`, `${field}.kind must be "ratio" or "latency", got ${describeValue(fields.kind)}`);
   }
 }
 
@@ -92,10 +89,7 @@ function validateRatioIndicator(fields: Record<string, unknown>, field: string):
   const hasBad = fields.bad !== undefined;
   const hasGood = fields.good !== undefined;
   if (hasBad === hasGood) {
-    throw new SloValidationError(
-      hasBad ? `${field}.good` : `${field}.bad`,
-      `${field} needs exactly one of "bad" or "good" besides "total"`,
-    );
+    throw new SloValidationError(hasBad ? `${field}.good` : `${field}.bad`, `${field} needs exactly one of "bad" or "good" besides "total"`);
   }
   return hasBad
     ? { kind: 'ratio', total, bad: validSelectorText(fields.bad, `${field}.bad`) }
@@ -122,16 +116,10 @@ function validateLatencyIndicator(fields: Record<string, unknown>, field: string
   const selector = parseSeriesSelector(histogram, `${field}.histogram`);
   const metricName = selectorMetricName(selector);
   if (metricName === undefined || !metricName.endsWith('_bucket')) {
-    throw new SloValidationError(
-      `${field}.histogram`,
-      `${field}.histogram must select a histogram's "_bucket" metric, got ${describeValue(histogram)}`,
-    );
+    throw new SloValidationError(`${field}.histogram`, `${field}.histogram must select a histogram's "_bucket" metric, got ${describeValue(histogram)}`);
   }
   if (selector.matchers.some((matcher) => matcher.name === 'le')) {
-    throw new SloValidationError(
-      `${field}.histogram`,
-      `${field}.histogram must not match on "le"; Ballast adds le="<threshold>" and le="+Inf" itself`,
-    );
+    throw new SloValidationError(`${field}.histogram`, `${field}.histogram must not match on "le"; Ballast adds le="<threshold>" and le="+Inf" itself`);
   }
   return { kind: 'latency', histogram, threshold: validThreshold(fields.threshold, `${field}.threshold`) };
 }
@@ -153,10 +141,7 @@ function validThreshold(value: unknown, field: string): string {
   if (typeof value === 'string' && LE_VALUE.test(value.trim())) {
     return value.trim();
   }
-  throw new SloValidationError(
-    field,
-    `${field} must be a finite number of seconds equal to an existing "le" bucket bound, got ${describeValue(value)}`,
-  );
+  throw new SloValidationError(field, `${field} must be a finite number of seconds equal to an existing "le" bucket bound, got ${describeValue(value)}`);
 }
 
 function rejectUnknownFields(fields: Record<string, unknown>, known: readonly string[], field: string): void {

@@ -25,13 +25,10 @@ describe('validateObjective', () => {
     expect(validateObjective(objective)).toBe(objective);
   });
 
-  it.each<[unknown]>([[0], [1], [-0.1], [1.1], [Number.NaN], [Number.POSITIVE_INFINITY], ['0.999'], [null], [undefined]])(
-    'rejects %p',
-    (objective) => {
-      expect(() => validateObjective(objective)).toThrow(SloValidationError);
-      expect(() => validateObjective(objective)).toThrow(expect.objectContaining({ field: 'objective' }));
-    },
-  );
+  it.each<[unknown]>([[0], [1], [-0.1], [1.1], [Number.NaN], [Number.POSITIVE_INFINITY], ['0.999'], [null], [undefined]])('rejects %p', (objective) => {
+    expect(() => validateObjective(objective)).toThrow(SloValidationError);
+    expect(() => validateObjective(objective)).toThrow(expect.objectContaining({ field: 'objective' }));
+  });
 });
 
 describe('errorBudget', () => {

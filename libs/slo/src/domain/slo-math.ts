@@ -9,10 +9,7 @@ export interface EventCounts {
 /** Accepts an objective strictly between 0 and 1 (0.999 = "three nines"). */
 export function validateObjective(objective: unknown, field = 'objective'): number {
   if (typeof objective !== 'number' || !Number.isFinite(objective) || objective <= 0 || objective >= 1) {
-    throw new SloValidationError(
-      field,
-      `${field} must be a number strictly between 0 and 1 (e.g. 0.999), got ${describeValue(objective)}`,
-    );
+    throw new SloValidationError(field, `${field} must be a number strictly between 0 and 1 (e.g. 0.999), got ${describeValue(objective)}`);
   }
   return objective;
 }

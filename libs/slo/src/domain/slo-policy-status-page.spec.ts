@@ -2,7 +2,9 @@ import { DEFAULT_PUBLIC_INCIDENT_TITLE, publicIncidentText, validatePolicy } fro
 
 describe('validatePolicy: the status page fields', () => {
   it('accepts componentStatusOn page|ticket and public wording templates', () => {
-    expect(validatePolicy({ openIncident: true, componentStatusOn: 'ticket', publicTitle: 'Slow {component}', publicMessage: 'Payments on {service} are slow.' })).toEqual({
+    expect(
+      validatePolicy({ openIncident: true, componentStatusOn: 'ticket', publicTitle: 'Slow {component}', publicMessage: 'Payments on {service} are slow.' }),
+    ).toEqual({
       openIncident: true,
       severity: 'SEV3',
       componentStatusOn: 'ticket',
@@ -34,11 +36,16 @@ describe('publicIncidentText', () => {
   });
 
   it('fills the policy templates, every placeholder', () => {
-    const text = publicIncidentText({ openIncident: true, severity: 'SEV2', publicTitle: '{component} is slow ({component})', publicMessage: 'Some {service} requests fail.' }, names);
+    const text = publicIncidentText(
+      { openIncident: true, severity: 'SEV2', publicTitle: '{component} is slow ({component})', publicMessage: 'Some {service} requests fail.' },
+      names,
+    );
     expect(text).toEqual({ title: 'Checkout is slow (Checkout)', message: 'Some checkout-api requests fail.' });
   });
 
   it('keeps a title within 120 characters after filling in', () => {
-    expect(publicIncidentText({ openIncident: true, severity: 'SEV2', publicTitle: '{component}{component}' }, { component: 'x'.repeat(100), service: 's' }).title).toHaveLength(120);
+    expect(
+      publicIncidentText({ openIncident: true, severity: 'SEV2', publicTitle: '{component}{component}' }, { component: 'x'.repeat(100), service: 's' }).title,
+    ).toHaveLength(120);
   });
 });

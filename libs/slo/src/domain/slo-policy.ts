@@ -109,15 +109,24 @@ export function validatePolicy(input: unknown, field = 'policy'): SloPolicy {
   }
   if (fields.componentStatusOn !== undefined && fields.componentStatusOn !== null) {
     if (!SLO_COMPONENT_STATUS_TIERS.includes(fields.componentStatusOn as SloComponentStatusTier)) {
-      throw new SloValidationError(`${field}.componentStatusOn`, `${field}.componentStatusOn must be one of ${SLO_COMPONENT_STATUS_TIERS.join(', ')}, got ${describeValue(fields.componentStatusOn)}`);
+      throw new SloValidationError(
+        `${field}.componentStatusOn`,
+        `${field}.componentStatusOn must be one of ${SLO_COMPONENT_STATUS_TIERS.join(', ')}, got ${describeValue(fields.componentStatusOn)}`,
+      );
     }
     policy.componentStatusOn = fields.componentStatusOn as SloComponentStatusTier;
   }
-  for (const [key, max] of [['publicTitle', MAX_PUBLIC_TITLE], ['publicMessage', MAX_PUBLIC_MESSAGE]] as const) {
+  for (const [key, max] of [
+    ['publicTitle', MAX_PUBLIC_TITLE],
+    ['publicMessage', MAX_PUBLIC_MESSAGE],
+  ] as const) {
     const value = fields[key];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) {
-      throw new SloValidationError(`${field}.${key}`, `${field}.${key} must be a text of 1 to ${max} characters ({component} and {service} are filled in), got ${describeValue(value)}`);
+      throw new SloValidationError(
+        `${field}.${key}`,
+        `${field}.${key} must be a text of 1 to ${max} characters ({component} and {service} are filled in), got ${describeValue(value)}`,
+      );
     }
     policy[key] = value;
   }
@@ -141,11 +150,17 @@ function validateBreachIncident(input: unknown, field: string): { readonly windo
   const unknown = Object.keys(fields).find((key) => key !== 'window' && key !== 'afterHours');
   if (unknown !== undefined) throw new SloValidationError(`${field}.${unknown}`, `${field}.${unknown} is not a field of ${field} (window, afterHours)`);
   if (!isBreachWindow(fields.window)) {
-    throw new SloValidationError(`${field}.window`, `${field}.window must be one of ${Object.keys(BREACH_WINDOWS).join(', ')}, got ${describeValue(fields.window)}`);
+    throw new SloValidationError(
+      `${field}.window`,
+      `${field}.window must be one of ${Object.keys(BREACH_WINDOWS).join(', ')}, got ${describeValue(fields.window)}`,
+    );
   }
   const hours = fields.afterHours;
   if (typeof hours !== 'number' || !Number.isInteger(hours) || hours < MIN_BREACH_AFTER_HOURS || hours > MAX_BREACH_AFTER_HOURS) {
-    throw new SloValidationError(`${field}.afterHours`, `${field}.afterHours must be a whole number of hours between ${MIN_BREACH_AFTER_HOURS} and ${MAX_BREACH_AFTER_HOURS}, got ${describeValue(hours)}`);
+    throw new SloValidationError(
+      `${field}.afterHours`,
+      `${field}.afterHours must be a whole number of hours between ${MIN_BREACH_AFTER_HOURS} and ${MAX_BREACH_AFTER_HOURS}, got ${describeValue(hours)}`,
+    );
   }
   if (BREACH_WINDOWS[fields.window] > hours * 3600) {
     throw new SloValidationError(`${field}.window`, `${field}.window (${fields.window}) must not be longer than afterHours (${hours}h)`);

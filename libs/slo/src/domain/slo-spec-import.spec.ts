@@ -46,7 +46,12 @@ describe('importSloSpecs: OpenSLO v1', () => {
     expect(listForm.slos[0].policy).toEqual({ openIncident: true, severity: 'SEV2' });
     expect(listForm.slos[2].policy).toBeUndefined(); // alertPolicies: []
     const notes = listForm.notes.map((note) => note.message);
-    expect(notes).toEqual(expect.arrayContaining([expect.stringMatching(/notification target "checkout-oncall" is not imported/), expect.stringMatching(/burn rate 14.4 over "1h" is covered/)]));
+    expect(notes).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/notification target "checkout-oncall" is not imported/),
+        expect.stringMatching(/burn rate 14.4 over "1h" is covered/),
+      ]),
+    );
   });
 
   it('reads several documents with an inline AlertPolicy and a trailing empty document', () => {
@@ -122,7 +127,7 @@ describe('importSloSpecs: OpenSLO v1alpha, Sloth, Pyrra', () => {
   const slothTotal = 'sum(rate(http_request_duration_seconds_count{job="myservice"}[{{.window}}]))';
   const slothErrors = 'sum(rate(http_request_duration_seconds_count{job="myservice",code=~"(5..|429)"}[{{.window}}]))';
 
-  it('reads OpenSLO v1alpha (Sloth\'s OpenSLO) with two objectives and a 28-day window', () => {
+  it("reads OpenSLO v1alpha (Sloth's OpenSLO) with two objectives and a 28-day window", () => {
     const result = importSloSpecs(fixture('openslo-v1alpha-sloth.yaml'));
     expect(result.slos.map((slo) => [slo.name, slo.service, slo.objective, slo.window, slo.format])).toEqual([
       ['slo1-0', 'svc01', 0.98, '28d', 'openslo/v1alpha'],
@@ -155,7 +160,13 @@ describe('importSloSpecs: OpenSLO v1alpha, Sloth, Pyrra', () => {
 
   it('reads Sloth sloth.slok.dev/v1 PrometheusServiceLevel', () => {
     const [slo] = importSloSpecs(fixture('sloth-kubernetes.yaml')).slos;
-    expect(slo).toMatchObject({ name: 'requests-availability', service: 'myservice', objective: 0.999, path: 'spec.slos[0]', format: 'sloth/sloth.slok.dev/v1' });
+    expect(slo).toMatchObject({
+      name: 'requests-availability',
+      service: 'myservice',
+      objective: 0.999,
+      path: 'spec.slos[0]',
+      format: 'sloth/sloth.slok.dev/v1',
+    });
   });
 
   it('reads Pyrra ratio, latency (le normalised to the histogram threshold) and bool_gauge', () => {

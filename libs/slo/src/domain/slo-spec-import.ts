@@ -157,7 +157,7 @@ class SpecReader {
     this.objects.forEach((object, index) => {
       this.document = index;
       if (!isObject(object)) {
-        this.report('', 'a document must be a mapping (apiVersion, kind, metadata, spec), or Sloth\'s version/service/slos');
+        this.report('', "a document must be a mapping (apiVersion, kind, metadata, spec), or Sloth's version/service/slos");
         return;
       }
       const apiVersion = object.apiVersion;
@@ -285,7 +285,8 @@ class SpecReader {
     if (spec === undefined || name === undefined) return [];
     this.checkFields(spec, 'spec', ['description', 'service', 'indicator', 'indicatorRef', 'timeWindow', 'budgetingMethod', 'objectives', 'alertPolicies']);
     const service = this.requiredString(spec.service, 'spec.service');
-    const description = this.optionalString(spec.description, 'spec.description') ?? (typeof metadata?.displayName === 'string' ? metadata.displayName : undefined);
+    const description =
+      this.optionalString(spec.description, 'spec.description') ?? (typeof metadata?.displayName === 'string' ? metadata.displayName : undefined);
     const window = this.openSloV1Window(spec.timeWindow);
     this.budgetingMethod(spec.budgetingMethod, 'spec.budgetingMethod');
     const sloIndicator = spec.indicator !== undefined || spec.indicatorRef !== undefined ? this.v1Indicator(spec, 'spec') : undefined;
@@ -302,7 +303,18 @@ class SpecReader {
       const path = `spec.objectives[${index}]`;
       const objective = this.object(value, path);
       if (objective === undefined) return;
-      this.checkFields(objective, path, ['displayName', 'target', 'targetPercent', 'indicator', 'indicatorRef', 'op', 'value', 'timeSliceTarget', 'timeSliceWindow', 'compositeWeight']);
+      this.checkFields(objective, path, [
+        'displayName',
+        'target',
+        'targetPercent',
+        'indicator',
+        'indicatorRef',
+        'op',
+        'value',
+        'timeSliceTarget',
+        'timeSliceWindow',
+        'compositeWeight',
+      ]);
       if (objective.op !== undefined || objective.value !== undefined) {
         this.report(`${path}.op`, 'threshold objectives (op/value on a thresholdMetric) are not supported yet; use a ratioMetric');
       }
@@ -316,7 +328,13 @@ class SpecReader {
       this.lastPaths = sloPaths;
       const indicator = ownIndicator ? this.v1Indicator(objective, path) : sloIndicator;
       const sourcePaths = { ...this.lastPaths, service: 'spec.service' };
-      if (indicator === undefined && spec.indicator === undefined && spec.indicatorRef === undefined && objective.indicator === undefined && objective.indicatorRef === undefined) {
+      if (
+        indicator === undefined &&
+        spec.indicator === undefined &&
+        spec.indicatorRef === undefined &&
+        objective.indicator === undefined &&
+        objective.indicatorRef === undefined
+      ) {
         this.report('spec.indicator', 'is required (or spec.indicatorRef, or an indicator per objective)');
       }
       const target = this.target(objective, path);
@@ -342,7 +360,10 @@ class SpecReader {
   /** `<name>-<objective>`: the objective's displayName as a slug, else its index. */
   private objectiveKey(objective: JsonObject, index: number): string {
     if (typeof objective.displayName === 'string') {
-      const slug = objective.displayName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+      const slug = objective.displayName
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '');
       if (slug !== '') return slug;
     }
     return String(index);
@@ -376,7 +397,10 @@ class SpecReader {
     if (spec.thresholdMetric !== undefined) {
       const query = this.v1MetricSource(spec.thresholdMetric, `${path}.thresholdMetric`);
       if (query !== undefined) {
-        this.report(`${path}.thresholdMetric`, 'threshold metrics (with op/value and Timeslices) are not supported yet; use a ratioMetric of good or bad and total events');
+        this.report(
+          `${path}.thresholdMetric`,
+          'threshold metrics (with op/value and Timeslices) are not supported yet; use a ratioMetric of good or bad and total events',
+        );
       }
       return undefined;
     }
@@ -433,10 +457,7 @@ class SpecReader {
       if (type === undefined) return undefined;
     }
     if (type.toLowerCase() !== 'prometheus') {
-      this.report(
-        typeField,
-        `data source ${describeValue(type)} cannot be measured by Ballast, which reads Prometheus (or a PromQL-compatible API) only`,
-      );
+      this.report(typeField, `data source ${describeValue(type)} cannot be measured by Ballast, which reads Prometheus (or a PromQL-compatible API) only`);
       return undefined;
     }
     const specPath = `${sourcePath}.spec`;
@@ -461,7 +482,10 @@ class SpecReader {
     this.checkFields(window, path, ['duration', 'isRolling', 'calendar']);
     const duration = this.requiredString(window.duration, `${path}.duration`);
     if (window.isRolling === false || window.calendar !== undefined) {
-      this.report(window.calendar !== undefined ? `${path}.calendar` : `${path}.isRolling`, 'calendar-aligned windows are not supported yet; use a rolling window (isRolling: true)');
+      this.report(
+        window.calendar !== undefined ? `${path}.calendar` : `${path}.isRolling`,
+        'calendar-aligned windows are not supported yet; use a rolling window (isRolling: true)',
+      );
       return undefined;
     }
     if (window.isRolling !== undefined && window.isRolling !== true) {
@@ -531,7 +555,10 @@ class SpecReader {
         burnRate = true;
         const threshold = isObject(condition.condition) ? condition.condition.threshold : undefined;
         const lookback = isObject(condition.condition) ? condition.condition.lookbackWindow : undefined;
-        this.note(path, `alert policy ${describeValue(name)}: burn rate ${describeValue(threshold)} over ${describeValue(lookback)} is covered by Ballast's multi-window burn-rate tiers (page 14.4×/6×, ticket 3×/1× for 30 days)`);
+        this.note(
+          path,
+          `alert policy ${describeValue(name)}: burn rate ${describeValue(threshold)} over ${describeValue(lookback)} is covered by Ballast's multi-window burn-rate tiers (page 14.4×/6×, ticket 3×/1× for 30 days)`,
+        );
       } else {
         this.note(path, `alert policy ${describeValue(name)}: condition kind ${describeValue(kind)} is not mapped; Ballast alerts on burn rate`);
       }
@@ -570,7 +597,8 @@ class SpecReader {
     if (spec === undefined || name === undefined) return [];
     this.checkFields(spec, 'spec', ['description', 'service', 'indicator', 'timeWindows', 'budgetingMethod', 'objectives']);
     const service = this.requiredString(spec.service, 'spec.service');
-    const description = this.optionalString(spec.description, 'spec.description') ?? (typeof metadata?.displayName === 'string' ? metadata.displayName : undefined);
+    const description =
+      this.optionalString(spec.description, 'spec.description') ?? (typeof metadata?.displayName === 'string' ? metadata.displayName : undefined);
     this.budgetingMethod(spec.budgetingMethod, 'spec.budgetingMethod');
     const window = this.v1alphaWindow(spec.timeWindows);
     if (spec.indicator !== undefined) {
@@ -636,7 +664,10 @@ class SpecReader {
     this.checkFields(source, path, ['source', 'queryType', 'query', 'metadata']);
     const kind = this.requiredString(source.source, `${path}.source`);
     if (kind !== undefined && kind.toLowerCase() !== 'prometheus') {
-      this.report(`${path}.source`, `data source ${describeValue(kind)} cannot be measured by Ballast, which reads Prometheus (or a PromQL-compatible API) only`);
+      this.report(
+        `${path}.source`,
+        `data source ${describeValue(kind)} cannot be measured by Ballast, which reads Prometheus (or a PromQL-compatible API) only`,
+      );
       return undefined;
     }
     if (source.queryType !== undefined && String(source.queryType).toLowerCase() !== 'promql') {
@@ -659,7 +690,10 @@ class SpecReader {
     if (window === undefined) return undefined;
     this.checkFields(window, path, ['unit', 'count', 'isRolling', 'calendar']);
     if (window.isRolling === false || window.calendar !== undefined) {
-      this.report(window.calendar !== undefined ? `${path}.calendar` : `${path}.isRolling`, 'calendar-aligned windows are not supported yet; use a rolling window (isRolling: true)');
+      this.report(
+        window.calendar !== undefined ? `${path}.calendar` : `${path}.isRolling`,
+        'calendar-aligned windows are not supported yet; use a rolling window (isRolling: true)',
+      );
       return undefined;
     }
     const unit = this.requiredString(window.unit, `${path}.unit`);
@@ -719,7 +753,10 @@ class SpecReader {
       if (slo.objective === undefined) {
         this.report(`${path}.objective`, 'is required');
       } else {
-        objective = this.validated(() => validateObjective(typeof slo.objective === 'number' ? percentToRatio(slo.objective) : slo.objective, `${path}.objective`), `${path}.objective`);
+        objective = this.validated(
+          () => validateObjective(typeof slo.objective === 'number' ? percentToRatio(slo.objective) : slo.objective, `${path}.objective`),
+          `${path}.objective`,
+        );
       }
       const labels = { ...sharedLabels, ...this.labels(slo.labels, `${path}.labels`) };
       const indicator = this.slothSli(slo.sli, `${path}.sli`);
@@ -753,7 +790,7 @@ class SpecReader {
       return undefined;
     }
     if (sli.plugin !== undefined) {
-      this.report(`${path}.plugin`, 'Sloth SLI plugins are not supported; write the plugin\'s queries as sli.events error_query and total_query');
+      this.report(`${path}.plugin`, "Sloth SLI plugins are not supported; write the plugin's queries as sli.events error_query and total_query");
       return undefined;
     }
     const events = this.object(sli.events, `${path}.events`);
@@ -793,7 +830,8 @@ class SpecReader {
     };
     const pageLabels = alertLabels('page_alert');
     const ticketLabels = alertLabels('ticket_alert');
-    if (alerting.annotations !== undefined) this.note(`${path}.annotations`, 'alert annotations are not imported; Ballast writes its own summary and description');
+    if (alerting.annotations !== undefined)
+      this.note(`${path}.annotations`, 'alert annotations are not imported; Ballast writes its own summary and description');
     const pageDisabled = isObject(alerting.page_alert) && alerting.page_alert.disable === true;
     const disabled = alerting.disable === true;
     return {
@@ -966,12 +1004,13 @@ class SpecReader {
     const templates = [total, part].map((query) => isPromqlTemplate(query.text));
     if (templates[0] !== templates[1]) {
       const selectorOne = templates[0] ? part : total;
-      this.report(selectorOne.path, `write both queries the same way: both counter selectors, or both PromQL templates with [{{.window}}] (got ${describeValue(selectorOne.text)})`);
+      this.report(
+        selectorOne.path,
+        `write both queries the same way: both counter selectors, or both PromQL templates with [{{.window}}] (got ${describeValue(selectorOne.text)})`,
+      );
       return undefined;
     }
-    this.lastPaths = templates[0]
-      ? { totalQuery: total.path, [`${goodOrBad}Query`]: part.path }
-      : { total: total.path, [goodOrBad]: part.path };
+    this.lastPaths = templates[0] ? { totalQuery: total.path, [`${goodOrBad}Query`]: part.path } : { total: total.path, [goodOrBad]: part.path };
     if (templates[0]) {
       return this.validated(
         () => validateIndicator({ kind: 'ratio', totalQuery: total.text, [`${goodOrBad}Query`]: part.text }, 'indicator'),
@@ -980,7 +1019,10 @@ class SpecReader {
       );
     }
     if (!counter) {
-      this.report(`${path}.counter`, 'non-counter (gauge) ratio metrics are not supported; use counters (counter: true) or PromQL templates with [{{.window}}]');
+      this.report(
+        `${path}.counter`,
+        'non-counter (gauge) ratio metrics are not supported; use counters (counter: true) or PromQL templates with [{{.window}}]',
+      );
       return undefined;
     }
     for (const query of [total, part]) {
@@ -1010,8 +1052,10 @@ class SpecReader {
     const [totalLe] = leOf(totalSelector);
     const [goodLe] = leOf(goodSelector);
     if (name === undefined || !name.endsWith('_bucket') || selectorMetricName(totalSelector) !== name) return undefined;
-    if (leOf(totalSelector).length !== 1 || leOf(goodSelector).length !== 1 || totalLe.operator !== '=' || goodLe.operator !== '=' || totalLe.value !== '+Inf') return undefined;
-    const withoutLe = (selector: typeof totalSelector) => formatSeriesSelector({ ...selector, matchers: selector.matchers.filter((matcher) => matcher.name !== 'le') });
+    if (leOf(totalSelector).length !== 1 || leOf(goodSelector).length !== 1 || totalLe.operator !== '=' || goodLe.operator !== '=' || totalLe.value !== '+Inf')
+      return undefined;
+    const withoutLe = (selector: typeof totalSelector) =>
+      formatSeriesSelector({ ...selector, matchers: selector.matchers.filter((matcher) => matcher.name !== 'le') });
     const histogram = withoutLe(goodSelector);
     return histogram === withoutLe(totalSelector) ? { kind: 'latency', histogram, threshold: goodLe.value } : undefined;
   }

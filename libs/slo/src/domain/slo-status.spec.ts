@@ -7,11 +7,7 @@ const NOW = new Date('2026-11-23T12:00:00Z');
 const SHORT_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
 
 /** Counts with the given error ratio per window (1,000,000 events each), `fallback` elsewhere. */
-function countsWithRatios(
-  window: string,
-  ratios: Partial<Record<string, number>>,
-  fallback = 0.0005,
-): Partial<Record<StatusWindowKey, EventCounts>> {
+function countsWithRatios(window: string, ratios: Partial<Record<string, number>>, fallback = 0.0005): Partial<Record<StatusWindowKey, EventCounts>> {
   const total = 1_000_000;
   const counts: Partial<Record<StatusWindowKey, EventCounts>> = {};
   for (const key of [...SHORT_WINDOWS, window] as StatusWindowKey[]) {
@@ -27,9 +23,7 @@ function input(overrides: Partial<SloStatusInput> = {}): SloStatusInput {
 describe('evaluateSloStatus', () => {
   it('produces the documented status shape', () => {
     const status = evaluateSloStatus(input());
-    expect(Object.keys(status)).toEqual([
-      'sloId', 'evaluatedAt', 'state', 'objective', 'window', 'sli', 'errorBudgetRemaining', 'windows', 'alerts',
-    ]);
+    expect(Object.keys(status)).toEqual(['sloId', 'evaluatedAt', 'state', 'objective', 'window', 'sli', 'errorBudgetRemaining', 'windows', 'alerts']);
     expect(status.evaluatedAt).toBe('2026-11-23T12:00:00.000Z');
     expect(Object.keys(status.windows)).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '28d']);
     expect(status.windows['1h']).toEqual({ errorRatio: 0.0005, burnRate: expect.closeTo(0.5, 10) });

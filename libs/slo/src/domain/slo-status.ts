@@ -66,9 +66,7 @@ export function evaluateSloStatus(input: SloStatusInput): SloStatus {
   const window = parseWindow(input.window);
 
   const windowKeys: StatusWindowKey[] = [...EVALUATION_WINDOWS, window.label];
-  const errorRatios = new Map<StatusWindowKey, number | null>(
-    windowKeys.map((key) => [key, errorRatioOfCounts(input.counts[key])]),
-  );
+  const errorRatios = new Map<StatusWindowKey, number | null>(windowKeys.map((key) => [key, errorRatioOfCounts(input.counts[key])]));
   const windows: Record<string, SloWindowStatus> = {};
   for (const key of windowKeys) {
     const ratio = errorRatios.get(key) ?? null;
@@ -97,11 +95,7 @@ export function evaluateSloStatus(input: SloStatusInput): SloStatus {
   };
 }
 
-function sloState(
-  prometheusFailure: PrometheusFailure | undefined,
-  fullWindowErrorRatio: number | null,
-  alerts: readonly SloAlertStatus[],
-): SloState {
+function sloState(prometheusFailure: PrometheusFailure | undefined, fullWindowErrorRatio: number | null, alerts: readonly SloAlertStatus[]): SloState {
   if (prometheusFailure !== undefined) {
     return prometheusFailure;
   }

@@ -1,12 +1,5 @@
 import { SloValidationError } from './errors';
-import {
-  EVALUATION_WINDOWS,
-  evaluationWindowSeconds,
-  formatPromqlDuration,
-  formatWindow,
-  parseWindow,
-  statusWindowSeconds,
-} from './slo-window';
+import { EVALUATION_WINDOWS, evaluationWindowSeconds, formatPromqlDuration, formatWindow, parseWindow, statusWindowSeconds } from './slo-window';
 
 const DAY = 86_400;
 
@@ -21,27 +14,14 @@ describe('parseWindow', () => {
     expect(parseWindow(text)).toEqual({ days, seconds: days * DAY, label: text });
   });
 
-  it.each<[unknown]>([
-    ['0d'],
-    ['91d'],
-    ['365d'],
-    ['028d'],
-    ['28'],
-    ['28D'],
-    ['4w'],
-    ['720h'],
-    [' 28d'],
-    ['1.5d'],
-    ['-7d'],
-    [''],
-    [28],
-    [null],
-    [undefined],
-  ])('rejects %p with a validation error on the field', (text) => {
-    const attempt = (): unknown => parseWindow(text, 'spec.window');
-    expect(attempt).toThrow(SloValidationError);
-    expect(attempt).toThrow(expect.objectContaining({ code: 'validation_failed', field: 'spec.window' }));
-  });
+  it.each<[unknown]>([['0d'], ['91d'], ['365d'], ['028d'], ['28'], ['28D'], ['4w'], ['720h'], [' 28d'], ['1.5d'], ['-7d'], [''], [28], [null], [undefined]])(
+    'rejects %p with a validation error on the field',
+    (text) => {
+      const attempt = (): unknown => parseWindow(text, 'spec.window');
+      expect(attempt).toThrow(SloValidationError);
+      expect(attempt).toThrow(expect.objectContaining({ code: 'validation_failed', field: 'spec.window' }));
+    },
+  );
 });
 
 describe('formatWindow', () => {

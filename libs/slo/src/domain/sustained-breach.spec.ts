@@ -34,7 +34,9 @@ describe('findSustainedBreach', () => {
     const buckets = history(72, (before) => (before === recoveredAt ? 0 : 0.05));
     expect(findSustainedBreach(buckets, { objective: 0.99, window: '5m', afterHours: 48, now: NOW })).toBeNull();
     // What follows the recovery is a breach of its own, from the end of the recovered bucket.
-    expect(findSustainedBreach(buckets, { objective: 0.99, window: '5m', afterHours: 10, now: NOW })?.since).toEqual(new Date(GRID_NOW - recoveredAt + FIVE_MINUTES));
+    expect(findSustainedBreach(buckets, { objective: 0.99, window: '5m', afterHours: 10, now: NOW })?.since).toEqual(
+      new Date(GRID_NOW - recoveredAt + FIVE_MINUTES),
+    );
   });
 
   it('a 5-minute recovery inside an hour that still missed does not end a breach measured in 1h stretches', () => {
@@ -55,7 +57,10 @@ describe('findSustainedBreach', () => {
   });
 
   it('a breach that ends and starts again is a new breach (a later start)', () => {
-    const first = findSustainedBreach(history(10, () => 0.05), { objective: 0.99, window: '5m', afterHours: 2, now: NOW });
+    const first = findSustainedBreach(
+      history(10, () => 0.05),
+      { objective: 0.99, window: '5m', afterHours: 2, now: NOW },
+    );
     const again = findSustainedBreach(
       history(10, (before) => (before > 3 * HOUR && before <= 3 * HOUR + FIVE_MINUTES ? 0.001 : 0.05)),
       { objective: 0.99, window: '5m', afterHours: 2, now: NOW },
@@ -65,7 +70,12 @@ describe('findSustainedBreach', () => {
   });
 
   it('the error ratio exactly at the budget meets the objective', () => {
-    expect(findSustainedBreach(history(5, () => 0.01), { objective: 0.99, window: '1h', afterHours: 2, now: NOW })).toBeNull();
+    expect(
+      findSustainedBreach(
+        history(5, () => 0.01),
+        { objective: 0.99, window: '1h', afterHours: 2, now: NOW },
+      ),
+    ).toBeNull();
   });
 
   it('the start stays the same as time moves on (one incident per breach)', () => {

@@ -141,7 +141,9 @@ function epochSeconds(time: Date): string {
 
 function describeFetchError(error: unknown): string {
   const message = (value: unknown): string | undefined =>
-    typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string' ? (value as { message: string }).message : undefined;
+    typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string'
+      ? (value as { message: string }).message
+      : undefined;
   const own = message(error) ?? String(error);
   const cause = message(typeof error === 'object' && error !== null ? (error as { cause?: unknown }).cause : undefined);
   return cause !== undefined ? `${own} (${cause})` : own;

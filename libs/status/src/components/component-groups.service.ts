@@ -48,8 +48,17 @@ export class ComponentGroupsService {
       const now = this.clock.now();
       try {
         await this.dataSource.transaction(async (manager) => {
-          const position = input.position ?? Number(((await manager.query(`SELECT COALESCE(MAX(position), 0) + 1 AS next FROM status_component_groups`)) as Array<{ next: number }>)[0].next);
-          await manager.insert(StatusComponentGroupEntity, { id, name: input.name, description: input.description ?? null, position, createdAt: now, updatedAt: now });
+          const position =
+            input.position ??
+            Number(((await manager.query(`SELECT COALESCE(MAX(position), 0) + 1 AS next FROM status_component_groups`)) as Array<{ next: number }>)[0].next);
+          await manager.insert(StatusComponentGroupEntity, {
+            id,
+            name: input.name,
+            description: input.description ?? null,
+            position,
+            createdAt: now,
+            updatedAt: now,
+          });
           if (input.components) await this.setMembers(manager.getRepository(StatusComponentEntity), id, input.components, now);
         });
         await this.recorder.refreshAfterWrite(now);
@@ -108,7 +117,11 @@ export class ComponentGroupsService {
   private async views(groups: StatusComponentGroupEntity[]): Promise<GroupView[]> {
     if (groups.length === 0) return [];
     const [members, evaluation] = await Promise.all([
-      this.dataSource.getRepository(StatusComponentEntity).find({ where: { groupId: In(groups.map((group) => group.id)) }, select: { id: true, groupId: true, position: true, name: true }, order: { position: 'ASC', name: 'ASC' } }),
+      this.dataSource.getRepository(StatusComponentEntity).find({
+        where: { groupId: In(groups.map((group) => group.id)) },
+        select: { id: true, groupId: true, position: true, name: true },
+        order: { position: 'ASC', name: 'ASC' },
+      }),
       this.evaluator.evaluate(),
     ]);
     return groups.map((group) => ({

@@ -45,10 +45,16 @@ const ID_ATTEMPTS = 5;
 function manualStatusUntil(manualStatus: ComponentStatus | null, until: Date | null, now: Date): Date | null {
   if (until === null) return null;
   if (manualStatus === null) {
-    throw new ValidationFailedError('manualStatusUntil needs a manualStatus to end', { field: 'manualStatusUntil', code: 'manual_status_until_without_status' });
+    throw new ValidationFailedError('manualStatusUntil needs a manualStatus to end', {
+      field: 'manualStatusUntil',
+      code: 'manual_status_until_without_status',
+    });
   }
   if (until.getTime() <= now.getTime()) {
-    throw new ValidationFailedError(`manualStatusUntil must be in the future, got ${until.toISOString()}`, { field: 'manualStatusUntil', code: 'manual_status_until_past' });
+    throw new ValidationFailedError(`manualStatusUntil must be in the future, got ${until.toISOString()}`, {
+      field: 'manualStatusUntil',
+      code: 'manual_status_until_past',
+    });
   }
   return until;
 }
@@ -135,7 +141,10 @@ export class StatusComponentsService {
 
   async updateComponent(principal: Principal, id: string, changes: UpdateComponentInput): Promise<ComponentView> {
     const current = await this.getComponent(id);
-    assertMayEditComponent(principal, current.services.map((service) => service.teamId));
+    assertMayEditComponent(
+      principal,
+      current.services.map((service) => service.teamId),
+    );
     const serviceIds = changes.services === undefined ? undefined : await this.resolveServices(changes.services);
     if (changes.services !== undefined && principal.kind === 'team') {
       await this.ownership.assertOwnsServices(principal, changes.services, 'services');
@@ -145,7 +154,11 @@ export class StatusComponentsService {
     if (changes.sloIds !== undefined) {
       // Links the team adds must be its own SLOs; links the admin made stay.
       const linked = new Set(current.slos.map((slo) => slo.sloId));
-      await this.ownership.assertOwnsSlos(principal, changes.sloIds.filter((sloId) => !linked.has(sloId)), 'sloIds');
+      await this.ownership.assertOwnsSlos(
+        principal,
+        changes.sloIds.filter((sloId) => !linked.has(sloId)),
+        'sloIds',
+      );
     }
     if (changes.groupId !== undefined || changes.position !== undefined) assertAdminForStatusPage(principal, 'Moving a status component');
     const now = this.clock.now();
@@ -160,19 +173,15 @@ export class StatusComponentsService {
       if (changes.manualStatus !== undefined || changes.manualStatusUntil !== undefined) {
         const manual = changes.manualStatus !== undefined ? changes.manualStatus : current.component.manualStatus;
         // A new manual status without an end applies until cleared; clearing the status clears its end.
-        const until = changes.manualStatusUntil !== undefined ? changes.manualStatusUntil : changes.manualStatus !== undefined ? null : current.component.manualStatusUntil;
+        const until =
+          changes.manualStatusUntil !== undefined ? changes.manualStatusUntil : changes.manualStatus !== undefined ? null : current.component.manualStatusUntil;
         patch.manualStatus = manual;
         patch.manualStatusUntil = manualStatusUntil(manual, until, now);
       }
       patch.updatedAt = now;
       await manager.update(StatusComponentEntity, { id }, patch);
       if (serviceIds !== undefined || changes.sloIds !== undefined) {
-        await this.replaceLinks(
-          manager,
-          id,
-          serviceIds ?? (await this.currentServiceIds(manager, id)),
-          changes.sloIds ?? current.slos.map((slo) => slo.sloId),
-        );
+        await this.replaceLinks(manager, id, serviceIds ?? (await this.currentServiceIds(manager, id)), changes.sloIds ?? current.slos.map((slo) => slo.sloId));
       }
     });
     await this.recorder.refreshAfterWrite(now);
@@ -228,13 +237,21 @@ export class StatusComponentsService {
 
   private async replaceLinks(manager: EntityManager, componentId: string, serviceIds: readonly string[], sloIds: readonly string[]): Promise<void> {
     await manager.delete(StatusComponentServiceEntity, { componentId });
-    if (serviceIds.length > 0) await manager.insert(StatusComponentServiceEntity, serviceIds.map((serviceId) => ({ componentId, serviceId })));
+    if (serviceIds.length > 0)
+      await manager.insert(
+        StatusComponentServiceEntity,
+        serviceIds.map((serviceId) => ({ componentId, serviceId })),
+      );
     const keep = [...new Set(sloIds)];
     const existing = await manager.find(StatusComponentSloEntity, { where: { componentId } });
     const removed = existing.filter((link) => !keep.includes(link.sloId)).map((link) => link.sloId);
     if (removed.length > 0) await manager.delete(StatusComponentSloEntity, { componentId, sloId: In(removed) });
     const added = keep.filter((sloId) => !existing.some((link) => link.sloId === sloId));
-    if (added.length > 0) await manager.insert(StatusComponentSloEntity, added.map((sloId) => ({ componentId, sloId, state: null, stateChangedAt: null })));
+    if (added.length > 0)
+      await manager.insert(
+        StatusComponentSloEntity,
+        added.map((sloId) => ({ componentId, sloId, state: null, stateChangedAt: null })),
+      );
   }
 
   private async assertGroupExists(manager: EntityManager, groupId: string): Promise<void> {

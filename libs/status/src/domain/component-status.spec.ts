@@ -1,4 +1,11 @@
-import { componentStatusForSloState, componentStatusLabel, deriveComponentStatus, groupStatus, manualStatusInForce, type ComponentStatusInputs } from './component-status';
+import {
+  componentStatusForSloState,
+  componentStatusLabel,
+  deriveComponentStatus,
+  groupStatus,
+  manualStatusInForce,
+  type ComponentStatusInputs,
+} from './component-status';
 
 const none: ComponentStatusInputs = { manualStatus: null, incidents: [], maintenances: [], slos: [] };
 
@@ -68,20 +75,37 @@ describe('deriveComponentStatus', () => {
   });
 
   it('lets a major outage from an incident win over a page-tier SLO burn', () => {
-    const derived = deriveComponentStatus({ ...none, incidents: [{ incidentId: 'i', title: 'Down', status: 'major_outage' }], slos: [{ sloId: 's', state: 'critical' }] });
+    const derived = deriveComponentStatus({
+      ...none,
+      incidents: [{ incidentId: 'i', title: 'Down', status: 'major_outage' }],
+      slos: [{ sloId: 's', state: 'critical' }],
+    });
     expect(derived.status).toBe('major_outage');
     expect(derived.reasons.map((reason) => reason.source)).toEqual(['incident', 'slo']);
   });
 
   it('a manual "operational" cannot hide an incident or a maintenance', () => {
-    const derived = deriveComponentStatus({ ...none, manualStatus: 'operational', incidents: [{ incidentId: 'i', title: 't', status: 'degraded_performance' }] });
+    const derived = deriveComponentStatus({
+      ...none,
+      manualStatus: 'operational',
+      incidents: [{ incidentId: 'i', title: 't', status: 'degraded_performance' }],
+    });
     expect(derived.status).toBe('degraded_performance');
     expect(derived.reasons).toHaveLength(1);
-    expect(deriveComponentStatus({ ...none, manualStatus: 'operational', maintenances: [{ maintenanceId: 'm', name: 'Upgrade' }] }).status).toBe('under_maintenance');
+    expect(deriveComponentStatus({ ...none, manualStatus: 'operational', maintenances: [{ maintenanceId: 'm', name: 'Upgrade' }] }).status).toBe(
+      'under_maintenance',
+    );
   });
 
   it('a manual "operational" lowers what a burning SLO implies; the SLO is listed as overridden', () => {
-    const derived = deriveComponentStatus({ ...none, manualStatus: 'operational', slos: [{ sloId: 's', state: 'critical' }, { sloId: 't', state: 'warning', statusOn: 'ticket' }] });
+    const derived = deriveComponentStatus({
+      ...none,
+      manualStatus: 'operational',
+      slos: [
+        { sloId: 's', state: 'critical' },
+        { sloId: 't', state: 'warning', statusOn: 'ticket' },
+      ],
+    });
     expect(derived.status).toBe('operational');
     expect(derived.reasons).toEqual([]);
     expect(derived.overridden).toEqual([
@@ -91,17 +115,31 @@ describe('deriveComponentStatus', () => {
   });
 
   it('a manual status better than the SLO wins; one worse than the SLO wins too', () => {
-    expect(deriveComponentStatus({ ...none, manualStatus: 'degraded_performance', slos: [{ sloId: 's', state: 'critical' }] }).status).toBe('degraded_performance');
+    expect(deriveComponentStatus({ ...none, manualStatus: 'degraded_performance', slos: [{ sloId: 's', state: 'critical' }] }).status).toBe(
+      'degraded_performance',
+    );
     expect(deriveComponentStatus({ ...none, manualStatus: 'major_outage', slos: [{ sloId: 's', state: 'critical' }] }).status).toBe('major_outage');
   });
 
   it('a manual status worse than an incident still shows the worse of the two', () => {
-    const derived = deriveComponentStatus({ ...none, manualStatus: 'degraded_performance', incidents: [{ incidentId: 'i', title: 't', status: 'major_outage' }] });
+    const derived = deriveComponentStatus({
+      ...none,
+      manualStatus: 'degraded_performance',
+      incidents: [{ incidentId: 'i', title: 't', status: 'major_outage' }],
+    });
     expect(derived.status).toBe('major_outage');
   });
 
   it('does not count SLOs without data, stale or failing evaluations', () => {
-    const derived = deriveComponentStatus({ ...none, slos: [{ sloId: 'a', state: 'no_data' }, { sloId: 'b', state: 'stale' }, { sloId: 'c', state: 'error' }, { sloId: 'd', state: null }] });
+    const derived = deriveComponentStatus({
+      ...none,
+      slos: [
+        { sloId: 'a', state: 'no_data' },
+        { sloId: 'b', state: 'stale' },
+        { sloId: 'c', state: 'error' },
+        { sloId: 'd', state: null },
+      ],
+    });
     expect(derived).toEqual({ status: 'operational', reasons: [] });
   });
 });

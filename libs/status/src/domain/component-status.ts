@@ -93,7 +93,8 @@ export function deriveComponentStatus(inputs: ComponentStatusInputs): DerivedCom
   const reasons: StatusReason[] = [];
   if (inputs.manualStatus && inputs.manualStatus !== 'operational') reasons.push({ source: 'manual', status: inputs.manualStatus });
   for (const incident of inputs.incidents) {
-    if (incident.status !== 'operational') reasons.push({ source: 'incident', status: incident.status, incidentId: incident.incidentId, incidentTitle: incident.title });
+    if (incident.status !== 'operational')
+      reasons.push({ source: 'incident', status: incident.status, incidentId: incident.incidentId, incidentTitle: incident.title });
   }
   for (const maintenance of inputs.maintenances) {
     reasons.push({ source: 'maintenance', status: 'under_maintenance', maintenanceId: maintenance.maintenanceId, maintenanceName: maintenance.name });

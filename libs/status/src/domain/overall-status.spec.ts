@@ -29,18 +29,36 @@ describe('overallStatus', () => {
   });
 
   it('uses Statuspage indicators and sentences', () => {
-    expect(overallStatus({ componentStatuses: ['degraded_performance'], unresolvedIncidentImpacts: [], maintenanceInProgress: false })).toEqual({ indicator: 'minor', description: 'Minor Service Outage' });
-    expect(overallStatus({ componentStatuses: ['partial_outage'], unresolvedIncidentImpacts: [], maintenanceInProgress: false })).toEqual({ indicator: 'major', description: 'Partial System Outage' });
-    expect(overallStatus({ componentStatuses: ['major_outage'], unresolvedIncidentImpacts: [], maintenanceInProgress: false })).toEqual({ indicator: 'critical', description: 'Major Service Outage' });
+    expect(overallStatus({ componentStatuses: ['degraded_performance'], unresolvedIncidentImpacts: [], maintenanceInProgress: false })).toEqual({
+      indicator: 'minor',
+      description: 'Minor Service Outage',
+    });
+    expect(overallStatus({ componentStatuses: ['partial_outage'], unresolvedIncidentImpacts: [], maintenanceInProgress: false })).toEqual({
+      indicator: 'major',
+      description: 'Partial System Outage',
+    });
+    expect(overallStatus({ componentStatuses: ['major_outage'], unresolvedIncidentImpacts: [], maintenanceInProgress: false })).toEqual({
+      indicator: 'critical',
+      description: 'Major Service Outage',
+    });
   });
 
   it('counts an unresolved incident even when it names no component', () => {
-    expect(overallStatus({ componentStatuses: ['operational'], unresolvedIncidentImpacts: ['critical'], maintenanceInProgress: false }).indicator).toBe('critical');
+    expect(overallStatus({ componentStatuses: ['operational'], unresolvedIncidentImpacts: ['critical'], maintenanceInProgress: false }).indicator).toBe(
+      'critical',
+    );
   });
 
   it('shows maintenance only when nothing is worse', () => {
-    expect(overallStatus({ componentStatuses: ['under_maintenance'], unresolvedIncidentImpacts: [], maintenanceInProgress: false }).indicator).toBe('maintenance');
-    expect(overallStatus({ componentStatuses: ['operational'], unresolvedIncidentImpacts: [], maintenanceInProgress: true })).toEqual({ indicator: 'maintenance', description: 'Service Under Maintenance' });
-    expect(overallStatus({ componentStatuses: ['under_maintenance', 'degraded_performance'], unresolvedIncidentImpacts: [], maintenanceInProgress: true }).indicator).toBe('minor');
+    expect(overallStatus({ componentStatuses: ['under_maintenance'], unresolvedIncidentImpacts: [], maintenanceInProgress: false }).indicator).toBe(
+      'maintenance',
+    );
+    expect(overallStatus({ componentStatuses: ['operational'], unresolvedIncidentImpacts: [], maintenanceInProgress: true })).toEqual({
+      indicator: 'maintenance',
+      description: 'Service Under Maintenance',
+    });
+    expect(
+      overallStatus({ componentStatuses: ['under_maintenance', 'degraded_performance'], unresolvedIncidentImpacts: [], maintenanceInProgress: true }).indicator,
+    ).toBe('minor');
   });
 });

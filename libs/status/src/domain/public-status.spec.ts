@@ -5,7 +5,19 @@ const t = (iso: string) => new Date(iso);
 const NOW = t('2026-11-24T12:00:30Z');
 
 function component(id: string, extra: Partial<ComponentRecord> = {}): ComponentRecord {
-  return { id, name: id.toUpperCase(), description: null, position: 1, groupId: null, onlyShowIfDegraded: false, manualStatus: null, createdAt: t('2026-11-01T00:00:00Z'), updatedAt: t('2026-11-01T00:00:00Z'), slos: [], ...extra };
+  return {
+    id,
+    name: id.toUpperCase(),
+    description: null,
+    position: 1,
+    groupId: null,
+    onlyShowIfDegraded: false,
+    manualStatus: null,
+    createdAt: t('2026-11-01T00:00:00Z'),
+    updatedAt: t('2026-11-01T00:00:00Z'),
+    slos: [],
+    ...extra,
+  };
 }
 
 function incident(extra: Partial<PublicIncidentRecord>): PublicIncidentRecord {
@@ -66,7 +78,13 @@ describe('buildPublicStatus', () => {
             affectedComponents: [{ componentId: 'aaaaaaaaaaaa', status: 'major_outage' }],
             componentChanges: [
               { occurredAt: t('2026-11-24T11:01:00Z'), changes: [{ componentId: 'aaaaaaaaaaaa', from: null, to: 'partial_outage' }] },
-              { occurredAt: t('2026-11-24T11:20:00Z'), changes: [{ componentId: 'aaaaaaaaaaaa', from: 'partial_outage', to: 'major_outage' }, { componentId: 'gone00000000', from: null, to: 'major_outage' }] },
+              {
+                occurredAt: t('2026-11-24T11:20:00Z'),
+                changes: [
+                  { componentId: 'aaaaaaaaaaaa', from: 'partial_outage', to: 'major_outage' },
+                  { componentId: 'gone00000000', from: null, to: 'major_outage' },
+                ],
+              },
             ],
             updates: [
               { id: 'u1', body: 'Looking', status: 'investigating', occurredAt: t('2026-11-24T11:05:00Z'), createdAt: t('2026-11-24T11:05:00Z') },
@@ -95,11 +113,18 @@ describe('buildPublicStatus', () => {
       {
         ...empty,
         components: [component('aaaaaaaaaaaa')],
-        incidents: [incident({ affectedComponents: [{ componentId: 'aaaaaaaaaaaa', status: 'degraded_performance' }], updates: [{ id: 'u1', body: 'b', status: 'investigating', occurredAt: t('2026-11-24T11:05:00Z'), createdAt: t('2026-11-24T11:05:00Z') }] })],
+        incidents: [
+          incident({
+            affectedComponents: [{ componentId: 'aaaaaaaaaaaa', status: 'degraded_performance' }],
+            updates: [{ id: 'u1', body: 'b', status: 'investigating', occurredAt: t('2026-11-24T11:05:00Z'), createdAt: t('2026-11-24T11:05:00Z') }],
+          }),
+        ],
       },
       { now: NOW, uptimeDays: 1 },
     );
-    expect(model.incidents[0].updates[0].affectedComponents).toEqual([{ componentId: 'aaaaaaaaaaaa', oldStatus: 'operational', newStatus: 'degraded_performance' }]);
+    expect(model.incidents[0].updates[0].affectedComponents).toEqual([
+      { componentId: 'aaaaaaaaaaaa', oldStatus: 'operational', newStatus: 'degraded_performance' },
+    ]);
     expect(model.overall).toEqual({ indicator: 'minor', description: 'Minor Service Outage' });
   });
 
@@ -112,7 +137,10 @@ describe('buildPublicStatus', () => {
     expect(model.components[0].status).toBe('under_maintenance');
     expect(model.overall).toEqual({ indicator: 'maintenance', description: 'Service Under Maintenance' });
 
-    const done = buildPublicStatus({ ...empty, maintenances: [maintenance({ status: 'verifying', startedAt: t('2026-11-24T12:00:00Z'), verifyingAt: t('2026-11-24T12:40:00Z') })] }, { now: t('2026-11-24T14:00:00Z'), uptimeDays: 1 });
+    const done = buildPublicStatus(
+      { ...empty, maintenances: [maintenance({ status: 'verifying', startedAt: t('2026-11-24T12:00:00Z'), verifyingAt: t('2026-11-24T12:40:00Z') })] },
+      { now: t('2026-11-24T14:00:00Z'), uptimeDays: 1 },
+    );
     expect(done.maintenances[0].status).toBe('verifying');
     expect(done.maintenances[0].updates.map((update) => update.status)).toEqual(['verifying', 'in_progress', 'scheduled']);
   });
@@ -121,11 +149,18 @@ describe('buildPublicStatus', () => {
     const model = buildPublicStatus(
       {
         ...empty,
-        groups: [{ id: 'gggggggggggg', name: 'Core', description: null, position: 2, createdAt: t('2026-11-01T00:00:00Z'), updatedAt: t('2026-11-01T00:00:00Z') }],
-        components: [component('aaaaaaaaaaaa', { groupId: 'gggggggggggg', manualStatus: 'degraded_performance', position: 2 }), component('bbbbbbbbbbbb', { groupId: 'gggggggggggg', position: 1 })],
+        groups: [
+          { id: 'gggggggggggg', name: 'Core', description: null, position: 2, createdAt: t('2026-11-01T00:00:00Z'), updatedAt: t('2026-11-01T00:00:00Z') },
+        ],
+        components: [
+          component('aaaaaaaaaaaa', { groupId: 'gggggggggggg', manualStatus: 'degraded_performance', position: 2 }),
+          component('bbbbbbbbbbbb', { groupId: 'gggggggggggg', position: 1 }),
+        ],
       },
       { now: NOW, uptimeDays: 1 },
     );
-    expect(model.groups).toEqual([expect.objectContaining({ id: 'gggggggggggg', status: 'degraded_performance', componentIds: ['bbbbbbbbbbbb', 'aaaaaaaaaaaa'] })]);
+    expect(model.groups).toEqual([
+      expect.objectContaining({ id: 'gggggggggggg', status: 'degraded_performance', componentIds: ['bbbbbbbbbbbb', 'aaaaaaaaaaaa'] }),
+    ]);
   });
 });

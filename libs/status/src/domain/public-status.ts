@@ -119,8 +119,10 @@ export interface BuildPublicStatusOptions {
 const MINUTE_MS = 60_000;
 const iso = (date: Date): string => date.toISOString();
 const isoOrNull = (date: Date | null): string | null => (date ? date.toISOString() : null);
-const byPositionThenName = (a: { position: number; name: string }, b: { position: number; name: string }): number => a.position - b.position || a.name.localeCompare(b.name);
-const latest = (...dates: Array<Date | null | undefined>): Date => new Date(Math.max(...dates.filter((date): date is Date => Boolean(date)).map((date) => date.getTime())));
+const byPositionThenName = (a: { position: number; name: string }, b: { position: number; name: string }): number =>
+  a.position - b.position || a.name.localeCompare(b.name);
+const latest = (...dates: Array<Date | null | undefined>): Date =>
+  new Date(Math.max(...dates.filter((date): date is Date => Boolean(date)).map((date) => date.getTime())));
 
 /**
  * Builds the public model. Statuses are derived at `now` exactly; uptime and
@@ -143,7 +145,12 @@ export function buildPublicStatus(source: StatusSource, options: BuildPublicStat
   }
 
   const components: PublicComponent[] = [...source.components].sort(byPositionThenName).map((component) => {
-    const days = dailyUptime({ intervals: intervalsByComponent.get(component.id) ?? [], trackedSince: component.createdAt, now: asOf, days: options.uptimeDays });
+    const days = dailyUptime({
+      intervals: intervalsByComponent.get(component.id) ?? [],
+      trackedSince: component.createdAt,
+      now: asOf,
+      days: options.uptimeDays,
+    });
     return {
       id: component.id,
       name: component.name,
@@ -194,10 +201,17 @@ function publicIncident(incident: PublicIncidentRecord, componentIds: ReadonlySe
   const publicUpdates: PublicIncidentUpdate[] = updates.map((update, index) => {
     const previous = index > 0 ? updates[index - 1].occurredAt.getTime() : Number.NEGATIVE_INFINITY;
     const since = changes.filter((change) => change.occurredAt.getTime() > previous && change.occurredAt.getTime() <= update.occurredAt.getTime());
-    let affectedComponents = mergeComponentChanges(since.flatMap((change) => change.changes), componentIds);
+    let affectedComponents = mergeComponentChanges(
+      since.flatMap((change) => change.changes),
+      componentIds,
+    );
     // An incident declared with its components records no change event: its first update announces them.
     if (index === 0 && changes.length === 0 && affected.length > 0) {
-      affectedComponents = affected.map((component) => ({ componentId: component.componentId, oldStatus: 'operational' as const, newStatus: component.status }));
+      affectedComponents = affected.map((component) => ({
+        componentId: component.componentId,
+        oldStatus: 'operational' as const,
+        newStatus: component.status,
+      }));
     }
     return { id: update.id, status: update.status, body: update.body, createdAt: iso(update.occurredAt), affectedComponents };
   });
@@ -239,14 +253,19 @@ const MAINTENANCE_MESSAGES: Readonly<Record<Exclude<MaintenanceStatus, 'schedule
 function publicMaintenance(maintenance: MaintenanceRecord, componentIds: ReadonlySet<string>, now: Date): PublicMaintenance {
   const status = effectiveMaintenanceStatus(maintenance, now);
   // Moves the scheduler has not persisted yet happened at their scheduled times.
-  const startedAt = maintenance.startedAt ?? (status !== 'scheduled' && maintenance.autoStart && maintenance.status === 'scheduled' ? maintenance.scheduledFor : null);
+  const startedAt =
+    maintenance.startedAt ?? (status !== 'scheduled' && maintenance.autoStart && maintenance.status === 'scheduled' ? maintenance.scheduledFor : null);
   const completedAt = maintenance.completedAt ?? (status === 'completed' && maintenance.status !== 'completed' ? maintenance.scheduledUntil : null);
-  const updates: PublicMaintenanceUpdate[] = [{ id: `${maintenance.id}-scheduled`, status: 'scheduled', body: maintenance.body, createdAt: iso(maintenance.createdAt) }];
-  if (startedAt && status !== 'scheduled') updates.push({ id: `${maintenance.id}-in_progress`, status: 'in_progress', body: MAINTENANCE_MESSAGES.in_progress, createdAt: iso(startedAt) });
+  const updates: PublicMaintenanceUpdate[] = [
+    { id: `${maintenance.id}-scheduled`, status: 'scheduled', body: maintenance.body, createdAt: iso(maintenance.createdAt) },
+  ];
+  if (startedAt && status !== 'scheduled')
+    updates.push({ id: `${maintenance.id}-in_progress`, status: 'in_progress', body: MAINTENANCE_MESSAGES.in_progress, createdAt: iso(startedAt) });
   if (maintenance.verifyingAt && (status === 'verifying' || status === 'completed')) {
     updates.push({ id: `${maintenance.id}-verifying`, status: 'verifying', body: MAINTENANCE_MESSAGES.verifying, createdAt: iso(maintenance.verifyingAt) });
   }
-  if (completedAt && status === 'completed') updates.push({ id: `${maintenance.id}-completed`, status: 'completed', body: MAINTENANCE_MESSAGES.completed, createdAt: iso(completedAt) });
+  if (completedAt && status === 'completed')
+    updates.push({ id: `${maintenance.id}-completed`, status: 'completed', body: MAINTENANCE_MESSAGES.completed, createdAt: iso(completedAt) });
   updates.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   return {
     id: maintenance.id,

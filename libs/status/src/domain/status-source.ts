@@ -54,7 +54,13 @@ export interface PublicIncidentRecord {
   readonly resolvedAt: Date | null;
   readonly affectedComponents: ReadonlyArray<{ readonly componentId: string; readonly status: ComponentStatus }>;
   /** `public_update` events with `public = true`, oldest first. */
-  readonly updates: ReadonlyArray<{ readonly id: string; readonly body: string; readonly status: IncidentStatus; readonly occurredAt: Date; readonly createdAt: Date }>;
+  readonly updates: ReadonlyArray<{
+    readonly id: string;
+    readonly body: string;
+    readonly status: IncidentStatus;
+    readonly occurredAt: Date;
+    readonly createdAt: Date;
+  }>;
   /** `components_changed` events, oldest first (component ids and statuses only). */
   readonly componentChanges: ReadonlyArray<{
     readonly occurredAt: Date;

@@ -16,7 +16,11 @@ function referenceDay(intervals: readonly StatusInterval[], trackedSince: Date, 
   const millis = new Map<ComponentStatus, number>();
   // The worst status of the intervals covering each minute, operational where none does.
   for (let minute = windowStart; minute < windowEnd; minute += 60_000) {
-    const covering = intervals.filter((interval) => interval.from.getTime() <= minute && Math.min(interval.to ? interval.to.getTime() : now.getTime(), now.getTime()) >= minute + 60_000).map((interval) => interval.status);
+    const covering = intervals
+      .filter(
+        (interval) => interval.from.getTime() <= minute && Math.min(interval.to ? interval.to.getTime() : now.getTime(), now.getTime()) >= minute + 60_000,
+      )
+      .map((interval) => interval.status);
     const status = covering.length > 0 ? worstComponentStatus(covering) : 'operational';
     millis.set(status, (millis.get(status) ?? 0) + 60_000);
   }
@@ -26,7 +30,13 @@ function referenceDay(intervals: readonly StatusInterval[], trackedSince: Date, 
     downtime += value * DOWNTIME_WEIGHT[status];
     if (status !== 'operational') secondsByStatus[status] = value / 1000;
   }
-  return { date, observedSeconds: (windowEnd - windowStart) / 1000, uptime: 1 - downtime / (windowEnd - windowStart), worstStatus: worstComponentStatus([...millis.keys()]), secondsByStatus };
+  return {
+    date,
+    observedSeconds: (windowEnd - windowStart) / 1000,
+    uptime: 1 - downtime / (windowEnd - windowStart),
+    worstStatus: worstComponentStatus([...millis.keys()]),
+    secondsByStatus,
+  };
 }
 
 describe('dailyUptime', () => {
@@ -46,7 +56,14 @@ describe('dailyUptime', () => {
         const from = random(span + 1);
         const kind = random(6);
         // Open, past the horizon's end, exactly one day, or a few minutes to two days long.
-        const to = kind === 0 ? null : kind === 1 ? minute(span + 30) : kind === 2 ? minute(Math.floor(from / 1440) * 1440 + 1440) : minute(Math.min(span + 10, from + 1 + random(2880)));
+        const to =
+          kind === 0
+            ? null
+            : kind === 1
+              ? minute(span + 30)
+              : kind === 2
+                ? minute(Math.floor(from / 1440) * 1440 + 1440)
+                : minute(Math.min(span + 10, from + 1 + random(2880)));
         return { status: statuses[random(statuses.length)], from: kind === 2 ? minute(Math.floor(from / 1440) * 1440) : minute(from), to };
       });
       // Tracked from before the horizon, or from somewhere inside it (days with no data first).
@@ -62,10 +79,24 @@ describe('dailyUptime', () => {
     }
   });
 
-  it.each(['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'] as ComponentStatus[])('gives a day spent all in %s its status and weight', (status) => {
-    const [day] = dailyUptime({ intervals: [{ status, from: t('2026-11-22T00:00:00Z'), to: t('2026-11-24T00:00:00Z') }], trackedSince: t('2026-11-01T00:00:00Z'), now, days: 2 });
-    expect(day).toEqual({ date: '2026-11-23', observedSeconds: 86_400, uptime: 1 - DOWNTIME_WEIGHT[status], worstStatus: status, secondsByStatus: status === 'operational' ? {} : { [status]: 86_400 } });
-  });
+  it.each(['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'] as ComponentStatus[])(
+    'gives a day spent all in %s its status and weight',
+    (status) => {
+      const [day] = dailyUptime({
+        intervals: [{ status, from: t('2026-11-22T00:00:00Z'), to: t('2026-11-24T00:00:00Z') }],
+        trackedSince: t('2026-11-01T00:00:00Z'),
+        now,
+        days: 2,
+      });
+      expect(day).toEqual({
+        date: '2026-11-23',
+        observedSeconds: 86_400,
+        uptime: 1 - DOWNTIME_WEIGHT[status],
+        worstStatus: status,
+        secondsByStatus: status === 'operational' ? {} : { [status]: 86_400 },
+      });
+    },
+  );
 
   it('has no data before the component existed and counts only the observed part of days', () => {
     const days = dailyUptime({ intervals: [], trackedSince: t('2026-11-23T18:00:00Z'), now, days: 3 });
@@ -99,7 +130,12 @@ describe('dailyUptime', () => {
   });
 
   it('splits a stretch that crosses midnight and keeps an open stretch running until now', () => {
-    const days = dailyUptime({ intervals: [{ status: 'major_outage', from: t('2026-11-23T23:00:00Z'), to: null }], trackedSince: t('2026-11-01T00:00:00Z'), now, days: 2 });
+    const days = dailyUptime({
+      intervals: [{ status: 'major_outage', from: t('2026-11-23T23:00:00Z'), to: null }],
+      trackedSince: t('2026-11-01T00:00:00Z'),
+      now,
+      days: 2,
+    });
     expect(days[0].secondsByStatus).toEqual({ major_outage: 3600 });
     expect(days[1].secondsByStatus).toEqual({ major_outage: 12 * 3600 });
     expect(days[1].uptime).toBe(0);

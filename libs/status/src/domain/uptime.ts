@@ -60,7 +60,9 @@ export function dailyUptime(input: DailyUptimeInput): UptimeDay[] {
   const tracked = input.trackedSince.getTime();
   const todayStart = utcDayStart(now);
   // By start: each day looks only at the intervals from the first one not yet ended to the last one started before the day ends.
-  const spans = input.intervals.map((interval) => ({ status: interval.status, from: interval.from.getTime(), to: interval.to ? interval.to.getTime() : now })).sort((a, b) => a.from - b.from);
+  const spans = input.intervals
+    .map((interval) => ({ status: interval.status, from: interval.from.getTime(), to: interval.to ? interval.to.getTime() : now }))
+    .sort((a, b) => a.from - b.from);
   let first = 0;
   const result: UptimeDay[] = [];
   for (let offset = input.days - 1; offset >= 0; offset--) {

@@ -102,9 +102,12 @@ export class StatusRecorder {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [HISTORY_LOCK_KEY]);
       const { source, derived } = await this.evaluator.evaluate({ now, db: manager });
       const open = new Map(
-        ((await manager.query(`SELECT component_id, status FROM status_component_history WHERE ended_at IS NULL`)) as Array<{ component_id: string; status: string }>).map(
-          (row) => [row.component_id, row.status],
-        ),
+        (
+          (await manager.query(`SELECT component_id, status FROM status_component_history WHERE ended_at IS NULL`)) as Array<{
+            component_id: string;
+            status: string;
+          }>
+        ).map((row) => [row.component_id, row.status]),
       );
       let changes = 0;
       for (const component of source.components) {
@@ -118,10 +121,10 @@ export class StatusRecorder {
             [component.id, status, component.createdAt, now],
           );
         } else {
-          await manager.query(
-            `UPDATE status_component_history SET ended_at = GREATEST(started_at, $2) WHERE component_id = $1 AND ended_at IS NULL`,
-            [component.id, now],
-          );
+          await manager.query(`UPDATE status_component_history SET ended_at = GREATEST(started_at, $2) WHERE component_id = $1 AND ended_at IS NULL`, [
+            component.id,
+            now,
+          ]);
           // The new stretch starts exactly where the closed one ended (never before it, even with a clock behind).
           await manager.query(
             `INSERT INTO status_component_history (component_id, status, started_at)

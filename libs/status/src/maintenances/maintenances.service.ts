@@ -153,13 +153,19 @@ export class MaintenancesService {
   private async replaceComponents(manager: EntityManager, maintenanceId: string, componentIds: readonly string[]): Promise<void> {
     await manager.delete(MaintenanceComponentEntity, { maintenanceId });
     const unique = [...new Set(componentIds)];
-    if (unique.length > 0) await manager.insert(MaintenanceComponentEntity, unique.map((componentId) => ({ maintenanceId, componentId })));
+    if (unique.length > 0)
+      await manager.insert(
+        MaintenanceComponentEntity,
+        unique.map((componentId) => ({ maintenanceId, componentId })),
+      );
   }
 
   private async views(items: ScheduledMaintenanceEntity[]): Promise<MaintenanceView[]> {
     if (items.length === 0) return [];
     const now = this.clock.now();
-    const links = await this.dataSource.getRepository(MaintenanceComponentEntity).find({ where: { maintenanceId: In(items.map((item) => item.id)) }, order: { componentId: 'ASC' } });
+    const links = await this.dataSource
+      .getRepository(MaintenanceComponentEntity)
+      .find({ where: { maintenanceId: In(items.map((item) => item.id)) }, order: { componentId: 'ASC' } });
     return items.map((maintenance) => ({
       maintenance,
       status: effectiveMaintenanceStatus(maintenance, now),

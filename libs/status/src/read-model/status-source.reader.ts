@@ -28,9 +28,7 @@ const asComponentStatus = (value: unknown): ComponentStatus => (isComponentStatu
  * consistent picture.
  */
 export async function readStatusSource(db: SqlRunner, options: ReadStatusSourceOptions): Promise<StatusSource> {
-  const groups = ((await db.query(
-    `SELECT id, name, description, position, created_at, updated_at FROM status_component_groups`,
-  )) as Row[]).map(
+  const groups = ((await db.query(`SELECT id, name, description, position, created_at, updated_at FROM status_component_groups`)) as Row[]).map(
     (row): GroupRecord => ({
       id: String(row.id),
       name: String(row.name),
@@ -48,23 +46,23 @@ export async function readStatusSource(db: SqlRunner, options: ReadStatusSourceO
     list.push({ sloId: String(row.slo_id), state: parseSloState(row.state), statusOn: isComponentStatusTier(row.status_on) ? row.status_on : 'page' });
     slosByComponent.set(String(row.component_id), list);
   }
-  const components = ((await db.query(
-    `SELECT id, name, description, position, group_id, only_show_if_degraded, manual_status, manual_status_until, created_at, updated_at FROM status_components`,
-  )) as Row[]).map(
-    (row): ComponentRecord => ({
-      id: String(row.id),
-      name: String(row.name),
-      description: row.description === null ? null : String(row.description),
-      position: Number(row.position),
-      groupId: row.group_id === null ? null : String(row.group_id),
-      onlyShowIfDegraded: Boolean(row.only_show_if_degraded),
-      manualStatus: isComponentStatus(row.manual_status) ? row.manual_status : null,
-      manualStatusUntil: asDateOrNull(row.manual_status_until),
-      createdAt: asDate(row.created_at),
-      updatedAt: asDate(row.updated_at),
-      slos: slosByComponent.get(String(row.id)) ?? [],
-    }),
-  );
+  const components = (
+    (await db.query(
+      `SELECT id, name, description, position, group_id, only_show_if_degraded, manual_status, manual_status_until, created_at, updated_at FROM status_components`,
+    )) as Row[]
+  ).map((row): ComponentRecord => ({
+    id: String(row.id),
+    name: String(row.name),
+    description: row.description === null ? null : String(row.description),
+    position: Number(row.position),
+    groupId: row.group_id === null ? null : String(row.group_id),
+    onlyShowIfDegraded: Boolean(row.only_show_if_degraded),
+    manualStatus: isComponentStatus(row.manual_status) ? row.manual_status : null,
+    manualStatusUntil: asDateOrNull(row.manual_status_until),
+    createdAt: asDate(row.created_at),
+    updatedAt: asDate(row.updated_at),
+    slos: slosByComponent.get(String(row.id)) ?? [],
+  }));
 
   const incidentRows = (await db.query(
     `(SELECT id, title, status, severity, started_at, created_at, mitigated_at, resolved_at
@@ -121,21 +119,19 @@ export async function readStatusSource(db: SqlRunner, options: ReadStatusSourceO
       changesByIncident.set(String(row.incident_id), list);
     }
   }
-  const incidents = incidentRows.map(
-    (row): PublicIncidentRecord => ({
-      id: String(row.id),
-      title: String(row.title),
-      status: isIncidentStatus(row.status) ? row.status : 'investigating',
-      severity: isSeverity(row.severity) ? row.severity : 'SEV4',
-      startedAt: asDate(row.started_at),
-      createdAt: asDate(row.created_at),
-      mitigatedAt: asDateOrNull(row.mitigated_at),
-      resolvedAt: asDateOrNull(row.resolved_at),
-      affectedComponents: affectedByIncident.get(String(row.id)) ?? [],
-      updates: updatesByIncident.get(String(row.id)) ?? [],
-      componentChanges: changesByIncident.get(String(row.id)) ?? [],
-    }),
-  );
+  const incidents = incidentRows.map((row): PublicIncidentRecord => ({
+    id: String(row.id),
+    title: String(row.title),
+    status: isIncidentStatus(row.status) ? row.status : 'investigating',
+    severity: isSeverity(row.severity) ? row.severity : 'SEV4',
+    startedAt: asDate(row.started_at),
+    createdAt: asDate(row.created_at),
+    mitigatedAt: asDateOrNull(row.mitigated_at),
+    resolvedAt: asDateOrNull(row.resolved_at),
+    affectedComponents: affectedByIncident.get(String(row.id)) ?? [],
+    updates: updatesByIncident.get(String(row.id)) ?? [],
+    componentChanges: changesByIncident.get(String(row.id)) ?? [],
+  }));
 
   const maintenanceRows = (await db.query(
     `(SELECT * FROM status_maintenances WHERE status <> 'completed')
@@ -154,33 +150,33 @@ export async function readStatusSource(db: SqlRunner, options: ReadStatusSourceO
       maintenanceComponents.set(String(row.maintenance_id), list);
     }
   }
-  const maintenances = maintenanceRows.map(
-    (row): MaintenanceRecord => ({
-      id: String(row.id),
-      name: String(row.name),
-      body: String(row.body ?? ''),
-      status: isMaintenanceStatus(row.status) ? row.status : 'scheduled',
-      autoStart: Boolean(row.auto_start),
-      autoComplete: Boolean(row.auto_complete),
-      scheduledFor: asDate(row.scheduled_for),
-      scheduledUntil: asDate(row.scheduled_until),
-      startedAt: asDateOrNull(row.started_at),
-      verifyingAt: asDateOrNull(row.verifying_at),
-      completedAt: asDateOrNull(row.completed_at),
-      createdAt: asDate(row.created_at),
-      updatedAt: asDate(row.updated_at),
-      componentIds: maintenanceComponents.get(String(row.id)) ?? [],
-    }),
-  );
+  const maintenances = maintenanceRows.map((row): MaintenanceRecord => ({
+    id: String(row.id),
+    name: String(row.name),
+    body: String(row.body ?? ''),
+    status: isMaintenanceStatus(row.status) ? row.status : 'scheduled',
+    autoStart: Boolean(row.auto_start),
+    autoComplete: Boolean(row.auto_complete),
+    scheduledFor: asDate(row.scheduled_for),
+    scheduledUntil: asDate(row.scheduled_until),
+    startedAt: asDateOrNull(row.started_at),
+    verifyingAt: asDateOrNull(row.verifying_at),
+    completedAt: asDateOrNull(row.completed_at),
+    createdAt: asDate(row.created_at),
+    updatedAt: asDate(row.updated_at),
+    componentIds: maintenanceComponents.get(String(row.id)) ?? [],
+  }));
 
   let history: HistoryRecord[] = [];
   if (options.historyDays > 0) {
     const since = new Date(options.now.getTime() - (options.historyDays + 1) * 86_400_000);
-    history = ((await db.query(
-      `SELECT component_id, status, started_at, ended_at FROM status_component_history
+    history = (
+      (await db.query(
+        `SELECT component_id, status, started_at, ended_at FROM status_component_history
         WHERE ended_at IS NULL OR ended_at > $1 ORDER BY component_id, started_at`,
-      [since],
-    )) as Row[]).map((row) => ({
+        [since],
+      )) as Row[]
+    ).map((row) => ({
       componentId: String(row.component_id),
       status: asComponentStatus(row.status),
       startedAt: asDate(row.started_at),

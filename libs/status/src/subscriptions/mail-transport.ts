@@ -31,7 +31,14 @@ export class MailTransport implements OnModuleDestroy {
 
   async send(mail: OutgoingMail): Promise<void> {
     const transporter = this.connect();
-    const info = (await transporter.sendMail({ from: this.config.MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers })) as {
+    const info = (await transporter.sendMail({
+      from: this.config.MAIL_FROM,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      headers: mail.headers,
+    })) as {
       rejected?: unknown[];
     };
     if (Array.isArray(info.rejected) && info.rejected.length > 0) throw new Error(`the SMTP server refused the recipient ${String(info.rejected[0])}`);

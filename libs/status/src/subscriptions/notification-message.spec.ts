@@ -32,7 +32,22 @@ describe('notification messages', () => {
     expect(resolved.subject).toBe('[Acme status] Resolved: Checkout <errors> & timeouts');
     expect(resolved.text).toContain('This incident has been resolved.');
     const maintenance = renderNotificationEmail(
-      { id: '8', kind: 'maintenance.started', occurredAt: update.occurredAt, payload: { maintenance: { id: 'm1', name: 'DB upgrade', body: 'Brief blips.', status: 'in_progress', scheduledFor: '2026-12-06T12:00:00Z', scheduledUntil: '2026-12-06T13:00:00Z' }, components: [] } },
+      {
+        id: '8',
+        kind: 'maintenance.started',
+        occurredAt: update.occurredAt,
+        payload: {
+          maintenance: {
+            id: 'm1',
+            name: 'DB upgrade',
+            body: 'Brief blips.',
+            status: 'in_progress',
+            scheduledFor: '2026-12-06T12:00:00Z',
+            scheduledUntil: '2026-12-06T13:00:00Z',
+          },
+          components: [],
+        },
+      },
       page,
       'u',
     );
@@ -47,7 +62,12 @@ describe('notification messages', () => {
 
   it('signs the exact webhook body with HMAC-SHA256', () => {
     const body = renderWebhookBody(update, page);
-    expect(JSON.parse(body)).toMatchObject({ id: '7', event: 'incident.update', incident: { id: 'inc-1', url: 'https://status.acme.test/incidents/inc-1' }, update: { body: 'Rolling back.\n\nNext update in 30 min.' } });
+    expect(JSON.parse(body)).toMatchObject({
+      id: '7',
+      event: 'incident.update',
+      incident: { id: 'inc-1', url: 'https://status.acme.test/incidents/inc-1' },
+      update: { body: 'Rolling back.\n\nNext update in 30 min.' },
+    });
     expect(webhookSignature('s3cret', body)).toBe(`sha256=${createHmac('sha256', 's3cret').update(body).digest('hex')}`);
   });
 

@@ -1,5 +1,12 @@
 /** The public events subscribers hear about (the `kind` of an event row; the trigger functions of the StatusSubscriptions migration make them). */
-export const NOTIFICATION_KINDS = ['incident.created', 'incident.update', 'incident.resolved', 'maintenance.scheduled', 'maintenance.started', 'maintenance.completed'] as const;
+export const NOTIFICATION_KINDS = [
+  'incident.created',
+  'incident.update',
+  'incident.resolved',
+  'maintenance.scheduled',
+  'maintenance.started',
+  'maintenance.completed',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export function isNotificationKind(value: unknown): value is NotificationKind {
@@ -82,7 +89,8 @@ function summarize(event: NotificationEvent, page: PageIdentity): Summary {
   const componentLines = components.map((component) => (component.status ? `${component.name}: ${label(component.status)}` : component.name));
   if (incident) {
     const status = event.kind === 'incident.resolved' ? 'resolved' : (update?.status ?? incident.status);
-    const fallback = event.kind === 'incident.resolved' ? 'This incident has been resolved.' : event.kind === 'incident.created' ? 'We are investigating this incident.' : '';
+    const fallback =
+      event.kind === 'incident.resolved' ? 'This incident has been resolved.' : event.kind === 'incident.created' ? 'We are investigating this incident.' : '';
     return {
       headline: incident.title,
       statusLine: label(status),
@@ -95,7 +103,12 @@ function summarize(event: NotificationEvent, page: PageIdentity): Summary {
   const name = maintenance?.name ?? 'Scheduled maintenance';
   const statusLine = event.kind === 'maintenance.scheduled' ? 'Scheduled' : event.kind === 'maintenance.started' ? 'In progress' : 'Completed';
   const window = maintenance ? `Scheduled for ${utc(maintenance.scheduledFor)} to ${utc(maintenance.scheduledUntil)}.` : '';
-  const lead = event.kind === 'maintenance.completed' ? 'The scheduled maintenance has been completed.' : event.kind === 'maintenance.started' ? 'The scheduled maintenance is now in progress.' : window;
+  const lead =
+    event.kind === 'maintenance.completed'
+      ? 'The scheduled maintenance has been completed.'
+      : event.kind === 'maintenance.started'
+        ? 'The scheduled maintenance is now in progress.'
+        : window;
   return {
     headline: name,
     statusLine,

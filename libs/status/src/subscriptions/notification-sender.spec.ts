@@ -18,7 +18,16 @@ function delivery(overrides: Partial<ClaimedDelivery>): ClaimedDelivery {
     url: null,
     secret: null,
     confirmationComponentIds: [],
-    event: { id: '9', kind: 'incident.update', occurredAt: NOW, payload: { incident: { id: 'i1', title: 'Checkout errors', status: 'identified' }, update: { id: 'u1', body: 'Rolling back.', status: 'identified', occurredAt: NOW.toISOString() }, components: [] } },
+    event: {
+      id: '9',
+      kind: 'incident.update',
+      occurredAt: NOW,
+      payload: {
+        incident: { id: 'i1', title: 'Checkout errors', status: 'identified' },
+        update: { id: 'u1', body: 'Rolling back.', status: 'identified', occurredAt: NOW.toISOString() },
+        components: [],
+      },
+    },
     stillPublic: true,
     subscriberDisabled: false,
     ...overrides,
@@ -27,7 +36,13 @@ function delivery(overrides: Partial<ClaimedDelivery>): ClaimedDelivery {
 
 /** A fake outbox that hands out one batch and records what the sender reports. */
 function fakeRepository(batch: ClaimedDelivery[]) {
-  const recorded = { sent: [] as string[], failed: [] as DeliveryFailure[], cancelled: [] as string[], tokens: [] as string[], webhookFailures: [] as string[] };
+  const recorded = {
+    sent: [] as string[],
+    failed: [] as DeliveryFailure[],
+    cancelled: [] as string[],
+    tokens: [] as string[],
+    webhookFailures: [] as string[],
+  };
   let handedOut = false;
   const repository = {
     fanOutNextEvent: async () => null,
@@ -48,10 +63,22 @@ function fakeRepository(batch: ClaimedDelivery[]) {
 function sender(batch: ClaimedDelivery[], options: { mailFails?: string; hookFails?: string } = {}) {
   const { repository, recorded } = fakeRepository(batch);
   const mails: OutgoingMail[] = [];
-  const mail = { configured: true, send: async (message: OutgoingMail) => (options.mailFails ? Promise.reject(new Error(options.mailFails)) : void mails.push(message)) } as unknown as MailTransport;
+  const mail = {
+    configured: true,
+    send: async (message: OutgoingMail) => (options.mailFails ? Promise.reject(new Error(options.mailFails)) : void mails.push(message)),
+  } as unknown as MailTransport;
   const posts: Array<{ url: string; body: string; headers: Record<string, string> }> = [];
-  const webhooks = { post: async (url: string, body: string, headers: Record<string, string>) => (options.hookFails ? Promise.reject(new Error(options.hookFails)) : void posts.push({ url, body, headers })) } as unknown as WebhookTransport;
-  const config = loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525', PUBLIC_STATUS_URL: 'https://status.acme.test', STATUS_PAGE_NAME: 'Acme', SUBSCRIBER_RETRY_BASE_MS: '1000', SUBSCRIBER_MAX_ATTEMPTS: '3' });
+  const webhooks = {
+    post: async (url: string, body: string, headers: Record<string, string>) =>
+      options.hookFails ? Promise.reject(new Error(options.hookFails)) : void posts.push({ url, body, headers }),
+  } as unknown as WebhookTransport;
+  const config = loadConfig({
+    SMTP_URL: 'smtp://127.0.0.1:2525',
+    PUBLIC_STATUS_URL: 'https://status.acme.test',
+    STATUS_PAGE_NAME: 'Acme',
+    SUBSCRIBER_RETRY_BASE_MS: '1000',
+    SUBSCRIBER_MAX_ATTEMPTS: '3',
+  });
   return { sender: new NotificationSender(repository, mail, webhooks, config, new FixedClock(NOW), new MetricsRegistry()), recorded, mails, posts };
 }
 
@@ -68,7 +95,14 @@ describe('NotificationSender', () => {
   });
 
   it('retries a failed mail with exponential backoff and gives it up at SUBSCRIBER_MAX_ATTEMPTS', async () => {
-    const { sender: subject, recorded } = sender([delivery({ id: '1', attempts: 1 }), delivery({ id: '2', attempts: 2, subscriberId: 's2', email: 'b@example.com' }), delivery({ id: '3', attempts: 3, subscriberId: 's3', email: 'c@example.com' })], { mailFails: 'connect ECONNREFUSED' });
+    const { sender: subject, recorded } = sender(
+      [
+        delivery({ id: '1', attempts: 1 }),
+        delivery({ id: '2', attempts: 2, subscriberId: 's2', email: 'b@example.com' }),
+        delivery({ id: '3', attempts: 3, subscriberId: 's3', email: 'c@example.com' }),
+      ],
+      { mailFails: 'connect ECONNREFUSED' },
+    );
     expect(await subject.runOnce()).toEqual({ fannedOut: 0, sent: 0, failed: 3 });
     const byId = new Map(recorded.failed.map((failure) => [failure.id, failure]));
     expect(byId.get('1')).toEqual({ id: '1', error: 'connect ECONNREFUSED', nextAttemptAt: new Date(NOW.getTime() + 1000), giveUp: false });
@@ -85,7 +119,14 @@ describe('NotificationSender', () => {
   });
 
   it('signs webhook bodies and counts a failed delivery against the webhook', async () => {
-    const hook = delivery({ id: '5', channel: 'webhook', email: null, url: 'https://hooks.example.com/x', secret: 'whsec_0123456789abcdef', subscriberId: 'w1' });
+    const hook = delivery({
+      id: '5',
+      channel: 'webhook',
+      email: null,
+      url: 'https://hooks.example.com/x',
+      secret: 'whsec_0123456789abcdef',
+      subscriberId: 'w1',
+    });
     const ok = sender([hook]);
     await ok.sender.runOnce();
     expect(ok.posts[0].headers['X-Ballast-Signature']).toMatch(/^sha256=[0-9a-f]{64}$/);

@@ -47,9 +47,24 @@ export class NotificationSender {
     metrics: MetricsRegistry,
   ) {
     const registers = [metrics.registry];
-    this.sent = new Counter({ name: 'ballast_status_notifications_sent_total', help: 'Status notifications and confirmation mails delivered, by channel and kind', labelNames: ['channel', 'kind'], registers });
-    this.failed = new Counter({ name: 'ballast_status_notifications_failed_total', help: 'Delivery attempts that failed (each is retried with backoff until given up), by channel and kind', labelNames: ['channel', 'kind'], registers });
-    this.gaveUp = new Counter({ name: 'ballast_status_notifications_given_up_total', help: 'Deliveries given up after SUBSCRIBER_MAX_ATTEMPTS failed attempts', labelNames: ['channel'], registers });
+    this.sent = new Counter({
+      name: 'ballast_status_notifications_sent_total',
+      help: 'Status notifications and confirmation mails delivered, by channel and kind',
+      labelNames: ['channel', 'kind'],
+      registers,
+    });
+    this.failed = new Counter({
+      name: 'ballast_status_notifications_failed_total',
+      help: 'Delivery attempts that failed (each is retried with backoff until given up), by channel and kind',
+      labelNames: ['channel', 'kind'],
+      registers,
+    });
+    this.gaveUp = new Counter({
+      name: 'ballast_status_notifications_given_up_total',
+      help: 'Deliveries given up after SUBSCRIBER_MAX_ATTEMPTS failed attempts',
+      labelNames: ['channel'],
+      registers,
+    });
     const outbox = this.repository;
     new Gauge({
       name: 'ballast_status_notifications_pending',
@@ -91,7 +106,9 @@ export class NotificationSender {
   }
 
   private async deliverBatch(batch: readonly ClaimedDelivery[]): Promise<{ sent: number; failed: number }> {
-    const cancelled = batch.filter((delivery) => delivery.subscriberDisabled || (delivery.kind === 'notification' && (!delivery.event || !delivery.stillPublic)));
+    const cancelled = batch.filter(
+      (delivery) => delivery.subscriberDisabled || (delivery.kind === 'notification' && (!delivery.event || !delivery.stillPublic)),
+    );
     await this.repository.cancel(
       cancelled.map((delivery) => delivery.id),
       'no longer deliverable (subscriber disabled or the incident is no longer public)',
@@ -188,7 +205,10 @@ export class NotificationSender {
     await this.repository.setConfirmToken(delivery.subscriberId, hashLinkToken(token), new Date(this.clock.now().getTime() + CONFIRMATION_TOKEN_TTL_MS));
     const names = new Map((await this.repository.listComponents()).map((component) => [component.id, component.name]));
     const componentNames = delivery.confirmationComponentIds.map((id) => names.get(id) ?? id);
-    await this.mail.send({ to: delivery.email, ...renderConfirmationEmail(this.page, `${this.page.url}/subscriptions/confirm?token=${token}`, componentNames) });
+    await this.mail.send({
+      to: delivery.email,
+      ...renderConfirmationEmail(this.page, `${this.page.url}/subscriptions/confirm?token=${token}`, componentNames),
+    });
   }
 
   /** For the metrics of a bench or a health view: what is waiting, by channel. */

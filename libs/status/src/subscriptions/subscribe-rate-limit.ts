@@ -11,7 +11,10 @@ const MAX_TRACKED_CLIENTS = 50_000;
 export class SubscribeRateLimit {
   private readonly windows = new Map<string, { startedAt: number; count: number }>();
 
-  constructor(private readonly limit: number, private readonly windowMs = SUBSCRIBE_RATE_WINDOW_MS) {}
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs = SUBSCRIBE_RATE_WINDOW_MS,
+  ) {}
 
   /** Counts one request; returns 0 when allowed, else the seconds until the client may try again. */
   take(client: string, now: Date): number {

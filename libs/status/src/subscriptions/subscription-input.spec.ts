@@ -5,9 +5,12 @@ describe('normalizeEmail', () => {
     expect(normalizeEmail('  Ada.Lovelace@Example.COM ')).toBe('Ada.Lovelace@example.com');
   });
 
-  it.each(['', 'plain', 'a@b', 'a@@b.com', '.a@b.com', 'a.@b.com', 'a..b@c.com', 'a b@c.com', `${'x'.repeat(250)}@example.com`, 42, null])('rejects %p naming email', (value) => {
-    expect(() => normalizeEmail(value)).toThrow(expect.objectContaining({ field: 'email', code: 'invalid_email' }));
-  });
+  it.each(['', 'plain', 'a@b', 'a@@b.com', '.a@b.com', 'a.@b.com', 'a..b@c.com', 'a b@c.com', `${'x'.repeat(250)}@example.com`, 42, null])(
+    'rejects %p naming email',
+    (value) => {
+      expect(() => normalizeEmail(value)).toThrow(expect.objectContaining({ field: 'email', code: 'invalid_email' }));
+    },
+  );
 });
 
 describe('parseComponentChoice', () => {
@@ -21,7 +24,9 @@ describe('parseComponentChoice', () => {
   });
 
   it('names components for unknown ids and for anything but strings', () => {
-    expect(() => parseComponentChoice(['abc123def456', 'nope'], known)).toThrow(expect.objectContaining({ field: 'components', code: 'unknown_components', details: { unknown: ['nope'] } }));
+    expect(() => parseComponentChoice(['abc123def456', 'nope'], known)).toThrow(
+      expect.objectContaining({ field: 'components', code: 'unknown_components', details: { unknown: ['nope'] } }),
+    );
     expect(() => parseComponentChoice([1], known)).toThrow(expect.objectContaining({ field: 'components' }));
     expect(() => parseComponentChoice({ id: 'abc123def456' }, known)).toThrow(expect.objectContaining({ field: 'components' }));
   });

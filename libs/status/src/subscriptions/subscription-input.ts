@@ -2,7 +2,8 @@ import { SubscriptionInputError } from './subscription-errors';
 
 /** RFC 5321 limits: 64 octets local part, 254 the whole path. */
 const MAX_EMAIL_LENGTH = 254;
-const EMAIL_PATTERN = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL_PATTERN =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 /** A deliverable-looking address, trimmed and with its domain lower-cased; throws naming `email`. */
 export function normalizeEmail(value: unknown): string {

@@ -171,7 +171,13 @@ export class SubscriptionsRepository {
         WHERE ($1::varchar IS NULL OR type = $1) ORDER BY created_at, id LIMIT $2 OFFSET $3`,
       [type ?? null, limit, offset],
     )) as Row[];
-    const total = rows.length > 0 ? Number(rows[0].total) : Number((((await this.db.query(`SELECT count(*) AS total FROM status_subscribers WHERE ($1::varchar IS NULL OR type = $1)`, [type ?? null])) as Row[])[0]).total);
+    const total =
+      rows.length > 0
+        ? Number(rows[0].total)
+        : Number(
+            ((await this.db.query(`SELECT count(*) AS total FROM status_subscribers WHERE ($1::varchar IS NULL OR type = $1)`, [type ?? null])) as Row[])[0]
+              .total,
+          );
     return { items: rows.map(toSubscriber), total };
   }
 
@@ -254,7 +260,12 @@ export class SubscriptionsRepository {
         event:
           row.event_id === null || kind === null
             ? null
-            : { id: String(row.event_id), kind, occurredAt: asDate(row.occurred_at), payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as NotificationPayload },
+            : {
+                id: String(row.event_id),
+                kind,
+                occurredAt: asDate(row.occurred_at),
+                payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as NotificationPayload,
+              },
         stillPublic: Boolean(row.still_public),
         subscriberDisabled: row.disabled_at !== null,
       };
@@ -273,7 +284,11 @@ export class SubscriptionsRepository {
 
   /** A confirmation mail's link replaces any earlier one of the subscriber. */
   async setConfirmToken(subscriberId: string, tokenHash: string, expiresAt: Date): Promise<void> {
-    await this.db.query(`UPDATE status_subscribers SET confirm_token_hash = $2, confirm_token_expires_at = $3 WHERE id = $1`, [subscriberId, tokenHash, expiresAt]);
+    await this.db.query(`UPDATE status_subscribers SET confirm_token_hash = $2, confirm_token_expires_at = $3 WHERE id = $1`, [
+      subscriberId,
+      tokenHash,
+      expiresAt,
+    ]);
   }
 
   async markSent(deliveryIds: readonly string[], now: Date): Promise<void> {
@@ -297,12 +312,18 @@ export class SubscriptionsRepository {
 
   async cancel(deliveryIds: readonly string[], reason: string): Promise<void> {
     if (deliveryIds.length === 0) return;
-    await this.db.query(`UPDATE status_notification_outbox SET state = 'cancelled', claimed_until = NULL, last_error = $2 WHERE id = ANY($1::bigint[])`, [deliveryIds, reason]);
+    await this.db.query(`UPDATE status_notification_outbox SET state = 'cancelled', claimed_until = NULL, last_error = $2 WHERE id = ANY($1::bigint[])`, [
+      deliveryIds,
+      reason,
+    ]);
   }
 
   async recordWebhookSuccess(subscriberIds: readonly string[], now: Date): Promise<void> {
     if (subscriberIds.length === 0) return;
-    await this.db.query(`UPDATE status_subscribers SET consecutive_failures = 0, updated_at = $2 WHERE id = ANY($1::uuid[]) AND consecutive_failures <> 0`, [subscriberIds, now]);
+    await this.db.query(`UPDATE status_subscribers SET consecutive_failures = 0, updated_at = $2 WHERE id = ANY($1::uuid[]) AND consecutive_failures <> 0`, [
+      subscriberIds,
+      now,
+    ]);
   }
 
   /**

@@ -30,7 +30,11 @@ export class WebhookSubscribersService {
   async createSubscriber(principal: Principal, input: CreateSubscriberInput): Promise<{ subscriber: SubscriberRecord; secret: string }> {
     assertAdminForStatusPage(principal, 'Managing status page subscribers');
     if (input.type !== 'webhook') {
-      throw new SubscriptionInputError('invalid_subscriber_type', 'type', "type must be 'webhook' (e-mail subscribers sign up on the status page, POST /subscribe, with double opt-in)");
+      throw new SubscriptionInputError(
+        'invalid_subscriber_type',
+        'type',
+        "type must be 'webhook' (e-mail subscribers sign up on the status page, POST /subscribe, with double opt-in)",
+      );
     }
     if (input.secret !== undefined && (typeof input.secret !== 'string' || input.secret.length < MIN_SECRET_LENGTH || input.secret.length > 200)) {
       throw new SubscriptionInputError('invalid_webhook_secret', 'secret', `secret must be a string of ${MIN_SECRET_LENGTH} to 200 characters`);

@@ -1,7 +1,21 @@
 import { assertPublicTarget, isNonPublicAddress, parseWebhookUrl } from './webhook-target';
 
 describe('webhook targets', () => {
-  it.each(['127.0.0.1', '10.0.0.5', '172.16.3.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', 'not-an-ip'])('%s is not public', (address) => {
+  it.each([
+    '127.0.0.1',
+    '10.0.0.5',
+    '172.16.3.4',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    '::',
+    'fd00::1',
+    'fe80::1',
+    '::ffff:127.0.0.1',
+    'not-an-ip',
+  ])('%s is not public', (address) => {
     expect(isNonPublicAddress(address)).toBe(true);
   });
 
@@ -18,7 +32,9 @@ describe('webhook targets', () => {
   });
 
   it('refuses a host resolving to any non-public address unless allowed', () => {
-    expect(() => assertPublicTarget('evil.example', ['93.184.216.34', '127.0.0.1'], false)).toThrow(expect.objectContaining({ field: 'url', code: 'private_webhook_target' }));
+    expect(() => assertPublicTarget('evil.example', ['93.184.216.34', '127.0.0.1'], false)).toThrow(
+      expect.objectContaining({ field: 'url', code: 'private_webhook_target' }),
+    );
     expect(() => assertPublicTarget('gone.example', [], false)).toThrow(expect.objectContaining({ field: 'url' }));
     expect(() => assertPublicTarget('ok.example', ['93.184.216.34'], false)).not.toThrow();
     expect(() => assertPublicTarget('local', ['127.0.0.1'], true)).not.toThrow();

@@ -53,8 +53,10 @@ export function parseWebhookUrl(value: unknown): { url: string; hostname: string
   } catch {
     throw new SubscriptionInputError('invalid_webhook_url', 'url', 'url must be an absolute http(s) URL');
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new SubscriptionInputError('invalid_webhook_url', 'url', `url must use http or https, not ${parsed.protocol.replace(/:$/, '')}`);
-  if (parsed.username || parsed.password) throw new SubscriptionInputError('invalid_webhook_url', 'url', 'url must not carry credentials; the payload is signed instead');
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new SubscriptionInputError('invalid_webhook_url', 'url', `url must use http or https, not ${parsed.protocol.replace(/:$/, '')}`);
+  if (parsed.username || parsed.password)
+    throw new SubscriptionInputError('invalid_webhook_url', 'url', 'url must not carry credentials; the payload is signed instead');
   if (!parsed.hostname) throw new SubscriptionInputError('invalid_webhook_url', 'url', 'url must name a host');
   const hostname = parsed.hostname.replace(/^\[|\]$/g, '');
   return { url: parsed.toString(), hostname };

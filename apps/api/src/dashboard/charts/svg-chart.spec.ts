@@ -14,9 +14,24 @@ describe('renderLineChart', () => {
     yMin: 0,
     yMax: 1,
     formatValue: (value) => `${Math.round(value * 100)}%`,
-    series: [{ name: 'budget "remaining"', className: 'series-budget', points: [{ at: at(0), value: 1 }, { at: at(6), value: 0.8 }, { at: at(12), value: null }, { at: at(18), value: 0.4 }, { at: at(24), value: 0.5 }] }],
+    series: [
+      {
+        name: 'budget "remaining"',
+        className: 'series-budget',
+        points: [
+          { at: at(0), value: 1 },
+          { at: at(6), value: 0.8 },
+          { at: at(12), value: null },
+          { at: at(18), value: 0.4 },
+          { at: at(24), value: 0.5 },
+        ],
+      },
+    ],
     thresholds: [{ value: 0, label: 'exhausted' }],
-    markers: [{ at: at(6), label: 'INC-7 <script>', href: '/dashboard/incidents/7?a=1&b=2' }, { at: new Date('2026-12-01T00:00:00Z'), label: 'outside' }],
+    markers: [
+      { at: at(6), label: 'INC-7 <script>', href: '/dashboard/incidents/7?a=1&b=2' },
+      { at: new Date('2026-12-01T00:00:00Z'), label: 'outside' },
+    ],
   });
 
   it('is an accessible image with escaped title and description', () => {

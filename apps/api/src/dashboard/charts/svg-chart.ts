@@ -93,20 +93,31 @@ export function renderLineChart(input: LineChartInput): string {
         d += `${penDown ? 'L' : 'M'}${x(point.at).toFixed(1)},${y(point.value).toFixed(1)}`;
         penDown = true;
       }
-      return d ? `<path class="line ${escapeXml(series.className)}" d="${d}"${series.dashed ? ' stroke-dasharray="6 4"' : ''}><title>${escapeXml(series.name)}</title></path>` : '';
+      return d
+        ? `<path class="line ${escapeXml(series.className)}" d="${d}"${series.dashed ? ' stroke-dasharray="6 4"' : ''}><title>${escapeXml(series.name)}</title></path>`
+        : '';
     })
     .join('');
 
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((fraction) => min + fraction * (max - min));
   const yAxis = ticks
-    .map((value) => `<g class="tick"><line x1="${PADDING.left}" x2="${width - PADDING.right}" y1="${y(value).toFixed(1)}" y2="${y(value).toFixed(1)}"/><text x="${PADDING.left - 6}" y="${(y(value) + 4).toFixed(1)}" text-anchor="end">${escapeXml(input.formatValue(value))}</text></g>`)
+    .map(
+      (value) =>
+        `<g class="tick"><line x1="${PADDING.left}" x2="${width - PADDING.right}" y1="${y(value).toFixed(1)}" y2="${y(value).toFixed(1)}"/><text x="${PADDING.left - 6}" y="${(y(value) + 4).toFixed(1)}" text-anchor="end">${escapeXml(input.formatValue(value))}</text></g>`,
+    )
     .join('');
   const xAxis = [0, 0.5, 1]
     .map((fraction) => new Date(input.from.getTime() + fraction * span))
-    .map((at, index) => `<text class="x-label" x="${x(at).toFixed(1)}" y="${height - 8}" text-anchor="${['start', 'middle', 'end'][index]}">${escapeXml(formatDay(at))} UTC</text>`)
+    .map(
+      (at, index) =>
+        `<text class="x-label" x="${x(at).toFixed(1)}" y="${height - 8}" text-anchor="${['start', 'middle', 'end'][index]}">${escapeXml(formatDay(at))} UTC</text>`,
+    )
     .join('');
   const thresholds = (input.thresholds ?? [])
-    .map((threshold) => `<g class="threshold"><line x1="${PADDING.left}" x2="${width - PADDING.right}" y1="${y(threshold.value).toFixed(1)}" y2="${y(threshold.value).toFixed(1)}" stroke-dasharray="2 3"/><text x="${width - PADDING.right}" y="${(y(threshold.value) - 4).toFixed(1)}" text-anchor="end">${escapeXml(threshold.label)}</text></g>`)
+    .map(
+      (threshold) =>
+        `<g class="threshold"><line x1="${PADDING.left}" x2="${width - PADDING.right}" y1="${y(threshold.value).toFixed(1)}" y2="${y(threshold.value).toFixed(1)}" stroke-dasharray="2 3"/><text x="${width - PADDING.right}" y="${(y(threshold.value) - 4).toFixed(1)}" text-anchor="end">${escapeXml(threshold.label)}</text></g>`,
+    )
     .join('');
   const markers = (input.markers ?? [])
     .filter((marker) => marker.at >= input.from && marker.at <= input.to)

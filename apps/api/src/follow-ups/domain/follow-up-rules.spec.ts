@@ -2,14 +2,23 @@ import { isOverdue, parseDueDate, validateFollowUpFields } from './follow-up-rul
 
 describe('validateFollowUpFields', () => {
   it('accepts a full follow-up, an owner given as a Slack mention, and defaults the priority', () => {
-    expect(validateFollowUpFields({ title: ' Add canaries ', owner: '<@U0ALICE|alice>', dueDate: '2026-12-31', priority: 'P0', url: 'https://tracker.example/T-1' }, { partial: false })).toEqual({
+    expect(
+      validateFollowUpFields(
+        { title: ' Add canaries ', owner: '<@U0ALICE|alice>', dueDate: '2026-12-31', priority: 'P0', url: 'https://tracker.example/T-1' },
+        { partial: false },
+      ),
+    ).toEqual({
       title: 'Add canaries',
       owner: 'U0ALICE',
       dueDate: '2026-12-31',
       priority: 'P0',
       url: 'https://tracker.example/T-1',
     });
-    expect(validateFollowUpFields({ title: 'x', owner: 'Zoë O’Brien-Smith' }, { partial: false })).toEqual({ title: 'x', owner: 'Zoë O’Brien-Smith', priority: 'P2' });
+    expect(validateFollowUpFields({ title: 'x', owner: 'Zoë O’Brien-Smith' }, { partial: false })).toEqual({
+      title: 'x',
+      owner: 'Zoë O’Brien-Smith',
+      priority: 'P2',
+    });
   });
 
   it.each([

@@ -64,7 +64,7 @@ export function validateFollowUpFields(input: FollowUpInput, options: { readonly
     if (input.owner === null) fields.owner = null;
     else {
       const owner = typeof input.owner === 'string' ? input.owner.trim().replace(/^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/, '$1') : '';
-      if (!isValidOwner(owner)) fail('owner', 'owner must be a Slack user id (U...) or a person\'s name');
+      if (!isValidOwner(owner)) fail('owner', "owner must be a Slack user id (U...) or a person's name");
       fields.owner = owner;
     }
   }

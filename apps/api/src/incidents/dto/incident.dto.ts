@@ -209,7 +209,10 @@ export class UpdateIncidentDto {
   @Length(1, 64)
   causedByDeploymentId?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'id or INC-n of the original: resolves this incident as its duplicate (left out of insights); null undoes it' })
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'id or INC-n of the original: resolves this incident as its duplicate (left out of insights); null undoes it',
+  })
   @IsOptional()
   @ValidateIf((_object, value) => value !== null)
   @IsString()

@@ -51,7 +51,12 @@ describe('oncallAt', () => {
   it('lets an override win for its window, and reports the handoffs around it', () => {
     const withOverride = config({ overrides: [{ from: at('2026-12-07T12:00:00Z'), to: at('2026-12-07T18:00:00Z'), member: 'U0ZZZ' }] });
     expect(oncallAt(withOverride, at('2026-12-07T10:00:00Z'))).toMatchObject({ current: 'U0AAA', next: 'U0ZZZ', shiftEndsAt: at('2026-12-07T12:00:00Z') });
-    expect(oncallAt(withOverride, at('2026-12-07T12:00:00Z'))).toMatchObject({ current: 'U0ZZZ', scheduled: 'U0AAA', next: 'U0AAA', shiftEndsAt: at('2026-12-07T18:00:00Z') });
+    expect(oncallAt(withOverride, at('2026-12-07T12:00:00Z'))).toMatchObject({
+      current: 'U0ZZZ',
+      scheduled: 'U0AAA',
+      next: 'U0AAA',
+      shiftEndsAt: at('2026-12-07T18:00:00Z'),
+    });
     expect(oncallAt(withOverride, at('2026-12-07T18:00:00Z')).current).toBe('U0AAA');
     expect(handoffsBetween(withOverride, at('2026-12-07T09:00:00Z'), at('2026-12-08T09:00:00Z'))).toEqual([
       { at: at('2026-12-07T12:00:00Z'), from: 'U0AAA', to: 'U0ZZZ' },
@@ -66,7 +71,13 @@ describe('oncallAt', () => {
   });
 
   it('answers nobody for an empty rotation and no handoff for a rotation of one', () => {
-    expect(oncallAt(config({ members: [] }), at('2026-12-07T10:00:00Z'))).toEqual({ current: null, next: null, shiftEndsAt: null, scheduled: null, override: null });
+    expect(oncallAt(config({ members: [] }), at('2026-12-07T10:00:00Z'))).toEqual({
+      current: null,
+      next: null,
+      shiftEndsAt: null,
+      scheduled: null,
+      override: null,
+    });
     expect(oncallAt(config({ members: ['U0AAA'] }), at('2026-12-07T10:00:00Z'))).toMatchObject({ current: 'U0AAA', next: null, shiftEndsAt: null });
     expect(handoffsBetween(config({ members: ['U0AAA'] }), at('2026-12-07T10:00:00Z'), at('2027-12-07T10:00:00Z'))).toEqual([]);
   });
@@ -85,7 +96,10 @@ describe('planEscalation', () => {
   it('during an override, `next` is the rotation member the override replaced; fractional minutes are kept', () => {
     const withOverride = config({
       overrides: [{ from: at('2026-12-07T00:00:00Z'), to: at('2026-12-08T00:00:00Z'), member: 'U0ZZZ' }],
-      escalation: [{ afterMinutes: 0, notify: 'oncall' }, { afterMinutes: 0.5, notify: 'next' }],
+      escalation: [
+        { afterMinutes: 0, notify: 'oncall' },
+        { afterMinutes: 0.5, notify: 'next' },
+      ],
     });
     expect(planEscalation(withOverride, at('2026-12-07T10:00:00Z')).map((step) => [step.userId, step.dueAt.toISOString()])).toEqual([
       ['U0ZZZ', '2026-12-07T10:00:00.000Z'],

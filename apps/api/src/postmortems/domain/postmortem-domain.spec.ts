@@ -1,7 +1,16 @@
 import { buildPostmortemMarkdown, formatDuration, PostmortemSource } from './postmortem-markdown';
 import { assertPostmortemTransition, postmortemReminderDue, postmortemRequirement, postmortemSatisfied, PostmortemBudgetImpact } from './postmortem-rules';
 
-const impact = (budgetConsumed: number | null): PostmortemBudgetImpact => ({ sloId: 's1', name: 'checkout-availability', service: 'checkout', objective: 0.999, window: '28d', badEvents: 120, allowedBadEvents: 500, budgetConsumed });
+const impact = (budgetConsumed: number | null): PostmortemBudgetImpact => ({
+  sloId: 's1',
+  name: 'checkout-availability',
+  service: 'checkout',
+  objective: 0.999,
+  window: '28d',
+  badEvents: 120,
+  allowedBadEvents: 500,
+  budgetConsumed,
+});
 
 function source(overrides: Partial<PostmortemSource> = {}): PostmortemSource {
   return {
@@ -24,11 +33,46 @@ function source(overrides: Partial<PostmortemSource> = {}): PostmortemSource {
       resolvedAt: new Date('2026-11-20T11:05:00Z'),
     },
     timeline: [
-      { kind: 'declared', occurredAt: new Date('2026-11-20T10:04:00Z'), author: 'U0ALICE', body: '', public: false, data: { title: 'Checkout errors', severity: 'SEV2', visibility: 'internal' } },
-      { kind: 'public_update', occurredAt: new Date('2026-11-20T10:10:00Z'), author: 'U0ALICE', body: 'We are looking into failed payments.', public: true, data: {} },
-      { kind: 'internal_note', occurredAt: new Date('2026-11-20T10:20:00Z'), author: 'U0BOB', body: 'Rollback of v42 started\nsecond line', public: false, data: {} },
-      { kind: 'slack_pin', occurredAt: new Date('2026-11-20T10:30:00Z'), author: 'U0BOB', body: '', public: false, data: { text: 'p99 back to normal', permalink: 'https://slack.example/p1' } },
-      { kind: 'status_changed', occurredAt: new Date('2026-11-20T11:05:00Z'), author: 'U0ALICE', body: '', public: false, data: { from: 'monitoring', to: 'resolved', reopened: false } },
+      {
+        kind: 'declared',
+        occurredAt: new Date('2026-11-20T10:04:00Z'),
+        author: 'U0ALICE',
+        body: '',
+        public: false,
+        data: { title: 'Checkout errors', severity: 'SEV2', visibility: 'internal' },
+      },
+      {
+        kind: 'public_update',
+        occurredAt: new Date('2026-11-20T10:10:00Z'),
+        author: 'U0ALICE',
+        body: 'We are looking into failed payments.',
+        public: true,
+        data: {},
+      },
+      {
+        kind: 'internal_note',
+        occurredAt: new Date('2026-11-20T10:20:00Z'),
+        author: 'U0BOB',
+        body: 'Rollback of v42 started\nsecond line',
+        public: false,
+        data: {},
+      },
+      {
+        kind: 'slack_pin',
+        occurredAt: new Date('2026-11-20T10:30:00Z'),
+        author: 'U0BOB',
+        body: '',
+        public: false,
+        data: { text: 'p99 back to normal', permalink: 'https://slack.example/p1' },
+      },
+      {
+        kind: 'status_changed',
+        occurredAt: new Date('2026-11-20T11:05:00Z'),
+        author: 'U0ALICE',
+        body: '',
+        public: false,
+        data: { from: 'monitoring', to: 'resolved', reopened: false },
+      },
     ],
     budgetImpact: [impact(0.24)],
     requiredBecause: 'Required because the incident is SEV2.',
@@ -96,6 +140,8 @@ describe('postmortem rules', () => {
     const resolvedAt = new Date('2026-11-20T00:00:00Z');
     expect(postmortemReminderDue({ resolvedAt, lastReminderAt: null, cadenceHours: 24, now: new Date('2026-11-20T23:59:00Z') })).toBe(false);
     expect(postmortemReminderDue({ resolvedAt, lastReminderAt: null, cadenceHours: 24, now: new Date('2026-11-21T00:00:00Z') })).toBe(true);
-    expect(postmortemReminderDue({ resolvedAt, lastReminderAt: new Date('2026-11-21T00:00:00Z'), cadenceHours: 24, now: new Date('2026-11-21T12:00:00Z') })).toBe(false);
+    expect(
+      postmortemReminderDue({ resolvedAt, lastReminderAt: new Date('2026-11-21T00:00:00Z'), cadenceHours: 24, now: new Date('2026-11-21T12:00:00Z') }),
+    ).toBe(false);
   });
 });

@@ -30,7 +30,13 @@ export interface PostmortemSource {
   }>;
   readonly budgetImpact: readonly PostmortemBudgetImpact[];
   readonly requiredBecause: string | null;
-  readonly followUps: ReadonlyArray<{ readonly title: string; readonly priority: string; readonly owner: string | null; readonly dueDate: string | null; readonly status: string }>;
+  readonly followUps: ReadonlyArray<{
+    readonly title: string;
+    readonly priority: string;
+    readonly owner: string | null;
+    readonly dueDate: string | null;
+    readonly status: string;
+  }>;
   /** Time the draft is written (an open incident's durations run until then). */
   readonly now: Date;
 }
@@ -72,7 +78,10 @@ function time(at: Date | null): string {
 
 /** One line of text: Markdown control at line starts and table pipes neutralised, newlines folded. */
 function inline(text: string): string {
-  return text.replace(/\r?\n+/g, ' ').replace(/\|/g, '\\|').trim();
+  return text
+    .replace(/\r?\n+/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim();
 }
 
 function describeEntry(entry: PostmortemSource['timeline'][number]): string {
@@ -85,11 +94,14 @@ function describeEntry(entry: PostmortemSource['timeline'][number]): string {
     case 'visibility_changed':
       return `${text(data.from)} → ${text(data.to)}`;
     case 'role_changed': {
-      const person = (value: unknown) => (value && typeof value === 'object' ? text((value as Record<string, unknown>).slackUserId ?? (value as Record<string, unknown>).name) : 'nobody');
+      const person = (value: unknown) =>
+        value && typeof value === 'object' ? text((value as Record<string, unknown>).slackUserId ?? (value as Record<string, unknown>).name) : 'nobody';
       return `${text(data.role)}: ${person(data.from)} → ${person(data.to)}`;
     }
     case 'components_changed':
-      return Array.isArray(data.changes) ? data.changes.map((change) => `${text(change.componentId)} ${text(change.from ?? 'none')} → ${text(change.to)}`).join(', ') : '';
+      return Array.isArray(data.changes)
+        ? data.changes.map((change) => `${text(change.componentId)} ${text(change.from ?? 'none')} → ${text(change.to)}`).join(', ')
+        : '';
     case 'slack_pin':
     case 'slack_reaction':
       return `${text(data.text)}${data.permalink ? ` ([message](${text(data.permalink)}))` : ''}`;
@@ -123,16 +135,26 @@ export function buildPostmortemMarkdown(source: PostmortemSource): string {
   lines.push(`- **Type:** ${incident.type}`);
   lines.push(`- **Incident commander:** ${incident.commander ?? '—'}`);
   if (source.requiredBecause) lines.push(`- **Postmortem required:** ${source.requiredBecause}`);
-  lines.push('', '## Summary', '', incident.summary.trim() === '' ? '_No summary was given. Describe what happened in two or three sentences._' : incident.summary.trim(), '');
+  lines.push(
+    '',
+    '## Summary',
+    '',
+    incident.summary.trim() === '' ? '_No summary was given. Describe what happened in two or three sentences._' : incident.summary.trim(),
+    '',
+  );
 
   lines.push('## Impact', '');
-  lines.push(`- **Duration:** ${formatDuration(end.getTime() - incident.startedAt.getTime())} (${time(incident.startedAt)} → ${incident.resolvedAt ? time(incident.resolvedAt) : 'ongoing'})`);
+  lines.push(
+    `- **Duration:** ${formatDuration(end.getTime() - incident.startedAt.getTime())} (${time(incident.startedAt)} → ${incident.resolvedAt ? time(incident.resolvedAt) : 'ongoing'})`,
+  );
   lines.push(`- **Time to detect:** ${formatDuration(incident.detectedAt.getTime() - incident.startedAt.getTime())}`);
   lines.push(`- **Time to acknowledge:** ${incident.acknowledgedAt ? formatDuration(incident.acknowledgedAt.getTime() - incident.detectedAt.getTime()) : '—'}`);
   lines.push(`- **Time to mitigate:** ${incident.mitigatedAt ? formatDuration(incident.mitigatedAt.getTime() - incident.startedAt.getTime()) : '—'}`);
   lines.push(`- **Time to resolve:** ${incident.resolvedAt ? formatDuration(incident.resolvedAt.getTime() - incident.startedAt.getTime()) : '—'}`);
   lines.push(`- **Affected services:** ${incident.services.length > 0 ? incident.services.join(', ') : '—'}`);
-  lines.push(`- **Affected components:** ${incident.affectedComponents.length > 0 ? incident.affectedComponents.map((component) => `${component.name ?? component.componentId} (${component.status})`).join(', ') : '—'}`);
+  lines.push(
+    `- **Affected components:** ${incident.affectedComponents.length > 0 ? incident.affectedComponents.map((component) => `${component.name ?? component.componentId} (${component.status})`).join(', ') : '—'}`,
+  );
   lines.push('');
   lines.push('### Error budget', '');
   if (source.budgetImpact.length === 0) {
@@ -160,7 +182,9 @@ export function buildPostmortemMarkdown(source: PostmortemSource): string {
     const label = KIND_LABELS[entry.kind] ?? entry.kind;
     const detail = [describeEntry(entry), entry.body].filter((part) => part.trim() !== '').map(inline);
     const unique = detail.filter((part, index) => detail.indexOf(part) === index);
-    lines.push(`- **${time(entry.occurredAt)}** ${label}${entry.public ? ' (public)' : ''} by ${inline(entry.author)}${unique.length > 0 ? `: ${unique.join(' — ')}` : ''}`);
+    lines.push(
+      `- **${time(entry.occurredAt)}** ${label}${entry.public ? ' (public)' : ''} by ${inline(entry.author)}${unique.length > 0 ? `: ${unique.join(' — ')}` : ''}`,
+    );
   }
   lines.push('');
 
@@ -168,7 +192,9 @@ export function buildPostmortemMarkdown(source: PostmortemSource): string {
   lines.push('## Action items', '');
   if (source.followUps.length === 0) lines.push('_No follow-ups yet. A required postmortem needs at least one P0 follow-up._');
   for (const followUp of source.followUps) {
-    lines.push(`- [${followUp.status === 'done' ? 'x' : ' '}] **${followUp.priority}** ${inline(followUp.title)}${followUp.owner ? ` (owner: ${inline(followUp.owner)})` : ''}${followUp.dueDate ? ` — due ${followUp.dueDate}` : ''}`);
+    lines.push(
+      `- [${followUp.status === 'done' ? 'x' : ' '}] **${followUp.priority}** ${inline(followUp.title)}${followUp.owner ? ` (owner: ${inline(followUp.owner)})` : ''}${followUp.dueDate ? ` — due ${followUp.dueDate}` : ''}`,
+    );
   }
   lines.push('');
   return lines.join('\n');

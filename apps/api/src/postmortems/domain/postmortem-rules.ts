@@ -68,7 +68,12 @@ export function postmortemSatisfied(status: PostmortemStatus | null, p0FollowUps
 }
 
 /** Due once per lapse: `cadenceHours` after resolution, then after each reminder. */
-export function postmortemReminderDue(input: { readonly resolvedAt: Date; readonly lastReminderAt: Date | null; readonly cadenceHours: number; readonly now: Date }): boolean {
+export function postmortemReminderDue(input: {
+  readonly resolvedAt: Date;
+  readonly lastReminderAt: Date | null;
+  readonly cadenceHours: number;
+  readonly now: Date;
+}): boolean {
   const since = input.lastReminderAt ?? input.resolvedAt;
   return input.now.getTime() - since.getTime() >= input.cadenceHours * 3_600_000;
 }

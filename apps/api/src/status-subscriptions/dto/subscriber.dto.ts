@@ -11,7 +11,10 @@ export class CreateSubscriberDto {
   @Allow()
   type?: unknown;
 
-  @ApiProperty({ example: 'https://hooks.example.com/ballast', description: 'http(s); loopback/private targets only with SUBSCRIBER_WEBHOOK_ALLOW_PRIVATE=true' })
+  @ApiProperty({
+    example: 'https://hooks.example.com/ballast',
+    description: 'http(s); loopback/private targets only with SUBSCRIBER_WEBHOOK_ALLOW_PRIVATE=true',
+  })
   @Allow()
   url?: unknown;
 

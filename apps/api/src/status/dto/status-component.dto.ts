@@ -41,13 +41,22 @@ export class CreateStatusComponentDto {
   @IsBoolean()
   onlyShowIfDegraded?: boolean;
 
-  @ApiPropertyOptional({ enum: COMPONENT_STATUSES, nullable: true, description: "a person's status: wins over what linked SLOs imply (both ways); incidents and maintenance still count" })
+  @ApiPropertyOptional({
+    enum: COMPONENT_STATUSES,
+    nullable: true,
+    description: "a person's status: wins over what linked SLOs imply (both ways); incidents and maintenance still count",
+  })
   @IsOptional()
   @ValidateIf((_object, value) => value !== null)
   @IsIn(COMPONENT_STATUSES)
   manualStatus?: ComponentStatus | null;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'the manual status stops applying at this time (future); null = until cleared' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'the manual status stops applying at this time (future); null = until cleared',
+  })
   @IsOptional()
   @ValidateIf((_object, value) => value !== null)
   @Transform(isoDate())
@@ -109,7 +118,12 @@ export class UpdateStatusComponentDto {
   @IsIn(COMPONENT_STATUSES)
   manualStatus?: ComponentStatus | null;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'the manual status stops applying at this time; a new manualStatus without it applies until cleared' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'the manual status stops applying at this time; a new manualStatus without it applies until cleared',
+  })
   @IsOptional()
   @ValidateIf((_object, value) => value !== null)
   @Transform(isoDate())
