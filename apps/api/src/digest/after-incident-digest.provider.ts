@@ -39,7 +39,12 @@ export class AfterIncidentDigestProvider extends DigestFollowUpsProvider {
       required: postmortems.required,
       published: postmortems.requiredPublished,
       openFollowUps: followUps.open,
-      byBudgetConsumed: incidentsByBudgetConsumed.map((item) => ({ reference: item.reference, title: item.title, sloName: item.sloName, budgetConsumed: item.budgetConsumed })),
+      byBudgetConsumed: incidentsByBudgetConsumed.map((item) => ({
+        reference: item.reference,
+        title: item.title,
+        sloName: item.sloName,
+        budgetConsumed: item.budgetConsumed,
+      })),
     };
   }
 }

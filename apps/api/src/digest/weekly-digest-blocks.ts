@@ -134,7 +134,9 @@ export function buildWeeklyDigestBlocks(input: WeeklyDigestInput): SlackBlock[] 
     if (byBudgetConsumed && byBudgetConsumed.length > 0) {
       const lines = byBudgetConsumed
         .slice(0, 5)
-        .map((item) => `• ${escapeMrkdwn(item.reference)} ${escapeMrkdwn(item.title)}: ${percent(item.budgetConsumed)} of ${escapeMrkdwn(item.sloName)}'s budget`);
+        .map(
+          (item) => `• ${escapeMrkdwn(item.reference)} ${escapeMrkdwn(item.title)}: ${percent(item.budgetConsumed)} of ${escapeMrkdwn(item.sloName)}'s budget`,
+        );
       blocks.push(section(['*Incidents by budget consumed*', ...lines].join('\n')));
     }
   }
