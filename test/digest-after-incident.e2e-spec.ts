@@ -58,6 +58,8 @@ describe('weekly digest: postmortems and overdue follow-ups', () => {
     expect(posted).toHaveLength(1);
     const text = JSON.stringify(posted[0].args.blocks);
     expect(text).toContain('*Postmortems*: 0 of 1 required published (1 missing)');
+    // Payments has two follow-ups still open (one overdue, one not due yet); search's one is not counted.
+    expect(text).toContain('*Follow-ups open*: 2');
     expect(text).toContain(`Add &lt;!channel&gt; retry budget (${sev1.body.reference as string}): due 2026-11-20, U01ALICE`);
     expect(text).not.toContain('Not due yet');
     expect(text).not.toContain('Search follow-up');

@@ -34,7 +34,17 @@ export class AfterIncidentDigestProvider extends DigestFollowUpsProvider {
   }
 
   override async postmortemFigures(team: { id: string; slug: string }, period: { from: Date; to: Date }): Promise<DigestPostmortems | null> {
-    const { postmortems } = await this.figures.teamFigures(team.id, period);
-    return { required: postmortems.required, published: postmortems.requiredPublished };
+    const { postmortems, followUps, incidentsByBudgetConsumed } = await this.figures.teamFigures(team.id, period);
+    return {
+      required: postmortems.required,
+      published: postmortems.requiredPublished,
+      openFollowUps: followUps.open,
+      byBudgetConsumed: incidentsByBudgetConsumed.map((item) => ({
+        reference: item.reference,
+        title: item.title,
+        sloName: item.sloName,
+        budgetConsumed: item.budgetConsumed,
+      })),
+    };
   }
 }

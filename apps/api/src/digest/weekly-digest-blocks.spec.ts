@@ -86,4 +86,21 @@ describe('buildWeeklyDigestBlocks', () => {
     expect(textOf(buildWeeklyDigestBlocks(input({ postmortems: { required: 2, published: 2 } })))).toContain('*Postmortems*: 2 of 2 required published"');
     expect(textOf(buildWeeklyDigestBlocks(input()))).not.toContain('*Postmortems*');
   });
+
+  it('adds open follow-ups and the incidents by budget consumed (largest five) when the figures carry them', () => {
+    const byBudgetConsumed = Array.from({ length: 6 }, (_, index) => ({
+      reference: `INC-${index + 1}`,
+      title: `Outage <${index}>`,
+      sloName: 'checkout-availability',
+      budgetConsumed: 0.5 - index * 0.05,
+    }));
+    const text = textOf(buildWeeklyDigestBlocks(input({ postmortems: { required: 1, published: 0, openFollowUps: 4, byBudgetConsumed } })));
+    expect(text).toContain('*Follow-ups open*: 4');
+    expect(text).toContain("*Incidents by budget consumed*\\n• INC-1 Outage &lt;0&gt;: 50.0% of checkout-availability's budget");
+    expect(text).toContain('INC-5');
+    expect(text).not.toContain('INC-6');
+    expect(textOf(buildWeeklyDigestBlocks(input({ postmortems: { required: 0, published: 0, byBudgetConsumed: [] } })))).not.toContain(
+      '*Incidents by budget consumed*',
+    );
+  });
 });

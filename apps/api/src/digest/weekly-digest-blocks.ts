@@ -15,6 +15,10 @@ export interface DigestFollowUp {
 export interface DigestPostmortems {
   required: number;
   published: number;
+  /** Follow-ups of the team still open (overdue ones are listed in their own section). */
+  openFollowUps?: number;
+  /** The week's incidents by the largest share of an SLO's budget they consumed, largest first. */
+  byBudgetConsumed?: ReadonlyArray<{ reference: string; title: string; sloName: string; budgetConsumed: number }>;
 }
 
 export interface WeeklyDigestInput {
@@ -125,6 +129,16 @@ export function buildWeeklyDigestBlocks(input: WeeklyDigestInput): SlackBlock[] 
   if (input.postmortems) {
     const { required, published } = input.postmortems;
     blocks.push(section(`*Postmortems*: ${published} of ${required} required published${required > published ? ` (${required - published} missing)` : ''}`));
+    const { openFollowUps, byBudgetConsumed } = input.postmortems;
+    if (openFollowUps !== undefined) blocks.push(section(`*Follow-ups open*: ${openFollowUps}`));
+    if (byBudgetConsumed && byBudgetConsumed.length > 0) {
+      const lines = byBudgetConsumed
+        .slice(0, 5)
+        .map(
+          (item) => `• ${escapeMrkdwn(item.reference)} ${escapeMrkdwn(item.title)}: ${percent(item.budgetConsumed)} of ${escapeMrkdwn(item.sloName)}'s budget`,
+        );
+      blocks.push(section(['*Incidents by budget consumed*', ...lines].join('\n')));
+    }
   }
 
   const followUps = input.followUpsOverdue.slice(0, 10).map((item) => {
