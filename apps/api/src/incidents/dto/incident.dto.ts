@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDate, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import {
   COMPONENT_STATUSES,
   type ComponentStatus,
@@ -16,11 +16,10 @@ import {
   type Visibility,
 } from '@app/incidents';
 import { PaginationQueryDto } from '../../common/pagination.dto';
-import { isoDate } from '../../common/iso-date';
+import { OptionalIsoTimestamp } from '../../common/iso-date';
 import { SLUG_MESSAGE, SLUG_PATTERN } from '../../common/slug';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
-const toDate = isoDate();
 
 export class AffectedComponentDto {
   @ApiProperty({ example: 'k3j2h1g0f9d8' })
@@ -87,28 +86,16 @@ export class CreateIncidentDto {
   @Length(1, 100)
   commander?: string;
 
-  @ApiPropertyOptional({ description: 'impact start (ISO-8601); defaults to now' })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
+  @OptionalIsoTimestamp('impact start (ISO-8601); defaults to now')
   startedAt?: Date;
 
-  @ApiPropertyOptional({ description: 'when Ballast (or the tool it came from) learned of it; defaults to now' })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
+  @OptionalIsoTimestamp('when Ballast (or the tool it came from) learned of it; defaults to now')
   detectedAt?: Date;
 
-  @ApiPropertyOptional({ description: 'first acknowledgement by a person (MTTA = detectedAt → acknowledgedAt)' })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
+  @OptionalIsoTimestamp('first acknowledgement by a person (MTTA = detectedAt → acknowledgedAt)')
   acknowledgedAt?: Date;
 
-  @ApiPropertyOptional({ description: 'only with status resolved (MTTR = startedAt → resolvedAt)' })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
+  @OptionalIsoTimestamp('only with status resolved (MTTR = startedAt → resolvedAt)')
   resolvedAt?: Date;
 
   @ApiPropertyOptional({ enum: INCIDENT_STATUSES, default: 'investigating', description: 'initial status (history)' })
@@ -170,10 +157,7 @@ export class UpdateIncidentDto {
   @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
   type?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
+  @OptionalIsoTimestamp()
   startedAt?: Date;
 
   @ApiPropertyOptional({ type: [AffectedComponentDto], description: 'replaces the whole set' })
@@ -184,22 +168,13 @@ export class UpdateIncidentDto {
   @Type(() => AffectedComponentDto)
   affectedComponents?: AffectedComponentDto[];
 
-  @ApiPropertyOptional({ description: 'when Ballast (or the tool it came from) learned of it; defaults to now' })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
+  @OptionalIsoTimestamp('when Ballast (or the tool it came from) learned of it; defaults to now')
   detectedAt?: Date;
 
-  @ApiPropertyOptional({ description: 'first acknowledgement by a person (MTTA = detectedAt → acknowledgedAt)' })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
+  @OptionalIsoTimestamp('first acknowledgement by a person (MTTA = detectedAt → acknowledgedAt)')
   acknowledgedAt?: Date;
 
-  @ApiPropertyOptional({ description: 'only with status resolved (MTTR = startedAt → resolvedAt)' })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: '$property must be an ISO-8601 timestamp such as 2026-11-24T10:00:00Z' })
+  @OptionalIsoTimestamp('only with status resolved (MTTR = startedAt → resolvedAt)')
   resolvedAt?: Date;
 
   @ApiPropertyOptional({ nullable: true, description: 'id of the deployment that caused it; null unlinks' })
