@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination.dto';
-import { SLUG_MESSAGE, SLUG_PATTERN } from '../../common/slug';
+import { OptionalSlug, SLUG_MESSAGE, SLUG_PATTERN } from '../../common/slug';
 
 export class CreateServiceDto {
   @ApiProperty({ example: 'checkout' })
@@ -27,17 +27,11 @@ export class UpdateServiceDto {
   @Length(1, 200)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'slug of the new owning team' })
-  @IsOptional()
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @OptionalSlug('slug of the new owning team')
   team?: string;
 }
 
 export class ListServicesQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ description: 'only services of this team (slug)' })
-  @IsOptional()
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @OptionalSlug('only services of this team (slug)')
   team?: string;
 }

@@ -1,19 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import { SLUG_MESSAGE, SLUG_PATTERN } from '../../common/slug';
+import { IsIn, IsOptional } from 'class-validator';
+import { OptionalSlug } from '../../common/slug';
 
 /** Query of POST /api/v1/slos/import (apply semantics, for SLOs kept in git and applied from CI). */
 export class ImportSlosQueryDto {
-  @ApiPropertyOptional({ description: 'team slug: services the specs name are created under it; prune acts on its SLOs' })
-  @IsOptional()
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @OptionalSlug('team slug: services the specs name are created under it; prune acts on its SLOs')
   team?: string;
 
-  @ApiPropertyOptional({ description: 'service slug for specs that name none (Pyrra)' })
-  @IsOptional()
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @OptionalSlug('service slug for specs that name none (Pyrra)')
   service?: string;
 
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'answer what would change, change nothing' })
@@ -29,15 +23,9 @@ export class ImportSlosQueryDto {
 
 /** Query of GET /api/v1/slos/openslo. */
 export class SloExportQueryDto {
-  @ApiPropertyOptional({ description: 'only SLOs of this team (slug)' })
-  @IsOptional()
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @OptionalSlug('only SLOs of this team (slug)')
   team?: string;
 
-  @ApiPropertyOptional({ description: 'only SLOs of this service (slug)' })
-  @IsOptional()
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @OptionalSlug('only SLOs of this service (slug)')
   service?: string;
 }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsNumber, IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { SLO_STATES_WORST_FIRST, type SloState } from '@app/slo';
 import { PaginationQueryDto } from '../../common/pagination.dto';
-import { SLUG_MESSAGE, SLUG_PATTERN } from '../../common/slug';
+import { OptionalSlug, SLUG_MESSAGE, SLUG_PATTERN } from '../../common/slug';
 
 // objective, window, indicator and policy are checked by the SLO domain
 // (libs/slo), which names the exact field (`indicator.total`) in its errors.
@@ -83,16 +83,10 @@ export class UpdateSloDto {
 }
 
 export class ListSlosQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ description: 'only SLOs of this team (slug)' })
-  @IsOptional()
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @OptionalSlug('only SLOs of this team (slug)')
   team?: string;
 
-  @ApiPropertyOptional({ description: 'only SLOs of this service (slug)' })
-  @IsOptional()
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @OptionalSlug('only SLOs of this service (slug)')
   service?: string;
 
   @ApiPropertyOptional({ enum: SLO_STATES_WORST_FIRST })
@@ -102,16 +96,10 @@ export class ListSlosQueryDto extends PaginationQueryDto {
 }
 
 export class SloRulesQueryDto {
-  @ApiPropertyOptional({ description: 'only SLOs of this team (slug)' })
-  @IsOptional()
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @OptionalSlug('only SLOs of this team (slug)')
   team?: string;
 
-  @ApiPropertyOptional({ description: 'only SLOs of this service (slug)' })
-  @IsOptional()
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
+  @OptionalSlug('only SLOs of this service (slug)')
   service?: string;
 
   @ApiPropertyOptional({ enum: ['ballast', 'sloth'], description: "sloth: adds Sloth's metadata recording rules and per-SLO alert names and labels" })
