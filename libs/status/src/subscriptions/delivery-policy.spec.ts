@@ -1,4 +1,4 @@
-import { isGivenUp, MAX_RETRY_DELAY_MS, nextAttemptAt, shouldDisableWebhook, subscriberWantsEvent } from './delivery-policy';
+import { isGivenUp, MAX_RETRY_DELAY_MS, nextAttemptAt, subscriberWantsEvent } from './delivery-policy';
 import { SubscribeRateLimit } from './subscribe-rate-limit';
 
 const NOW = new Date('2026-12-06T12:00:00.000Z');
@@ -14,8 +14,6 @@ describe('delivery policy', () => {
   it('gives up and disables at the configured counts', () => {
     expect(isGivenUp(11, 12)).toBe(false);
     expect(isGivenUp(12, 12)).toBe(true);
-    expect(shouldDisableWebhook(2, 3)).toBe(false);
-    expect(shouldDisableWebhook(3, 3)).toBe(true);
   });
 
   it('matches components: an empty choice or an event touching no component reaches everyone', () => {

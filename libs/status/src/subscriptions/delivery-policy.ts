@@ -16,11 +16,6 @@ export function isGivenUp(attempts: number, maxAttempts: number): boolean {
   return attempts >= maxAttempts;
 }
 
-/** A webhook subscriber is disabled once this many deliveries in a row failed. */
-export function shouldDisableWebhook(consecutiveFailures: number, maxFailures: number): boolean {
-  return consecutiveFailures >= maxFailures;
-}
-
 /** Whether a subscriber who chose `chosen` (empty = all) hears of an event touching `touched` (empty = the whole page). */
 export function subscriberWantsEvent(chosen: readonly string[], touched: readonly string[]): boolean {
   return chosen.length === 0 || touched.length === 0 || touched.some((id) => chosen.includes(id));
