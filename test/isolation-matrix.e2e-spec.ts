@@ -85,7 +85,14 @@ const CASES: Record<string, Case> = {
   'POST /api/v1/teams': { expect: 'denied', attempts: () => [{ method: 'post', path: '/api/v1/teams', body: { slug: 'intruder', name: 'Intruder' } }] },
   'GET /api/v1/teams': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/teams' }] },
   'GET /api/v1/teams/:slug': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/teams/beta' }] },
-  'PATCH /api/v1/teams/:slug': { expect: 'denied', attempts: () => [{ method: 'patch', path: '/api/v1/teams/beta', body: { name: 'Owned' } }] },
+  'PATCH /api/v1/teams/:slug': {
+    expect: 'denied',
+    attempts: () => [
+      { method: 'patch', path: '/api/v1/teams/beta', body: { name: 'Owned' } },
+      // Issue 21: team A may not point team B's pages at its own PagerDuty service.
+      { method: 'patch', path: '/api/v1/teams/beta', body: { pagerdutyRoutingKey: 'StolenRoutingKey0001' } },
+    ],
+  },
   'POST /api/v1/teams/:slug/tokens': {
     expect: 'denied',
     attempts: () => [

@@ -20,6 +20,8 @@ export interface OncallView {
   readonly scheduled: string | null;
   readonly override: { from: string; to: string; member: string } | null;
   readonly pagerduty: boolean;
+  /** the same as `pagerduty`, named as on the team */
+  readonly pagerDutyConfigured: boolean;
   readonly [field: string]: unknown;
 }
 
@@ -88,6 +90,7 @@ export class OncallService {
       scheduled: state.scheduled,
       override: state.override ? { from: state.override.from.toISOString(), to: state.override.to.toISOString(), member: state.override.member } : null,
       pagerduty: stored.pagerdutyRoutingKey !== null,
+      pagerDutyConfigured: stored.pagerdutyRoutingKey !== null,
       ...presentOncallConfig(stored.config),
     };
   }

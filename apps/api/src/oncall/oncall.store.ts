@@ -76,9 +76,11 @@ export class OncallStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async getOncall(teamId: string): Promise<StoredOncall | null> {
-    const rows = (await this.dataSource.query('SELECT team_id, config, pagerduty_routing_key, configured_at FROM team_oncall WHERE team_id = $1', [
-      teamId,
-    ])) as Array<{
+    // The routing key is the team's (PATCH /api/v1/teams/:slug); the on-call PUT writes it there too.
+    const rows = (await this.dataSource.query(
+      'SELECT o.team_id, o.config, t.pagerduty_routing_key, o.configured_at FROM team_oncall o JOIN teams t ON t.id = o.team_id WHERE o.team_id = $1',
+      [teamId],
+    )) as Array<{
       team_id: string;
       config: unknown;
       pagerduty_routing_key: string | null;
@@ -108,6 +110,8 @@ export class OncallStore {
        ${pagerdutyRoutingKey === undefined ? '' : ', pagerduty_routing_key = EXCLUDED.pagerduty_routing_key'}`,
       [teamId, JSON.stringify(presentOncallConfig(config)), pagerdutyRoutingKey ?? null, now],
     );
+    if (pagerdutyRoutingKey !== undefined)
+      await this.dataSource.query('UPDATE teams SET pagerduty_routing_key = $2, updated_at = now() WHERE id = $1', [teamId, pagerdutyRoutingKey]);
   }
 
   /** Claims one handoff message; true for exactly one caller. */

@@ -14,6 +14,10 @@ export class TeamEntity {
   @Column({ name: 'slack_channel_id', type: 'varchar', length: 32, nullable: true })
   slackChannelId: string | null;
 
+  /** Whether the team has a PagerDuty routing key (the key itself is write-only: never mapped, never read back). */
+  @Column({ name: 'pagerduty_configured', type: 'boolean', insert: false, update: false, default: false })
+  pagerDutyConfigured: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -10,7 +10,10 @@ export interface CreateTeamInput {
   slackChannelId?: string | null;
 }
 
-export type UpdateTeamInput = Partial<Omit<CreateTeamInput, 'slug'>>;
+export type UpdateTeamInput = Partial<Omit<CreateTeamInput, 'slug'>> & {
+  /** PagerDuty Events API v2 routing key (write-only; null removes it). */
+  pagerdutyRoutingKey?: string | null;
+};
 
 @Injectable()
 export class TeamsService {
@@ -51,6 +54,13 @@ export class TeamsService {
     const team = await this.getTeam(slug);
     if (changes.name !== undefined) team.name = changes.name;
     if (changes.slackChannelId !== undefined) team.slackChannelId = changes.slackChannelId;
-    return this.teams.save(team);
+    if (changes.pagerdutyRoutingKey === undefined) return this.teams.save(team);
+    // The key is not mapped on the entity (it must never be read back): written on its own, then the team read again.
+    const key = changes.pagerdutyRoutingKey;
+    await this.teams.manager.transaction(async (manager) => {
+      await manager.save(TeamEntity, team);
+      await manager.query('UPDATE teams SET pagerduty_routing_key = $2, updated_at = now() WHERE id = $1', [team.id, key]);
+    });
+    return this.getTeamById(team.id);
   }
 }

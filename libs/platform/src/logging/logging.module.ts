@@ -35,6 +35,8 @@ export const REDACTED_LOG_PATHS = [
   'req.body',
   'res.headers["set-cookie"]',
   'res.headers.authorization',
+  '*.pagerdutyRoutingKey',
+  '*.routing_key',
 ];
 
 /** Tokens in a query string (`?token=...`) never reach the log either. */

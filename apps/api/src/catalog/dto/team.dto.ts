@@ -2,6 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { SLACK_CHANNEL_PATTERN, SLUG_MESSAGE, SLUG_PATTERN } from '../../common/slug';
 
+/** A PagerDuty integration key: what the on-call PUT accepts too. */
+export const PAGERDUTY_ROUTING_KEY_PATTERN = /^[A-Za-z0-9]{8,64}$/;
+
 export class CreateTeamDto {
   @ApiProperty({ example: 'payments' })
   @IsString()
@@ -34,6 +37,18 @@ export class UpdateTeamDto {
   @IsString()
   @Matches(SLACK_CHANNEL_PATTERN, { message: '$property must be a Slack channel id such as C0123456789' })
   slackChannelId?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    writeOnly: true,
+    description:
+      'PagerDuty Events API v2 routing (integration) key of the team; null removes it. Write-only: answers only say `pagerDutyConfigured`. Alias: `pagerdutyRoutingKey` on PUT /api/v1/teams/:slug/oncall.',
+  })
+  @IsOptional()
+  @ValidateIf((_object, value) => value !== null)
+  @IsString()
+  @Matches(PAGERDUTY_ROUTING_KEY_PATTERN, { message: '$property must be a PagerDuty integration key (8-64 letters and digits) or null' })
+  pagerdutyRoutingKey?: string | null;
 }
 
 export class CreateTokenDto {
