@@ -296,6 +296,15 @@ export class OncallStore {
     });
   }
 
+  /** Whether the incident's timeline holds an acknowledgement by `by` (an author label such as `slack:U0AAA`). */
+  async acknowledgementRecorded(incidentId: string, by: string): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      "SELECT 1 FROM incident_timeline_events WHERE incident_id = $1 AND kind = 'acknowledged' AND data ->> 'by' = $2 LIMIT 1",
+      [incidentId, by],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
   /** Brings the step after `fromStep` forward to now; true when it was still waiting. */
   async bringForward(incidentId: string, fromStep: number, now: Date): Promise<number | null> {
     const rows = (await this.dataSource.query(

@@ -11,7 +11,9 @@ import { SlackGateway } from './slack-gateway';
 import { SlackHttpReceiver } from './slack-http.receiver';
 import { slackLogger } from './slack-logger';
 import { SlackTimelineCapture } from './slack-timeline.service';
-import { PageClick, SlackPager } from './slack-pager.service';
+import { SlackButtonPresses, PageButtonAction } from './slack-button-presses';
+import { submitOnce } from './slack-modal-submit-once';
+import { SlackViewClaims } from './slack-view-claims';
 import { ACKNOWLEDGE_ACTION_ID, ESCALATE_ACTION_ID, parsePageButtonValue } from './slack-page-messages';
 import { ADD_FOLLOW_UP_ACTION_ID, FOLLOW_UP_MODAL_CALLBACK_ID, SlackFollowUpModal } from './slack-follow-up-modal';
 import { HeadlineButton, ModalSubmission, SlackHeadlineActions } from './slack-headline-actions.service';
@@ -48,9 +50,10 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
     private readonly declare: SlackDeclareFlow,
     private readonly timeline: SlackTimelineCapture,
     private readonly work: SlackBackgroundWork,
-    private readonly pager: SlackPager,
     private readonly headline: SlackHeadlineActions,
     private readonly followUpModal: SlackFollowUpModal,
+    private readonly presses: SlackButtonPresses,
+    private readonly viewClaims: SlackViewClaims,
   ) {}
 
   onModuleInit(): void {
@@ -142,8 +145,9 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
       if (outcome.after) this.work.defer('declare from Slack', outcome.after);
     });
 
-    // Page and headline buttons: acknowledged at once, the change made after (a double click or a redelivery changes things once).
-    const pageButton = (actionId: string, handle: (click: PageClick) => Promise<void>) =>
+    // Page and headline buttons: acknowledged at once (SlackHttpReceiver answers before any database work), the press then
+    // stored in PostgreSQL and handled from there (SlackButtonPresses): once, and again if the process handling it died.
+    const pageButton = (actionId: PageButtonAction) =>
       app.action({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action }) => {
         await ack();
         const target = parsePageButtonValue((action as { value?: unknown }).value);
@@ -154,12 +158,14 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
           return;
         }
         // Deferred: presses arriving together are all answered before their changes start (each is a few database round trips).
-        this.work.defer(`${actionId} ${target.incidentId}`, () =>
-          handle({ ...target, userId: user.id, userName: ('username' in user ? (user.username as string) : null) || user.name || null, reply }),
-        );
+        this.presses.accept({
+          key: `${body.trigger_id || `${user.id}:${(action as { action_ts?: string }).action_ts ?? ''}`}`,
+          action: actionId,
+          click: { ...target, userId: user.id, userName: ('username' in user ? (user.username as string) : null) || user.name || null, reply },
+        });
       });
-    pageButton(ACKNOWLEDGE_ACTION_ID, (click) => this.pager.acknowledge(click));
-    pageButton(ESCALATE_ACTION_ID, (click) => this.pager.escalate(click));
+    pageButton(ACKNOWLEDGE_ACTION_ID);
+    pageButton(ESCALATE_ACTION_ID);
 
     // Headline buttons that open a modal: views.open must follow the ack at once (the trigger_id lives 3 s).
     for (const button of [UPDATE_BUTTON_ACTION_ID, RESOLVE_BUTTON_ACTION_ID, EDIT_BUTTON_ACTION_ID] as HeadlineButton[]) {
@@ -171,14 +177,17 @@ export class SlackBoltApp implements OnModuleInit, OnApplicationBootstrap, Befor
         this.work.run(`${button} ${target.incidentId}`, () => this.headline.openModal(button, target.incidentId, body.trigger_id, reply));
       });
     }
+    // One change per opened modal: a second submission of the same view (double click, retry, replay) changes nothing.
     const modal = (callbackId: string, submit: (submission: ModalSubmission) => Promise<unknown>) =>
       app.view({ callback_id: callbackId, type: 'view_submission' }, async ({ body, view, ack }) => {
-        const answer = await submit({
-          incidentId: view.private_metadata ?? '',
-          userId: body.user.id,
-          userName: body.user.name || null,
-          values: view.state.values as unknown as ViewStateValues,
-        });
+        const answer = await submitOnce(this.viewClaims, view.id, callbackId, () =>
+          submit({
+            incidentId: view.private_metadata ?? '',
+            userId: body.user.id,
+            userName: body.user.name || null,
+            values: view.state.values as unknown as ViewStateValues,
+          }),
+        );
         if (answer) await ack(answer as never);
         else await ack();
       });

@@ -11,6 +11,7 @@ import { SlackBackgroundWork } from './slack-background-work';
 import { SlackGateway } from './slack-gateway';
 import { parseSlackRequestBody, slackRetryNumber } from './slack-request';
 import { verifySlackSignature } from './slack-signature';
+import { ACKNOWLEDGE_ACTION_ID, ESCALATE_ACTION_ID } from './slack-page-messages';
 
 /** POST /slack/events while Slack is off, or while it runs over Socket Mode. */
 export class SlackEndpointUnavailableError extends DomainError {
@@ -123,8 +124,16 @@ export class SlackHttpReceiver implements Receiver {
     if (unsafe !== undefined) {
       throw new ValidationFailedError(`${unsafe} contains a NUL character or a lone UTF-16 surrogate`, { field: unsafe, code: 'invalid_text' });
     }
-    // A replay of a request already handled: Slack gets its 200, nothing happens again.
     const signature = header(request.headers, 'x-slack-signature');
+    if (isPageButtonPress(parsed.body)) {
+      // Acknowledge / Escalate: Slack gets its 200 before any database work; the replay check, the audit record and the
+      // press itself (stored and handled exactly once by SlackButtonPresses) follow on a later turn of the event loop.
+      send({ status: 200 });
+      this.work.defer('dispatch a page button', () => this.dispatchAfterAck(bolt, parsed.body, request, signature, receivedAt));
+      return;
+    }
+    // A replay of a request already handled: Slack gets its 200, nothing happens again.
+
     if (this.replays && signature && !(await this.replays.claim(signature))) {
       this.logger.warn({ ip: request.ip }, 'ignored a replayed Slack request (signature already seen)');
       send({ status: 200 });
@@ -169,6 +178,23 @@ export class SlackHttpReceiver implements Receiver {
     await ack();
   }
 
+  /** A request already answered with its 200: dispatched to Bolt unless it is a replay. */
+  private async dispatchAfterAck(bolt: App, body: Record<string, unknown>, request: SlackHttpRequest, signature: string | undefined, receivedAt: number) {
+    if (this.replays && signature && !(await this.replays.claim(signature))) {
+      this.logger.warn({ ip: request.ip }, 'ignored a replayed Slack request (signature already seen)');
+      return;
+    }
+    const auditEntry = slackAuditEntry(body);
+    if (this.audit && auditEntry) void this.audit.recordQuietly(auditEntry);
+    await bolt.processEvent({
+      body,
+      retryNum: slackRetryNumber(request.headers['x-slack-retry-num']),
+      retryReason: header(request.headers, 'x-slack-retry-reason'),
+      customProperties: { receivedAt },
+      ack: async () => undefined,
+    });
+  }
+
   /** `/incident` or `/incident declare <title>`: acknowledged with an empty 200 whatever happens next (SlackCommandFlow opens the form after the ack). */
   private opensDeclareForm(body: Record<string, unknown>): boolean {
     return (
@@ -186,6 +212,19 @@ function ackAnswer(body: unknown): SlackHttpAnswer {
   if (body === undefined || body === null || body === '') return { status: 200 };
   if (typeof body === 'string') return { status: 200, body, contentType: 'text/plain; charset=utf-8' };
   return { status: 200, body: JSON.stringify(body), contentType: JSON_CONTENT_TYPE };
+}
+
+const PAGE_BUTTONS: ReadonlySet<unknown> = new Set([ACKNOWLEDGE_ACTION_ID, ESCALATE_ACTION_ID]);
+
+/** A click on Acknowledge or Escalate (of a page or a headline): nothing to answer but the 200. */
+function isPageButtonPress(body: Record<string, unknown>): boolean {
+  const actions = body.actions;
+  return (
+    body.type === 'block_actions' &&
+    Array.isArray(actions) &&
+    actions.length > 0 &&
+    actions.every((action) => typeof action === 'object' && action !== null && PAGE_BUTTONS.has((action as { action_id?: unknown }).action_id))
+  );
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -18,14 +18,8 @@ import { OncallStore, PageStepRow } from '../oncall/oncall.store';
 import { PagerDutyAction, PagerDutyEvents } from '../oncall/pagerduty-events';
 import { SlackBackgroundWork } from './slack-background-work';
 import { SlackCallError, slackErrorCode, SlackGateway, SlackReplyTarget } from './slack-gateway';
-import {
-  buildAcknowledgedPageMessage,
-  buildChannelPageMessage,
-  buildHandoffMessage,
-  buildPageMessage,
-  pageButtonValue,
-  PageSubject,
-} from './slack-page-messages';
+import { buildAcknowledgedPageMessage, buildChannelPageMessage, buildHandoffMessage, buildPageMessage, pageButtonValue } from './slack-page-messages';
+import { subjectOf } from './slack-page-subject';
 
 /** Attempts of one step before it is given up (recorded as page_failed); the next step still runs at its time. */
 const MAX_STEP_ATTEMPTS = 6;
@@ -47,20 +41,6 @@ export interface PageClick {
   readonly userId: string;
   readonly userName: string | null;
   readonly reply: SlackReplyTarget;
-}
-
-function subjectOf(incident: IncidentEntity): PageSubject {
-  return {
-    incidentId: incident.id,
-    number: incident.number,
-    title: incident.title,
-    severity: incident.severity,
-    visibility: incident.visibility,
-    team: incident.team?.slug ?? null,
-    summary: incident.summary || null,
-    source: incident.source,
-    channelId: incident.slackChannelId,
-  };
 }
 
 const PAGERDUTY_SEVERITY = { SEV1: 'critical', SEV2: 'error', SEV3: 'warning', SEV4: 'info' } as const;
@@ -259,16 +239,16 @@ export class SlackPager {
   }
 
   /** The Acknowledge button (of a page or a headline): once, whoever is first; escalation stops. */
-  async acknowledge(click: PageClick): Promise<void> {
+  async acknowledge(click: PageClick, options: { resume?: boolean } = {}): Promise<void> {
     // A press must not be lost to a moment without a free database connection (a burst of presses): tried again, and
     // safe to try again, since the acknowledgement is a compare-and-set.
-    return this.withDatabaseRetries(() => this.acknowledgeOnce(click));
+    return this.withDatabaseRetries(() => this.acknowledgeOnce(click, options.resume === true));
   }
 
-  private async acknowledgeOnce(click: PageClick): Promise<void> {
+  private async acknowledgeOnce(click: PageClick, resume: boolean): Promise<void> {
     const incident = await this.findIncident(click);
     if (!incident) return;
-    const outcome = await this.acknowledgeByPerson(incident, click.userId, click.userName, 'slack_button');
+    const outcome = await this.acknowledgeByPerson(incident, click.userId, click.userName, 'slack_button', resume);
     if (!outcome.won)
       await this.gateway.tellUser(
         click.reply,
@@ -281,9 +261,20 @@ export class SlackPager {
    * one wins (a compare-and-set), sets acknowledgedAt when still unset, stops
    * the escalation, marks the sent pages and tells PagerDuty.
    */
-  async acknowledgeByPerson(incident: IncidentEntity, userId: string, userName: string | null, via: string): Promise<{ won: boolean; by: string | null }> {
+  async acknowledgeByPerson(
+    incident: IncidentEntity,
+    userId: string,
+    userName: string | null,
+    via: string,
+    resume = false,
+  ): Promise<{ won: boolean; by: string | null }> {
     const won = await this.store.claimAcknowledgement(incident.id, incident.teamId, userId, this.clock.now());
-    if (!won) return { won: false, by: (await this.store.getPaging(incident.id))?.acknowledgedBy ?? null };
+    if (!won) {
+      const by = (await this.store.getPaging(incident.id))?.acknowledgedBy ?? null;
+      // A press handled again after its first attempt stopped between the compare-and-set and the incident's acknowledgement: finish it.
+      const unfinished = resume && by === userId && !(await this.store.acknowledgementRecorded(incident.id, `slack:${userId}`));
+      if (!unfinished) return { won: false, by };
+    }
     const author: TimelineAuthor = { kind: 'slack_user', slackUserId: userId, ...(userName ? { name: userName } : {}) };
     await this.incidents.acknowledgeIncident(incident.id, author, via);
     if (incident.slackChannelId && this.gateway.enabled) await this.gateway.inviteToChannel(incident.slackChannelId, [userId]).catch(() => undefined);

@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '@app/config';
 import { registerSkippingInterval, type SkippingInterval } from '@app/platform';
 import { SlackBackgroundWork } from './slack-background-work';
+import { SlackButtonPresses } from './slack-button-presses';
 import { SlackGateway } from './slack-gateway';
 import { SlackPager } from './slack-pager.service';
 import { SlackResolution } from './slack-resolution.service';
@@ -23,6 +24,7 @@ export class SlackPagingScheduler implements OnApplicationBootstrap, OnModuleDes
     private readonly pager: SlackPager,
     private readonly resolution: SlackResolution,
     private readonly work: SlackBackgroundWork,
+    private readonly presses: SlackButtonPresses,
     @Optional() @Inject(SchedulerRegistry) private readonly registry: SchedulerRegistry | null,
   ) {}
 
@@ -30,6 +32,7 @@ export class SlackPagingScheduler implements OnApplicationBootstrap, OnModuleDes
     if (!this.config.SCHEDULER_ENABLED || !this.gateway.enabled || !this.registry) return;
     const registry = this.registry;
     const job = async () => {
+      await this.presses.handleDue();
       await this.pager.runDueSteps();
       await this.pager.postDueHandoffs();
       await this.resolution.archiveDueChannels();

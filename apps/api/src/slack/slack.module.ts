@@ -22,6 +22,8 @@ import { SlackPagingScheduler } from './slack-paging-scheduler';
 import { SlackResolution } from './slack-resolution.service';
 import { SlackFollowUpModal } from './slack-follow-up-modal';
 import { SlackHeadlineActions } from './slack-headline-actions.service';
+import { SlackButtonPresses } from './slack-button-presses';
+import { SlackViewClaims } from './slack-view-claims';
 
 /**
  * The Slack bot. Loaded always; with Slack disabled (no SLACK_BOT_TOKEN) its
@@ -49,7 +51,9 @@ import { SlackHeadlineActions } from './slack-headline-actions.service';
     SlackResolution,
     SlackPagingScheduler,
     SlackHeadlineActions,
+    SlackButtonPresses,
+    SlackViewClaims,
   ],
-  exports: [SlackGateway, SlackIncidentSync, SlackReminders, SlackBackgroundWork, SlackEventsListener, SlackPager, SlackResolution],
+  exports: [SlackGateway, SlackIncidentSync, SlackReminders, SlackBackgroundWork, SlackEventsListener, SlackPager, SlackResolution, SlackButtonPresses],
 })
 export class SlackModule {}
