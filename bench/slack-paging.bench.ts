@@ -14,6 +14,7 @@
 //     `acknowledged` timeline events per incident (exactly 1 each).
 // Figures go to stdout and to the "Slack paging" section of bench/RESULTS.md.
 import { ChildProcess, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -207,7 +208,33 @@ async function main(): Promise<void> {
       throw error;
     }
     const pageLatency = ids.map((id, i) => (pageCall(id)?.at.getTime() ?? NaN) - created[i].sentAt);
+    // Where the time goes: the POST's own answer, then the DM opened for that person (conversations.open), then the page.
+    const postAnswered = created.map((response) => response.ms);
+    const dmOpened = people.map(
+      (person, i) =>
+        (fake
+          .calls('conversations.open')
+          .find((call) => String(call.args.users ?? '') === person)
+          ?.at.getTime() ?? NaN) - created[i].sentAt,
+    );
     const pageCalls = fake.calls().length - callsBefore;
+
+    // ------------------------------------------------------------ 2a. the floor at this moment: 100 signed ssl_checks at once
+    // (same listener, body read and HMAC check as a press, answered before any dispatch): what an ack cannot beat on this host now.
+    const floorAnswers = await Promise.all(
+      Array.from({ length: 2 * INCIDENTS }, () => {
+        const body = 'ssl_check=1&token=bench';
+        const timestamp = String(Math.floor(Date.now() / 1000));
+        const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+        return timedPost(`${baseUrl}/slack/events`, body, {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': timestamp,
+          'x-slack-signature': signature,
+        });
+      }),
+    );
+    if (floorAnswers.some((answer) => answer.status !== 200))
+      throw new Error(`an ssl_check answered ${floorAnswers.find((answer) => answer.status !== 200)?.status}`);
 
     // ------------------------------------------------------------ 2. Acknowledge, everyone at once, each pressed twice
     const presses = ids.flatMap((id, i) =>
@@ -258,6 +285,9 @@ async function main(): Promise<void> {
         .join(' / ')}`,
       pageDelivered: summary(pageLatency),
       acknowledgeAck: summary(answers.map((answer) => answer.ms)),
+      floorSslCheck: summary(floorAnswers.map((answer) => answer.ms)),
+      incidentPostAnswered: summary(postAnswered),
+      dmOpened: summary(dmOpened),
       slackCallsDuringBurst: pageCalls,
       retriedPosts,
       acknowledged,
@@ -277,6 +307,9 @@ async function main(): Promise<void> {
         '|---|---|---|---|---|---|---|',
         `| page delivered (incident POST sent → the page's chat.postMessage at the fake), burst of 50 | ${results.pageDelivered.count} | ${results.pageDelivered.p50} | ${results.pageDelivered.p90} | ${results.pageDelivered.p99} | ${results.pageDelivered.max} | p99 ≤ ${PAGE_TARGET_P99_MS} ms: ${verdict(results.pageDelivered.p99 <= PAGE_TARGET_P99_MS)} |`,
         `| Acknowledge answered (signed block_actions → HTTP answer), 50 people × double click at once | ${results.acknowledgeAck.count} | ${results.acknowledgeAck.p50} | ${results.acknowledgeAck.p90} | ${results.acknowledgeAck.p99} | ${results.acknowledgeAck.max} | p99 ≤ ${ACK_TARGET_P99_MS} ms: ${verdict(results.acknowledgeAck.p99 <= ACK_TARGET_P99_MS)} |`,
+        `| profile: incident POST answered (its transaction and audit record), burst of 50 | ${results.incidentPostAnswered.count} | ${results.incidentPostAnswered.p50} | ${results.incidentPostAnswered.p90} | ${results.incidentPostAnswered.p99} | ${results.incidentPostAnswered.max} | |`,
+        `| profile: the page's conversations.open at the fake | ${results.dmOpened.count} | ${results.dmOpened.p50} | ${results.dmOpened.p90} | ${results.dmOpened.p99} | ${results.dmOpened.max} | |`,
+        `| floor: 100 signed ssl_check at once (same listener and HMAC, no dispatch), just before the presses | ${results.floorSslCheck.count} | ${results.floorSslCheck.p50} | ${results.floorSslCheck.p90} | ${results.floorSslCheck.p99} | ${results.floorSslCheck.max} | |`,
         '',
         `Duplicates: ${duplicatePages} incidents with more than one page (posts or \`paged\` events), ${missingPages} without a page, ${duplicateAcks} with more than one \`acknowledged\` event (100 presses for 50 incidents); incidents acknowledged: ${acknowledged}/${INCIDENTS}. Slack calls during the burst: ${pageCalls}. Incident POSTs answered 503 and sent again (same Idempotency-Key): ${retriedPosts}.`,
         '',

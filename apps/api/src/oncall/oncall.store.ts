@@ -132,18 +132,27 @@ export class OncallStore {
     ]);
   }
 
-  /** Starts paging an incident with its planned steps (one statement); false when it was already paged. */
-  async startPaging(incidentId: string, teamId: string, startedAt: Date, steps: readonly PlannedStep[]): Promise<boolean> {
+  /**
+   * Starts paging an incident with its planned steps (one statement); null
+   * when it was already paged. The steps due at `startedAt` are stored
+   * already claimed for sending (as `claimStep` would claim them: a process
+   * that stops before sending them leaves a claim that goes stale and is
+   * claimed again), and returned, so the first page needs no second round trip.
+   */
+  async startPaging(incidentId: string, teamId: string, startedAt: Date, steps: readonly PlannedStep[]): Promise<PageStepRow[] | null> {
     const rows = (await this.dataSource.query(
       `WITH paging AS (
          INSERT INTO incident_paging (incident_id, team_id, started_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING incident_id
        ), steps AS (
-         INSERT INTO incident_page_steps (incident_id, step_index, notify, user_id, due_at)
-         SELECT paging.incident_id, step.step_index, step.notify, step.user_id, step.due_at
+         INSERT INTO incident_page_steps (incident_id, step_index, notify, user_id, due_at, state, attempts, claimed_at)
+         SELECT paging.incident_id, step.step_index, step.notify, step.user_id, step.due_at,
+                CASE WHEN step.due_at <= $3 THEN 'sending' ELSE 'pending' END,
+                CASE WHEN step.due_at <= $3 THEN 1 ELSE 0 END,
+                CASE WHEN step.due_at <= $3 THEN $3::timestamptz END
            FROM paging, unnest($4::int[], $5::text[], $6::text[], $7::timestamptz[]) AS step(step_index, notify, user_id, due_at)
-         RETURNING incident_id
+         RETURNING *
        )
-       SELECT incident_id FROM paging`,
+       SELECT paging.incident_id, steps.* FROM paging LEFT JOIN steps ON steps.state = 'sending'`,
       [
         incidentId,
         teamId,
@@ -153,8 +162,9 @@ export class OncallStore {
         steps.map((step) => step.userId),
         steps.map((step) => step.dueAt),
       ],
-    )) as unknown[];
-    return rows.length === 1;
+    )) as Array<RawStep & { step_index: number | null }>;
+    if (rows.length === 0) return null;
+    return rows.filter((row) => row.step_index !== null).map(stepOf);
   }
 
   /**

@@ -120,7 +120,8 @@ export class SlackIncidentSync {
     // Slack declarations are set up by the submission flow, which can tell the declarer about failures.
     if (!this.gateway.enabled || event.incident.source === 'slack') return;
     if (event.announce === false || event.incident.announce === false) return;
-    this.work.run(`set up Slack for ${formatIncidentReference(event.incident.number)}`, () => this.setUpNewIncident(event.incident));
+    // Deferred a turn: the page (SlackPager, same event) reaches the database pool and Slack first.
+    this.work.defer(`set up Slack for ${formatIncidentReference(event.incident.number)}`, () => this.setUpNewIncident(event.incident));
   }
 
   @OnEvent(INCIDENT_CHANGED)

@@ -105,20 +105,19 @@ export class SlackPager {
     if (!this.gateway.enabled && !stored.pagerdutyRoutingKey) return false;
     const now = this.clock.now();
     const steps = planEscalation(stored.config, now);
-    if (!(await this.store.startPaging(incident.id, incident.teamId, now, steps))) return false;
+    const claimed = await this.store.startPaging(incident.id, incident.teamId, now, steps);
+    if (claimed === null) return false;
     if (stored.pagerdutyRoutingKey)
       this.work.run(`PagerDuty trigger ${formatIncidentReference(incident.number)}`, () => this.tellPagerDuty(incident, 'trigger'));
     if (!this.gateway.enabled) return true;
-    // The steps due at once (usually the first) go out now, without a round trip to find them.
+    // The steps due at once (usually the first) were stored claimed: they go out now, without a round trip to find or claim them.
     const context = { stepCount: steps.length, startedAt: now, incident };
     await Promise.all(
-      steps
-        .filter((step) => step.dueAt.getTime() <= now.getTime())
-        .map((step) =>
-          this.sendStep(incident.id, step.stepIndex, context).catch((error: unknown) =>
-            this.failedUnexpectedly({ incidentId: incident.id, stepIndex: step.stepIndex }, error),
-          ),
+      claimed.map((step) =>
+        this.sendStep(incident.id, step.stepIndex, context, step).catch((error: unknown) =>
+          this.failedUnexpectedly({ incidentId: incident.id, stepIndex: step.stepIndex }, error),
         ),
+      ),
     );
     return true;
   }
@@ -152,9 +151,14 @@ export class SlackPager {
     return false;
   }
 
-  private async sendStep(incidentId: string, stepIndex: number, known?: { stepCount: number; startedAt: Date; incident: IncidentEntity }): Promise<boolean> {
+  private async sendStep(
+    incidentId: string,
+    stepIndex: number,
+    known?: { stepCount: number; startedAt: Date; incident: IncidentEntity },
+    claimed?: PageStepRow,
+  ): Promise<boolean> {
     const now = this.clock.now();
-    const step = await this.store.claimStep(incidentId, stepIndex, now);
+    const step = claimed ?? (await this.store.claimStep(incidentId, stepIndex, now));
     if (!step) return false;
     const incident = known?.incident ?? (await this.incidents.getIncidentById(incidentId));
     const subject = subjectOf(incident);
@@ -174,10 +178,13 @@ export class SlackPager {
       } else {
         if (!step.userId) return this.giveUp(step, 'nobody is on call');
         channelId = step.dmChannelId ?? (await this.gateway.openDirectMessage(step.userId));
-        if (!step.dmChannelId) await this.store.recordDm(incidentId, stepIndex, channelId);
+        // Stored while the page is being posted (a retry opens the same DM again anyway), not before it.
+        const recorded = step.dmChannelId ? null : this.store.recordDm(incidentId, stepIndex, channelId);
+        recorded?.catch(() => undefined);
         ts =
           (step.attempts > 1 ? await this.findPage(channelId, value) : null) ??
           (await this.gateway.postMessageOnce(channelId, buildPageMessage(subject, { stepIndex, stepCount, afterMinutes })));
+        await recorded;
       }
       await this.store.markSent(incidentId, stepIndex, ts, this.clock.now());
       await this.incidents.recordEvent(incidentId, 'paged', { step: stepIndex, notify: step.notify, slackUserId: step.userId, channelId }, SCHEDULER, {
