@@ -64,6 +64,49 @@ describe('SlackHttpReceiver', () => {
     expect(order).toEqual(['sent 200', 'dispatched']);
   });
 
+  it('answers Acknowledge / Escalate presses before the replay check reaches the database; a replay is then not dispatched', async () => {
+    const config = loadConfig(httpMode);
+    const work = new SlackBackgroundWork();
+    const order: string[] = [];
+    let settleClaim: (fresh: boolean) => void = () => undefined;
+    const replays = {
+      claim: jest.fn(() => {
+        order.push('replay check');
+        return new Promise<boolean>((resolve) => (settleClaim = resolve));
+      }),
+    };
+    const receiver = new SlackHttpReceiver(config, clock, new SlackGateway(config), work, replays as never);
+    receiver.init({ processEvent: jest.fn(async () => void order.push('dispatched')) } as never);
+    const press = (actionId: string) =>
+      `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', trigger_id: '1.2.x', user: { id: 'U1' }, actions: [{ action_id: actionId, value: 'x:0' }] }))}`;
+
+    await receiver.receive(signed(press('incident_acknowledge')), (answer) => order.push(`sent ${answer.status}`));
+    // The 200 is out while the database has not even been asked.
+    expect(order).toEqual(['sent 200']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['sent 200', 'replay check']);
+    settleClaim(true);
+    await work.idle();
+    expect(order).toEqual(['sent 200', 'replay check', 'dispatched']);
+
+    order.length = 0;
+    await receiver.receive(signed(press('incident_escalate')), (answer) => order.push(`sent ${answer.status}`));
+    expect(order).toEqual(['sent 200']);
+    await new Promise((resolve) => setImmediate(resolve));
+    settleClaim(false);
+    await work.idle();
+    expect(order).toEqual(['sent 200', 'replay check']);
+
+    // Other interactions (a modal-opening button) still wait for the replay check before their listener's ack.
+    order.length = 0;
+    const other = receiver.receive(signed(press('incident_update_open')), (answer) => order.push(`sent ${answer.status}`));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['replay check']);
+    settleClaim(true);
+    await other;
+    expect(order).toEqual(['replay check', 'dispatched', 'sent 200']);
+  });
+
   it('lets the listener answer other commands and interactions with its ack, exactly once', async () => {
     const { receiver } = receiverFor(httpMode);
     const answers: SlackHttpAnswer[] = [];
