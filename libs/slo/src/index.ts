@@ -141,19 +141,16 @@ export { SLO_EVALUATED, type SloEvaluatedEvent, type SloEventSubject } from './a
 export { SLO_EVALUATION_INTERVAL_NAME, SloEvaluationScheduler } from './application/slo-evaluation.scheduler';
 export { type SloCycleReport, SloEvaluator } from './application/slo-evaluator';
 export { type SloWarning } from './application/slo-selector-check';
+export { type SavedSlo, type SloChangesInput, type SloDefinitionInput, SloDefinitionsService } from './application/slo-definitions.service';
+export { SloReadModel } from './application/slo-read-model.service';
 export {
-  type ImportedSlo,
   type ListSlosFilter,
-  type SavedSlo,
   type SloBudgetSummary,
-  type SloChangesInput,
-  type SloDefinitionInput,
   type SloHistory,
   type SloHistoryPoint,
   type SloLatestState,
-  SloService,
   type TeamSloRollup,
-} from './application/slo.service';
+} from './application/slo-read-model.types';
 export { SloModule } from './slo.module';
 export { SLO_ENTITIES } from './persistence/entities';
 export { SloEventBucketEntity } from './persistence/slo-event-bucket.entity';
