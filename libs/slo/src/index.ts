@@ -167,3 +167,7 @@ export { type SloExportFilter, SloSpecExportService } from './application/slo-sp
 export { buildOpenSloDocuments, type OpenSloExportSource, renderOpenSlo } from './domain/openslo-export';
 export { buildSlothRules, renderSlothRules, type SlothRuleSource } from './domain/sloth-rules';
 export { DEFAULT_SPEC_PARSER_OPTIONS, SloSpecParser, SpecParserPool, type SpecParserPoolOptions } from './application/slo-spec-parser';
+// Repositories at the IO edge, for the services' unit specs (test/support/slo-test-services.ts).
+export { type SloDefinitionValues, type SloLatestRow, SloRepository, type SloSelection } from './persistence/slo.repository';
+export { type EvaluationStepRow, SloHistoryRepository } from './persistence/slo-history.repository';
+export { SloSelectorCheck } from './application/slo-selector-check';
