@@ -9,7 +9,9 @@ import {
   SloReadModel,
   SloRepository,
   SloSelectorCheck,
+  SloSpecApplyService,
   SloSpecExportService,
+  SloSpecParser,
 } from '@app/slo';
 import { automock } from './automock';
 
@@ -25,6 +27,7 @@ export function newSloTestServices(now: Date, config: Partial<AppConfig> = {}) {
     selectorCheck: automock(SloSelectorCheck),
     evaluator: automock(SloEvaluator),
     ownership: automock(ReferenceOwnership),
+    parser: automock(SloSpecParser),
   };
   const clock = new FixedClock(now);
   mocks.selectorCheck.check.mockResolvedValue([]);
@@ -35,6 +38,7 @@ export function newSloTestServices(now: Date, config: Partial<AppConfig> = {}) {
     definitions: new SloDefinitionsService(mocks.slos, mocks.selectorCheck, mocks.evaluator, clock, mocks.ownership),
     reads: new SloReadModel(mocks.slos, mocks.history, mocks.teams, clock, appConfig),
     exports: new SloSpecExportService(mocks.slos),
+    specs: new SloSpecApplyService(mocks.slos, mocks.teams, mocks.selectorCheck, mocks.evaluator, clock, mocks.parser),
   };
 }
 

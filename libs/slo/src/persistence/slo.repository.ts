@@ -26,6 +26,25 @@ export interface SloSelection {
   readonly state?: SloState;
 }
 
+/** What one spec import writes, in one transaction (SloSpecApplyService's plan). */
+export interface SpecWritePlan {
+  /** Team of the services to create. */
+  readonly teamId?: string;
+  readonly newServices: ReadonlyArray<{ readonly slug: string; readonly name: string }>;
+  /** Ids of the existing services, by slug. */
+  readonly serviceIds: ReadonlyMap<string, string>;
+  readonly slos: ReadonlyArray<{
+    readonly service: string;
+    /** The stored SLO this spec updates; absent: created. */
+    readonly storedId?: string;
+    readonly values: Partial<SloEntity>;
+    readonly changed: boolean;
+    readonly indicatorChanged: boolean;
+  }>;
+  readonly deleteIds: readonly string[];
+  readonly nextEvaluationAt: Date;
+}
+
 /** The row fields of an SLO's latest figures (and its policy, for component state). */
 export type SloLatestRow = Pick<SloEntity, 'id' | 'state' | 'evaluatedAt' | 'sli' | 'errorBudgetRemaining' | 'policy'>;
 
@@ -110,6 +129,59 @@ export class SloRepository {
       .take(limit);
     if (team !== undefined) query.andWhere('team.slug = :team', { team });
     return query.getMany();
+  }
+
+  /** The SLOs of the given services. */
+  ofServices(serviceIds: readonly string[]): Promise<SloEntity[]> {
+    return serviceIds.length === 0 ? Promise.resolve([]) : this.slos.find({ where: { serviceId: In([...serviceIds]) } });
+  }
+
+  /** A team's SLOs by service slug, then name. */
+  ofTeam(teamId: string): Promise<SloEntity[]> {
+    return this.slos
+      .createQueryBuilder('slo')
+      .innerJoinAndSelect('slo.service', 'service')
+      .innerJoinAndSelect('service.team', 'team')
+      .where('service.team_id = :teamId', { teamId })
+      .orderBy('service.slug', 'ASC')
+      .addOrderBy('slo.name', 'ASC')
+      .getMany();
+  }
+
+  /**
+   * Writes a spec import: new services, created and changed SLOs (a changed
+   * one loses its claim; a new indicator its buckets), deleted ones. Answers
+   * the SLO ids in the plan's order.
+   */
+  async writeSpecs(plan: SpecWritePlan): Promise<string[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const serviceIdBySlug = new Map(plan.serviceIds);
+      for (const service of plan.newServices) {
+        const saved = await manager.save(ServiceEntity, manager.create(ServiceEntity, { slug: service.slug, name: service.name, teamId: plan.teamId }));
+        serviceIdBySlug.set(service.slug, saved.id);
+      }
+      const ids: string[] = [];
+      for (const slo of plan.slos) {
+        if (slo.storedId === undefined) {
+          const created = await manager.save(
+            SloEntity,
+            manager.create(SloEntity, { ...slo.values, serviceId: serviceIdBySlug.get(slo.service) as string, nextEvaluationAt: plan.nextEvaluationAt }),
+          );
+          ids.push(created.id);
+          continue;
+        }
+        ids.push(slo.storedId);
+        if (!slo.changed) continue;
+        await manager.update(
+          SloEntity,
+          { id: slo.storedId },
+          { ...slo.values, claimToken: null, ...(slo.indicatorChanged ? { bucketsFrom: null, bucketsUntil: null, lastGoodCounts: null } : {}) },
+        );
+        if (slo.indicatorChanged) await manager.query(`DELETE FROM slo_event_buckets WHERE slo_id = $1`, [slo.storedId]);
+      }
+      if (plan.deleteIds.length > 0) await manager.delete(SloEntity, { id: In([...plan.deleteIds]) });
+      return ids;
+    });
   }
 
   async servicesBySlug(slugs: readonly string[]): Promise<ServiceEntity[]> {
