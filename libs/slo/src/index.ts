@@ -170,3 +170,4 @@ export { type SloExportFilter, SloSpecExportService } from './application/slo-sp
 export { buildOpenSloDocuments, type OpenSloExportSource, renderOpenSlo } from './domain/openslo-export';
 export { buildSlothRules, renderSlothRules, type SlothRuleSource } from './domain/sloth-rules';
 export { DEFAULT_SPEC_PARSER_OPTIONS, SloSpecParser, SpecParserPool, type SpecParserPoolOptions } from './application/slo-spec-parser';
+export { SloError, type SloErrorCode } from './domain/errors';
