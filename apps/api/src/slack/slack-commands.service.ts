@@ -1,27 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@app/config';
-import {
-  escapeMrkdwn,
-  formatIncidentReference,
-  IncidentCommand,
-  IncidentDomainError,
-  IncidentEntity,
-  incidentHelpText,
-  IncidentsService,
-  invalidCommandReply,
-  parseIncidentCommand,
-  TimelineAuthor,
-} from '@app/incidents';
+import { formatIncidentReference, IncidentDomainError, IncidentEntity, IncidentsService, TimelineAuthor } from '@app/incidents';
+import { escapeMrkdwn, IncidentCommand, incidentHelpText, invalidCommandReply, parseIncidentCommand } from './ui';
 import { DomainError, NotFoundError, ValidationFailedError } from '@app/platform';
 import { validateFollowUpFields } from '../follow-ups/domain/follow-up-rules';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
-import { ACK_BUDGET_MS, withinAckWindow } from './slack-ack-window';
+import { ACK_BUDGET_MS, withinAckWindow } from './http/slack-ack-window';
 import { SlackDeclareFlow, SlackFlowOutcome, SlashCommandInput } from './slack-declare.service';
 import { slackErrorCode, SlackGateway } from './slack-gateway';
 import { OncallService } from '../oncall/oncall.service';
-import { buildOncallReply } from './slack-page-messages';
-import { publishButtonBlock } from './slack-incident-modals';
+import { buildOncallReply } from './ui/slack-page-messages';
+import { publishButtonBlock } from './ui/slack-incident-modals';
 
 /** A status change's note is internal: said so, with a Publish update button when the incident is public. */
 function withPublishOffer(reply: SlashReply, incident: IncidentEntity): SlashReply {
@@ -50,7 +40,7 @@ import {
   statusUnchangedReply,
   STILL_WORKING_REPLY,
   updatePostedReply,
-} from './slack-replies';
+} from './ui/slack-replies';
 
 type ChannelCommand = Extract<
   IncidentCommand,

@@ -2,27 +2,25 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ServicesService, TeamsService } from '@app/catalog';
+import { DeclareIncidentResult, IncidentsService, TimelineAuthor } from '@app/incidents';
 import {
   buildDeclareLoadingModal,
   buildDeclareModal,
   DECLARE_MODAL_FIELDS,
-  DeclareIncidentResult,
   DeclareModalChoices,
   DeclareModalMetadata,
   declareErrorsResponse,
   decodeDeclareMetadata,
   encodeDeclareMetadata,
   escapeMrkdwn,
-  IncidentsService,
   ModalView,
   parseDeclareSubmission,
-  TimelineAuthor,
   ViewStateValues,
-} from '@app/incidents';
-import { ACK_BUDGET_MS, withinAckWindow } from './slack-ack-window';
+} from './ui';
+import { ACK_BUDGET_MS, withinAckWindow } from './http/slack-ack-window';
 import { slackErrorCode, SlackGateway, SlackReplyTarget } from './slack-gateway';
 import { SlackIncidentSync } from './slack-incident-sync.service';
-import { declareFailedErrors, formFailureText, formUnavailableModal } from './slack-replies';
+import { declareFailedErrors, formFailureText, formUnavailableModal } from './ui/slack-replies';
 
 /** A slash command as Ballast needs it (converted from Bolt's payload by the listener). */
 export interface SlashCommandInput {

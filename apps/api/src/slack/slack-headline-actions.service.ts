@@ -2,16 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, ValidationFailedError } from '@app/platform';
-import {
-  escapeMrkdwn,
-  formatIncidentReference,
-  DeploymentsService,
-  IncidentDomainError,
-  IncidentEntity,
-  IncidentsService,
-  TimelineAuthor,
-  ViewStateValues,
-} from '@app/incidents';
+import { formatIncidentReference, DeploymentsService, IncidentDomainError, IncidentEntity, IncidentsService, TimelineAuthor } from '@app/incidents';
+import { escapeMrkdwn, ViewStateValues } from './ui';
 import { SlackGateway, SlackReplyTarget } from './slack-gateway';
 import {
   type SuggestedDeployment,
@@ -27,7 +19,7 @@ import {
   readUpdateSubmission,
   RESOLVE_BUTTON_ACTION_ID,
   UPDATE_BUTTON_ACTION_ID,
-} from './slack-incident-modals';
+} from './ui/slack-incident-modals';
 import { Clock } from '@app/platform';
 
 export type HeadlineButton = typeof UPDATE_BUTTON_ACTION_ID | typeof RESOLVE_BUTTON_ACTION_ID | typeof EDIT_BUTTON_ACTION_ID;

@@ -1,26 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import {
-  buildIncidentHeadline,
-  channelNameWithSuffix,
-  describeSlackFailure,
   formatIncidentReference,
   INCIDENT_CHANGED,
   INCIDENT_DECLARED,
   IncidentChangedEvent,
   IncidentDeclaredEvent,
   IncidentEntity,
-  incidentChannelName,
   IncidentsService,
-  SlackMessage,
   TimelineEventKind,
 } from '@app/incidents';
+import { buildIncidentHeadline, channelNameWithSuffix, describeSlackFailure, incidentChannelName, SlackMessage } from './ui';
 import { SlackBackgroundWork } from './slack-background-work';
 import { SlackCallError, slackErrorCode, SlackGateway, SlackReplyTarget } from './slack-gateway';
 import { SlackJobLock } from './slack-job-lock';
-import { headlineInputOf, slackUserOfAuthorLabel } from './slack-replies';
-import { buildPrivateIncidentAnnouncement } from './slack-page-messages';
-import { withHeadlineButtons } from './slack-incident-modals';
+import { headlineInputOf, slackUserOfAuthorLabel } from './ui/slack-replies';
+import { buildPrivateIncidentAnnouncement } from './ui/slack-page-messages';
+import { withHeadlineButtons } from './ui/slack-incident-modals';
 
 /** The team channel's copy of the headline: a private incident's only says that it exists. */
 function teamAnnouncementOf(incident: IncidentEntity, headline: SlackMessage): SlackMessage {

@@ -25,7 +25,7 @@ import {
   buildPageMessage,
   pageButtonValue,
   PageSubject,
-} from './slack-page-messages';
+} from './ui/slack-page-messages';
 
 /** Attempts of one step before it is given up (recorded as page_failed); the next step still runs at its time. */
 const MAX_STEP_ATTEMPTS = 6;

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import {
-  buildReminderMessage,
   formatIncidentReference,
   IncidentEntity,
   IncidentsService,
@@ -11,9 +10,10 @@ import {
   resolveReminderCadence,
   silentForMinutes,
 } from '@app/incidents';
+import { buildReminderMessage } from './ui';
 import { Clock } from '@app/platform';
 import { slackErrorCode, SlackGateway } from './slack-gateway';
-import { personRefOf } from './slack-replies';
+import { personRefOf } from './ui/slack-replies';
 
 /** REMINDER_SEVn_MIN, where 0 means "never remind". */
 export function reminderCadenceOf(config: AppConfig): ReminderCadence {

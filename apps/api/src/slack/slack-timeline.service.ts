@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { decodeSlackText, describeSlackFailure, formatIncidentReference, IncidentsService } from '@app/incidents';
+import { formatIncidentReference, IncidentsService } from '@app/incidents';
+import { decodeSlackText, describeSlackFailure } from './ui';
 import { slackErrorCode, SlackGateway } from './slack-gateway';
-import { slackTsToDate } from './slack-request';
+import { slackTsToDate } from './http/slack-request';
 
 /** The reaction that puts a message on the timeline. */
 export const TIMELINE_REACTION = 'pushpin';

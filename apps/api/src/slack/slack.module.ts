@@ -6,11 +6,11 @@ import { SlackBackgroundWork } from './slack-background-work';
 import { SlackBoltApp } from './slack-bolt-app';
 import { SlackCommandFlow } from './slack-commands.service';
 import { SlackDeclareFlow } from './slack-declare.service';
-import { SlackEventsController } from './slack-events.controller';
-import { SlackEventsListener } from './slack-events.listener';
+import { SlackEventsController } from './http/slack-events.controller';
+import { SlackEventsListener } from './http/slack-events.listener';
 import { SlackGateway } from './slack-gateway';
-import { SlackReplayGuard } from './slack-replay-guard';
-import { SlackHttpReceiver } from './slack-http.receiver';
+import { SlackReplayGuard } from './http/slack-replay-guard';
+import { SlackHttpReceiver } from './http/slack-http.receiver';
 import { SlackIncidentSync } from './slack-incident-sync.service';
 import { SlackJobLock } from './slack-job-lock';
 import { SlackReminders } from './slack-reminders.service';
@@ -20,7 +20,7 @@ import { OncallModule } from '../oncall/oncall.module';
 import { SlackPager } from './slack-pager.service';
 import { SlackPagingScheduler } from './slack-paging-scheduler';
 import { SlackResolution } from './slack-resolution.service';
-import { SlackFollowUpModal } from './slack-follow-up-modal';
+import { SlackFollowUpModal } from './ui/slack-follow-up-modal';
 import { SlackHeadlineActions } from './slack-headline-actions.service';
 
 /**

@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { escapeMrkdwn, formatIncidentReference, IncidentsService, type ModalView, type SlackBlock, type ViewStateValues } from '@app/incidents';
+import { formatIncidentReference, IncidentsService } from '@app/incidents';
+import { escapeMrkdwn, type ModalView, type SlackBlock, type ViewStateValues } from './index';
 import { DomainError } from '@app/platform';
-import { FOLLOW_UP_PRIORITIES, validateFollowUpFields } from '../follow-ups/domain/follow-up-rules';
-import { FollowUpsService } from '../follow-ups/follow-ups.service';
-import { SlackGateway, type SlackReplyTarget } from './slack-gateway';
+import { FOLLOW_UP_PRIORITIES, validateFollowUpFields } from '../../follow-ups/domain/follow-up-rules';
+import { FollowUpsService } from '../../follow-ups/follow-ups.service';
+import { SlackGateway, type SlackReplyTarget } from '../slack-gateway';
 
 export const ADD_FOLLOW_UP_ACTION_ID = 'incident_follow_up_open';
 export const FOLLOW_UP_MODAL_CALLBACK_ID = 'incident_follow_up';

@@ -10,7 +10,7 @@ import {
   SEVERITIES,
   Visibility,
   VISIBILITIES,
-} from './incident-enums';
+} from '@app/incidents';
 import { truncateText } from './slack-text';
 
 /**
