@@ -28,22 +28,24 @@ export {
   DECLARE_INCIDENT_CALLBACK_ID,
   DECLARE_MODAL_FIELDS,
   type DeclareField,
-  type DeclareFieldError,
-  type DeclareIncidentCommand,
   type DeclareModalChoices,
   type DeclareModalInitialValues,
   type DeclareModalInput,
   type DeclareModalMetadata,
-  type DeclareSubmissionResult,
-  declareErrorsResponse,
   decodeDeclareMetadata,
   DEFAULT_DECLARE_VISIBILITY,
   encodeDeclareMetadata,
-  parseDeclareSubmission,
   SEVERITY_DESCRIPTIONS,
+} from './declare-modal';
+export {
+  type DeclareFieldError,
+  type DeclareIncidentCommand,
+  type DeclareSubmissionResult,
+  declareErrorsResponse,
+  parseDeclareSubmission,
   type ViewStateValue,
   type ViewStateValues,
-} from './declare-modal';
+} from './declare-submission';
 export {
   buildIncidentHeadline,
   buildReminderMessage,
