@@ -112,7 +112,6 @@ export { IncidentServiceLinkEntity } from './persistence/incident-service-link.e
 export { IncidentTimelineEventEntity } from './persistence/incident-timeline-event.entity';
 export { IncidentTypeEntity } from './persistence/incident-type.entity';
 export { IncidentEntity } from './persistence/incident.entity';
-export type { SlackSyncState } from './persistence/incident.entity';
 
 // Incident history, deployments and delivery insights (issue 24).
 export {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { SlackIncidentRepository } from './state/slack-incident.repository';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@app/config';
 import { formatIncidentReference, IncidentDomainError, IncidentEntity, IncidentsService, TimelineAuthor } from '@app/incidents';
@@ -61,6 +62,7 @@ export class SlackCommandFlow {
   constructor(
     private readonly config: AppConfig,
     private readonly incidents: IncidentsService,
+    private readonly slackState: SlackIncidentRepository,
     private readonly declare: SlackDeclareFlow,
     private readonly gateway: SlackGateway,
     private readonly pager: SlackPager,
@@ -110,7 +112,7 @@ export class SlackCommandFlow {
   }
 
   private async applyInChannel(command: SlashCommandInput, parsed: ChannelCommand): Promise<SlashReply> {
-    const incident = await this.incidents.findBySlackChannel(command.channelId);
+    const incident = await this.slackState.findByChannel(command.channelId);
     if (!incident) return notInIncidentChannelReply(this.config.SLACK_COMMAND);
     const author: TimelineAuthor = { kind: 'slack_user', slackUserId: command.userId, ...(command.userName ? { name: command.userName } : {}) };
     try {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { SlackIncidentRepository } from './state/slack-incident.repository';
 import { AppConfig } from '@app/config';
 import {
   formatIncidentReference,
@@ -40,6 +41,7 @@ export class SlackReminders {
   constructor(
     private readonly gateway: SlackGateway,
     private readonly incidents: IncidentsService,
+    private readonly slackState: SlackIncidentRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {
@@ -66,7 +68,7 @@ export class SlackReminders {
     if (!channelId) return false;
     const subject: ReminderSubject = { status: incident.status, severity: incident.severity, declaredAt: incident.detectedAt };
     if (!reminderDue(subject, incident.lastUpdateAt, incident.lastReminderAt, now, this.cadence)) return false;
-    if (!(await this.incidents.claimReminder(incident.id, incident.lastReminderAt, now))) return false;
+    if (!(await this.slackState.claimReminder(incident.id, incident.lastReminderAt, now))) return false;
 
     const silent = silentForMinutes(subject, incident.lastUpdateAt, now);
     const message = buildReminderMessage({

@@ -181,7 +181,6 @@ export class IncidentImportService {
         idempotencyKey: null,
         externalId: line.externalId,
         announce: false,
-        slackSyncState: 'none',
         lastUpdateAt: clock.resolvedAt ?? clock.detectedAt,
         ...clock,
         ...openingAcknowledgement({ announce: false, acknowledgedAt: line.acknowledgedAt ?? null }, clock.acknowledgedAt, authorLabel(author)),

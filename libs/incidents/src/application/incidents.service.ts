@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AcknowledgedVia, nextAcknowledgement, openingAcknowledgedVia } from '../domain/acknowledgement';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, IsNull, Raw, Repository } from 'typeorm';
+import { Brackets, DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import { Principal, ReferenceOwnership, ServiceEntity, TeamEntity } from '@app/catalog';
 import { Clock, ConflictError, isUniqueViolation, NotFoundError, Page, PageRequest, ValidationFailedError } from '@app/platform';
 import { applyClockEvent, changeIncidentStatus, ClockActor, IncidentClock, openIncidentClock } from '../domain/incident-clock';
@@ -15,7 +15,7 @@ import { IncidentAffectedComponentEntity } from '../persistence/incident-affecte
 import { IncidentServiceLinkEntity } from '../persistence/incident-service-link.entity';
 import { IncidentTimelineEventEntity } from '../persistence/incident-timeline-event.entity';
 import { IncidentTypeEntity } from '../persistence/incident-type.entity';
-import { IncidentEntity, SlackSyncState } from '../persistence/incident.entity';
+import { IncidentEntity } from '../persistence/incident.entity';
 import { authorLabel } from './author';
 import { ComponentDirectory } from './component-directory';
 import { INCIDENT_CHANGED, INCIDENT_DECLARED, IncidentChangedEvent, IncidentDeclaredEvent } from './incident-events';
@@ -188,7 +188,6 @@ export class IncidentsService {
           source: input.source,
           dedupKey: input.dedupKey ?? null,
           idempotencyKey: input.idempotencyKey ?? null,
-          slackSyncState: 'none',
           lastUpdateAt: now,
           announce: input.announce ?? true,
           causedByDeploymentId: input.causedByDeploymentId ?? null,
@@ -483,10 +482,6 @@ export class IncidentsService {
     return incident;
   }
 
-  async findBySlackChannel(channelId: string): Promise<IncidentEntity | null> {
-    return this.incidents.findOne({ where: { slackChannelId: channelId }, relations: RELATIONS });
-  }
-
   async findOpenByDedupKey(dedupKey: string): Promise<IncidentEntity | null> {
     return this.incidents.findOne({ where: { dedupKey, resolvedAt: IsNull() }, relations: RELATIONS });
   }
@@ -542,56 +537,6 @@ export class IncidentsService {
       if (isUniqueViolation(error)) throw new ConflictError('incident_type_exists', `incident type '${slug}' already exists`, { field: 'slug' });
       throw error;
     }
-  }
-
-  /** Slack bookkeeping: channel, headline messages and the state of the Slack side. */
-  async updateSlackState(
-    id: string,
-    changes: Partial<Pick<IncidentEntity, 'slackChannelId' | 'slackChannelName' | 'slackHeadlineTs' | 'slackTeamMessageTs'>> & {
-      state?: SlackSyncState;
-      error?: string | null;
-    },
-  ): Promise<void> {
-    const { state, error, ...columns } = changes;
-    await this.incidents.update(
-      { id },
-      { ...columns, ...(state !== undefined ? { slackSyncState: state } : {}), ...(error !== undefined ? { slackSyncError: error } : {}) },
-    );
-  }
-
-  /**
-   * Incidents whose Slack side is owed. `idleForSeconds` skips rows touched
-   * more recently than that (by the database's clock), so a retry job does not
-   * race the first attempt that is still running.
-   */
-  async incidentsNeedingSlackSync(limit: number, options: { idleForSeconds?: number } = {}): Promise<IncidentEntity[]> {
-    const idle = options.idleForSeconds ?? 0;
-    return this.incidents.find({
-      where: {
-        slackSyncState: 'pending',
-        ...(idle > 0 ? { updatedAt: Raw((column) => `${column} <= now() - make_interval(secs => :idle)`, { idle }) } : {}),
-      },
-      relations: RELATIONS,
-      order: { createdAt: 'ASC' },
-      take: limit,
-    });
-  }
-
-  /**
-   * Claims the right to send one reminder: an atomic compare-and-set on
-   * last_reminder_at, so exactly one replica sends it.
-   */
-  async claimReminder(id: string, previousReminderAt: Date | null, now: Date): Promise<boolean> {
-    const query = this.incidents
-      .createQueryBuilder()
-      .update(IncidentEntity)
-      .set({ lastReminderAt: now })
-      .where('id = :id', { id })
-      .andWhere('resolved_at IS NULL');
-    if (previousReminderAt) query.andWhere('last_reminder_at = :previous', { previous: previousReminderAt });
-    else query.andWhere('last_reminder_at IS NULL');
-    const result = await query.execute();
-    return (result.affected ?? 0) === 1;
   }
 
   /** The incidents resolved as duplicates of this one (the other side of duplicateOf). */
