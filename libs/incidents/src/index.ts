@@ -95,6 +95,9 @@ export { ComponentDirectory, NoComponentDirectory } from './application/componen
 export { INCIDENT_CHANGED, INCIDENT_DECLARED } from './application/incident-events';
 export type { IncidentChangedEvent, IncidentDeclaredEvent } from './application/incident-events';
 export { IncidentsService } from './application/incidents.service';
+export { IncidentQueriesService } from './application/incident-queries.service';
+export { IncidentTypesService } from './application/incident-types.service';
+export { IncidentsRepository } from './application/incidents.repository';
 export type {
   AffectedComponentInput,
   DeclareIncidentInput,
@@ -103,7 +106,7 @@ export type {
   PostUpdateInput,
   RecordEventOptions,
   UpdateIncidentInput,
-} from './application/incidents.service';
+} from './application/incident-inputs';
 export { InsightsService } from './application/insights.service';
 export { IncidentsModule } from './incidents.module';
 export { INCIDENT_ENTITIES } from './persistence/entities';

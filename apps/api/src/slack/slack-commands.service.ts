@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { SlackIncidentRepository } from './state/slack-incident.repository';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@app/config';
-import { formatIncidentReference, IncidentDomainError, IncidentEntity, IncidentsService, TimelineAuthor } from '@app/incidents';
+import { formatIncidentReference, IncidentDomainError, IncidentEntity, IncidentsService, IncidentQueriesService, TimelineAuthor } from '@app/incidents';
 import { escapeMrkdwn, IncidentCommand, incidentHelpText, invalidCommandReply, parseIncidentCommand } from './ui';
 import { DomainError, NotFoundError, ValidationFailedError } from '@app/platform';
 import { validateFollowUpFields } from '../follow-ups/domain/follow-up-rules';
@@ -62,6 +62,7 @@ export class SlackCommandFlow {
   constructor(
     private readonly config: AppConfig,
     private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
     private readonly slackState: SlackIncidentRepository,
     private readonly declare: SlackDeclareFlow,
     private readonly gateway: SlackGateway,
@@ -195,7 +196,7 @@ export class SlackCommandFlow {
   private async markDuplicate(incident: IncidentEntity, of: string, userId: string, author: TimelineAuthor): Promise<SlashReply> {
     let original: IncidentEntity | null = null;
     try {
-      original = await this.incidents.getIncident(of);
+      original = await this.incidentQueries.getIncident(of);
     } catch (error) {
       if (!(error instanceof NotFoundError || error instanceof ValidationFailedError)) throw error;
     }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ServicesService, TeamsService } from '@app/catalog';
-import { DeclareIncidentResult, IncidentsService, TimelineAuthor } from '@app/incidents';
+import { DeclareIncidentResult, IncidentsService, IncidentTypesService, TimelineAuthor } from '@app/incidents';
 import {
   buildDeclareLoadingModal,
   buildDeclareModal,
@@ -83,6 +83,7 @@ export class SlackDeclareFlow {
   constructor(
     private readonly gateway: SlackGateway,
     private readonly incidents: IncidentsService,
+    private readonly incidentTypes: IncidentTypesService,
     private readonly teams: TeamsService,
     private readonly services: ServicesService,
     private readonly sync: SlackIncidentSync,
@@ -255,7 +256,7 @@ export class SlackDeclareFlow {
     const [teams, services, types, components] = await Promise.all([
       this.teams.listTeams(page),
       this.services.listServices(page),
-      this.incidents.listIncidentTypes(null),
+      this.incidentTypes.listIncidentTypes(null),
       this.dataSource.query('SELECT id, name FROM status_components ORDER BY name LIMIT 100') as Promise<Array<{ id: string; name: string }>>,
     ]);
     return {

@@ -8,7 +8,7 @@ import {
   IncidentChangedEvent,
   IncidentDeclaredEvent,
   IncidentEntity,
-  IncidentsService,
+  IncidentQueriesService,
   TimelineEventKind,
 } from '@app/incidents';
 import { buildIncidentHeadline, channelNameWithSuffix, describeSlackFailure, incidentChannelName, SlackMessage } from './ui';
@@ -76,7 +76,7 @@ export class SlackIncidentSync {
 
   constructor(
     private readonly gateway: SlackGateway,
-    private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
     private readonly slackState: SlackIncidentRepository,
     private readonly work: SlackBackgroundWork,
     private readonly jobLock: SlackJobLock,
@@ -154,7 +154,7 @@ export class SlackIncidentSync {
   }
 
   private async updateHeadlineMessages(incidentId: string): Promise<void> {
-    const incident = await this.incidents.getIncidentById(incidentId);
+    const incident = await this.incidentQueries.getIncidentById(incidentId);
     const headline = withHeadlineButtons(buildIncidentHeadline(headlineInputOf(incident)), incident);
     const targets: Array<[string, string]> = [];
     if (incident.slackChannelId && incident.slackHeadlineTs) targets.push([incident.slackChannelId, incident.slackHeadlineTs]);

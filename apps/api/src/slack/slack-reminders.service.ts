@@ -5,6 +5,7 @@ import {
   formatIncidentReference,
   IncidentEntity,
   IncidentsService,
+  IncidentQueriesService,
   ReminderCadence,
   reminderDue,
   ReminderSubject,
@@ -41,6 +42,7 @@ export class SlackReminders {
   constructor(
     private readonly gateway: SlackGateway,
     private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
     private readonly slackState: SlackIncidentRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -53,7 +55,7 @@ export class SlackReminders {
     if (!this.gateway.enabled) return 0;
     const now = this.clock.now();
     let sent = 0;
-    for (const incident of await this.incidents.openIncidents()) {
+    for (const incident of await this.incidentQueries.openIncidents()) {
       try {
         if (await this.remindIfDue(incident, now)) sent += 1;
       } catch (error) {
