@@ -233,6 +233,69 @@ describe('incident history, deployments and delivery insights', () => {
       const later = await api.http.patch(`/api/v1/incidents/${id}`).set(payments).send({ resolvedAt: '2026-11-25T13:00:00Z' });
       expect(later.body.resolvedAt).toBe('2026-11-25T13:00:00.000Z');
     });
+
+    it('PATCH of real times adds a timeline entry saying what changed, shown on the incident page and in the postmortem draft', async () => {
+      const created = await api.http.post('/api/v1/incidents').set(payments).send({
+        title: 'Times corrected later',
+        severity: 'SEV3',
+        team: 'payments',
+        announce: false,
+        startedAt: '2026-11-26T09:00:00Z',
+        detectedAt: '2026-11-26T09:10:00Z',
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.id as string;
+      const timesChanged = async () =>
+        (
+          (await api.http.get(`/api/v1/incidents/${id}/timeline`).set(payments).expect(200)).body.items as Array<{ kind: string; body: string; data: unknown }>
+        ).filter((item) => item.kind === 'times_changed');
+      // Refused (ordering) or unchanged: nothing on the timeline.
+      expect((await api.http.patch(`/api/v1/incidents/${id}`).set(payments).send({ acknowledgedAt: '2026-11-26T09:05:00Z' })).status).toBe(400);
+      expect((await api.http.patch(`/api/v1/incidents/${id}`).set(payments).send({ detectedAt: '2026-11-26T09:10:00Z' })).status).toBe(200);
+      expect(await timesChanged()).toEqual([]);
+
+      const first = await api.http
+        .patch(`/api/v1/incidents/${id}`)
+        .set(payments)
+        .send({ detectedAt: '2026-11-26T09:08:00Z', acknowledgedAt: '2026-11-26T09:20:00Z', status: 'resolved', resolvedAt: '2026-11-26T11:00:00Z' });
+      expect(first.status).toBe(200);
+      const second = await api.http.patch(`/api/v1/incidents/${id}`).set(payments).send({ resolvedAt: '2026-11-26T10:30:00Z', acknowledgedAt: null });
+      expect(second.status).toBe(200);
+      const firstBody =
+        'Times corrected: detected 2026-11-26T09:10:00.000Z → 2026-11-26T09:08:00.000Z; acknowledged unset → 2026-11-26T09:20:00.000Z; resolved unset → 2026-11-26T11:00:00.000Z';
+      const secondBody = 'Times corrected: acknowledged 2026-11-26T09:20:00.000Z → unset; resolved 2026-11-26T11:00:00.000Z → 2026-11-26T10:30:00.000Z';
+      expect(await timesChanged()).toEqual([
+        expect.objectContaining({
+          body: firstBody,
+          data: {
+            changes: [
+              { field: 'detectedAt', from: '2026-11-26T09:10:00.000Z', to: '2026-11-26T09:08:00.000Z' },
+              { field: 'acknowledgedAt', from: null, to: '2026-11-26T09:20:00.000Z' },
+              { field: 'resolvedAt', from: null, to: '2026-11-26T11:00:00.000Z' },
+            ],
+          },
+        }),
+        expect.objectContaining({
+          body: secondBody,
+          data: {
+            changes: [
+              { field: 'acknowledgedAt', from: '2026-11-26T09:20:00.000Z', to: null },
+              { field: 'resolvedAt', from: '2026-11-26T11:00:00.000Z', to: '2026-11-26T10:30:00.000Z' },
+            ],
+          },
+        }),
+      ]);
+
+      const page = await api.http.get(`/dashboard/incidents/${id}`).set(payments);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(`<td>times_changed</td>`);
+      expect(page.text).toContain(secondBody);
+      const postmortem = await api.http.post(`/api/v1/incidents/${id}/postmortem`).set(payments);
+      expect(postmortem.status).toBe(201);
+      const markdown = (await api.http.get(`/api/v1/incidents/${id}/postmortem.md`).set(payments).expect(200)).text;
+      expect(markdown).toContain('Times corrected');
+      expect(markdown).toContain('resolvedAt 2026-11-26T11:00:00.000Z → 2026-11-26T10:30:00.000Z');
+    });
   });
 
   describe('duplicates', () => {

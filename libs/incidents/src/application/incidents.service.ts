@@ -9,6 +9,7 @@ import { applyClockEvent, changeIncidentStatus, ClockActor, IncidentClock, openI
 import type { ComponentStatus, IncidentSource, IncidentStatus, Severity, Visibility } from '../domain/incident-enums';
 import { firstPublicUpdateBody } from '../domain/first-public-update';
 import { applyRealTimes } from '../domain/incident-real-times';
+import { describeRealTimeEdits, realTimeEdits } from '../domain/real-time-edits';
 import { formatIncidentReference, parseIncidentReference } from '../domain/incident-reference';
 import { TimelineAuthor, TimelineEventKind, TimelinePayloads } from '../domain/timeline-event';
 import { IncidentAffectedComponentEntity } from '../persistence/incident-affected-component.entity';
@@ -362,6 +363,12 @@ export class IncidentsService {
             now,
           );
           describedChanged = true;
+          const edits = realTimeEdits(incident, clock, changes);
+          if (edits.length > 0)
+            kinds.push(
+              (await this.insertEvent(manager, incident, 'times_changed', author, now, { changes: edits }, { body: describeRealTimeEdits(edits) }))
+                .kind as TimelineEventKind,
+            );
         }
         if (changes.causedByDeploymentId !== undefined && changes.causedByDeploymentId !== incident.causedByDeploymentId) {
           incident.causedByDeploymentId = changes.causedByDeploymentId;
