@@ -665,6 +665,47 @@ describe('incident history, deployments and delivery insights', () => {
       }
     });
 
+    it("marks the production deployments of an SLO's service on its chart on the team dashboard, for its own team only", async () => {
+      await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'carts', name: 'Carts' }).expect(201);
+      await api.http.post('/api/v1/services').set(api.admin).send({ slug: 'cart', name: 'cart', team: 'carts' }).expect(201);
+      const carts = { Authorization: `Bearer ${(await api.http.post('/api/v1/teams/carts/tokens').set(api.admin).send({ name: 'slo' })).body.token}` };
+      for (const [version, environment, status, finishedAt] of [
+        ['v1.0', 'production', 'succeeded', '2026-11-20T10:00:00Z'],
+        ['v1.1', 'production', 'rolled_back', '2026-11-25T10:00:00Z'],
+        ['v1.1-rc', 'staging', 'succeeded', '2026-11-24T10:00:00Z'],
+      ])
+        await api.http
+          .post('/api/v1/deployments')
+          .set(carts)
+          .send({ service: 'cart', environment, version, status, startedAt: '2026-11-01T00:00:00Z', finishedAt })
+          .expect(201);
+      const created = await api.http
+        .post('/api/v1/slos')
+        .set(carts)
+        .send({
+          service: 'cart',
+          name: 'cart-availability',
+          objective: 0.99,
+          window: '30d',
+          indicator: { kind: 'ratio', total: 'http_requests_total{service="cart"}', bad: 'http_requests_total{service="cart",code=~"5.."}' },
+        });
+      expect(created.status).toBe(201);
+      // Two evaluations over the window, so the burn-down chart has a line to mark.
+      await api.app.get(DataSource).query(
+        `INSERT INTO slo_evaluations (slo_id, evaluated_at, state, sli, error_budget_remaining, status)
+         VALUES ($1, '2026-11-10T00:00:00Z', 'ok', 0.999, 0.9, '{}'), ($1, '2026-11-30T00:00:00Z', 'ok', 0.995, 0.5, '{}')`,
+        [created.body.id],
+      );
+      const markers = (html: string) => [...html.matchAll(/<title>(deploy [^<]*)<\/title>/g)].map((match) => match[1]);
+      const own = await api.http.get('/dashboard/teams/carts').set(carts);
+      expect(own.status).toBe(200);
+      expect(own.text).toContain('Error budget remaining: cart-availability');
+      expect(markers(own.text).sort()).toEqual(['deploy v1.0', 'deploy v1.1 (rolled back)']);
+      const other = await api.http.get('/dashboard/teams/carts').set(search);
+      expect(other.status).toBe(200);
+      expect(markers(other.text)).toEqual([]);
+    });
+
     it.each([
       ['from=2026-11-10&to=2026-11-01', 'to'],
       ['from=last-week', 'from'],
