@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     const deploymentsMs = performance.now() - deploymentsStarted;
     // What autovacuum does shortly after a bulk load: statistics, and the visibility map that
     // lets the percentile scans stay index-only.
-    await loader.query('VACUUM ANALYZE incidents, incident_counts, incident_insight_facts, deployments, services, teams');
+    await loader.query('VACUUM ANALYZE incidents, incident_counts, incident_insight_facts, deployments, deployment_insight_facts, services, teams');
     await loader.release();
     const insights = new InsightsService(dataSource);
     const delivery = new DeliveryInsightsService(dataSource);
