@@ -132,6 +132,7 @@ export {
   summarizeDelivery,
 } from './domain/delivery-insights';
 export { applyRealTimes, type RealTimes } from './domain/incident-real-times';
+export { describeRealTimeEdits, EDITABLE_REAL_TIMES, type EditableRealTime, type RealTimeEdit, realTimeEdits } from './domain/real-time-edits';
 export { DeliveryInsightsService } from './application/delivery-insights.service';
 export { DeploymentsService, SUGGESTION_WINDOW_MS } from './application/deployments.service';
 export type { ListDeploymentsFilter, RecordDeploymentInput } from './application/deployments.service';

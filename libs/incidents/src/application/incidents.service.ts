@@ -6,6 +6,7 @@ import type { IncidentStatus } from '../domain/incident-enums';
 import { firstPublicUpdateBody } from '../domain/first-public-update';
 import { applyRealTimes } from '../domain/incident-real-times';
 import { formatIncidentReference } from '../domain/incident-reference';
+import { describeRealTimeEdits, realTimeEdits } from '../domain/real-time-edits';
 import { TimelineAuthor, TimelineEventKind, TimelinePayloads } from '../domain/timeline-event';
 import { IncidentTimelineEventEntity } from '../persistence/incident-timeline-event.entity';
 import { IncidentEntity } from '../persistence/incident.entity';
@@ -222,6 +223,10 @@ export class IncidentsService {
             now,
           );
           describedChanged = true;
+          const edits = realTimeEdits(incident, clock, changes);
+          const body = describeRealTimeEdits(edits);
+          if (edits.length > 0)
+            kinds.push((await this.insertEvent(tx, incident, 'times_changed', author, now, { changes: edits }, { body })).kind as TimelineEventKind);
         }
         if (changes.causedByDeploymentId !== undefined && changes.causedByDeploymentId !== incident.causedByDeploymentId) {
           incident.causedByDeploymentId = changes.causedByDeploymentId;
