@@ -107,6 +107,7 @@ export class SlosController {
       await this.slos.getHistory(id, {
         from: query.from !== undefined ? new Date(query.from) : undefined,
         to: query.to !== undefined ? new Date(query.to) : undefined,
+        step: query.step,
       }),
     );
   }

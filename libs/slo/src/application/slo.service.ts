@@ -10,6 +10,7 @@ import { renderPrometheusRules } from '../domain/prometheus-rules';
 import { SloIndicator, validateIndicator } from '../domain/slo-indicator';
 import { historyStepSeconds, worstSloState } from '../domain/slo-health';
 import { historyBucketStartsNeeded, historyFromBuckets, RunningTotalRow } from '../domain/slo-history';
+import { parseHistoryStep } from '../domain/history-step';
 import { validateObjective } from '../domain/slo-math';
 import { DEFAULT_SLO_POLICY, type SloComponentStatusTier, SloPolicy, validatePolicy } from '../domain/slo-policy';
 import type { SloState, SloStatus } from '../domain/slo-status';
@@ -248,12 +249,13 @@ export class SloService {
    * Evaluation history between `from` and `to` (default: the SLO window up to
    * now), downsampled to at most 500 points.
    */
-  async getHistory(id: string, range: { readonly from?: Date; readonly to?: Date }): Promise<SloHistory> {
-    const slo = await this.getSlo(id);
+  async getHistory(id: string, range: { readonly from?: Date; readonly to?: Date; readonly step?: string }): Promise<SloHistory> {
+    const slo = await this.historySlo(id);
     const window = `${slo.windowDays}d`;
     const to = range.to ?? this.clock.now();
     const from = range.from ?? new Date(to.getTime() - parseWindow(window).seconds * 1000);
-    const stepSeconds = historyStepSeconds({ from, to }, Math.min(this.config.SLO_EVAL_INTERVAL_S, 3600));
+    const defaultStep = historyStepSeconds({ from, to }, Math.min(this.config.SLO_EVAL_INTERVAL_S, 3600));
+    const stepSeconds = range.step === undefined ? defaultStep : parseHistoryStep(range.step, { from, to });
     const burnRateColumns: Array<[string, string]> = [
       ...EVALUATION_WINDOWS.map((key): [string, string] => [key, `burn_rate_${key}`]),
       [window, 'burn_rate_window'],
@@ -303,6 +305,16 @@ export class SloService {
     };
   }
 
+  /** What a history needs of the SLO: one primary-key read (the history is a hot read path). */
+  private async historySlo(id: string): Promise<{ readonly objective: number; readonly windowDays: number }> {
+    const [row] = (await this.dataSource.query(`SELECT objective, window_days AS "windowDays" FROM slos WHERE id = $1`, [id])) as Array<{
+      objective: number;
+      windowDays: number;
+    }>;
+    if (!row) throw new SloNotFoundError(id);
+    return row;
+  }
+
   /**
    * The buckets a history needs: the first one and those at the steps' instants
    * (a few hundred index lookups instead of a window of rows); all of them
@@ -312,23 +324,24 @@ export class SloService {
     id: string,
     range: { readonly window: string; readonly from: Date; readonly to: Date; readonly stepSeconds: number },
   ): Promise<RunningTotalRow[]> {
-    const columns = `bucket_start AS start, bad, total, cum_bad AS "cumBad", cum_total AS "cumTotal"`;
-    const [first] = (await this.dataSource.query(`SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 ORDER BY bucket_start LIMIT 1`, [
-      id,
-    ])) as RunningTotalRow[];
+    // Epoch milliseconds rather than timestamptz: a 30-day hourly history reads ~2,000 rows, and parsing their dates was a tenth of its CPU.
+    const columns = `extract(epoch FROM bucket_start)::float8 * 1000 AS start, bad, total, cum_bad AS "cumBad", cum_total AS "cumTotal"`;
+    const query = async (sql: string, parameters: unknown[]): Promise<RunningTotalRow[]> =>
+      ((await this.dataSource.query(sql, parameters)) as Array<Omit<RunningTotalRow, 'start'> & { start: number }>).map((row) => ({
+        ...row,
+        start: new Date(row.start),
+      }));
+    const [first] = await query(`SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 ORDER BY bucket_start LIMIT 1`, [id]);
     if (!first) return [];
     const needed = historyBucketStartsNeeded({ ...range, firstStart: first.start });
-    const found = (await this.dataSource.query(
-      `SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start = ANY($2::timestamptz[]) ORDER BY bucket_start`,
-      [id, needed.map((start) => start.toISOString())],
-    )) as RunningTotalRow[];
+    const found = await query(`SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start = ANY($2::timestamptz[]) ORDER BY bucket_start`, [
+      id,
+      needed.map((start) => start.toISOString()),
+    ]);
     if (found.length === needed.length) {
       return found.length > 0 && found[0].start.getTime() === first.start.getTime() ? found : [first, ...found];
     }
-    return (await this.dataSource.query(`SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start < $2 ORDER BY bucket_start`, [
-      id,
-      range.to.toISOString(),
-    ])) as RunningTotalRow[];
+    return query(`SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start < $2 ORDER BY bucket_start`, [id, range.to.toISOString()]);
   }
 
   /**

@@ -118,4 +118,13 @@ export class SloHistoryQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Step of the points: minutes, hours or days, a multiple of 5m (`5m`, `15m`, `1h`, `6h`, `1d`), at most 3,000 points; default: the smallest step keeping the series within 500 points',
+    example: '1h',
+  })
+  @IsOptional()
+  @IsString()
+  step?: string;
 }
