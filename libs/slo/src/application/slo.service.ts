@@ -9,6 +9,7 @@ import { ImportedSloDefinition, importOpenSlo } from '../domain/openslo-import';
 import { renderPrometheusRules } from '../domain/prometheus-rules';
 import { SloIndicator, validateIndicator } from '../domain/slo-indicator';
 import { historyStepSeconds, worstSloState } from '../domain/slo-health';
+import { sliceWithinWindow } from '../domain/timeslices';
 import { historyBucketStartsNeeded, historyFromBuckets, RunningTotalRow } from '../domain/slo-history';
 import { parseHistoryStep } from '../domain/history-step';
 import { validateObjective } from '../domain/slo-math';
@@ -521,7 +522,7 @@ function validateDefinition(input: SloDefinitionInput): ValidDefinition {
     description: input.description ?? null,
     objective: validateObjective(input.objective),
     windowDays: parseWindow(input.window).days,
-    indicator: validateIndicator(input.indicator),
+    indicator: sliceWithinWindow(validateIndicator(input.indicator), `${parseWindow(input.window).days}d`),
     policy: input.policy === undefined ? DEFAULT_SLO_POLICY : validatePolicy(input.policy),
   };
 }

@@ -38,10 +38,10 @@ export function buildOpenSloDocuments(slos: readonly OpenSloExportSource[]): Arr
       spec: {
         ...(slo.description !== null ? { description: slo.description } : {}),
         service: slo.service,
-        indicator: { metadata: { name: `${slo.name}-sli` }, spec: { ratioMetric: ratioMetric(slo.indicator) } },
+        indicator: { metadata: { name: `${slo.name}-sli` }, spec: indicatorSpec(slo.indicator) },
         timeWindow: [{ duration: slo.window, isRolling: true }],
-        budgetingMethod: 'Occurrences',
-        objectives: [{ target: slo.objective }],
+        budgetingMethod: slo.indicator.budgeting !== undefined ? 'Timeslices' : 'Occurrences',
+        objectives: [objectiveOf(slo)],
       },
     })),
   ];
@@ -54,7 +54,25 @@ export function renderOpenSlo(slos: readonly OpenSloExportSource[]): string {
   return document.toString({ lineWidth: 0 });
 }
 
-function ratioMetric(indicator: SloIndicator): Record<string, unknown> {
+function indicatorSpec(indicator: SloIndicator): Record<string, unknown> {
+  if (indicator.kind === 'threshold') {
+    return { thresholdMetric: { metricSource: { type: 'Prometheus', spec: { query: indicator.query } } } };
+  }
+  const { budgeting: _timeslices, ...counted } = indicator;
+  return { ratioMetric: ratioMetric(counted) };
+}
+
+/** The objective: target, plus op/value of a threshold and the slice of Timeslices budgeting. */
+function objectiveOf(slo: OpenSloExportSource): Record<string, unknown> {
+  const indicator = slo.indicator;
+  return {
+    ...(indicator.kind === 'threshold' ? { op: indicator.op, value: indicator.value } : {}),
+    target: slo.objective,
+    ...(indicator.budgeting !== undefined ? { timeSliceTarget: indicator.budgeting.sliceTarget ?? 1, timeSliceWindow: indicator.budgeting.slice } : {}),
+  };
+}
+
+function ratioMetric(indicator: Exclude<SloIndicator, { kind: 'threshold' }>): Record<string, unknown> {
   const source = (query: string) => ({ metricSource: { type: 'Prometheus', spec: { query } } });
   if (indicator.kind === 'latency') {
     const histogram = parseSeriesSelector(indicator.histogram);
