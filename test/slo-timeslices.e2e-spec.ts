@@ -140,12 +140,13 @@ describe('OpenSLO round trip of threshold and Timeslices SLOs', () => {
   it('export → delete → import gives identical SLOs and identical figures', async () => {
     expect((await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'slices-rt', name: 'Round trip' })).status).toBe(201);
     expect((await api.http.post('/api/v1/services').set(api.admin).send({ slug: 'web-rt', name: 'Web RT', team: 'slices-rt' })).status).toBe(201);
-    const originals: Array<{ id: string; name: string; objective: number; window: string; indicator: unknown; status: unknown }> = [];
+    const originals: Array<{ id: string; name: string; objective: number; window: string; indicator: unknown; policy: unknown; status: unknown }> = [];
     for (const [name, objective, indicator] of [
       ['rt-threshold', 0.99, { ...thresholdIndicator, op: 'lte', budgeting: { method: 'timeslices', slice: '5m', sliceTarget: 0.8 } }],
       ['rt-ratio', 0.95, ratioIndicator],
     ] as const) {
-      const created = await api.http.post('/api/v1/slos').set(api.admin).send({ service: 'web-rt', name, objective, window: '7d', indicator });
+      const policy = name === 'rt-threshold' ? { openIncident: true, severity: 'SEV2', autoResolveAfterMinutes: 30 } : undefined;
+      const created = await api.http.post('/api/v1/slos').set(api.admin).send({ service: 'web-rt', name, objective, window: '7d', indicator, policy });
       expect(created.status).toBe(201);
       originals.push(created.body);
     }
@@ -153,6 +154,7 @@ describe('OpenSLO round trip of threshold and Timeslices SLOs', () => {
     expect(exported.status).toBe(200);
     expect(exported.text).toContain('thresholdMetric');
     expect(exported.text).toContain('budgetingMethod: Timeslices');
+    expect(exported.text).toContain('ballast.dev/policy');
     for (const original of originals) expect((await api.http.delete(`/api/v1/slos/${original.id}`).set(api.admin)).status).toBe(204);
     const reimported = await api.http
       .post('/api/v1/slos/import')
@@ -163,10 +165,11 @@ describe('OpenSLO round trip of threshold and Timeslices SLOs', () => {
     expect(reimported.status).toBe(201);
     for (const original of originals) {
       const copy = reimported.body.items.find((item: { name: string }) => item.name === original.name);
-      expect({ objective: copy.objective, window: copy.window, indicator: copy.indicator }).toEqual({
+      expect({ objective: copy.objective, window: copy.window, indicator: copy.indicator, policy: copy.policy }).toEqual({
         objective: original.objective,
         window: original.window,
         indicator: original.indicator,
+        policy: original.policy,
       });
       expectSameStatus(copy.status as SloStatus, { ...(original.status as SloStatus), sloId: copy.id });
     }

@@ -2,6 +2,9 @@ import { Document } from 'yaml';
 import { leSpellings } from './promql-queries';
 import { parseSeriesSelector, withLabelMatchers } from './promql-selector';
 import { isTemplateIndicator, SloIndicator } from './slo-indicator';
+import type { SloPolicy } from './slo-policy';
+import { ballastAnnotations } from './spec-import/openslo-v1-annotations';
+import type { SloAlertingSpec } from './spec-import/spec-types';
 
 /** What the OpenSLO export needs to know about one SLO. */
 export interface OpenSloExportSource {
@@ -12,6 +15,10 @@ export interface OpenSloExportSource {
   readonly objective: number;
   readonly window: string;
   readonly indicator: SloIndicator;
+  /** Exported as the `ballast.dev/policy` annotation (without its status-page part). */
+  readonly policy?: SloPolicy;
+  /** Exported as the `ballast.dev/alerting` annotation. */
+  readonly alerting?: SloAlertingSpec | null;
 }
 
 /**
@@ -34,7 +41,7 @@ export function buildOpenSloDocuments(slos: readonly OpenSloExportSource[]): Arr
     ...slos.map((slo) => ({
       apiVersion: 'openslo/v1',
       kind: 'SLO',
-      metadata: { name: slo.name },
+      metadata: annotatedMetadata(slo),
       spec: {
         ...(slo.description !== null ? { description: slo.description } : {}),
         service: slo.service,
@@ -52,6 +59,11 @@ export function renderOpenSlo(slos: readonly OpenSloExportSource[]): string {
   const document = new Document(buildOpenSloDocuments(slos), { aliasDuplicateObjects: false });
   document.commentBefore = ' OpenSLO v1, exported by Ballast.';
   return document.toString({ lineWidth: 0 });
+}
+
+function annotatedMetadata(slo: OpenSloExportSource): Record<string, unknown> {
+  const annotations = ballastAnnotations(slo.policy, slo.alerting);
+  return Object.keys(annotations).length > 0 ? { name: slo.name, annotations } : { name: slo.name };
 }
 
 function indicatorSpec(indicator: SloIndicator): Record<string, unknown> {

@@ -2,6 +2,7 @@ import { describeValue } from '../errors';
 import { IndicatorQueries } from './indicator-queries';
 import { Json, JsonObject, Located } from './json';
 import { OpenSloV1AlertPolicies } from './openslo-v1-alert-policies';
+import { readBallastAnnotations } from './openslo-v1-annotations';
 import { ReadIndicator, v1BudgetingIsTimeslices, v1ObjectiveIndicator } from './openslo-v1-timeslices';
 import { SpecReadContext } from './reader-context';
 import { SpecSloDefinition } from './spec-types';
@@ -68,7 +69,8 @@ export class OpenSloV1Reader {
     const timeslices = v1BudgetingIsTimeslices(this.ctx, spec.budgetingMethod, 'spec.budgetingMethod');
     const sloIndicator = spec.indicator !== undefined || spec.indicatorRef !== undefined ? this.v1Indicator(spec, 'spec') : undefined;
     const sloPaths = this.ctx.lastPaths;
-    const policy = this.alerts.v1AlertPolicies(spec.alertPolicies);
+    const annotated = readBallastAnnotations(this.ctx, metadata);
+    const policy = annotated.policy ?? this.alerts.v1AlertPolicies(spec.alertPolicies);
     const objectives = this.ctx.list(spec.objectives, 'spec.objectives');
     if (objectives === undefined) return [];
     if (objectives.length === 0) {
@@ -123,6 +125,7 @@ export class OpenSloV1Reader {
         window,
         indicator,
         ...(policy !== undefined ? { policy } : {}),
+        ...(annotated.alerting !== undefined ? { alerting: annotated.alerting } : {}),
         sourcePaths,
       });
     });
