@@ -1,4 +1,4 @@
-// SLO history benchmark (`npm run bench -- slo-history`), issue 22 item 5.
+// SLO history benchmark (`npm run bench -- history-slo`; not `slo-…`, which `npm run bench -- slo` would also run), issue 22 item 5.
 //
 // The 1,000-SLO benchmark database of `npm run bench -- openslo` without the
 // import's Prometheus work: 1,000 SLOs (28d/30d windows) on 50 services, each
