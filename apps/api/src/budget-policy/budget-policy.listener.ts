@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { IncidentsService, TimelineAuthor } from '@app/incidents';
+import { IncidentsService, IncidentQueriesService, TimelineAuthor } from '@app/incidents';
 import { Clock } from '@app/platform';
 import { publicIncidentText, SLO_EVALUATED, SloEvaluatedEvent } from '@app/slo';
 import { StatusComponentsService } from '@app/status';
@@ -18,7 +18,8 @@ export function sloDedupKey(sloId: string): string {
  * incident for the owning team (one open incident per SLO), the team hears
  * about ticket-tier burns and an exhausted budget, and the end of a burn is
  * written to the incident's timeline. Resolution stays human unless the
- * policy sets autoResolveAfterMinutes.
+ * policy sets autoResolveAfterMinutes. The status component the policy names
+ * follows the SLO through SloComponentStateListener (the one writer), not here.
  */
 @Injectable()
 export class BudgetPolicyListener {
@@ -26,6 +27,7 @@ export class BudgetPolicyListener {
 
   constructor(
     private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
     private readonly notifier: TeamNotifier,
     private readonly statusComponents: StatusComponentsService,
     private readonly clock: Clock,
@@ -46,7 +48,6 @@ export class BudgetPolicyListener {
     for (const action of decideBudgetPolicyActions(event.previousStatus, status)) {
       switch (action.kind) {
         case 'page_burn_started': {
-          await this.followComponent(event);
           const burn = { sloId: slo.id, sloName: slo.name, tier: 'page', burnRate: action.burnRate };
           let reference = '';
           if (slo.policy.openIncident) {
@@ -88,8 +89,7 @@ export class BudgetPolicyListener {
           break;
         }
         case 'page_burn_stopped': {
-          await this.followComponent(event);
-          const open = await this.incidents.findOpenByDedupKey(sloDedupKey(slo.id));
+          const open = await this.incidentQueries.findOpenByDedupKey(sloDedupKey(slo.id));
           if (open) {
             await this.incidents.recordEvent(
               open.id,
@@ -106,14 +106,13 @@ export class BudgetPolicyListener {
           break;
         }
         case 'ticket_burn_started':
-          if (slo.policy.componentStatusOn === 'ticket') await this.followComponent(event);
           await this.notifier.notifyTeam(
             slo.team,
             `:warning: ${slo.name} (${slo.service.name}) is slowly burning its error budget: ${formatBurnRate(action.burnRate)} over ${action.longWindow}. No incident opened (ticket tier). ${figures}`,
           );
           break;
         case 'budget_exhausted': {
-          const open = await this.incidents.findOpenByDedupKey(sloDedupKey(slo.id));
+          const open = await this.incidentQueries.findOpenByDedupKey(sloDedupKey(slo.id));
           if (open) {
             await this.incidents.recordEvent(
               open.id,
@@ -140,32 +139,6 @@ export class BudgetPolicyListener {
     }
   }
 
-  /**
-   * The component the policy names moves with the SLO's burn even when the
-   * incident stays internal (a public incident would move it too, through its
-   * affected components).
-   */
-  private async followComponent(event: SloEvaluatedEvent): Promise<void> {
-    const componentId = event.slo.policy.statusComponentId;
-    if (!componentId) return;
-    try {
-      if (
-        !(await this.statusComponents.followSloState(
-          componentId,
-          event.slo.id,
-          event.status.state,
-          this.clock.now(),
-          event.slo.policy.componentStatusOn ?? 'page',
-        ))
-      ) {
-        this.logger.warn({ slo: event.slo.id, componentId }, 'the status component named by the SLO policy does not exist; no component moves');
-      }
-    } catch (error) {
-      // The incident and the team's message matter more; the status job syncs linked SLOs' states anyway.
-      this.logger.warn({ err: error, slo: event.slo.id, componentId }, 'could not move the status component named by the SLO policy');
-    }
-  }
-
   /** The name customers know the component by; the service's name when there is none (or it cannot be read). */
   private async componentName(componentId: string | undefined, fallback: string): Promise<string> {
     if (!componentId) return fallback;
@@ -181,9 +154,9 @@ export class BudgetPolicyListener {
   private async maybeAutoResolve(event: SloEvaluatedEvent): Promise<void> {
     const minutes = event.slo.policy.autoResolveAfterMinutes;
     if (!minutes) return;
-    const open = await this.incidents.findOpenByDedupKey(sloDedupKey(event.slo.id));
+    const open = await this.incidentQueries.findOpenByDedupKey(sloDedupKey(event.slo.id));
     if (!open || open.source !== 'slo') return;
-    const timeline = await this.incidents.getTimeline(open.id);
+    const timeline = await this.incidentQueries.getTimeline(open.id);
     const stopped = timeline.filter((entry) => entry.kind === 'slo_burn_stopped').at(-1);
     const started = timeline.filter((entry) => entry.kind === 'slo_burn_started').at(-1);
     if (!stopped || (started && started.occurredAt > stopped.occurredAt)) return;

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Clock, isDatabaseUnavailable } from '@app/platform';
 import { SlackBackgroundWork } from './slack-background-work';
 import { PageClick, SlackPager } from './slack-pager.service';
-import { ACKNOWLEDGE_ACTION_ID, ESCALATE_ACTION_ID } from './slack-page-messages';
+import { ACKNOWLEDGE_ACTION_ID, ESCALATE_ACTION_ID } from './ui/slack-page-messages';
 
 export type PageButtonAction = typeof ACKNOWLEDGE_ACTION_ID | typeof ESCALATE_ACTION_ID;
 

@@ -4,6 +4,6 @@ import { DomainError } from '@app/platform';
 export class ForbiddenReferenceError extends DomainError {
   readonly kind = 'forbidden' as const;
   constructor(field: string, message: string) {
-    super('forbidden_reference', message, { field });
+    super('forbidden_reference', message, { field, namespace: 'incident' });
   }
 }
