@@ -170,3 +170,7 @@ export { type SloExportFilter, SloSpecExportService } from './application/slo-sp
 export { buildOpenSloDocuments, type OpenSloExportSource, renderOpenSlo } from './domain/openslo-export';
 export { buildSlothRules, renderSlothRules, type SlothRuleSource } from './domain/sloth-rules';
 export { DEFAULT_SPEC_PARSER_OPTIONS, SloSpecParser, SpecParserPool, type SpecParserPoolOptions } from './application/slo-spec-parser';
+
+// Calendar windows (issue 22).
+export { type CalendarPeriod, calendarPeriodAt, CALENDAR_WINDOWS, type CalendarWindow, isCalendarWindow } from './domain/calendar-window';
+export { currentCalendarPeriod, parseSloWindow, type SloWindowColumns, sloWindowText } from './domain/slo-window-columns';

@@ -10,6 +10,7 @@ import { PrometheusVectorSample, readBucketEvents } from '../domain/promql-queri
 import { prometheusFailureState } from '../domain/slo-health';
 import { evaluateSloStatus, SloStatus } from '../domain/slo-status';
 import { windowOfDays } from '../domain/slo-window';
+import { currentCalendarPeriod, sloWindowText } from '../domain/slo-window-columns';
 import { PrometheusClient } from '../prometheus/prometheus-client';
 import { SLO_EVALUATED, SloEvaluatedEvent } from './slo-events';
 import { ClaimedSlo, EvaluationWrite, SloEvaluationStore } from './slo-evaluation.store';
@@ -130,6 +131,7 @@ export class SloEvaluator {
         window: windowOfDays(slo.windowDays),
         now,
         coverage: slo.bucketsFrom && slo.bucketsUntil ? { from: slo.bucketsFrom, until: slo.bucketsUntil } : null,
+        calendarPeriod: currentCalendarPeriod(slo, now),
       }),
     );
     const answers = await this.queryInstant(plans);
@@ -150,7 +152,8 @@ export class SloEvaluator {
             fresh: mergeBuckets(fetched, read.rereadBuckets),
             evaluate: (bucketSums) => {
               const counts = combineWindowCounts(plan, read, bucketSums);
-              const status = evaluateSloStatus({ sloId: slo.id, objective: slo.objective, window: `${slo.windowDays}d`, now: plan.now, counts });
+              const period = currentCalendarPeriod(slo, plan.now);
+              const status = evaluateSloStatus({ sloId: slo.id, objective: slo.objective, window: sloWindowText(slo), now: plan.now, counts, period });
               return { status, counts };
             },
           };
@@ -243,7 +246,8 @@ export class SloEvaluator {
     const status = evaluateSloStatus({
       sloId: slo.id,
       objective: slo.objective,
-      window: `${slo.windowDays}d`,
+      window: sloWindowText(slo),
+      period: currentCalendarPeriod(slo, now),
       now,
       counts: slo.lastGoodCounts ?? {},
       prometheusFailure: prometheusFailureState({
@@ -263,7 +267,7 @@ export class SloEvaluator {
         id: slo.id,
         name: slo.name,
         objective: slo.objective,
-        window: `${slo.windowDays}d`,
+        window: sloWindowText(slo),
         policy: slo.policy,
         service: slo.service,
         team: slo.team,

@@ -14,6 +14,7 @@ import { validateObjective } from '../domain/slo-math';
 import { DEFAULT_SLO_POLICY, type SloComponentStatusTier, SloPolicy, validatePolicy } from '../domain/slo-policy';
 import type { SloState, SloStatus } from '../domain/slo-status';
 import { EVALUATION_WINDOWS, parseWindow } from '../domain/slo-window';
+import { parseSloWindow, patchedTimeZone, SloWindowColumns, sloWindowText } from '../domain/slo-window-columns';
 import { SloEntity } from '../persistence/slo.entity';
 import { SloEvaluator } from './slo-evaluator';
 import { SloSelectorCheck, SloWarning } from './slo-selector-check';
@@ -27,6 +28,8 @@ export interface SloDefinitionInput {
   readonly window: unknown;
   readonly indicator: unknown;
   readonly policy?: unknown;
+  /** IANA time zone of a calendar window (default UTC). */
+  readonly timeZone?: unknown;
 }
 
 export interface SloChangesInput {
@@ -36,6 +39,7 @@ export interface SloChangesInput {
   readonly window?: unknown;
   readonly indicator?: unknown;
   readonly policy?: unknown;
+  readonly timeZone?: unknown;
 }
 
 export interface ListSlosFilter {
@@ -109,11 +113,10 @@ export interface SloHistory {
   readonly points: readonly SloHistoryPoint[];
 }
 
-interface ValidDefinition {
+interface ValidDefinition extends SloWindowColumns {
   readonly name: string;
   readonly description: string | null;
   readonly objective: number;
-  readonly windowDays: number;
   readonly indicator: SloIndicator;
   readonly policy: SloPolicy;
 }
@@ -190,13 +193,19 @@ export class SloService {
       name: changes.name ?? current.name,
       description: changes.description !== undefined ? changes.description : current.description,
       objective: changes.objective ?? current.objective,
-      window: changes.window ?? `${current.windowDays}d`,
+      window: changes.window ?? sloWindowText(current),
       indicator: changes.indicator ?? current.indicator,
       policy: changes.policy ?? current.policy,
+      timeZone: patchedTimeZone(current, changes),
     });
     await this.assertOwnsPolicyComponent(principal, definition.policy, current.policy);
     const indicatorChanged = JSON.stringify(definition.indicator) !== JSON.stringify(current.indicator);
-    const figuresChanged = indicatorChanged || definition.objective !== current.objective || definition.windowDays !== current.windowDays;
+    const figuresChanged =
+      indicatorChanged ||
+      definition.objective !== current.objective ||
+      definition.windowDays !== current.windowDays ||
+      sloWindowText(definition) !== sloWindowText(current) ||
+      definition.windowTimeZone !== current.windowTimeZone;
     const warnings = indicatorChanged ? await this.selectorCheck.check(definition.indicator, this.clock.now()) : [];
     try {
       await this.dataSource.transaction(async (manager) => {
@@ -507,7 +516,7 @@ function validateDefinition(input: SloDefinitionInput): ValidDefinition {
     name,
     description: input.description ?? null,
     objective: validateObjective(input.objective),
-    windowDays: parseWindow(input.window).days,
+    ...parseSloWindow(input.window, input.timeZone),
     indicator: validateIndicator(input.indicator),
     policy: input.policy === undefined ? DEFAULT_SLO_POLICY : validatePolicy(input.policy),
   };
@@ -518,7 +527,7 @@ function importedDefinition(definition: ImportedSloDefinition, policy: SloPolicy
     name: definition.name,
     description: definition.description ?? definition.displayName ?? null,
     objective: definition.objective,
-    windowDays: parseWindow(definition.window).days,
+    ...parseSloWindow(definition.window, undefined),
     indicator: definition.indicator,
     policy,
   };
@@ -547,7 +556,7 @@ function budgetSummary(slo: SloEntity): SloBudgetSummary {
     service: slo.service.slug,
     team: slo.service.team.slug,
     objective: slo.objective,
-    window: `${slo.windowDays}d`,
+    window: sloWindowText(slo),
   };
 }
 
