@@ -10,6 +10,7 @@ import { SloService } from './application/slo.service';
 import { SloSpecApplyService } from './application/slo-spec-apply.service';
 import { SloSpecExportService } from './application/slo-spec-export.service';
 import { SloSpecParser } from './application/slo-spec-parser';
+import { SloMaintenanceExclusion } from './application/slo-maintenance-exclusion';
 import { SLO_ENTITIES } from './persistence/entities';
 import { PrometheusClient } from './prometheus/prometheus-client';
 
@@ -31,6 +32,7 @@ import { PrometheusClient } from './prometheus/prometheus-client';
     SloSpecApplyService,
     SloSpecExportService,
     SloSpecParser,
+    SloMaintenanceExclusion,
   ],
   exports: [SloService, SloEvaluator, PrometheusClient, SloSpecApplyService, SloSpecExportService],
 })

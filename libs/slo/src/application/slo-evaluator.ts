@@ -13,6 +13,7 @@ import { windowOfDays } from '../domain/slo-window';
 import { currentCalendarPeriod, sloWindowText } from '../domain/slo-window-columns';
 import { PrometheusClient } from '../prometheus/prometheus-client';
 import { SLO_EVALUATED, SloEvaluatedEvent } from './slo-events';
+import { SloMaintenanceExclusion, withMaintenanceExcluded } from './slo-maintenance-exclusion';
 import { ClaimedSlo, EvaluationWrite, SloEvaluationStore } from './slo-evaluation.store';
 
 /** What one scheduler cycle of this replica did. */
@@ -65,6 +66,7 @@ export class SloEvaluator {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly events: EventEmitter2,
+    private readonly maintenance: SloMaintenanceExclusion,
   ) {}
 
   /**
@@ -145,15 +147,25 @@ export class SloEvaluator {
           }
           const fetched = await this.fetchMissingBuckets(slo, plan);
           const read = readEvaluationAnswer(slo.indicator, plan, answer);
+          const fresh = mergeBuckets(fetched, read.rereadBuckets);
+          const excludedEvents = await this.maintenance.excludedEvents(slo, plan, fresh, read.tail);
           return {
             kind: 'good',
             slo,
             plan,
-            fresh: mergeBuckets(fetched, read.rereadBuckets),
+            fresh,
             evaluate: (bucketSums) => {
-              const counts = combineWindowCounts(plan, read, bucketSums);
+              const counts = withMaintenanceExcluded(combineWindowCounts(plan, read, bucketSums), plan, excludedEvents);
               const period = currentCalendarPeriod(slo, plan.now);
-              const status = evaluateSloStatus({ sloId: slo.id, objective: slo.objective, window: sloWindowText(slo), now: plan.now, counts, period });
+              const status = evaluateSloStatus({
+                sloId: slo.id,
+                objective: slo.objective,
+                window: sloWindowText(slo),
+                now: plan.now,
+                counts,
+                period,
+                excludedEvents,
+              });
               return { status, counts };
             },
           };
