@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { renderOpenSlo } from '../domain/openslo-export';
+import { sloWindowText } from '../domain/slo-window-columns';
 import { renderSlothRules } from '../domain/sloth-rules';
 import { SloEntity } from '../persistence/slo.entity';
 
@@ -26,7 +27,8 @@ export class SloSpecExportService {
         service: slo.service.slug,
         serviceName: slo.service.name,
         objective: slo.objective,
-        window: `${slo.windowDays}d`,
+        window: sloWindowText(slo),
+        timeZone: slo.windowTimeZone,
         indicator: slo.indicator,
       })),
     );

@@ -1,5 +1,6 @@
 import { describeValue } from '../errors';
 import { SloIndicator } from '../slo-indicator';
+import { openSloV1CalendarWindow, SpecWindow } from './calendar-time-window';
 import { IndicatorQueries } from './indicator-queries';
 import { Json, JsonObject, Located } from './json';
 import { OpenSloV1AlertPolicies } from './openslo-v1-alert-policies';
@@ -125,7 +126,7 @@ export class OpenSloV1Reader {
         ...(description !== undefined ? { description } : {}),
         service,
         objective: target,
-        window,
+        ...window,
         indicator,
         ...(policy !== undefined ? { policy } : {}),
         sourcePaths,
@@ -234,7 +235,7 @@ export class OpenSloV1Reader {
     return query === undefined ? undefined : { text: query.trim(), path: `${specPath}.${field}` };
   }
 
-  private openSloV1Window(value: Json | undefined): string | undefined {
+  private openSloV1Window(value: Json | undefined): SpecWindow | undefined {
     const windows = this.ctx.list(value, 'spec.timeWindow');
     if (windows === undefined) return undefined;
     if (windows.length !== 1) {
@@ -246,17 +247,16 @@ export class OpenSloV1Reader {
     if (window === undefined) return undefined;
     this.ctx.checkFields(window, path, ['duration', 'isRolling', 'calendar']);
     const duration = this.ctx.requiredString(window.duration, `${path}.duration`);
-    if (window.isRolling === false || window.calendar !== undefined) {
-      this.ctx.report(
-        window.calendar !== undefined ? `${path}.calendar` : `${path}.isRolling`,
-        'calendar-aligned windows are not supported yet; use a rolling window (isRolling: true)',
-      );
+    if (window.isRolling === false) return openSloV1CalendarWindow(this.ctx, window, path, duration);
+    if (window.calendar !== undefined) {
+      this.ctx.report(`${path}.calendar`, 'applies to calendar windows only (isRolling: false)');
       return undefined;
     }
     if (window.isRolling !== undefined && window.isRolling !== true) {
       this.ctx.report(`${path}.isRolling`, `must be true or false, got ${describeValue(window.isRolling)}`);
     }
-    return duration === undefined ? undefined : this.ctx.rollingDays(duration, `${path}.duration`);
+    const days = duration === undefined ? undefined : this.ctx.rollingDays(duration, `${path}.duration`);
+    return days === undefined ? undefined : { window: days };
   }
 }
 
