@@ -188,6 +188,79 @@ describe('calendar windows', () => {
   });
 });
 
+describe('OpenSLO calendar windows', () => {
+  it('imports isRolling: false with a calendar, evaluates the period, and the export re-imports unchanged', async () => {
+    clock.set(new Date('2025-03-03T12:00:00Z'));
+    const yaml = `apiVersion: openslo/v1
+kind: SLO
+metadata: {name: checkout-imported-month}
+spec:
+  service: storefront
+  indicator:
+    metadata: {name: checkout-errors}
+    spec:
+      ratioMetric:
+        counter: true
+        bad: {metricSource: {type: Prometheus, spec: {query: '${INDICATOR.bad}'}}}
+        total: {metricSource: {type: Prometheus, spec: {query: '${INDICATOR.total}'}}}
+  timeWindow:
+    - duration: 1M
+      isRolling: false
+      calendar: {startTime: 2022-01-01 12:00:00, timeZone: Europe/Berlin}
+  budgetingMethod: Occurrences
+  objectives: [{target: 0.9}]
+`;
+    const imported = await api.http.post('/api/v1/slos/import').set(auth()).send({ yaml });
+    expect(imported.status).toBe(201);
+    const [item] = imported.body.items;
+    expect(item).toMatchObject({ action: 'created', name: 'checkout-imported-month' });
+    const slo = await api.http.get(`/api/v1/slos/${item.id}`).set(auth());
+    expect(slo.body).toMatchObject({ window: 'month', timeZone: 'Europe/Berlin' });
+    expect(slo.body.status).toMatchObject({ window: 'month', periodStart: '2025-02-28T23:00:00.000Z', periodEnd: '2025-03-31T22:00:00.000Z' });
+    const events = eventsBetween(Date.parse('2025-02-28T23:00:00Z') / 1000, HISTORY_END);
+    expectClose(slo.body.status.sli, 1 - events.bad / events.total);
+
+    const exported = await api.http.get('/api/v1/slos/openslo').query({ team: 'shop' }).set(auth());
+    expect(exported.status).toBe(200);
+    expect(exported.text).toContain('duration: 1M');
+    expect(exported.text).toContain('timeZone: Europe/Berlin');
+    const again = await api.http.post('/api/v1/slos/import').set(auth()).send({ yaml: exported.text });
+    expect(again.status).toBe(201);
+    expect(again.body.items.find((entry: { id: string }) => entry.id === item.id)).toMatchObject({ action: 'unchanged' });
+
+    const refused = await api.http
+      .post('/api/v1/slos/import')
+      .set(auth())
+      .send({ yaml: yaml.replace('duration: 1M', 'duration: 1Y') });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('must last 1w (or 7d), 1M or 1Q (or 3M)');
+  });
+});
+
+describe('the SLO page of a calendar SLO', () => {
+  it('charts the current period by default, and 7d/28d/90d or the calendar period when picked', async () => {
+    clock.set(new Date('2025-03-03T12:00:00Z'));
+    const created = await api.http
+      .post('/api/v1/slos')
+      .set(auth())
+      .send({ service: 'storefront', name: 'checkout-page', objective: 0.9, window: 'month', indicator: INDICATOR });
+    expect(created.status).toBe(201);
+    const page = await api.http.get(`/dashboard/slos/${created.body.id}`).set(api.admin);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('over the calendar month since 2025-03-01 00:00 UTC (UTC) window (2025-03-01 00:00 to 2025-03-03 12:00 UTC)');
+    for (const period of ['7d', '28d', '90d', 'calendar']) expect(page.text).toContain(`?period&#x3D;${period}`);
+    const week = await api.http.get(`/dashboard/slos/${created.body.id}`).query({ period: '7d' }).set(api.admin);
+    expect(week.status).toBe(200);
+    expect(week.text).toContain('aria-current="page">7d');
+    expect(week.text).toContain('over the 7d window (2025-02-24 12:00 to 2025-03-03 12:00 UTC)');
+    const calendar = await api.http.get(`/dashboard/slos/${created.body.id}`).query({ period: 'calendar' }).set(api.admin);
+    expect(calendar.status).toBe(200);
+    expect(calendar.text).toContain('aria-current="page">this month');
+    expect(calendar.text).toContain('(2025-03-01 00:00 to 2025-03-03 12:00 UTC)');
+    expect((await api.http.get(`/dashboard/slos/${created.body.id}`).query({ period: 'fortnight' }).set(api.admin)).status).toBe(400);
+  });
+});
+
 describe('policy.excludeMaintenance', () => {
   it('leaves the buckets of a maintenance of the linked component out of the budget and says how many events', async () => {
     clock.set(new Date('2025-03-03T12:00:00Z'));
