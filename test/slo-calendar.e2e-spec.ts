@@ -245,6 +245,13 @@ describe('the SLO page of a calendar SLO', () => {
       .set(auth())
       .send({ service: 'storefront', name: 'checkout-page', objective: 0.9, window: 'month', indicator: INDICATOR });
     expect(created.status).toBe(201);
+    // The history covers the current period from its start, each point measured over its period so far.
+    const history = await api.http.get(`/api/v1/slos/${created.body.id}/history`).set(auth());
+    expect(history.status).toBe(200);
+    expect(history.body).toMatchObject({ window: 'month', from: '2025-03-01T00:00:00.000Z', to: '2025-03-03T12:00:00.000Z' });
+    expect(history.body.points.length).toBeGreaterThan(10);
+    // Over a rolling window February's 20% failures would show (SLI about 0.8); March's period is above 0.95 throughout.
+    expect(history.body.points.filter((point: { sli: number | null }) => point.sli === null || point.sli < 0.95)).toEqual([]);
     const page = await api.http.get(`/dashboard/slos/${created.body.id}`).set(api.admin);
     expect(page.status).toBe(200);
     expect(page.text).toContain('over the calendar month since 2025-03-01 00:00 UTC (UTC) window (2025-03-01 00:00 to 2025-03-03 12:00 UTC)');

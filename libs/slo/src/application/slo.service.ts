@@ -14,7 +14,7 @@ import { validateObjective } from '../domain/slo-math';
 import { DEFAULT_SLO_POLICY, type SloComponentStatusTier, SloPolicy, validatePolicy } from '../domain/slo-policy';
 import type { SloState, SloStatus } from '../domain/slo-status';
 import { EVALUATION_WINDOWS, parseWindow } from '../domain/slo-window';
-import { parseSloWindow, patchedTimeZone, SloWindowColumns, sloWindowText } from '../domain/slo-window-columns';
+import { currentCalendarPeriod, parseSloWindow, patchedTimeZone, SloWindowColumns, sloWindowText } from '../domain/slo-window-columns';
 import { SloEntity } from '../persistence/slo.entity';
 import { SloEvaluator } from './slo-evaluator';
 import { SloSelectorCheck, SloWarning } from './slo-selector-check';
@@ -261,11 +261,13 @@ export class SloService {
     const slo = await this.getSlo(id);
     const window = `${slo.windowDays}d`;
     const to = range.to ?? this.clock.now();
-    const from = range.from ?? new Date(to.getTime() - parseWindow(window).seconds * 1000);
+    // A calendar SLO: its current period by default, and derived points measure each step's period so far.
+    const calendar = slo.windowCalendar ? { window: slo.windowCalendar, timeZone: slo.windowTimeZone ?? 'UTC' } : undefined;
+    const from = range.from ?? currentCalendarPeriod(slo, to)?.start ?? new Date(to.getTime() - parseWindow(window).seconds * 1000);
     const stepSeconds = historyStepSeconds({ from, to }, Math.min(this.config.SLO_EVAL_INTERVAL_S, 3600));
     const burnRateColumns: Array<[string, string]> = [
       ...EVALUATION_WINDOWS.map((key): [string, string] => [key, `burn_rate_${key}`]),
-      [window, 'burn_rate_window'],
+      [sloWindowText(slo), 'burn_rate_window'],
     ];
     const rows = (await this.dataSource.query(
       `SELECT date_bin(make_interval(secs => $4), evaluated_at, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS time,
@@ -289,9 +291,9 @@ export class SloService {
       source: 'evaluation',
     }));
     // Steps without an evaluation (before the SLO existed, or thinned) are derived from its backfilled buckets.
-    const bucketRows = await this.historyBucketRows(id, { window, from, to, stepSeconds });
+    const bucketRows = await this.historyBucketRows(id, { window, from, to, stepSeconds, calendar });
     const evaluatedTimes = new Set(evaluated.map((point) => point.time.getTime()));
-    const derived: SloHistoryPoint[] = historyFromBuckets({ sloId: id, objective: slo.objective, window, from, to, stepSeconds, rows: bucketRows })
+    const derived: SloHistoryPoint[] = historyFromBuckets({ sloId: id, objective: slo.objective, window, from, to, stepSeconds, rows: bucketRows, calendar })
       .filter((point) => !evaluatedTimes.has(point.time.getTime()))
       .map((point) => ({
         time: point.time,
@@ -304,7 +306,7 @@ export class SloService {
       }));
     return {
       sloId: id,
-      window,
+      window: sloWindowText(slo),
       from,
       to,
       stepSeconds,
@@ -317,10 +319,7 @@ export class SloService {
    * (a few hundred index lookups instead of a window of rows); all of them
    * when one of those is missing (a gap), so the points are the same either way.
    */
-  private async historyBucketRows(
-    id: string,
-    range: { readonly window: string; readonly from: Date; readonly to: Date; readonly stepSeconds: number },
-  ): Promise<RunningTotalRow[]> {
+  private async historyBucketRows(id: string, range: Omit<Parameters<typeof historyBucketStartsNeeded>[0], 'firstStart'>): Promise<RunningTotalRow[]> {
     const columns = `bucket_start AS start, bad, total, cum_bad AS "cumBad", cum_total AS "cumTotal"`;
     const [first] = (await this.dataSource.query(`SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 ORDER BY bucket_start LIMIT 1`, [
       id,

@@ -2,6 +2,7 @@ import { calendarPeriodAt } from './calendar-window';
 import { bucketWindowSums, planEvaluation, sumBucketWindow, withRunningTotals } from './evaluation-plan';
 import { EventBucket } from './event-buckets';
 import { SloIndicator } from './slo-indicator';
+import { historyBucketStartsNeeded, historyFromBuckets } from './slo-history';
 import { evaluateSloStatus } from './slo-status';
 import { windowOfDays } from './slo-window';
 
@@ -76,5 +77,46 @@ describe('the status of a calendar SLO', () => {
   it('reports the events excluded for maintenance', () => {
     const status = evaluateSloStatus({ sloId: 's', objective: 0.999, window: 'month', now, counts, period, excludedEvents: { bad: 5, total: 50 } });
     expect(status.excludedEvents).toEqual({ bad: 5, total: 50 });
+  });
+});
+
+describe('history of a calendar SLO derived from its buckets', () => {
+  // February: 10% bad; March: 0.1% bad; 1000 events per bucket.
+  const rows: Array<{ start: Date; bad: number; total: number; cumBad: number; cumTotal: number }> = [];
+  let cumBad = 0;
+  let cumTotal = 0;
+  for (let start = Date.parse('2026-02-25T00:00:00Z'); start < Date.parse('2026-03-03T00:00:00Z'); start += BUCKET) {
+    const bad = start >= Date.parse('2026-03-01T00:00:00Z') ? 1 : 100;
+    cumBad += bad;
+    cumTotal += 1000;
+    rows.push({ start: new Date(start), bad, total: 1000, cumBad, cumTotal });
+  }
+  const input = {
+    sloId: 's',
+    objective: 0.99,
+    window: '30d',
+    from: new Date('2026-02-26T00:00:00Z'),
+    to: new Date('2026-03-03T00:00:00Z'),
+    stepSeconds: 86_400,
+    rows,
+    calendar: { window: 'month' as const, timeZone: 'UTC' },
+  };
+
+  it('measures each step over its own period: the budget starts afresh on the 1st', () => {
+    const points = historyFromBuckets(input);
+    const at = (iso: string) => points.find((point) => point.time.toISOString() === iso)?.status;
+    expect(at('2026-02-27T00:00:00.000Z')).toMatchObject({ window: 'month', periodStart: '2026-02-01T00:00:00.000Z' });
+    expect(at('2026-02-27T00:00:00.000Z')?.sli).toBeCloseTo(0.9, 12);
+    expect(at('2026-03-01T00:00:00.000Z')).toMatchObject({ periodStart: '2026-03-01T00:00:00.000Z' });
+    expect(at('2026-03-01T00:00:00.000Z')?.sli).toBeCloseTo(0.999, 12);
+    expect(at('2026-03-01T00:00:00.000Z')?.errorBudgetRemaining).toBeGreaterThan(0.9);
+  });
+
+  it('reads the buckets at the period starts too', () => {
+    const needed = historyBucketStartsNeeded({ ...input, firstStart: rows[0].start }).map((start) => start.toISOString());
+    expect(needed).toContain('2026-02-28T23:55:00.000Z');
+    const points = historyFromBuckets(input);
+    const neededRows = rows.filter((row) => needed.includes(row.start.toISOString()));
+    expect(historyFromBuckets({ ...input, rows: [rows[0], ...neededRows.filter((row) => row !== rows[0])] })).toEqual(points);
   });
 });
