@@ -255,6 +255,7 @@ describe('the SLO page of a calendar SLO', () => {
     const page = await api.http.get(`/dashboard/slos/${created.body.id}`).set(api.admin);
     expect(page.status).toBe(200);
     expect(page.text).toContain('over the calendar month since 2025-03-01 00:00 UTC (UTC) window (2025-03-01 00:00 to 2025-03-03 12:00 UTC)');
+    expect(page.text).toContain('Calendar period since 2025-03-01 00:00 UTC; the budget starts afresh at 2025-04-01 00:00 UTC (UTC).');
     for (const period of ['7d', '28d', '90d', 'calendar']) expect(page.text).toContain(`?period&#x3D;${period}`);
     const week = await api.http.get(`/dashboard/slos/${created.body.id}`).query({ period: '7d' }).set(api.admin);
     expect(week.status).toBe(200);
@@ -312,6 +313,8 @@ describe('policy.excludeMaintenance', () => {
       });
     expect(counting.status).toBe(201);
     expect(counting.body.status.excludedEvents).toBeUndefined();
+    const page = await api.http.get(`/dashboard/slos/${excluding.body.id}`).set(api.admin);
+    expect(page.text).toContain(`Left out for maintenance: ${excluded.bad} bad of ${excluded.total} events.`);
     const all = eventsBetween(MARCH, HISTORY_END);
     expectClose(counting.body.status.sli, 1 - all.bad / all.total);
     expect(counting.body.status.errorBudgetRemaining).toBeLessThan(excluding.body.status.errorBudgetRemaining);

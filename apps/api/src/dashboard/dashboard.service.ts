@@ -196,6 +196,8 @@ export class DashboardService {
         budget: percent(status?.errorBudgetRemaining, 1),
         description: slo.description,
         verdicts: sloVerdicts({ errorBudgetRemaining: status?.errorBudgetRemaining, sli: status?.sli, objective: slo.objective }),
+        period: status?.periodEnd ? { start: when(status.periodStart), end: when(status.periodEnd), timeZone: status.timeZone } : null,
+        excluded: status?.excludedEvents ? `${Math.round(status.excludedEvents.bad)} bad of ${Math.round(status.excludedEvents.total)}` : null,
       },
       indicator: indicatorRows(slo.indicator),
       periods: [
