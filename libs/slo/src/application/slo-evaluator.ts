@@ -10,7 +10,7 @@ import { PrometheusVectorSample, readBucketEvents } from '../domain/promql-queri
 import { prometheusFailureState } from '../domain/slo-health';
 import { evaluateSloStatus, SloStatus } from '../domain/slo-status';
 import { windowOfDays } from '../domain/slo-window';
-import { currentCalendarPeriod, sloWindowText } from '../domain/slo-window-columns';
+import { currentCalendarPeriod, lastGoodCountsAt, sloWindowText } from '../domain/slo-window-columns';
 import { PrometheusClient } from '../prometheus/prometheus-client';
 import { SLO_EVALUATED, SloEvaluatedEvent } from './slo-events';
 import { SloMaintenanceExclusion, withMaintenanceExcluded } from './slo-maintenance-exclusion';
@@ -261,7 +261,7 @@ export class SloEvaluator {
       window: sloWindowText(slo),
       period: currentCalendarPeriod(slo, now),
       now,
-      counts: slo.lastGoodCounts ?? {},
+      counts: lastGoodCountsAt(slo, slo.lastGoodCounts ?? {}, now),
       prometheusFailure: prometheusFailureState({
         now,
         lastSuccessAt: slo.lastSuccessAt,

@@ -57,3 +57,18 @@ export function patchedTimeZone(current: SloWindowColumns, changes: { readonly w
   const window = changes.window ?? sloWindowText(current);
   return isCalendarWindow(window) ? (current.windowTimeZone ?? undefined) : undefined;
 }
+
+/**
+ * The last good counts a failed evaluation shows: for a calendar SLO whose
+ * last good evaluation was in an earlier period, without the SLO window's
+ * counts (they belong to a period that is over; the new one has no figures yet).
+ */
+export function lastGoodCountsAt<T>(
+  slo: SloWindowColumns & { readonly lastSuccessAt: Date | null },
+  counts: Readonly<Record<string, T>>,
+  now: Date,
+): Record<string, T> {
+  const period = currentCalendarPeriod(slo, now);
+  if (!period || (slo.lastSuccessAt !== null && slo.lastSuccessAt.getTime() >= period.start.getTime())) return { ...counts };
+  return Object.fromEntries(Object.entries(counts).filter(([key]) => key !== period.window));
+}
