@@ -1,5 +1,4 @@
 import { describeValue } from '../errors';
-import { SloIndicator } from '../slo-indicator';
 import { CALENDAR_NOMINAL_DAYS, isCalendarWindow } from '../calendar-window';
 import { openSloV1CalendarWindow, SpecWindow } from './calendar-time-window';
 import { IndicatorQueries } from './indicator-queries';
