@@ -119,7 +119,7 @@ describe('SloReadModel', () => {
 
   it("history of a calendar SLO covers its current period by default (the month began in Berlin's time) and derives steps per period", async () => {
     const { reads, mocks } = newSloTestServices(NOW, { SLO_EVAL_INTERVAL_S: 60 });
-    mocks.slos.findById.mockResolvedValue(sloRow({ windowDays: 30, windowCalendar: 'month', windowTimeZone: 'Europe/Berlin' }));
+    mocks.history.historySlo.mockResolvedValue(sloRow({ windowDays: 30, windowCalendar: 'month', windowTimeZone: 'Europe/Berlin' }));
     mocks.history.bucketRows.mockResolvedValue([]);
     mocks.history.evaluationSteps.mockResolvedValue([]);
 
