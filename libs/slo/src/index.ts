@@ -172,3 +172,7 @@ export { type SloDefinitionValues, type SloLatestRow, SloRepository, type SloSel
 export { type EvaluationStepRow, SloHistoryRepository } from './persistence/slo-history.repository';
 export { SloSelectorCheck } from './application/slo-selector-check';
 export { SloError, type SloErrorCode } from './domain/errors';
+
+// Calendar windows (issue 22).
+export { type CalendarPeriod, calendarPeriodAt, CALENDAR_WINDOWS, type CalendarWindow, isCalendarWindow } from './domain/calendar-window';
+export { currentCalendarPeriod, parseSloWindow, type SloWindowColumns, sloWindowText } from './domain/slo-window-columns';
