@@ -15,6 +15,7 @@ import { SloAlerting1795740000000 } from './1795740000000-SloAlerting';
 import { AfterIncident1795750000000 } from './1795750000000-AfterIncident';
 import { DeliveryAndHistory1795760000000 } from './1795760000000-DeliveryAndHistory';
 import { MttaAcknowledgedVia1795800000000 } from './1795800000000-MttaAcknowledgedVia';
+import { MetricLabelsAndSharedRateLimit1795900000000 } from './1795900000000-MetricLabelsAndSharedRateLimit';
 
 export const MIGRATIONS: Function[] = [
   Foundation1795484075858,
@@ -32,4 +33,5 @@ export const MIGRATIONS: Function[] = [
   AfterIncident1795750000000,
   DeliveryAndHistory1795760000000,
   MttaAcknowledgedVia1795800000000,
+  MetricLabelsAndSharedRateLimit1795900000000,
 ];

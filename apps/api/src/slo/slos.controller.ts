@@ -115,7 +115,7 @@ export class SlosController {
   @Post(':id/evaluate')
   @HttpCode(200)
   async evaluateSlo(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string) {
-    this.evaluateRateLimit.take(principal);
+    await this.evaluateRateLimit.take(principal);
     return presentStatus((await this.slos.evaluateSlo(principal, id)).status);
   }
 }
