@@ -19,6 +19,7 @@ import { IncidentEntity, SlackSyncState } from '../persistence/incident.entity';
 import { authorLabel } from './author';
 import { ComponentDirectory } from './component-directory';
 import { INCIDENT_CHANGED, INCIDENT_DECLARED, IncidentChangedEvent, IncidentDeclaredEvent } from './incident-events';
+import { unknownDuplicateTargetError } from './reference-errors';
 
 export interface AffectedComponentInput {
   componentId: string;
@@ -675,7 +676,7 @@ export class IncidentsService {
       original = await this.getIncident(reference);
     } catch (error) {
       if (error instanceof NotFoundError || error instanceof ValidationFailedError) {
-        throw new ValidationFailedError(`duplicateOf '${reference}' is not an existing incident`, { field: 'duplicateOf', code: 'unknown_incident' });
+        throw unknownDuplicateTargetError(reference);
       }
       throw error;
     }
