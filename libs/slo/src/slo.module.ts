@@ -5,6 +5,7 @@ import { SloEvaluationScheduler } from './application/slo-evaluation.scheduler';
 import { SloEvaluationStore } from './application/slo-evaluation.store';
 import { SloEvaluator } from './application/slo-evaluator';
 import { SloMetrics } from './application/slo-metrics';
+import { SloMetricLabels } from './application/slo-metric-labels';
 import { SloSelectorCheck } from './application/slo-selector-check';
 import { SloService } from './application/slo.service';
 import { SloSpecApplyService } from './application/slo-spec-apply.service';
@@ -28,6 +29,7 @@ import { PrometheusClient } from './prometheus/prometheus-client';
     SloSelectorCheck,
     SloService,
     SloMetrics,
+    SloMetricLabels,
     SloSpecApplyService,
     SloSpecExportService,
     SloSpecParser,

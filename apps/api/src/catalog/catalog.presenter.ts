@@ -1,7 +1,14 @@
 import { ApiTokenEntity, ServiceEntity, TeamEntity } from '@app/catalog';
 
 export function presentTeam(team: TeamEntity) {
-  return { slug: team.slug, name: team.name, slackChannelId: team.slackChannelId, createdAt: team.createdAt, updatedAt: team.updatedAt };
+  return {
+    slug: team.slug,
+    name: team.name,
+    slackChannelId: team.slackChannelId,
+    metricLabels: team.metricLabels,
+    createdAt: team.createdAt,
+    updatedAt: team.updatedAt,
+  };
 }
 
 export function presentService(service: ServiceEntity) {

@@ -14,6 +14,10 @@ export class TeamEntity {
   @Column({ name: 'slack_channel_id', type: 'varchar', length: 32, nullable: true })
   slackChannelId: string | null;
 
+  /** Label matchers every PromQL selector of the team's SLOs must carry (admin-set); null: none, or SLO_REQUIRED_TEAM_LABEL's default. */
+  @Column({ name: 'metric_labels', type: 'jsonb', nullable: true })
+  metricLabels: Record<string, string> | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -10,7 +10,7 @@ export interface CreateTeamInput {
   slackChannelId?: string | null;
 }
 
-export type UpdateTeamInput = Partial<Omit<CreateTeamInput, 'slug'>>;
+export type UpdateTeamInput = Partial<Omit<CreateTeamInput, 'slug'>> & { metricLabels?: Record<string, string> | null };
 
 @Injectable()
 export class TeamsService {
@@ -51,6 +51,7 @@ export class TeamsService {
     const team = await this.getTeam(slug);
     if (changes.name !== undefined) team.name = changes.name;
     if (changes.slackChannelId !== undefined) team.slackChannelId = changes.slackChannelId;
+    if (changes.metricLabels !== undefined) team.metricLabels = changes.metricLabels;
     return this.teams.save(team);
   }
 }

@@ -29,7 +29,7 @@ export interface ClaimedSlo {
   readonly bucketsFrom: Date | null;
   readonly bucketsUntil: Date | null;
   readonly service: { readonly id: string; readonly slug: string; readonly name: string };
-  readonly team: { readonly id: string; readonly slug: string };
+  readonly team: { readonly id: string; readonly slug: string; readonly metricLabels: Record<string, string> | null };
 }
 
 /** A good evaluation to store: fetched buckets, and the status computed once the window sums are known. */
@@ -63,13 +63,15 @@ interface ClaimedRow extends Omit<ClaimedSlo, 'service' | 'team'> {
   serviceName: string;
   teamId: string;
   teamSlug: string;
+  teamMetricLabels: Record<string, string> | null;
 }
 
 const CLAIMED_COLUMNS = `
   s.id, s.claim_token AS "token", s.name, s.objective, s.window_days AS "windowDays", s.indicator, s.policy, s.status,
   s.last_good_counts AS "lastGoodCounts", s.last_success_at AS "lastSuccessAt", s.failing_since AS "failingSince",
   s.buckets_from AS "bucketsFrom", s.buckets_until AS "bucketsUntil",
-  sv.id AS "serviceId", sv.slug AS "serviceSlug", sv.name AS "serviceName", t.id AS "teamId", t.slug AS "teamSlug"`;
+  sv.id AS "serviceId", sv.slug AS "serviceSlug", sv.name AS "serviceName", t.id AS "teamId", t.slug AS "teamSlug",
+  t.metric_labels AS "teamMetricLabels"`;
 
 /**
  * The PostgreSQL side of evaluations: claims (so replicas share the work and
@@ -408,8 +410,12 @@ function goodStatusParameters(slo: ClaimedSlo, plan: EvaluationPlan, status: Slo
 }
 
 function claimedSlo(row: ClaimedRow): ClaimedSlo {
-  const { serviceId, serviceSlug, serviceName, teamId, teamSlug, ...slo } = row;
-  return { ...slo, service: { id: serviceId, slug: serviceSlug, name: serviceName }, team: { id: teamId, slug: teamSlug } };
+  const { serviceId, serviceSlug, serviceName, teamId, teamSlug, teamMetricLabels, ...slo } = row;
+  return {
+    ...slo,
+    service: { id: serviceId, slug: serviceSlug, name: serviceName },
+    team: { id: teamId, slug: teamSlug, metricLabels: teamMetricLabels },
+  };
 }
 
 /** Rows of an UPDATE/DELETE … RETURNING through TypeORM's query() ([rows, count]). */

@@ -16,6 +16,7 @@ import type { SloState, SloStatus } from '../domain/slo-status';
 import { EVALUATION_WINDOWS, parseWindow } from '../domain/slo-window';
 import { SloEntity } from '../persistence/slo.entity';
 import { SloEvaluator } from './slo-evaluator';
+import { SloMetricLabels } from './slo-metric-labels';
 import { SloSelectorCheck, SloWarning } from './slo-selector-check';
 
 export interface SloDefinitionInput {
@@ -137,6 +138,7 @@ export class SloService {
     private readonly evaluator: SloEvaluator,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly metricLabels: SloMetricLabels,
     @Optional() private readonly ownership?: ReferenceOwnership,
   ) {}
 
@@ -145,6 +147,7 @@ export class SloService {
     const service = await this.resolveService(input.service, 'service');
     assertCanActOnTeam(principal, service.teamId);
     const definition = validateDefinition(input);
+    this.metricLabels.assertConforms(service.team, definition.indicator);
     await this.assertOwnsPolicyComponent(principal, definition.policy, undefined);
     const warnings = await this.selectorCheck.check(definition.indicator, this.clock.now());
     let id: string;
@@ -194,6 +197,7 @@ export class SloService {
       indicator: changes.indicator ?? current.indicator,
       policy: changes.policy ?? current.policy,
     });
+    this.metricLabels.assertConforms(current.service.team, definition.indicator);
     await this.assertOwnsPolicyComponent(principal, definition.policy, current.policy);
     const indicatorChanged = JSON.stringify(definition.indicator) !== JSON.stringify(current.indicator);
     const figuresChanged = indicatorChanged || definition.objective !== current.objective || definition.windowDays !== current.windowDays;
@@ -351,6 +355,11 @@ export class SloService {
     for (const definition of definitions) {
       assertCanActOnTeam(principal, (services.get(definition.service) as ServiceEntity).teamId);
     }
+    this.metricLabels.assertNoIssues(
+      definitions.flatMap((definition) =>
+        this.metricLabels.documentIssues(definition.document, (services.get(definition.service) as ServiceEntity).team, definition.indicator, indicatorPath),
+      ),
+    );
     const checked = await Promise.all(
       definitions.map(async (definition) => {
         try {

@@ -134,3 +134,23 @@ export class SloNotFoundError extends Error {
     this.name = 'SloNotFoundError';
   }
 }
+
+/**
+ * An SLO of a team with required metric labels (teams.metricLabels, or
+ * SLO_REQUIRED_TEAM_LABEL) whose selector or template does not carry one of
+ * them as an equality matcher: it could read another team's series. 403
+ * naming the field (`indicator.total`); `details` lists every problem (one
+ * per document for an import).
+ */
+export class MetricLabelsRequiredError extends Error {
+  readonly kind = 'forbidden';
+  readonly code = 'metric_labels_required';
+  constructor(
+    readonly field: string,
+    message: string,
+    readonly details?: readonly OpenSloImportIssue[],
+  ) {
+    super(message);
+    this.name = 'MetricLabelsRequiredError';
+  }
+}
