@@ -87,7 +87,15 @@ const CASES: Record<string, Case> = {
   'POST /api/v1/teams': { expect: 'denied', attempts: () => [{ method: 'post', path: '/api/v1/teams', body: { slug: 'intruder', name: 'Intruder' } }] },
   'GET /api/v1/teams': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/teams' }] },
   'GET /api/v1/teams/:slug': { expect: 'read', attempts: () => [{ method: 'get', path: '/api/v1/teams/beta' }] },
-  'PATCH /api/v1/teams/:slug': { expect: 'denied', attempts: () => [{ method: 'patch', path: '/api/v1/teams/beta', body: { name: 'Owned' } }] },
+  'PATCH /api/v1/teams/:slug': {
+    expect: 'denied',
+    attempts: () => [
+      { method: 'patch', path: '/api/v1/teams/beta', body: { name: 'Owned' } },
+      { method: 'patch', path: '/api/v1/teams/beta', body: { metricLabels: { team: 'alpha' } } },
+      // The metric labels bound a team's SLOs to its own series: only the admin sets them, even for the token's own team.
+      { method: 'patch', path: '/api/v1/teams/alpha', body: { metricLabels: {} }, field: 'metricLabels' },
+    ],
+  },
   'POST /api/v1/teams/:slug/tokens': {
     expect: 'denied',
     attempts: () => [
