@@ -7,7 +7,7 @@
 // promtool-built history, the real Slack notifier talking to the fake Slack
 // Web API; the API's clock is moved across the history.
 import { FixedClock } from '@app/platform';
-import { SloService } from '@app/slo';
+import { SloReadModel } from '@app/slo';
 import { BudgetPolicyListener } from '../apps/api/src/budget-policy/budget-policy.listener';
 import { DIGEST_MAX_ATTEMPTS, DIGEST_RETRY_AFTER_MS, WeeklyDigestService } from '../apps/api/src/digest/weekly-digest.service';
 import { RunningApi, startApi } from './support/api-app';
@@ -353,7 +353,7 @@ describe('error budget policy end to end (ticket warnings, freeze, status compon
   it('rolls up every team’s SLOs with one query, the same as team by team, for the dashboard overview', async () => {
     await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'no-slos', name: 'No SLOs yet' }).expect(201);
     const slugs = ['search', 'ledger', 'no-slos', 'orders', 'payments'];
-    const slos = api.app.get(SloService);
+    const slos = api.app.get(SloReadModel);
     const oneByOne = await Promise.all(slugs.map((slug) => slos.teamRollup(slug)));
     expect(await slos.teamRollups(slugs)).toEqual(oneByOne);
     expect(oneByOne.map((rollup) => [rollup.team, rollup.slos.length])).toEqual([

@@ -18,7 +18,7 @@ import {
   PrometheusClient,
   SLO_EVALUATED,
   SloEvaluatedEvent,
-  SloService,
+  SloReadModel,
   SloStatus,
   StatusWindowKey,
   statusWindowSeconds,
@@ -317,8 +317,8 @@ describe('reads for the rest of Ballast', () => {
     expect((await api.http.get('/api/v1/teams/nobody/slos').set(api.admin)).status).toBe(404);
   });
 
-  it('SloService.latestStates and leastBudget', async () => {
-    const service = api.app.get(SloService);
+  it('SloReadModel.latestStates and leastBudget', async () => {
+    const service = api.app.get(SloReadModel);
     const ids = [sloIds.get('burst-availability') as string, sloIds.get('quiet-7d') as string, '00000000-0000-4000-8000-000000000000', 'not-a-uuid'];
     const states = await service.latestStates(ids);
     expect([...states.keys()].sort()).toEqual(ids.slice(0, 2).sort());

@@ -5,7 +5,7 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '@app/platform';
-import { SLO_EVALUATION_INTERVAL_NAME, SloEvaluator, SloService } from '@app/slo';
+import { SLO_EVALUATION_INTERVAL_NAME, SloEvaluator, SloReadModel } from '@app/slo';
 import { RunningApi, startApi } from './support/api-app';
 import { createTestDatabase, TestDatabase } from './support/database';
 import { renderOpenMetrics } from './support/openmetrics';
@@ -114,7 +114,7 @@ describe('two replicas on one database', () => {
 
   it('an evaluation superseded by a newer claim (POST /evaluate elsewhere) writes nothing', async () => {
     const [a] = replicas;
-    const service = a.app.get(SloService);
+    const service = a.app.get(SloReadModel);
     const store = (a.app.get(SloEvaluator) as unknown as { store: { claimNow(id: string, next: Date): Promise<unknown> } }).store;
     const stale = await store.claimNow(ids[0], new Date(NOW.getTime() + 3_600_000));
     expect((await replicas[1].http.post(`/api/v1/slos/${ids[0]}/evaluate`).set(replicas[1].admin)).status).toBe(200);

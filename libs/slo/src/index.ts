@@ -141,19 +141,16 @@ export { SLO_EVALUATED, type SloEvaluatedEvent, type SloEventSubject } from './a
 export { SLO_EVALUATION_INTERVAL_NAME, SloEvaluationScheduler } from './application/slo-evaluation.scheduler';
 export { type SloCycleReport, SloEvaluator } from './application/slo-evaluator';
 export { type SloWarning } from './application/slo-selector-check';
+export { type SavedSlo, type SloChangesInput, type SloDefinitionInput, SloDefinitionsService } from './application/slo-definitions.service';
+export { SloReadModel } from './application/slo-read-model.service';
 export {
-  type ImportedSlo,
   type ListSlosFilter,
-  type SavedSlo,
   type SloBudgetSummary,
-  type SloChangesInput,
-  type SloDefinitionInput,
   type SloHistory,
   type SloHistoryPoint,
   type SloLatestState,
-  SloService,
   type TeamSloRollup,
-} from './application/slo.service';
+} from './application/slo-read-model.types';
 export { SloModule } from './slo.module';
 export { SLO_ENTITIES } from './persistence/entities';
 export { SloEventBucketEntity } from './persistence/slo-event-bucket.entity';
@@ -170,3 +167,8 @@ export { type SloExportFilter, SloSpecExportService } from './application/slo-sp
 export { buildOpenSloDocuments, type OpenSloExportSource, renderOpenSlo } from './domain/openslo-export';
 export { buildSlothRules, renderSlothRules, type SlothRuleSource } from './domain/sloth-rules';
 export { DEFAULT_SPEC_PARSER_OPTIONS, SloSpecParser, SpecParserPool, type SpecParserPoolOptions } from './application/slo-spec-parser';
+// Repositories at the IO edge, for the services' unit specs (test/support/slo-test-services.ts).
+export { type SloDefinitionValues, type SloLatestRow, SloRepository, type SloSelection } from './persistence/slo.repository';
+export { type EvaluationStepRow, SloHistoryRepository } from './persistence/slo-history.repository';
+export { SloSelectorCheck } from './application/slo-selector-check';
+export { SloMetricLabels } from './application/slo-metric-labels';

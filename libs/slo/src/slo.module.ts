@@ -7,11 +7,14 @@ import { SloEvaluator } from './application/slo-evaluator';
 import { SloMetrics } from './application/slo-metrics';
 import { SloMetricLabels } from './application/slo-metric-labels';
 import { SloSelectorCheck } from './application/slo-selector-check';
-import { SloService } from './application/slo.service';
+import { SloDefinitionsService } from './application/slo-definitions.service';
+import { SloReadModel } from './application/slo-read-model.service';
 import { SloSpecApplyService } from './application/slo-spec-apply.service';
 import { SloSpecExportService } from './application/slo-spec-export.service';
 import { SloSpecParser } from './application/slo-spec-parser';
 import { SLO_ENTITIES } from './persistence/entities';
+import { SloHistoryRepository } from './persistence/slo-history.repository';
+import { SloRepository } from './persistence/slo.repository';
 import { PrometheusClient } from './prometheus/prometheus-client';
 
 /**
@@ -27,13 +30,16 @@ import { PrometheusClient } from './prometheus/prometheus-client';
     SloEvaluator,
     SloEvaluationScheduler,
     SloSelectorCheck,
-    SloService,
+    SloRepository,
+    SloHistoryRepository,
+    SloDefinitionsService,
+    SloReadModel,
     SloMetrics,
     SloMetricLabels,
     SloSpecApplyService,
     SloSpecExportService,
     SloSpecParser,
   ],
-  exports: [SloService, SloEvaluator, PrometheusClient, SloSpecApplyService, SloSpecExportService],
+  exports: [SloDefinitionsService, SloReadModel, SloEvaluator, PrometheusClient, SloSpecApplyService, SloSpecExportService],
 })
 export class SloModule {}

@@ -11,7 +11,7 @@ import {
   PRODUCTION_ENVIRONMENT,
 } from '@app/incidents';
 import { Clock } from '@app/platform';
-import { SloService, SloState } from '@app/slo';
+import { SloDefinitionsService, SloReadModel, SloState } from '@app/slo';
 import { formatDuration } from '../common/format-duration';
 import { renderLineChart, thinSeries } from './charts/svg-chart';
 import { deliveryPanelRows, deploymentMarkers } from './delivery-panel';
@@ -46,7 +46,8 @@ export class DashboardService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly teams: TeamsService,
-    private readonly slos: SloService,
+    private readonly slos: SloReadModel,
+    private readonly sloDefinitions: SloDefinitionsService,
     private readonly incidents: IncidentsService,
     private readonly insights: InsightsService,
     private readonly clock: Clock,
@@ -166,7 +167,7 @@ export class DashboardService {
   }
 
   async slo(principal: Principal, id: string, period?: DashboardPeriod) {
-    const slo = await this.slos.getSlo(id);
+    const slo = await this.sloDefinitions.getSlo(id);
     const status = slo.status;
     const now = this.clock.now();
     const history = await this.slos.getHistory(

@@ -6,7 +6,7 @@ import { AppConfig } from '@app/config';
 import { TeamEntity } from '@app/catalog';
 import { type DeliveryInsights, DeliveryInsightsService, type IncidentInsights, InsightsService, type SlackBlock } from '@app/incidents';
 import { Clock, registerSkippingInterval, type SkippingInterval } from '@app/platform';
-import { SloService } from '@app/slo';
+import { SloReadModel } from '@app/slo';
 import { TeamNotifier } from '../notifications/team-notifier';
 import { DigestDay, latestDigestSlot, renderWeeklyDigest } from './weekly-digest';
 import { TeamDigestEntity } from './team-digest.entity';
@@ -68,7 +68,7 @@ export class WeeklyDigestService implements OnApplicationBootstrap, OnModuleDest
     private readonly insights: InsightsService,
     private readonly delivery: DeliveryInsightsService,
     private readonly followUps: DigestFollowUpsProvider,
-    private readonly slos: SloService,
+    private readonly slos: SloReadModel,
     private readonly notifier: TeamNotifier,
     private readonly config: AppConfig,
     private readonly clock: Clock,

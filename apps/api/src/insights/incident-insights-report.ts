@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IncidentInsights, InsightsService, Period } from '@app/incidents';
-import { SloBudgetSummary, SloService } from '@app/slo';
+import { SloBudgetSummary, SloReadModel } from '@app/slo';
 
 /** How many SLOs the insights answer lists, least error budget left first. */
 export const SLOS_WITH_LEAST_BUDGET = 5;
@@ -19,7 +19,7 @@ export interface IncidentInsightsReportBody extends IncidentInsights {
 export class IncidentInsightsReport {
   constructor(
     private readonly insights: InsightsService,
-    private readonly slos: SloService,
+    private readonly slos: SloReadModel,
   ) {}
 
   async build(period: Period, filter: { readonly team?: string; readonly viewerTeamId?: string }): Promise<IncidentInsightsReportBody> {

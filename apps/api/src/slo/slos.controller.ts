@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nes
 import { Principal } from '@app/catalog';
 import { ValidationFailedError, isUnsafeText } from '@app/platform';
 import { EvaluateRateLimit } from './evaluate-rate-limit';
-import { SloService, SloSpecApplyService, SloSpecExportService } from '@app/slo';
+import { SloDefinitionsService, SloReadModel, SloSpecApplyService, SloSpecExportService } from '@app/slo';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { toPageRequest } from '../common/pagination.dto';
 import { uuidParam } from '../common/uuid-param.pipe';
@@ -25,7 +25,8 @@ const METRIC_LABELS_RULE =
 @Controller('api/v1/slos')
 export class SlosController {
   constructor(
-    private readonly slos: SloService,
+    private readonly slos: SloDefinitionsService,
+    private readonly reads: SloReadModel,
     private readonly evaluateRateLimit: EvaluateRateLimit,
     private readonly specs: SloSpecApplyService,
     private readonly exports: SloSpecExportService,
@@ -41,7 +42,7 @@ export class SlosController {
   @ApiOperation({ summary: 'List SLOs' })
   @Get()
   async listSlos(@Query() query: ListSlosQueryDto) {
-    const page = await this.slos.listSlos({ team: query.team, service: query.service, state: query.state }, toPageRequest(query));
+    const page = await this.reads.listSlos({ team: query.team, service: query.service, state: query.state }, toPageRequest(query));
     return { ...page, items: page.items.map((slo) => presentSlo(slo)) };
   }
 
@@ -51,7 +52,7 @@ export class SlosController {
   @Header('Content-Type', 'application/yaml; charset=utf-8')
   async getRules(@Query() query: SloRulesQueryDto): Promise<string> {
     if (query.format === 'sloth') return this.exports.slothRules({ team: query.team, service: query.service });
-    return this.slos.renderRules({ team: query.team, service: query.service });
+    return this.exports.prometheusRules({ team: query.team, service: query.service });
   }
 
   @ApiOperation({ summary: 'Export SLOs as OpenSLO v1 YAML' })
@@ -103,14 +104,14 @@ export class SlosController {
   @ApiOperation({ summary: "Get an SLO's current status and error budget" })
   @Get(':id/status')
   async getStatus(@Param('id', uuidParam('id')) id: string) {
-    return presentStatus(await this.slos.getStatus(id));
+    return presentStatus(await this.reads.getStatus(id));
   }
 
   @ApiOperation({ summary: "Get an SLO's history" })
   @Get(':id/history')
   async getHistory(@Param('id', uuidParam('id')) id: string, @Query() query: SloHistoryQueryDto) {
     return presentHistory(
-      await this.slos.getHistory(id, {
+      await this.reads.getHistory(id, {
         from: query.from !== undefined ? new Date(query.from) : undefined,
         to: query.to !== undefined ? new Date(query.to) : undefined,
       }),

@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SloService } from '@app/slo';
+import { SloReadModel } from '@app/slo';
 import { presentRollup } from './slo.presenter';
 import { ApiErrorResponses } from '../common/api-error-responses';
 
@@ -9,7 +9,7 @@ import { ApiErrorResponses } from '../common/api-error-responses';
 @ApiErrorResponses()
 @Controller('api/v1/teams')
 export class TeamSlosController {
-  constructor(private readonly slos: SloService) {}
+  constructor(private readonly slos: SloReadModel) {}
 
   /** A team's SLO rollup: worst state, and every SLO's error budget, smallest first. */
   @ApiOperation({ summary: "Roll-up of a team's SLOs" })

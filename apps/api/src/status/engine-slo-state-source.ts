@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { SloService } from '@app/slo';
+import { SloReadModel } from '@app/slo';
 import { SloStateReading, SloStateSource } from '@app/status';
 
 /** Binds the status page's SLO port to the SLO engine's stored latest states (no Prometheus query). */
 @Injectable()
 export class EngineSloStateSource extends SloStateSource {
-  constructor(private readonly slos: SloService) {
+  constructor(private readonly slos: SloReadModel) {
     super();
   }
 

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository } from 'typeorm';
-import { assertCanActOnTeam, Principal, ServiceEntity, TeamEntity, TeamsService } from '@app/catalog';
+import { assertCanActOnTeam, Principal, TeamEntity, TeamsService } from '@app/catalog';
 import { Clock } from '@app/platform';
 import { describeValue, OpenSloImportIssue, SloNotFoundError, SloValidationError } from '../domain/errors';
 import { SloAlertingSpec, SloSpecImportError, SpecSloDefinition } from '../domain/slo-spec-import';
 import { DEFAULT_SLO_POLICY, SloPolicy } from '../domain/slo-policy';
 import { parseWindow } from '../domain/slo-window';
 import { SloEntity } from '../persistence/slo.entity';
+import { SloRepository } from '../persistence/slo.repository';
 import { SloEvaluator } from './slo-evaluator';
 import { SloSelectorCheck, SloWarning } from './slo-selector-check';
 import { SloMetricLabels } from './slo-metric-labels';
@@ -67,9 +66,7 @@ const EVALUATION_CONCURRENCY = 4;
 @Injectable()
 export class SloSpecApplyService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectRepository(SloEntity) private readonly slos: Repository<SloEntity>,
-    @InjectRepository(ServiceEntity) private readonly services: Repository<ServiceEntity>,
+    private readonly slos: SloRepository,
     private readonly teams: TeamsService,
     private readonly selectorCheck: SloSelectorCheck,
     private readonly evaluator: SloEvaluator,
@@ -99,7 +96,7 @@ export class SloSpecApplyService {
 
     // Services: existing ones, and those to create under ?team=.
     const slugs = [...new Set(specs.slos.map((slo) => slo.service))];
-    const existing = new Map((slugs.length === 0 ? [] : await this.services.find({ where: { slug: In(slugs) } })).map((service) => [service.slug, service]));
+    const existing = new Map((slugs.length === 0 ? [] : await this.slos.servicesBySlug(slugs)).map((service) => [service.slug, service]));
     const toCreate = new Map<string, { slug: string; name: string }>();
     for (const slo of specs.slos) {
       const service = existing.get(slo.service);
@@ -158,7 +155,7 @@ export class SloSpecApplyService {
 
     // The plan: per SLO created / updated / unchanged; pruned ones deleted.
     const serviceIds = [...existing.values()].map((service) => service.id);
-    const current = serviceIds.length === 0 ? [] : await this.slos.find({ where: { serviceId: In(serviceIds) } });
+    const current = await this.slos.ofServices(serviceIds);
     const currentByKey = new Map(current.map((slo) => [`${slo.service.slug}/${slo.name}`, slo]));
     const planned = specs.slos.map((slo) => {
       const stored = currentByKey.get(`${slo.service}/${slo.name}`);
@@ -169,14 +166,7 @@ export class SloSpecApplyService {
     const pruned: SloEntity[] = [];
     if (options.prune === true && team !== undefined) {
       const kept = new Set(specs.slos.map((slo) => `${slo.service}/${slo.name}`));
-      const teamSlos = await this.slos
-        .createQueryBuilder('slo')
-        .innerJoinAndSelect('slo.service', 'service')
-        .innerJoinAndSelect('service.team', 'team')
-        .where('service.team_id = :teamId', { teamId: team.id })
-        .orderBy('service.slug', 'ASC')
-        .addOrderBy('slo.name', 'ASC')
-        .getMany();
+      const teamSlos = await this.slos.ofTeam(team.id);
       pruned.push(...teamSlos.filter((slo) => !kept.has(`${slo.service.slug}/${slo.name}`)));
     }
     const servicesOut = [
@@ -204,41 +194,19 @@ export class SloSpecApplyService {
       };
     }
 
-    const written = await this.dataSource.transaction(async (manager) => {
-      const serviceIdBySlug = new Map([...existing.values()].map((service) => [service.slug, service.id]));
-      for (const service of toCreate.values()) {
-        const saved = await manager.save(
-          ServiceEntity,
-          manager.create(ServiceEntity, { slug: service.slug, name: service.name, teamId: (team as TeamEntity).id }),
-        );
-        serviceIdBySlug.set(service.slug, saved.id);
-      }
-      const ids: string[] = [];
-      for (const { slo, stored, values, action } of planned) {
-        if (stored === undefined) {
-          const created = await manager.save(
-            SloEntity,
-            manager.create(SloEntity, { ...values, serviceId: serviceIdBySlug.get(slo.service) as string, nextEvaluationAt: this.clock.now() }),
-          );
-          ids.push(created.id);
-          continue;
-        }
-        ids.push(stored.id);
-        if (action === 'unchanged') continue;
-        const indicatorChanged = canonicalJson(values.indicator) !== canonicalJson(stored.indicator);
-        await manager.update(
-          SloEntity,
-          { id: stored.id },
-          {
-            ...values,
-            claimToken: null,
-            ...(indicatorChanged ? { bucketsFrom: null, bucketsUntil: null, lastGoodCounts: null } : {}),
-          },
-        );
-        if (indicatorChanged) await manager.query(`DELETE FROM slo_event_buckets WHERE slo_id = $1`, [stored.id]);
-      }
-      if (pruned.length > 0) await manager.delete(SloEntity, { id: In(pruned.map((slo) => slo.id)) });
-      return ids;
+    const written = await this.slos.writeSpecs({
+      teamId: team?.id,
+      newServices: [...toCreate.values()],
+      serviceIds: new Map([...existing.values()].map((service) => [service.slug, service.id])),
+      slos: planned.map(({ slo, stored, values, action }) => ({
+        service: slo.service,
+        ...(stored !== undefined ? { storedId: stored.id } : {}),
+        values,
+        changed: action !== 'unchanged',
+        indicatorChanged: stored !== undefined && canonicalJson(values.indicator) !== canonicalJson(stored.indicator),
+      })),
+      deleteIds: pruned.map((slo) => slo.id),
+      nextEvaluationAt: this.clock.now(),
     });
 
     // Backfill and evaluate what changed before answering, a few SLOs at a time.
@@ -246,7 +214,7 @@ export class SloSpecApplyService {
     await forEachLimited([...planned.entries()], EVALUATION_CONCURRENCY, async ([index, { slo, action }]) => {
       const id = written[index];
       if (action !== 'unchanged' && (await this.evaluator.evaluateNow(id)) === 'not_found') throw new SloNotFoundError(id);
-      const stored = await this.slos.findOne({ where: { id } });
+      const stored = await this.slos.findById(id);
       if (!stored) throw new SloNotFoundError(id);
       applied[index] = { action, service: slo.service, name: slo.name, document: slo.document, id, slo: stored, warnings: warnings.get(slo) ?? [] };
     });

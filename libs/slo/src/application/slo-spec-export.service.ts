@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { renderOpenSlo } from '../domain/openslo-export';
+import { renderPrometheusRules } from '../domain/prometheus-rules';
 import { renderSlothRules } from '../domain/sloth-rules';
 import { SloEntity } from '../persistence/slo.entity';
+import { SloRepository } from '../persistence/slo.repository';
 
 export interface SloExportFilter {
   /** Team slug. */
@@ -12,10 +12,10 @@ export interface SloExportFilter {
   readonly service?: string;
 }
 
-/** SLOs written out for other tools: OpenSLO v1 documents and Sloth-compatible Prometheus rules. */
+/** SLOs written out for other tools: OpenSLO v1 documents, Ballast's Prometheus rules and Sloth-compatible rules. */
 @Injectable()
 export class SloSpecExportService {
-  constructor(@InjectRepository(SloEntity) private readonly slos: Repository<SloEntity>) {}
+  constructor(private readonly slos: SloRepository) {}
 
   async openSlo(filter: SloExportFilter = {}): Promise<string> {
     const slos = await this.selected(filter);
@@ -48,15 +48,23 @@ export class SloSpecExportService {
     );
   }
 
-  private async selected(filter: SloExportFilter): Promise<SloEntity[]> {
-    const query = this.slos
-      .createQueryBuilder('slo')
-      .innerJoinAndSelect('slo.service', 'service')
-      .innerJoinAndSelect('service.team', 'team')
-      .orderBy('service.slug', 'ASC')
-      .addOrderBy('slo.name', 'ASC');
-    if (filter.team !== undefined) query.andWhere('team.slug = :team', { team: filter.team });
-    if (filter.service !== undefined) query.andWhere('service.slug = :service', { service: filter.service });
-    return query.getMany();
+  /** The Prometheus rule file (recording + multi-window burn-rate alerts) of the selected SLOs. */
+  async prometheusRules(filter: SloExportFilter = {}): Promise<string> {
+    const slos = await this.selected(filter);
+    return renderPrometheusRules(
+      slos.map((slo) => ({
+        id: slo.id,
+        name: slo.name,
+        service: slo.service.slug,
+        team: slo.service.team.slug,
+        objective: slo.objective,
+        window: `${slo.windowDays}d`,
+        indicator: slo.indicator,
+      })),
+    );
+  }
+
+  private selected(filter: SloExportFilter): Promise<SloEntity[]> {
+    return this.slos.all({ team: filter.team, service: filter.service });
   }
 }
