@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@app/config';
-import { Clock, configureHttpApp, installAheadOfExpress } from '@app/platform';
+import { Clock, configureHttpApp, installAheadOfExpress, reportInternalError } from '@app/platform';
 import { StatusPageAppModule } from './app.module';
 import { SnapshotRequestHandler } from './http/snapshot-request-handler';
 
@@ -43,12 +42,12 @@ function installSnapshotHandler(app: NestExpressApplication): void {
       return handler.handle(request, response);
     } catch (error) {
       // A rendering bug must cost one response, not the process.
-      const errorId = randomUUID();
-      logger.error({ errorId, err: error }, `Unhandled error ${errorId} serving ${request.url ?? ''}`);
+      const requestId = request.headers['x-request-id'];
+      const report = reportInternalError(logger, error, { requestId: typeof requestId === 'string' ? requestId : undefined, url: request.url });
       if (response.headersSent) response.destroy();
       else {
-        response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-        response.end(`Internal error; quote error id ${errorId} when reporting it\n`);
+        response.writeHead(report.status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+        response.end(`${report.body.message}\n`);
       }
       return true;
     }

@@ -1,16 +1,10 @@
 import { join } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync, ValidationError } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { emptyToUndefined, toBool, toInt } from './env-transforms';
+import { describeConfigErrors, InvalidConfigError } from './invalid-config-error';
 
-const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value);
-const toBool = ({ value }: { value: unknown }): unknown => {
-  if (typeof value !== 'string') return value;
-  const normalized = value.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(normalized)) return true;
-  if (['0', 'false', 'no', 'off'].includes(normalized)) return false;
-  return value;
-};
-const emptyToUndefined = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+export { InvalidConfigError };
 
 /**
  * The one validated configuration schema. Every variable Ballast reads is a
@@ -363,25 +357,6 @@ export class EnvironmentSchema {
 
 export type AppConfigValues = Readonly<Omit<EnvironmentSchema, never>>;
 
-export class InvalidConfigError extends Error {
-  constructor(readonly problems: { variable: string; expected: string; received: unknown }[]) {
-    super(
-      'Invalid configuration: ' + problems.map((problem) => `${problem.variable} ${problem.expected} (got ${JSON.stringify(problem.received)})`).join('; '),
-    );
-    this.name = 'InvalidConfigError';
-  }
-}
-
-function describe(errors: ValidationError[]): InvalidConfigError['problems'] {
-  return errors.map((error) => ({
-    variable: error.property,
-    expected: Object.values(error.constraints ?? {})
-      .map((text) => text.replace(`${error.property} `, ''))
-      .join(', '),
-    received: error.value,
-  }));
-}
-
 /**
  * Validates the environment and returns a frozen, typed configuration.
  * Throws InvalidConfigError naming every bad variable and what was expected.
@@ -408,7 +383,7 @@ export function loadConfig(environment: Record<string, string | undefined>): App
   }
   const parsed = plainToInstance(EnvironmentSchema, relevant, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { forbidUnknownValues: false });
-  if (errors.length > 0) throw new InvalidConfigError(describe(errors));
+  if (errors.length > 0) throw new InvalidConfigError(describeConfigErrors(errors));
   return Object.freeze(Object.assign(new AppConfig(), parsed));
 }
 

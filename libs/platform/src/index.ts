@@ -1,8 +1,9 @@
 export { ConflictError, DomainError, ForbiddenError, NotFoundError, UnauthorizedError, UnavailableError, ValidationFailedError } from './errors/domain-error';
-export type { DomainErrorKind } from './errors/domain-error';
+export type { DomainErrorKind, DomainErrorOptions } from './errors/domain-error';
+export { DOMAIN_ERROR_KINDS } from './errors/domain-error';
 export { AllExceptionsFilter } from './errors/all-exceptions.filter';
-export { asDomainError, STATUS_BY_KIND } from './errors/error-response';
-export type { ErrorResponseBody } from './errors/error-response';
+export { asDomainError, domainErrorBody, httpStatusOf, reportInternalError } from './errors/error-response';
+export type { ErrorResponseBody, InternalErrorLogger } from './errors/error-response';
 export { isDatabaseUnavailable } from './errors/database-unavailable';
 export { isUniqueViolation } from './errors/unique-violation';
 export { configureHttpApp } from './http/configure-app';

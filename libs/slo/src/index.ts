@@ -172,3 +172,4 @@ export { type SloDefinitionValues, type SloLatestRow, SloRepository, type SloSel
 export { type EvaluationStepRow, SloHistoryRepository } from './persistence/slo-history.repository';
 export { SloSelectorCheck } from './application/slo-selector-check';
 export { SloMetricLabels } from './application/slo-metric-labels';
+export { SloError, type SloErrorCode } from './domain/errors';

@@ -93,3 +93,4 @@ export { type LinkOutcome, type SubscribeOutcome, SubscriptionsService } from '.
 export { StatusSubscriptionsModule, type StatusSubscriptionsModuleOptions } from './subscriptions/subscriptions.module';
 export { type CreateSubscriberInput, WebhookSubscribersService } from './subscriptions/webhook-subscribers.service';
 export { WebhookTransport } from './subscriptions/webhook-transport';
+export { SloComponentStates, type SloStateRecord } from './components/slo-component-states';

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '@app/catalog';
 import { ComponentGroupsService } from './components/component-groups.service';
 import { StatusComponentDirectory } from './components/status-component-directory';
+import { SloComponentStates } from './components/slo-component-states';
 import { StatusComponentsService } from './components/status-components.service';
 import { StatusJobs } from './jobs/status-jobs';
 import { StatusRecorder } from './jobs/status-recorder';
@@ -34,6 +35,7 @@ export class StatusModule {
         ComponentGroupsService,
         MaintenancesService,
         StatusComponentDirectory,
+        SloComponentStates,
       ],
       exports: [
         StatusEvaluator,
@@ -42,6 +44,7 @@ export class StatusModule {
         ComponentGroupsService,
         MaintenancesService,
         StatusComponentDirectory,
+        SloComponentStates,
         SloStateSource,
       ],
     };

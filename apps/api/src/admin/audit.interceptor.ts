@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { from, Observable, throwError } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
 import { AuditLog, Principal } from '@app/catalog';
-import { asDomainError, isDatabaseUnavailable, STATUS_BY_KIND } from '@app/platform';
+import { DomainError, httpStatusOf, isDatabaseUnavailable } from '@app/platform';
 
 const AUDITED_PREFIXES = ['/api/v1/', '/webhooks/'];
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -19,8 +19,7 @@ export function auditTarget(routePath: string, params: Record<string, string>, a
 }
 
 function statusOf(error: unknown): number {
-  const domain = asDomainError(error);
-  if (domain) return STATUS_BY_KIND[domain.kind];
+  if (error instanceof DomainError) return httpStatusOf(error.kind);
   if (error instanceof HttpException) return error.getStatus();
   return 500;
 }

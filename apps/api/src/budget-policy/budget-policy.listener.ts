@@ -18,7 +18,8 @@ export function sloDedupKey(sloId: string): string {
  * incident for the owning team (one open incident per SLO), the team hears
  * about ticket-tier burns and an exhausted budget, and the end of a burn is
  * written to the incident's timeline. Resolution stays human unless the
- * policy sets autoResolveAfterMinutes.
+ * policy sets autoResolveAfterMinutes. The status component the policy names
+ * follows the SLO through SloComponentStateListener (the one writer), not here.
  */
 @Injectable()
 export class BudgetPolicyListener {
@@ -46,7 +47,6 @@ export class BudgetPolicyListener {
     for (const action of decideBudgetPolicyActions(event.previousStatus, status)) {
       switch (action.kind) {
         case 'page_burn_started': {
-          await this.followComponent(event);
           const burn = { sloId: slo.id, sloName: slo.name, tier: 'page', burnRate: action.burnRate };
           let reference = '';
           if (slo.policy.openIncident) {
@@ -88,7 +88,6 @@ export class BudgetPolicyListener {
           break;
         }
         case 'page_burn_stopped': {
-          await this.followComponent(event);
           const open = await this.incidents.findOpenByDedupKey(sloDedupKey(slo.id));
           if (open) {
             await this.incidents.recordEvent(
@@ -106,7 +105,6 @@ export class BudgetPolicyListener {
           break;
         }
         case 'ticket_burn_started':
-          if (slo.policy.componentStatusOn === 'ticket') await this.followComponent(event);
           await this.notifier.notifyTeam(
             slo.team,
             `:warning: ${slo.name} (${slo.service.name}) is slowly burning its error budget: ${formatBurnRate(action.burnRate)} over ${action.longWindow}. No incident opened (ticket tier). ${figures}`,
@@ -137,32 +135,6 @@ export class BudgetPolicyListener {
           await this.maybeAutoResolve(event);
           break;
       }
-    }
-  }
-
-  /**
-   * The component the policy names moves with the SLO's burn even when the
-   * incident stays internal (a public incident would move it too, through its
-   * affected components).
-   */
-  private async followComponent(event: SloEvaluatedEvent): Promise<void> {
-    const componentId = event.slo.policy.statusComponentId;
-    if (!componentId) return;
-    try {
-      if (
-        !(await this.statusComponents.followSloState(
-          componentId,
-          event.slo.id,
-          event.status.state,
-          this.clock.now(),
-          event.slo.policy.componentStatusOn ?? 'page',
-        ))
-      ) {
-        this.logger.warn({ slo: event.slo.id, componentId }, 'the status component named by the SLO policy does not exist; no component moves');
-      }
-    } catch (error) {
-      // The incident and the team's message matter more; the status job syncs linked SLOs' states anyway.
-      this.logger.warn({ err: error, slo: event.slo.id, componentId }, 'could not move the status component named by the SLO policy');
     }
   }
 

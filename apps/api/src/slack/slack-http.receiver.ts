@@ -3,7 +3,7 @@ import type { App, Receiver } from '@slack/bolt';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '@app/config';
 import { parseIncidentCommand } from '@app/incidents';
-import { Clock, DomainError, findUnsafeText, UnauthorizedError, ValidationFailedError } from '@app/platform';
+import { Clock, DomainError, findUnsafeText, reportInternalError, UnauthorizedError, ValidationFailedError } from '@app/platform';
 import { SlackReplayGuard } from './slack-replay-guard';
 import { AuditLog } from '@app/catalog';
 import { slackAuditEntry } from './slack-audit';
@@ -154,14 +154,11 @@ export class SlackHttpReceiver implements Receiver {
     try {
       await bolt.processEvent({ ...event, ack });
     } catch (error) {
-      this.logger.error({ err: error }, 'a Slack listener failed');
+      // The one 500 path: logged with its cause and an error id, which the answer quotes.
+      const report = reportInternalError(this.logger, error, { url: '/slack/events' });
       if (!acknowledged) {
         acknowledged = true;
-        send({
-          status: 500,
-          body: JSON.stringify({ error: 'internal_error', message: 'Ballast could not handle this Slack request.' }),
-          contentType: JSON_CONTENT_TYPE,
-        });
+        send({ status: report.status, body: JSON.stringify(report.body), contentType: JSON_CONTENT_TYPE });
       }
       return;
     }

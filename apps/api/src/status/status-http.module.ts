@@ -3,6 +3,7 @@ import { ComponentDirectory } from '@app/incidents';
 import { SloModule } from '@app/slo';
 import { StatusComponentDirectory, StatusModule } from '@app/status';
 import { EngineSloStateSource } from './engine-slo-state-source';
+import { SloComponentStateListener } from './slo-component-state.listener';
 import { ComponentGroupsController } from './component-groups.controller';
 import { MaintenancesController } from './maintenances.controller';
 import { StatusComponentsController } from './status-components.controller';
@@ -23,7 +24,7 @@ import { StatusComponentsController } from './status-components.controller';
 @Module({
   imports: [StatusModule.forRoot({ sloStateSource: EngineSloStateSource, imports: [SloModule] })],
   controllers: [StatusComponentsController, ComponentGroupsController, MaintenancesController],
-  providers: [{ provide: ComponentDirectory, useExisting: StatusComponentDirectory }],
+  providers: [{ provide: ComponentDirectory, useExisting: StatusComponentDirectory }, SloComponentStateListener],
   exports: [ComponentDirectory, StatusModule],
 })
 export class StatusHttpModule {}

@@ -1,5 +1,5 @@
 import type { PublicStatus } from '@app/status/core';
-import { uptimeCaption } from './html-renderer';
+import { uptimeCaption } from './uptime-strip';
 import { incidentDurationSeconds, lastPublicChangeAt, maintenanceDurationSeconds } from './last-change';
 
 const empty: PublicStatus = {

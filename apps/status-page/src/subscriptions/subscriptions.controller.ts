@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpException, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@app/config';
-import { asDomainError, STATUS_BY_KIND } from '@app/platform';
+import { DomainError, httpStatusOf } from '@app/platform';
 import { type LinkOutcome, SubscriptionsService } from '@app/status';
 import { messagePage, type PageFrame, subscribeFormPage, unsubscribeConfirmPage } from './subscription-pages';
 
@@ -55,9 +55,9 @@ export class SubscriptionsController {
       if (fromForm) return this.html(response, 202, messagePage(this.frame, 'Check your inbox', ACCEPTED_MESSAGE));
       response.status(202).json({ status: 'pending_confirmation', message: ACCEPTED_MESSAGE });
     } catch (error) {
-      const domain = asDomainError(error);
-      if (!fromForm || !domain) throw error;
-      const status = STATUS_BY_KIND[domain.kind];
+      if (!fromForm || !(error instanceof DomainError)) throw error;
+      const domain = error;
+      const status = httpStatusOf(domain.kind);
       if (status === 400) {
         const components = await this.subscriptions.listComponents().catch(() => []);
         return this.html(response, 400, subscribeFormPage(this.frame, components, { field: domain.field, message: domain.message }));

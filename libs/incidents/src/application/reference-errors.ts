@@ -4,7 +4,7 @@ import { DomainError, ValidationFailedError } from '@app/platform';
 export class ForbiddenReferenceError extends DomainError {
   readonly kind = 'forbidden' as const;
   constructor(field: string, message: string) {
-    super('forbidden_reference', message, { field });
+    super('forbidden_reference', message, { field, namespace: 'incident' });
   }
 }
 

@@ -1,3 +1,4 @@
+import { DomainError } from '@app/platform/core';
 import { IncidentDomainError, InvalidClockError, InvalidPeriodError, InvalidTransitionError } from './incident-errors';
 
 describe('incident domain errors', () => {
@@ -7,8 +8,9 @@ describe('incident domain errors', () => {
     [new InvalidPeriodError('empty'), 'invalid_period', 'validation', 'to', 'InvalidPeriodError'],
   ])('%s carries code %s, kind %s and field %s', (error, code, kind, field, name) => {
     expect(error).toBeInstanceOf(IncidentDomainError);
-    expect(error).toBeInstanceOf(Error);
+    expect(error).toBeInstanceOf(DomainError);
     expect(error.code).toBe(code);
+    expect(error.qualifiedCode).toBe(`incident.${code}`);
     expect(error.kind).toBe(kind);
     expect(error.field).toBe(field);
     expect(error.name).toBe(name);

@@ -1,9 +1,18 @@
 import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { AllExceptionsFilter } from './all-exceptions.filter';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationFailedError } from './domain-error';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationFailedError } from './domain-error';
 
-class PureLibError extends Error {
+class PureLibError extends DomainError {
+  readonly kind = 'validation' as const;
+  constructor(message: string) {
+    super('invalid_window', message, { field: 'window', namespace: 'slo' });
+  }
+}
+
+/** Shaped like a domain error but not one: the filter recognises errors by class only. */
+class LookalikeError extends Error {
   readonly code = 'invalid_window';
+  readonly kind = 'validation';
   readonly field = 'window';
 }
 
@@ -39,6 +48,13 @@ describe('AllExceptionsFilter.toResponse', () => {
     const response = filter.toResponse(exception);
     expect(response.status).toBe(status);
     expect(response.body).toEqual(body);
+  });
+
+  it('takes the 500 path for an error that only looks like a domain error', () => {
+    const response = filter.toResponse(new LookalikeError('window must be Nd'), 'req-7');
+    expect(response.status).toBe(500);
+    expect(response.body.error).toBe('internal_error');
+    expect((logged.at(-1) as [{ requestId: unknown }])[0].requestId).toBe('req-7');
   });
 
   it('turns an unknown error into a 500 with an error id that is logged with the cause', () => {

@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { isDatabaseUnavailable } from './database-unavailable';
-import { asDomainError, ErrorResponseBody, STATUS_BY_KIND } from './error-response';
+import { DomainError, RateLimitedError } from './domain-error';
+import { domainErrorBody, ErrorResponseBody, httpStatusOf, reportInternalError } from './error-response';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'bad_request',
@@ -24,9 +24,11 @@ interface BodyParserError extends Error {
 }
 
 /**
- * The one exception filter: domain errors become 4xx `{ error, message, field? }`,
- * framework HTTP errors keep their status, and anything unknown becomes a 500
- * with an error id that is logged together with its cause.
+ * The one exception filter (the API's and the status page's): a DomainError
+ * (recognised by class) gets the status of its kind (httpStatusOf) and
+ * `{ error, message, field? }`, framework HTTP errors keep their status, and
+ * anything unknown takes the one 500 path (reportInternalError: logged with its
+ * cause, an error id and the request id; a generic body).
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -34,11 +36,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
-    const response = host.switchToHttp().getResponse<Response>();
-    const { status, body } = this.toResponse(exception);
-    const retryAfter = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
-    if (status === 429 && typeof retryAfter === 'number' && !response.headersSent)
-      response.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request | undefined>();
+    const requestId = request?.id === undefined || request.id === null ? undefined : String(request.id);
+    const { status, body } = this.toResponse(exception, requestId);
+    if (exception instanceof RateLimitedError && !response.headersSent)
+      response.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
     if (response.headersSent) {
       response.end();
       return;
@@ -46,14 +50,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     response.status(status).json(body);
   }
 
-  toResponse(exception: unknown): { status: number; body: ErrorResponseBody } {
-    const domain = asDomainError(exception);
-    if (domain) {
-      const body: ErrorResponseBody = { error: domain.code, message: domain.message };
-      if (domain.field) body.field = domain.field;
-      if (domain.details !== undefined) body.details = domain.details;
-      return { status: STATUS_BY_KIND[domain.kind], body };
-    }
+  toResponse(exception: unknown, requestId?: string): { status: number; body: ErrorResponseBody } {
+    if (exception instanceof DomainError) return { status: httpStatusOf(exception.kind), body: domainErrorBody(exception) };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();
@@ -97,11 +95,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.warn({ err: exception }, 'database unavailable');
       return { status: 503, body: { error: 'database_unavailable', message: 'The database is unreachable; retry shortly' } };
     }
-    const errorId = randomUUID();
-    this.logger.error({ errorId, err: exception }, `Unhandled error ${errorId}`);
-    return {
-      status: 500,
-      body: { error: 'internal_error', message: `Internal error; quote error id ${errorId} when reporting it`, errorId },
-    };
+    const { status, body } = reportInternalError(this.logger, exception, { requestId });
+    return { status, body };
   }
 }

@@ -1,23 +1,36 @@
+import { DomainError, type DomainErrorOptions } from '@app/platform/core';
+
 /**
- * Typed errors of the SLO domain. They carry a stable `code` and a `kind` (the
- * vocabulary of the platform's exception filter, which recognises errors by
- * these properties) so the api app maps them to HTTP without this lib knowing
- * about HTTP or importing the platform.
+ * Typed errors of the SLO domain: DomainErrors (the framework-free base of
+ * @app/platform/core) with a code from this lib's closed list and a `kind`,
+ * which the one exception filter maps to HTTP; this lib knows nothing of HTTP.
  */
+export type SloErrorCode =
+  | 'validation_failed'
+  | 'openslo_import_rejected'
+  | 'prometheus_result_invalid'
+  | 'prometheus_unavailable'
+  | 'prometheus_query_failed'
+  | 'slo_not_found'
+  | 'metric_labels_required';
+
+/** Base of the SLO lib's errors: namespace `slo`. */
+export abstract class SloError extends DomainError {
+  declare readonly code: SloErrorCode;
+
+  protected constructor(code: SloErrorCode, message: string, options: Omit<DomainErrorOptions, 'namespace'> = {}) {
+    super(code, message, { ...options, namespace: 'slo' });
+  }
+}
 
 /** Input that breaks an SLO rule: a bad window, objective, selector or indicator. */
-export class SloValidationError extends Error {
-  readonly kind = 'validation';
-  readonly code = 'validation_failed';
+export class SloValidationError extends SloError {
+  readonly kind = 'validation' as const;
+  /** The offending input field, as a dotted path (`indicator.total`, `window`). */
+  declare readonly field: string;
 
-  constructor(
-    /** The offending input field, as a dotted path (`indicator.total`, `window`). */
-    readonly field: string,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = 'SloValidationError';
+  constructor(field: string, message: string, options?: ErrorOptions) {
+    super('validation_failed', message, { field, cause: options?.cause });
   }
 }
 
@@ -33,18 +46,19 @@ export interface OpenSloImportIssue {
  * An OpenSLO file that cannot be imported as a whole. Lists every problem found,
  * so the user fixes the file in one round trip; nothing of the file is imported.
  */
-export class OpenSloImportError extends Error {
-  readonly kind = 'validation';
-  readonly code = 'openslo_import_rejected';
+export class OpenSloImportError extends SloError {
+  readonly kind = 'validation' as const;
   readonly issues: readonly OpenSloImportIssue[];
   /** The issues again, under the name the exception filter puts in the response body. */
-  readonly details: readonly OpenSloImportIssue[];
+  declare readonly details: readonly OpenSloImportIssue[];
 
   constructor(issues: readonly OpenSloImportIssue[], options?: ErrorOptions) {
-    super(`OpenSLO import rejected (${issues.length} problem${issues.length === 1 ? '' : 's'}): ` + issues.map(formatOpenSloImportIssue).join('; '), options);
-    this.name = 'OpenSloImportError';
+    super(
+      'openslo_import_rejected',
+      `OpenSLO import rejected (${issues.length} problem${issues.length === 1 ? '' : 's'}): ` + issues.map(formatOpenSloImportIssue).join('; '),
+      { details: issues, cause: options?.cause },
+    );
     this.issues = issues;
-    this.details = issues;
   }
 }
 
@@ -54,13 +68,11 @@ export function formatOpenSloImportIssue(issue: OpenSloImportIssue): string {
 }
 
 /** A Prometheus answer that cannot be turned into event counts (NaN, wrong shape). */
-export class PrometheusResultError extends Error {
-  readonly kind = 'unavailable';
-  readonly code = 'prometheus_result_invalid';
+export class PrometheusResultError extends SloError {
+  readonly kind = 'unavailable' as const;
 
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'PrometheusResultError';
+    super('prometheus_result_invalid', message, { cause: options?.cause });
   }
 }
 
@@ -79,17 +91,15 @@ export function describeValue(value: unknown): string {
 export type PrometheusUnavailableReason = 'unreachable' | 'timeout' | 'http_error' | 'bad_response';
 
 /** Prometheus did not answer (down, slow, a proxy error, not a Prometheus API). */
-export class PrometheusUnavailableError extends Error {
-  readonly kind = 'unavailable';
-  readonly code = 'prometheus_unavailable';
+export class PrometheusUnavailableError extends SloError {
+  readonly kind = 'unavailable' as const;
 
   constructor(
     readonly reason: PrometheusUnavailableReason,
     message: string,
     options?: ErrorOptions,
   ) {
-    super(message, options);
-    this.name = 'PrometheusUnavailableError';
+    super('prometheus_unavailable', message, { cause: options?.cause });
   }
 }
 
@@ -97,9 +107,8 @@ export class PrometheusUnavailableError extends Error {
  * Prometheus answered and refused the query: `bad_data` (it does not parse, a
  * regular expression does not compile) or `execution` (it failed to run).
  */
-export class PrometheusQueryError extends Error {
-  readonly kind = 'unavailable';
-  readonly code = 'prometheus_query_failed';
+export class PrometheusQueryError extends SloError {
+  readonly kind = 'unavailable' as const;
 
   constructor(
     /** Prometheus's `errorType`, e.g. `bad_data`, `execution`, `timeout`. */
@@ -109,8 +118,7 @@ export class PrometheusQueryError extends Error {
     readonly httpStatus: number,
     options?: ErrorOptions,
   ) {
-    super(`Prometheus refused the query (${errorType}): ${prometheusMessage}`, options);
-    this.name = 'PrometheusQueryError';
+    super('prometheus_query_failed', `Prometheus refused the query (${errorType}): ${prometheusMessage}`, { cause: options?.cause });
   }
 
   /** The query itself is wrong, as opposed to Prometheus failing to run it. */
@@ -125,13 +133,11 @@ export function isPrometheusFailure(error: unknown): error is PrometheusUnavaila
 }
 
 /** An SLO that does not exist (or no longer does). */
-export class SloNotFoundError extends Error {
-  readonly kind = 'not_found';
-  readonly code = 'slo_not_found';
+export class SloNotFoundError extends SloError {
+  readonly kind = 'not_found' as const;
 
   constructor(readonly sloId: string) {
-    super(`SLO '${sloId}' does not exist`);
-    this.name = 'SloNotFoundError';
+    super('slo_not_found', `SLO '${sloId}' does not exist`);
   }
 }
 
@@ -142,15 +148,12 @@ export class SloNotFoundError extends Error {
  * naming the field (`indicator.total`); `details` lists every problem (one
  * per document for an import).
  */
-export class MetricLabelsRequiredError extends Error {
-  readonly kind = 'forbidden';
-  readonly code = 'metric_labels_required';
-  constructor(
-    readonly field: string,
-    message: string,
-    readonly details?: readonly OpenSloImportIssue[],
-  ) {
-    super(message);
-    this.name = 'MetricLabelsRequiredError';
+export class MetricLabelsRequiredError extends SloError {
+  readonly kind = 'forbidden' as const;
+  declare readonly field: string;
+  declare readonly details?: readonly OpenSloImportIssue[];
+
+  constructor(field: string, message: string, details?: readonly OpenSloImportIssue[]) {
+    super('metric_labels_required', message, { field, details });
   }
 }

@@ -5,7 +5,7 @@ import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { type Principal, ReferenceOwnership, ServicesService } from '@app/catalog';
 import type { ComponentStatus } from '@app/incidents';
 import { Clock, isUniqueViolation, NotFoundError, type Page, type PageRequest, ValidationFailedError } from '@app/platform';
-import type { ComponentStatusTier, DerivedComponentStatus, SloHealthState } from '../domain/component-status';
+import type { DerivedComponentStatus } from '../domain/component-status';
 import { generatePublicId } from '../domain/public-id';
 import { StatusRecorder } from '../jobs/status-recorder';
 import { StatusComponentGroupEntity } from '../persistence/status-component-group.entity';
@@ -113,30 +113,6 @@ export class StatusComponentsService {
     const component = await this.components.findOne({ where: { id } });
     if (!component) throw new NotFoundError('Status component', id);
     return (await this.views([component]))[0];
-  }
-
-  /**
-   * Links the SLO to the component (as `sloIds` on the admin API does) with
-   * the SLO's state as of `at`, or updates the state of an existing link, so
-   * the component's derived status follows the SLO at once. For the error
-   * budget policy's `statusComponentId`: a system action, no principal. The
-   * status job keeps the state current from then on, and the status page
-   * hears of it through the table's NOTIFY trigger. Returns false when the
-   * component does not exist (nothing to move).
-   */
-  async followSloState(componentId: string, sloId: string, state: SloHealthState, at: Date, statusOn: ComponentStatusTier = 'page'): Promise<boolean> {
-    // One statement: the insert is guarded by the component's existence, and an unchanged state keeps its state_changed_at.
-    const linked: unknown[] = await this.dataSource.query(
-      `INSERT INTO status_component_slos (component_id, slo_id, state, state_changed_at, status_on)
-       SELECT id, $2, $3, $4, $5 FROM status_components WHERE id = $1
-       ON CONFLICT (component_id, slo_id) DO UPDATE SET state = EXCLUDED.state, status_on = EXCLUDED.status_on,
-              state_changed_at = CASE WHEN status_component_slos.state IS DISTINCT FROM EXCLUDED.state THEN EXCLUDED.state_changed_at ELSE status_component_slos.state_changed_at END
-        WHERE status_component_slos.state IS DISTINCT FROM EXCLUDED.state OR status_component_slos.status_on IS DISTINCT FROM EXCLUDED.status_on
-       RETURNING component_id`,
-      [componentId, sloId, state, at, statusOn],
-    );
-    if (linked.length > 0) return true;
-    return this.components.exists({ where: { id: componentId } });
   }
 
   async updateComponent(principal: Principal, id: string, changes: UpdateComponentInput): Promise<ComponentView> {

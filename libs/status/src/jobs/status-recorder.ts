@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '@app/platform';
-import { SloStateSource } from '../slo-state-source';
+import { SloComponentStates } from '../components/slo-component-states';
+import { SloStateReading, SloStateSource } from '../slo-state-source';
 import { StatusEvaluator } from '../status-evaluator';
 
 // Any constant works; every Ballast replica must use the same one.
@@ -31,6 +32,7 @@ export class StatusRecorder {
     private readonly sloStates: SloStateSource,
     private readonly evaluator: StatusEvaluator,
     private readonly clock: Clock,
+    private readonly sloComponentStates: SloComponentStates,
   ) {}
 
   async refresh(now: Date = this.clock.now()): Promise<StatusRefreshResult> {
@@ -52,12 +54,18 @@ export class StatusRecorder {
     }
   }
 
-  /** Copies the SLO engine's latest states onto the component links; returns how many changed. */
+  /**
+   * Catch-up for the evaluation event (a replica that stopped between storing
+   * an evaluation and writing it, a link made since): copies the SLO engine's
+   * latest states onto the component links through the one writer
+   * (SloComponentStates.record, which ignores readings older than what a link
+   * holds); returns how many links changed.
+   */
   async syncSloStates(now: Date): Promise<number> {
     const rows = (await this.dataSource.query(`SELECT DISTINCT slo_id FROM status_component_slos ORDER BY slo_id`)) as Array<{ slo_id: string }>;
     if (rows.length === 0) return 0;
     const sloIds = rows.map((row) => row.slo_id);
-    let readings: ReadonlyMap<string, { state: string; componentStatusOn?: string }>;
+    let readings: ReadonlyMap<string, SloStateReading>;
     try {
       readings = await this.sloStates.getStates(sloIds);
     } catch (error) {
@@ -65,18 +73,13 @@ export class StatusRecorder {
       this.logger.warn({ err: error }, 'could not read SLO states; keeping the last known ones');
       return 0;
     }
-    const states = sloIds.map((sloId) => readings.get(sloId)?.state ?? null);
-    const tiers = sloIds.map((sloId) => readings.get(sloId)?.componentStatusOn ?? 'page');
-    const changed = (await this.dataSource.query(
-      `UPDATE status_component_slos AS link
-          SET state = given.state, status_on = given.status_on,
-              state_changed_at = CASE WHEN link.state IS DISTINCT FROM given.state THEN $3 ELSE link.state_changed_at END
-         FROM (SELECT unnest($1::varchar[]) AS slo_id, unnest($2::varchar[]) AS state, unnest($4::varchar[]) AS status_on) AS given
-        WHERE link.slo_id = given.slo_id AND (link.state IS DISTINCT FROM given.state OR link.status_on IS DISTINCT FROM given.status_on)
-        RETURNING link.component_id`,
-      [sloIds, states, now, tiers],
-    )) as [unknown[], number];
-    return affectedRows(changed);
+    const changed = await this.sloComponentStates.record(
+      sloIds.map((sloId) => {
+        const reading = readings.get(sloId);
+        return { sloId, state: reading?.state ?? null, componentStatusOn: reading?.componentStatusOn ?? 'page', evaluatedAt: reading?.evaluatedAt ?? now };
+      }),
+    );
+    return changed.length;
   }
 
   /** Persists due automatic starts and completions; a status set by hand is never touched. */

@@ -13,7 +13,7 @@ export type SubscriptionErrorCode =
 
 export class SubscriptionInputError extends ValidationFailedError {
   constructor(code: SubscriptionErrorCode, field: string, message: string, details?: unknown) {
-    super(message, { code, field, details });
+    super(message, { code, field, details, namespace: 'status' });
   }
 }
 
@@ -21,13 +21,15 @@ export class SubscriptionInputError extends ValidationFailedError {
 export class SubscriptionsUnavailableError extends DomainError {
   readonly kind = 'unavailable' as const;
   constructor() {
-    super('subscriptions_unavailable', 'E-mail subscriptions are not offered here: the operator has not configured an SMTP server (SMTP_URL)');
+    super('subscriptions_unavailable', 'E-mail subscriptions are not offered here: the operator has not configured an SMTP server (SMTP_URL)', {
+      namespace: 'status',
+    });
   }
 }
 
 export class SubscriberNotFoundError extends DomainError {
   readonly kind = 'not_found' as const;
   constructor(id: string) {
-    super('subscriber_not_found', `Subscriber '${id}' does not exist`, { field: 'id' });
+    super('subscriber_not_found', `Subscriber '${id}' does not exist`, { field: 'id', namespace: 'status' });
   }
 }

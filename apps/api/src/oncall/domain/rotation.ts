@@ -4,6 +4,8 @@
  * and the time (UTC milliseconds only: no calendar or DST arithmetic at all).
  */
 
+import { ValidationFailedError } from '@app/platform/core';
+
 export const ESCALATION_NOTIFY = ['oncall', 'next', 'channel'] as const;
 export type EscalationNotify = (typeof ESCALATION_NOTIFY)[number];
 
@@ -68,12 +70,11 @@ const MAX_SHIFT_HOURS = 24 * 366;
 /** Looking for the next handoff never walks further than this many boundaries (a rotation of one person has none). */
 const MAX_BOUNDARIES = 64;
 
-class Problem extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
+/** A rule of the on-call configuration broken; parseOncallConfig returns it as a problem. */
+class Problem extends ValidationFailedError {
+  declare readonly field: string;
+  constructor(field: string, message: string) {
+    super(message, { field, namespace: 'oncall' });
   }
 }
 

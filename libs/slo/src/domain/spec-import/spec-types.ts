@@ -59,7 +59,7 @@ export const MAX_IMPORTED_SLOS = 2000;
 
 /** An import issue whose `field` names the first problem, for the one error shape `{error, message, field}`. */
 export class SloSpecImportError extends OpenSloImportError {
-  readonly field: string;
+  override readonly field: string;
 
   constructor(issues: readonly OpenSloImportIssue[]) {
     super(issues);
