@@ -64,6 +64,7 @@ export default tseslint.config(
         { regex: '(^|/)apps/', message: 'A lib never imports an app.' },
         { regex: `^(\\.\\./)+(${LIBS.join('|')})/`, message: 'Import another lib through its entry (@app/x), not by a relative path into its files.' },
         { regex: '^@app/slo(/|$)', message: '@app/incidents never imports @app/slo (they talk through ports; see CONVENTIONS.md).' },
+        { regex: '^@slack/', message: 'Slack has one home, apps/api/src/slack (README "Architecture"): @app/incidents knows nothing about Slack.' },
       ),
     },
   },

@@ -11,9 +11,12 @@ import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, migrateDatabase, startEmbeddedPostgres } from '@app/database';
 import { DeliveryInsightsService, InsightsService } from '@app/incidents';
 import { MIGRATIONS } from '../migrations';
+import { RawDeliveryInsights } from './delivery-insights-reference';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
 const RUNS = 40;
+// The per-request statements from raw rows that the deployment rollup replaced: a few runs per case, and each answer checked equal to the rollup's.
+const REFERENCE_RUNS = Number(process.env.BENCH_REFERENCE_RUNS ?? 3);
 // Issue 24: deployments of 200 services (4 per team) over the same two years, 6% failed or rolled
 // back, 85% with a commit time, 2% fixing an incident; 2% of incidents name the deployment that
 // caused them and 1% are duplicates (left out of the rollup by its triggers).
@@ -88,7 +91,7 @@ async function main(): Promise<void> {
     const deploymentsMs = performance.now() - deploymentsStarted;
     // What autovacuum does shortly after a bulk load: statistics, and the visibility map that
     // lets the percentile scans stay index-only.
-    await loader.query('VACUUM ANALYZE incidents, incident_counts, incident_insight_facts, deployments, services, teams');
+    await loader.query('VACUUM ANALYZE incidents, incident_counts, incident_insight_facts, deployments, deployment_insight_facts, services, teams');
     await loader.release();
     const insights = new InsightsService(dataSource);
     const delivery = new DeliveryInsightsService(dataSource);
@@ -125,6 +128,20 @@ async function main(): Promise<void> {
       }
     }
     const loadAfter = loadavg();
+    // Reference: the same cases from the raw rows (before the rollup), after the measured runs so that they
+    // do not interleave with them; each answer must equal the rollup's.
+    const reference = new RawDeliveryInsights(dataSource);
+    let mismatches = 0;
+    for (let run = 0; run < REFERENCE_RUNS; run++) {
+      for (const [label, period, oneTeam] of cases) {
+        const filter = oneTeam ? { team: `team-${1 + (run % 50)}` } : {};
+        const started = performance.now();
+        const raw = await reference.deliveryInsights(period, filter);
+        (results[`reference (raw rows): ${label}`] ??= []).push(performance.now() - started);
+        if (JSON.stringify(raw) !== JSON.stringify(await delivery.deliveryInsights(period, filter))) mismatches += 1;
+      }
+    }
+    const loadAfterReference = loadavg();
     const line = (label: string) => {
       const values = results[label];
       return `| ${label} | ${percentile(values, 50).toFixed(1)} | ${percentile(values, 95).toFixed(1)} | ${Math.max(...values).toFixed(1)} |`;
@@ -138,9 +155,12 @@ async function main(): Promise<void> {
         '|---|---|---|---|',
         ...cases.map(([label]) => line(label)),
         ...cases.map(([label]) => line(`delivery: ${label}`)),
+        ...(REFERENCE_RUNS > 0 ? cases.map(([label]) => line(`reference (raw rows): ${label}`)) : []),
+        `reference: ${REFERENCE_RUNS} runs per case; answers different from the rollup's: ${mismatches}; load average after: ${loadAfterReference.map((value) => value.toFixed(2)).join(' / ')}`,
         '',
       ].join('\n'),
     );
+    if (mismatches > 0) process.exitCode = 1;
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
     await database.stop();

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import request from 'supertest';
 import { loadConfig } from '@app/config';
 import { migrateDatabase, startEmbeddedPostgres } from '@app/database';
-import { IncidentsService } from '@app/incidents';
+import { IncidentQueriesService } from '@app/incidents';
 import { createApiApp } from '../apps/api/src/bootstrap';
 import { PostmortemsService } from '../apps/api/src/postmortems/postmortems.service';
 import { MIGRATIONS } from '../migrations';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
        SELECT $1, to_timestamp(floor($2 / 300000.0) * 300 - g * 300), (g % 7), 1000, 0, 0 FROM generate_series(1, 8064) g`,
       [slo.id, now],
     );
-    const incidents = app.get(IncidentsService);
+    const incidents = app.get(IncidentQueriesService);
     const postmortems = app.get(PostmortemsService);
 
     /** An incident of 6 hours with EVENTS timeline entries (notes, public updates, pins), resolved. */

@@ -16,6 +16,7 @@ import { AfterIncident1795750000000 } from './1795750000000-AfterIncident';
 import { DeliveryAndHistory1795760000000 } from './1795760000000-DeliveryAndHistory';
 import { MttaAcknowledgedVia1795800000000 } from './1795800000000-MttaAcknowledgedVia';
 import { MetricLabelsAndSharedRateLimit1795900000000 } from './1795900000000-MetricLabelsAndSharedRateLimit';
+import { DeliveryInsightsRollup1795950000000 } from './1795950000000-DeliveryInsightsRollup';
 import { SloComponentLinkFromPolicy1795960000000 } from './1795960000000-SloComponentLinkFromPolicy';
 
 export const MIGRATIONS: Function[] = [
@@ -35,5 +36,6 @@ export const MIGRATIONS: Function[] = [
   DeliveryAndHistory1795760000000,
   MttaAcknowledgedVia1795800000000,
   MetricLabelsAndSharedRateLimit1795900000000,
+  DeliveryInsightsRollup1795950000000,
   SloComponentLinkFromPolicy1795960000000,
 ];

@@ -233,6 +233,69 @@ describe('incident history, deployments and delivery insights', () => {
       const later = await api.http.patch(`/api/v1/incidents/${id}`).set(payments).send({ resolvedAt: '2026-11-25T13:00:00Z' });
       expect(later.body.resolvedAt).toBe('2026-11-25T13:00:00.000Z');
     });
+
+    it('PATCH of real times adds a timeline entry saying what changed, shown on the incident page and in the postmortem draft', async () => {
+      const created = await api.http.post('/api/v1/incidents').set(payments).send({
+        title: 'Times corrected later',
+        severity: 'SEV3',
+        team: 'payments',
+        announce: false,
+        startedAt: '2026-11-26T09:00:00Z',
+        detectedAt: '2026-11-26T09:10:00Z',
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.id as string;
+      const timesChanged = async () =>
+        (
+          (await api.http.get(`/api/v1/incidents/${id}/timeline`).set(payments).expect(200)).body.items as Array<{ kind: string; body: string; data: unknown }>
+        ).filter((item) => item.kind === 'times_changed');
+      // Refused (ordering) or unchanged: nothing on the timeline.
+      expect((await api.http.patch(`/api/v1/incidents/${id}`).set(payments).send({ acknowledgedAt: '2026-11-26T09:05:00Z' })).status).toBe(400);
+      expect((await api.http.patch(`/api/v1/incidents/${id}`).set(payments).send({ detectedAt: '2026-11-26T09:10:00Z' })).status).toBe(200);
+      expect(await timesChanged()).toEqual([]);
+
+      const first = await api.http
+        .patch(`/api/v1/incidents/${id}`)
+        .set(payments)
+        .send({ detectedAt: '2026-11-26T09:08:00Z', acknowledgedAt: '2026-11-26T09:20:00Z', status: 'resolved', resolvedAt: '2026-11-26T11:00:00Z' });
+      expect(first.status).toBe(200);
+      const second = await api.http.patch(`/api/v1/incidents/${id}`).set(payments).send({ resolvedAt: '2026-11-26T10:30:00Z', acknowledgedAt: null });
+      expect(second.status).toBe(200);
+      const firstBody =
+        'Times corrected: detected 2026-11-26T09:10:00.000Z → 2026-11-26T09:08:00.000Z; acknowledged unset → 2026-11-26T09:20:00.000Z; resolved unset → 2026-11-26T11:00:00.000Z';
+      const secondBody = 'Times corrected: acknowledged 2026-11-26T09:20:00.000Z → unset; resolved 2026-11-26T11:00:00.000Z → 2026-11-26T10:30:00.000Z';
+      expect(await timesChanged()).toEqual([
+        expect.objectContaining({
+          body: firstBody,
+          data: {
+            changes: [
+              { field: 'detectedAt', from: '2026-11-26T09:10:00.000Z', to: '2026-11-26T09:08:00.000Z' },
+              { field: 'acknowledgedAt', from: null, to: '2026-11-26T09:20:00.000Z' },
+              { field: 'resolvedAt', from: null, to: '2026-11-26T11:00:00.000Z' },
+            ],
+          },
+        }),
+        expect.objectContaining({
+          body: secondBody,
+          data: {
+            changes: [
+              { field: 'acknowledgedAt', from: '2026-11-26T09:20:00.000Z', to: null },
+              { field: 'resolvedAt', from: '2026-11-26T11:00:00.000Z', to: '2026-11-26T10:30:00.000Z' },
+            ],
+          },
+        }),
+      ]);
+
+      const page = await api.http.get(`/dashboard/incidents/${id}`).set(payments);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(`<td>times_changed</td>`);
+      expect(page.text).toContain(secondBody);
+      const postmortem = await api.http.post(`/api/v1/incidents/${id}/postmortem`).set(payments);
+      expect(postmortem.status).toBe(201);
+      const markdown = (await api.http.get(`/api/v1/incidents/${id}/postmortem.md`).set(payments).expect(200)).text;
+      expect(markdown).toContain('Times corrected');
+      expect(markdown).toContain('resolvedAt 2026-11-26T11:00:00.000Z → 2026-11-26T10:30:00.000Z');
+    });
   });
 
   describe('duplicates', () => {
@@ -603,6 +666,47 @@ describe('incident history, deployments and delivery insights', () => {
       }
     });
 
+    it("marks the production deployments of an SLO's service on its chart on the team dashboard, for its own team only", async () => {
+      await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'carts', name: 'Carts' }).expect(201);
+      await api.http.post('/api/v1/services').set(api.admin).send({ slug: 'cart', name: 'cart', team: 'carts' }).expect(201);
+      const carts = { Authorization: `Bearer ${(await api.http.post('/api/v1/teams/carts/tokens').set(api.admin).send({ name: 'slo' })).body.token}` };
+      for (const [version, environment, status, finishedAt] of [
+        ['v1.0', 'production', 'succeeded', '2026-11-20T10:00:00Z'],
+        ['v1.1', 'production', 'rolled_back', '2026-11-25T10:00:00Z'],
+        ['v1.1-rc', 'staging', 'succeeded', '2026-11-24T10:00:00Z'],
+      ])
+        await api.http
+          .post('/api/v1/deployments')
+          .set(carts)
+          .send({ service: 'cart', environment, version, status, startedAt: '2026-11-01T00:00:00Z', finishedAt })
+          .expect(201);
+      const created = await api.http
+        .post('/api/v1/slos')
+        .set(carts)
+        .send({
+          service: 'cart',
+          name: 'cart-availability',
+          objective: 0.99,
+          window: '30d',
+          indicator: { kind: 'ratio', total: 'http_requests_total{service="cart"}', bad: 'http_requests_total{service="cart",code=~"5.."}' },
+        });
+      expect(created.status).toBe(201);
+      // Two evaluations over the window, so the burn-down chart has a line to mark.
+      await api.app.get(DataSource).query(
+        `INSERT INTO slo_evaluations (slo_id, evaluated_at, state, sli, error_budget_remaining, status)
+         VALUES ($1, '2026-11-10T00:00:00Z', 'ok', 0.999, 0.9, '{}'), ($1, '2026-11-30T00:00:00Z', 'ok', 0.995, 0.5, '{}')`,
+        [created.body.id],
+      );
+      const markers = (html: string) => [...html.matchAll(/<title>(deploy [^<]*)<\/title>/g)].map((match) => match[1]);
+      const own = await api.http.get('/dashboard/teams/carts').set(carts);
+      expect(own.status).toBe(200);
+      expect(own.text).toContain('Error budget remaining: cart-availability');
+      expect(markers(own.text).sort()).toEqual(['deploy v1.0', 'deploy v1.1 (rolled back)']);
+      const other = await api.http.get('/dashboard/teams/carts').set(search);
+      expect(other.status).toBe(200);
+      expect(markers(other.text)).toEqual([]);
+    });
+
     it.each([
       ['from=2026-11-10&to=2026-11-01', 'to'],
       ['from=last-week', 'from'],
@@ -612,7 +716,7 @@ describe('incident history, deployments and delivery insights', () => {
       expect([response.status, response.body.field]).toEqual([400, field]);
     });
 
-    it('equals the pure aggregation exactly on random deployments and incident links', async () => {
+    it('equals the pure aggregation exactly on random deployments and incident links, before and after links change later', async () => {
       const dataSource = api.app.get(DataSource);
       await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'fleet', name: 'Fleet' }).expect(201);
       await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'edge', name: 'Edge' }).expect(201);
@@ -624,35 +728,69 @@ describe('incident history, deployments and delivery insights', () => {
           .send({ slug, name: slug, team: slug.split('-')[0] })
           .expect(201);
       const next = random(24);
+      const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
       const end = Date.parse('2026-12-01T00:00:00Z');
       const environments = ['production', 'production', 'production', 'staging'];
-      for (let index = 0; index < 1500; index++) {
-        const service = services[Math.floor(next() * services.length)];
-        const finishedAt = new Date(end - Math.floor(next() * 200 * DAY));
+      const newDeployment = (finishedAt: Date, fixes: string | null = null) => {
         const startedAt = new Date(finishedAt.getTime() - Math.floor(next() * 1800) * 1000);
-        const status = next() < 0.8 ? 'succeeded' : DEPLOYMENT_STATUSES[1 + Math.floor(next() * 2)];
-        const commitAt = next() < 0.85 ? new Date(startedAt.getTime() - Math.floor(next() * 3 * DAY)) : null;
-        await dataSource.query(
-          `INSERT INTO deployments (service_id, environment, version, status, started_at, finished_at, commit_at)
-           VALUES ((SELECT id FROM services WHERE slug = $1), $2, $3, $4, $5, $6, $7)`,
-          [service, environments[Math.floor(next() * environments.length)], `v${index}`, status, startedAt, finishedAt, commitAt],
+        return {
+          service: pick(services),
+          environment: pick(environments),
+          status: next() < 0.8 ? 'succeeded' : DEPLOYMENT_STATUSES[1 + Math.floor(next() * 2)],
+          startedAt,
+          finishedAt,
+          commitAt: next() < 0.85 ? new Date(startedAt.getTime() - Math.floor(next() * 3 * DAY)) : null,
+          fixes,
+        };
+      };
+      const insertDeployments = async (rows: Array<ReturnType<typeof newDeployment>>) =>
+        dataSource.query(
+          `INSERT INTO deployments (service_id, environment, version, status, started_at, finished_at, commit_at, fixes_incident_id)
+           SELECT (SELECT id FROM services WHERE slug = r.service), r.environment, 'v' || r.n, r.status, r.started_at, r.finished_at, r.commit_at, r.fixes
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::uuid[]) WITH ORDINALITY
+                  AS r(service, environment, status, started_at, finished_at, commit_at, fixes, n)`,
+          [
+            rows.map((row) => row.service),
+            rows.map((row) => row.environment),
+            rows.map((row) => row.status),
+            rows.map((row) => row.startedAt),
+            rows.map((row) => row.finishedAt),
+            rows.map((row) => row.commitAt),
+            rows.map((row) => row.fixes),
+          ],
         );
-      }
-      // Incidents naming random deployments (some open, some duplicates), and fixes.
+      // Single-row and many-row statements (the rollup's triggers see both).
+      for (let index = 0; index < 300; index++) await insertDeployments([newDeployment(new Date(end - Math.floor(next() * 200 * DAY)))]);
+      for (let batch = 0; batch < 12; batch++)
+        await insertDeployments(Array.from({ length: 100 }, () => newDeployment(new Date(end - Math.floor(next() * 200 * DAY)))));
+      // Incidents naming random deployments (some open, some duplicates, some private, some of the other team), some
+      // naming none yet, and fixes.
       const deployments: Array<{ id: string; finished_at: Date; team: string }> = await dataSource.query(
         `SELECT d.id, d.finished_at, t.slug AS team FROM deployments d JOIN services s ON s.id = d.service_id JOIN teams t ON t.id = s.team_id WHERE t.slug IN ('fleet', 'edge') ORDER BY d.finished_at`,
       );
+      const incidents: string[] = [];
       let original: string | null = null;
-      for (let index = 0; index < 250; index++) {
-        const deployment = deployments[Math.floor(next() * deployments.length)];
+      for (let index = 0; index < 300; index++) {
+        const deployment = pick(deployments);
         const startedAt = new Date(deployment.finished_at.getTime() + Math.floor(next() * 3600) * 1000);
         const resolvedAt = next() < 0.85 ? new Date(startedAt.getTime() + Math.floor(next() * 2 * DAY)) : null;
         const duplicateOf: string | null = original !== null && next() < 0.15 ? original : null;
+        const team = next() < 0.1 ? (deployment.team === 'fleet' ? 'edge' : 'fleet') : deployment.team;
         const [row]: Array<{ id: string }> = await dataSource.query(
           `INSERT INTO incidents (title, severity, status, type, team_id, visibility, declared_by, source, started_at, detected_at, resolved_at, last_update_at, announce, caused_by_deployment_id, duplicate_of_id)
-           VALUES ($1, 'SEV3', $2, 'deploy', (SELECT id FROM teams WHERE slug = $3), 'internal', 'test', 'api', $4, $4, $5, $4, false, $6, $7) RETURNING id`,
-          [`Caused ${index}`, resolvedAt ? 'resolved' : 'investigating', deployment.team, startedAt, resolvedAt, deployment.id, duplicateOf],
+           VALUES ($1, 'SEV3', $2, 'deploy', (SELECT id FROM teams WHERE slug = $3), $4, 'test', 'api', $5, $5, $6, $5, false, $7, $8) RETURNING id`,
+          [
+            `Caused ${index}`,
+            resolvedAt ? 'resolved' : 'investigating',
+            team,
+            next() < 0.15 ? 'private' : 'internal',
+            startedAt,
+            resolvedAt,
+            index % 6 === 5 ? null : deployment.id,
+            duplicateOf,
+          ],
         );
+        incidents.push(row.id);
         if (duplicateOf === null && original === null) original = row.id;
         if (next() < 0.3)
           await dataSource.query(
@@ -660,6 +798,77 @@ describe('incident history, deployments and delivery insights', () => {
             [row.id, startedAt],
           );
       }
+      await expectExact('as created');
+
+      // Later: links made, moved and removed; incidents resolved, marked duplicate or not, made private or not; fixing
+      // deployments arriving; deployments deleted, moved and failing after the fact; a service moving team; an incident deleted.
+      const ids = async (sql: string): Promise<string[]> => ((await dataSource.query(sql)) as Array<{ id: string }>).map((row) => row.id);
+      const all = await ids(
+        `SELECT d.id FROM deployments d JOIN services s ON s.id = d.service_id JOIN teams t ON t.id = s.team_id WHERE t.slug IN ('fleet', 'edge')`,
+      );
+      for (let index = 0; index < 60; index++) {
+        const incident = pick(incidents);
+        const change = Math.floor(next() * 5);
+        if (change === 0) await dataSource.query(`UPDATE incidents SET caused_by_deployment_id = $2 WHERE id = $1`, [incident, pick(all)]);
+        if (change === 1) await dataSource.query(`UPDATE incidents SET caused_by_deployment_id = NULL WHERE id = $1`, [incident]);
+        if (change === 2)
+          await dataSource.query(
+            `UPDATE incidents SET status = 'resolved', resolved_at = started_at + interval '7 hours' WHERE id = $1 AND resolved_at IS NULL`,
+            [incident],
+          );
+        if (change === 3)
+          await dataSource.query(`UPDATE incidents SET duplicate_of_id = CASE WHEN duplicate_of_id IS NULL THEN $2::uuid END WHERE id = $1 AND id <> $2`, [
+            incident,
+            original,
+          ]);
+        if (change === 4)
+          await dataSource.query(`UPDATE incidents SET visibility = CASE WHEN visibility = 'private' THEN 'internal' ELSE 'private' END WHERE id = $1`, [
+            incident,
+          ]);
+      }
+      await dataSource.query(`UPDATE incidents SET caused_by_deployment_id = $2 WHERE id = ANY ($1::uuid[]) AND caused_by_deployment_id IS NULL`, [
+        incidents.slice(0, 60),
+        pick(all),
+      ]);
+      await insertDeployments(Array.from({ length: 30 }, () => newDeployment(new Date(end - Math.floor(next() * 200 * DAY)), pick(incidents))));
+      const gone = Array.from({ length: 25 }, () => pick(all));
+      await dataSource.query(`DELETE FROM deployments WHERE id = ANY ($1::uuid[])`, [gone.slice(0, 20)]);
+      for (const id of gone.slice(20)) await dataSource.query(`DELETE FROM deployments WHERE id = $1`, [id]);
+      const kept = all.filter((id) => !gone.includes(id));
+      for (let index = 0; index < 30; index++) {
+        const id = pick(kept);
+        const change = Math.floor(next() * 3);
+        if (change === 0)
+          await dataSource.query(`UPDATE deployments SET status = CASE WHEN status = 'succeeded' THEN 'rolled_back' ELSE 'succeeded' END WHERE id = $1`, [id]);
+        if (change === 1)
+          await dataSource.query(
+            `UPDATE deployments SET finished_at = finished_at + interval '3 days', started_at = started_at + interval '3 days' WHERE id = $1`,
+            [id],
+          );
+        if (change === 2)
+          await dataSource.query(
+            `UPDATE deployments SET environment = CASE WHEN environment = 'production' THEN 'staging' ELSE 'production' END WHERE id = $1`,
+            [id],
+          );
+      }
+      await dataSource.query(`UPDATE services SET team_id = (SELECT id FROM teams WHERE slug = 'fleet') WHERE slug = 'edge-c'`);
+      const [fixed] = await ids(
+        `SELECT fixes_incident_id AS id FROM deployments WHERE fixes_incident_id IS NOT NULL AND fixes_incident_id <> '${original}' LIMIT 1`,
+      );
+      await dataSource.query(`UPDATE incidents SET duplicate_of_id = NULL WHERE duplicate_of_id = $1`, [fixed]);
+      await dataSource.query(`DELETE FROM incidents WHERE id = $1`, [fixed]);
+      await expectExact('after the later changes');
+    });
+
+    /**
+     * The API's answers (the rollup) against the pure aggregation over the raw rows, for an admin and for a team
+     * token (other teams' private incidents left out), and the rollup's rows against the same outcomes computed in
+     * SQL from the raw rows.
+     */
+    async function expectExact(when: string): Promise<void> {
+      const dataSource = api.app.get(DataSource);
+      const fleetId: string = (await dataSource.query(`SELECT id FROM teams WHERE slug = 'fleet'`))[0].id;
+      const fleet = { Authorization: `Bearer ${(await api.http.post('/api/v1/teams/fleet/tokens').set(api.admin).send({ name: when })).body.token}` };
       const stored: Array<{
         id: string;
         team: string;
@@ -669,49 +878,82 @@ describe('incident history, deployments and delivery insights', () => {
         finished_at: Date;
         commit_at: Date | null;
         fixes_incident_id: string | null;
+        fixes_visible: boolean;
       }> = await dataSource.query(
-        `SELECT d.id, t.slug AS team, s.slug AS service, d.environment, d.status, d.finished_at, d.commit_at, d.fixes_incident_id FROM deployments d JOIN services s ON s.id = d.service_id JOIN teams t ON t.id = s.team_id`,
+        `SELECT d.id, t.slug AS team, s.slug AS service, d.environment, d.status, d.finished_at, d.commit_at, d.fixes_incident_id,
+                EXISTS (SELECT 1 FROM incidents i WHERE i.id = d.fixes_incident_id AND (i.visibility <> 'private' OR i.team_id = $1)) AS fixes_visible
+           FROM deployments d JOIN services s ON s.id = d.service_id JOIN teams t ON t.id = s.team_id`,
+        [fleetId],
       );
-      const links: Array<{ caused_by_deployment_id: string; resolved_at: Date | null; duplicate: boolean }> = await dataSource.query(
-        `SELECT caused_by_deployment_id, resolved_at, duplicate_of_id IS NOT NULL AS duplicate FROM incidents WHERE caused_by_deployment_id IS NOT NULL`,
+      const links: Array<{ caused_by_deployment_id: string; resolved_at: Date | null; duplicate: boolean; visible: boolean }> = await dataSource.query(
+        `SELECT caused_by_deployment_id, resolved_at, duplicate_of_id IS NOT NULL AS duplicate, visibility <> 'private' OR team_id = $1 AS visible
+           FROM incidents WHERE caused_by_deployment_id IS NOT NULL`,
+        [fleetId],
       );
-      expect(links.some((link) => link.duplicate)).toBe(true);
-      const all: DeliveryDeployment[] = stored.map((row) => ({
-        id: row.id,
-        team: row.team,
-        service: row.service,
-        environment: row.environment,
-        status: row.status,
-        finishedAt: row.finished_at,
-        commitAt: row.commit_at,
-        fixesIncidentId: row.fixes_incident_id,
-      }));
-      const incidentLinks: DeliveryIncidentLink[] = links.map((link) => ({
-        causedByDeploymentId: link.caused_by_deployment_id,
-        resolvedAt: link.resolved_at,
-        duplicate: link.duplicate,
-      }));
+      expect([when, links.some((link) => link.duplicate), links.some((link) => !link.visible)]).toEqual([when, true, true]);
+      const asDeployments = (viewer: boolean): DeliveryDeployment[] =>
+        stored.map((row) => ({
+          id: row.id,
+          team: row.team,
+          service: row.service,
+          environment: row.environment,
+          status: row.status,
+          finishedAt: row.finished_at,
+          commitAt: row.commit_at,
+          fixesIncidentId: viewer && !row.fixes_visible ? null : row.fixes_incident_id,
+        }));
+      const asLinks = (viewer: boolean): DeliveryIncidentLink[] =>
+        links
+          .filter((link) => !viewer || link.visible)
+          .map((link) => ({ causedByDeploymentId: link.caused_by_deployment_id, resolvedAt: link.resolved_at, duplicate: link.duplicate }));
       for (const [from, to, team] of [
         ['2026-09-02T00:00:00Z', '2026-12-01T00:00:00Z', undefined],
         ['2026-10-03T05:30:00Z', '2026-10-10T17:00:00Z', undefined],
         ['2026-06-01T12:00:00Z', '2026-12-01T00:00:00Z', 'edge'],
+        ['2026-06-01T12:00:00Z', '2026-12-01T00:00:00Z', 'fleet'],
       ] as const) {
         const query = new URLSearchParams({ from, to, ...(team ? { team } : {}) });
-        const response = await api.http.get(`/api/v1/insights/delivery?${query}`).set(api.admin);
-        expect(response.status).toBe(200);
-        const expected = buildDeliveryInsights(
-          all.filter((deployment) => !team || deployment.team === team),
-          incidentLinks,
-          { from: new Date(from), to: new Date(to) },
-        );
-        expect([from, response.body]).toEqual([from, JSON.parse(JSON.stringify(expected))]);
-        expect(
-          response.body.byTeam.some(
-            (row: { changeFailureRate: number; failedDeploymentRecoveryTimeSeconds: { median: number | null } }) =>
-              row.changeFailureRate > 0 && row.failedDeploymentRecoveryTimeSeconds.median !== null,
-          ),
-        ).toBe(true);
+        for (const [who, headers] of [
+          ['admin', api.admin],
+          ['fleet', fleet],
+        ] as const) {
+          const response = await api.http.get(`/api/v1/insights/delivery?${query}`).set(headers);
+          expect(response.status).toBe(200);
+          const viewer = who === 'fleet';
+          const expected = buildDeliveryInsights(
+            asDeployments(viewer).filter((deployment) => !team || deployment.team === team),
+            asLinks(viewer),
+            { from: new Date(from), to: new Date(to) },
+          );
+          expect([when, who, from, team, response.body]).toEqual([when, who, from, team, JSON.parse(JSON.stringify(expected))]);
+          expect(
+            response.body.byTeam.some(
+              (row: { changeFailureRate: number; failedDeploymentRecoveryTimeSeconds: { median: number | null } }) =>
+                row.changeFailureRate > 0 && row.failedDeploymentRecoveryTimeSeconds.median !== null,
+            ),
+          ).toBe(true);
+        }
       }
-    });
+      // Row by row: the rollup against each production deployment's outcome computed from the raw rows.
+      // Seconds from → to, never negative; NULL without both (greatest() alone would skip the NULL).
+      const seconds = (from: string, to: string) =>
+        `CASE WHEN ${from} IS NOT NULL AND ${to} IS NOT NULL THEN greatest(0, extract(epoch FROM ${to} - ${from}))::double precision END`;
+      const nextSucceeded = `(SELECT min(x.finished_at) FROM deployments x
+                              WHERE x.service_id = d.service_id AND x.environment = 'production' AND x.status = 'succeeded' AND x.finished_at > d.finished_at)`;
+      const raw = `SELECT d.id, s.team_id, d.service_id, d.finished_at, d.status <> 'succeeded' OR c.n > 0 AS failed, d.fixes_incident_id IS NOT NULL AS rework,
+              CASE WHEN c.n > 0 THEN CASE WHEN c.n = c.resolved THEN ${seconds('d.finished_at', 'c.last')} END
+                   WHEN d.status <> 'succeeded' THEN ${seconds('d.finished_at', nextSucceeded)}
+              END AS recovery,
+              CASE WHEN d.status = 'succeeded' THEN ${seconds('d.commit_at', 'd.finished_at')} END AS lead
+         FROM deployments d JOIN services s ON s.id = d.service_id
+         LEFT JOIN LATERAL (SELECT count(*) AS n, count(resolved_at) AS resolved, max(resolved_at) AS last FROM incidents
+                             WHERE caused_by_deployment_id = d.id AND duplicate_of_id IS NULL) c ON true
+        WHERE d.environment = 'production'`;
+      const facts = `SELECT deployment_id, team_id, service_id, finished_at, failed, rework, recovery_seconds, lead_seconds FROM deployment_insight_facts`;
+      const [counts] = await dataSource.query(`SELECT count(*)::int AS raw FROM (${raw}) r`);
+      const missing = await dataSource.query(`${raw} EXCEPT ${facts}`);
+      const extra = await dataSource.query(`${facts} EXCEPT ${raw}`);
+      expect([when, counts.raw > 1000, missing, extra]).toEqual([when, true, [], []]);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { App, LogLevel, SocketModeReceiver, verifySlackRequest } from '@slack/bolt';
 import { ErrorCode, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError, WebClient, WebClientEvent } from '@slack/web-api';
 import type { AddressInfo } from 'node:net';
-import { buildDeclareModal, declareErrorsResponse, parseDeclareSubmission } from '@app/incidents';
+import { buildDeclareModal, declareErrorsResponse, parseDeclareSubmission } from '../apps/api/src/slack/ui';
 import { FAKE_SLACK_BOT, FAKE_SLACK_GENERAL_CHANNEL, FakeSlack } from './support/fake-slack';
 import { eventually } from './support/poll';
 import {

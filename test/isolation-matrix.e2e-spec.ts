@@ -4,6 +4,7 @@ import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/cor
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RunningApi, startApi } from './support/api-app';
+import { SLACK_EVENTS_PATH } from '../apps/api/src/slack/http/slack-events.listener';
 
 /**
  * Team isolation, route by route. Team A's token is turned against team B's
@@ -630,6 +631,8 @@ function enumerateRoutes(api: RunningApi): string[] {
       }
     }
   }
+  // Answered ahead of Express, not by a Nest controller: the one entry of Slack's requests.
+  routes.add(`POST ${SLACK_EVENTS_PATH}`);
   return [...routes].sort();
 }
 

@@ -1,4 +1,4 @@
-import { incidentChannelName } from '@app/incidents';
+import { incidentChannelName } from '../apps/api/src/slack/ui';
 import { RunningApi, startApi } from './support/api-app';
 import { FAKE_SLACK_GENERAL_CHANNEL, FAKE_SLACK_USERS, FakeSlack } from './support/fake-slack';
 import { openDeclareForm, postToSlackEndpoint, SLACK_SIGNING_SECRET, slackEnv, slackIdle, submitDeclareForm } from './support/slack-harness';

@@ -1,6 +1,6 @@
 import { SlackIncidentSync } from '../apps/api/src/slack/slack-incident-sync.service';
 import { RunningApi, startApi } from './support/api-app';
-import { incidentChannelName } from '@app/incidents';
+import { incidentChannelName } from '../apps/api/src/slack/ui';
 import { FAKE_SLACK_BOT, FAKE_SLACK_USERS, FakeSlack } from './support/fake-slack';
 import { openDeclareForm, postToSlackEndpoint, slackEnv, slackIdle, submitDeclareForm } from './support/slack-harness';
 import { sql } from './support/sql';

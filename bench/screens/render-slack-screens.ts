@@ -5,9 +5,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { buildIncidentHeadline } from '@app/incidents';
-import { withHeadlineButtons } from '../../apps/api/src/slack/slack-incident-modals';
-import { buildPageMessage } from '../../apps/api/src/slack/slack-page-messages';
+import { buildIncidentHeadline } from '../../apps/api/src/slack/ui';
+import { withHeadlineButtons } from '../../apps/api/src/slack/ui/slack-incident-modals';
+import { buildPageMessage } from '../../apps/api/src/slack/ui/slack-page-messages';
 
 type Block = { type: string; text?: { text: string }; fields?: Array<{ text: string }>; elements?: Array<{ type: string; text: string | { text: string }; style?: string }> };
 

@@ -1,6 +1,7 @@
 import type { BlockAction, BlockElementAction, EnvelopedEvent, SlashCommand, types, ViewSubmitAction } from '@slack/bolt';
 import { createHmac, randomBytes } from 'node:crypto';
-import { DECLARE_INCIDENT_CALLBACK_ID, DECLARE_MODAL_FIELDS, Severity, ViewStateValue, ViewStateValues, Visibility } from '@app/incidents';
+import { Severity, Visibility } from '@app/incidents';
+import { DECLARE_INCIDENT_CALLBACK_ID, DECLARE_MODAL_FIELDS, ViewStateValue, ViewStateValues } from '../../apps/api/src/slack/ui';
 import { FAKE_SLACK_BOT, FAKE_SLACK_GENERAL_CHANNEL, FAKE_SLACK_TEAM, FAKE_SLACK_USERS } from './fake-slack';
 
 /**

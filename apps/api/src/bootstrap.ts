@@ -6,7 +6,7 @@ import type { Clock } from '@app/platform';
 import { TokensService } from '@app/catalog';
 import { configureHttpApp, installAheadOfExpress } from '@app/platform';
 import { ApiAppModule } from './app.module';
-import { SlackEventsListener } from './slack/slack-events.listener';
+import { SlackEventsListener } from './slack/http/slack-events.listener';
 
 export interface CreateApiAppOptions {
   config: AppConfig;

@@ -2,6 +2,10 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '@app/catalog';
 import { IncidentsService } from './application/incidents.service';
+import { IncidentQueriesService } from './application/incident-queries.service';
+import { IncidentTypesService } from './application/incident-types.service';
+import { IncidentsRepository } from './application/incidents.repository';
+import { IncidentReferences } from './application/incident-references';
 import { InsightsService } from './application/insights.service';
 import { DeliveryInsightsService } from './application/delivery-insights.service';
 import { DeploymentsService } from './application/deployments.service';
@@ -10,7 +14,25 @@ import { INCIDENT_ENTITIES } from './persistence/entities';
 
 @Module({
   imports: [TypeOrmModule.forFeature(INCIDENT_ENTITIES), CatalogModule],
-  providers: [IncidentsService, InsightsService, DeploymentsService, DeliveryInsightsService, IncidentImportService],
-  exports: [IncidentsService, InsightsService, DeploymentsService, DeliveryInsightsService, IncidentImportService],
+  providers: [
+    IncidentsRepository,
+    IncidentReferences,
+    IncidentsService,
+    IncidentQueriesService,
+    IncidentTypesService,
+    InsightsService,
+    DeploymentsService,
+    DeliveryInsightsService,
+    IncidentImportService,
+  ],
+  exports: [
+    IncidentsService,
+    IncidentQueriesService,
+    IncidentTypesService,
+    InsightsService,
+    DeploymentsService,
+    DeliveryInsightsService,
+    IncidentImportService,
+  ],
 })
 export class IncidentsModule {}

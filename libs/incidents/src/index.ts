@@ -1,50 +1,6 @@
 // Public entry of @app/incidents. Listed by name: what is not here is private to the lib.
 
 export {
-  BLOCK_KIT_LIMITS,
-  type ContextBlock,
-  type DividerBlock,
-  type HeaderBlock,
-  type InputBlock,
-  type InputElement,
-  type ModalView,
-  type Mrkdwn,
-  type MultiStaticSelectElement,
-  type PlainText,
-  type PlainTextInputElement,
-  type RadioButtonsElement,
-  type SectionBlock,
-  type SelectOption,
-  type SlackBlock,
-  type ActionsBlock,
-  type ButtonElement,
-  type SlackMessage,
-  type StaticSelectElement,
-  type TextObject,
-} from './domain/block-kit';
-export {
-  buildDeclareLoadingModal,
-  buildDeclareModal,
-  DECLARE_INCIDENT_CALLBACK_ID,
-  DECLARE_MODAL_FIELDS,
-  type DeclareField,
-  type DeclareFieldError,
-  type DeclareIncidentCommand,
-  type DeclareModalChoices,
-  type DeclareModalInitialValues,
-  type DeclareModalInput,
-  type DeclareModalMetadata,
-  type DeclareSubmissionResult,
-  declareErrorsResponse,
-  decodeDeclareMetadata,
-  DEFAULT_DECLARE_VISIBILITY,
-  encodeDeclareMetadata,
-  parseDeclareSubmission,
-  SEVERITY_DESCRIPTIONS,
-  type ViewStateValue,
-  type ViewStateValues,
-} from './domain/declare-modal';
-export {
   applyClockEvent,
   changeIncidentStatus,
   type ClockActor,
@@ -100,18 +56,6 @@ export {
   type ResponseTimes,
   summarizeDurations,
 } from './domain/incident-insights';
-export {
-  buildIncidentHeadline,
-  buildReminderMessage,
-  describeSlackFailure,
-  HEADLINE_BLOCK_IDS,
-  type IncidentHeadlineInput,
-  incidentHelpText,
-  personMrkdwn,
-  type ReminderMessageInput,
-  SEVERITY_EMOJI,
-  STATUS_EMOJI,
-} from './domain/incident-messages';
 export { formatIncidentReference, parseIncidentReference } from './domain/incident-reference';
 export { allowedNextStatuses, canTransition, planStatusTransition, type StatusTransition, type StatusTransitionKind } from './domain/incident-status';
 export {
@@ -123,18 +67,6 @@ export {
   resolveReminderCadence,
   silentForMinutes,
 } from './domain/reminder';
-export { channelNameWithSuffix, incidentChannelName, SLACK_CHANNEL_NAME_MAX_LENGTH, slugifyForChannel } from './domain/slack-channel-name';
-export {
-  channelMention,
-  decodeSlackText,
-  escapeMrkdwn,
-  escapeMrkdwnWithin,
-  isSlackChannelId,
-  isSlackUserId,
-  truncateText,
-  userMention,
-} from './domain/slack-text';
-export { INCIDENT_SUBCOMMANDS, type IncidentCommand, invalidCommandReply, type LeadAssignee, parseIncidentCommand } from './domain/slash-command';
 export {
   type AlertRef,
   type AnyTimelineEvent,
@@ -163,6 +95,9 @@ export { ComponentDirectory, NoComponentDirectory } from './application/componen
 export { INCIDENT_CHANGED, INCIDENT_DECLARED } from './application/incident-events';
 export type { IncidentChangedEvent, IncidentDeclaredEvent } from './application/incident-events';
 export { IncidentsService } from './application/incidents.service';
+export { IncidentQueriesService } from './application/incident-queries.service';
+export { IncidentTypesService } from './application/incident-types.service';
+export { IncidentsRepository } from './application/incidents.repository';
 export type {
   AffectedComponentInput,
   DeclareIncidentInput,
@@ -171,7 +106,7 @@ export type {
   PostUpdateInput,
   RecordEventOptions,
   UpdateIncidentInput,
-} from './application/incidents.service';
+} from './application/incident-inputs';
 export { InsightsService } from './application/insights.service';
 export { IncidentsModule } from './incidents.module';
 export { INCIDENT_ENTITIES } from './persistence/entities';
@@ -180,7 +115,6 @@ export { IncidentServiceLinkEntity } from './persistence/incident-service-link.e
 export { IncidentTimelineEventEntity } from './persistence/incident-timeline-event.entity';
 export { IncidentTypeEntity } from './persistence/incident-type.entity';
 export { IncidentEntity } from './persistence/incident.entity';
-export type { SlackSyncState } from './persistence/incident.entity';
 
 // Incident history, deployments and delivery insights (issue 24).
 export {
@@ -198,6 +132,7 @@ export {
   summarizeDelivery,
 } from './domain/delivery-insights';
 export { applyRealTimes, type RealTimes } from './domain/incident-real-times';
+export { describeRealTimeEdits, EDITABLE_REAL_TIMES, type EditableRealTime, type RealTimeEdit, realTimeEdits } from './domain/real-time-edits';
 export { DeliveryInsightsService } from './application/delivery-insights.service';
 export { DeploymentsService, SUGGESTION_WINDOW_MS } from './application/deployments.service';
 export type { ListDeploymentsFilter, RecordDeploymentInput } from './application/deployments.service';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { Principal, ServicesService } from '@app/catalog';
-import { formatIncidentReference, IncidentsService, isSeverity, TimelineAuthor } from '@app/incidents';
+import { formatIncidentReference, IncidentsService, IncidentQueriesService, IncidentTypesService, isSeverity, TimelineAuthor } from '@app/incidents';
 import { Clock, ForbiddenError, ValidationFailedError } from '@app/platform';
 import { alertDedupKey, mapAlertGroup } from './alert-mapping';
 import type { AlertmanagerAlertDto, AlertmanagerWebhookDto } from './dto/alertmanager-webhook.dto';
@@ -26,6 +26,8 @@ export class AlertmanagerIntakeService {
 
   constructor(
     private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
+    private readonly incidentTypes: IncidentTypesService,
     private readonly services: ServicesService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -52,7 +54,7 @@ export class AlertmanagerIntakeService {
 
     if (firing.length > 0) {
       const knownServices = (await this.services.findServices(mapped.services)).map((service) => service.slug);
-      const types = await this.incidents.listIncidentTypes(null);
+      const types = await this.incidentTypes.listIncidentTypes(null);
       const { incident, created } = await this.incidents.declareIncident(
         {
           title: mapped.title,
@@ -78,7 +80,7 @@ export class AlertmanagerIntakeService {
       return { action: created ? 'opened' : 'updated', incident: incident.id, reference: formatIncidentReference(incident.number), eventsRecorded };
     }
 
-    const open = await this.incidents.findOpenByDedupKey(alertDedupKey(team, payload.groupKey));
+    const open = await this.incidentQueries.findOpenByDedupKey(alertDedupKey(team, payload.groupKey));
     if (!open) return { action: 'ignored', incident: null, reference: null, eventsRecorded: 0 };
     for (const alert of resolved) eventsRecorded += (await this.record(open.id, 'alert_resolved', alert, payload, alert.endsAt)) ? 1 : 0;
     return { action: 'resolved_alerts', incident: open.id, reference: formatIncidentReference(open.number), eventsRecorded };

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { IncidentsService, TimelineAuthor } from '@app/incidents';
+import { IncidentsService, IncidentQueriesService, TimelineAuthor } from '@app/incidents';
 import { Clock } from '@app/platform';
 import { publicIncidentText, SLO_EVALUATED, SloEvaluatedEvent } from '@app/slo';
 import { StatusComponentsService } from '@app/status';
@@ -27,6 +27,7 @@ export class BudgetPolicyListener {
 
   constructor(
     private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
     private readonly notifier: TeamNotifier,
     private readonly statusComponents: StatusComponentsService,
     private readonly clock: Clock,
@@ -88,7 +89,7 @@ export class BudgetPolicyListener {
           break;
         }
         case 'page_burn_stopped': {
-          const open = await this.incidents.findOpenByDedupKey(sloDedupKey(slo.id));
+          const open = await this.incidentQueries.findOpenByDedupKey(sloDedupKey(slo.id));
           if (open) {
             await this.incidents.recordEvent(
               open.id,
@@ -111,7 +112,7 @@ export class BudgetPolicyListener {
           );
           break;
         case 'budget_exhausted': {
-          const open = await this.incidents.findOpenByDedupKey(sloDedupKey(slo.id));
+          const open = await this.incidentQueries.findOpenByDedupKey(sloDedupKey(slo.id));
           if (open) {
             await this.incidents.recordEvent(
               open.id,
@@ -153,9 +154,9 @@ export class BudgetPolicyListener {
   private async maybeAutoResolve(event: SloEvaluatedEvent): Promise<void> {
     const minutes = event.slo.policy.autoResolveAfterMinutes;
     if (!minutes) return;
-    const open = await this.incidents.findOpenByDedupKey(sloDedupKey(event.slo.id));
+    const open = await this.incidentQueries.findOpenByDedupKey(sloDedupKey(event.slo.id));
     if (!open || open.source !== 'slo') return;
-    const timeline = await this.incidents.getTimeline(open.id);
+    const timeline = await this.incidentQueries.getTimeline(open.id);
     const stopped = timeline.filter((entry) => entry.kind === 'slo_burn_stopped').at(-1);
     const started = timeline.filter((entry) => entry.kind === 'slo_burn_started').at(-1);
     if (!stopped || (started && started.occurredAt > stopped.occurredAt)) return;

@@ -6,7 +6,7 @@ import {
   DeliveryInsightsService,
   DeploymentsService,
   formatIncidentReference,
-  IncidentsService,
+  IncidentQueriesService,
   InsightsService,
   PRODUCTION_ENVIRONMENT,
 } from '@app/incidents';
@@ -48,7 +48,7 @@ export class DashboardService {
     private readonly teams: TeamsService,
     private readonly slos: SloReadModel,
     private readonly sloDefinitions: SloDefinitionsService,
-    private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
     private readonly insights: InsightsService,
     private readonly clock: Clock,
     private readonly delivery: DeliveryInsightsService,
@@ -174,7 +174,7 @@ export class DashboardService {
       id,
       period === undefined ? {} : { from: new Date(now.getTime() - Number(period.slice(0, -1)) * DAY_MS), to: now },
     );
-    const linked = (await this.incidents.listIncidents(principal, { dedupKey: `slo:${id}` }, { limit: 50, offset: 0 })).items;
+    const linked = (await this.incidentQueries.listIncidents(principal, { dedupKey: `slo:${id}` }, { limit: 50, offset: 0 })).items;
     const markers = linked.map((incident) => ({ at: incident.startedAt, label: `${formatIncidentReference(incident.number)}: ${incident.title}` }));
     const budgetPoints = thinSeries(
       history.points.map((point) => ({ at: new Date(point.time), value: point.errorBudgetRemaining })),

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { canActOnTeam, Principal } from '@app/catalog';
-import { DeploymentsService, IncidentsService, PRODUCTION_ENVIRONMENT } from '@app/incidents';
+import { DeploymentsService, IncidentQueriesService, PRODUCTION_ENVIRONMENT } from '@app/incidents';
 import { NotFoundError, ValidationFailedError } from '@app/platform';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { toPageRequest } from '../common/pagination.dto';
@@ -19,7 +19,7 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,100}$/;
 export class DeploymentsController {
   constructor(
     private readonly deployments: DeploymentsService,
-    private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
   ) {}
 
   /** Records a deployment (from CI). A retry with the same Idempotency-Key answers 200 with the first one. */
@@ -86,7 +86,7 @@ export class DeploymentsController {
   @ApiOperation({ summary: 'Suggest deployments that may have caused an incident' })
   @Get('incidents/:id/suggested-deployments')
   async suggestDeployments(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
-    const incident = await this.incidents.getIncident(id);
+    const incident = await this.incidentQueries.getIncident(id);
     if (!canActOnTeam(principal, incident.teamId)) {
       if (incident.visibility === 'private') throw new NotFoundError('Incident', id);
     }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { formatIncidentReference, IncidentsService } from '@app/incidents';
+import { formatIncidentReference, IncidentQueriesService } from '@app/incidents';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
 import { AfterIncidentFiguresService } from '../postmortems/after-incident-figures.service';
 import { DigestFollowUpsProvider } from './digest-follow-ups.provider';
@@ -14,7 +14,7 @@ import type { DigestFollowUp, DigestPostmortems } from './weekly-digest-blocks';
 export class AfterIncidentDigestProvider extends DigestFollowUpsProvider {
   constructor(
     private readonly figures: AfterIncidentFiguresService,
-    private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
     private readonly followUps: FollowUpsService,
   ) {
     super();
@@ -27,7 +27,7 @@ export class AfterIncidentDigestProvider extends DigestFollowUpsProvider {
     const items: DigestFollowUp[] = [];
     for (const item of overdue) {
       if (!references.has(item.incidentId))
-        references.set(item.incidentId, formatIncidentReference((await this.incidents.getIncidentById(item.incidentId)).number));
+        references.set(item.incidentId, formatIncidentReference((await this.incidentQueries.getIncidentById(item.incidentId)).number));
       items.push({ title: item.title, owner: item.owner, dueDate: item.dueDate ?? '', incidentReference: references.get(item.incidentId) ?? null });
     }
     return items;

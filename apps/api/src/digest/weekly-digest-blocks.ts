@@ -1,4 +1,5 @@
-import { type DeliveryFigures, escapeMrkdwn, type IncidentInsights, type SlackBlock, truncateText } from '@app/incidents';
+import { type DeliveryFigures, type IncidentInsights } from '@app/incidents';
+import { escapeMrkdwn, type SlackBlock, truncateText } from '../slack/ui';
 import { formatDuration } from '../common/format-duration';
 import { type DigestSlo, trendArrow } from './weekly-digest';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { assertCanActOnTeam, canActOnTeam, Principal, TeamsService } from '@app/catalog';
-import { IncidentEntity, IncidentsService } from '@app/incidents';
+import { IncidentEntity, IncidentQueriesService } from '@app/incidents';
 import { Clock, DomainError, ForbiddenError, isUniqueViolation, NotFoundError, ValidationFailedError } from '@app/platform';
 import { FollowUpFields, FollowUpInput, FollowUpStatus, validateFollowUpFields } from './domain/follow-up-rules';
 import { FollowUpEntity } from './follow-up.entity';
@@ -37,14 +37,14 @@ export interface TeamFollowUpFigures {
 export class FollowUpsService {
   constructor(
     @InjectRepository(FollowUpEntity) private readonly followUps: Repository<FollowUpEntity>,
-    private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
     private readonly teams: TeamsService,
     private readonly clock: Clock,
   ) {}
 
   /** An incident the principal may see (404 otherwise) and change (403 otherwise). */
   async incidentForChange(principal: Principal, reference: string): Promise<IncidentEntity> {
-    const incident = await this.incidents.getIncident(reference);
+    const incident = await this.incidentQueries.getIncident(reference);
     if (incident.visibility === 'private' && !canActOnTeam(principal, incident.teamId)) throw new NotFoundError('Incident', reference);
     assertCanActOnTeam(principal, incident.teamId);
     return incident;
@@ -127,7 +127,7 @@ export class FollowUpsService {
     const followUp = await this.followUps.findOneBy({ id });
     if (!followUp) throw new NotFoundError('Follow-up', id);
     if (!canActOnTeam(principal, followUp.teamId)) {
-      const incident = await this.incidents.getIncidentById(followUp.incidentId);
+      const incident = await this.incidentQueries.getIncidentById(followUp.incidentId);
       if (incident.visibility === 'private') throw new NotFoundError('Follow-up', id);
       throw new ForbiddenError("This follow-up belongs to another team's incident");
     }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { assertCanActOnTeam, Principal, TeamsService } from '@app/catalog';
-import { IncidentsService, IncidentTypeEntity } from '@app/incidents';
+import { IncidentTypesService, IncidentTypeEntity } from '@app/incidents';
 import { ValidationFailedError } from '@app/platform';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { SLUG_PATTERN } from '../common/slug';
@@ -18,7 +18,7 @@ function presentType(type: IncidentTypeEntity, teamSlug: string | null) {
 @Controller('api/v1')
 export class IncidentTypesController {
   constructor(
-    private readonly incidents: IncidentsService,
+    private readonly incidentTypes: IncidentTypesService,
     private readonly teams: TeamsService,
   ) {}
 
@@ -29,7 +29,7 @@ export class IncidentTypesController {
   async listTypes(@Query('team') teamSlug?: string) {
     if (teamSlug !== undefined && !SLUG_PATTERN.test(teamSlug)) throw new ValidationFailedError('team must be a team slug', { field: 'team' });
     const team = teamSlug ? await this.teams.getTeam(teamSlug) : null;
-    return { items: (await this.incidents.listIncidentTypes(team?.id ?? null)).map((type) => presentType(type, team?.slug ?? null)) };
+    return { items: (await this.incidentTypes.listIncidentTypes(team?.id ?? null)).map((type) => presentType(type, team?.slug ?? null)) };
   }
 
   @ApiOperation({ summary: 'Add an incident type for a team' })
@@ -37,6 +37,6 @@ export class IncidentTypesController {
   async addTeamType(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Body() body: CreateIncidentTypeDto) {
     const team = await this.teams.getTeam(slug);
     assertCanActOnTeam(principal, team.id);
-    return presentType(await this.incidents.addTeamIncidentType(team.id, body.slug, body.label), team.slug);
+    return presentType(await this.incidentTypes.addTeamIncidentType(team.id, body.slug, body.label), team.slug);
   }
 }

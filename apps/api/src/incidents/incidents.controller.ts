@@ -2,7 +2,15 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Re
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { assertCanActOnTeam, canActOnTeam, Principal, TeamsService } from '@app/catalog';
-import { DeploymentsService, ForbiddenReferenceError, IncidentEntity, IncidentsService, TimelineAuthor, unknownDuplicateTargetError } from '@app/incidents';
+import {
+  DeploymentsService,
+  ForbiddenReferenceError,
+  IncidentEntity,
+  IncidentsService,
+  IncidentQueriesService,
+  TimelineAuthor,
+  unknownDuplicateTargetError,
+} from '@app/incidents';
 import { NotFoundError, ValidationFailedError } from '@app/platform';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { toPageRequest } from '../common/pagination.dto';
@@ -25,6 +33,7 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,100}$/;
 export class IncidentsController {
   constructor(
     private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
     private readonly teams: TeamsService,
     private readonly deployments: DeploymentsService,
   ) {}
@@ -76,7 +85,7 @@ export class IncidentsController {
   @ApiOperation({ summary: 'List incidents' })
   @Get()
   async listIncidents(@CurrentPrincipal() principal: Principal, @Query() query: ListIncidentsQueryDto) {
-    const page = await this.incidents.listIncidents(
+    const page = await this.incidentQueries.listIncidents(
       principal,
       { team: query.team, status: query.status, severity: query.severity, source: query.source, open: query.open },
       toPageRequest(query),
@@ -119,13 +128,13 @@ export class IncidentsController {
     return {
       incident: incident.id,
       reference: presentIncident(incident).reference,
-      items: (await this.incidents.getTimeline(incident.id)).map(presentTimelineEvent),
+      items: (await this.incidentQueries.getTimeline(incident.id)).map(presentTimelineEvent),
     };
   }
 
   /** The other side of duplicateOf: the incidents resolved as duplicates of this one. */
   private async duplicatesOf(incident: IncidentEntity) {
-    return (await this.incidents.listDuplicates(incident.id)).map((duplicate) => ({ id: duplicate.id, reference: presentIncident(duplicate).reference }));
+    return (await this.incidentQueries.listDuplicates(incident.id)).map((duplicate) => ({ id: duplicate.id, reference: presentIncident(duplicate).reference }));
   }
 
   /**
@@ -134,7 +143,7 @@ export class IncidentsController {
    * incident does not exist for this token: the same 400 as an unknown one.
    */
   private async assertCanReferenceIncident(principal: Principal, reference: string, field: string): Promise<void> {
-    const target = await this.incidents.getIncident(reference).catch(() => null);
+    const target = await this.incidentQueries.getIncident(reference).catch(() => null);
     if (!target || canActOnTeam(principal, target.teamId)) return;
     if (target.visibility === 'private') throw unknownDuplicateTargetError(reference);
     throw new ForbiddenReferenceError(field, `incident '${reference}' belongs to another team`);
@@ -142,7 +151,7 @@ export class IncidentsController {
 
   /** Private incidents do not exist for other teams: 404, not 403, so their existence does not leak. */
   private async visibleIncident(principal: Principal, id: string): Promise<IncidentEntity> {
-    const incident = await this.incidents.getIncident(id);
+    const incident = await this.incidentQueries.getIncident(id);
     if (incident.visibility === 'private' && !canActOnTeam(principal, incident.teamId)) throw new NotFoundError('Incident', id);
     return incident;
   }

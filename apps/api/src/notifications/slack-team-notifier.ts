@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TeamsService } from '@app/catalog';
 import { NotFoundError } from '@app/platform';
-import { escapeMrkdwn, type SlackBlock } from '@app/incidents';
+import { escapeMrkdwn, type SlackBlock } from '../slack/ui';
 import { SlackGateway } from '../slack/slack-gateway';
 import { type TeamNotification, TeamNotifier, TeamRef } from './team-notifier';
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { SlackBlock } from '@app/incidents';
+import type { SlackBlock } from '../slack/ui';
 
 export interface TeamRef {
   id: string;

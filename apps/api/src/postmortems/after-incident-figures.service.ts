@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
-import { formatIncidentReference, IncidentsService } from '@app/incidents';
+import { formatIncidentReference, IncidentQueriesService } from '@app/incidents';
 import { Clock } from '@app/platform';
 import { FollowUpEntity } from '../follow-ups/follow-up.entity';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
@@ -48,7 +48,7 @@ const MAX_INCIDENTS = 200;
 export class AfterIncidentFiguresService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
     private readonly postmortems: PostmortemsService,
     private readonly followUps: FollowUpsService,
     private readonly clock: Clock,
@@ -70,7 +70,7 @@ export class AfterIncidentFiguresService {
     const requiredMissing: Array<{ reference: string; title: string }> = [];
     const byBudget: IncidentBudgetFigure[] = [];
     for (const row of rows) {
-      const incident = await this.incidents.getIncidentById(row.id);
+      const incident = await this.incidentQueries.getIncidentById(row.id);
       // A postmortem stores the impact it was written with; without one, the impact is computed now.
       const impacts = row.budgetImpact ?? (await this.postmortems.budgetImpactOf(incident, now));
       const isRequired = row.required ?? postmortemRequirement(incident.severity, impacts, this.config.POSTMORTEM_BUDGET_SHARE).required;

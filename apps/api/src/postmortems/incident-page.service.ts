@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { canActOnTeam, Principal, TeamsService } from '@app/catalog';
-import { formatIncidentReference, IncidentsService } from '@app/incidents';
+import { formatIncidentReference, IncidentQueriesService } from '@app/incidents';
 import { Clock, NotFoundError } from '@app/platform';
 import { isOverdue } from '../follow-ups/domain/follow-up-rules';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
@@ -15,7 +15,7 @@ const when = (value: Date | null | undefined): string => (value ? value.toISOStr
 @Injectable()
 export class IncidentPageService {
   constructor(
-    private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
     private readonly postmortems: PostmortemsService,
     private readonly followUps: FollowUpsService,
     private readonly figures: AfterIncidentFiguresService,
@@ -25,14 +25,14 @@ export class IncidentPageService {
   ) {}
 
   async incidentPage(principal: Principal, reference: string) {
-    const incident = await this.incidents.getIncident(reference);
+    const incident = await this.incidentQueries.getIncident(reference);
     // Another team's incident does not exist on this page (its internal notes and postmortem are its team's business).
     if (!canActOnTeam(principal, incident.teamId)) throw new NotFoundError('Incident', reference);
     const now = this.clock.now();
     const [postmortem, followUps, timeline] = await Promise.all([
       this.postmortems.findForIncident(incident.id),
       this.followUps.forIncident(incident.id),
-      this.incidents.getTimeline(incident.id),
+      this.incidentQueries.getTimeline(incident.id),
     ]);
     const budgetImpact = postmortem?.budgetImpact ?? (await this.postmortems.budgetImpactOf(incident, now));
     return {

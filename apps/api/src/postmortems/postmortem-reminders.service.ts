@@ -3,7 +3,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
-import { escapeMrkdwn, formatIncidentReference, IncidentEntity, IncidentsService } from '@app/incidents';
+import { formatIncidentReference, IncidentEntity, IncidentQueriesService } from '@app/incidents';
+import { escapeMrkdwn } from '../slack/ui';
 import { Clock, registerSkippingInterval, SkippingInterval } from '@app/platform';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
 import { slackErrorCode, SlackGateway } from '../slack/slack-gateway';
@@ -26,7 +27,7 @@ export class PostmortemReminders implements OnApplicationBootstrap, OnModuleDest
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
     private readonly postmortems: PostmortemsService,
     private readonly followUps: FollowUpsService,
     private readonly slack: SlackGateway,
@@ -71,7 +72,7 @@ export class PostmortemReminders implements OnApplicationBootstrap, OnModuleDest
   }
 
   private async remindIfDue(incidentId: string, lastReminderAt: Date | null, now: Date, cadenceHours: number): Promise<boolean> {
-    const incident = await this.incidents.getIncidentById(incidentId);
+    const incident = await this.incidentQueries.getIncidentById(incidentId);
     if (!incident.resolvedAt || !postmortemReminderDue({ resolvedAt: incident.resolvedAt, lastReminderAt, cadenceHours, now })) return false;
     const postmortem = await this.postmortems.findForIncident(incident.id);
     const requirement = postmortem

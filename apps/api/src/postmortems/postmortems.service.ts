@@ -3,7 +3,8 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { AppConfig } from '@app/config';
 import { assertCanActOnTeam, canActOnTeam, Principal } from '@app/catalog';
-import { escapeMrkdwn, formatIncidentReference, IncidentEntity, IncidentsService } from '@app/incidents';
+import { formatIncidentReference, IncidentEntity, IncidentQueriesService } from '@app/incidents';
+import { escapeMrkdwn } from '../slack/ui';
 import { Clock, ConflictError, isUniqueViolation, NotFoundError, ValidationFailedError } from '@app/platform';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
 import { slackErrorCode, SlackGateway } from '../slack/slack-gateway';
@@ -32,7 +33,7 @@ export class PostmortemsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(PostmortemEntity) private readonly postmortems: Repository<PostmortemEntity>,
     @InjectRepository(PostmortemVersionEntity) private readonly versions: Repository<PostmortemVersionEntity>,
-    private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
     private readonly followUps: FollowUpsService,
     private readonly budgets: SloBudgetImpactReader,
     private readonly slack: SlackGateway,
@@ -42,7 +43,7 @@ export class PostmortemsService {
 
   /** The incident, if the principal may act on it: 404 for another team's private incident, 403 for another team's other ones. */
   async incidentFor(principal: Principal, reference: string): Promise<IncidentEntity> {
-    const incident = await this.incidents.getIncident(reference);
+    const incident = await this.incidentQueries.getIncident(reference);
     if (incident.visibility === 'private' && !canActOnTeam(principal, incident.teamId)) throw new NotFoundError('Incident', reference);
     assertCanActOnTeam(principal, incident.teamId);
     return incident;
@@ -98,7 +99,7 @@ export class PostmortemsService {
     const now = this.clock.now();
     const budgetImpact = await this.budgetImpactOf(incident, now);
     const requirement = postmortemRequirement(incident.severity, budgetImpact, this.config.POSTMORTEM_BUDGET_SHARE);
-    const [timeline, followUps] = await Promise.all([this.incidents.getTimeline(incident.id), this.followUps.forIncident(incident.id)]);
+    const [timeline, followUps] = await Promise.all([this.incidentQueries.getTimeline(incident.id), this.followUps.forIncident(incident.id)]);
     const source: PostmortemSource = {
       incident: {
         reference: formatIncidentReference(incident.number),

@@ -2,18 +2,18 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, 
 import { App, AppOptions, SocketModeReceiver } from '@slack/bolt';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '@app/config';
-import { DECLARE_INCIDENT_CALLBACK_ID, ViewStateValues } from '@app/incidents';
-import { ackDeadline } from './slack-ack-window';
+import { DECLARE_INCIDENT_CALLBACK_ID, ViewStateValues } from './ui';
+import { ackDeadline } from './http/slack-ack-window';
 import { SlackBackgroundWork } from './slack-background-work';
 import { SlackCommandFlow } from './slack-commands.service';
 import { SlackDeclareFlow } from './slack-declare.service';
 import { SlackGateway } from './slack-gateway';
-import { SlackHttpReceiver } from './slack-http.receiver';
+import { SlackHttpReceiver } from './http/slack-http.receiver';
 import { slackLogger } from './slack-logger';
 import { SlackTimelineCapture } from './slack-timeline.service';
 import { PageClick, SlackPager } from './slack-pager.service';
-import { ACKNOWLEDGE_ACTION_ID, ESCALATE_ACTION_ID, parsePageButtonValue } from './slack-page-messages';
-import { ADD_FOLLOW_UP_ACTION_ID, FOLLOW_UP_MODAL_CALLBACK_ID, SlackFollowUpModal } from './slack-follow-up-modal';
+import { ACKNOWLEDGE_ACTION_ID, ESCALATE_ACTION_ID, parsePageButtonValue } from './ui/slack-page-messages';
+import { ADD_FOLLOW_UP_ACTION_ID, FOLLOW_UP_MODAL_CALLBACK_ID, SlackFollowUpModal } from './ui/slack-follow-up-modal';
 import { HeadlineButton, ModalSubmission, SlackHeadlineActions } from './slack-headline-actions.service';
 import {
   PUBLISH_BUTTON_ACTION_ID,
@@ -24,7 +24,7 @@ import {
   RESOLVE_MODAL_CALLBACK_ID,
   UPDATE_BUTTON_ACTION_ID,
   UPDATE_MODAL_CALLBACK_ID,
-} from './slack-incident-modals';
+} from './ui/slack-incident-modals';
 
 const SOCKET_CLOSE_TIMEOUT_MS = 3000;
 

@@ -1,27 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { SlackIncidentRepository } from './state/slack-incident.repository';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '@app/config';
-import {
-  escapeMrkdwn,
-  formatIncidentReference,
-  IncidentCommand,
-  IncidentDomainError,
-  IncidentEntity,
-  incidentHelpText,
-  IncidentsService,
-  invalidCommandReply,
-  parseIncidentCommand,
-  TimelineAuthor,
-} from '@app/incidents';
+import { formatIncidentReference, IncidentDomainError, IncidentEntity, IncidentsService, IncidentQueriesService, TimelineAuthor } from '@app/incidents';
+import { escapeMrkdwn, IncidentCommand, incidentHelpText, invalidCommandReply, parseIncidentCommand } from './ui';
 import { DomainError, NotFoundError, ValidationFailedError } from '@app/platform';
 import { validateFollowUpFields } from '../follow-ups/domain/follow-up-rules';
 import { FollowUpsService } from '../follow-ups/follow-ups.service';
-import { ACK_BUDGET_MS, withinAckWindow } from './slack-ack-window';
+import { ACK_BUDGET_MS, withinAckWindow } from './http/slack-ack-window';
 import { SlackDeclareFlow, SlackFlowOutcome, SlashCommandInput } from './slack-declare.service';
 import { slackErrorCode, SlackGateway } from './slack-gateway';
 import { OncallService } from '../oncall/oncall.service';
-import { buildOncallReply } from './slack-page-messages';
-import { publishButtonBlock } from './slack-incident-modals';
+import { buildOncallReply } from './ui/slack-page-messages';
+import { publishButtonBlock } from './ui/slack-incident-modals';
 
 /** A status change's note is internal: said so, with a Publish update button when the incident is public. */
 function withPublishOffer(reply: SlashReply, incident: IncidentEntity): SlashReply {
@@ -50,7 +41,7 @@ import {
   statusUnchangedReply,
   STILL_WORKING_REPLY,
   updatePostedReply,
-} from './slack-replies';
+} from './ui/slack-replies';
 
 type ChannelCommand = Extract<
   IncidentCommand,
@@ -71,6 +62,8 @@ export class SlackCommandFlow {
   constructor(
     private readonly config: AppConfig,
     private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
+    private readonly slackState: SlackIncidentRepository,
     private readonly declare: SlackDeclareFlow,
     private readonly gateway: SlackGateway,
     private readonly pager: SlackPager,
@@ -120,7 +113,7 @@ export class SlackCommandFlow {
   }
 
   private async applyInChannel(command: SlashCommandInput, parsed: ChannelCommand): Promise<SlashReply> {
-    const incident = await this.incidents.findBySlackChannel(command.channelId);
+    const incident = await this.slackState.findByChannel(command.channelId);
     if (!incident) return notInIncidentChannelReply(this.config.SLACK_COMMAND);
     const author: TimelineAuthor = { kind: 'slack_user', slackUserId: command.userId, ...(command.userName ? { name: command.userName } : {}) };
     try {
@@ -203,7 +196,7 @@ export class SlackCommandFlow {
   private async markDuplicate(incident: IncidentEntity, of: string, userId: string, author: TimelineAuthor): Promise<SlashReply> {
     let original: IncidentEntity | null = null;
     try {
-      original = await this.incidents.getIncident(of);
+      original = await this.incidentQueries.getIncident(of);
     } catch (error) {
       if (!(error instanceof NotFoundError || error instanceof ValidationFailedError)) throw error;
     }

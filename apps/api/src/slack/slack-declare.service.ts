@@ -2,27 +2,25 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ServicesService, TeamsService } from '@app/catalog';
+import { DeclareIncidentResult, IncidentsService, IncidentTypesService, TimelineAuthor } from '@app/incidents';
 import {
   buildDeclareLoadingModal,
   buildDeclareModal,
   DECLARE_MODAL_FIELDS,
-  DeclareIncidentResult,
   DeclareModalChoices,
   DeclareModalMetadata,
   declareErrorsResponse,
   decodeDeclareMetadata,
   encodeDeclareMetadata,
   escapeMrkdwn,
-  IncidentsService,
   ModalView,
   parseDeclareSubmission,
-  TimelineAuthor,
   ViewStateValues,
-} from '@app/incidents';
-import { ACK_BUDGET_MS, withinAckWindow } from './slack-ack-window';
+} from './ui';
+import { ACK_BUDGET_MS, withinAckWindow } from './http/slack-ack-window';
 import { slackErrorCode, SlackGateway, SlackReplyTarget } from './slack-gateway';
 import { SlackIncidentSync } from './slack-incident-sync.service';
-import { declareFailedErrors, formFailureText, formUnavailableModal } from './slack-replies';
+import { declareFailedErrors, formFailureText, formUnavailableModal } from './ui/slack-replies';
 
 /** A slash command as Ballast needs it (converted from Bolt's payload by the listener). */
 export interface SlashCommandInput {
@@ -85,6 +83,7 @@ export class SlackDeclareFlow {
   constructor(
     private readonly gateway: SlackGateway,
     private readonly incidents: IncidentsService,
+    private readonly incidentTypes: IncidentTypesService,
     private readonly teams: TeamsService,
     private readonly services: ServicesService,
     private readonly sync: SlackIncidentSync,
@@ -257,7 +256,7 @@ export class SlackDeclareFlow {
     const [teams, services, types, components] = await Promise.all([
       this.teams.listTeams(page),
       this.services.listServices(page),
-      this.incidents.listIncidentTypes(null),
+      this.incidentTypes.listIncidentTypes(null),
       this.dataSource.query('SELECT id, name FROM status_components ORDER BY name LIMIT 100') as Promise<Array<{ id: string; name: string }>>,
     ]);
     return {

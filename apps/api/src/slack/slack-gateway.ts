@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { WebClient } from '@slack/web-api';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '@app/config';
-import type { ModalView, SlackMessage } from '@app/incidents';
+import type { ModalView, SlackMessage } from './ui';
 import { slackLogger } from './slack-logger';
 import { keepAliveSlackFetch } from './slack-web-transport';
 

@@ -3,15 +3,16 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, ValidationFailedError } from '@app/platform';
 import {
-  escapeMrkdwn,
   formatIncidentReference,
   DeploymentsService,
   IncidentDomainError,
   IncidentEntity,
   IncidentsService,
+  IncidentQueriesService,
+  IncidentTypesService,
   TimelineAuthor,
-  ViewStateValues,
 } from '@app/incidents';
+import { escapeMrkdwn, ViewStateValues } from './ui';
 import { SlackGateway, SlackReplyTarget } from './slack-gateway';
 import {
   type SuggestedDeployment,
@@ -27,7 +28,7 @@ import {
   readUpdateSubmission,
   RESOLVE_BUTTON_ACTION_ID,
   UPDATE_BUTTON_ACTION_ID,
-} from './slack-incident-modals';
+} from './ui/slack-incident-modals';
 import { Clock } from '@app/platform';
 
 export type HeadlineButton = typeof UPDATE_BUTTON_ACTION_ID | typeof RESOLVE_BUTTON_ACTION_ID | typeof EDIT_BUTTON_ACTION_ID;
@@ -71,6 +72,8 @@ export class SlackHeadlineActions {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
+    private readonly incidentTypes: IncidentTypesService,
     private readonly gateway: SlackGateway,
     private readonly clock: Clock,
     private readonly deployments: DeploymentsService,
@@ -88,7 +91,7 @@ export class SlackHeadlineActions {
   async openModal(button: HeadlineButton, incidentId: string, triggerId: string, reply: SlackReplyTarget): Promise<void> {
     let incident: IncidentEntity;
     try {
-      incident = await this.incidents.getIncidentById(incidentId);
+      incident = await this.incidentQueries.getIncidentById(incidentId);
     } catch {
       await this.gateway.tellUser(reply, 'That incident no longer exists; nothing was changed.');
       return;
@@ -112,7 +115,7 @@ export class SlackHeadlineActions {
   async openPublish(incidentId: string, triggerId: string, reply: SlackReplyTarget): Promise<void> {
     let incident: IncidentEntity;
     try {
-      incident = await this.incidents.getIncidentById(incidentId);
+      incident = await this.incidentQueries.getIncidentById(incidentId);
     } catch {
       await this.gateway.tellUser(reply, 'That incident no longer exists; nothing was published.');
       return;
@@ -121,7 +124,7 @@ export class SlackHeadlineActions {
       await this.gateway.tellUser(reply, `${formatIncidentReference(incident.number)} is ${incident.visibility}: nothing of it reaches the status page.`);
       return;
     }
-    const notes = (await this.incidents.getTimeline(incident.id)).filter((event) => event.kind === 'internal_note');
+    const notes = (await this.incidentQueries.getTimeline(incident.id)).filter((event) => event.kind === 'internal_note');
     const draft = notes.length > 0 ? notes[notes.length - 1].body : null;
     const names = new Map((await this.choices(incident.teamId)).components.map((component) => [component.id, component.name] as const));
     await this.gateway.openView(triggerId, buildPublishModal(modalIncidentOf(incident), draft, names));
@@ -131,7 +134,7 @@ export class SlackHeadlineActions {
     return this.guarded(async (author) => {
       const body = readUpdateSubmission(submission.values).publicText;
       if (!body) throw new ValidationFailedError('Write the text customers will read.', { field: 'public_text' });
-      const incident = await this.incidents.getIncidentById(submission.incidentId);
+      const incident = await this.incidentQueries.getIncidentById(submission.incidentId);
       if (incident.visibility !== 'public')
         throw new ValidationFailedError(`${formatIncidentReference(incident.number)} is not public: nothing can be published.`, { field: 'public_text' });
       await this.incidents.postUpdate(incident.id, { body, public: true }, author);
@@ -148,7 +151,7 @@ export class SlackHeadlineActions {
   async submitUpdate(submission: ModalSubmission): Promise<ModalAck> {
     return this.guarded(async (author) => {
       const form = readUpdateSubmission(submission.values);
-      const incident = await this.incidents.getIncidentById(submission.incidentId);
+      const incident = await this.incidentQueries.getIncidentById(submission.incidentId);
       if (form.severity && form.severity !== incident.severity) await this.incidents.updateIncident(incident.id, { severity: form.severity }, author);
       if (form.components !== null) await this.incidents.updateIncident(incident.id, { affectedComponents: form.components }, author);
       const status = form.status && form.status !== incident.status ? form.status : undefined;
@@ -162,7 +165,7 @@ export class SlackHeadlineActions {
   async submitResolve(submission: ModalSubmission): Promise<ModalAck> {
     return this.guarded(async (author) => {
       const form = readResolveSubmission(submission.values);
-      const incident = await this.incidents.getIncidentById(submission.incidentId);
+      const incident = await this.incidentQueries.getIncidentById(submission.incidentId);
       if (incident.resolvedAt !== null) return;
       if (form.causedByDeploymentId) {
         // Only a deployment the modal offered (the incident's services, the 2 h before it): nothing of another team's.
@@ -180,7 +183,7 @@ export class SlackHeadlineActions {
   async submitEdit(submission: ModalSubmission): Promise<ModalAck> {
     return this.guarded(async (author) => {
       const form = readEditSubmission(submission.values);
-      const incident = await this.incidents.getIncidentById(submission.incidentId);
+      const incident = await this.incidentQueries.getIncidentById(submission.incidentId);
       const current = modalIncidentOf(incident);
       const components = form.components?.map((componentId) => ({
         componentId,
@@ -239,7 +242,7 @@ export class SlackHeadlineActions {
 
   private async choices(teamId: string): Promise<ModalChoices> {
     const [types, services, components] = await Promise.all([
-      this.incidents.listIncidentTypes(teamId),
+      this.incidentTypes.listIncidentTypes(teamId),
       this.dataSource.query('SELECT slug, name FROM services ORDER BY slug LIMIT 100') as Promise<Array<{ slug: string; name: string }>>,
       this.dataSource.query('SELECT id, name FROM status_components ORDER BY name LIMIT 100') as Promise<Array<{ id: string; name: string }>>,
     ]);

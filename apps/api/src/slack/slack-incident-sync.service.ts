@@ -1,26 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { SlackIncidentRepository, SlackStateChange } from './state/slack-incident.repository';
 import { OnEvent } from '@nestjs/event-emitter';
 import {
-  buildIncidentHeadline,
-  channelNameWithSuffix,
-  describeSlackFailure,
   formatIncidentReference,
   INCIDENT_CHANGED,
   INCIDENT_DECLARED,
   IncidentChangedEvent,
   IncidentDeclaredEvent,
   IncidentEntity,
-  incidentChannelName,
-  IncidentsService,
-  SlackMessage,
+  IncidentQueriesService,
   TimelineEventKind,
 } from '@app/incidents';
+import { buildIncidentHeadline, channelNameWithSuffix, describeSlackFailure, incidentChannelName, SlackMessage } from './ui';
 import { SlackBackgroundWork } from './slack-background-work';
 import { SlackCallError, slackErrorCode, SlackGateway, SlackReplyTarget } from './slack-gateway';
 import { SlackJobLock } from './slack-job-lock';
-import { headlineInputOf, slackUserOfAuthorLabel } from './slack-replies';
-import { buildPrivateIncidentAnnouncement } from './slack-page-messages';
-import { withHeadlineButtons } from './slack-incident-modals';
+import { headlineInputOf, slackUserOfAuthorLabel } from './ui/slack-replies';
+import { buildPrivateIncidentAnnouncement } from './ui/slack-page-messages';
+import { withHeadlineButtons } from './ui/slack-incident-modals';
 
 /** The team channel's copy of the headline: a private incident's only says that it exists. */
 function teamAnnouncementOf(incident: IncidentEntity, headline: SlackMessage): SlackMessage {
@@ -79,7 +76,8 @@ export class SlackIncidentSync {
 
   constructor(
     private readonly gateway: SlackGateway,
-    private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
+    private readonly slackState: SlackIncidentRepository,
     private readonly work: SlackBackgroundWork,
     private readonly jobLock: SlackJobLock,
   ) {}
@@ -89,7 +87,7 @@ export class SlackIncidentSync {
    * Slack side owed, then does it. Never throws; true when done.
    */
   async setUpNewIncident(incident: IncidentEntity, notify?: SlackReplyTarget): Promise<boolean> {
-    await this.incidents.updateSlackState(incident.id, { state: 'pending', error: null });
+    await this.slackState.update(incident.id, { state: 'pending', error: null });
     return this.bringUpToDate({ ...incident, slackSyncState: 'pending' }, notify);
   }
 
@@ -100,7 +98,7 @@ export class SlackIncidentSync {
   async retryPending(options: { idleForSeconds: number }): Promise<SlackRetryOutcome> {
     if (!this.gateway.enabled) return { ran: false, synced: 0, stillPending: 0 };
     const outcome = await this.jobLock.runExclusive('slack-sync-retry', async () => {
-      const owed = await this.incidents.incidentsNeedingSlackSync(RETRY_BATCH, { idleForSeconds: options.idleForSeconds });
+      const owed = await this.slackState.needingSync(RETRY_BATCH, { idleForSeconds: options.idleForSeconds });
       let synced = 0;
       for (const incident of owed) {
         try {
@@ -156,7 +154,7 @@ export class SlackIncidentSync {
   }
 
   private async updateHeadlineMessages(incidentId: string): Promise<void> {
-    const incident = await this.incidents.getIncidentById(incidentId);
+    const incident = await this.incidentQueries.getIncidentById(incidentId);
     const headline = withHeadlineButtons(buildIncidentHeadline(headlineInputOf(incident)), incident);
     const targets: Array<[string, string]> = [];
     if (incident.slackChannelId && incident.slackHeadlineTs) targets.push([incident.slackChannelId, incident.slackHeadlineTs]);
@@ -186,7 +184,7 @@ export class SlackIncidentSync {
       let channelId = incident.slackChannelId;
       if (!channelId) {
         const channel = await this.createIncidentChannel(incident);
-        await this.incidents.updateSlackState(incident.id, { slackChannelId: channel.id, slackChannelName: channel.name });
+        await this.slackState.update(incident.id, { slackChannelId: channel.id, slackChannelName: channel.name });
         channelId = channel.id;
         incident = { ...incident, slackChannelId: channel.id, slackChannelName: channel.name };
       }
@@ -201,10 +199,10 @@ export class SlackIncidentSync {
       if (!incident.slackHeadlineTs) {
         step = `post the headline of ${reference} in its channel`;
         const ts = await this.gateway.postMessage(channelId, headline);
-        await this.incidents.updateSlackState(incident.id, { slackHeadlineTs: ts });
+        await this.slackState.update(incident.id, { slackHeadlineTs: ts });
       }
 
-      const done: Parameters<IncidentsService['updateSlackState']>[1] = { state: 'synced' };
+      const done: SlackStateChange = { state: 'synced' };
       const teamChannelId = incident.team?.slackChannelId;
       if (teamChannelId && !incident.slackTeamMessageTs) {
         step = `announce ${reference} in the team channel`;
@@ -214,7 +212,7 @@ export class SlackIncidentSync {
       }
 
       done.error = problems.length > 0 ? problems.map((problem) => `${problem.step}: ${problem.code}`).join('; ') : null;
-      await this.incidents.updateSlackState(incident.id, done);
+      await this.slackState.update(incident.id, done);
       for (const problem of problems) {
         this.logger.warn({ incident: reference, slackError: problem.code }, `could not ${problem.step}`);
         if (notify) await this.gateway.tellUser(notify, describeSlackFailure(problem.code, problem.step));
@@ -223,7 +221,7 @@ export class SlackIncidentSync {
     } catch (error) {
       const code = error instanceof SlackCallError ? error.code : 'unknown_error';
       this.logger.warn({ incident: reference, slackError: code, err: error instanceof SlackCallError ? undefined : error }, `could not ${step}; will retry`);
-      await this.incidents.updateSlackState(incident.id, { state: 'pending', error: `${step}: ${code}` }).catch((stateError: unknown) => {
+      await this.slackState.update(incident.id, { state: 'pending', error: `${step}: ${code}` }).catch((stateError: unknown) => {
         this.logger.error({ err: stateError, incident: reference }, 'could not record the Slack state');
       });
       if (notify) {
@@ -264,7 +262,7 @@ export class SlackIncidentSync {
       ]),
     ];
     for (const name of names) {
-      if (name !== incident.slackChannelName) await this.incidents.updateSlackState(incident.id, { slackChannelName: name });
+      if (name !== incident.slackChannelName) await this.slackState.update(incident.id, { slackChannelName: name });
       try {
         return await this.gateway.createChannel(name, incident.visibility === 'private');
       } catch (error) {
@@ -302,7 +300,7 @@ export class SlackIncidentSync {
     if (!channel || channel.creator !== botUserId) return null;
     // Only the channel this attempt would create: a public one left over from before the incident turned private would show it to the workspace.
     if (channel.isPrivate !== (incident.visibility === 'private')) return null;
-    const owner = await this.incidents.findBySlackChannel(channel.id);
+    const owner = await this.slackState.findByChannel(channel.id);
     if (owner && owner.id !== incident.id) return null;
     this.logger.log(
       { incident: formatIncidentReference(incident.number), channelId: channel.id },

@@ -8,6 +8,7 @@ import {
   IncidentDeclaredEvent,
   IncidentEntity,
   IncidentsService,
+  IncidentQueriesService,
   TimelineAuthor,
 } from '@app/incidents';
 import { TeamsService } from '@app/catalog';
@@ -25,7 +26,7 @@ import {
   buildPageMessage,
   pageButtonValue,
   PageSubject,
-} from './slack-page-messages';
+} from './ui/slack-page-messages';
 
 /** Attempts of one step before it is given up (recorded as page_failed); the next step still runs at its time. */
 const MAX_STEP_ATTEMPTS = 6;
@@ -81,6 +82,7 @@ export class SlackPager {
   constructor(
     private readonly gateway: SlackGateway,
     private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
     private readonly store: OncallStore,
     private readonly clock: Clock,
     private readonly work: SlackBackgroundWork,
@@ -160,7 +162,7 @@ export class SlackPager {
   private async startOwedPages(): Promise<void> {
     const since = new Date(this.clock.now().getTime() - OWED_PAGE_WINDOW_MS);
     for (const incidentId of await this.store.incidentsOwedAPage(since, DUE_BATCH)) {
-      await this.incidents
+      await this.incidentQueries
         .getIncidentById(incidentId)
         .then((incident) => this.startPaging(incident))
         .catch((error: unknown) => this.logger.error({ err: error, incidentId }, 'could not start an owed page'));
@@ -176,7 +178,7 @@ export class SlackPager {
     const now = this.clock.now();
     const step = await this.store.claimStep(incidentId, stepIndex, now);
     if (!step) return false;
-    const incident = known?.incident ?? (await this.incidents.getIncidentById(incidentId));
+    const incident = known?.incident ?? (await this.incidentQueries.getIncidentById(incidentId));
     const subject = subjectOf(incident);
     const stepCount = known?.stepCount ?? (await this.store.steps(incidentId)).length;
     const afterMinutes = Math.max(0, (step.dueAt.getTime() - (known?.startedAt ?? (await this.pagingStart(incidentId, now))).getTime()) / 60_000);
@@ -327,7 +329,7 @@ export class SlackPager {
   private async findIncident(click: PageClick): Promise<IncidentEntity | null> {
     let incident: IncidentEntity;
     try {
-      incident = await this.incidents.getIncidentById(click.incidentId);
+      incident = await this.incidentQueries.getIncidentById(click.incidentId);
     } catch (error) {
       if (error instanceof NotFoundError) {
         await this.gateway.tellUser(click.reply, 'That incident no longer exists; nothing was changed.');

@@ -1,19 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { SlackIncidentRepository } from './state/slack-incident.repository';
 import { AppConfig } from '@app/config';
 import {
-  buildReminderMessage,
   formatIncidentReference,
   IncidentEntity,
   IncidentsService,
+  IncidentQueriesService,
   ReminderCadence,
   reminderDue,
   ReminderSubject,
   resolveReminderCadence,
   silentForMinutes,
 } from '@app/incidents';
+import { buildReminderMessage } from './ui';
 import { Clock } from '@app/platform';
 import { slackErrorCode, SlackGateway } from './slack-gateway';
-import { personRefOf } from './slack-replies';
+import { personRefOf } from './ui/slack-replies';
 
 /** REMINDER_SEVn_MIN, where 0 means "never remind". */
 export function reminderCadenceOf(config: AppConfig): ReminderCadence {
@@ -40,6 +42,8 @@ export class SlackReminders {
   constructor(
     private readonly gateway: SlackGateway,
     private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
+    private readonly slackState: SlackIncidentRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {
@@ -51,7 +55,7 @@ export class SlackReminders {
     if (!this.gateway.enabled) return 0;
     const now = this.clock.now();
     let sent = 0;
-    for (const incident of await this.incidents.openIncidents()) {
+    for (const incident of await this.incidentQueries.openIncidents()) {
       try {
         if (await this.remindIfDue(incident, now)) sent += 1;
       } catch (error) {
@@ -66,7 +70,7 @@ export class SlackReminders {
     if (!channelId) return false;
     const subject: ReminderSubject = { status: incident.status, severity: incident.severity, declaredAt: incident.detectedAt };
     if (!reminderDue(subject, incident.lastUpdateAt, incident.lastReminderAt, now, this.cadence)) return false;
-    if (!(await this.incidents.claimReminder(incident.id, incident.lastReminderAt, now))) return false;
+    if (!(await this.slackState.claimReminder(incident.id, incident.lastReminderAt, now))) return false;
 
     const silent = silentForMinutes(subject, incident.lastUpdateAt, now);
     const message = buildReminderMessage({

@@ -8,7 +8,7 @@ import { Clock } from '@app/platform';
 import { formatDuration } from '../common/format-duration';
 import { SlackBackgroundWork } from './slack-background-work';
 import { slackErrorCode, SlackGateway } from './slack-gateway';
-import { addFollowUpButtonBlock } from './slack-follow-up-modal';
+import { addFollowUpButtonBlock } from './ui/slack-follow-up-modal';
 
 /**
  * Extension point for what the resolution message links to (e.g. the

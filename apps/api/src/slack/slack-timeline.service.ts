@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { decodeSlackText, describeSlackFailure, formatIncidentReference, IncidentsService } from '@app/incidents';
+import { SlackIncidentRepository } from './state/slack-incident.repository';
+import { formatIncidentReference, IncidentsService } from '@app/incidents';
+import { decodeSlackText, describeSlackFailure } from './ui';
 import { slackErrorCode, SlackGateway } from './slack-gateway';
-import { slackTsToDate } from './slack-request';
+import { slackTsToDate } from './http/slack-request';
 
 /** The reaction that puts a message on the timeline. */
 export const TIMELINE_REACTION = 'pushpin';
@@ -35,12 +37,13 @@ export class SlackTimelineCapture {
   constructor(
     private readonly gateway: SlackGateway,
     private readonly incidents: IncidentsService,
+    private readonly slackState: SlackIncidentRepository,
   ) {}
 
   async onPinAdded(input: PinAddedInput): Promise<boolean> {
     const occurredAt = slackTsToDate(input.message.ts);
     if (!occurredAt) return false;
-    const incident = await this.incidents.findBySlackChannel(input.channelId);
+    const incident = await this.slackState.findByChannel(input.channelId);
     if (!incident) return false;
     const permalink = input.message.permalink ?? (await this.permalink(input.channelId, input.message.ts));
     const text = decodeSlackText(input.message.text ?? '');
@@ -57,7 +60,7 @@ export class SlackTimelineCapture {
     if (input.reaction !== TIMELINE_REACTION) return false;
     const occurredAt = slackTsToDate(input.messageTs);
     if (!occurredAt) return false;
-    const incident = await this.incidents.findBySlackChannel(input.channelId);
+    const incident = await this.slackState.findByChannel(input.channelId);
     if (!incident) return false;
     let message: { text: string; user: string | null; permalink: string | null } = { text: '', user: input.messageAuthor, permalink: null };
     try {

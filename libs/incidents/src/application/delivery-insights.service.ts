@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DeliveryFigures, DeliveryInsights, PRODUCTION_ENVIRONMENT } from '../domain/delivery-insights';
+import { DeliveryFigures, DeliveryInsights } from '../domain/delivery-insights';
 import { assertValidPeriod, Period, previousPeriod } from '../domain/incident-insights';
 
 interface GroupRow {
@@ -19,12 +19,15 @@ const DAY_MS = 86_400_000;
 const ROUND = (value: number | null | undefined): number | null => (value === null || value === undefined ? null : Math.round(Number(value)));
 
 /**
- * GET /api/v1/insights/delivery: each production deployment
- * finished in the period or the one before gets its outcome (failed, recovery,
- * lead time, rework: the same rules as the pure `deploymentOutcome`), then
- * counts and exact percentile_cont per team and per service (two statements side by side).
- * Rates are divided here from the counts, so they equal the pure
- * `buildDeliveryInsights` to the last bit (the e2e test checks it).
+ * GET /api/v1/insights/delivery from the rollup deployment_insight_facts
+ * (migration DeliveryInsightsRollup): one row per production deployment with
+ * its outcome (failed, recovery, lead time, rework: the rules of the pure
+ * `deploymentOutcome`) kept by triggers in the writer's transaction. Counts
+ * and exact percentile_cont per team and per service, each period apart, are
+ * index-only range scans whose groups arrive in index order (four statements
+ * side by side). Rates are divided here from the counts, so they equal the
+ * pure `buildDeliveryInsights` to the last bit (production deployments only, as
+ * PRODUCTION_ENVIRONMENT) (the e2e test checks it).
  */
 @Injectable()
 export class DeliveryInsightsService {
@@ -34,60 +37,39 @@ export class DeliveryInsightsService {
    * `viewerTeamId`: the team of the token asking. Other teams' private
    * incidents do not exist for it: they neither fail a deployment nor make
    * one rework (issue 18: insights count private incidents for their own team
-   * and admins only).
+   * and admins only). Deployments with a private incident among their links
+   * (rare; flagged in the rollup) are then recomputed from the raw rows.
    */
   async deliveryInsights(period: Period, filter: { team?: string; viewerTeamId?: string } = {}): Promise<DeliveryInsights> {
     assertValidPeriod(period);
     const previous = previousPeriod(period);
-    const parameters: unknown[] = [previous.from, period.to, period.from, PRODUCTION_ENVIRONMENT];
-    if (filter.team) parameters.push(filter.team);
-    if (filter.viewerTeamId) parameters.push(filter.viewerTeamId);
-    const viewer = filter.viewerTeamId ? `$${parameters.length}::uuid` : null;
-    const visible = (alias: string) => (viewer ? `AND (${alias}.visibility <> 'private' OR ${alias}.team_id = ${viewer})` : '');
-    // Two statements side by side on separate pool connections (one GROUPING SETS statement re-sorts the
-    // input for each set, and runs on one core): per team, and per team and service. Grouped by ids
-    // (a uuid sort, not a collation-aware text sort), slugs joined to the few result rows. A team filter
-    // narrows the scan to its services' index ranges.
-    const statement = (perService: boolean) => `WITH d AS (
-         SELECT d.id, d.service_id, s.team_id, d.status, d.finished_at, d.commit_at, d.fixes_incident_id, d.finished_at >= $3 AS current
-           FROM deployments d JOIN services s ON s.id = d.service_id
-          WHERE d.environment = $4 AND d.finished_at >= $1 AND d.finished_at < $2
-            ${filter.team ? 'AND d.service_id IN (SELECT ts.id FROM services ts JOIN teams tt ON tt.id = ts.team_id WHERE tt.slug = $5)' : ''}
-       ), caused AS (
-         SELECT i.caused_by_deployment_id AS deployment_id, count(*) AS incidents, count(i.resolved_at) AS resolved, max(i.resolved_at) AS last_resolved
-           FROM incidents i
-          WHERE i.caused_by_deployment_id IS NOT NULL AND i.duplicate_of_id IS NULL ${visible('i')}
-          GROUP BY 1
-       ), o AS (
-         SELECT d.team_id, d.service_id, d.current,
-                (d.status <> 'succeeded' OR c.incidents IS NOT NULL) AS failed,
-                ${viewer ? `EXISTS (SELECT 1 FROM incidents fi WHERE fi.id = d.fixes_incident_id ${visible('fi')})` : 'd.fixes_incident_id IS NOT NULL'} AS rework,
-                CASE WHEN c.incidents IS NOT NULL THEN CASE WHEN c.incidents = c.resolved THEN incident_seconds_between(d.finished_at, c.last_resolved) END
-                     WHEN d.status <> 'succeeded' THEN incident_seconds_between(d.finished_at,
-                       (SELECT n.finished_at FROM deployments n
-                         WHERE n.service_id = d.service_id AND n.environment = $4 AND n.status = 'succeeded' AND n.finished_at > d.finished_at
-                         ORDER BY n.finished_at LIMIT 1))
-                END AS recovery,
-                CASE WHEN d.status = 'succeeded' AND d.commit_at IS NOT NULL THEN incident_seconds_between(d.commit_at, d.finished_at) END AS lead
-           FROM d LEFT JOIN caused c ON c.deployment_id = d.id
-       ), g AS (
-         SELECT team_id, ${perService ? 'service_id' : 'NULL::uuid AS service_id'}, current, count(*) AS deployments, count(*) FILTER (WHERE failed) AS failed, count(*) FILTER (WHERE rework) AS rework,
-                percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY recovery) AS recovery,
-                percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY lead) AS lead
-           FROM o
-          GROUP BY team_id, ${perService ? 'service_id, ' : ''}current
-       )
-       SELECT t.slug AS team, ${perService ? 's.slug' : 'NULL::text'} AS service, CASE WHEN g.current THEN 'current' ELSE 'previous' END AS period,
-              g.deployments, g.failed, g.rework, g.recovery, g.lead
-         FROM g JOIN teams t ON t.id = g.team_id ${perService ? 'JOIN services s ON s.id = g.service_id' : ''}`;
-    // The per-group sorts of a long period exceed the default 4 MB of work_mem and spill to disk; this statement may use more.
-    const run = (perService: boolean) =>
-      this.dataSource.transaction(async (manager) => {
-        await manager.query(`SET LOCAL work_mem = '64MB'`);
-        return (await manager.query(statement(perService), parameters)) as GroupRow[];
-      });
-    const [byTeam, byService] = await Promise.all([run(false), run(true)]);
-    const rows = [...byTeam, ...byService];
+    const run = async (perService: boolean, range: Period, label: GroupRow['period']): Promise<GroupRow[]> => {
+      const parameters: unknown[] = [range.from, range.to];
+      if (filter.team) parameters.push(filter.team);
+      const team = filter.team ? `AND f.team_id = (SELECT tt.id FROM teams tt WHERE tt.slug = $${parameters.length})` : '';
+      if (filter.viewerTeamId) parameters.push(filter.viewerTeamId);
+      const source = filter.viewerTeamId ? viewerFacts(`$${parameters.length}::uuid`) : 'deployment_insight_facts';
+      const key = perService ? 'service_id' : 'team_id';
+      const rows: Array<Omit<GroupRow, 'period'>> = await this.dataSource.query(
+        `SELECT t.slug AS team, ${perService ? 's.slug' : 'NULL::text'} AS service, g.deployments, g.failed, g.rework, g.recovery, g.lead
+           FROM (SELECT f.${key}, count(*) AS deployments, count(*) FILTER (WHERE f.failed) AS failed, count(*) FILTER (WHERE f.rework) AS rework,
+                        percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY f.recovery_seconds) AS recovery,
+                        percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY f.lead_seconds) AS lead
+                   FROM ${source} f
+                  WHERE f.finished_at >= $1 AND f.finished_at < $2 ${team}
+                  GROUP BY f.${key}) AS g
+           ${perService ? 'JOIN services s ON s.id = g.service_id JOIN teams t ON t.id = s.team_id' : 'JOIN teams t ON t.id = g.team_id'}`,
+        parameters,
+      );
+      return rows.map((row) => ({ ...row, period: label }));
+    };
+    const results = await Promise.all([
+      run(false, period, 'current'),
+      run(false, previous, 'previous'),
+      run(true, period, 'current'),
+      run(true, previous, 'previous'),
+    ]);
+    const rows = results.flat();
     const length = period.to.getTime() - period.from.getTime();
     const figures = (row: GroupRow | undefined): DeliveryFigures => {
       const deployments = Number(row?.deployments ?? 0);
@@ -120,4 +102,29 @@ export class DeliveryInsightsService {
         .map((group) => ({ team: group.team, service: group.service as string, ...figures(group.current), previous: figures(group.previous) })),
     };
   }
+}
+
+/**
+ * The rollup as a team token sees it: rows with a private incident among their
+ * links are recomputed from deployments and incidents, leaving out other
+ * teams' private incidents (same rules as the rollup's triggers).
+ */
+function viewerFacts(viewer: string): string {
+  const visible = (alias: string) => `(${alias}.visibility <> 'private' OR ${alias}.team_id = ${viewer})`;
+  return `(SELECT team_id, service_id, finished_at, failed, rework, recovery_seconds, lead_seconds FROM deployment_insight_facts WHERE NOT private_links
+     UNION ALL
+     SELECT p.team_id, p.service_id, p.finished_at, d.status <> 'succeeded' OR c.incidents > 0,
+            EXISTS (SELECT 1 FROM incidents fi WHERE fi.id = d.fixes_incident_id AND ${visible('fi')}),
+            CASE WHEN c.incidents > 0 THEN CASE WHEN c.incidents = c.resolved THEN incident_seconds_between(d.finished_at, c.last_resolved) END
+                 WHEN d.status <> 'succeeded' THEN incident_seconds_between(d.finished_at,
+                   (SELECT n.finished_at FROM deployments n
+                     WHERE n.service_id = d.service_id AND n.environment = d.environment AND n.status = 'succeeded' AND n.finished_at > d.finished_at
+                     ORDER BY n.finished_at LIMIT 1))
+            END,
+            p.lead_seconds
+       FROM deployment_insight_facts p
+       JOIN deployments d ON d.id = p.deployment_id
+      CROSS JOIN LATERAL (SELECT count(*) AS incidents, count(i.resolved_at) AS resolved, max(i.resolved_at) AS last_resolved
+                            FROM incidents i WHERE i.caused_by_deployment_id = d.id AND i.duplicate_of_id IS NULL AND ${visible('i')}) c
+      WHERE p.private_links)`;
 }

@@ -6,7 +6,7 @@ import { Clock, isUniqueViolation, NotFoundError, ValidationFailedError } from '
 import { DeploymentStatus, PRODUCTION_ENVIRONMENT } from '../domain/delivery-insights';
 import { DeploymentEntity } from '../persistence/deployment.entity';
 import { IncidentEntity } from '../persistence/incident.entity';
-import { IncidentsService } from './incidents.service';
+import { IncidentQueriesService } from './incident-queries.service';
 import { ForbiddenReferenceError, unknownDeploymentReferenceError, unknownIncidentReferenceError } from './reference-errors';
 
 export interface RecordDeploymentInput {
@@ -46,7 +46,7 @@ export class DeploymentsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(DeploymentEntity) private readonly deployments: Repository<DeploymentEntity>,
-    private readonly incidents: IncidentsService,
+    private readonly incidents: IncidentQueriesService,
     private readonly clock: Clock,
   ) {}
 
@@ -140,7 +140,7 @@ export class DeploymentsService {
   /**
    * Deployments that may have caused an incident: production deployments of
    * its services that started before it did and finished no more than 2 hours
-   * before it started; newest first. (The Slack resolution modal offers these.)
+   * before it started; newest first. (The resolution form in chat offers these.)
    */
   async suggestDeploymentsForIncident(incidentId: string): Promise<DeploymentEntity[]> {
     const incident = await this.incidents.getIncident(incidentId);

@@ -14,7 +14,7 @@ import { IncidentTypeEntity } from '../persistence/incident-type.entity';
 import { IncidentEntity } from '../persistence/incident.entity';
 import { authorLabel } from './author';
 import { INCIDENT_DECLARED, IncidentDeclaredEvent } from './incident-events';
-import { initialClock, openingAcknowledgement } from './incidents.service';
+import { initialClock, openingAcknowledgement } from './incident-lifecycle-rules';
 import { ForbiddenReferenceError } from './reference-errors';
 
 /** One incident of imported history (a line of POST /api/v1/incidents/import), already shape-checked. */
@@ -181,7 +181,6 @@ export class IncidentImportService {
         idempotencyKey: null,
         externalId: line.externalId,
         announce: false,
-        slackSyncState: 'none',
         lastUpdateAt: clock.resolvedAt ?? clock.detectedAt,
         ...clock,
         ...openingAcknowledgement({ announce: false, acknowledgedAt: line.acknowledgedAt ?? null }, clock.acknowledgedAt, authorLabel(author)),

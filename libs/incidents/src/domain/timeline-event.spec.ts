@@ -54,6 +54,7 @@ describe('timeline event kinds', () => {
       escalated: true,
       acknowledged: true,
       pagerduty: true,
+      times_changed: true,
     };
     expect([...TIMELINE_EVENT_KINDS].sort()).toEqual(Object.keys(kinds).sort());
     expect(new Set(TIMELINE_EVENT_KINDS).size).toBe(TIMELINE_EVENT_KINDS.length);

@@ -1,4 +1,5 @@
 import type { ComponentStatus, IncidentSource, IncidentStatus, Severity, Visibility } from './incident-enums';
+import type { RealTimeEdit } from './real-time-edits';
 
 /**
  * The incident timeline is append-only: every entry is one of these kinds with
@@ -45,6 +46,8 @@ export interface TimelinePayloads {
   acknowledged: { readonly by: string; readonly via: string };
   /** PagerDuty Events API v2 answered (or did not) */
   pagerduty: { readonly action: string; readonly outcome: string };
+  /** detectedAt / acknowledgedAt / resolvedAt corrected by a PATCH (issue 24), old → new */
+  times_changed: { readonly changes: readonly RealTimeEdit[] };
 }
 
 export type TimelineEventKind = keyof TimelinePayloads;
@@ -72,6 +75,7 @@ export const TIMELINE_EVENT_KINDS = [
   'escalated',
   'acknowledged',
   'pagerduty',
+  'times_changed',
 ] as const satisfies readonly TimelineEventKind[];
 
 export const INCIDENT_ROLES = ['commander'] as const;

@@ -51,6 +51,7 @@ const KIND_LABELS: Readonly<Record<string, string>> = {
   internal_note: 'Internal note',
   components_changed: 'Components changed',
   started_at_changed: 'Start time changed',
+  times_changed: 'Times corrected',
   slack_pin: 'Pinned in Slack',
   slack_reaction: 'Pinned with a reaction',
   alert_fired: 'Alert fired',
@@ -113,6 +114,10 @@ function describeEntry(entry: PostmortemSource['timeline'][number]): string {
       return `${text(data.sloName)} (${text(data.tier)} tier${typeof data.burnRate === 'number' ? `, ${data.burnRate.toFixed(1)}x` : ''})`;
     case 'declared':
       return `${text(data.title)} (${text(data.severity)}, ${text(data.visibility)})`;
+    case 'times_changed':
+      return Array.isArray(data.changes)
+        ? data.changes.map((change) => `${text(change.field)} ${text(change.from ?? 'unset')} → ${text(change.to ?? 'unset')}`).join(', ')
+        : '';
     default:
       return '';
   }

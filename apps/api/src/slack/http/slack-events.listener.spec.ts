@@ -2,7 +2,7 @@ import { createServer, IncomingMessage, request, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MetricsRegistry, startDraining, UnauthorizedError } from '@app/platform';
 import { SLACK_BODY_LIMIT_BYTES, SlackEventsListener } from './slack-events.listener';
-import type { SlackHttpAnswer, SlackHttpReceiver, SlackHttpRequest } from './slack-http.receiver';
+import { SlackEndpointUnavailableError, type SlackHttpAnswer, type SlackHttpReceiver, type SlackHttpRequest } from './slack-http.receiver';
 
 interface Answer {
   status: number;
@@ -32,19 +32,14 @@ describe('SlackEventsListener', () => {
   let server: Server;
   let metrics: MetricsRegistry;
   let listener: SlackEventsListener;
-  let accepts: boolean;
   let received: SlackHttpRequest[];
   let behaviour: (request: SlackHttpRequest, answer: (answer: SlackHttpAnswer) => void) => Promise<void>;
   const log = { log: jest.fn(), warn: jest.fn(), error: jest.fn() };
 
   beforeEach(async () => {
-    accepts = true;
     received = [];
     behaviour = async (_request, answer) => answer({ status: 200 });
     const receiver = {
-      get acceptsRequests() {
-        return accepts;
-      },
       receive: (slackRequest: SlackHttpRequest, answer: (answer: SlackHttpAnswer) => void) => {
         received.push(slackRequest);
         return behaviour(slackRequest, answer);
@@ -66,13 +61,21 @@ describe('SlackEventsListener', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  it('takes only POST /slack/events (query string allowed), and only while the receiver accepts requests', async () => {
+  it('takes only POST /slack/events (query string allowed)', async () => {
     expect((await send(server, { method: 'GET' })).status).toBe(418);
     expect((await send(server, { path: '/slack/eventsx' })).status).toBe(418);
     expect((await send(server, { path: '/slack' })).status).toBe(418);
     expect((await send(server, { path: '/slack/events?x=1' })).status).toBe(200);
-    accepts = false;
-    expect((await send(server, {})).status).toBe(418);
+  });
+
+  it('is the one entry while Slack is off or in Socket Mode too: the 404 naming the reason', async () => {
+    behaviour = async () => {
+      throw new SlackEndpointUnavailableError('slack_disabled', 'Slack is disabled: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET to enable it.');
+    };
+    const answer = await send(server, { chunks: ['token=x'] });
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: 'slack_disabled', message: expect.stringContaining('SLACK_BOT_TOKEN') });
+    expect(received.map((slackRequest) => slackRequest.rawBody.toString())).toEqual(['token=x']);
   });
 
   it('hands the receiver the exact bytes and headers, and writes its answer', async () => {

@@ -8,7 +8,7 @@ import {
   PageSubject,
   parsePageButtonValue,
 } from './slack-page-messages';
-import { resolutionSummaryText } from './slack-resolution.service';
+import { resolutionSummaryText } from '../slack-resolution.service';
 
 const subject: PageSubject = {
   incidentId: '3f0c2a5e-7d1b-4c9e-9a63-2b8f4d1e6a70',

@@ -2,13 +2,13 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { App, Receiver } from '@slack/bolt';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '@app/config';
-import { parseIncidentCommand } from '@app/incidents';
+import { parseIncidentCommand } from '../ui';
 import { Clock, DomainError, findUnsafeText, reportInternalError, UnauthorizedError, ValidationFailedError } from '@app/platform';
 import { SlackReplayGuard } from './slack-replay-guard';
 import { AuditLog } from '@app/catalog';
-import { slackAuditEntry } from './slack-audit';
-import { SlackBackgroundWork } from './slack-background-work';
-import { SlackGateway } from './slack-gateway';
+import { slackAuditEntry } from '../slack-audit';
+import { SlackBackgroundWork } from '../slack-background-work';
+import { SlackGateway } from '../slack-gateway';
 import { parseSlackRequestBody, slackRetryNumber } from './slack-request';
 import { verifySlackSignature } from './slack-signature';
 

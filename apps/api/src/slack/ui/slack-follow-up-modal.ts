@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { escapeMrkdwn, formatIncidentReference, IncidentsService, type ModalView, type SlackBlock, type ViewStateValues } from '@app/incidents';
+import { formatIncidentReference, IncidentQueriesService } from '@app/incidents';
+import { escapeMrkdwn, type ModalView, type SlackBlock, type ViewStateValues } from './index';
 import { DomainError } from '@app/platform';
-import { FOLLOW_UP_PRIORITIES, validateFollowUpFields } from '../follow-ups/domain/follow-up-rules';
-import { FollowUpsService } from '../follow-ups/follow-ups.service';
-import { SlackGateway, type SlackReplyTarget } from './slack-gateway';
+import { FOLLOW_UP_PRIORITIES, validateFollowUpFields } from '../../follow-ups/domain/follow-up-rules';
+import { FollowUpsService } from '../../follow-ups/follow-ups.service';
+import { SlackGateway, type SlackReplyTarget } from '../slack-gateway';
 
 export const ADD_FOLLOW_UP_ACTION_ID = 'incident_follow_up_open';
 export const FOLLOW_UP_MODAL_CALLBACK_ID = 'incident_follow_up';
@@ -80,7 +81,7 @@ export class SlackFollowUpModal {
   private readonly logger = new Logger(SlackFollowUpModal.name);
 
   constructor(
-    private readonly incidents: IncidentsService,
+    private readonly incidentQueries: IncidentQueriesService,
     private readonly followUps: FollowUpsService,
     private readonly gateway: SlackGateway,
   ) {}
@@ -88,7 +89,7 @@ export class SlackFollowUpModal {
   async open(incidentId: string, triggerId: string, reply: SlackReplyTarget): Promise<void> {
     let incident;
     try {
-      incident = await this.incidents.getIncidentById(incidentId);
+      incident = await this.incidentQueries.getIncidentById(incidentId);
     } catch {
       await this.gateway.tellUser(reply, 'That incident no longer exists; nothing was changed.');
       return;
@@ -100,7 +101,7 @@ export class SlackFollowUpModal {
   async submit(submission: { viewId: string; incidentId: string; userId: string; values: ViewStateValues }): Promise<ModalAck> {
     try {
       const fields = validateFollowUpFields(readFollowUpSubmission(submission.values), { partial: false });
-      const incident = await this.incidents.getIncidentById(submission.incidentId);
+      const incident = await this.incidentQueries.getIncidentById(submission.incidentId);
       const { followUp, created } = await this.followUps.createForIncident(incident, fields, submission.userId, `slack-view:${submission.viewId}`);
       if (created && incident.slackChannelId) {
         await this.gateway

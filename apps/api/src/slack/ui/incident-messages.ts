@@ -1,8 +1,8 @@
 import { BLOCK_KIT_LIMITS, Mrkdwn, SlackBlock, SlackMessage } from './block-kit';
-import { IncidentSource, IncidentStatus, Severity, statusLabel, Visibility } from './incident-enums';
-import { formatIncidentReference } from './incident-reference';
+import { IncidentSource, IncidentStatus, Severity, statusLabel, Visibility } from '@app/incidents';
+import { formatIncidentReference } from '@app/incidents';
 import { channelMention, escapeMrkdwn, escapeMrkdwnWithin, isSlackUserId, truncateText, userMention } from './slack-text';
-import type { PersonRef } from './timeline-event';
+import type { PersonRef } from '@app/incidents';
 
 export const SEVERITY_EMOJI: Readonly<Record<Severity, string>> = {
   SEV1: ':red_circle:',

@@ -29,8 +29,9 @@ export const CLIENT_CLOSED_REQUEST = 499;
  * warn as 499), `Connection: close` while draining, and the JSON error shape
  * of AllExceptionsFilter for refusals (401 without any side effect).
  *
- * Everything else, and this route while Slack is off or in Socket Mode (the
- * 404 with the reason), continues to Nest.
+ * It is the one entry of this URL: while Slack is off or in Socket Mode the
+ * receiver refuses the request and the answer is the 404 naming the reason
+ * (AllExceptionsFilter's shape). Every other request continues to Nest.
  */
 @Injectable()
 export class SlackEventsListener {
@@ -44,7 +45,7 @@ export class SlackEventsListener {
 
   /** True when the request is answered here. */
   handle(request: IncomingMessage, response: ServerResponse): boolean {
-    if (request.method !== 'POST' || !isSlackEventsUrl(request.url) || !this.receiver.acceptsRequests) return false;
+    if (request.method !== 'POST' || !isSlackEventsUrl(request.url)) return false;
     const startedAt = process.hrtime.bigint();
     let readFailure: unknown;
     response.once('finish', () => this.observe(request, response, startedAt));

@@ -1,24 +1,17 @@
+import { DEFAULT_INCIDENT_TYPES, formatIncidentReference, IncidentEntity, IncidentStatus, PersonRef, Severity, statusLabel, Visibility } from '@app/incidents';
 import {
   DECLARE_INCIDENT_CALLBACK_ID,
   DECLARE_MODAL_FIELDS,
-  DEFAULT_INCIDENT_TYPES,
   escapeMrkdwn,
-  formatIncidentReference,
-  IncidentEntity,
   IncidentHeadlineInput,
   incidentHelpText,
-  IncidentStatus,
   isSlackUserId,
   ModalView,
-  PersonRef,
   personMrkdwn,
   SEVERITY_EMOJI,
-  Severity,
   STATUS_EMOJI,
-  statusLabel,
   userMention,
-  Visibility,
-} from '@app/incidents';
+} from './index';
 
 /**
  * The texts Ballast answers slash commands with, and the mapping from a stored

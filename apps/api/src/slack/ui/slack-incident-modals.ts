@@ -1,16 +1,5 @@
-import {
-  COMPONENT_STATUSES,
-  formatIncidentReference,
-  INCIDENT_STATUSES,
-  InputBlock,
-  ModalView,
-  SelectOption,
-  SEVERITIES,
-  SlackBlock,
-  SlackMessage,
-  VISIBILITIES,
-  ViewStateValues,
-} from '@app/incidents';
+import { COMPONENT_STATUSES, formatIncidentReference, INCIDENT_STATUSES, SEVERITIES, VISIBILITIES } from '@app/incidents';
+import { InputBlock, ModalView, SelectOption, SlackBlock, SlackMessage, ViewStateValues } from './index';
 import type { ComponentStatus, IncidentStatus, Severity, Visibility } from '@app/incidents';
 
 /** Buttons of the incident headline (besides `incident_acknowledge`). */

@@ -1,4 +1,5 @@
-import { channelMention, escapeMrkdwnWithin, formatIncidentReference, SEVERITY_EMOJI, SlackBlock, SlackMessage, userMention } from '@app/incidents';
+import { formatIncidentReference } from '@app/incidents';
+import { channelMention, escapeMrkdwnWithin, SEVERITY_EMOJI, SlackBlock, SlackMessage, userMention } from './index';
 import type { Severity, Visibility } from '@app/incidents';
 
 /** Action ids of the page's buttons (DESIGN.md, "On-call and paging"). */

@@ -5,13 +5,11 @@ import {
   buildDeclareModal,
   DECLARE_INCIDENT_CALLBACK_ID,
   DECLARE_MODAL_FIELDS,
-  declareErrorsResponse,
   DeclareModalChoices,
   decodeDeclareMetadata,
   encodeDeclareMetadata,
-  parseDeclareSubmission,
-  ViewStateValues,
 } from './declare-modal';
+import { declareErrorsResponse, parseDeclareSubmission, ViewStateValues } from './declare-submission';
 
 const choices: DeclareModalChoices = {
   teams: [

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { loadConfig } from '@app/config';
 import { FixedClock, UnauthorizedError } from '@app/platform';
-import { SlackBackgroundWork } from './slack-background-work';
-import { SlackGateway } from './slack-gateway';
+import { SlackBackgroundWork } from '../slack-background-work';
+import { SlackGateway } from '../slack-gateway';
 import { SlackEndpointUnavailableError, SlackHttpAnswer, SlackHttpReceiver, SlackHttpRequest } from './slack-http.receiver';
 
 const SECRET = 'secret-123456';

@@ -1,4 +1,4 @@
-import { INCIDENT_STATUSES, IncidentStatus, isIncidentStatus, Severity } from './incident-enums';
+import { INCIDENT_STATUSES, IncidentStatus, isIncidentStatus, Severity } from '@app/incidents';
 import { incidentHelpText } from './incident-messages';
 import { decodeSlackText, escapeMrkdwn, isSlackUserId } from './slack-text';
 
