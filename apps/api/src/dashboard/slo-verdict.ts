@@ -31,6 +31,16 @@ export function sliAxis(objective: number, values: ReadonlyArray<number | null>)
 
 /** What the SLO measures, as label/value rows for the page. */
 export function indicatorRows(indicator: SloIndicator): Array<{ label: string; value: string }> {
+  if (indicator.kind === 'threshold') {
+    return [
+      { label: 'Kind', value: `threshold, timeslices of ${indicator.budgeting.slice}` },
+      { label: 'Query', value: indicator.query },
+      {
+        label: 'Threshold',
+        value: `${indicator.op} ${indicator.value} (a slice is good when ${(indicator.budgeting.sliceTarget ?? 1) * 100}% of its points meet it)`,
+      },
+    ];
+  }
   if (indicator.kind === 'latency') {
     return [
       { label: 'Kind', value: 'latency (histogram)' },

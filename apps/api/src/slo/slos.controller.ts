@@ -114,6 +114,7 @@ export class SlosController {
       await this.reads.getHistory(id, {
         from: query.from !== undefined ? new Date(query.from) : undefined,
         to: query.to !== undefined ? new Date(query.to) : undefined,
+        step: query.step,
       }),
     );
   }

@@ -1,3 +1,4 @@
+import { sliceWithinWindow } from '../domain/timeslices';
 import { Injectable, Optional } from '@nestjs/common';
 import { assertCanActOnTeam, Principal, ReferenceOwnership, ServiceEntity } from '@app/catalog';
 import { Clock, ConflictError, isUniqueViolation, NotFoundError, ValidationFailedError } from '@app/platform';
@@ -155,7 +156,7 @@ function validateDefinition(input: SloDefinitionInput): SloDefinitionValues {
     description: input.description ?? null,
     objective: validateObjective(input.objective),
     windowDays: parseWindow(input.window).days,
-    indicator: validateIndicator(input.indicator),
+    indicator: sliceWithinWindow(validateIndicator(input.indicator), `${parseWindow(input.window).days}d`),
     policy: input.policy === undefined ? DEFAULT_SLO_POLICY : validatePolicy(input.policy),
   };
 }

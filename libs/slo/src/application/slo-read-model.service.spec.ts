@@ -85,7 +85,7 @@ describe('SloReadModel', () => {
 
   it("history covers the SLO's window up to now by default and names each burn rate by its window", async () => {
     const { reads, mocks } = newSloTestServices(NOW, { SLO_EVAL_INTERVAL_S: 60 });
-    mocks.slos.findById.mockResolvedValue(sloRow({ windowDays: 7 }));
+    mocks.history.historySlo.mockResolvedValue(sloRow({ windowDays: 7 }));
     mocks.history.bucketRows.mockResolvedValue([]);
     mocks.history.evaluationSteps.mockImplementation(async (_id, _range, columns) => [
       {

@@ -3,6 +3,7 @@ import { TeamsService } from '@app/catalog';
 import { AppConfig } from '@app/config';
 import { Clock, NotFoundError, Page, PageRequest } from '@app/platform';
 import { SloNotFoundError } from '../domain/errors';
+import { parseHistoryStep } from '../domain/history-step';
 import { historyStepSeconds } from '../domain/slo-health';
 import { historyFromBuckets } from '../domain/slo-history';
 import type { SloStatus } from '../domain/slo-status';
@@ -55,13 +56,14 @@ export class SloReadModel {
    * Evaluation history between `from` and `to` (default: the SLO window up to
    * now), downsampled to at most 500 points.
    */
-  async getHistory(id: string, range: { readonly from?: Date; readonly to?: Date }): Promise<SloHistory> {
-    const slo = await this.slos.findById(id);
+  async getHistory(id: string, range: { readonly from?: Date; readonly to?: Date; readonly step?: string }): Promise<SloHistory> {
+    const slo = await this.history.historySlo(id);
     if (!slo) throw new SloNotFoundError(id);
     const window = `${slo.windowDays}d`;
     const to = range.to ?? this.clock.now();
     const from = range.from ?? new Date(to.getTime() - parseWindow(window).seconds * 1000);
-    const stepSeconds = historyStepSeconds({ from, to }, Math.min(this.config.SLO_EVAL_INTERVAL_S, 3600));
+    const defaultStep = historyStepSeconds({ from, to }, Math.min(this.config.SLO_EVAL_INTERVAL_S, 3600));
+    const stepSeconds = range.step === undefined ? defaultStep : parseHistoryStep(range.step, { from, to });
     const burnRateColumns: Array<[string, string]> = [
       ...EVALUATION_WINDOWS.map((key): [string, string] => [key, `burn_rate_${key}`]),
       [window, 'burn_rate_window'],

@@ -5,6 +5,7 @@ import { parseSeriesSelector, quotePromqlString } from '../domain/promql-selecto
 import { isTemplateIndicator, type SloIndicator } from '../domain/slo-indicator';
 import { leSpellings } from '../domain/promql-queries';
 import { expandTemplate, isPromqlTemplate } from '../domain/promql-template';
+import { sliceSeconds, type ThresholdIndicator } from '../domain/timeslices';
 
 /** A template is checked over the bucket length, the range Ballast reads it at most. */
 const EVALUATION_CHECK_RANGE_SECONDS = 300;
@@ -40,6 +41,9 @@ export class SloSelectorCheck {
   ) {}
 
   async check(indicator: SloIndicator, now: Date, fieldPrefix = 'indicator'): Promise<SloWarning[]> {
+    if (indicator.kind === 'threshold') {
+      return this.checkThreshold(indicator, now, fieldPrefix);
+    }
     const checks = isTemplateIndicator(indicator)
       ? [
           { field: `${fieldPrefix}.totalQuery`, selector: indicator.totalQuery },
@@ -120,6 +124,26 @@ export class SloSelectorCheck {
       }
     }
     return warnings;
+  }
+
+  /** A threshold query: Prometheus must accept it (400 naming the field otherwise); no series is a warning. */
+  private async checkThreshold(indicator: ThresholdIndicator, now: Date, fieldPrefix: string): Promise<SloWarning[]> {
+    const field = `${fieldPrefix}.query`;
+    const query = isPromqlTemplate(indicator.query) ? expandTemplate(indicator.query, sliceSeconds(indicator.budgeting.slice)) : indicator.query;
+    try {
+      const result = await this.prometheus.instantQuery(`count(${query})`, now);
+      return result.length === 0
+        ? [{ code: 'no_series', field, message: `${field} returns no series in Prometheus; its slices count as no data until it does` }]
+        : [];
+    } catch (error) {
+      if (error instanceof PrometheusQueryError && error.isInvalidQuery) {
+        throw new SloValidationError(field, `Prometheus rejected ${field}: ${error.prometheusMessage}`, { cause: error });
+      }
+      if (error instanceof PrometheusUnavailableError || error instanceof PrometheusQueryError || error instanceof PrometheusResultError) {
+        return [{ code: 'prometheus_check_failed', field, message: `${field} could not be checked: ${error.message}` }];
+      }
+      throw error;
+    }
   }
 }
 

@@ -28,6 +28,8 @@ export class SloSpecExportService {
         objective: slo.objective,
         window: `${slo.windowDays}d`,
         indicator: slo.indicator,
+        policy: slo.policy,
+        alerting: slo.alerting,
       })),
     );
   }

@@ -45,6 +45,19 @@ export function burnRateFactor(budgetShare: number, sloWindowSeconds: number, lo
  * are no longer part of the budget.
  */
 export function alertTiersForSlo(objective: number, window: SloWindow): ScaledBurnRateAlertTier[] {
+  // The tiers depend on the objective and the window's length only; a history computes them at every step.
+  const key = `${objective}/${window.seconds}`;
+  const known = scaledTiers.get(key);
+  if (known !== undefined) return [...known];
+  const tiers = scaleTiers(objective, window);
+  if (scaledTiers.size >= 10_000) scaledTiers.clear();
+  scaledTiers.set(key, tiers);
+  return [...tiers];
+}
+
+const scaledTiers = new Map<string, readonly ScaledBurnRateAlertTier[]>();
+
+function scaleTiers(objective: number, window: SloWindow): ScaledBurnRateAlertTier[] {
   const budget = errorBudget(objective);
   return BURN_RATE_ALERT_TIERS.filter((tier) => evaluationWindowSeconds(tier.longWindow) <= window.seconds).map((tier) => {
     const factor = burnRateFactor(tier.budgetShare, window.seconds, evaluationWindowSeconds(tier.longWindow));

@@ -15,6 +15,7 @@ import {
   WINDOW_LABEL,
 } from './promql-queries';
 import { isPromqlTemplate, templateIncreaseQuery } from './promql-template';
+import { isTimesliceCounter, timesliceCountQuery } from './timeslices';
 import { EventCounts } from './slo-math';
 import { SloIndicator } from './slo-indicator';
 import { EVALUATION_WINDOWS, EvaluationWindow, formatPromqlDuration, SloWindow, StatusWindowKey, statusWindowSeconds } from './slo-window';
@@ -193,6 +194,9 @@ function buildInstantQuery(indicator: SloIndicator, now: Date, tailSeconds: numb
 
 /** Events of the bucket ending `offsetSeconds` before the evaluation time. */
 function bucketIncrease(selector: string, offsetSeconds: number): string {
+  if (isTimesliceCounter(selector)) {
+    return timesliceCountQuery(selector, EVENT_BUCKET_SECONDS, offsetSeconds);
+  }
   if (isPromqlTemplate(selector)) {
     return templateIncreaseQuery(selector, EVENT_BUCKET_SECONDS, offsetSeconds);
   }

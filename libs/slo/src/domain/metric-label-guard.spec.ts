@@ -21,6 +21,15 @@ describe('required metric labels', () => {
     expect(missingMetricLabels({ kind: 'latency', histogram: 'latency_bucket{team=`payments`}', threshold: '0.3' }, PAYMENTS)).toEqual([]);
   });
 
+  it('check the query of a threshold (Timeslices) indicator, its [{{.window}}] range included', () => {
+    const budgeting = { method: 'timeslices', slice: '5m', sliceTarget: 0.95 } as const;
+    const labelled = 'max_over_time(queue_depth{team="payments"}[{{.window}}])';
+    expect(missingMetricLabels({ kind: 'threshold', query: labelled, op: 'lt', value: 100, budgeting }, PAYMENTS)).toEqual([]);
+    expect(missingMetricLabels({ kind: 'threshold', query: 'max_over_time(queue_depth[{{.window}}])', op: 'lt', value: 100, budgeting }, PAYMENTS)).toEqual([
+      { field: 'indicator.query', label: 'team', value: 'payments', selector: 'queue_depth' },
+    ]);
+  });
+
   it('name the field, the label and the selector of each missing matcher', () => {
     const indicator: SloIndicator = { kind: 'ratio', total: 'http_requests_total', good: 'http_requests_total{team="payments",code="200"}' };
     expect(missingMetricLabels(indicator, PAYMENTS)).toEqual([{ field: 'indicator.total', label: 'team', value: 'payments', selector: 'http_requests_total' }]);

@@ -50,6 +50,7 @@ export function indicatorQueries(indicator: SloIndicator, fieldPrefix = 'indicat
       indicator.bad !== undefined ? { field: `${fieldPrefix}.bad`, query: indicator.bad } : { field: `${fieldPrefix}.good`, query: indicator.good as string },
     ];
   }
+  if (indicator.kind === 'threshold') return [{ field: `${fieldPrefix}.query`, query: indicator.query }];
   return [{ field: `${fieldPrefix}.histogram`, query: indicator.histogram }];
 }
 

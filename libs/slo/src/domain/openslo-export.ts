@@ -2,6 +2,9 @@ import { Document } from 'yaml';
 import { leSpellings } from './promql-queries';
 import { parseSeriesSelector, withLabelMatchers } from './promql-selector';
 import { isTemplateIndicator, SloIndicator } from './slo-indicator';
+import type { SloPolicy } from './slo-policy';
+import { ballastAnnotations } from './spec-import/openslo-v1-annotations';
+import type { SloAlertingSpec } from './spec-import/spec-types';
 
 /** What the OpenSLO export needs to know about one SLO. */
 export interface OpenSloExportSource {
@@ -12,6 +15,10 @@ export interface OpenSloExportSource {
   readonly objective: number;
   readonly window: string;
   readonly indicator: SloIndicator;
+  /** Exported as the `ballast.dev/policy` annotation (without its status-page part). */
+  readonly policy?: SloPolicy;
+  /** Exported as the `ballast.dev/alerting` annotation. */
+  readonly alerting?: SloAlertingSpec | null;
 }
 
 /**
@@ -34,14 +41,14 @@ export function buildOpenSloDocuments(slos: readonly OpenSloExportSource[]): Arr
     ...slos.map((slo) => ({
       apiVersion: 'openslo/v1',
       kind: 'SLO',
-      metadata: { name: slo.name },
+      metadata: annotatedMetadata(slo),
       spec: {
         ...(slo.description !== null ? { description: slo.description } : {}),
         service: slo.service,
-        indicator: { metadata: { name: `${slo.name}-sli` }, spec: { ratioMetric: ratioMetric(slo.indicator) } },
+        indicator: { metadata: { name: `${slo.name}-sli` }, spec: indicatorSpec(slo.indicator) },
         timeWindow: [{ duration: slo.window, isRolling: true }],
-        budgetingMethod: 'Occurrences',
-        objectives: [{ target: slo.objective }],
+        budgetingMethod: slo.indicator.budgeting !== undefined ? 'Timeslices' : 'Occurrences',
+        objectives: [objectiveOf(slo)],
       },
     })),
   ];
@@ -54,7 +61,30 @@ export function renderOpenSlo(slos: readonly OpenSloExportSource[]): string {
   return document.toString({ lineWidth: 0 });
 }
 
-function ratioMetric(indicator: SloIndicator): Record<string, unknown> {
+function annotatedMetadata(slo: OpenSloExportSource): Record<string, unknown> {
+  const annotations = ballastAnnotations(slo.policy, slo.alerting);
+  return Object.keys(annotations).length > 0 ? { name: slo.name, annotations } : { name: slo.name };
+}
+
+function indicatorSpec(indicator: SloIndicator): Record<string, unknown> {
+  if (indicator.kind === 'threshold') {
+    return { thresholdMetric: { metricSource: { type: 'Prometheus', spec: { query: indicator.query } } } };
+  }
+  const { budgeting: _timeslices, ...counted } = indicator;
+  return { ratioMetric: ratioMetric(counted) };
+}
+
+/** The objective: target, plus op/value of a threshold and the slice of Timeslices budgeting. */
+function objectiveOf(slo: OpenSloExportSource): Record<string, unknown> {
+  const indicator = slo.indicator;
+  return {
+    ...(indicator.kind === 'threshold' ? { op: indicator.op, value: indicator.value } : {}),
+    target: slo.objective,
+    ...(indicator.budgeting !== undefined ? { timeSliceTarget: indicator.budgeting.sliceTarget ?? 1, timeSliceWindow: indicator.budgeting.slice } : {}),
+  };
+}
+
+function ratioMetric(indicator: Exclude<SloIndicator, { kind: 'threshold' }>): Record<string, unknown> {
   const source = (query: string) => ({ metricSource: { type: 'Prometheus', spec: { query } } });
   if (indicator.kind === 'latency') {
     const histogram = parseSeriesSelector(indicator.histogram);

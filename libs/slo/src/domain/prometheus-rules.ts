@@ -4,6 +4,7 @@ import { describeValue, SloValidationError } from './errors';
 import { indicatorCounters, IndicatorCounters } from './promql-queries';
 import { quotePromqlString } from './promql-selector';
 import { expandTemplate, isPromqlTemplate } from './promql-template';
+import { isTimesliceCounter, timesliceCountQuery } from './timeslices';
 import { renderYamlWithEscapedLineBreaks } from './yaml-line-separators';
 import { SloIndicator, validateIndicator } from './slo-indicator';
 import { errorBudget, validateObjective } from './slo-math';
@@ -205,6 +206,9 @@ function badEventsRate(counters: IndicatorCounters, window: EvaluationWindow): s
 }
 
 function rateSum(selector: string, window: EvaluationWindow): string {
+  if (isTimesliceCounter(selector)) {
+    return `(${timesliceCountQuery(selector, evaluationWindowSeconds(window))} / ${evaluationWindowSeconds(window)})`;
+  }
   if (isPromqlTemplate(selector)) {
     return `sum(${expandTemplate(selector, evaluationWindowSeconds(window))})`;
   }

@@ -5,6 +5,7 @@ import { EventCounts } from './slo-math';
 import { isTemplateIndicator, SloIndicator } from './slo-indicator';
 import { isPromqlTemplate, templateIncreaseQuery } from './promql-template';
 import { formatPromqlDuration, StatusWindowKey, statusWindowSeconds } from './slo-window';
+import { isTimesliceCounter, ratioSliceGood, sliceSeconds, thresholdSliceGood, timesliceCounters, timesliceCountQuery } from './timeslices';
 
 /*
  * How Ballast counts events with PromQL
@@ -83,6 +84,13 @@ export interface BucketRangeQuery {
  * matcher is added structurally so no value can escape its quotes.
  */
 export function indicatorCounters(indicator: SloIndicator): IndicatorCounters {
+  if (indicator.kind === 'threshold') {
+    return timesliceCounters(thresholdSliceGood(indicator), indicator.budgeting.slice);
+  }
+  if (indicator.budgeting !== undefined) {
+    const { budgeting, ...counted } = indicator;
+    return timesliceCounters(ratioSliceGood(sliceGoodShare(indicatorCounters(counted), sliceSeconds(budgeting.slice)), budgeting), budgeting.slice);
+  }
   if (indicator.kind === 'latency') {
     const histogram = parseSeriesSelector(indicator.histogram, 'indicator.histogram');
     return {
@@ -127,10 +135,21 @@ function leMatcher(threshold: string): { name: string; operator: '=' | '=~'; val
 
 /** `sum(increase(<selector>[<range>]))`: events in (t - range, t], counter resets handled. */
 export function increaseQuery(selector: string, rangeSeconds: number): string {
+  if (isTimesliceCounter(selector)) {
+    return timesliceCountQuery(selector, rangeSeconds);
+  }
   if (isPromqlTemplate(selector)) {
     return templateIncreaseQuery(selector, rangeSeconds);
   }
   return `sum(increase(${selector}[${formatPromqlDuration(rangeSeconds)}]))`;
+}
+
+/** Share of good events over one slice: good/total or 1 - bad/total (NaN without traffic). */
+function sliceGoodShare(counters: IndicatorCounters, sliceSeconds: number): string {
+  const total = increaseQuery(counters.total, sliceSeconds);
+  return counters.bad !== undefined
+    ? `(1 - ${increaseQuery(counters.bad, sliceSeconds)} / ${total})`
+    : `(${increaseQuery(counters.good as string, sliceSeconds)} / ${total})`;
 }
 
 /**

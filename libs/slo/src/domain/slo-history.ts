@@ -83,6 +83,7 @@ export function historyFromBuckets(input: {
     return found < 0 ? { bad: baseBad, total: baseTotal } : { bad: rows[found].cumBad, total: rows[found].cumTotal };
   };
 
+  const windowMs = keys.map((key) => statusWindowSeconds(key) * 1000);
   const stepMs = input.stepSeconds * 1000;
   const points: DerivedHistoryPoint[] = [];
   const firstBinMs = Math.floor(input.from.getTime() / stepMs) * stepMs;
@@ -92,8 +93,9 @@ export function historyFromBuckets(input: {
     if (asOfMs < binMs || asOfMs < input.from.getTime() || asOfMs <= firstStartMs || asOfMs > lastEndMs) continue;
     const end = cumulative(asOfMs);
     const counts: Partial<Record<StatusWindowKey, EventCounts>> = {};
-    for (const key of keys) {
-      const start = cumulative(asOfMs - statusWindowSeconds(key) * 1000);
+    for (let index = 0; index < keys.length; index += 1) {
+      const key = keys[index];
+      const start = cumulative(asOfMs - windowMs[index]);
       counts[key] = { bad: Math.max(0, end.bad - start.bad), total: Math.max(0, end.total - start.total) };
     }
     const status = evaluateSloStatus({ sloId: input.sloId, objective: input.objective, window: input.window, now: new Date(asOfMs), counts });

@@ -1,6 +1,7 @@
 import { describeValue, SloValidationError } from './errors';
 import { parseSeriesSelector, selectorMetricName } from './promql-selector';
 import { validatePromqlTemplate } from './promql-template';
+import { ThresholdIndicator, TimesliceBudgeting, validateThresholdIndicator, validateTimesliceBudgeting } from './timeslices';
 
 /**
  * Counter-based indicator: `total` events and either the `bad` or the `good`
@@ -51,7 +52,15 @@ export interface LatencyIndicator {
   readonly threshold: string;
 }
 
-export type SloIndicator = RatioIndicator | LatencyIndicator;
+/** Ratio and latency indicators count events, or good slices with `budgeting` (timeslices.ts). */
+export type SloIndicator = WithBudgeting<RatioIndicator> | WithBudgeting<LatencyIndicator> | ThresholdIndicator;
+
+type WithBudgeting<T> = T & { readonly budgeting?: TimesliceBudgeting };
+
+/** True when the indicator counts slices (Timeslices budgeting) rather than events. */
+export function usesTimeslices(indicator: SloIndicator): boolean {
+  return indicator.budgeting !== undefined;
+}
 
 // Go's strconv.ParseFloat syntax for finite decimal numbers, which is how `le` values are written.
 const LE_VALUE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -65,6 +74,18 @@ export function validateIndicator(input: unknown, field = 'indicator'): SloIndic
     throw new SloValidationError(field, `${field} must be an object, got ${describeValue(input)}`);
   }
   const fields = input as Record<string, unknown>;
+  if (fields.kind === 'threshold') {
+    return validateThresholdIndicator(fields, field);
+  }
+  const { budgeting, ...counted } = fields;
+  const indicator = validateCountedIndicator(counted, field);
+  if (budgeting === undefined) {
+    return indicator;
+  }
+  return { ...indicator, budgeting: validateTimesliceBudgeting(budgeting, `${field}.budgeting`, { sliceTargetRequired: indicator.kind === 'ratio' }) };
+}
+
+function validateCountedIndicator(fields: Record<string, unknown>, field: string): RatioIndicator | LatencyIndicator {
   switch (fields.kind) {
     case 'ratio':
       if (fields.totalQuery !== undefined || fields.badQuery !== undefined || fields.goodQuery !== undefined) {
@@ -77,7 +98,7 @@ export function validateIndicator(input: unknown, field = 'indicator'): SloIndic
       rejectUnknownFields(fields, ['kind', 'histogram', 'threshold'], field);
       return validateLatencyIndicator(fields, field);
     default:
-      throw new SloValidationError(`${field}.kind`, `${field}.kind must be "ratio" or "latency", got ${describeValue(fields.kind)}`);
+      throw new SloValidationError(`${field}.kind`, `${field}.kind must be "ratio", "latency" or "threshold", got ${describeValue(fields.kind)}`);
   }
 }
 

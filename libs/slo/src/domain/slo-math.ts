@@ -20,6 +20,18 @@ export function validateObjective(objective: unknown, field = 'objective'): numb
  * subtraction noise would otherwise leak into every burn rate.
  */
 export function errorBudget(objective: number): number {
+  const known = budgets.get(objective);
+  if (known !== undefined) return known;
+  const budget = computeErrorBudget(objective);
+  if (budgets.size >= 10_000) budgets.clear();
+  budgets.set(objective, budget);
+  return budget;
+}
+
+/** errorBudget per objective: a history of 720 steps asks for it about 8,000 times. */
+const budgets = new Map<number, number>();
+
+function computeErrorBudget(objective: number): number {
   validateObjective(objective);
   const decimals = /^0\.(\d+)$/.exec(String(objective));
   if (!decimals) {

@@ -76,7 +76,7 @@ describe('importSloSpecs: OpenSLO v1', () => {
       expect.arrayContaining([
         'document 1 spec.indicator.spec.ratioMetric.good.metricSource.metricSourceRef: data source "Datadog" cannot be measured by Ballast, which reads Prometheus (or a PromQL-compatible API) only',
         'document 1 spec.indicator.spec.ratioMetric.total.metricSource.type: data source "CloudWatch" cannot be measured by Ballast, which reads Prometheus (or a PromQL-compatible API) only',
-        'document 2 spec.budgetingMethod: RatioTimeslices budgeting is not supported yet; use Occurrences',
+        'document 2 spec.budgetingMethod: RatioTimeslices budgeting is not supported; use Timeslices (good slices / slices) or Occurrences',
       ]),
     );
     expect(error.field).toBe('document 1 spec.indicator.spec.ratioMetric.total.metricSource.type');

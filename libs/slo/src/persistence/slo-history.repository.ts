@@ -56,22 +56,32 @@ export class SloHistoryRepository {
    * when one of those is missing (a gap), so the points are the same either way.
    */
   async bucketRows(id: string, range: HistoryRange & { readonly window: string }): Promise<RunningTotalRow[]> {
-    const columns = `bucket_start AS start, bad, total, cum_bad AS "cumBad", cum_total AS "cumTotal"`;
-    const [first] = (await this.dataSource.query(`SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 ORDER BY bucket_start LIMIT 1`, [
-      id,
-    ])) as RunningTotalRow[];
+    // Epoch milliseconds rather than timestamptz: a 30-day hourly history reads ~2,000 rows, and parsing their dates was a tenth of its CPU.
+    const columns = `extract(epoch FROM bucket_start)::float8 * 1000 AS start, bad, total, cum_bad AS "cumBad", cum_total AS "cumTotal"`;
+    const query = async (sql: string, parameters: unknown[]): Promise<RunningTotalRow[]> =>
+      ((await this.dataSource.query(sql, parameters)) as Array<Omit<RunningTotalRow, 'start'> & { start: number }>).map((row) => ({
+        ...row,
+        start: new Date(row.start),
+      }));
+    const [first] = await query(`SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 ORDER BY bucket_start LIMIT 1`, [id]);
     if (!first) return [];
     const needed = historyBucketStartsNeeded({ ...range, firstStart: first.start });
-    const found = (await this.dataSource.query(
-      `SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start = ANY($2::timestamptz[]) ORDER BY bucket_start`,
-      [id, needed.map((start) => start.toISOString())],
-    )) as RunningTotalRow[];
+    const found = await query(`SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start = ANY($2::timestamptz[]) ORDER BY bucket_start`, [
+      id,
+      needed.map((start) => start.toISOString()),
+    ]);
     if (found.length === needed.length) {
       return found.length > 0 && found[0].start.getTime() === first.start.getTime() ? found : [first, ...found];
     }
-    return (await this.dataSource.query(`SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start < $2 ORDER BY bucket_start`, [
-      id,
-      range.to.toISOString(),
-    ])) as RunningTotalRow[];
+    return query(`SELECT ${columns} FROM slo_event_buckets WHERE slo_id = $1 AND bucket_start < $2 ORDER BY bucket_start`, [id, range.to.toISOString()]);
+  }
+
+  /** What a history needs of the SLO: one primary-key read, no entity and no service join (the history is a hot read path). */
+  async historySlo(id: string): Promise<{ readonly objective: number; readonly windowDays: number } | null> {
+    const [row] = (await this.dataSource.query(`SELECT objective, window_days AS "windowDays" FROM slos WHERE id = $1`, [id])) as Array<{
+      objective: number;
+      windowDays: number;
+    }>;
+    return row ?? null;
   }
 }

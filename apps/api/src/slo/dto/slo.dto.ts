@@ -34,7 +34,8 @@ export class CreateSloDto {
 
   @ApiProperty({
     example: { kind: 'ratio', total: 'http_requests_total{service="checkout"}', bad: 'http_requests_total{service="checkout",code=~"5.."}' },
-    description: 'ratio: counter selectors total + bad or good; latency: histogram (a _bucket selector) + threshold (an existing le)',
+    description:
+      'ratio: counter selectors total + bad or good (or PromQL templates totalQuery + badQuery or goodQuery); latency: histogram (a _bucket selector) + threshold (an existing le); threshold: query (PromQL), op (lt|lte|gt|gte), value and budgeting. Optional on ratio/latency, required on threshold: budgeting {method: "timeslices", slice: "1m"|"5m"|"1h"…, sliceTarget (0..1]} — SLI = good slices / slices',
   })
   @IsObject()
   indicator: Record<string, unknown>;
@@ -118,4 +119,13 @@ export class SloHistoryQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Step of the points: minutes, hours or days, a multiple of 5m (`5m`, `15m`, `1h`, `6h`, `1d`), at most 3,000 points; default: the smallest step keeping the series within 500 points',
+    example: '1h',
+  })
+  @IsOptional()
+  @IsString()
+  step?: string;
 }

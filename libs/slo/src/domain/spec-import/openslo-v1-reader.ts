@@ -1,8 +1,9 @@
 import { describeValue } from '../errors';
-import { SloIndicator } from '../slo-indicator';
 import { IndicatorQueries } from './indicator-queries';
 import { Json, JsonObject, Located } from './json';
 import { OpenSloV1AlertPolicies } from './openslo-v1-alert-policies';
+import { readBallastAnnotations } from './openslo-v1-annotations';
+import { ReadIndicator, v1BudgetingIsTimeslices, v1ObjectiveIndicator } from './openslo-v1-timeslices';
 import { SpecReadContext } from './reader-context';
 import { SpecSloDefinition } from './spec-types';
 
@@ -65,10 +66,11 @@ export class OpenSloV1Reader {
     const description =
       this.ctx.optionalString(spec.description, 'spec.description') ?? (typeof metadata?.displayName === 'string' ? metadata.displayName : undefined);
     const window = this.openSloV1Window(spec.timeWindow);
-    this.ctx.budgetingMethod(spec.budgetingMethod, 'spec.budgetingMethod');
+    const timeslices = v1BudgetingIsTimeslices(this.ctx, spec.budgetingMethod, 'spec.budgetingMethod');
     const sloIndicator = spec.indicator !== undefined || spec.indicatorRef !== undefined ? this.v1Indicator(spec, 'spec') : undefined;
     const sloPaths = this.ctx.lastPaths;
-    const policy = this.alerts.v1AlertPolicies(spec.alertPolicies);
+    const annotated = readBallastAnnotations(this.ctx, metadata);
+    const policy = annotated.policy ?? this.alerts.v1AlertPolicies(spec.alertPolicies);
     const objectives = this.ctx.list(spec.objectives, 'spec.objectives');
     if (objectives === undefined) return [];
     if (objectives.length === 0) {
@@ -92,18 +94,13 @@ export class OpenSloV1Reader {
         'timeSliceWindow',
         'compositeWeight',
       ]);
-      if (objective.op !== undefined || objective.value !== undefined) {
-        this.ctx.report(`${path}.op`, 'threshold objectives (op/value on a thresholdMetric) are not supported yet; use a ratioMetric');
-      }
-      if (objective.timeSliceTarget !== undefined || objective.timeSliceWindow !== undefined) {
-        this.ctx.report(`${path}.timeSliceTarget`, 'Timeslices budgeting is not supported yet; use Occurrences');
-      }
       if (objective.compositeWeight !== undefined) {
         this.ctx.report(`${path}.compositeWeight`, 'composite SLOs are not supported');
       }
       const ownIndicator = objective.indicator !== undefined || objective.indicatorRef !== undefined;
       this.ctx.lastPaths = sloPaths;
-      const indicator = ownIndicator ? this.v1Indicator(objective, path) : sloIndicator;
+      const read = ownIndicator ? this.v1Indicator(objective, path) : sloIndicator;
+      const indicator = read === undefined ? undefined : v1ObjectiveIndicator(this.ctx, read, objective, path, timeslices, window);
       const sourcePaths = { ...this.ctx.lastPaths, service: 'spec.service' };
       if (
         indicator === undefined &&
@@ -128,13 +125,14 @@ export class OpenSloV1Reader {
         window,
         indicator,
         ...(policy !== undefined ? { policy } : {}),
+        ...(annotated.alerting !== undefined ? { alerting: annotated.alerting } : {}),
         sourcePaths,
       });
     });
     return slos;
   }
 
-  private v1Indicator(owner: JsonObject, path: string): SloIndicator | undefined {
+  private v1Indicator(owner: JsonObject, path: string): ReadIndicator | undefined {
     if (owner.indicator !== undefined && owner.indicatorRef !== undefined) {
       this.ctx.report(`${path}.indicatorRef`, `set either ${path}.indicator or ${path}.indicatorRef, not both`);
       return undefined;
@@ -155,19 +153,13 @@ export class OpenSloV1Reader {
     return this.v1SliSpec(inline.spec, `${path}.indicator.spec`);
   }
 
-  private v1SliSpec(value: Json | undefined, path: string): SloIndicator | undefined {
+  private v1SliSpec(value: Json | undefined, path: string): ReadIndicator | undefined {
     const spec = this.ctx.object(value, path);
     if (spec === undefined) return undefined;
     this.ctx.checkFields(spec, path, ['description', 'ratioMetric', 'thresholdMetric']);
     if (spec.thresholdMetric !== undefined) {
       const query = this.v1MetricSource(spec.thresholdMetric, `${path}.thresholdMetric`);
-      if (query !== undefined) {
-        this.ctx.report(
-          `${path}.thresholdMetric`,
-          'threshold metrics (with op/value and Timeslices) are not supported yet; use a ratioMetric of good or bad and total events',
-        );
-      }
-      return undefined;
+      return query === undefined ? undefined : { kind: 'threshold-query', query };
     }
     const ratioPath = `${path}.ratioMetric`;
     const ratio = this.ctx.object(spec.ratioMetric, ratioPath);
