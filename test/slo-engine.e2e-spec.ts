@@ -593,9 +593,9 @@ ${extra}`;
     const yaml = openSlo('calendar-slo')
       .replace(
         '    - duration: 4w\n      isRolling: true',
-        '    - duration: 1M\n      isRolling: false\n      calendar:\n        startTime: 2025-01-01 00:00:00\n        timeZone: UTC',
+        '    - duration: 1Y\n      isRolling: false\n      calendar:\n        startTime: 2025-01-01 00:00:00\n        timeZone: UTC',
       )
-      .replace('budgetingMethod: Occurrences', 'budgetingMethod: Timeslices')
+      .replace('budgetingMethod: Occurrences', 'budgetingMethod: RatioTimeslices')
       .replace(
         'type: Prometheus\n            spec:\n              query: http_requests_total{scenario="steady"}',
         'type: Datadog\n            spec:\n              query: sum:requests{*}',

@@ -60,6 +60,8 @@ export function sloRow(overrides: Partial<SloEntity> & { readonly team?: string;
     description: null,
     objective: 0.999,
     windowDays: 30,
+    windowCalendar: null,
+    windowTimeZone: null,
     indicator: { kind: 'ratio', total: 'http_requests_total', bad: 'http_requests_total{code=~"5.."}' },
     policy: { openIncident: true, severity: 'SEV2' },
     serviceId: service.id,

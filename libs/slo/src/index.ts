@@ -173,3 +173,7 @@ export { type EvaluationStepRow, SloHistoryRepository } from './persistence/slo-
 export { SloSelectorCheck } from './application/slo-selector-check';
 export { SloMetricLabels } from './application/slo-metric-labels';
 export { SloError, type SloErrorCode } from './domain/errors';
+
+// Calendar windows (issue 22).
+export { type CalendarPeriod, calendarPeriodAt, CALENDAR_WINDOWS, type CalendarWindow, isCalendarWindow } from './domain/calendar-window';
+export { currentCalendarPeriod, parseSloWindow, type SloWindowColumns, sloWindowText } from './domain/slo-window-columns';

@@ -12,6 +12,7 @@ import { SloReadModel } from './application/slo-read-model.service';
 import { SloSpecApplyService } from './application/slo-spec-apply.service';
 import { SloSpecExportService } from './application/slo-spec-export.service';
 import { SloSpecParser } from './application/slo-spec-parser';
+import { SloMaintenanceExclusion } from './application/slo-maintenance-exclusion';
 import { SLO_ENTITIES } from './persistence/entities';
 import { SloHistoryRepository } from './persistence/slo-history.repository';
 import { SloRepository } from './persistence/slo.repository';
@@ -39,6 +40,7 @@ import { PrometheusClient } from './prometheus/prometheus-client';
     SloSpecApplyService,
     SloSpecExportService,
     SloSpecParser,
+    SloMaintenanceExclusion,
   ],
   exports: [SloDefinitionsService, SloReadModel, SloEvaluator, PrometheusClient, SloSpecApplyService, SloSpecExportService],
 })

@@ -11,10 +11,11 @@ import {
   PRODUCTION_ENVIRONMENT,
 } from '@app/incidents';
 import { Clock } from '@app/platform';
-import { SloDefinitionsService, SloReadModel, SloState } from '@app/slo';
+import { SloDefinitionsService, SloReadModel, SloState, sloWindowText } from '@app/slo';
 import { formatDuration } from '../common/format-duration';
 import { renderLineChart, thinSeries } from './charts/svg-chart';
 import { deliveryPanelRows, deploymentMarkers } from './delivery-panel';
+import { SLO_CALENDAR_PERIOD, sloChartRange } from './slo-chart-period';
 import { DASHBOARD_PERIODS, DashboardPeriod, indicatorRows, sliAxis, sloVerdicts } from './slo-verdict';
 
 const DAY_MS = 86_400_000;
@@ -170,10 +171,8 @@ export class DashboardService {
     const slo = await this.sloDefinitions.getSlo(id);
     const status = slo.status;
     const now = this.clock.now();
-    const history = await this.slos.getHistory(
-      id,
-      period === undefined ? {} : { from: new Date(now.getTime() - Number(period.slice(0, -1)) * DAY_MS), to: now },
-    );
+    const chart = sloChartRange(slo, period, now);
+    const history = await this.slos.getHistory(id, chart.range);
     const linked = (await this.incidentQueries.listIncidents(principal, { dedupKey: `slo:${id}` }, { limit: 50, offset: 0 })).items;
     const markers = linked.map((incident) => ({ at: incident.startedAt, label: `${formatIncidentReference(incident.number)}: ${incident.title}` }));
     const budgetPoints = thinSeries(
@@ -184,7 +183,7 @@ export class DashboardService {
       history.points.map((point) => ({ at: new Date(point.time), value: point.sli })),
       400,
     );
-    const window = `${slo.windowDays}d`;
+    const window = sloWindowText(slo);
     return {
       slo: {
         name: slo.name,
@@ -198,16 +197,22 @@ export class DashboardService {
         budget: percent(status?.errorBudgetRemaining, 1),
         description: slo.description,
         verdicts: sloVerdicts({ errorBudgetRemaining: status?.errorBudgetRemaining, sli: status?.sli, objective: slo.objective }),
+        period: status?.periodEnd ? { start: when(status.periodStart), end: when(status.periodEnd), timeZone: status.timeZone } : null,
+        excluded: status?.excludedEvents ? `${Math.round(status.excludedEvents.bad)} bad of ${Math.round(status.excludedEvents.total)}` : null,
       },
       indicator: indicatorRows(slo.indicator),
       periods: [
         { label: `SLO window (${window})`, href: `/dashboard/slos/${slo.id}`, current: period === undefined },
-        ...DASHBOARD_PERIODS.map((key) => ({ label: key, href: `/dashboard/slos/${slo.id}?period=${key}`, current: period === key })),
+        ...DASHBOARD_PERIODS.map((key) => ({
+          label: key === SLO_CALENDAR_PERIOD ? `this ${chart.calendar.window}` : key,
+          href: `/dashboard/slos/${slo.id}?period=${key}`,
+          current: period === key,
+        })),
       ],
       budgetChart: renderLineChart({
         id: 'budget',
         title: `Error budget remaining: ${slo.name}`,
-        description: `Error budget remaining over the ${window} window (${when(history.from)} to ${when(history.to)} UTC) with ${markers.length} incident marker(s); now ${percent(status?.errorBudgetRemaining, 1)}.`,
+        description: `Error budget remaining over the ${chart.label} window (${when(history.from)} to ${when(history.to)} UTC) with ${markers.length} incident marker(s); now ${percent(status?.errorBudgetRemaining, 1)}.`,
         from: history.from,
         to: history.to,
         yMax: 1,
@@ -219,7 +224,7 @@ export class DashboardService {
       sliChart: renderLineChart({
         id: 'sli',
         title: `SLI: ${slo.name}`,
-        description: `SLI over the ${window} window against the objective ${percent(slo.objective, 3)}; now ${percent(status?.sli, 3)}.`,
+        description: `SLI over the ${chart.label} window (${when(history.from)} to ${when(history.to)} UTC) against the objective ${percent(slo.objective, 3)}; now ${percent(status?.sli, 3)}.`,
         from: history.from,
         to: history.to,
         formatValue: (value) => `${(value * 100).toFixed(2)}%`,

@@ -63,5 +63,5 @@ export function indicatorRows(indicator: SloIndicator): Array<{ label: string; v
 }
 
 /** Periods the SLO page can chart. */
-export const DASHBOARD_PERIODS = ['7d', '28d', '90d'] as const;
+export const DASHBOARD_PERIODS = ['7d', '28d', '90d', 'calendar'] as const;
 export type DashboardPeriod = (typeof DASHBOARD_PERIODS)[number];

@@ -1,3 +1,4 @@
+import { sloWindowText } from '@app/slo';
 import type { SloBudgetSummary, SloEntity, SloHistory, SloStatus, SloWarning, TeamSloRollup } from '@app/slo';
 
 export function presentSlo(slo: SloEntity, warnings?: readonly SloWarning[]) {
@@ -8,7 +9,8 @@ export function presentSlo(slo: SloEntity, warnings?: readonly SloWarning[]) {
     name: slo.name,
     description: slo.description,
     objective: slo.objective,
-    window: `${slo.windowDays}d`,
+    window: sloWindowText(slo),
+    ...(slo.windowTimeZone ? { timeZone: slo.windowTimeZone } : {}),
     indicator: slo.indicator,
     policy: slo.policy,
     state: slo.state,

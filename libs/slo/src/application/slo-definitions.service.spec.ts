@@ -119,4 +119,36 @@ describe('SloDefinitionsService', () => {
     mocks.evaluator.evaluateNow.mockResolvedValue('not_found');
     await expect(definitions.evaluateSlo(ADMIN, sloRow().id)).rejects.toMatchObject({ kind: 'not_found' });
   });
+
+  it('a calendar window keeps its IANA time zone: stored on create, kept by a rename, re-evaluated when it changes, dropped with a rolling window', async () => {
+    const { definitions, mocks } = newSloTestServices(NOW);
+    mocks.slos.servicesBySlug.mockResolvedValue([CHECKOUT]);
+    mocks.slos.insert.mockResolvedValue('new-id');
+    mocks.slos.findById.mockResolvedValue(sloRow({ id: 'new-id' }));
+    await definitions.createSlo(PAYMENTS, { ...INPUT, window: 'month', timeZone: 'Europe/Berlin' });
+    expect(mocks.slos.insert).toHaveBeenCalledWith(expect.objectContaining({ windowCalendar: 'month', windowTimeZone: 'Europe/Berlin' }));
+    await expect(definitions.createSlo(PAYMENTS, { ...INPUT, window: 'month', timeZone: 'Mars/Olympus' })).rejects.toMatchObject({ field: 'timeZone' });
+    await expect(definitions.createSlo(PAYMENTS, { ...INPUT, timeZone: 'UTC' })).rejects.toMatchObject({ field: 'timeZone' });
+    expect(mocks.slos.insert).toHaveBeenCalledTimes(1);
+
+    const current = sloRow({ windowDays: 30, windowCalendar: 'month', windowTimeZone: 'Europe/Berlin' });
+    mocks.slos.findById.mockResolvedValue(current);
+    await definitions.updateSlo(PAYMENTS, current.id, { name: 'availability-v2' });
+    expect(mocks.slos.updateDefinition).toHaveBeenLastCalledWith(
+      current.id,
+      expect.objectContaining({ windowCalendar: 'month', windowTimeZone: 'Europe/Berlin' }),
+      { indicatorChanged: false, supersede: false },
+    );
+    await definitions.updateSlo(PAYMENTS, current.id, { timeZone: 'America/New_York' });
+    expect(mocks.slos.updateDefinition).toHaveBeenLastCalledWith(current.id, expect.objectContaining({ windowTimeZone: 'America/New_York' }), {
+      indicatorChanged: false,
+      supersede: true,
+    });
+    await definitions.updateSlo(PAYMENTS, current.id, { window: '30d' });
+    expect(mocks.slos.updateDefinition).toHaveBeenLastCalledWith(
+      current.id,
+      expect.objectContaining({ windowDays: 30, windowCalendar: null, windowTimeZone: null }),
+      { indicatorChanged: false, supersede: true },
+    );
+  });
 });

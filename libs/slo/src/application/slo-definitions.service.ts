@@ -7,7 +7,7 @@ import { validateIndicator } from '../domain/slo-indicator';
 import { validateObjective } from '../domain/slo-math';
 import { DEFAULT_SLO_POLICY, SloPolicy, validatePolicy } from '../domain/slo-policy';
 import type { SloStatus } from '../domain/slo-status';
-import { parseWindow } from '../domain/slo-window';
+import { parseSloWindow, patchedTimeZone, sloWindowText } from '../domain/slo-window-columns';
 import { SloEntity } from '../persistence/slo.entity';
 import { SloDefinitionValues, SloRepository } from '../persistence/slo.repository';
 import { SloEvaluator } from './slo-evaluator';
@@ -23,6 +23,8 @@ export interface SloDefinitionInput {
   readonly window: unknown;
   readonly indicator: unknown;
   readonly policy?: unknown;
+  /** IANA time zone of a calendar window (default UTC). */
+  readonly timeZone?: unknown;
 }
 
 export interface SloChangesInput {
@@ -32,6 +34,7 @@ export interface SloChangesInput {
   readonly window?: unknown;
   readonly indicator?: unknown;
   readonly policy?: unknown;
+  readonly timeZone?: unknown;
 }
 
 /** A saved SLO with what the user should know about it (unchecked or unknown selectors). */
@@ -94,14 +97,20 @@ export class SloDefinitionsService {
       name: changes.name ?? current.name,
       description: changes.description !== undefined ? changes.description : current.description,
       objective: changes.objective ?? current.objective,
-      window: changes.window ?? `${current.windowDays}d`,
+      window: changes.window ?? sloWindowText(current),
       indicator: changes.indicator ?? current.indicator,
       policy: changes.policy ?? current.policy,
+      timeZone: patchedTimeZone(current, changes),
     });
     this.metricLabels.assertConforms(current.service.team, definition.indicator);
     await this.assertOwnsPolicyComponent(principal, definition.policy, current.policy);
     const indicatorChanged = JSON.stringify(definition.indicator) !== JSON.stringify(current.indicator);
-    const figuresChanged = indicatorChanged || definition.objective !== current.objective || definition.windowDays !== current.windowDays;
+    const figuresChanged =
+      indicatorChanged ||
+      definition.objective !== current.objective ||
+      definition.windowDays !== current.windowDays ||
+      sloWindowText(definition) !== sloWindowText(current) ||
+      definition.windowTimeZone !== current.windowTimeZone;
     const warnings = indicatorChanged ? await this.selectorCheck.check(definition.indicator, this.clock.now()) : [];
     try {
       await this.slos.updateDefinition(id, definition, { indicatorChanged, supersede: figuresChanged });
@@ -151,12 +160,13 @@ function validateDefinition(input: SloDefinitionInput): SloDefinitionValues {
   if (name === '' || name.length > MAX_NAME_LENGTH) {
     throw new SloValidationError('name', `name must be 1 to ${MAX_NAME_LENGTH} characters, got ${describeValue(input.name)}`);
   }
+  const window = parseSloWindow(input.window, input.timeZone);
   return {
     name,
     description: input.description ?? null,
     objective: validateObjective(input.objective),
-    windowDays: parseWindow(input.window).days,
-    indicator: sliceWithinWindow(validateIndicator(input.indicator), `${parseWindow(input.window).days}d`),
+    ...window,
+    indicator: sliceWithinWindow(validateIndicator(input.indicator), `${window.windowDays}d`),
     policy: input.policy === undefined ? DEFAULT_SLO_POLICY : validatePolicy(input.policy),
   };
 }

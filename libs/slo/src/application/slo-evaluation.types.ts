@@ -5,12 +5,13 @@ import type { EventCounts } from '../domain/slo-math';
 import type { SloPolicy } from '../domain/slo-policy';
 import type { SloStatus } from '../domain/slo-status';
 import type { StatusWindowKey } from '../domain/slo-window';
+import type { SloWindowColumns } from '../domain/slo-window-columns';
 
 /**
  * An SLO claimed for one evaluation: the fencing token of the claim and
  * everything the evaluation reads, loaded by the claim itself.
  */
-export interface ClaimedSlo {
+export interface ClaimedSlo extends Pick<SloWindowColumns, 'windowCalendar' | 'windowTimeZone'> {
   readonly id: string;
   readonly token: string;
   readonly name: string;
@@ -64,7 +65,7 @@ export interface ClaimedRow extends Omit<ClaimedSlo, 'service' | 'team'> {
 }
 
 export const CLAIMED_COLUMNS = `
-  s.id, s.claim_token AS "token", s.name, s.objective, s.window_days AS "windowDays", s.indicator, s.policy, s.status,
+  s.id, s.claim_token AS "token", s.name, s.objective, s.window_days AS "windowDays", s.indicator, s.policy, s.status, s.window_calendar AS "windowCalendar", s.window_time_zone AS "windowTimeZone",
   s.last_good_counts AS "lastGoodCounts", s.last_success_at AS "lastSuccessAt", s.failing_since AS "failingSince",
   s.buckets_from AS "bucketsFrom", s.buckets_until AS "bucketsUntil",
   sv.id AS "serviceId", sv.slug AS "serviceSlug", sv.name AS "serviceName", t.id AS "teamId", t.slug AS "teamSlug",

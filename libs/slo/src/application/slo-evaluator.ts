@@ -10,8 +10,10 @@ import { PrometheusVectorSample, readBucketEvents } from '../domain/promql-queri
 import { prometheusFailureState } from '../domain/slo-health';
 import { evaluateSloStatus, SloStatus } from '../domain/slo-status';
 import { windowOfDays } from '../domain/slo-window';
+import { currentCalendarPeriod, lastGoodCountsAt, sloWindowText } from '../domain/slo-window-columns';
 import { PrometheusClient } from '../prometheus/prometheus-client';
 import { SLO_EVALUATED, SloEvaluatedEvent } from './slo-events';
+import { SloMaintenanceExclusion, withMaintenanceExcluded } from './slo-maintenance-exclusion';
 import { SloMetricLabels } from './slo-metric-labels';
 import { ClaimedSlo, EvaluationWrite, SloEvaluationStore } from './slo-evaluation.store';
 
@@ -66,6 +68,7 @@ export class SloEvaluator {
     private readonly config: AppConfig,
     private readonly events: EventEmitter2,
     private readonly metricLabels: SloMetricLabels,
+    private readonly maintenance: SloMaintenanceExclusion,
   ) {}
 
   /**
@@ -135,6 +138,7 @@ export class SloEvaluator {
         window: windowOfDays(slo.windowDays),
         now,
         coverage: slo.bucketsFrom && slo.bucketsUntil ? { from: slo.bucketsFrom, until: slo.bucketsUntil } : null,
+        calendarPeriod: currentCalendarPeriod(slo, now),
       }),
     );
     const answers = plans.length > 0 ? await this.queryInstant(plans) : [];
@@ -151,14 +155,25 @@ export class SloEvaluator {
           }
           const fetched = await this.fetchMissingBuckets(slo, plan);
           const read = readEvaluationAnswer(slo.indicator, plan, answer);
+          const fresh = mergeBuckets(fetched, read.rereadBuckets);
+          const excludedEvents = await this.maintenance.excludedEvents(slo, plan, fresh, read.tail);
           return {
             kind: 'good',
             slo,
             plan,
-            fresh: mergeBuckets(fetched, read.rereadBuckets),
+            fresh,
             evaluate: (bucketSums) => {
-              const counts = combineWindowCounts(plan, read, bucketSums);
-              const status = evaluateSloStatus({ sloId: slo.id, objective: slo.objective, window: `${slo.windowDays}d`, now: plan.now, counts });
+              const counts = withMaintenanceExcluded(combineWindowCounts(plan, read, bucketSums), plan, excludedEvents);
+              const period = currentCalendarPeriod(slo, plan.now);
+              const status = evaluateSloStatus({
+                sloId: slo.id,
+                objective: slo.objective,
+                window: sloWindowText(slo),
+                now: plan.now,
+                counts,
+                period,
+                excludedEvents,
+              });
               return { status, counts };
             },
           };
@@ -251,9 +266,10 @@ export class SloEvaluator {
     const status = evaluateSloStatus({
       sloId: slo.id,
       objective: slo.objective,
-      window: `${slo.windowDays}d`,
+      window: sloWindowText(slo),
+      period: currentCalendarPeriod(slo, now),
       now,
-      counts: slo.lastGoodCounts ?? {},
+      counts: lastGoodCountsAt(slo, slo.lastGoodCounts ?? {}, now),
       prometheusFailure: prometheusFailureState({
         now,
         lastSuccessAt: slo.lastSuccessAt,
@@ -271,7 +287,7 @@ export class SloEvaluator {
         id: slo.id,
         name: slo.name,
         objective: slo.objective,
-        window: `${slo.windowDays}d`,
+        window: sloWindowText(slo),
         policy: slo.policy,
         service: slo.service,
         team: slo.team,

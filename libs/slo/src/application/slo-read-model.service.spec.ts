@@ -116,4 +116,18 @@ describe('SloReadModel', () => {
     await expect(reads.getHistory(ID, {})).rejects.toBeInstanceOf(SloNotFoundError);
     expect(mocks.history.evaluationSteps).not.toHaveBeenCalled();
   });
+
+  it("history of a calendar SLO covers its current period by default (the month began in Berlin's time) and derives steps per period", async () => {
+    const { reads, mocks } = newSloTestServices(NOW, { SLO_EVAL_INTERVAL_S: 60 });
+    mocks.history.historySlo.mockResolvedValue(sloRow({ windowDays: 30, windowCalendar: 'month', windowTimeZone: 'Europe/Berlin' }));
+    mocks.history.bucketRows.mockResolvedValue([]);
+    mocks.history.evaluationSteps.mockResolvedValue([]);
+
+    const history = await reads.getHistory(ID, {});
+
+    expect(history.window).toBe('month');
+    expect(history.from).toEqual(new Date('2026-11-30T23:00:00Z'));
+    expect(history.to).toEqual(NOW);
+    expect(mocks.history.bucketRows).toHaveBeenCalledWith(ID, expect.objectContaining({ calendar: { window: 'month', timeZone: 'Europe/Berlin' } }));
+  });
 });

@@ -8,6 +8,7 @@ import { historyStepSeconds } from '../domain/slo-health';
 import { historyFromBuckets } from '../domain/slo-history';
 import type { SloStatus } from '../domain/slo-status';
 import { EVALUATION_WINDOWS, parseWindow } from '../domain/slo-window';
+import { currentCalendarPeriod, sloWindowText } from '../domain/slo-window-columns';
 import { SloHistoryRepository } from '../persistence/slo-history.repository';
 import { SloEntity } from '../persistence/slo.entity';
 import { SloRepository } from '../persistence/slo.repository';
@@ -61,12 +62,14 @@ export class SloReadModel {
     if (!slo) throw new SloNotFoundError(id);
     const window = `${slo.windowDays}d`;
     const to = range.to ?? this.clock.now();
-    const from = range.from ?? new Date(to.getTime() - parseWindow(window).seconds * 1000);
+    // A calendar SLO: its current period by default, and derived points measure each step's period so far.
+    const calendar = slo.windowCalendar ? { window: slo.windowCalendar, timeZone: slo.windowTimeZone ?? 'UTC' } : undefined;
+    const from = range.from ?? currentCalendarPeriod(slo, to)?.start ?? new Date(to.getTime() - parseWindow(window).seconds * 1000);
     const defaultStep = historyStepSeconds({ from, to }, Math.min(this.config.SLO_EVAL_INTERVAL_S, 3600));
     const stepSeconds = range.step === undefined ? defaultStep : parseHistoryStep(range.step, { from, to });
     const burnRateColumns: Array<[string, string]> = [
       ...EVALUATION_WINDOWS.map((key): [string, string] => [key, `burn_rate_${key}`]),
-      [window, 'burn_rate_window'],
+      [sloWindowText(slo), 'burn_rate_window'],
     ];
     const rows = await this.history.evaluationSteps(
       id,
@@ -83,9 +86,9 @@ export class SloReadModel {
       source: 'evaluation',
     }));
     // Steps without an evaluation (before the SLO existed, or thinned) are derived from its backfilled buckets.
-    const bucketRows = await this.history.bucketRows(id, { window, from, to, stepSeconds });
+    const bucketRows = await this.history.bucketRows(id, { window, from, to, stepSeconds, calendar });
     const evaluatedTimes = new Set(evaluated.map((point) => point.time.getTime()));
-    const derived: SloHistoryPoint[] = historyFromBuckets({ sloId: id, objective: slo.objective, window, from, to, stepSeconds, rows: bucketRows })
+    const derived: SloHistoryPoint[] = historyFromBuckets({ sloId: id, objective: slo.objective, window, from, to, stepSeconds, rows: bucketRows, calendar })
       .filter((point) => !evaluatedTimes.has(point.time.getTime()))
       .map((point) => ({
         time: point.time,
@@ -98,7 +101,7 @@ export class SloReadModel {
       }));
     return {
       sloId: id,
-      window,
+      window: sloWindowText(slo),
       from,
       to,
       stepSeconds,

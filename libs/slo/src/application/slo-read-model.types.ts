@@ -1,6 +1,7 @@
 import { worstSloState } from '../domain/slo-health';
 import type { SloComponentStatusTier } from '../domain/slo-policy';
 import type { SloState } from '../domain/slo-status';
+import { sloWindowText } from '../domain/slo-window-columns';
 import { SloEntity } from '../persistence/slo.entity';
 
 // What the SLO read model answers: lists, latest states, budgets and rollups, history.
@@ -83,7 +84,7 @@ export function budgetSummary(slo: SloEntity): SloBudgetSummary {
     service: slo.service.slug,
     team: slo.service.team.slug,
     objective: slo.objective,
-    window: `${slo.windowDays}d`,
+    window: sloWindowText(slo),
   };
 }
 

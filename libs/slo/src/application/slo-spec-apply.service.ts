@@ -4,7 +4,7 @@ import { Clock } from '@app/platform';
 import { describeValue, OpenSloImportIssue, SloNotFoundError, SloValidationError } from '../domain/errors';
 import { SloAlertingSpec, SloSpecImportError, SpecSloDefinition } from '../domain/slo-spec-import';
 import { DEFAULT_SLO_POLICY, SloPolicy } from '../domain/slo-policy';
-import { parseWindow } from '../domain/slo-window';
+import { parseSloWindow, SloWindowColumns, sloWindowText } from '../domain/slo-window-columns';
 import { SloEntity } from '../persistence/slo.entity';
 import { SloRepository } from '../persistence/slo.repository';
 import { SloEvaluator } from './slo-evaluator';
@@ -185,7 +185,7 @@ export class SloSpecApplyService {
             name: slo.name,
             document: slo.document,
             ...(stored !== undefined ? { id: stored.id } : {}),
-            definition: { objective: values.objective, window: `${values.windowDays}d`, indicator: values.indicator, description: values.description },
+            definition: { objective: values.objective, window: sloWindowText(values), indicator: values.indicator, description: values.description },
             warnings: warnings.get(slo) ?? [],
           })),
           ...pruned.map((slo) => ({ action: 'deleted' as const, service: slo.service.slug, name: slo.name, id: slo.id, warnings: [] })),
@@ -225,11 +225,10 @@ export class SloSpecApplyService {
   }
 }
 
-interface StoredValues {
+interface StoredValues extends SloWindowColumns {
   readonly name: string;
   readonly description: string | null;
   readonly objective: number;
-  readonly windowDays: number;
   readonly indicator: SpecSloDefinition['indicator'];
   readonly policy: SloPolicy;
   readonly alerting: SloAlertingSpec | null;
@@ -240,7 +239,7 @@ function storedValues(slo: SpecSloDefinition, policy: SloPolicy): StoredValues {
     name: slo.name,
     description: slo.description ?? null,
     objective: slo.objective,
-    windowDays: parseWindow(slo.window).days,
+    ...parseSloWindow(slo.window, slo.timeZone),
     indicator: slo.indicator,
     policy: slo.policy === undefined ? policy : { ...policy, ...slo.policy },
     alerting: slo.alerting !== undefined && Object.keys(slo.alerting).length > 0 ? slo.alerting : null,
@@ -252,6 +251,8 @@ function sameDefinition(stored: SloEntity, values: StoredValues): boolean {
     stored.description === values.description &&
     stored.objective === values.objective &&
     stored.windowDays === values.windowDays &&
+    stored.windowCalendar === values.windowCalendar &&
+    stored.windowTimeZone === values.windowTimeZone &&
     canonicalJson(stored.indicator) === canonicalJson(values.indicator) &&
     canonicalJson(stored.policy) === canonicalJson(values.policy) &&
     canonicalJson(stored.alerting ?? null) === canonicalJson(values.alerting)

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { renderOpenSlo } from '../domain/openslo-export';
 import { renderPrometheusRules } from '../domain/prometheus-rules';
+import { sloWindowText } from '../domain/slo-window-columns';
 import { renderSlothRules } from '../domain/sloth-rules';
 import { SloEntity } from '../persistence/slo.entity';
 import { SloRepository } from '../persistence/slo.repository';
@@ -26,7 +27,8 @@ export class SloSpecExportService {
         service: slo.service.slug,
         serviceName: slo.service.name,
         objective: slo.objective,
-        window: `${slo.windowDays}d`,
+        window: sloWindowText(slo),
+        timeZone: slo.windowTimeZone,
         indicator: slo.indicator,
         policy: slo.policy,
         alerting: slo.alerting,

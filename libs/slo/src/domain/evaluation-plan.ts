@@ -1,3 +1,4 @@
+import type { CalendarPeriod } from './calendar-window';
 import { PrometheusResultError } from './errors';
 import { EVENT_BUCKET_SECONDS, EventBucket } from './event-buckets';
 import {
@@ -79,6 +80,8 @@ export interface EvaluationPlanInput {
   readonly now: Date;
   /** What is stored; null when nothing is (new SLO, changed indicator). */
   readonly coverage: BucketCoverage | null;
+  /** Calendar SLOs: the current period; its window (key `month`…) sums the buckets since the period's start. */
+  readonly calendarPeriod?: CalendarPeriod;
 }
 
 /** A window summed from stored buckets: starts in [headStart, bucketEnd), the head bucket weighted. */
@@ -124,7 +127,8 @@ export function planEvaluation(input: EvaluationPlanInput): EvaluationPlan {
   const tailSeconds = (now.getTime() - bucketEndMs) / 1000;
 
   // The oldest bucket any window needs (the 3d window is shown even for shorter SLO windows).
-  const coveredSeconds = Math.max(input.window.seconds, LONGEST_SHORT_WINDOW_SECONDS);
+  const periodSeconds = input.calendarPeriod ? (bucketEndMs - input.calendarPeriod.start.getTime()) / 1000 : 0;
+  const coveredSeconds = Math.max(input.window.seconds, LONGEST_SHORT_WINDOW_SECONDS, periodSeconds);
   const neededFromMs = bucketEndMs - coveredSeconds * 1000;
   const rereadFromMs = bucketEndMs - REREAD_BUCKETS * BUCKET_MS;
 
@@ -145,17 +149,17 @@ export function planEvaluation(input: EvaluationPlanInput): EvaluationPlan {
   }
 
   const rereadBucketEnds = Array.from({ length: REREAD_BUCKETS }, (_, index) => new Date(bucketEndMs - index * BUCKET_MS));
-  const sloWindowKey = input.window.label;
+  const sloWindowKey: StatusWindowKey = input.calendarPeriod?.window ?? input.window.label;
   const bucketKeys: StatusWindowKey[] = [...BUCKET_EVALUATION_WINDOWS];
   if (!bucketKeys.includes(sloWindowKey)) {
     bucketKeys.push(sloWindowKey);
   }
   const headFraction = 1 - tailSeconds / EVENT_BUCKET_SECONDS;
-  const bucketWindows = bucketKeys.map((key) => ({
-    key,
-    headStart: new Date(bucketEndMs - statusWindowSeconds(key) * 1000),
-    headFraction,
-  }));
+  const bucketWindows = bucketKeys.map((key) =>
+    input.calendarPeriod && key === sloWindowKey
+      ? { key, headStart: input.calendarPeriod.start, headFraction: 1 }
+      : { key, headStart: new Date(bucketEndMs - statusWindowSeconds(key) * 1000), headFraction },
+  );
 
   return {
     now,

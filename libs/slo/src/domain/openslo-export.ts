@@ -1,3 +1,4 @@
+import { CalendarWindow, DEFAULT_TIME_ZONE, isCalendarWindow } from './calendar-window';
 import { Document } from 'yaml';
 import { leSpellings } from './promql-queries';
 import { parseSeriesSelector, withLabelMatchers } from './promql-selector';
@@ -14,6 +15,8 @@ export interface OpenSloExportSource {
   readonly serviceName: string;
   readonly objective: number;
   readonly window: string;
+  /** Time zone of a calendar window (`week`, `month`, `quarter`). */
+  readonly timeZone?: string | null;
   readonly indicator: SloIndicator;
   /** Exported as the `ballast.dev/policy` annotation (without its status-page part). */
   readonly policy?: SloPolicy;
@@ -46,7 +49,7 @@ export function buildOpenSloDocuments(slos: readonly OpenSloExportSource[]): Arr
         ...(slo.description !== null ? { description: slo.description } : {}),
         service: slo.service,
         indicator: { metadata: { name: `${slo.name}-sli` }, spec: indicatorSpec(slo.indicator) },
-        timeWindow: [{ duration: slo.window, isRolling: true }],
+        timeWindow: [openSloTimeWindow(slo)],
         budgetingMethod: slo.indicator.budgeting !== undefined ? 'Timeslices' : 'Occurrences',
         objectives: [objectiveOf(slo)],
       },
@@ -103,4 +106,20 @@ function ratioMetric(indicator: Exclude<SloIndicator, { kind: 'threshold' }>): R
   return indicator.bad !== undefined
     ? { counter: true, bad: source(indicator.bad), total: source(indicator.total) }
     : { counter: true, good: source(indicator.good as string), total: source(indicator.total) };
+}
+
+const CALENDAR_EXPORT_DURATIONS: Readonly<Record<CalendarWindow, string>> = { week: '1w', month: '1M', quarter: '1Q' };
+
+/**
+ * A rolling window as `{ duration: 28d, isRolling: true }`; a calendar window
+ * as `{ duration: 1w|1M|1Q, isRolling: false, calendar: { startTime, timeZone } }`
+ * with a start (Monday 1 January 2024, 00:00 local) on every period boundary.
+ */
+function openSloTimeWindow(slo: Pick<OpenSloExportSource, 'window' | 'timeZone'>): Record<string, unknown> {
+  if (!isCalendarWindow(slo.window)) return { duration: slo.window, isRolling: true };
+  return {
+    duration: CALENDAR_EXPORT_DURATIONS[slo.window],
+    isRolling: false,
+    calendar: { startTime: '2024-01-01 00:00:00', timeZone: slo.timeZone ?? DEFAULT_TIME_ZONE },
+  };
 }

@@ -1,3 +1,4 @@
+import { CalendarPeriod, calendarPeriodAt, CalendarWindow } from './calendar-window';
 import { EVENT_BUCKET_SECONDS } from './event-buckets';
 import { EventCounts } from './slo-math';
 import { evaluateSloStatus, SloStatus } from './slo-status';
@@ -54,11 +55,14 @@ export function historyFromBuckets(input: {
   readonly to: Date;
   readonly stepSeconds: number;
   readonly rows: readonly RunningTotalRow[];
+  /** Calendar SLOs: each step's SLO window is its calendar period so far (`window` then gives the nominal days). */
+  readonly calendar?: CalendarWindowSetting;
 }): DerivedHistoryPoint[] {
   const rows = input.rows;
   if (rows.length === 0) return [];
   const window = parseWindow(input.window);
-  const keys: StatusWindowKey[] = [...EVALUATION_WINDOWS, window.label];
+  const windowKey: StatusWindowKey = input.calendar?.window ?? window.label;
+  const keys: StatusWindowKey[] = [...EVALUATION_WINDOWS, windowKey];
   const firstStartMs = rows[0].start.getTime();
   const lastEndMs = rows[rows.length - 1].start.getTime() + BUCKET_MS;
   const baseBad = rows[0].cumBad - rows[0].bad;
@@ -83,7 +87,6 @@ export function historyFromBuckets(input: {
     return found < 0 ? { bad: baseBad, total: baseTotal } : { bad: rows[found].cumBad, total: rows[found].cumTotal };
   };
 
-  const windowMs = keys.map((key) => statusWindowSeconds(key) * 1000);
   const stepMs = input.stepSeconds * 1000;
   const points: DerivedHistoryPoint[] = [];
   const firstBinMs = Math.floor(input.from.getTime() / stepMs) * stepMs;
@@ -92,18 +95,18 @@ export function historyFromBuckets(input: {
     const asOfMs = Math.floor((binEndMs - 1) / BUCKET_MS) * BUCKET_MS;
     if (asOfMs < binMs || asOfMs < input.from.getTime() || asOfMs <= firstStartMs || asOfMs > lastEndMs) continue;
     const end = cumulative(asOfMs);
+    const period = input.calendar ? calendarPeriodAt(input.calendar.window, input.calendar.timeZone, new Date(asOfMs)) : undefined;
     const counts: Partial<Record<StatusWindowKey, EventCounts>> = {};
-    for (let index = 0; index < keys.length; index += 1) {
-      const key = keys[index];
-      const start = cumulative(asOfMs - windowMs[index]);
+    for (const key of keys) {
+      const start = cumulative(windowStartMs(key, asOfMs, period));
       counts[key] = { bad: Math.max(0, end.bad - start.bad), total: Math.max(0, end.total - start.total) };
     }
-    const status = evaluateSloStatus({ sloId: input.sloId, objective: input.objective, window: input.window, now: new Date(asOfMs), counts });
+    const status = evaluateSloStatus({ sloId: input.sloId, objective: input.objective, window: windowKey, now: new Date(asOfMs), counts, period });
     points.push({
       time: new Date(binMs),
       asOf: new Date(asOfMs),
       status,
-      coveredSeconds: Math.min(window.seconds, (asOfMs - firstStartMs) / 1000),
+      coveredSeconds: Math.min(period ? (asOfMs - period.start.getTime()) / 1000 : window.seconds, (asOfMs - firstStartMs) / 1000),
     });
   }
   return points;
@@ -122,9 +125,10 @@ export function historyBucketStartsNeeded(input: {
   readonly to: Date;
   readonly stepSeconds: number;
   readonly firstStart: Date;
+  readonly calendar?: CalendarWindowSetting;
 }): Date[] {
   const window = parseWindow(input.window);
-  const keys: StatusWindowKey[] = [...EVALUATION_WINDOWS, window.label];
+  const keys: StatusWindowKey[] = [...EVALUATION_WINDOWS, input.calendar?.window ?? window.label];
   const stepMs = input.stepSeconds * 1000;
   const firstMs = input.firstStart.getTime();
   const needed = new Set<number>();
@@ -133,9 +137,21 @@ export function historyBucketStartsNeeded(input: {
     const binEndMs = Math.min(binMs + stepMs, input.to.getTime() + 1);
     const asOfMs = Math.floor((binEndMs - 1) / BUCKET_MS) * BUCKET_MS;
     if (asOfMs < binMs || asOfMs < input.from.getTime() || asOfMs <= firstMs) continue;
-    for (const timeMs of [asOfMs, ...keys.map((key) => asOfMs - statusWindowSeconds(key) * 1000)]) {
+    const period = input.calendar ? calendarPeriodAt(input.calendar.window, input.calendar.timeZone, new Date(asOfMs)) : undefined;
+    for (const timeMs of [asOfMs, ...keys.map((key) => windowStartMs(key, asOfMs, period))]) {
       if (timeMs - BUCKET_MS >= firstMs) needed.add(timeMs - BUCKET_MS);
     }
   }
   return [...needed].sort((a, b) => a - b).map((ms) => new Date(ms));
+}
+
+/** A calendar SLO's window and time zone. */
+export interface CalendarWindowSetting {
+  readonly window: CalendarWindow;
+  readonly timeZone: string;
+}
+
+/** Where a status window starts at `asOfMs`: its calendar period's start, or its length before. */
+function windowStartMs(key: StatusWindowKey, asOfMs: number, period: CalendarPeriod | undefined): number {
+  return period && key === period.window ? period.start.getTime() : asOfMs - statusWindowSeconds(key) * 1000;
 }

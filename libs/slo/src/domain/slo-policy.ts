@@ -32,6 +32,8 @@ export interface SloPolicy {
   readonly publicTitle?: string;
   /** Customer-facing first update of that incident, same placeholders. */
   readonly publicMessage?: string;
+  /** 5-minute buckets overlapping a maintenance of the linked components do not count against the budget. */
+  readonly excludeMaintenance?: boolean;
 }
 
 export const SLO_COMPONENT_STATUS_TIERS = ['page', 'ticket'] as const;
@@ -63,6 +65,7 @@ const POLICY_FIELDS = ['openIncident', 'severity', 'statusComponentId', 'publicI
 // The status page's fields (a line of their own: other policy fields are added beside them).
 POLICY_FIELDS.push('componentStatusOn', 'publicTitle', 'publicMessage');
 POLICY_FIELDS.push('breachIncident', 'freezeDeploys');
+POLICY_FIELDS.push('excludeMaintenance');
 
 /** Checks a policy object; absent optional fields stay absent. */
 export function validatePolicy(input: unknown, field = 'policy'): SloPolicy {
@@ -138,6 +141,15 @@ export function validatePolicy(input: unknown, field = 'policy'): SloPolicy {
       throw new SloValidationError(`${field}.freezeDeploys`, `${field}.freezeDeploys must be true or false, got ${describeValue(fields.freezeDeploys)}`);
     }
     policy.freezeDeploys = fields.freezeDeploys;
+  }
+  if (fields.excludeMaintenance !== undefined && fields.excludeMaintenance !== null) {
+    if (typeof fields.excludeMaintenance !== 'boolean') {
+      throw new SloValidationError(
+        `${field}.excludeMaintenance`,
+        `${field}.excludeMaintenance must be true or false, got ${describeValue(fields.excludeMaintenance)}`,
+      );
+    }
+    policy.excludeMaintenance = fields.excludeMaintenance;
   }
   return policy;
 }

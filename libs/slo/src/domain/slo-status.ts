@@ -1,6 +1,7 @@
 import { alertTiersForSlo, AlertSeverity, isAlertTierFiring } from './burn-rate-alerts';
-import { burnRate, errorBudgetRemaining, errorRatioOfCounts, EventCounts, sli, validateObjective } from './slo-math';
-import { EVALUATION_WINDOWS, EvaluationWindow, parseWindow, StatusWindowKey } from './slo-window';
+import { CalendarPeriod, calendarErrorBudgetRemaining } from './calendar-window';
+import { burnRate, errorBudget, errorBudgetRemaining, errorRatioOfCounts, EventCounts, sli, validateObjective } from './slo-math';
+import { EVALUATION_WINDOWS, EvaluationWindow, parseWindow, SloWindow, StatusWindowKey } from './slo-window';
 
 export type SloState = 'ok' | 'warning' | 'critical' | 'no_data' | 'stale' | 'error';
 
@@ -27,6 +28,10 @@ export interface SloStatusInput {
    * fills with the last known counts: a Prometheus outage never moves the budget.
    */
   readonly prometheusFailure?: PrometheusFailure;
+  /** Calendar SLOs: the current period (`window` is then its name and `counts[window]` covers [period start, now]). */
+  readonly period?: CalendarPeriod;
+  /** Events left out of the SLO window's counts (policy.excludeMaintenance), reported as `excludedEvents`. */
+  readonly excludedEvents?: EventCounts;
 }
 
 export interface SloWindowStatus {
@@ -53,6 +58,12 @@ export interface SloStatus {
   readonly errorBudgetRemaining: number | null;
   readonly windows: Readonly<Record<string, SloWindowStatus>>;
   readonly alerts: readonly SloAlertStatus[];
+  /** Calendar SLOs: the period's time zone, start and end (when the budget starts afresh). */
+  readonly timeZone?: string;
+  readonly periodStart?: string;
+  readonly periodEnd?: string;
+  /** policy.excludeMaintenance: events of 5-minute buckets overlapping a maintenance, not counted in the SLO window. */
+  readonly excludedEvents?: EventCounts;
 }
 
 /**
@@ -63,9 +74,14 @@ export interface SloStatus {
  */
 export function evaluateSloStatus(input: SloStatusInput): SloStatus {
   const objective = validateObjective(input.objective);
-  const window = parseWindow(input.window);
+  const period = input.period;
+  // A calendar window scales the burn-rate tiers to its period's length.
+  const window: SloWindow = period
+    ? { days: period.seconds / 86_400, seconds: period.seconds, label: `${period.seconds / 86_400}d` }
+    : parseWindow(input.window);
+  const windowKey: StatusWindowKey = period ? period.window : window.label;
 
-  const windowKeys: StatusWindowKey[] = [...EVALUATION_WINDOWS, window.label];
+  const windowKeys: StatusWindowKey[] = [...EVALUATION_WINDOWS, windowKey];
   const errorRatios = new Map<StatusWindowKey, number | null>(windowKeys.map((key) => [key, errorRatioOfCounts(input.counts[key])]));
   const windows: Record<string, SloWindowStatus> = {};
   for (const key of windowKeys) {
@@ -81,17 +97,21 @@ export function evaluateSloStatus(input: SloStatusInput): SloStatus {
     firing: isAlertTierFiring(tier, errorRatios.get(tier.longWindow) ?? null, errorRatios.get(tier.shortWindow) ?? null),
   }));
 
-  const fullWindowErrorRatio = errorRatios.get(window.label) ?? null;
+  const fullWindowErrorRatio = errorRatios.get(windowKey) ?? null;
   return {
     sloId: input.sloId,
     evaluatedAt: input.now.toISOString(),
     state: sloState(input.prometheusFailure, fullWindowErrorRatio, alerts),
     objective,
-    window: window.label,
+    window: windowKey,
     sli: sli(fullWindowErrorRatio),
-    errorBudgetRemaining: errorBudgetRemaining(fullWindowErrorRatio, objective),
+    errorBudgetRemaining: period
+      ? calendarErrorBudgetRemaining(fullWindowErrorRatio, errorBudget(objective), period, input.now)
+      : errorBudgetRemaining(fullWindowErrorRatio, objective),
     windows,
     alerts,
+    ...(period ? { timeZone: period.timeZone, periodStart: period.start.toISOString(), periodEnd: period.end.toISOString() } : {}),
+    ...(input.excludedEvents ? { excludedEvents: input.excludedEvents } : {}),
   };
 }
 

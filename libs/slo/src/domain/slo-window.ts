@@ -1,3 +1,4 @@
+import type { CalendarWindow } from './calendar-window';
 import { describeValue, SloValidationError } from './errors';
 
 export const MIN_WINDOW_DAYS = 1;
@@ -50,7 +51,7 @@ export const EVALUATION_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as
 export type EvaluationWindow = (typeof EVALUATION_WINDOWS)[number];
 
 /** A key of `SloStatus.windows`: a short evaluation window or a full SLO window. */
-export type StatusWindowKey = EvaluationWindow | `${number}d`;
+export type StatusWindowKey = EvaluationWindow | `${number}d` | CalendarWindow;
 
 const EVALUATION_WINDOW_SECONDS: Readonly<Record<EvaluationWindow, number>> = {
   '5m': 5 * SECONDS_PER_MINUTE,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { historyBucketStartsNeeded, RunningTotalRow } from '../domain/slo-history';
 import type { SloState } from '../domain/slo-status';
+import type { SloWindowColumns } from '../domain/slo-window-columns';
 
 /** One step of stored evaluations: the last one's levels, the highest burn rate per column. */
 export interface EvaluationStepRow {
@@ -55,7 +56,7 @@ export class SloHistoryRepository {
    * (a few hundred index lookups instead of a window of rows); all of them
    * when one of those is missing (a gap), so the points are the same either way.
    */
-  async bucketRows(id: string, range: HistoryRange & { readonly window: string }): Promise<RunningTotalRow[]> {
+  async bucketRows(id: string, range: Omit<Parameters<typeof historyBucketStartsNeeded>[0], 'firstStart'>): Promise<RunningTotalRow[]> {
     // Epoch milliseconds rather than timestamptz: a 30-day hourly history reads ~2,000 rows, and parsing their dates was a tenth of its CPU.
     const columns = `extract(epoch FROM bucket_start)::float8 * 1000 AS start, bad, total, cum_bad AS "cumBad", cum_total AS "cumTotal"`;
     const query = async (sql: string, parameters: unknown[]): Promise<RunningTotalRow[]> =>
@@ -77,11 +78,14 @@ export class SloHistoryRepository {
   }
 
   /** What a history needs of the SLO: one primary-key read, no entity and no service join (the history is a hot read path). */
-  async historySlo(id: string): Promise<{ readonly objective: number; readonly windowDays: number } | null> {
-    const [row] = (await this.dataSource.query(`SELECT objective, window_days AS "windowDays" FROM slos WHERE id = $1`, [id])) as Array<{
-      objective: number;
-      windowDays: number;
-    }>;
+  async historySlo(id: string): Promise<HistorySlo | null> {
+    const [row] = (await this.dataSource.query(
+      `SELECT objective, window_days AS "windowDays", window_calendar AS "windowCalendar", window_time_zone AS "windowTimeZone" FROM slos WHERE id = $1`,
+      [id],
+    )) as HistorySlo[];
     return row ?? null;
   }
 }
+
+/** The columns of an SLO a history reads. */
+export type HistorySlo = { readonly objective: number; readonly windowDays: number } & SloWindowColumns;

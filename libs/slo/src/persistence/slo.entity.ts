@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { ServiceEntity } from '@app/catalog';
+import type { CalendarWindow } from '../domain/calendar-window';
 import type { SloIndicator } from '../domain/slo-indicator';
 import type { EventCounts } from '../domain/slo-math';
 import type { SloPolicy } from '../domain/slo-policy';
@@ -35,6 +36,13 @@ export class SloEntity {
   /** The rolling window in days (`window` is an SQL keyword). */
   @Column({ name: 'window_days', type: 'integer' })
   windowDays: number;
+
+  /** Calendar window (`week`, `month`, `quarter`) with its IANA time zone; null for rolling windows. */
+  @Column({ name: 'window_calendar', type: 'varchar', length: 8, nullable: true })
+  windowCalendar: CalendarWindow | null;
+
+  @Column({ name: 'window_time_zone', type: 'varchar', length: 64, nullable: true })
+  windowTimeZone: string | null;
 
   @Column({ type: 'jsonb' })
   indicator: SloIndicator;

@@ -6,14 +6,14 @@ import { Page, PageRequest } from '@app/platform';
 import type { SloIndicator } from '../domain/slo-indicator';
 import type { SloPolicy } from '../domain/slo-policy';
 import type { SloState, SloStatus } from '../domain/slo-status';
+import type { SloWindowColumns } from '../domain/slo-window-columns';
 import { SloEntity } from './slo.entity';
 
 /** The definition fields of an SLO row, as validated by the definitions service. */
-export interface SloDefinitionValues {
+export interface SloDefinitionValues extends SloWindowColumns {
   readonly name: string;
   readonly description: string | null;
   readonly objective: number;
-  readonly windowDays: number;
   readonly indicator: SloIndicator;
   readonly policy: SloPolicy;
 }

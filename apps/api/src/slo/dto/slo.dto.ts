@@ -28,9 +28,14 @@ export class CreateSloDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })
   objective: number;
 
-  @ApiProperty({ example: '28d', description: 'rolling window Nd, N in 1..90' })
+  @ApiProperty({ example: '28d', description: 'rolling window Nd, N in 1..90, or a calendar window: week, month, quarter' })
   @IsString()
   window: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Berlin', description: 'IANA time zone of a calendar window (default UTC); checked by the SLO domain' })
+  @IsOptional()
+  @IsString()
+  timeZone?: string;
 
   @ApiProperty({
     example: { kind: 'ratio', total: 'http_requests_total{service="checkout"}', bad: 'http_requests_total{service="checkout",code=~"5.."}' },
@@ -71,6 +76,11 @@ export class UpdateSloDto {
   @IsOptional()
   @IsString()
   window?: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Berlin', description: 'IANA time zone of a calendar window; kept while the window stays a calendar window' })
+  @IsOptional()
+  @IsString()
+  timeZone?: string;
 
   @ApiPropertyOptional({ description: 'a new indicator drops the stored event buckets and backfills them again' })
   @IsOptional()

@@ -1,4 +1,6 @@
 import { describeValue } from '../errors';
+import { CALENDAR_NOMINAL_DAYS, isCalendarWindow } from '../calendar-window';
+import { openSloV1CalendarWindow, SpecWindow } from './calendar-time-window';
 import { IndicatorQueries } from './indicator-queries';
 import { Json, JsonObject, Located } from './json';
 import { OpenSloV1AlertPolicies } from './openslo-v1-alert-policies';
@@ -100,7 +102,8 @@ export class OpenSloV1Reader {
       const ownIndicator = objective.indicator !== undefined || objective.indicatorRef !== undefined;
       this.ctx.lastPaths = sloPaths;
       const read = ownIndicator ? this.v1Indicator(objective, path) : sloIndicator;
-      const indicator = read === undefined ? undefined : v1ObjectiveIndicator(this.ctx, read, objective, path, timeslices, window);
+      const indicator =
+        read === undefined ? undefined : v1ObjectiveIndicator(this.ctx, read, objective, path, timeslices, window && nominalWindow(window.window));
       const sourcePaths = { ...this.ctx.lastPaths, service: 'spec.service' };
       if (
         indicator === undefined &&
@@ -122,7 +125,7 @@ export class OpenSloV1Reader {
         ...(description !== undefined ? { description } : {}),
         service,
         objective: target,
-        window,
+        ...window,
         indicator,
         ...(policy !== undefined ? { policy } : {}),
         ...(annotated.alerting !== undefined ? { alerting: annotated.alerting } : {}),
@@ -226,7 +229,7 @@ export class OpenSloV1Reader {
     return query === undefined ? undefined : { text: query.trim(), path: `${specPath}.${field}` };
   }
 
-  private openSloV1Window(value: Json | undefined): string | undefined {
+  private openSloV1Window(value: Json | undefined): SpecWindow | undefined {
     const windows = this.ctx.list(value, 'spec.timeWindow');
     if (windows === undefined) return undefined;
     if (windows.length !== 1) {
@@ -238,17 +241,16 @@ export class OpenSloV1Reader {
     if (window === undefined) return undefined;
     this.ctx.checkFields(window, path, ['duration', 'isRolling', 'calendar']);
     const duration = this.ctx.requiredString(window.duration, `${path}.duration`);
-    if (window.isRolling === false || window.calendar !== undefined) {
-      this.ctx.report(
-        window.calendar !== undefined ? `${path}.calendar` : `${path}.isRolling`,
-        'calendar-aligned windows are not supported yet; use a rolling window (isRolling: true)',
-      );
+    if (window.isRolling === false) return openSloV1CalendarWindow(this.ctx, window, path, duration);
+    if (window.calendar !== undefined) {
+      this.ctx.report(`${path}.calendar`, 'applies to calendar windows only (isRolling: false)');
       return undefined;
     }
     if (window.isRolling !== undefined && window.isRolling !== true) {
       this.ctx.report(`${path}.isRolling`, `must be true or false, got ${describeValue(window.isRolling)}`);
     }
-    return duration === undefined ? undefined : this.ctx.rollingDays(duration, `${path}.duration`);
+    const days = duration === undefined ? undefined : this.ctx.rollingDays(duration, `${path}.duration`);
+    return days === undefined ? undefined : { window: days };
   }
 }
 
@@ -262,4 +264,9 @@ export function objectiveKey(objective: JsonObject, index: number): string {
     if (slug !== '') return slug;
   }
   return String(index);
+}
+
+/** A calendar window's nominal rolling length (a timeslice must fit in it); a rolling window as it is. */
+function nominalWindow(window: string): string {
+  return isCalendarWindow(window) ? `${CALENDAR_NOMINAL_DAYS[window]}d` : window;
 }

@@ -1,5 +1,6 @@
 import { describeValue } from '../errors';
 import { SloIndicator } from '../slo-indicator';
+import { openSloV1alphaCalendarWindow, SpecWindow } from './calendar-time-window';
 import { IndicatorQueries } from './indicator-queries';
 import { isObject, Json, JsonObject, Located } from './json';
 import { objectiveKey } from './openslo-v1-reader';
@@ -91,7 +92,7 @@ export class OpenSloV1alphaReader {
         ...(description !== undefined ? { description } : {}),
         service,
         objective: target,
-        window,
+        ...window,
         indicator,
         sourcePaths,
       });
@@ -119,7 +120,7 @@ export class OpenSloV1alphaReader {
     return kind === undefined || query === undefined ? undefined : { text: query.trim(), path: `${path}.query` };
   }
 
-  private v1alphaWindow(value: Json | undefined): string | undefined {
+  private v1alphaWindow(value: Json | undefined): SpecWindow | undefined {
     const windows = this.ctx.list(value, 'spec.timeWindows');
     if (windows === undefined) return undefined;
     if (windows.length !== 1) {
@@ -130,11 +131,9 @@ export class OpenSloV1alphaReader {
     const window = this.ctx.object(windows[0], path);
     if (window === undefined) return undefined;
     this.ctx.checkFields(window, path, ['unit', 'count', 'isRolling', 'calendar']);
-    if (window.isRolling === false || window.calendar !== undefined) {
-      this.ctx.report(
-        window.calendar !== undefined ? `${path}.calendar` : `${path}.isRolling`,
-        'calendar-aligned windows are not supported yet; use a rolling window (isRolling: true)',
-      );
+    if (window.isRolling === false) return openSloV1alphaCalendarWindow(this.ctx, window, path);
+    if (window.calendar !== undefined) {
+      this.ctx.report(`${path}.calendar`, 'applies to calendar windows only (isRolling: false)');
       return undefined;
     }
     const unit = this.ctx.requiredString(window.unit, `${path}.unit`);
@@ -150,6 +149,7 @@ export class OpenSloV1alphaReader {
       this.ctx.report(`${path}.unit`, `rolling windows are counted in Day or Week, got ${describeValue(unit)}`);
       return undefined;
     }
-    return this.ctx.rollingDays(`${count * perUnit}d`, `${path}.count`);
+    const rolling = this.ctx.rollingDays(`${count * perUnit}d`, `${path}.count`);
+    return rolling === undefined ? undefined : { window: rolling };
   }
 }

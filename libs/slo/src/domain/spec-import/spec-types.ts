@@ -13,6 +13,8 @@ export interface SpecSloDefinition {
   readonly service: string;
   readonly objective: number;
   readonly window: string;
+  /** IANA time zone of a calendar window (`week`, `month`, `quarter`). */
+  readonly timeZone?: string;
   readonly indicator: SloIndicator;
   /** Policy fields taken from the spec's alerting (AlertPolicy, Sloth page alerts). */
   readonly policy?: { readonly openIncident: boolean; readonly severity?: SloPolicySeverity };
