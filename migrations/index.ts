@@ -15,6 +15,7 @@ import { SloAlerting1795740000000 } from './1795740000000-SloAlerting';
 import { AfterIncident1795750000000 } from './1795750000000-AfterIncident';
 import { DeliveryAndHistory1795760000000 } from './1795760000000-DeliveryAndHistory';
 import { MttaAcknowledgedVia1795800000000 } from './1795800000000-MttaAcknowledgedVia';
+import { MetricLabelsAndSharedRateLimit1795900000000 } from './1795900000000-MetricLabelsAndSharedRateLimit';
 import { SlackClaimsAndTeamPagerDuty1795910000000 } from './1795910000000-SlackClaimsAndTeamPagerDuty';
 import { SloCalendarWindows1795930000000 } from './1795930000000-SloCalendarWindows';
 import { DeliveryInsightsRollup1795950000000 } from './1795950000000-DeliveryInsightsRollup';
@@ -36,6 +37,7 @@ export const MIGRATIONS: Function[] = [
   AfterIncident1795750000000,
   DeliveryAndHistory1795760000000,
   MttaAcknowledgedVia1795800000000,
+  MetricLabelsAndSharedRateLimit1795900000000,
   SlackClaimsAndTeamPagerDuty1795910000000,
   SloCalendarWindows1795930000000,
   DeliveryInsightsRollup1795950000000,

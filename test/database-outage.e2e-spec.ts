@@ -5,17 +5,12 @@ import { migrateDatabase } from '@app/database';
 import { MIGRATIONS } from '../migrations';
 import { RunningApi, startApi } from './support/api-app';
 import { PostgresProcess, startPostgresProcess } from './support/pg-process';
+import { eventually } from './support/poll';
 import { freePort } from './support/ports';
 
+/** Polls `path` (test/support/poll.ts) until it answers `expected`; fails with the last status after `timeoutMs`. */
 async function waitForStatus(api: RunningApi, path: string, expected: number, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  let last = 0;
-  while (Date.now() - started < timeoutMs) {
-    last = (await api.http.get(path)).status;
-    if (last === expected) return Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${path} answered ${last}, not ${expected}, for ${timeoutMs} ms`);
+  return eventually(async () => expect((await api.http.get(path)).status).toBe(expected), timeoutMs, 200);
 }
 
 describe('readiness through a database outage', () => {

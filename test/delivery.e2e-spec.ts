@@ -412,7 +412,7 @@ describe('incident history, deployments and delivery insights', () => {
       expect(await countRows('deployments')).toBe(before);
     });
 
-    it("keeps teams apart: another team's service, deployment or incident → 403 naming the field, nothing written", async () => {
+    it("keeps teams apart: another team's service or incident → 403, its deployment → the answer of an unknown one (400), naming the field, nothing written", async () => {
       const ours = (await deploy(payments, { version: 'v-ours' })).body;
       const incident = (await api.http.post('/api/v1/incidents').set(payments).send({ title: 'Ours', severity: 'SEV3', team: 'payments', announce: false }))
         .body;
@@ -427,13 +427,14 @@ describe('incident history, deployments and delivery insights', () => {
       expect(await countRows('deployments')).toBe(before);
 
       const linked = await api.http.patch(`/api/v1/incidents/${theirIncident.id}`).set(search).send({ causedByDeploymentId: ours.id });
-      expect([linked.status, linked.body.field]).toEqual([403, 'causedByDeploymentId']);
+      // Another team's deployment does not exist for this token (GET /deployments/:id is a 404 too).
+      expect([linked.status, linked.body.error, linked.body.field]).toEqual([400, 'unknown_deployment', 'causedByDeploymentId']);
       expect((await api.http.get(`/api/v1/incidents/${theirIncident.id}`).set(search)).body.causedByDeploymentId).toBeNull();
       const declared = await api.http
         .post('/api/v1/incidents')
         .set(search)
         .send({ title: 'Theirs 2', severity: 'SEV3', team: 'search', announce: false, causedByDeploymentId: ours.id });
-      expect([declared.status, declared.body.field]).toEqual([403, 'causedByDeploymentId']);
+      expect([declared.status, declared.body.error, declared.body.field]).toEqual([400, 'unknown_deployment', 'causedByDeploymentId']);
 
       expect((await api.http.get(`/api/v1/deployments/${ours.id}`).set(search)).status).toBe(404);
       const theirList = await api.http.get('/api/v1/deployments?limit=200').set(search);

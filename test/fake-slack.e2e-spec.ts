@@ -3,6 +3,7 @@ import { ErrorCode, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError
 import type { AddressInfo } from 'node:net';
 import { buildDeclareModal, declareErrorsResponse, parseDeclareSubmission } from '../apps/api/src/slack/ui';
 import { FAKE_SLACK_BOT, FAKE_SLACK_GENERAL_CHANNEL, FakeSlack } from './support/fake-slack';
+import { eventually } from './support/poll';
 import {
   blockActionsRequest,
   declareViewValues,
@@ -731,7 +732,7 @@ describe('signed Slack payloads', () => {
       );
       expect(response.status).toBe(200);
       await post(eventCallbackRequest(SECRET, reactionAddedEvent({ channelId: 'C0INC', ts: '1712345678.000400' })));
-      await waitUntil(() => seen.length === 2);
+      await eventually(async () => expect(seen).toHaveLength(2), 5_000, 10);
       expect(seen).toEqual([
         expect.objectContaining({ kind: 'pin_added', retryNum: 1, body: expect.objectContaining({ channel_id: 'C0INC' }) }),
         expect.objectContaining({ kind: 'reaction_added', body: expect.objectContaining({ reaction: 'pushpin' }) }),
@@ -748,10 +749,12 @@ describe('signed Slack payloads', () => {
       ['signed with another secret', { signWith: 'nope' }],
       ['stale', { staleBySeconds: 6 * 60 }],
     ])('rejects a %s request with 401 and runs no listener', async (_name, options) => {
-      const response = await post(slashCommandRequest(SECRET, {}, options));
+      const response = await post(slashCommandRequest(SECRET, { text: 'rejected' }, options));
       expect(response.status).toBe(401);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(seen).toEqual([]);
+      // The next, correctly signed request is dispatched: by then the rejected one would have run its listener too.
+      expect((await post(slashCommandRequest(SECRET, { text: 'accepted' }))).status).toBe(200);
+      await eventually(async () => expect(seen).toHaveLength(1), 5_000, 10);
+      expect(seen).toEqual([expect.objectContaining({ kind: 'command', body: expect.objectContaining({ text: 'accepted' }) })]);
     });
   });
 
@@ -814,11 +817,3 @@ describe('signed Slack payloads', () => {
     });
   });
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

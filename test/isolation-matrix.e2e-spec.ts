@@ -1,6 +1,7 @@
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RunningApi, startApi } from './support/api-app';
 import { SLACK_EVENTS_PATH } from '../apps/api/src/slack/http/slack-events.listener';
@@ -22,7 +23,8 @@ import { SLACK_EVENTS_PATH } from '../apps/api/src/slack/http/slack-events.liste
  * declares it (":param" segments), with the requests team A would try.
  */
 
-type Expectation = 'denied' | 'read' | 'public';
+/** unknown: answered exactly as for an id that does not exist (400 naming the field): B's private things do not exist for A */
+type Expectation = 'denied' | 'read' | 'public' | 'unknown';
 
 interface Attempt {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -32,7 +34,7 @@ interface Attempt {
   type?: 'json' | 'form';
   /** no Authorization header (public routes) */
   anonymous?: boolean;
-  /** the field a 403 must name */
+  /** the field a 403 (or, for 'unknown', a 400) must name */
   field?: string;
   /** this attempt's expectation when it differs from its route's (e.g. a list that may be read, with a filter naming B that may not) */
   expect?: Expectation;
@@ -92,6 +94,9 @@ const CASES: Record<string, Case> = {
       { method: 'patch', path: '/api/v1/teams/beta', body: { name: 'Owned' } },
       // Issue 21: team A may not point team B's pages at its own PagerDuty service.
       { method: 'patch', path: '/api/v1/teams/beta', body: { pagerdutyRoutingKey: 'StolenRoutingKey0001' } },
+      { method: 'patch', path: '/api/v1/teams/beta', body: { metricLabels: { team: 'alpha' } } },
+      // The metric labels bound a team's SLOs to its own series: only the admin sets them, even for the token's own team.
+      { method: 'patch', path: '/api/v1/teams/alpha', body: { metricLabels: {} }, field: 'metricLabels' },
     ],
   },
   'POST /api/v1/teams/:slug/tokens': {
@@ -189,9 +194,15 @@ const CASES: Record<string, Case> = {
         body: { visibility: 'public', affectedComponents: [{ componentId: w.betaComponentId, status: 'major_outage' }] },
         field: 'affectedComponents',
       },
-      { method: 'patch', path: `/api/v1/incidents/${w.alphaIncidentId}`, body: { causedByDeploymentId: w.betaDeploymentId }, field: 'causedByDeploymentId' },
+      {
+        method: 'patch',
+        path: `/api/v1/incidents/${w.alphaIncidentId}`,
+        body: { causedByDeploymentId: w.betaDeploymentId },
+        field: 'causedByDeploymentId',
+        expect: 'unknown',
+      },
       { method: 'patch', path: `/api/v1/incidents/${w.alphaIncidentId}`, body: { duplicateOf: w.betaInternalId }, field: 'duplicateOf' },
-      { method: 'patch', path: `/api/v1/incidents/${w.alphaIncidentId}`, body: { duplicateOf: w.betaPrivate.id }, field: 'duplicateOf' },
+      { method: 'patch', path: `/api/v1/incidents/${w.alphaIncidentId}`, body: { duplicateOf: w.betaPrivate.id }, field: 'duplicateOf', expect: 'unknown' },
     ],
   },
   'POST /api/v1/incidents/:id/updates': {
@@ -328,6 +339,7 @@ const CASES: Record<string, Case> = {
           fixesIncidentId: w.betaPrivate.id,
         },
         field: 'fixesIncidentId',
+        expect: 'unknown',
       },
       {
         method: 'post',
@@ -637,10 +649,10 @@ describe('team isolation matrix: team A against team B on every route', () => {
     return response.body;
   }
 
-  /** A content hash of every table but the audit trail (which records the attempts) and token bookkeeping (last use). */
+  /** A content hash of every table but the audit trail (which records the attempts) and token bookkeeping (last use, evaluate rate windows). */
   async function snapshot(): Promise<Record<string, string>> {
     const tables = (await dataSource.query(
-      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('audit_log', 'migrations', 'api_tokens') ORDER BY 1`,
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('audit_log', 'migrations', 'api_tokens', 'evaluate_rate_windows') ORDER BY 1`,
     )) as Array<{ tablename: string }>;
     const result: Record<string, string> = {};
     for (const { tablename } of tables) {
@@ -812,8 +824,11 @@ describe('team isolation matrix: team A against team B on every route', () => {
         const expectation = attempt.expect ?? testCase.expect;
         if (expectation === 'denied' && response.status !== 403 && response.status !== 404)
           failures.push(`${label}: expected 403/404, got ${response.status} ${text.slice(0, 200)}`);
-        if (attempt.field && (response.status !== 403 || response.body?.field !== attempt.field))
-          failures.push(`${label}: expected 403 naming ${attempt.field}, got ${response.status} ${text.slice(0, 200)}`);
+        if (expectation === 'unknown' && (response.status !== 400 || !/^unknown_/.test(response.body?.error ?? '')))
+          failures.push(`${label}: expected the answer to an unknown id (400 unknown_…), got ${response.status} ${text.slice(0, 200)}`);
+        const fieldStatus = expectation === 'unknown' ? 400 : 403;
+        if (attempt.field && (response.status !== fieldStatus || response.body?.field !== attempt.field))
+          failures.push(`${label}: expected ${fieldStatus} naming ${attempt.field}, got ${response.status} ${text.slice(0, 200)}`);
         // A 404 may echo the id the caller sent; anything else about the private incident is a leak.
         const sent = `${attempt.path} ${JSON.stringify(attempt.body ?? {})}`;
         const leaked =
@@ -834,6 +849,65 @@ describe('team isolation matrix: team A against team B on every route', () => {
       true,
     );
   }, 180_000);
+
+  it("answers a reference to B's private incident or B's deployment exactly as one to an id that does not exist", async () => {
+    const alpha = { Authorization: `Bearer ${world.alphaToken}` };
+    const before = await snapshot();
+    const deployment = (fixesIncidentId: string) => ({
+      service: 'alpha-api',
+      environment: 'production',
+      version: 'probe',
+      status: 'succeeded',
+      startedAt: PAST(30),
+      finishedAt: PAST(20),
+      fixesIncidentId,
+    });
+    const probes: Array<{ name: string; existing: string; missing: string; send: (id: string) => Promise<{ status: number; text: string; type: string }> }> = [
+      {
+        name: 'duplicateOf (id)',
+        existing: world.betaPrivate.id,
+        missing: randomUUID(),
+        send: (id) => api.http.patch(`/api/v1/incidents/${world.alphaIncidentId}`).set(alpha).send({ duplicateOf: id }),
+      },
+      {
+        name: 'duplicateOf (reference)',
+        existing: `INC-${world.betaPrivate.number}`,
+        missing: `INC-${world.betaPrivate.number + 100_000}`,
+        send: (id) => api.http.patch(`/api/v1/incidents/${world.alphaIncidentId}`).set(alpha).send({ duplicateOf: id }),
+      },
+      {
+        name: 'fixesIncidentId',
+        existing: world.betaPrivate.id,
+        missing: randomUUID(),
+        send: (id) => api.http.post('/api/v1/deployments').set(alpha).send(deployment(id)),
+      },
+      {
+        name: 'causedByDeploymentId (PATCH)',
+        existing: world.betaDeploymentId,
+        missing: randomUUID(),
+        send: (id) => api.http.patch(`/api/v1/incidents/${world.alphaIncidentId}`).set(alpha).send({ causedByDeploymentId: id }),
+      },
+      {
+        name: 'causedByDeploymentId (POST)',
+        existing: world.betaDeploymentId,
+        missing: randomUUID(),
+        send: (id) =>
+          api.http.post('/api/v1/incidents').set(alpha).send({ title: 'Probe', severity: 'SEV3', team: 'alpha', announce: false, causedByDeploymentId: id }),
+      },
+    ];
+    for (const probe of probes) {
+      const [existing, missing] = [await probe.send(probe.existing), await probe.send(probe.missing)];
+      const shape = (answer: { status: number; text: string; type: string }, id: string) => ({
+        probe: probe.name,
+        status: answer.status,
+        type: answer.type,
+        text: answer.text.split(id).join('<id>'),
+      });
+      expect(shape(existing, probe.existing)).toEqual(shape(missing, probe.missing));
+      expect(existing.status).toBe(400);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
 
   it("counts B's private incident only for B and the admin (insights and dashboards)", async () => {
     const asAlpha = { Authorization: `Bearer ${world.alphaToken}` };

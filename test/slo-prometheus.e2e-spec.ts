@@ -33,6 +33,7 @@ import {
 import { renderOpenMetrics } from './support/openmetrics';
 import { RunningPrometheus, startPrometheus } from './support/prometheus';
 import { buildSyntheticHistory, expectedEvents, expectedFiveMinuteBuckets, SyntheticHistory, TrafficScenario } from './support/synthetic-traffic';
+import { eventually } from './support/poll';
 
 // A fixed "now" on the 5-minute grid (and on the 60 s sample grid). Every query passes it explicitly.
 const NOW_SECONDS = Date.parse('2025-03-03T12:00:00Z') / 1000;
@@ -275,17 +276,19 @@ describe('Prometheus rule export', () => {
       const evaluated = (groups: RuleGroups['groups']): boolean =>
         groups.length === expectedGroups.length && groups.every((group) => group.rules.every((rule) => !rule.lastEvaluation.startsWith('0001-')));
       let groups: RuleGroups['groups'] = [];
-      const deadline = Date.now() + 30_000;
-      while (Date.now() < deadline) {
-        groups = (await rulesPrometheus.api<RuleGroups>('/api/v1/rules')).groups;
-        if (evaluated(groups)) {
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
       // Prometheus lists groups in its own order; compare by name.
       const shape = (list: ReadonlyArray<{ name: string; rules: readonly unknown[] }>): string[] =>
         list.map((group) => `${group.name}: ${group.rules.length} rules`).sort();
+      // Until Prometheus has loaded every group and evaluated each rule once.
+      await eventually(
+        async () => {
+          groups = (await rulesPrometheus.api<RuleGroups>('/api/v1/rules')).groups;
+          expect(shape(groups)).toEqual(shape(expectedGroups));
+          expect(evaluated(groups)).toBe(true);
+        },
+        30_000,
+        250,
+      );
       expect(shape(groups)).toEqual(shape(expectedGroups));
       expect(evaluated(groups)).toBe(true);
       const unhealthy = groups.flatMap((group) =>

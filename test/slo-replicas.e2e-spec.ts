@@ -10,6 +10,7 @@ import { RunningApi, startApi } from './support/api-app';
 import { createTestDatabase, TestDatabase } from './support/database';
 import { renderOpenMetrics } from './support/openmetrics';
 import { RunningPrometheus, startPrometheus } from './support/prometheus';
+import { eventually } from './support/poll';
 import { buildSyntheticHistory } from './support/synthetic-traffic';
 
 const NOW = new Date('2025-03-03T12:00:00Z');
@@ -40,12 +41,17 @@ async function startReplica(env: Record<string, string> = {}): Promise<RunningAp
   return replica;
 }
 
-async function until(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Counts the evaluation cycles a replica's scheduler finished (the event a "nothing more happened" check waits for). */
+function countFinishedCycles(replica: RunningApi): () => number {
+  const evaluator = replica.app.get(SloEvaluator);
+  const runCycle = evaluator.runCycle.bind(evaluator);
+  let finished = 0;
+  jest.spyOn(evaluator, 'runCycle').mockImplementation(async () => {
+    const report = await runCycle();
+    finished += 1;
+    return report;
+  });
+  return () => finished;
 }
 
 beforeAll(async () => {
@@ -129,14 +135,49 @@ describe('replicas with the scheduler enabled', () => {
     for (const replica of scheduled) {
       expect(replica.app.get(SchedulerRegistry).doesExist('interval', SLO_EVALUATION_INTERVAL_NAME)).toBe(true);
     }
+    const finishedCycles = scheduled.map(countFinishedCycles);
     for (let slot = 1; slot <= 2; slot += 1) {
       const before = await evaluationsPerSlo();
       // The fixed clock only moves here: each move makes every SLO due once (earlier slots were 60 s apart).
       clock.advance(60_000);
-      await until(async () => (await evaluationsPerSlo()).every((count, index) => count === before[index] + 1));
-      // Several more ticks of both replicas: nothing is due until the clock moves again.
-      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await eventually(async () => expect(await evaluationsPerSlo()).toEqual(before.map((count) => count + 1)), 15_000);
+      // Two more whole cycles of both replicas (each started after the evaluations landed): nothing is due until the clock moves again.
+      const seen = finishedCycles.map((finished) => finished());
+      await eventually(async () => expect(finishedCycles.map((finished, index) => finished() >= seen[index] + 2)).toEqual([true, true]), 15_000);
       expect({ slot, evaluations: await evaluationsPerSlo() }).toEqual({ slot, evaluations: before.map((count) => count + 1) });
     }
   }, 60_000);
+});
+
+describe('the evaluate rate limit across replicas', () => {
+  it('is one allowance per token, whichever replica answers (SLO_EVALUATE_PER_MINUTE, default 6)', async () => {
+    const [a, b] = replicas;
+    const issued = await a.http.post('/api/v1/teams/sre/tokens').set(a.admin).send({ name: 'rate-limit-probe' });
+    expect(issued.status).toBe(201);
+    const token = { Authorization: `Bearer ${issued.body.token}` };
+    const statuses: number[] = [];
+    // Three on each replica: a per-replica allowance of 6 would take 6 on each.
+    for (const replica of [a, b, a, b, a, b]) statuses.push((await replica.http.post(`/api/v1/slos/${ids[1]}/evaluate`).set(token)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    for (const replica of [a, b]) {
+      const limited = await replica.http.post(`/api/v1/slos/${ids[1]}/evaluate`).set(token);
+      expect([limited.status, limited.body.error]).toEqual([429, 'rate_limited']);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    const rows = await a.app.get(DataSource).query(`SELECT count FROM evaluate_rate_windows WHERE token_key = $1`, [issued.body.id]);
+    expect(rows).toEqual([{ count: 6 }]);
+    // Another token (the admin's) has its own allowance.
+    expect((await b.http.post(`/api/v1/slos/${ids[1]}/evaluate`).set(b.admin)).status).toBe(200);
+  });
+
+  it('never lets concurrent requests on two replicas exceed the limit', async () => {
+    const [a, b] = replicas;
+    const issued = await a.http.post('/api/v1/teams/sre/tokens').set(a.admin).send({ name: 'rate-limit-race' });
+    const token = { Authorization: `Bearer ${issued.body.token}` };
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? a : b).http.post(`/api/v1/slos/${ids[2]}/evaluate`).set(token)),
+    );
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429, 429, 429]);
+  });
 });

@@ -28,13 +28,30 @@ function launch(env: Record<string, string>): Launched {
   return { child, output: () => output, exited };
 }
 
-async function waitForStartup(launched: Launched, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  while (!launched.output().includes('Ballast is up')) {
-    if (launched.child.exitCode !== null) throw new Error(`launcher exited with ${launched.child.exitCode}:\n${launched.output()}`);
-    if (Date.now() - started > timeoutMs) throw new Error(`not up after ${timeoutMs} ms:\n${launched.output()}`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
+/** Resolves on the launcher's "Ballast is up" line (an output event), fails when it exits first or after `timeoutMs`. */
+function waitForStartup(launched: Launched, timeoutMs: number): Promise<void> {
+  const { child } = launched;
+  return new Promise<void>((done, fail) => {
+    const finish = (error?: Error): void => {
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.stderr?.off('data', check);
+      child.off('exit', exited);
+      if (error) fail(error);
+      else done();
+    };
+    // Registered after launch()'s own listeners, so output() already holds the chunk.
+    const check = (): void => {
+      if (launched.output().includes('Ballast is up')) finish();
+    };
+    const exited = (code: number | null): void => finish(new Error(`launcher exited with ${code}:\n${launched.output()}`));
+    const timer = setTimeout(() => finish(new Error(`not up after ${timeoutMs} ms:\n${launched.output()}`)), timeoutMs);
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
+    child.once('exit', exited);
+    if (child.exitCode !== null) exited(child.exitCode);
+    else check();
+  });
 }
 
 function portOpen(port: number): Promise<boolean> {

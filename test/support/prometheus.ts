@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import type { PrometheusMatrixSeries, PrometheusVectorSample } from '../../libs/slo/src';
 import { freePort } from './ports';
+import { eventually } from './poll';
 
 const execFileAsync = promisify(execFile);
 
@@ -162,23 +163,25 @@ async function startServer(workDir: string, dataDir: string, configFile: string,
   throw lastError;
 }
 
+/** Polls /-/ready (the one polling helper, ./poll); fails at once when the process exits, with its log. */
 async function waitUntilReady(child: ChildProcess, url: string, timeoutMs: number, logs: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`prometheus exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${logs()}`);
-    }
-    try {
-      const response = await fetch(`${url}/-/ready`);
-      if (response.ok) {
-        return;
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  const exited = (): boolean => child.exitCode !== null || child.signalCode !== null;
+  try {
+    await eventually(
+      async () => {
+        if (exited()) throw new Error(`prometheus exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${logs()}`);
+        // A refused connection: not listening yet.
+        const response = await fetch(`${url}/-/ready`).catch(() => undefined);
+        return response?.ok ? true : undefined;
+      },
+      'prometheus /-/ready',
+      timeoutMs,
+      100,
+    );
+  } catch (error) {
+    if (exited()) throw error;
+    throw new Error(`prometheus was not ready after ${timeoutMs} ms:\n${logs()}`, { cause: error });
   }
-  throw new Error(`prometheus was not ready after ${timeoutMs} ms:\n${logs()}`);
 }
 
 function runningPrometheus(

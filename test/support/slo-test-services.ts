@@ -6,6 +6,7 @@ import {
   SloEntity,
   SloEvaluator,
   SloHistoryRepository,
+  SloMetricLabels,
   SloReadModel,
   SloRepository,
   SloSelectorCheck,
@@ -33,12 +34,13 @@ export function newSloTestServices(now: Date, config: Partial<AppConfig> = {}) {
   mocks.selectorCheck.check.mockResolvedValue([]);
   mocks.evaluator.evaluateNow.mockResolvedValue('evaluated');
   const appConfig = { SLO_EVAL_INTERVAL_S: 60, ...config } as AppConfig;
+  const metricLabels = new SloMetricLabels(appConfig);
   return {
     mocks,
-    definitions: new SloDefinitionsService(mocks.slos, mocks.selectorCheck, mocks.evaluator, clock, mocks.ownership),
+    definitions: new SloDefinitionsService(mocks.slos, mocks.selectorCheck, mocks.evaluator, clock, metricLabels, mocks.ownership),
     reads: new SloReadModel(mocks.slos, mocks.history, mocks.teams, clock, appConfig),
     exports: new SloSpecExportService(mocks.slos),
-    specs: new SloSpecApplyService(mocks.slos, mocks.teams, mocks.selectorCheck, mocks.evaluator, clock, mocks.parser),
+    specs: new SloSpecApplyService(mocks.slos, mocks.teams, mocks.selectorCheck, mocks.evaluator, clock, mocks.parser, metricLabels),
   };
 }
 
@@ -50,7 +52,7 @@ export function sloRow(overrides: Partial<SloEntity> & { readonly team?: string;
     slug: serviceSlug,
     name: serviceSlug,
     teamId,
-    team: { id: teamId, slug: team } as TeamEntity,
+    team: { id: teamId, slug: team, metricLabels: null } as TeamEntity,
   } as ServiceEntity;
   return {
     id: '11111111-1111-4111-8111-111111111111',

@@ -58,6 +58,13 @@ describe('loadConfig', () => {
     expect(error.problems.map((problem) => problem.variable)).toEqual([variable]);
   });
 
+  it('takes SLO_REQUIRED_TEAM_LABEL as a Prometheus label name, or unset', () => {
+    expect(loadConfig({}).SLO_REQUIRED_TEAM_LABEL).toBeUndefined();
+    expect(loadConfig({ SLO_REQUIRED_TEAM_LABEL: '' }).SLO_REQUIRED_TEAM_LABEL).toBeUndefined();
+    expect(loadConfig({ SLO_REQUIRED_TEAM_LABEL: 'team' }).SLO_REQUIRED_TEAM_LABEL).toBe('team');
+    expect(() => loadConfig({ SLO_REQUIRED_TEAM_LABEL: 'team-name' })).toThrow(/SLO_REQUIRED_TEAM_LABEL/);
+  });
+
   it('reports every bad variable at once', () => {
     expect(() => loadConfig({ API_PORT: 'x', STATUS_PAGE_PORT: 'y' })).toThrow(/API_PORT.*STATUS_PAGE_PORT|STATUS_PAGE_PORT.*API_PORT/);
   });

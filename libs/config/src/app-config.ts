@@ -197,6 +197,15 @@ export class EnvironmentSchema {
   @Max(10000)
   SLO_EVALUATE_PER_MINUTE: number = 6;
 
+  /**
+   * When set (e.g. `team`), every team without its own metricLabels must carry
+   * `<label>="<team slug>"` in each PromQL selector of its SLOs.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'must be a Prometheus label name such as team' })
+  SLO_REQUIRED_TEAM_LABEL?: string;
+
   @Transform(toInt)
   @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(0)

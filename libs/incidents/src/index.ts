@@ -138,7 +138,7 @@ export { DeploymentsService, SUGGESTION_WINDOW_MS } from './application/deployme
 export type { ListDeploymentsFilter, RecordDeploymentInput } from './application/deployments.service';
 export { IncidentImportService } from './application/incident-import.service';
 export type { ImportedIncident, ImportResult } from './application/incident-import.service';
-export { ForbiddenReferenceError } from './application/reference-errors';
+export { ForbiddenReferenceError, unknownDuplicateTargetError } from './application/reference-errors';
 export { DeploymentEntity } from './persistence/deployment.entity';
 export { ACKNOWLEDGED_VIA, countsInMtta, nextAcknowledgement, openingAcknowledgedVia } from './domain/acknowledgement';
 export type { Acknowledgement, AcknowledgedVia } from './domain/acknowledgement';

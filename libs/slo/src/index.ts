@@ -171,6 +171,7 @@ export { DEFAULT_SPEC_PARSER_OPTIONS, SloSpecParser, SpecParserPool, type SpecPa
 export { type SloDefinitionValues, type SloLatestRow, SloRepository, type SloSelection } from './persistence/slo.repository';
 export { type EvaluationStepRow, SloHistoryRepository } from './persistence/slo-history.repository';
 export { SloSelectorCheck } from './application/slo-selector-check';
+export { SloMetricLabels } from './application/slo-metric-labels';
 export { SloError, type SloErrorCode } from './domain/errors';
 
 // Calendar windows (issue 22).

@@ -5,6 +5,7 @@ import { SloEvaluationScheduler } from './application/slo-evaluation.scheduler';
 import { SloEvaluationStore } from './application/slo-evaluation.store';
 import { SloEvaluator } from './application/slo-evaluator';
 import { SloMetrics } from './application/slo-metrics';
+import { SloMetricLabels } from './application/slo-metric-labels';
 import { SloSelectorCheck } from './application/slo-selector-check';
 import { SloDefinitionsService } from './application/slo-definitions.service';
 import { SloReadModel } from './application/slo-read-model.service';
@@ -35,6 +36,7 @@ import { PrometheusClient } from './prometheus/prometheus-client';
     SloDefinitionsService,
     SloReadModel,
     SloMetrics,
+    SloMetricLabels,
     SloSpecApplyService,
     SloSpecExportService,
     SloSpecParser,

@@ -6,6 +6,7 @@ export function presentTeam(team: TeamEntity) {
     name: team.name,
     slackChannelId: team.slackChannelId,
     pagerDutyConfigured: team.pagerDutyConfigured === true,
+    metricLabels: team.metricLabels,
     createdAt: team.createdAt,
     updatedAt: team.updatedAt,
   };

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { assertAdmin, assertCanActOnTeam, Principal, TeamsService, TokensService } from '@app/catalog';
+import { ForbiddenError } from '@app/platform';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { PaginationQueryDto, toPageRequest } from '../common/pagination.dto';
 import { uuidParam } from '../common/uuid-param.pipe';
@@ -43,6 +44,10 @@ export class TeamsController {
   async updateTeam(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string, @Body() body: UpdateTeamDto) {
     const team = await this.teams.getTeam(slug);
     assertCanActOnTeam(principal, team.id);
+    // The labels bound a team's SLOs to its own metrics: a team cannot loosen them.
+    if (body.metricLabels !== undefined && principal.kind !== 'admin') {
+      throw new ForbiddenError('only the admin token may change metricLabels', { field: 'metricLabels' });
+    }
     return presentTeam(await this.teams.updateTeam(slug, body));
   }
 

@@ -13,6 +13,12 @@ import { ImportSlosQueryDto, SloExportQueryDto } from './dto/slo-import.dto';
 import { presentSpecApply } from './slo-spec.presenter';
 import { ApiErrorResponses } from '../common/api-error-responses';
 
+/** The required-metric-labels rule, as the OpenAPI document states it. */
+const METRIC_LABELS_RULE =
+  'When the SLO\'s team has metric labels (teams.metricLabels, set by the admin, or SLO_REQUIRED_TEAM_LABEL=<label> meaning <label>="<team slug>"), ' +
+  'every vector and matrix selector of every indicator query and template must carry each of them as an equality matcher; ' +
+  'otherwise 403 metric_labels_required naming the field (indicator.total, indicator.badQuery, …) and the label (for an import: details lists each document).';
+
 @ApiTags('slos')
 @ApiBearerAuth()
 @ApiErrorResponses()
@@ -26,7 +32,7 @@ export class SlosController {
     private readonly exports: SloSpecExportService,
   ) {}
 
-  @ApiOperation({ summary: 'Create an SLO' })
+  @ApiOperation({ summary: 'Create an SLO', description: METRIC_LABELS_RULE })
   @Post()
   async createSlo(@CurrentPrincipal() principal: Principal, @Body() body: CreateSloDto) {
     const { slo, warnings } = await this.slos.createSlo(principal, body);
@@ -60,7 +66,7 @@ export class SlosController {
   /**
    * OpenSLO v1/v1alpha, Sloth or Pyrra YAML (apply semantics: create, update,
    * ?prune=true deletes; ?dryRun=true answers the plan), sent as text/yaml (or application/yaml, text/plain), or as JSON `{ "yaml": "..." }`. */
-  @ApiOperation({ summary: 'Import SLOs from OpenSLO, Sloth or Pyrra YAML' })
+  @ApiOperation({ summary: 'Import SLOs from OpenSLO, Sloth or Pyrra YAML', description: METRIC_LABELS_RULE })
   @Post('import')
   @ApiConsumes('text/yaml', 'application/json')
   @ApiBody({ schema: { oneOf: [{ type: 'string' }, { type: 'object', properties: { yaml: { type: 'string' } }, required: ['yaml'] }] } })
@@ -80,7 +86,7 @@ export class SlosController {
     return presentSlo(await this.slos.getSlo(id));
   }
 
-  @ApiOperation({ summary: 'Update an SLO' })
+  @ApiOperation({ summary: 'Update an SLO', description: METRIC_LABELS_RULE })
   @Patch(':id')
   async updateSlo(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string, @Body() body: UpdateSloDto) {
     const { slo, warnings } = await this.slos.updateSlo(principal, id, body);
@@ -113,11 +119,14 @@ export class SlosController {
     );
   }
 
-  @ApiOperation({ summary: 'Evaluate an SLO now' })
+  @ApiOperation({
+    summary: 'Evaluate an SLO now',
+    description: 'At most SLO_EVALUATE_PER_MINUTE per token and sliding minute across all replicas; beyond, 429 with Retry-After.',
+  })
   @Post(':id/evaluate')
   @HttpCode(200)
   async evaluateSlo(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam('id')) id: string) {
-    this.evaluateRateLimit.take(principal);
+    await this.evaluateRateLimit.take(principal);
     return presentStatus((await this.slos.evaluateSlo(principal, id)).status);
   }
 }

@@ -18,6 +18,10 @@ export class TeamEntity {
   @Column({ name: 'pagerduty_configured', type: 'boolean', insert: false, update: false, default: false })
   pagerDutyConfigured: boolean;
 
+  /** Label matchers every PromQL selector of the team's SLOs must carry (admin-set); null: none, or SLO_REQUIRED_TEAM_LABEL's default. */
+  @Column({ name: 'metric_labels', type: 'jsonb', nullable: true })
+  metricLabels: Record<string, string> | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

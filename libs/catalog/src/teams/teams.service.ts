@@ -11,6 +11,7 @@ export interface CreateTeamInput {
 }
 
 export type UpdateTeamInput = Partial<Omit<CreateTeamInput, 'slug'>> & {
+  metricLabels?: Record<string, string> | null;
   /** PagerDuty Events API v2 routing key (write-only; null removes it). */
   pagerdutyRoutingKey?: string | null;
 };
@@ -54,6 +55,7 @@ export class TeamsService {
     const team = await this.getTeam(slug);
     if (changes.name !== undefined) team.name = changes.name;
     if (changes.slackChannelId !== undefined) team.slackChannelId = changes.slackChannelId;
+    if (changes.metricLabels !== undefined) team.metricLabels = changes.metricLabels;
     if (changes.pagerdutyRoutingKey === undefined) return this.teams.save(team);
     // The key is not mapped on the entity (it must never be read back): written on its own, then the team read again.
     const key = changes.pagerdutyRoutingKey;

@@ -7,7 +7,7 @@ import { DeploymentStatus, PRODUCTION_ENVIRONMENT } from '../domain/delivery-ins
 import { DeploymentEntity } from '../persistence/deployment.entity';
 import { IncidentEntity } from '../persistence/incident.entity';
 import { IncidentQueriesService } from './incident-queries.service';
-import { ForbiddenReferenceError } from './reference-errors';
+import { ForbiddenReferenceError, unknownDeploymentReferenceError, unknownIncidentReferenceError } from './reference-errors';
 
 export interface RecordDeploymentInput {
   /** service slug */
@@ -104,18 +104,19 @@ export class DeploymentsService {
   }
 
   /**
-   * The deployment an incident names (causedByDeploymentId): unknown → 400,
-   * another team's (for a team token) → 403, both naming the field.
+   * The deployment an incident names (causedByDeploymentId): unknown → 400
+   * naming the field; another team's deployment does not exist for a team
+   * token (GET /deployments/:id answers 404), so it gets the same answer.
    */
   async deploymentForReference(principal: Principal, id: string, field: string): Promise<DeploymentEntity> {
     let deployment: DeploymentEntity;
     try {
       deployment = await this.getDeployment(id);
     } catch (error) {
-      if (error instanceof NotFoundError) throw new ValidationFailedError(`deployment '${id}' does not exist`, { field, code: 'unknown_deployment' });
+      if (error instanceof NotFoundError) throw unknownDeploymentReferenceError(field, id);
       throw error;
     }
-    if (!canActOnTeam(principal, deployment.service.teamId)) throw new ForbiddenReferenceError(field, `deployment '${id}' belongs to another team`);
+    if (!canActOnTeam(principal, deployment.service.teamId)) throw unknownDeploymentReferenceError(field, id);
     return deployment;
   }
 
@@ -200,18 +201,23 @@ export class DeploymentsService {
     });
   }
 
-  /** The incident a deployment fixes: unknown → 400, another team's → 403, naming the field. */
+  /**
+   * The incident a deployment fixes: unknown → 400; another team's private
+   * incident → the same 400 (it does not exist for this token); another
+   * team's internal or public incident → 403; each naming the field.
+   */
   private async incidentForReference(principal: Principal, reference: string, field: string): Promise<IncidentEntity> {
     let incident: IncidentEntity;
     try {
       incident = await this.incidents.getIncident(reference);
     } catch (error) {
-      if (error instanceof NotFoundError || error instanceof ValidationFailedError) {
-        throw new ValidationFailedError(`incident '${reference}' does not exist`, { field, code: 'unknown_incident' });
-      }
+      if (error instanceof NotFoundError || error instanceof ValidationFailedError) throw unknownIncidentReferenceError(field, reference);
       throw error;
     }
-    if (!canActOnTeam(principal, incident.teamId)) throw new ForbiddenReferenceError(field, `incident '${reference}' belongs to another team`);
+    if (!canActOnTeam(principal, incident.teamId)) {
+      if (incident.visibility === 'private') throw unknownIncidentReferenceError(field, reference);
+      throw new ForbiddenReferenceError(field, `incident '${reference}' belongs to another team`);
+    }
     return incident;
   }
 }

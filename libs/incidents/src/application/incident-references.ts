@@ -6,6 +6,7 @@ import { ComponentDirectory } from './component-directory';
 import type { AffectedComponentInput } from './incident-inputs';
 import { IncidentQueriesService } from './incident-queries.service';
 import { IncidentsRepository, IncidentWrites } from './incidents.repository';
+import { unknownDuplicateTargetError } from './reference-errors';
 
 /**
  * What an incident names (team, services, type, status components, the
@@ -75,7 +76,7 @@ export class IncidentReferences {
       original = await this.queries.getIncident(reference);
     } catch (error) {
       if (error instanceof NotFoundError || error instanceof ValidationFailedError) {
-        throw new ValidationFailedError(`duplicateOf '${reference}' is not an existing incident`, { field: 'duplicateOf', code: 'unknown_incident' });
+        throw unknownDuplicateTargetError(reference);
       }
       throw error;
     }

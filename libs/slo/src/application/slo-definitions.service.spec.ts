@@ -7,7 +7,12 @@ const NOW = new Date('2026-12-01T12:00:00Z');
 const ADMIN: Principal = { kind: 'admin', tokenId: null };
 const PAYMENTS: Principal = { kind: 'team', tokenId: 'token-payments', teamId: 'team-payments', teamSlug: 'payments' };
 const SEARCH: Principal = { kind: 'team', tokenId: 'token-search', teamId: 'team-search', teamSlug: 'search' };
-const CHECKOUT = { id: 'service-checkout', slug: 'checkout', teamId: 'team-payments' } as ServiceEntity;
+const CHECKOUT = {
+  id: 'service-checkout',
+  slug: 'checkout',
+  teamId: 'team-payments',
+  team: { id: 'team-payments', slug: 'payments', metricLabels: null },
+} as ServiceEntity;
 const INPUT = {
   service: 'checkout',
   name: ' availability ',

@@ -11,6 +11,7 @@ import { parseSloWindow, patchedTimeZone, sloWindowText } from '../domain/slo-wi
 import { SloEntity } from '../persistence/slo.entity';
 import { SloDefinitionValues, SloRepository } from '../persistence/slo.repository';
 import { SloEvaluator } from './slo-evaluator';
+import { SloMetricLabels } from './slo-metric-labels';
 import { SloSelectorCheck, SloWarning } from './slo-selector-check';
 
 export interface SloDefinitionInput {
@@ -56,6 +57,7 @@ export class SloDefinitionsService {
     private readonly selectorCheck: SloSelectorCheck,
     private readonly evaluator: SloEvaluator,
     private readonly clock: Clock,
+    private readonly metricLabels: SloMetricLabels,
     @Optional() private readonly ownership?: ReferenceOwnership,
   ) {}
 
@@ -64,6 +66,7 @@ export class SloDefinitionsService {
     const service = await this.resolveService(input.service, 'service');
     assertCanActOnTeam(principal, service.teamId);
     const definition = validateDefinition(input);
+    this.metricLabels.assertConforms(service.team, definition.indicator);
     await this.assertOwnsPolicyComponent(principal, definition.policy, undefined);
     const warnings = await this.selectorCheck.check(definition.indicator, this.clock.now());
     let id: string;
@@ -99,6 +102,7 @@ export class SloDefinitionsService {
       policy: changes.policy ?? current.policy,
       timeZone: patchedTimeZone(current, changes),
     });
+    this.metricLabels.assertConforms(current.service.team, definition.indicator);
     await this.assertOwnsPolicyComponent(principal, definition.policy, current.policy);
     const indicatorChanged = JSON.stringify(definition.indicator) !== JSON.stringify(current.indicator);
     const figuresChanged =

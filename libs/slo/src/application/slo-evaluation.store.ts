@@ -347,8 +347,12 @@ function goodStatusParameters(slo: ClaimedSlo, plan: EvaluationPlan, status: Slo
 }
 
 function claimedSlo(row: ClaimedRow): ClaimedSlo {
-  const { serviceId, serviceSlug, serviceName, teamId, teamSlug, ...slo } = row;
-  return { ...slo, service: { id: serviceId, slug: serviceSlug, name: serviceName }, team: { id: teamId, slug: teamSlug } };
+  const { serviceId, serviceSlug, serviceName, teamId, teamSlug, teamMetricLabels, ...slo } = row;
+  return {
+    ...slo,
+    service: { id: serviceId, slug: serviceSlug, name: serviceName },
+    team: { id: teamId, slug: teamSlug, metricLabels: teamMetricLabels },
+  };
 }
 
 /** Rows of an UPDATE/DELETE … RETURNING through TypeORM's query() ([rows, count]). */

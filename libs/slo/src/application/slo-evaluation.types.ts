@@ -27,7 +27,7 @@ export interface ClaimedSlo extends Pick<SloWindowColumns, 'windowCalendar' | 'w
   readonly bucketsFrom: Date | null;
   readonly bucketsUntil: Date | null;
   readonly service: { readonly id: string; readonly slug: string; readonly name: string };
-  readonly team: { readonly id: string; readonly slug: string };
+  readonly team: { readonly id: string; readonly slug: string; readonly metricLabels: Record<string, string> | null };
 }
 
 /** A good evaluation to store: fetched buckets, and the status computed once the window sums are known. */
@@ -61,10 +61,12 @@ export interface ClaimedRow extends Omit<ClaimedSlo, 'service' | 'team'> {
   serviceName: string;
   teamId: string;
   teamSlug: string;
+  teamMetricLabels: Record<string, string> | null;
 }
 
 export const CLAIMED_COLUMNS = `
   s.id, s.claim_token AS "token", s.name, s.objective, s.window_days AS "windowDays", s.indicator, s.policy, s.status, s.window_calendar AS "windowCalendar", s.window_time_zone AS "windowTimeZone",
   s.last_good_counts AS "lastGoodCounts", s.last_success_at AS "lastSuccessAt", s.failing_since AS "failingSince",
   s.buckets_from AS "bucketsFrom", s.buckets_until AS "bucketsUntil",
-  sv.id AS "serviceId", sv.slug AS "serviceSlug", sv.name AS "serviceName", t.id AS "teamId", t.slug AS "teamSlug"`;
+  sv.id AS "serviceId", sv.slug AS "serviceSlug", sv.name AS "serviceName", t.id AS "teamId", t.slug AS "teamSlug",
+  t.metric_labels AS "teamMetricLabels"`;

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppConfig } from '@app/config';
 import { Clock } from '@app/platform';
-import { isPrometheusFailure, PrometheusQueryError, PrometheusResultError } from '../domain/errors';
+import { isPrometheusFailure, MetricLabelsRequiredError, PrometheusQueryError, PrometheusResultError } from '../domain/errors';
 import { batchInstantQuery, combineWindowCounts, EvaluationPlan, planEvaluation, readEvaluationAnswer, splitBatchAnswer } from '../domain/evaluation-plan';
 import { evaluationDueBy } from '../domain/evaluation-schedule';
 import { EventBucket, mergeBuckets } from '../domain/event-buckets';
@@ -14,6 +14,7 @@ import { currentCalendarPeriod, lastGoodCountsAt, sloWindowText } from '../domai
 import { PrometheusClient } from '../prometheus/prometheus-client';
 import { SLO_EVALUATED, SloEvaluatedEvent } from './slo-events';
 import { SloMaintenanceExclusion, withMaintenanceExcluded } from './slo-maintenance-exclusion';
+import { SloMetricLabels } from './slo-metric-labels';
 import { ClaimedSlo, EvaluationWrite, SloEvaluationStore } from './slo-evaluation.store';
 
 /** What one scheduler cycle of this replica did. */
@@ -66,6 +67,7 @@ export class SloEvaluator {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly events: EventEmitter2,
+    private readonly metricLabels: SloMetricLabels,
     private readonly maintenance: SloMaintenanceExclusion,
   ) {}
 
@@ -127,7 +129,10 @@ export class SloEvaluator {
   /** Evaluates claimed SLOs at one common time: one instant query, one write transaction. */
   private async evaluateBatch(slos: readonly ClaimedSlo[]): Promise<EvaluationOutcome[]> {
     const now = this.clock.now();
-    const plans = slos.map((slo) =>
+    // An SLO that does not carry its team's required metric labels (set after it was saved) queries nothing: state error.
+    const refusals = slos.map((slo) => this.metricLabels.violation(slo.team, slo.indicator));
+    const queried = slos.filter((_, index) => refusals[index] === null);
+    const plans = queried.map((slo) =>
       planEvaluation({
         indicator: slo.indicator,
         window: windowOfDays(slo.windowDays),
@@ -136,9 +141,12 @@ export class SloEvaluator {
         calendarPeriod: currentCalendarPeriod(slo, now),
       }),
     );
-    const answers = await this.queryInstant(plans);
+    const answers = plans.length > 0 ? await this.queryInstant(plans) : [];
     const writes = await Promise.all(
-      slos.map(async (slo, index): Promise<EvaluationWrite> => {
+      slos.map(async (slo, position): Promise<EvaluationWrite> => {
+        const refusal = refusals[position];
+        if (refusal !== null) return this.failedWrite(slo, now, new MetricLabelsRequiredError('indicator', `not evaluated: ${refusal}`));
+        const index = queried.indexOf(slo);
         const plan = plans[index];
         const answer = answers[index];
         try {

@@ -7,7 +7,12 @@ import { importSloSpecs, SloSpecImportError } from '../domain/slo-spec-import';
 const NOW = new Date('2026-12-01T12:00:00Z');
 const PAYMENTS: Principal = { kind: 'team', tokenId: 'token-payments', teamId: 'team-payments', teamSlug: 'payments' };
 const SEARCH: Principal = { kind: 'team', tokenId: 'token-search', teamId: 'team-search', teamSlug: 'search' };
-const CHECKOUT = { id: 'service-checkout', slug: 'checkout', teamId: 'team-payments', team: { id: 'team-payments', slug: 'payments' } } as ServiceEntity;
+const CHECKOUT = {
+  id: 'service-checkout',
+  slug: 'checkout',
+  teamId: 'team-payments',
+  team: { id: 'team-payments', slug: 'payments', metricLabels: null },
+} as ServiceEntity;
 const SLOTH = `version: prometheus/v1
 service: checkout
 slos:
@@ -109,7 +114,7 @@ describe('SloSpecApplyService', () => {
 
   it('with ?team, creates the missing service under that team and prunes its SLOs the file no longer defines', async () => {
     const { specs, mocks } = services();
-    mocks.teams.getTeam.mockResolvedValue({ id: 'team-payments', slug: 'payments' } as TeamEntity);
+    mocks.teams.getTeam.mockResolvedValue({ id: 'team-payments', slug: 'payments', metricLabels: null } as TeamEntity);
     mocks.slos.servicesBySlug.mockResolvedValue([]);
     mocks.slos.ofTeam.mockResolvedValue([sloRow({ id: 'old', name: 'old', serviceSlug: 'legacy' })]);
     mocks.slos.writeSpecs.mockResolvedValue(['id-1', 'id-2']);

@@ -9,6 +9,7 @@ import { SloEntity } from '../persistence/slo.entity';
 import { SloRepository } from '../persistence/slo.repository';
 import { SloEvaluator } from './slo-evaluator';
 import { SloSelectorCheck, SloWarning } from './slo-selector-check';
+import { SloMetricLabels } from './slo-metric-labels';
 import { SloSpecParser } from './slo-spec-parser';
 
 export interface ApplySloSpecsOptions {
@@ -71,6 +72,7 @@ export class SloSpecApplyService {
     private readonly evaluator: SloEvaluator,
     private readonly clock: Clock,
     private readonly parser: SloSpecParser,
+    private readonly metricLabels: SloMetricLabels,
   ) {}
 
   async apply(principal: Principal, text: string, options: ApplySloSpecsOptions = {}): Promise<SloSpecApplyResult> {
@@ -124,6 +126,17 @@ export class SloSpecApplyService {
       const service = existing.get(slo.service);
       if (service !== undefined) assertCanActOnTeam(principal, service.teamId);
     }
+    // Required metric labels of each SLO's team (403 listing every document, before Prometheus is asked).
+    this.metricLabels.assertNoIssues(
+      specs.slos.flatMap((slo) => {
+        const owner = existing.get(slo.service)?.team ?? team;
+        if (owner === undefined) return [];
+        return this.metricLabels.documentIssues(slo.document, owner, slo.indicator, (field) => {
+          const key = field.replace(/^indicator\./, '');
+          return slo.sourcePaths[key] ?? (slo.path === '' ? 'spec' : slo.path);
+        });
+      }),
+    );
 
     // Ask Prometheus about every query (bounded concurrency); rejected queries reject the import.
     const warnings = new Map<SpecSloDefinition, SloWarning[]>();

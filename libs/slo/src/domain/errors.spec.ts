@@ -1,5 +1,6 @@
 import { DomainError } from '@app/platform/core';
 import {
+  MetricLabelsRequiredError,
   OpenSloImportError,
   PrometheusQueryError,
   PrometheusResultError,
@@ -17,6 +18,7 @@ describe('SLO domain errors', () => {
     [new PrometheusUnavailableError('timeout', 'slow'), 'prometheus_unavailable', 'unavailable', undefined],
     [new PrometheusQueryError('bad_data', 'parse error', 400), 'prometheus_query_failed', 'unavailable', undefined],
     [new SloNotFoundError('abc'), 'slo_not_found', 'not_found', undefined],
+    [new MetricLabelsRequiredError('indicator.total', 'lacks team="payments"'), 'metric_labels_required', 'forbidden', 'indicator.total'],
   ])('%s is a DomainError of namespace slo with code %s, kind %s, field %s', (error, code, kind, field) => {
     expect(error).toBeInstanceOf(DomainError);
     expect(error.code).toBe(code);

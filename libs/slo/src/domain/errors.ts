@@ -6,7 +6,13 @@ import { DomainError, type DomainErrorOptions } from '@app/platform/core';
  * which the one exception filter maps to HTTP; this lib knows nothing of HTTP.
  */
 export type SloErrorCode =
-  'validation_failed' | 'openslo_import_rejected' | 'prometheus_result_invalid' | 'prometheus_unavailable' | 'prometheus_query_failed' | 'slo_not_found';
+  | 'validation_failed'
+  | 'openslo_import_rejected'
+  | 'prometheus_result_invalid'
+  | 'prometheus_unavailable'
+  | 'prometheus_query_failed'
+  | 'slo_not_found'
+  | 'metric_labels_required';
 
 /** Base of the SLO lib's errors: namespace `slo`. */
 export abstract class SloError extends DomainError {
@@ -132,5 +138,22 @@ export class SloNotFoundError extends SloError {
 
   constructor(readonly sloId: string) {
     super('slo_not_found', `SLO '${sloId}' does not exist`);
+  }
+}
+
+/**
+ * An SLO of a team with required metric labels (teams.metricLabels, or
+ * SLO_REQUIRED_TEAM_LABEL) whose selector or template does not carry one of
+ * them as an equality matcher: it could read another team's series. 403
+ * naming the field (`indicator.total`); `details` lists every problem (one
+ * per document for an import).
+ */
+export class MetricLabelsRequiredError extends SloError {
+  readonly kind = 'forbidden' as const;
+  declare readonly field: string;
+  declare readonly details?: readonly OpenSloImportIssue[];
+
+  constructor(field: string, message: string, details?: readonly OpenSloImportIssue[]) {
+    super('metric_labels_required', message, { field, details });
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { SLACK_CHANNEL_PATTERN, SLUG_MESSAGE, SLUG_PATTERN } from '../../common/slug';
+import { IsMetricLabels } from './metric-labels.validator';
 
 /** A PagerDuty integration key: what the on-call PUT accepts too. */
 export const PAGERDUTY_ROUTING_KEY_PATTERN = /^[A-Za-z0-9]{8,64}$/;
@@ -49,6 +50,20 @@ export class UpdateTeamDto {
   @IsString()
   @Matches(PAGERDUTY_ROUTING_KEY_PATTERN, { message: '$property must be a PagerDuty integration key (8-64 letters and digits) or null' })
   pagerdutyRoutingKey?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    example: { team: 'payments' },
+    description:
+      "Admin only. Label matchers (name → value) every PromQL selector and template of this team's SLOs must carry as equality matchers, " +
+      'e.g. {"team": "payments"} requires team="payments" in each selector; null falls back to SLO_REQUIRED_TEAM_LABEL (if set), {} requires nothing.',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
+  @IsOptional()
+  @ValidateIf((_object, value) => value !== null)
+  @IsMetricLabels()
+  metricLabels?: Record<string, string> | null;
 }
 
 export class CreateTokenDto {
