@@ -480,11 +480,15 @@ describe('incident history, deployments and delivery insights', () => {
   });
 
   describe('delivery insights', () => {
-    it('equals a hand computation of the five figures on a fixed data set', async () => {
-      // A team of its own, so the other tests' deployments do not count here.
-      await api.http.post('/api/v1/teams').set(api.admin).send({ slug: 'orders', name: 'Orders' }).expect(201);
-      for (const slug of ['basket', 'billing']) await api.http.post('/api/v1/services').set(api.admin).send({ slug, name: slug, team: 'orders' }).expect(201);
-      const orders = { Authorization: `Bearer ${(await api.http.post('/api/v1/teams/orders/tokens').set(api.admin).send({ name: 't' })).body.token}` };
+    /**
+     * The fixed data set of the hand computation, under a team of its own (`team`, services `<team>-basket` and
+     * `<team>-billing`), so every test that reads it makes its own copy and no other test's deployments count.
+     */
+    const seedFixedDataSet = async (team: string) => {
+      await api.http.post('/api/v1/teams').set(api.admin).send({ slug: team, name: team }).expect(201);
+      for (const slug of [`${team}-basket`, `${team}-billing`])
+        await api.http.post('/api/v1/services').set(api.admin).send({ slug, name: slug, team }).expect(201);
+      const orders = { Authorization: `Bearer ${(await api.http.post(`/api/v1/teams/${team}/tokens`).set(api.admin).send({ name: 't' })).body.token}` };
       const put = async (body: Record<string, unknown>) => {
         const response = await api.http
           .post('/api/v1/deployments')
@@ -494,14 +498,14 @@ describe('incident history, deployments and delivery insights', () => {
         return response.body as { id: string };
       };
       const d1 = await put({
-        service: 'basket',
+        service: `${team}-basket`,
         status: 'succeeded',
         startedAt: '2026-11-02T09:50:00Z',
         finishedAt: '2026-11-02T10:00:00Z',
         commitAt: '2026-11-02T08:00:00Z',
       });
       await put({
-        service: 'basket',
+        service: `${team}-basket`,
         status: 'failed',
         startedAt: '2026-11-03T09:55:00Z',
         finishedAt: '2026-11-03T10:00:00Z',
@@ -511,7 +515,7 @@ describe('incident history, deployments and delivery insights', () => {
         await api.http.post('/api/v1/incidents').set(orders).send({
           title: 'Basket broken by d1',
           severity: 'SEV2',
-          team: 'orders',
+          team,
           announce: false,
           causedByDeploymentId: d1.id,
           startedAt: '2026-11-02T10:30:00Z',
@@ -522,24 +526,24 @@ describe('incident history, deployments and delivery insights', () => {
       ).body;
       expect(i1.causedByDeploymentId).toBe(d1.id);
       await put({
-        service: 'basket',
+        service: `${team}-basket`,
         status: 'succeeded',
         startedAt: '2026-11-03T10:20:00Z',
         finishedAt: '2026-11-03T10:30:00Z',
         commitAt: '2026-11-03T09:30:00Z',
         fixesIncidentId: i1.reference,
       });
-      await put({ service: 'billing', status: 'rolled_back', startedAt: '2026-11-04T23:50:00Z', finishedAt: '2026-11-05T00:00:00Z' });
+      await put({ service: `${team}-billing`, status: 'rolled_back', startedAt: '2026-11-04T23:50:00Z', finishedAt: '2026-11-05T00:00:00Z' });
       const d5 = await put({
-        service: 'billing',
+        service: `${team}-billing`,
         status: 'succeeded',
         startedAt: '2026-11-05T23:50:00Z',
         finishedAt: '2026-11-06T00:00:00Z',
         commitAt: '2026-11-05T23:00:00Z',
       });
-      await put({ service: 'basket', environment: 'staging', status: 'failed', startedAt: '2026-11-04T00:00:00Z', finishedAt: '2026-11-04T00:10:00Z' });
+      await put({ service: `${team}-basket`, environment: 'staging', status: 'failed', startedAt: '2026-11-04T00:00:00Z', finishedAt: '2026-11-04T00:10:00Z' });
       await put({
-        service: 'basket',
+        service: `${team}-basket`,
         status: 'succeeded',
         startedAt: '2026-10-27T23:00:00Z',
         finishedAt: '2026-10-28T00:00:00Z',
@@ -550,7 +554,7 @@ describe('incident history, deployments and delivery insights', () => {
         await api.http.post('/api/v1/incidents').set(orders).send({
           title: 'Same as i1',
           severity: 'SEV2',
-          team: 'orders',
+          team,
           announce: false,
           causedByDeploymentId: d5.id,
           startedAt: '2026-11-06T01:00:00Z',
@@ -558,6 +562,11 @@ describe('incident history, deployments and delivery insights', () => {
         })
       ).body;
       await api.http.patch(`/api/v1/incidents/${i2.id}`).set(orders).send({ duplicateOf: i1.reference }).expect(200);
+      return { orders };
+    };
+
+    it('equals a hand computation of the five figures on a fixed data set', async () => {
+      const { orders } = await seedFixedDataSet('orders');
 
       const response = await api.http.get('/api/v1/insights/delivery?from=2026-11-01&to=2026-11-08&team=orders').set(orders);
       expect(response.status).toBe(200);
@@ -598,7 +607,7 @@ describe('incident history, deployments and delivery insights', () => {
         byService: [
           {
             team: 'orders',
-            service: 'basket',
+            service: 'orders-basket',
             deployments: 3,
             deploymentsPerDay: 3 / 7,
             changeFailureRate: 2 / 3,
@@ -609,7 +618,7 @@ describe('incident history, deployments and delivery insights', () => {
           },
           {
             team: 'orders',
-            service: 'billing',
+            service: 'orders-billing',
             deployments: 2,
             deploymentsPerDay: 2 / 7,
             changeFailureRate: 1 / 2,
@@ -623,24 +632,25 @@ describe('incident history, deployments and delivery insights', () => {
     });
 
     it("posts the weekly digest as Block Kit with the team's DORA five and a dashboard link", async () => {
-      const channel = slack.addChannel({ name: 'orders-team', botIsMember: true });
-      await api.http.patch('/api/v1/teams/orders').set(api.admin).send({ slackChannelId: channel.id }).expect(200);
+      await seedFixedDataSet('digest');
+      const channel = slack.addChannel({ name: 'digest-team', botIsMember: true });
+      await api.http.patch('/api/v1/teams/digest').set(api.admin).send({ slackChannelId: channel.id }).expect(200);
       clock.set(new Date('2026-11-09T09:30:00Z'));
       try {
         const result = await api.app.get(WeeklyDigestService).sendDueDigests();
-        expect(result.sent).toContain('orders');
+        expect(result.sent).toContain('digest');
         const posted = slack.calls('chat.postMessage').filter((call) => call.args.channel === channel.id);
         expect(posted).toHaveLength(1);
         const blocks = posted[0].args.blocks as Array<{ type: string; text?: { text: string }; fields?: Array<{ text: string }> }>;
-        expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Weekly reliability digest: orders' } });
+        expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Weekly reliability digest: digest' } });
         const text = JSON.stringify(blocks);
         // The week 2026-11-02 to 11-09 holds d1..d5 of the fixed data set; the week before, one deployment.
         expect(text).toContain('*Deployments per day*\\n0.71 ↑ (5, was 1)');
         expect(text).toContain('*Change failure rate*\\n60.0% ↑ (was 0.0%)');
         expect(text).toContain('*Deployment rework rate*\\n20.0%');
         expect(text).toContain('*Follow-ups overdue*\\nNone.');
-        expect(text).toContain('<https://ballast.example.com/dashboard/teams/orders|Open the orders dashboard>');
-        expect(String(posted[0].args.text)).toContain('Weekly reliability digest for orders');
+        expect(text).toContain('<https://ballast.example.com/dashboard/teams/digest|Open the digest dashboard>');
+        expect(String(posted[0].args.text)).toContain('Weekly reliability digest for digest');
       } finally {
         clock.set(new Date('2026-12-01T12:00:00Z'));
       }
@@ -649,8 +659,8 @@ describe('incident history, deployments and delivery insights', () => {
     it('shows the delivery panel and the incidents linked to deployments on the team dashboard', async () => {
       clock.set(new Date('2026-11-08T00:00:00Z'));
       try {
-        const orders = { Authorization: `Bearer ${(await api.http.post('/api/v1/teams/orders/tokens').set(api.admin).send({ name: 'dash' })).body.token}` };
-        const page = await api.http.get('/dashboard/teams/orders').set(orders);
+        const { orders } = await seedFixedDataSet('panel');
+        const page = await api.http.get('/dashboard/teams/panel').set(orders);
         expect(page.status).toBe(200);
         expect(page.text).toContain('Delivery (DORA)');
         // The last 90 days: the six production deployments of the fixed data set, nothing before.
@@ -659,7 +669,7 @@ describe('incident history, deployments and delivery insights', () => {
         expect(page.text).toMatch(/Deployments per day<\/th><td class="num">0\.07 \(6\)/);
         expect(page.text).toContain('Basket broken by d1');
         // Another team sees the figures but not the incident's title.
-        const other = await api.http.get('/dashboard/teams/orders').set(search);
+        const other = await api.http.get('/dashboard/teams/panel').set(search);
         expect(other.text).not.toContain('Basket broken by d1');
       } finally {
         clock.set(new Date('2026-12-01T12:00:00Z'));
