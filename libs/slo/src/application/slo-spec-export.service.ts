@@ -38,37 +38,29 @@ export class SloSpecExportService {
 
   async slothRules(filter: SloExportFilter = {}): Promise<string> {
     const slos = await this.selected(filter);
-    return renderSlothRules(
-      slos.map((slo) => ({
-        id: slo.id,
-        name: slo.name,
-        service: slo.service.slug,
-        team: slo.service.team.slug,
-        objective: slo.objective,
-        window: `${slo.windowDays}d`,
-        indicator: slo.indicator,
-        alerting: slo.alerting,
-      })),
-    );
+    return renderSlothRules(slos.map((slo) => ({ ...ruleSource(slo), alerting: slo.alerting })));
   }
 
   /** The Prometheus rule file (recording + multi-window burn-rate alerts) of the selected SLOs. */
   async prometheusRules(filter: SloExportFilter = {}): Promise<string> {
     const slos = await this.selected(filter);
-    return renderPrometheusRules(
-      slos.map((slo) => ({
-        id: slo.id,
-        name: slo.name,
-        service: slo.service.slug,
-        team: slo.service.team.slug,
-        objective: slo.objective,
-        window: `${slo.windowDays}d`,
-        indicator: slo.indicator,
-      })),
-    );
+    return renderPrometheusRules(slos.map(ruleSource));
   }
 
   private selected(filter: SloExportFilter): Promise<SloEntity[]> {
     return this.slos.all({ team: filter.team, service: filter.service });
   }
+}
+
+/** What both rule files need of an SLO (a calendar SLO by its nominal rolling length). */
+function ruleSource(slo: SloEntity) {
+  return {
+    id: slo.id,
+    name: slo.name,
+    service: slo.service.slug,
+    team: slo.service.team.slug,
+    objective: slo.objective,
+    window: `${slo.windowDays}d`,
+    indicator: slo.indicator,
+  };
 }

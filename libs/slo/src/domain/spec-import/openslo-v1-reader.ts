@@ -73,12 +73,8 @@ export class OpenSloV1Reader {
     const sloPaths = this.ctx.lastPaths;
     const annotated = readBallastAnnotations(this.ctx, metadata);
     const policy = annotated.policy ?? this.alerts.v1AlertPolicies(spec.alertPolicies);
-    const objectives = this.ctx.list(spec.objectives, 'spec.objectives');
-    if (objectives === undefined) return [];
-    if (objectives.length === 0) {
-      this.ctx.report('spec.objectives', 'needs at least one objective');
-      return [];
-    }
+    const objectives = this.ctx.objectives(spec.objectives);
+    if (objectives.length === 0) return [];
     const slos: SpecSloDefinition[] = [];
     objectives.forEach((value, index) => {
       const path = `spec.objectives[${index}]`;

@@ -46,12 +46,8 @@ export class OpenSloV1alphaReader {
     if (spec.indicator !== undefined) {
       this.ctx.report('spec.indicator', 'threshold metrics (with op/value and Timeslices) are not supported yet; use ratioMetrics in the objectives');
     }
-    const objectives = this.ctx.list(spec.objectives, 'spec.objectives');
-    if (objectives === undefined) return [];
-    if (objectives.length === 0) {
-      this.ctx.report('spec.objectives', 'needs at least one objective');
-      return [];
-    }
+    const objectives = this.ctx.objectives(spec.objectives);
+    if (objectives.length === 0) return [];
     const slos: SpecSloDefinition[] = [];
     objectives.forEach((value, index) => {
       const path = `spec.objectives[${index}]`;

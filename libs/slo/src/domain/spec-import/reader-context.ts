@@ -128,6 +128,14 @@ export class SpecReadContext {
     return undefined;
   }
 
+  /** `spec.objectives`: a list with at least one entry; [] after reporting otherwise. */
+  objectives(value: Json | undefined): Json[] {
+    const objectives = this.list(value, 'spec.objectives');
+    if (objectives === undefined) return [];
+    if (objectives.length === 0) this.report('spec.objectives', 'needs at least one objective');
+    return objectives;
+  }
+
   requiredString(value: Json | undefined, path: string): string | undefined {
     if (typeof value === 'string' && value.trim() !== '') return value;
     this.report(path, value === undefined || value === null ? 'is required' : `must be a non-empty string, got ${describeValue(value)}`);

@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import { OpenSloImportError, OpenSloImportIssue } from '../errors';
 import { assertYamlKeyBound, duplicateKeyPositions } from '../yaml-bounds';
 import { Json } from './json';
@@ -35,16 +35,7 @@ export function parseYamlDocuments(text: string): Array<Json | undefined> {
     if (issues.some((issue) => issue.document === index)) {
       return undefined;
     }
-    try {
-      return document.toJS({ maxAliasCount: OPENSLO_MAX_ALIAS_COUNT }) as Json | undefined;
-    } catch (error) {
-      issues.push({
-        document: index,
-        path: '',
-        message: `YAML aliases expand too much or cannot be resolved (${error instanceof Error ? error.message : String(error)})`,
-      });
-      return undefined;
-    }
+    return documentContents(document, index, issues) as Json | undefined;
   });
   if (issues.length > 0) {
     throw new OpenSloImportError(issues);
@@ -105,17 +96,22 @@ export function readYamlDocuments(text: string): unknown[] {
       issues.push({ document: index, path: '', message: `invalid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}` });
     }
     if (document.errors.length > 0) return undefined;
-    try {
-      return document.toJS({ maxAliasCount: OPENSLO_MAX_ALIAS_COUNT }) as unknown;
-    } catch (error) {
-      issues.push({
-        document: index,
-        path: '',
-        message: `YAML aliases expand too much or cannot be resolved (${error instanceof Error ? error.message : String(error)})`,
-      });
-      return undefined;
-    }
+    return documentContents(document, index, issues);
   });
   if (issues.length > 0) throw new OpenSloImportError(issues);
   return contents;
+}
+
+/** A parsed document's contents with aliases bounded; undefined after reporting aliases that expand too much. */
+function documentContents(document: Document, index: number, issues: OpenSloImportIssue[]): unknown {
+  try {
+    return document.toJS({ maxAliasCount: OPENSLO_MAX_ALIAS_COUNT }) as unknown;
+  } catch (error) {
+    issues.push({
+      document: index,
+      path: '',
+      message: `YAML aliases expand too much or cannot be resolved (${error instanceof Error ? error.message : String(error)})`,
+    });
+    return undefined;
+  }
 }
