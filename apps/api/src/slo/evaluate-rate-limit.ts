@@ -18,6 +18,9 @@ const WINDOW_MS = 60_000;
  */
 @Injectable()
 export class EvaluateRateLimit {
+  /** Start of the oldest window still kept, as of this replica's last prune. */
+  private prunedBefore: number | undefined;
+
   constructor(
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -41,8 +44,11 @@ export class EvaluateRateLimit {
        RETURNING w.count`,
       [key, current, previous, previousWeight(now, WINDOW_MS), limit],
     );
-    // Windows older than the previous one never count again.
-    await this.dataSource.query(`DELETE FROM evaluate_rate_windows WHERE window_start < $1`, [previous]);
+    // Windows older than the previous one never count again: dropped once per window by each replica, not per request.
+    if (this.prunedBefore !== previous.getTime()) {
+      this.prunedBefore = previous.getTime();
+      await this.dataSource.query(`DELETE FROM evaluate_rate_windows WHERE window_start < $1`, [previous]);
+    }
     if (accepted.length > 0) return;
     const rows: Array<{ window_start: Date; count: number }> = await this.dataSource.query(
       `SELECT window_start, count FROM evaluate_rate_windows WHERE token_key = $1 AND window_start IN ($2, $3)`,
