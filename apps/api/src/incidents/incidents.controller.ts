@@ -2,15 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Re
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { assertCanActOnTeam, canActOnTeam, Principal, TeamsService } from '@app/catalog';
-import {
-  DeploymentsService,
-  ForbiddenReferenceError,
-  IncidentEntity,
-  IncidentsService,
-  IncidentQueriesService,
-  TimelineAuthor,
-  unknownDuplicateTargetError,
-} from '@app/incidents';
+import { DeploymentsService, IncidentEntity, IncidentsService, IncidentQueriesService, TimelineAuthor } from '@app/incidents';
 import { NotFoundError, ValidationFailedError } from '@app/platform';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { toPageRequest } from '../common/pagination.dto';
@@ -106,7 +98,6 @@ export class IncidentsController {
     const incident = await this.visibleIncident(principal, id);
     assertCanActOnTeam(principal, incident.teamId);
     if (body.causedByDeploymentId) await this.deployments.deploymentForReference(principal, body.causedByDeploymentId, 'causedByDeploymentId');
-    if (body.duplicateOf) await this.assertCanReferenceIncident(principal, body.duplicateOf, 'duplicateOf');
     const updated = await this.incidents.updateIncident(incident.id, { ...body, principal }, authorOf(principal));
     return { ...presentIncident(updated), duplicates: await this.duplicatesOf(updated) };
   }
@@ -135,18 +126,6 @@ export class IncidentsController {
   /** The other side of duplicateOf: the incidents resolved as duplicates of this one. */
   private async duplicatesOf(incident: IncidentEntity) {
     return (await this.incidentQueries.listDuplicates(incident.id)).map((duplicate) => ({ id: duplicate.id, reference: presentIncident(duplicate).reference }));
-  }
-
-  /**
-   * A reference to another team's incident is refused (403 naming the field);
-   * an unknown one is left to the service (400). Another team's private
-   * incident does not exist for this token: the same 400 as an unknown one.
-   */
-  private async assertCanReferenceIncident(principal: Principal, reference: string, field: string): Promise<void> {
-    const target = await this.incidentQueries.getIncident(reference).catch(() => null);
-    if (!target || canActOnTeam(principal, target.teamId)) return;
-    if (target.visibility === 'private') throw unknownDuplicateTargetError(reference);
-    throw new ForbiddenReferenceError(field, `incident '${reference}' belongs to another team`);
   }
 
   /** Private incidents do not exist for other teams: 404, not 403, so their existence does not leak. */

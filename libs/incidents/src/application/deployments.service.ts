@@ -7,7 +7,7 @@ import { DeploymentStatus, PRODUCTION_ENVIRONMENT } from '../domain/delivery-ins
 import { DeploymentEntity } from '../persistence/deployment.entity';
 import { IncidentEntity } from '../persistence/incident.entity';
 import { IncidentQueriesService } from './incident-queries.service';
-import { ForbiddenReferenceError, unknownDeploymentReferenceError, unknownIncidentReferenceError } from './reference-errors';
+import { assertMayReferenceIncident, ForbiddenReferenceError, unknownDeploymentReferenceError, unknownIncidentReferenceError } from './reference-errors';
 
 export interface RecordDeploymentInput {
   /** service slug */
@@ -214,10 +214,7 @@ export class DeploymentsService {
       if (error instanceof NotFoundError || error instanceof ValidationFailedError) throw unknownIncidentReferenceError(field, reference);
       throw error;
     }
-    if (!canActOnTeam(principal, incident.teamId)) {
-      if (incident.visibility === 'private') throw unknownIncidentReferenceError(field, reference);
-      throw new ForbiddenReferenceError(field, `incident '${reference}' belongs to another team`);
-    }
+    assertMayReferenceIncident(principal, incident, reference, field, () => unknownIncidentReferenceError(field, reference));
     return incident;
   }
 }

@@ -6,7 +6,7 @@ import { ComponentDirectory } from './component-directory';
 import type { AffectedComponentInput } from './incident-inputs';
 import { IncidentQueriesService } from './incident-queries.service';
 import { IncidentsRepository, IncidentWrites } from './incidents.repository';
-import { unknownDuplicateTargetError } from './reference-errors';
+import { assertMayReferenceIncident, unknownDuplicateTargetError } from './reference-errors';
 
 /**
  * What an incident names (team, services, type, status components, the
@@ -70,7 +70,7 @@ export class IncidentReferences {
     return [...byId.values()];
   }
 
-  async resolveDuplicateTarget(tx: IncidentWrites, incident: IncidentEntity, reference: string): Promise<IncidentEntity> {
+  async resolveDuplicateTarget(tx: IncidentWrites, incident: IncidentEntity, reference: string, principal?: Principal): Promise<IncidentEntity> {
     let original: IncidentEntity;
     try {
       original = await this.queries.getIncident(reference);
@@ -80,6 +80,7 @@ export class IncidentReferences {
       }
       throw error;
     }
+    if (principal) assertMayReferenceIncident(principal, original, reference, 'duplicateOf', () => unknownDuplicateTargetError(reference));
     if (original.id === incident.id) throw new ValidationFailedError('an incident cannot be a duplicate of itself', { field: 'duplicateOf' });
     if (original.duplicateOfId !== null) {
       throw new ValidationFailedError(`INC-${original.number} is itself a duplicate; name the original incident`, { field: 'duplicateOf' });

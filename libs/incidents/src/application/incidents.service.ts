@@ -189,7 +189,8 @@ export class IncidentsService {
           }
         }
         if (changes.duplicateOf !== undefined) {
-          const original = changes.duplicateOf === null ? null : await this.references.resolveDuplicateTarget(tx, incident, changes.duplicateOf);
+          const original =
+            changes.duplicateOf === null ? null : await this.references.resolveDuplicateTarget(tx, incident, changes.duplicateOf, changes.principal);
           if ((original?.id ?? null) !== incident.duplicateOfId) {
             incident.duplicateOfId = original?.id ?? null;
             describedChanged = true;
